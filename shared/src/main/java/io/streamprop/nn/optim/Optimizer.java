@@ -1,0 +1,34 @@
+package io.streamprop.nn.optim;
+
+import java.util.Map;
+
+/**
+ * Updates a model's parameters from their gradients, one mini-batch step at a time.
+ *
+ * <p>Call order: construct with the parameter shapes (one flat float array per parameter tensor),
+ * then call {@link #step} once per mini-batch after the backward pass has filled the gradients.
+ * Implementations keep their per-parameter state (moments, accumulators) in flat arrays of the same
+ * length as the parameters, so that the state can be saved and restored exactly.
+ */
+public interface Optimizer {
+
+  /**
+   * Applies one update in place.
+   *
+   * @param params parameter tensors, updated in place
+   * @param grads ∂loss/∂param for each tensor (same lengths); may be modified (e.g. weight decay)
+   * @param decay whether weight decay applies to each tensor (weights yes; biases and batch-norm
+   *     parameters no)
+   * @param learningRate this step's learning rate (the schedule already applied)
+   */
+  void step(float[][] params, float[][] grads, boolean[] decay, float learningRate);
+
+  /** Steps taken so far (Adam's bias correction uses it). */
+  long steps();
+
+  /** The optimizer's state as named arrays, for snapshots; see {@link #restore}. */
+  Map<String, float[]> state();
+
+  /** Restores what {@link #state} returned; arrays are copied. */
+  void restore(Map<String, float[]> state, long steps);
+}

@@ -1,0 +1,26 @@
+package io.streamprop.wire;
+
+/**
+ * Why a record could not be used. The {@link #code} is what dead-letter headers and metric tags
+ * carry: stable, lowercase, bounded.
+ */
+public enum RejectReason {
+  BAD_JSON("bad_json"),
+  MISSING_FIELD("missing_field"),
+  WRONG_WIDTH("wrong_width"),
+  UNKNOWN_FEATURE("unknown_feature"),
+  NOT_FINITE("not_finite"),
+  LABEL_OUT_OF_RANGE("label_out_of_range"),
+  UNKNOWN_MODEL("unknown_model"),
+  OVERSIZE("oversize");
+
+  private final String code;
+
+  RejectReason(String code) {
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+}
