@@ -2,9 +2,12 @@ package io.streamprop.nn.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.streamprop.spec.ModelSpec.OptimizerName;
 import io.streamprop.spec.ModelSpec.OptimizerSpec;
+import io.streamprop.spec.ModelSpec.ScheduleName;
+import io.streamprop.spec.ModelSpec.ScheduleSpec;
 import io.streamprop.spec.SpecException;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -102,9 +105,7 @@ class OptimizerTest {
     Optimizer optimizer = Optimizers.create(spec, f.sizes());
     // An inverse-time decay lets the adaptive methods settle instead of hovering at ±lr.
     LearningRateSchedule schedule =
-        LearningRateSchedule.of(
-            new io.streamprop.spec.ModelSpec.ScheduleSpec(
-                io.streamprop.spec.ModelSpec.ScheduleName.INVERSE_TIME, 0, 100, 1.0));
+        LearningRateSchedule.of(new ScheduleSpec(ScheduleName.INVERSE_TIME, 0, 100, 1.0));
     float[][] params = zeros(f.sizes());
     float[][] grads = zeros(f.sizes());
     boolean[] decay = {true, false};
@@ -314,7 +315,7 @@ class OptimizerTest {
             new int[] {1})
         .step(adamWParams, new float[][] {{0f}}, new boolean[] {true}, 0.1f);
 
-    assertThat(adamParams[0][0]).isCloseTo(1.9f, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(adamParams[0][0]).isCloseTo(1.9f, offset(1e-5f));
     assertThat(adamWParams[0][0]).isEqualTo((float) (2 * (1 - 0.1 * 0.01)));
   }
 
