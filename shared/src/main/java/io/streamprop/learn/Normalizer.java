@@ -2,11 +2,11 @@ package io.streamprop.learn;
 
 /**
  * Online input standardization: a running mean and variance per feature by Welford's algorithm in
- * double (Welford 1962, "Note on a method for calculating corrected sums of squares and
- * products"), applied as {@code (x - mean) / sqrt(var + eps)} in float, with the population
- * variance {@code var = m2 / count} and {@code eps = 1e-8}. A feature that has been constant so
- * far ({@code m2 == 0}) is only centered, as scikit-learn's StandardScaler does, so that it does
- * not explode by 1/sqrt(eps) the first time it moves.
+ * double (Welford 1962, "Note on a method for calculating corrected sums of squares and products"),
+ * applied as {@code (x - mean) / sqrt(var + eps)} in float, with the population variance {@code var
+ * = m2 / count} and {@code eps = 1e-8}. A feature that has been constant so far ({@code m2 == 0})
+ * is only centered, as scikit-learn's StandardScaler does, so that it does not explode by
+ * 1/sqrt(eps) the first time it moves.
  *
  * <p>Statistics come from training examples only, and {@link OnlineLearner} updates them when it
  * accepts an example, before the example joins the pending mini-batch; the whole mini-batch is

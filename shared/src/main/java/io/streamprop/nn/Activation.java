@@ -10,8 +10,8 @@ import io.streamprop.spec.ModelSpec;
  * saved input {@code z} or output {@code a} gives the derivative most cheaply. Values are computed
  * in double where a transcendental function is involved and rounded once to float.
  *
- * <p>Constants follow PyTorch's defaults: leaky ReLU slope 0.01, ELU alpha 1, GELU exact (erf
- * form, Hendrycks and Gimpel 2016, "Gaussian Error Linear Units").
+ * <p>Constants follow PyTorch's defaults: leaky ReLU slope 0.01, ELU alpha 1, GELU exact (erf form,
+ * Hendrycks and Gimpel 2016, "Gaussian Error Linear Units").
  */
 public enum Activation {
   IDENTITY {

@@ -161,8 +161,7 @@ public final class BatchNorm {
       final int row = b * f;
       for (int j = 0; j < f; j++) {
         d[row + j] =
-            (float)
-                (gamma[j] * invStd[j] * (d[row + j] - sum[j] - xhat[row + j] * sum2[j]));
+            (float) (gamma[j] * invStd[j] * (d[row + j] - sum[j] - xhat[row + j] * sum2[j]));
       }
     }
   }

@@ -1,9 +1,9 @@
 package io.streamprop.nn;
 
 /**
- * Binary cross-entropy on one logit per example, fused with the sigmoid for stability, as
- * PyTorch's {@code BCEWithLogitsLoss}: loss = max(z,0) - z·y + log(1 + e^-|z|), which never
- * overflows; ∂loss/∂z = σ(z) - y.
+ * Binary cross-entropy on one logit per example, fused with the sigmoid for stability, as PyTorch's
+ * {@code BCEWithLogitsLoss}: loss = max(z,0) - z·y + log(1 + e^-|z|), which never overflows;
+ * ∂loss/∂z = σ(z) - y.
  */
 public final class BinaryCrossEntropyWithLogits implements LossFunction {
 

@@ -5,9 +5,9 @@ package io.streamprop.nn;
  *
  * <p>Shapes: input (B, inFeatures), weight (inFeatures, outFeatures), bias (outFeatures), output
  * (B, outFeatures), all row-major flat float arrays. The weight layout (in, out) makes the inner
- * loop of the forward pass and of the weight gradient run over contiguous {@code out} indices, which
- * HotSpot's superword pass turns into SIMD; every output element still sums its terms in the same
- * fixed order (i = 0, 1, ...), so vectorization never changes a result.
+ * loop of the forward pass and of the weight gradient run over contiguous {@code out} indices,
+ * which HotSpot's superword pass turns into SIMD; every output element still sums its terms in the
+ * same fixed order (i = 0, 1, ...), so vectorization never changes a result.
  *
  * <p>The layer owns its parameters and their gradients; {@link #backward} accumulates ({@code +=})
  * into the gradients, and {@link #zeroGradients} clears them.

@@ -1,10 +1,10 @@
 package io.streamprop.nn;
 
 /**
- * The complementary error function in double precision, for the exact GELU. Java has no erf;
- * this one is accurate to about 1e-13 relative everywhere (far below float precision): the Taylor
- * series of erf for |x| <= 2 and the Laplace continued fraction of erfc beyond (Abramowitz and
- * Stegun 7.1.5 and 7.1.14), both with a fixed number of terms so that the result is deterministic.
+ * The complementary error function in double precision, for the exact GELU. Java has no erf; this
+ * one is accurate to about 1e-13 relative everywhere (far below float precision): the Taylor series
+ * of erf for |x| <= 2 and the Laplace continued fraction of erfc beyond (Abramowitz and Stegun
+ * 7.1.5 and 7.1.14), both with a fixed number of terms so that the result is deterministic.
  */
 final class Erf {
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;

@@ -1,8 +1,8 @@
 package io.streamprop.nn;
 
 /**
- * Huber loss (Huber 1964) over all (B, outputs) elements, as PyTorch's {@code HuberLoss}: for r =
- * z - y, ½r² when |r| ≤ δ, δ(|r| - ½δ) beyond; quadratic near zero, linear (robust) in the tails.
+ * Huber loss (Huber 1964) over all (B, outputs) elements, as PyTorch's {@code HuberLoss}: for r = z
+ * - y, ½r² when |r| ≤ δ, δ(|r| - ½δ) beyond; quadratic near zero, linear (robust) in the tails.
  */
 public final class Huber implements LossFunction {
   private final int outputs;

@@ -6,8 +6,8 @@ import io.streamprop.spec.ModelSpec;
  * Weight initialization from a seeded generator passed in. Xavier/Glorot (Glorot and Bengio 2010,
  * "Understanding the difficulty of training deep feedforward neural networks"): variance
  * 2/(fanIn+fanOut); He/Kaiming (He et al. 2015, "Delving Deep into Rectifiers"): variance 2/fanIn.
- * Uniform variants draw from [-a, a] with a = sqrt(3·variance). {@code AUTO} picks He for the
- * ReLU family (relu, leaky relu, elu, gelu) and Xavier otherwise. Biases start at zero.
+ * Uniform variants draw from [-a, a] with a = sqrt(3·variance). {@code AUTO} picks He for the ReLU
+ * family (relu, leaky relu, elu, gelu) and Xavier otherwise. Biases start at zero.
  */
 public final class Initializers {
   private Initializers() {}

@@ -6,11 +6,11 @@ import io.streamprop.spec.ModelSpec;
  * A loss on a batch of logits (the last dense layer's output, before any output function).
  *
  * <p>Convention: {@link #forward} returns the <em>mean</em> loss over the batch and, when asked,
- * writes {@code dLogits} = ∂(mean loss)/∂logits, so the 1/B factor lives here and nowhere else.
- * For the regression losses the mean also runs over the outputs (PyTorch's {@code
- * reduction='mean'}), so one example's loss is the mean over its targets. Labels: a class index as
- * a float per example (softmax cross-entropy), a 0/1 target per example (binary cross-entropy), or
- * (B, outputs) targets (MSE, Huber).
+ * writes {@code dLogits} = ∂(mean loss)/∂logits, so the 1/B factor lives here and nowhere else. For
+ * the regression losses the mean also runs over the outputs (PyTorch's {@code reduction='mean'}),
+ * so one example's loss is the mean over its targets. Labels: a class index as a float per example
+ * (softmax cross-entropy), a 0/1 target per example (binary cross-entropy), or (B, outputs) targets
+ * (MSE, Huber).
  */
 public interface LossFunction {
 

@@ -193,8 +193,8 @@ public final class Mlp {
     zeroGradients();
     int top = layers - 1;
     // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1]
-    dense[top].backward(top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? null : g[top - 1],
-        batch);
+    dense[top].backward(
+        top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? null : g[top - 1], batch);
     for (int l = top - 1; l >= 0; l--) {
       int n = batch * widths[l];
       float[] d = g[l]; // ∂loss/∂h_l
