@@ -26,6 +26,15 @@ final class TestModels {
   }
 
   static ServedModel model(String name, long version, ModelSpec spec, Inference inference) {
+    // Like the engine's Predictor, refuse features that are not exactly (rows, inputs).
+    Inference strict =
+        (features, rows) -> {
+          if (rows < 1 || features.length != rows * spec.inputs()) {
+            throw new IllegalArgumentException(
+                "expected " + rows + " x " + spec.inputs() + " features, got " + features.length);
+          }
+          return inference.predict(features, rows);
+        };
     ModelInfo info =
         new ModelInfo(
             1000,
@@ -37,7 +46,7 @@ final class TestModels {
             0.002,
             4321,
             "{\"inputs\":" + spec.inputs() + "}");
-    return new ServedModel(name, version, spec, inference, info);
+    return new ServedModel(name, version, spec, strict, info);
   }
 
   /** Classification, features a..d; the "probabilities" are the first three features. */
