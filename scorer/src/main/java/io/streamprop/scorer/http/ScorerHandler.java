@@ -201,7 +201,7 @@ public final class ScorerHandler extends Handler.Abstract {
             + size
             + ", over the limit of "
             + maxBodyBytes
-            + " bytes (streamprop.http.max-body-bytes); send fewer instances per request");
+            + " bytes (streamprop.http.max.body.bytes); send fewer instances per request");
   }
 
   private static void requireJson(Request request) {

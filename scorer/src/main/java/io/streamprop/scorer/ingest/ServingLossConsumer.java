@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * Scores the labeled examples with the model being served at that moment, so that a dashboard shows
  * the loss of what clients actually get, next to a constant baseline ({@link ServingStats}).
  *
- * <p>Its own consumer group ({@code streamprop.scorer.serving-loss.group-id}) on the examples
- * topic, starting at the latest offset on first start: the serving loss is about new labels.
- * Examples are parsed with the served model's spec ({@link ExampleParser}); those that do not parse
- * are counted by reason (the trainer dead-letters them), and those of models not served are counted
- * under the model {@code unknown}. Each poll's examples of one model are predicted in one batch.
+ * <p>Its own consumer group ({@code streamprop.serving.loss.group.id}) on the examples topic,
+ * starting at the latest offset on first start: the serving loss is about new labels. Examples are
+ * parsed with the served model's spec ({@link ExampleParser}); those that do not parse are counted
+ * by reason (the trainer dead-letters them), and those of models not served are counted under the
+ * model {@code unknown}. Each poll's examples of one model are predicted in one batch.
  *
  * <p>Meters (see {@code docs/metrics.md}): gauges {@code streamprop.serving.loss}, {@code
  * .accuracy} or {@code .mse}, and the same under {@code streamprop.serving.baseline.}; counters
