@@ -183,8 +183,8 @@ public final class ScorerHandler extends Handler.Abstract {
     try {
       return Content.Source.asByteArrayAsync(request, maxBodyBytes).get();
     } catch (ExecutionException e) {
-      if (Request.getContentBytesRead(request) > maxBodyBytes
-          || String.valueOf(e.getCause()).contains("max")) {
+      // The reader gives up once it has read more than the limit.
+      if (Request.getContentBytesRead(request) > maxBodyBytes) {
         throw tooLarge("more than " + maxBodyBytes + " bytes");
       }
       throw new HttpError(400, "could not read the request body: " + e.getCause());
