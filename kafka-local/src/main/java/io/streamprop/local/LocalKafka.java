@@ -70,6 +70,9 @@ public final class LocalKafka implements AutoCloseable {
   /** The line a child JVM prints once its broker serves clients. */
   static final String CHILD_READY_LINE = "streamprop-local-kafka: ready";
 
+  /** The line a child JVM prints once its broker has shut down cleanly. */
+  static final String CHILD_STOPPED_LINE = "streamprop-local-kafka: stopped cleanly";
+
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String HOST = "127.0.0.1";
@@ -113,6 +116,7 @@ public final class LocalKafka implements AutoCloseable {
 
   private KraftNode inProcessNode;
   private Process childProcess;
+  private Thread childOutputCopier;
   private Duration lastStartupTime;
   private boolean closed;
 
@@ -221,7 +225,13 @@ public final class LocalKafka implements AutoCloseable {
       throw e;
     } catch (Exception e) {
       throw new LocalKafkaException(
-          "Kafka did not start on " + bootstrapServers() + " (log dir " + logDir + "): " + e, e);
+          "Kafka did not start on "
+              + bootstrapServers()
+              + " (log dir "
+              + logDir
+              + "): "
+              + rootCause(e),
+          e);
     }
     lastStartupTime = Duration.ofNanos(System.nanoTime() - startNanos);
     log.info(
@@ -244,6 +254,7 @@ public final class LocalKafka implements AutoCloseable {
       Process child = childProcess;
       childProcess = null;
       stopChild(child);
+      awaitChildOutput();
     }
   }
 
@@ -270,6 +281,7 @@ public final class LocalKafka implements AutoCloseable {
       childProcess = null;
       child.destroyForcibly();
       awaitExit(child, Duration.ofSeconds(30));
+      awaitChildOutput();
     }
   }
 
@@ -388,6 +400,7 @@ public final class LocalKafka implements AutoCloseable {
           cause);
     }
     childProcess = child;
+    childOutputCopier = copier;
   }
 
   private void copyChildOutput(Process child, CompletableFuture<Void> ready) {
@@ -429,6 +442,29 @@ public final class LocalKafka implements AutoCloseable {
       log.warn("Kafka child JVM did not stop within 60 s; killing it");
       child.destroyForcibly();
       awaitExit(child, Duration.ofSeconds(30));
+    }
+  }
+
+  /** The innermost cause says what went wrong ("Address already in use"), not where. */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? e.toString() : e.getMessage() + "; cause: " + root;
+  }
+
+  /** Once the child is gone, its last lines reach {@code broker.log} before we return. */
+  private void awaitChildOutput() {
+    Thread copier = childOutputCopier;
+    childOutputCopier = null;
+    if (copier == null) {
+      return;
+    }
+    try {
+      copier.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
