@@ -67,6 +67,14 @@ public final class LocalKafka implements AutoCloseable {
   /** Heap of the child JVM: enough for 64 MiB messages with the small cleaner buffer below. */
   public static final int DEFAULT_CHILD_HEAP_MEGABYTES = 512;
 
+  /**
+   * JVM options of the child besides its heap. C1 only and the serial collector halve a child's
+   * cold start on a busy two-core machine (measured 28.5 s to 13 to 16 s), at the cost of peak
+   * throughput; pass an empty list to {@link Builder#childJvmOptions} for the full JIT.
+   */
+  public static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   /** The line a child JVM prints once its broker serves clients. */
   static final String CHILD_READY_LINE = "streamprop-local-kafka: ready";
 
@@ -113,6 +121,7 @@ public final class LocalKafka implements AutoCloseable {
   private final String clusterId;
   private final Duration startupTimeout;
   private final int childHeapMegabytes;
+  private final List<String> childJvmOptions;
 
   private KraftNode inProcessNode;
   private Process childProcess;
@@ -129,6 +138,7 @@ public final class LocalKafka implements AutoCloseable {
     this.clusterId = Uuid.randomUuid().toString();
     this.startupTimeout = builder.startupTimeout;
     this.childHeapMegabytes = builder.childHeapMegabytes;
+    this.childJvmOptions = builder.childJvmOptions;
     this.brokerConfig =
         Collections.unmodifiableMap(brokerConfig(port, freePort(), builder.extraProperties));
   }
@@ -371,6 +381,7 @@ public final class LocalKafka implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + childHeapMegabytes + "m");
+    command.addAll(childJvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(ChildBroker.class.getName());
@@ -557,6 +568,7 @@ public final class LocalKafka implements AutoCloseable {
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private int childHeapMegabytes = DEFAULT_CHILD_HEAP_MEGABYTES;
+    private List<String> childJvmOptions = DEFAULT_CHILD_JVM_OPTIONS;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -618,6 +630,18 @@ public final class LocalKafka implements AutoCloseable {
             "childHeapMegabytes must be at least 128, got " + childHeapMegabytes);
       }
       this.childHeapMegabytes = childHeapMegabytes;
+      return this;
+    }
+
+    /**
+     * The child JVM's options besides {@code -Xmx}, in {@link Mode#CHILD_PROCESS}; default {@link
+     * #DEFAULT_CHILD_JVM_OPTIONS}.
+     */
+    public Builder childJvmOptions(List<String> childJvmOptions) {
+      if (childJvmOptions == null || childJvmOptions.stream().anyMatch(o -> o == null)) {
+        throw new IllegalArgumentException("childJvmOptions must not be or hold null");
+      }
+      this.childJvmOptions = List.copyOf(childJvmOptions);
       return this;
     }
 
