@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka cluster: one KRaft node that is both broker and controller, built from
  * Apache Kafka's own server classes ({@code kafka.server.KafkaRaftServer}, what {@code kafka.Kafka}
  * runs). It is configured for one node (internal topics with replication factor 1, so consumer
- * groups, transactions and Kafka Streams exactly-once work), starts in a few seconds, and can be
- * stopped and started again on the same log directory and port, keeping its data.
+ * groups, transactions and Kafka Streams exactly-once work), and can be stopped and started again
+ * on the same log directory and port, keeping its data.
  *
  * <pre>{@code
  * try (LocalKafka kafka = LocalKafka.builder().start()) {
@@ -61,7 +61,10 @@ public final class LocalKafka implements AutoCloseable {
   /** Large enough for the snapshot of a big model (see {@code docs/local-kafka.md}). */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-  /** Startup normally takes 2 to 5 seconds here; a busy machine can take several times that. */
+  /**
+   * A first start in a fresh JVM took 12 to 25 s on the loaded two-core development machine (1.2 to
+   * 2.5 s once Kafka's classes are loaded); this leaves room for a slower day.
+   */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
   /** Heap of the child JVM: enough for 64 MiB messages with the small cleaner buffer below. */
@@ -140,7 +143,8 @@ public final class LocalKafka implements AutoCloseable {
     this.childHeapMegabytes = builder.childHeapMegabytes;
     this.childJvmOptions = builder.childJvmOptions;
     this.brokerConfig =
-        Collections.unmodifiableMap(brokerConfig(port, freePort(), builder.extraProperties));
+        Collections.unmodifiableMap(
+            brokerConfig(port, freePortOtherThan(port), builder.extraProperties));
   }
 
   /** A builder with the defaults: in process, temporary log directory, any free port. */
@@ -509,6 +513,14 @@ public final class LocalKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new LocalKafkaException("no free port on " + HOST + ": " + e.getMessage(), e);
     }
+  }
+
+  private static int freePortOtherThan(int taken) {
+    int port = freePort();
+    while (port == taken) {
+      port = freePort();
+    }
+    return port;
   }
 
   private static boolean isFree(int port) {
