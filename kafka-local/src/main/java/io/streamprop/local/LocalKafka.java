@@ -72,8 +72,8 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * JVM options of the child besides its heap. C1 only and the serial collector halve a child's
-   * cold start on a busy two-core machine (measured 28.5 s to 13 to 16 s), at the cost of peak
-   * throughput; pass an empty list to {@link Builder#childJvmOptions} for the full JIT.
+   * cold start on a busy two-core machine (measured: about 28.5 s down to 12 to 19 s), at the cost
+   * of peak throughput; pass an empty list to {@link Builder#childJvmOptions} for the full JIT.
    */
   public static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
