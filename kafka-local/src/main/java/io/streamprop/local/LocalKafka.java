@@ -67,7 +67,9 @@ public final class LocalKafka implements AutoCloseable {
    */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
-  /** Heap of the child JVM: enough for 64 MiB messages with the small cleaner buffer below. */
+  /**
+   * Heap of the child JVM: room for a few records of tens of MiB beside the 4 MiB cleaner buffer.
+   */
   public static final int DEFAULT_CHILD_HEAP_MEGABYTES = 512;
 
   /**
