@@ -3,6 +3,7 @@ package io.streamprop.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamprop.learn.ModelState;
+import io.streamprop.spec.SpecJson;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -55,5 +56,20 @@ class SnapshotFixtureFilesTest {
     assertThat(state.floats().get("pending.features")).hasSize(9);
     assertThat(state.doubles().get("norm.count")).containsExactly(1234.0);
     assertThat(state.longs()).containsEntry("pending.count", 3L).containsEntry("optim.steps", 77L);
+  }
+
+  @Test
+  void formatOneTrainedIrisFixture_holdsTheEnginesStateOfTheIrisModel() throws Exception {
+    ModelState state =
+        SnapshotCodec.decode(Files.readAllBytes(dir().resolve("format1-trained-iris.sprp")));
+    Path irisSpec = Path.of("..", "examples", "specs", "iris.json");
+
+    assertThat(state.spec()).isEqualTo(SpecJson.parse(Files.readString(irisSpec)));
+    assertThat(state.version()).isEqualTo(3);
+    assertThat(state.examples()).isEqualTo(150);
+    assertThat(state.steps()).isEqualTo(37); // 150 examples in batches of 4, 2 pending
+    assertThat(state.longs()).containsEntry("pending.count", 2L);
+    assertThat(state.floats().get("dense.2.weight")).hasSize(8 * 3);
+    assertThat(state.doubles().get("norm.count")).containsExactly(150.0);
   }
 }
