@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,8 +42,8 @@ public final class SnapshotCodec {
   public static final int FORMAT_VERSION = 1;
 
   /**
-   * Flag bit reserved for signed snapshots: an HMAC-SHA256 of the bytes before it, placed just
-   * before the checksum. Not written yet; a reader that cannot verify it refuses the snapshot.
+   * Flag bit of signed snapshots: a 32-byte HMAC-SHA256 of every byte before it (header with this
+   * flag set included), placed just before the checksum. See {@link SigningKey}.
    */
   public static final int FLAG_SIGNED = 0x0001;
 
@@ -67,6 +68,17 @@ public final class SnapshotCodec {
    *     SpecLimits#MAX_SNAPSHOT_BYTES})
    */
   public static byte[] encode(ModelState state, long createdAtMillis) {
+    return encode(state, createdAtMillis, null);
+  }
+
+  /**
+   * Encodes the state and, when {@code key} is not null, signs it: sets {@link #FLAG_SIGNED} and
+   * places the HMAC-SHA256 of all bytes before it just before the checksum. A null key gives the
+   * same bytes as {@link #encode(ModelState, long)}.
+   *
+   * @throws IllegalArgumentException as {@link #encode(ModelState, long)}
+   */
+  public static byte[] encode(ModelState state, long createdAtMillis, SigningKey key) {
     if (state == null || state.spec() == null) {
       throw new IllegalArgumentException("state and its spec must be given");
     }
@@ -76,7 +88,8 @@ public final class SnapshotCodec {
       throw new IllegalArgumentException("cannot encode model state: " + e.getMessage(), e);
     }
     byte[] spec = SpecJson.write(state.spec()).getBytes(StandardCharsets.UTF_8);
-    long size = HEADER_BYTES + 4L + spec.length + 4 + 4 + 4 + 4;
+    int signatureBytes = key == null ? 0 : SigningKey.SIGNATURE_BYTES;
+    long size = HEADER_BYTES + 4L + spec.length + 4 + 4 + 4 + signatureBytes + 4;
     for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
       size += 2 + nameBytes(e.getKey()).length + 4 + 4L * e.getValue().length;
     }
@@ -96,7 +109,7 @@ public final class SnapshotCodec {
     ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
     out.putInt(MAGIC);
     out.putShort((short) FORMAT_VERSION);
-    out.putShort((short) 0); // flags
+    out.putShort((short) (key == null ? 0 : FLAG_SIGNED));
     out.putLong(state.version());
     out.putLong(createdAtMillis);
     out.putLong(state.examples());
@@ -126,6 +139,9 @@ public final class SnapshotCodec {
       putName(out, e.getKey());
       out.putLong(e.getValue());
     }
+    if (key != null) {
+      out.put(key.sign(out.array(), 0, out.position()));
+    }
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, out.position());
     out.putInt((int) crc.getValue());
@@ -133,20 +149,40 @@ public final class SnapshotCodec {
   }
 
   /**
-   * Decodes a snapshot's model state.
+   * Decodes a snapshot's model state without verifying signatures: a signed snapshot decodes as
+   * well as an unsigned one (its signature is skipped, not checked).
    *
    * @throws SnapshotException saying what is wrong and, for an unknown version, what to do
    */
   public static ModelState decode(byte[] bytes) {
-    return decodeSnapshot(bytes).state();
+    return decodeSnapshot(bytes, null).state();
   }
 
   /**
-   * Decodes a snapshot: the model state and its creation time.
+   * Decodes a snapshot's model state; with a key, only a snapshot signed with that key decodes.
+   *
+   * @throws SnapshotException saying what is wrong; {@link SnapshotException#kind()} is {@code
+   *     UNSIGNED} or {@code BAD_SIGNATURE} for a signature failure
+   */
+  public static ModelState decode(byte[] bytes, SigningKey key) {
+    return decodeSnapshot(bytes, key).state();
+  }
+
+  /** Decodes a snapshot without verifying signatures; see {@link #decode(byte[])}. */
+  public static Snapshot decodeSnapshot(byte[] bytes) {
+    return decodeSnapshot(bytes, null);
+  }
+
+  /**
+   * Decodes a snapshot: the model state and its creation time. With a key (not null), a snapshot
+   * without the signed flag is refused ({@code UNSIGNED}), and one whose HMAC-SHA256 does not
+   * verify is refused ({@code BAD_SIGNATURE}); the signature is checked after the checksum and
+   * before anything else is parsed. Without a key, a signed snapshot decodes and its signature is
+   * ignored.
    *
    * @throws SnapshotException saying what is wrong and, for an unknown version, what to do
    */
-  public static Snapshot decodeSnapshot(byte[] bytes) {
+  public static Snapshot decodeSnapshot(byte[] bytes, SigningKey key) {
     if (bytes == null) {
       throw new SnapshotException("not a streamprop snapshot: no bytes (null)");
     }
@@ -168,8 +204,11 @@ public final class SnapshotCodec {
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     boolean checksumOk = (int) crc.getValue() == in.getInt(bytes.length - 4);
+    int flags = Short.toUnsignedInt(in.getShort(6));
+    boolean signed = (flags & FLAG_SIGNED) != 0;
+    int signatureBytes = signed ? SigningKey.SIGNATURE_BYTES : 0;
     if (!checksumOk) {
-      if (version == FORMAT_VERSION && runsPastEnd(bytes)) {
+      if (version == FORMAT_VERSION && runsPastEnd(bytes, bytes.length - 4L - signatureBytes)) {
         throw new SnapshotException(
             "truncated snapshot: its sections need more than its " + bytes.length + " bytes");
       }
@@ -187,21 +226,40 @@ public final class SnapshotCodec {
     if (version < 1) {
       throw new SnapshotException("corrupt snapshot: format version 0 does not exist");
     }
-    int flags = Short.toUnsignedInt(in.getShort(6));
-    if ((flags & FLAG_SIGNED) != 0) {
-      throw new SnapshotException(
-          "snapshot is signed (flag 0x0001, HMAC-SHA256); this streamprop cannot verify"
-              + " signatures: upgrade streamprop");
-    }
-    if (flags != 0) {
+    if ((flags & ~FLAG_SIGNED) != 0) {
       throw new SnapshotException(
           String.format(
               "snapshot has unknown flags 0x%04x (written by a newer streamprop?); upgrade"
                   + " streamprop to read it",
               flags));
     }
+    int end = bytes.length - 4 - signatureBytes;
+    if (end < HEADER_BYTES + 4) {
+      throw new SnapshotException(
+          "truncated snapshot: " + bytes.length + " bytes cannot hold a header and a signature");
+    }
+    if (key != null) {
+      if (!signed) {
+        throw new SnapshotException(
+            SnapshotException.Kind.UNSIGNED,
+            "unsigned snapshot: a signing key is configured, so only snapshots signed with it"
+                + " (flag 0x0001, HMAC-SHA256) are accepted; configure the publisher with the"
+                + " same key ("
+                + SigningKey.CONFIG_KEY
+                + ")",
+            null);
+      }
+      byte[] signature = Arrays.copyOfRange(bytes, end, end + SigningKey.SIGNATURE_BYTES);
+      if (!key.verify(bytes, 0, end, signature)) {
+        throw new SnapshotException(
+            SnapshotException.Kind.BAD_SIGNATURE,
+            "bad snapshot signature: the HMAC-SHA256 does not verify with the configured key"
+                + " (signed with another key, or altered after signing)",
+            null);
+      }
+    }
     try {
-      return read(in, bytes.length - 4);
+      return read(in, end);
     } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
       throw new SnapshotException("truncated snapshot: a section runs past the end", e);
     }
@@ -286,9 +344,8 @@ public final class SnapshotCodec {
    * Walks the section lengths of a format-1 snapshot without allocating: true if they need more
    * bytes than there are (the snapshot was cut short), false if they fit.
    */
-  private static boolean runsPastEnd(byte[] bytes) {
+  private static boolean runsPastEnd(byte[] bytes, long end) {
     long pos = HEADER_BYTES;
-    long end = bytes.length - 4L;
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
     if (pos + 4 > end) {
       return true;
