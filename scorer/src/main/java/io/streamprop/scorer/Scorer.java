@@ -1,6 +1,8 @@
 package io.streamprop.scorer;
 
 import io.streamprop.scorer.config.ScorerConfig;
+import io.streamprop.scorer.http.AccessPolicy;
+import io.streamprop.scorer.http.RateLimiter;
 import io.streamprop.scorer.http.ScorerHandler;
 import io.streamprop.scorer.http.ScorerHttpServer;
 import io.streamprop.scorer.ingest.ServingLossConsumer;
@@ -30,7 +32,7 @@ public final class Scorer implements AutoCloseable {
             config.kafka(),
             config.snapshotsTopic(),
             config.maxSnapshotBytes(),
-            new ModelLoader(registry, clock),
+            new ModelLoader(registry, clock, config.signingKey()),
             registry,
             metrics);
     servingLoss =
@@ -48,7 +50,22 @@ public final class Scorer implements AutoCloseable {
             config.httpHost(),
             config.port(),
             config.httpThreads(),
-            new ScorerHandler(registry, metrics, snapshots, config.maxBodyBytes(), clock));
+            new ScorerHandler(
+                registry, metrics, snapshots, config.maxBodyBytes(), clock, accessPolicy(config)));
+  }
+
+  private static AccessPolicy accessPolicy(ScorerConfig config) {
+    RateLimiter limiter =
+        config.rateLimitPerSecond() > 0
+            ? new RateLimiter(
+                config.rateLimitPerSecond(), config.rateLimitBurst(), System::nanoTime)
+            : null;
+    return new AccessPolicy(
+        config.predictTokens(),
+        config.adminTokens(),
+        config.protectMetrics(),
+        config.protectHealth(),
+        limiter);
   }
 
   public Scorer start() throws Exception {

@@ -1,12 +1,15 @@
 package io.streamprop.scorer.config;
 
 import io.streamprop.spec.SpecLimits;
+import io.streamprop.wire.SigningKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -45,6 +48,14 @@ public final class ScorerConfig {
   public static final String SERVING_LOSS_GROUP = "streamprop.serving.loss.group.id";
   public static final String SERVING_LOSS_HALF_LIFE = "streamprop.serving.loss.half.life";
   public static final String MAX_SNAPSHOT_BYTES = "streamprop.snapshot.max.bytes";
+  public static final String SIGNING_KEY = SigningKey.CONFIG_KEY;
+  public static final String SIGNING_KEY_FILE = SigningKey.CONFIG_KEY_FILE;
+  public static final String AUTH_TOKENS = "streamprop.scorer.auth.tokens";
+  public static final String AUTH_ADMIN_TOKENS = "streamprop.scorer.auth.admin.tokens";
+  public static final String AUTH_PROTECT_METRICS = "streamprop.scorer.auth.protect.metrics";
+  public static final String AUTH_PROTECT_HEALTH = "streamprop.scorer.auth.protect.health";
+  public static final String RATE_LIMIT = "streamprop.scorer.rate.limit.per.second";
+  public static final String RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.burst";
 
   /** Every scorer key with its default, in documentation order. */
   public static final Map<String, String> KEYS = defaults();
@@ -60,6 +71,8 @@ public final class ScorerConfig {
   private ScorerConfig(Map<String, String> values, Map<String, String> kafka) {
     this.values = values;
     this.kafka = kafka;
+    predictTokens();
+    adminTokens();
     // Validate everything up front, so a bad value fails at start, not on first use.
     port();
     httpThreads();
@@ -67,6 +80,17 @@ public final class ScorerConfig {
     servingLossHalfLife();
     maxSnapshotBytes();
     bool(SERVING_LOSS_ENABLED);
+    signingKey();
+    rateLimitPerSecond();
+    rateLimitBurst();
+    if ((protectMetrics() || protectHealth()) && adminTokens().isEmpty()) {
+      throw new ConfigException(
+          AUTH_PROTECT_METRICS
+              + " and "
+              + AUTH_PROTECT_HEALTH
+              + " need admin tokens to check: set "
+              + AUTH_ADMIN_TOKENS);
+    }
     if (!kafka.containsKey(BOOTSTRAP_SERVERS) || kafka.get(BOOTSTRAP_SERVERS).isBlank()) {
       throw new ConfigException(
           "no Kafka bootstrap server: pass --bootstrap-server HOST:PORT, set bootstrap.servers in"
@@ -87,6 +111,14 @@ public final class ScorerConfig {
     keys.put(SERVING_LOSS_GROUP, "streamprop-scorer");
     keys.put(SERVING_LOSS_HALF_LIFE, "1000");
     keys.put(MAX_SNAPSHOT_BYTES, Integer.toString(SpecLimits.MAX_SNAPSHOT_BYTES));
+    keys.put(SIGNING_KEY, "");
+    keys.put(SIGNING_KEY_FILE, "");
+    keys.put(AUTH_TOKENS, "");
+    keys.put(AUTH_ADMIN_TOKENS, "");
+    keys.put(AUTH_PROTECT_METRICS, "false");
+    keys.put(AUTH_PROTECT_HEALTH, "false");
+    keys.put(RATE_LIMIT, "0");
+    keys.put(RATE_LIMIT_BURST, "0");
     return Map.copyOf(keys);
   }
 
@@ -250,6 +282,78 @@ public final class ScorerConfig {
     return integer(MAX_SNAPSHOT_BYTES, 1 << 20, Integer.MAX_VALUE - (1 << 20));
   }
 
+  /**
+   * The key that snapshots must be signed with, or null to serve unsigned and signed snapshots
+   * alike (see {@link SigningKey}).
+   */
+  public SigningKey signingKey() {
+    try {
+      return SigningKey.fromConfig(values);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** Bearer tokens accepted on the predict route; empty means the route is open. */
+  public List<String> predictTokens() {
+    return tokens(AUTH_TOKENS);
+  }
+
+  /** Bearer tokens accepted on the model-metadata routes (and on every route); empty = open. */
+  public List<String> adminTokens() {
+    return tokens(AUTH_ADMIN_TOKENS);
+  }
+
+  /** Whether {@code /metrics} needs an admin token. */
+  public boolean protectMetrics() {
+    return bool(AUTH_PROTECT_METRICS);
+  }
+
+  /** Whether {@code /health/*} needs an admin token. */
+  public boolean protectHealth() {
+    return bool(AUTH_PROTECT_HEALTH);
+  }
+
+  /** Requests per second the model routes accept, summed over all clients; 0 turns it off. */
+  public double rateLimitPerSecond() {
+    String value = values.get(RATE_LIMIT);
+    try {
+      double rate = Double.parseDouble(value);
+      if (!(rate >= 0 && rate <= 1e9)) {
+        throw new ConfigException(RATE_LIMIT + " must be in [0, 1e9], got " + value);
+      }
+      return rate;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(RATE_LIMIT + " must be a number, got '" + value + "'");
+    }
+  }
+
+  /** Requests a burst may take at once; 0 means one second's worth of the rate (at least 1). */
+  public int rateLimitBurst() {
+    int burst = integer(RATE_LIMIT_BURST, 0, 1_000_000_000);
+    return burst > 0 ? burst : (int) Math.max(1, Math.ceil(rateLimitPerSecond()));
+  }
+
+  private List<String> tokens(String key) {
+    List<String> tokens = new ArrayList<>();
+    for (String token : values.get(key).split(",")) {
+      String trimmed = token.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (trimmed.length() < 16) {
+        throw new ConfigException(
+            key
+                + " holds a token of "
+                + trimmed.length()
+                + " characters; tokens need at least 16 (generate one with: openssl rand -hex"
+                + " 32)");
+      }
+      tokens.add(trimmed);
+    }
+    return List.copyOf(tokens);
+  }
+
   /** Kafka client properties passed through (a copy). */
   public Map<String, Object> kafka() {
     return new TreeMap<>(kafka);
@@ -278,7 +382,13 @@ public final class ScorerConfig {
 
   @Override
   public String toString() {
-    return "ScorerConfig" + values + " kafka" + redacted(kafka);
+    Map<String, String> shown = new TreeMap<>(values);
+    for (String secret : List.of(SIGNING_KEY, AUTH_TOKENS, AUTH_ADMIN_TOKENS)) {
+      if (!shown.get(secret).isEmpty()) {
+        shown.put(secret, "[hidden]");
+      }
+    }
+    return "ScorerConfig" + shown + " kafka" + redacted(kafka);
   }
 
   private static Map<String, String> redacted(Map<String, String> kafka) {

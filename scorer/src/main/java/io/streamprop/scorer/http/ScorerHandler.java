@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -47,30 +48,59 @@ public final class ScorerHandler extends Handler.Abstract {
   private final Health health;
   private final int maxBodyBytes;
   private final Clock clock;
+  private final AccessPolicy access;
+
+  /** A handler with every route open and no rate limit. */
+  public ScorerHandler(
+      ModelRegistry models, ScorerMetrics metrics, Health health, int maxBodyBytes, Clock clock) {
+    this(models, metrics, health, maxBodyBytes, clock, AccessPolicy.open());
+  }
 
   /**
    * @param maxBodyBytes largest predict body accepted; larger ones get a 413
+   * @param access who may call which route, and the rate limit
    */
   public ScorerHandler(
-      ModelRegistry models, ScorerMetrics metrics, Health health, int maxBodyBytes, Clock clock) {
+      ModelRegistry models,
+      ScorerMetrics metrics,
+      Health health,
+      int maxBodyBytes,
+      Clock clock,
+      AccessPolicy access) {
     super(InvocationType.NON_BLOCKING);
     this.models = models;
     this.metrics = metrics;
     this.health = health;
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
+    this.access = access;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     String predictModel = predictTarget(path);
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (predictModel != null) {
+      try {
+        access.check(AccessPolicy.Route.PREDICT, authorization);
+      } catch (HttpError e) {
+        metrics.requestRefused(ScorerMetrics.PREDICT_ROUTE, e.status());
+        finish(response, callback, predictModel, System.nanoTime(), errorReply(e, -1), 0);
+        return true;
+      }
       predict(request, response, callback, predictModel);
       return true;
     }
     Reply reply;
     try {
+      AccessPolicy.Route route = routeOf(path);
+      try {
+        access.check(route, authorization);
+      } catch (HttpError e) {
+        metrics.requestRefused(route.name().toLowerCase(Locale.ROOT), e.status());
+        throw e;
+      }
       reply = route(request, path);
     } catch (HttpError e) {
       reply = errorReply(e, -1);
@@ -89,6 +119,20 @@ public final class ScorerHandler extends Handler.Abstract {
     }
     int end = path.length() - PREDICT_VERB.length();
     return end > MODELS_PREFIX.length() ? path.substring(MODELS_PREFIX.length(), end) : null;
+  }
+
+  /** The access class of a non-predict path. */
+  private static AccessPolicy.Route routeOf(String path) {
+    if (path.equals("/v1/models") || path.startsWith("/v1/models/")) {
+      return AccessPolicy.Route.MODELS;
+    }
+    if (path.equals("/metrics")) {
+      return AccessPolicy.Route.METRICS;
+    }
+    if (path.startsWith("/health/")) {
+      return AccessPolicy.Route.HEALTH;
+    }
+    return AccessPolicy.Route.OTHER;
   }
 
   private Reply route(Request request, String path) {
@@ -114,7 +158,7 @@ public final class ScorerHandler extends Handler.Abstract {
       case "/metrics" -> {
         requireGet(method, path);
         return new Reply(
-            200, PROMETHEUS_TEXT, metrics.scrape().getBytes(StandardCharsets.UTF_8), -1, null);
+            200, PROMETHEUS_TEXT, metrics.scrape().getBytes(StandardCharsets.UTF_8), -1, Map.of());
       }
       case "/health/live" -> {
         requireGet(method, path);
@@ -267,7 +311,7 @@ public final class ScorerHandler extends Handler.Abstract {
         Reply.JSON,
         JsonBodies.error(error.getMessage(), modelVersion),
         modelVersion,
-        error.allow());
+        error.headers());
   }
 
   private static void send(Response response, Callback callback, Reply reply) {
@@ -278,9 +322,7 @@ public final class ScorerHandler extends Handler.Abstract {
     if (reply.modelVersion() >= 0) {
       headers.put(VERSION_HEADER, Long.toString(reply.modelVersion()));
     }
-    if (reply.allow() != null) {
-      headers.put(HttpHeader.ALLOW, reply.allow());
-    }
+    reply.headers().forEach(headers::put);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
   }
 }

@@ -9,6 +9,9 @@ public enum PredictOutcome {
   TOO_LARGE("too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
   NOT_READY("not_ready"),
+  UNAUTHORIZED("unauthorized"),
+  FORBIDDEN("forbidden"),
+  RATE_LIMITED("rate_limited"),
   ERROR("error");
 
   private final String code;
@@ -31,6 +34,9 @@ public enum PredictOutcome {
       case 413 -> TOO_LARGE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 503 -> NOT_READY;
+      case 401 -> UNAUTHORIZED;
+      case 403 -> FORBIDDEN;
+      case 429 -> RATE_LIMITED;
       default -> ERROR;
     };
   }

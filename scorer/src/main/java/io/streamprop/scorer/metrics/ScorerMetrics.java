@@ -113,6 +113,19 @@ public final class ScorerMetrics implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts a request refused by the access policy: {@code route} is a route template or class
+   * ({@code predict}, {@code models}, {@code metrics}, {@code health}), {@code status} 401, 403 or
+   * 429 (the {@code reason} tag {@code unauthorized}, {@code forbidden}, {@code rate_limited}).
+   */
+  public void requestRefused(String route, int status) {
+    Counter.builder("streamprop.http.refused")
+        .description("Requests refused by authentication or the rate limit, by route and reason")
+        .tags(Tags.of("route", route, "reason", PredictOutcome.ofStatus(status).code()))
+        .register(registry)
+        .increment();
+  }
+
   /** Counts a snapshot that was not served. */
   public void snapshotRejected(String name, SnapshotRejectReason reason) {
     Counter.builder("streamprop.snapshots.rejected")

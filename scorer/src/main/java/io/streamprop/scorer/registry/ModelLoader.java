@@ -3,8 +3,10 @@ package io.streamprop.scorer.registry;
 import io.streamprop.learn.ModelState;
 import io.streamprop.learn.Predictor;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.Snapshot;
 import io.streamprop.wire.SnapshotCodec;
+import io.streamprop.wire.SnapshotException;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -20,10 +22,22 @@ public final class ModelLoader {
 
   private final ModelRegistry registry;
   private final Clock clock;
+  private final SigningKey signingKey;
 
+  /** A loader that does not verify signatures (signed snapshots load too). */
   public ModelLoader(ModelRegistry registry, Clock clock) {
+    this(registry, clock, null);
+  }
+
+  /**
+   * @param signingKey when not null, only snapshots signed with this key are served; others are
+   *     rejected as {@link SnapshotRejectReason#UNSIGNED} or {@link
+   *     SnapshotRejectReason#BAD_SIGNATURE}
+   */
+  public ModelLoader(ModelRegistry registry, Clock clock, SigningKey signingKey) {
     this.registry = registry;
     this.clock = clock;
+    this.signingKey = signingKey;
   }
 
   /**
@@ -39,7 +53,16 @@ public final class ModelLoader {
     long start = System.nanoTime();
     Snapshot snapshot;
     try {
-      snapshot = SnapshotCodec.decodeSnapshot(bytes);
+      snapshot = SnapshotCodec.decodeSnapshot(bytes, signingKey);
+    } catch (SnapshotException e) {
+      SnapshotRejectReason reason =
+          switch (e.kind()) {
+            case UNSIGNED -> SnapshotRejectReason.UNSIGNED;
+            case BAD_SIGNATURE -> SnapshotRejectReason.BAD_SIGNATURE;
+            case INVALID -> SnapshotRejectReason.CORRUPT;
+          };
+      throw new SnapshotRejectedException(
+          reason, "snapshot of model '" + name + "' refused: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       // The codec promises SnapshotException; anything else from bad bytes is still bad bytes,
       // and must never stop the consumer.

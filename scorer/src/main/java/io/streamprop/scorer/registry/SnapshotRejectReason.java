@@ -9,6 +9,10 @@ public enum SnapshotRejectReason {
   NO_KEY("no_key"),
   /** The bytes do not decode: corrupt, truncated, or of an unknown format version. */
   CORRUPT("corrupt"),
+  /** A signing key is configured and the snapshot is not signed. */
+  UNSIGNED("unsigned"),
+  /** A signing key is configured and the snapshot's signature does not verify with it. */
+  BAD_SIGNATURE("bad_signature"),
   /** The version is not newer than the one already served. */
   NOT_NEWER("not_newer"),
   /** The snapshot decodes but no predictor can be built from it (inconsistent arrays). */

@@ -124,4 +124,52 @@ class ScorerConfigTest {
 
     assertThat(config.toString()).doesNotContain("hunter2").contains("ssl.key.password=[hidden]");
   }
+
+  @Test
+  void securityKeys_parsedAndHiddenFromToString() {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("bootstrap.servers", "k:1");
+    properties.setProperty(ScorerConfig.SIGNING_KEY, key);
+    properties.setProperty(ScorerConfig.AUTH_TOKENS, "aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb");
+    properties.setProperty(ScorerConfig.AUTH_ADMIN_TOKENS, "cccccccccccccccc");
+    properties.setProperty(ScorerConfig.RATE_LIMIT, "50");
+
+    ScorerConfig config = ScorerConfig.of(properties);
+
+    assertThat(config.signingKey()).isNotNull();
+    assertThat(config.predictTokens()).containsExactly("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb");
+    assertThat(config.adminTokens()).containsExactly("cccccccccccccccc");
+    assertThat(config.rateLimitPerSecond()).isEqualTo(50.0);
+    assertThat(config.rateLimitBurst()).isEqualTo(50);
+    assertThat(config.toString())
+        .doesNotContain(key)
+        .doesNotContain("aaaaaaaaaaaaaaaa")
+        .doesNotContain("cccccccccccccccc");
+  }
+
+  @Test
+  void badSecuritySettings_failNamingTheProblem() {
+    java.util.Properties shortKey = new java.util.Properties();
+    shortKey.setProperty("bootstrap.servers", "k:1");
+    shortKey.setProperty(
+        ScorerConfig.SIGNING_KEY, java.util.Base64.getEncoder().encodeToString(new byte[8]));
+    java.util.Properties shortToken = new java.util.Properties();
+    shortToken.setProperty("bootstrap.servers", "k:1");
+    shortToken.setProperty(ScorerConfig.AUTH_TOKENS, "abc");
+    java.util.Properties protectWithoutAdmin = new java.util.Properties();
+    protectWithoutAdmin.setProperty("bootstrap.servers", "k:1");
+    protectWithoutAdmin.setProperty(ScorerConfig.AUTH_PROTECT_METRICS, "true");
+
+    assertThatThrownBy(() -> ScorerConfig.of(shortKey))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("8 bytes; it needs at least 32");
+    assertThatThrownBy(() -> ScorerConfig.of(shortToken))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ScorerConfig.AUTH_TOKENS)
+        .hasMessageContaining("at least 16");
+    assertThatThrownBy(() -> ScorerConfig.of(protectWithoutAdmin))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ScorerConfig.AUTH_ADMIN_TOKENS);
+  }
 }

@@ -7,6 +7,7 @@ import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.SnapshotCodec;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,6 +47,31 @@ class ModelLoaderTest {
     assertThat(SpecJson.parse(model.info().specJson())).isEqualTo(state.spec());
     float[] x = {1, 2, 3, 4, 5, 6};
     assertThat(model.inference().predict(x, 2)).containsExactly(Predictor.of(state).predict(x, 2));
+  }
+
+  @Test
+  void signingKeyConfigured_onlySnapshotsSignedWithItServed_othersRejectedByReason()
+      throws Exception {
+    SigningKey key = SigningKey.of(new byte[32]);
+    byte[] otherKey = new byte[32];
+    otherKey[0] = 1;
+    ModelLoader verifying = new ModelLoader(registry, Clock.fixed(NOW, ZoneOffset.UTC), key);
+
+    assertThat(verifying.load("m", SnapshotCodec.encode(state(1), 1_000, key), NOW).version())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> verifying.load("m", SnapshotCodec.encode(state(2), 1_000), NOW))
+        .isInstanceOfSatisfying(
+            SnapshotRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(SnapshotRejectReason.UNSIGNED))
+        .hasMessageContaining("unsigned snapshot");
+    byte[] wrongKey = SnapshotCodec.encode(state(2), 1_000, SigningKey.of(otherKey));
+    assertThatThrownBy(() -> verifying.load("m", wrongKey, NOW))
+        .isInstanceOfSatisfying(
+            SnapshotRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(SnapshotRejectReason.BAD_SIGNATURE))
+        .hasMessageContaining("bad snapshot signature");
+    // Without a key, a signed snapshot is served as well.
+    assertThat(loader.load("m", wrongKey, NOW).version()).isEqualTo(2);
   }
 
   @Test
