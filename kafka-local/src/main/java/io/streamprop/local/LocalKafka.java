@@ -88,6 +88,7 @@ public final class LocalKafka implements AutoCloseable {
 
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String TLS_LISTENER = "SSL";
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
   private static final int FIRST_CHOSEN_PORT = 10000;
@@ -127,6 +128,8 @@ public final class LocalKafka implements AutoCloseable {
   private final Duration startupTimeout;
   private final int childHeapMegabytes;
   private final List<String> childJvmOptions;
+  private final TlsFiles tls;
+  private final int tlsPort;
 
   private KraftNode inProcessNode;
   private Process childProcess;
@@ -144,9 +147,15 @@ public final class LocalKafka implements AutoCloseable {
     this.startupTimeout = builder.startupTimeout;
     this.childHeapMegabytes = builder.childHeapMegabytes;
     this.childJvmOptions = builder.childJvmOptions;
+    this.tls = builder.tls;
+    int controllerPort = freePortOtherThan(port);
+    int chosenTlsPort = -1;
+    while (tls != null && (chosenTlsPort < 0 || chosenTlsPort == controllerPort)) {
+      chosenTlsPort = freePortOtherThan(port);
+    }
+    this.tlsPort = chosenTlsPort;
     this.brokerConfig =
-        Collections.unmodifiableMap(
-            brokerConfig(port, freePortOtherThan(port), builder.extraProperties));
+        Collections.unmodifiableMap(brokerConfig(port, controllerPort, builder.extraProperties));
   }
 
   /** A builder with the defaults: in process, temporary log directory, any free port. */
@@ -177,11 +186,32 @@ public final class LocalKafka implements AutoCloseable {
             + "://"
             + HOST
             + ":"
-            + controllerPort);
-    config.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+            + controllerPort
+            + (tls == null ? "" : "," + TLS_LISTENER + "://" + HOST + ":" + tlsPort));
+    config.put(
+        "advertised.listeners",
+        BROKER_LISTENER
+            + "://"
+            + HOST
+            + ":"
+            + brokerPort
+            + (tls == null ? "" : "," + TLS_LISTENER + "://" + HOST + ":" + tlsPort));
     config.put(
         "listener.security.protocol.map",
-        BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        BROKER_LISTENER
+            + ":PLAINTEXT,"
+            + CONTROLLER_LISTENER
+            + ":PLAINTEXT"
+            + (tls == null ? "" : "," + TLS_LISTENER + ":SSL"));
+    if (tls != null) {
+      // A server-authenticated TLS listener for clients; the broker and controller keep talking
+      // over loopback in plaintext (one node: nothing crosses a network).
+      config.put("ssl.keystore.type", "PKCS12");
+      config.put("ssl.keystore.location", tls.keyStore().toString());
+      config.put("ssl.keystore.password", tls.password());
+      config.put("ssl.key.password", tls.password());
+      config.put("ssl.client.auth", "none");
+    }
     config.put("inter.broker.listener.name", BROKER_LISTENER);
     config.put("controller.listener.names", CONTROLLER_LISTENER);
     // A static quorum of one voter: the controller's port lives only in this config, not in
@@ -309,6 +339,29 @@ public final class LocalKafka implements AutoCloseable {
   /** The {@code bootstrap.servers} value for clients; the same across restarts. */
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /**
+   * The {@code bootstrap.servers} value for clients of the TLS listener; the same across restarts.
+   *
+   * @throws IllegalStateException if the node was built without {@link Builder#tls}
+   */
+  public String tlsBootstrapServers() {
+    if (tls == null) {
+      throw new IllegalStateException("this LocalKafka has no TLS listener; build it with tls()");
+    }
+    return HOST + ":" + tlsPort;
+  }
+
+  /**
+   * The properties a client of the TLS listener needs: {@code bootstrap.servers}, {@code
+   * security.protocol=SSL} and the trust store.
+   */
+  public Map<String, String> tlsClientProperties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("bootstrap.servers", tlsBootstrapServers());
+    properties.putAll(tls.clientProperties());
+    return properties;
   }
 
   /** The client port; the same across restarts. */
@@ -584,8 +637,21 @@ public final class LocalKafka implements AutoCloseable {
     private int childHeapMegabytes = DEFAULT_CHILD_HEAP_MEGABYTES;
     private List<String> childJvmOptions = DEFAULT_CHILD_JVM_OPTIONS;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
+    private TlsFiles tls;
 
     private Builder() {}
+
+    /**
+     * Adds a TLS listener (protocol {@code SSL}, server authentication only) on another free port,
+     * beside the plaintext one; see {@link LocalKafka#tlsClientProperties()}.
+     */
+    public Builder tls(TlsFiles tls) {
+      if (tls == null) {
+        throw new IllegalArgumentException("tls must not be null");
+      }
+      this.tls = tls;
+      return this;
+    }
 
     /** In this JVM (default) or in a child JVM. */
     public Builder mode(Mode mode) {
