@@ -158,7 +158,7 @@ class OnlineLearnerTest {
     assertThat(last.lossSum()).isPositive();
     assertThat(last.correct()).isBetween(0, 8);
     assertThat(last.learningRate()).isEqualTo(SpecDefaults.LEARNING_RATE);
-    assertThat(last.layers()).hasSize(3);
+    assertThat(last.layers()).hasSize(SpecDefaults.HIDDEN.size() + 1);
     for (StepResult.LayerStats layer : last.layers()) {
       assertThat(layer.gradientNorm()).isPositive();
       assertThat(layer.weightNorm()).isPositive();
