@@ -71,13 +71,6 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
       reject(record, RejectReason.MISSING_FIELD.code(), "the record has no value");
       return;
     }
-    if (value.length > maxBytes) {
-      reject(
-          record,
-          RejectReason.OVERSIZE.code(),
-          "the value has " + value.length + " bytes, more than the limit of " + maxBytes);
-      return;
-    }
     SpecEntry entry = spec(modelId);
     if (entry == null) {
       reject(
@@ -118,7 +111,7 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
     SpecEntry entry;
     try {
       ModelSpec spec = SpecJson.parse(new String(bytes, StandardCharsets.UTF_8));
-      entry = new SpecEntry(bytes, spec, new ExampleParser(spec), null);
+      entry = new SpecEntry(bytes, spec, new ExampleParser(spec, maxBytes), null);
     } catch (SpecException e) {
       entry = new SpecEntry(bytes, null, null, e.getMessage());
     }

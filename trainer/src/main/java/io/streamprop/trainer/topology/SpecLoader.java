@@ -1,5 +1,6 @@
 package io.streamprop.trainer.topology;
 
+import io.streamprop.spec.ModelIds;
 import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.metrics.TrainerMetrics;
@@ -42,6 +43,11 @@ final class SpecLoader implements Processor<String, byte[], Void, Void> {
       metrics.spec("rejected");
       return;
     }
+    if (!ModelIds.isValid(modelId)) {
+      log.error("ignored the spec of model '{}': {}", modelId, invalidIdReason(modelId));
+      metrics.spec("rejected");
+      return;
+    }
     if (record.value() == null) {
       specs.delete(modelId);
       log.info("model '{}': spec deleted; the model retires", modelId);
@@ -60,6 +66,15 @@ final class SpecLoader implements Processor<String, byte[], Void, Void> {
           modelId,
           e.getMessage());
       metrics.spec("rejected");
+    }
+  }
+
+  private static String invalidIdReason(String modelId) {
+    try {
+      ModelIds.validate(modelId);
+      return "valid";
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
   }
 }
