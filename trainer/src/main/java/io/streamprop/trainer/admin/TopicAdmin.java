@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicAdmin {
   private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
-  private static final long TIMEOUT_SECONDS = 20;
 
   private TopicAdmin() {}
 
@@ -98,7 +97,10 @@ public final class TopicAdmin {
     }
     for (NewTopic topic : toCreate) {
       try {
-        get(admin.createTopics(List.of(topic)).all(), "create topic " + topic.name());
+        get(
+            admin.createTopics(List.of(topic)).all(),
+            "create topic " + topic.name(),
+            config.adminTimeoutMs());
         log.info("created topic {} with {}", topic.name(), topic.configs());
       } catch (TopicSetupException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
@@ -107,19 +109,19 @@ public final class TopicAdmin {
         // Another trainer instance created it first: fine, it is checked below.
       }
     }
-    check(admin, plans);
+    check(admin, plans, config.adminTimeoutMs());
   }
 
   private static Set<String> listTopics(Admin admin, TrainerConfig config) {
     try {
-      return admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return admin.listTopics().names().get(config.adminTimeoutMs(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new TopicSetupException(
           "cannot reach the Kafka broker at "
               + config.bootstrapServers()
               + " within "
-              + TIMEOUT_SECONDS
-              + " s: check --bootstrap-server and that the broker is up",
+              + config.adminTimeoutMs()
+              + " ms: check --bootstrap-server and that the broker is up",
           e);
     } catch (ExecutionException e) {
       throw new TopicSetupException(
@@ -136,13 +138,13 @@ public final class TopicAdmin {
   }
 
   /** Checks that the compacted topics are compacted and big records fit. */
-  static void check(Admin admin, List<TopicPlan> plans) {
+  static void check(Admin admin, List<TopicPlan> plans, long timeoutMs) {
     List<ConfigResource> resources = new ArrayList<>();
     for (TopicPlan plan : plans) {
       resources.add(new ConfigResource(ConfigResource.Type.TOPIC, plan.name()));
     }
     Map<ConfigResource, Config> configs =
-        get(admin.describeConfigs(resources).all(), "describe topic configs");
+        get(admin.describeConfigs(resources).all(), "describe topic configs", timeoutMs);
     List<String> problems = new ArrayList<>();
     for (TopicPlan plan : plans) {
       Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, plan.name()));
@@ -194,9 +196,10 @@ public final class TopicAdmin {
     return entry == null ? null : entry.value();
   }
 
-  private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+  private static <T> T get(
+      org.apache.kafka.common.KafkaFuture<T> future, String what, long timeoutMs) {
     try {
-      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return future.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new TopicSetupException("timed out trying to " + what, e);
     } catch (ExecutionException e) {

@@ -44,6 +44,7 @@ public final class TrainerConfig {
   public static final String EXAMPLE_MAX_BYTES = "streamprop.example.max.bytes";
   public static final String HOUSEKEEPING_MS = "streamprop.housekeeping.interval.ms";
   public static final String SHUTDOWN_SNAPSHOT_MS = "streamprop.shutdown.snapshot.timeout.ms";
+  public static final String ADMIN_TIMEOUT_MS = "streamprop.admin.timeout.ms";
   public static final String MODEL_ID = "streamprop.model.id";
   public static final String MODEL_SPEC = "streamprop.model.spec";
   public static final String MODEL_SPEC_FILE = "streamprop.model.spec.file";
@@ -64,7 +65,8 @@ public final class TrainerConfig {
           Map.entry(METRICS_PORT, "8081"),
           Map.entry(EXAMPLE_MAX_BYTES, Integer.toString(1 << 20)),
           Map.entry(HOUSEKEEPING_MS, "250"),
-          Map.entry(SHUTDOWN_SNAPSHOT_MS, "10000"));
+          Map.entry(SHUTDOWN_SNAPSHOT_MS, "10000"),
+          Map.entry(ADMIN_TIMEOUT_MS, "20000"));
 
   private final Map<String, String> values;
 
@@ -149,6 +151,7 @@ public final class TrainerConfig {
     positiveInt(EXAMPLE_MAX_BYTES);
     positiveInt(HOUSEKEEPING_MS);
     positiveInt(SHUTDOWN_SNAPSHOT_MS);
+    positiveInt(ADMIN_TIMEOUT_MS);
     String create = get(TOPIC_CREATE);
     if (!create.equals("true") && !create.equals("false")) {
       throw new ConfigException(TOPIC_CREATE + " must be true or false, got '" + create + "'");
@@ -242,6 +245,11 @@ public final class TrainerConfig {
     return intValue(HOUSEKEEPING_MS);
   }
 
+  /** How long topic setup waits for the broker before giving up with a clear message. */
+  public long adminTimeoutMs() {
+    return intValue(ADMIN_TIMEOUT_MS);
+  }
+
   public long shutdownSnapshotTimeoutMs() {
     return intValue(SHUTDOWN_SNAPSHOT_MS);
   }
@@ -301,8 +309,10 @@ public final class TrainerConfig {
   public Properties adminProperties() {
     Properties p = new Properties();
     p.putAll(clientProperties());
-    p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-    p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(adminTimeoutMs()));
+    p.putIfAbsent(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.min(adminTimeoutMs(), 10000)));
     return p;
   }
 
