@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.learn.ModelState;
+import io.streamprop.learn.OnlineLearner;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.config.TrainerConfig;
@@ -262,9 +263,26 @@ class TrainerTopologyTest {
 
     ModelState second = SnapshotCodec.decode(snapshots.readValue());
     assertThat(second.version()).isEqualTo(2);
-    assertThat(second.examples()).isEqualTo(100);
     assertThat(second.spec().optimizer().learningRate()).isEqualTo(0.01);
     assertThat(first.examples()).isEqualTo(50);
+
+    // Offline: 50 rows under the old spec, the same state under the new spec, 50 more rows.
+    ModelState after50 = IRIS.train(SpecJson.parse(IRIS_SPEC), 50).learner().state();
+    OnlineLearner continued =
+        OnlineLearner.restore(
+            new ModelState(
+                SpecJson.parse(faster),
+                after50.version(),
+                after50.examples(),
+                after50.steps(),
+                after50.skippedSteps(),
+                after50.floats(),
+                after50.doubles(),
+                after50.longs()));
+    for (int i = 50; i < 100; i++) {
+      continued.learn(IRIS.features().get(i), IRIS.labels().get(i));
+    }
+    assertSameModel(second, continued.state());
   }
 
   @Test
