@@ -139,6 +139,19 @@ class TrainerTopologyTest {
   }
 
   @Test
+  void keyThatIsNotUtf8_isDeadLettered_asUnknownModel_andValueKept() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    byte[] badKey = {(byte) 0xC3, (byte) 0x28};
+    examples.pipeInput(badKey, IRIS.json(0));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo(badKey);
+    assertThat(dead.value()).isEqualTo(IRIS.json(0));
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("unknown_model");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER)).contains("UTF-8");
+  }
+
+  @Test
   void modelWithInvalidSpec_deadLettersItsExamples_withTheSpecError() {
     specs.pipeInput("broken", "{\"inputs\": 4, \"classes\": 3, \"batch_size\": 0}");
     examples.pipeInput(utf8("broken"), IRIS.json(0));
