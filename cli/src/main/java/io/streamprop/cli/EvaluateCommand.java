@@ -23,15 +23,16 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "evaluate",
-    mixinStandardHelpOptions = true,
     description = {
-      "Prequential evaluation (test, then train): a new model reads FILE once, in order;",
-      "each mini-batch is scored before the model learns from it.",
+      "Prequential evaluation (test, then train) of a new model on a data file.",
+      "One pass in file order; each mini-batch is scored before the model learns from it.",
       "Prints accuracy (classification) or MSE (regression), mean loss and examples/second."
     })
 final class EvaluateCommand implements Callable<Integer> {
 
   @CommandLine.Spec private CommandSpec command;
+
+  @CommandLine.Mixin private HelpOption help;
 
   @Option(
       names = "--data",
@@ -55,8 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
       names = "--progress",
       paramLabel = "WHEN",
       defaultValue = "auto",
-      description =
-          "Progress line on stderr: ${COMPLETION-CANDIDATES} (auto: when stderr is a terminal).")
+      description = "Progress line on stderr: auto (when stderr is a terminal), always or never.")
   private Progress.Mode progressMode;
 
   @Override

@@ -64,9 +64,9 @@ abstract class ServiceCommand implements Callable<Integer> {
   @Command(
       name = "trainer",
       description = {
-        "Runs the trainer (Kafka Streams, exactly-once): streamprop trainer "
-            + "--bootstrap-server HOST:PORT [--config FILE].",
-        "Every argument is passed on to io.streamprop.trainer.TrainerMain."
+        "Runs the trainer (Kafka Streams, exactly-once).",
+        "streamprop trainer --bootstrap-server HOST:PORT [--config FILE]: every argument goes",
+        "to io.streamprop.trainer.TrainerMain, which prints its own help."
       })
   static final class Trainer extends ServiceCommand {
     @Override
@@ -78,9 +78,9 @@ abstract class ServiceCommand implements Callable<Integer> {
   @Command(
       name = "scorer",
       description = {
-        "Runs the scorer (HTTP predictions with hot swap): streamprop scorer "
-            + "--bootstrap-server HOST:PORT [--config FILE].",
-        "Every argument is passed on to io.streamprop.scorer.ScorerMain."
+        "Runs the scorer (HTTP predictions with hot swap).",
+        "streamprop scorer --bootstrap-server HOST:PORT [--config FILE]: every argument goes",
+        "to io.streamprop.scorer.ScorerMain, which prints its own help."
       })
   static final class Scorer extends ServiceCommand {
     @Override
@@ -93,7 +93,7 @@ abstract class ServiceCommand implements Callable<Integer> {
       name = "demo",
       description = {
         "Runs the local demo: a broker, the trainer, the scorer and a producer.",
-        "Every argument is passed on to io.streamprop.demo.DemoMain."
+        "Every argument goes to io.streamprop.demo.DemoMain."
       })
   static final class Demo extends ServiceCommand {
     @Override

@@ -36,7 +36,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "show",
-    mixinStandardHelpOptions = true,
     description = {
       "Decodes a snapshot: spec, version, counters and arrays.",
       "With --json, one JSON document whose `spec` is valid input for --spec."
@@ -44,6 +43,8 @@ import picocli.CommandLine.Parameters;
 final class SnapshotShowCommand implements Callable<Integer> {
 
   @CommandLine.Spec private CommandSpec command;
+
+  @CommandLine.Mixin private HelpOption help;
 
   @Parameters(paramLabel = "MODEL.snap", description = "The snapshot file.")
   private Path file;

@@ -15,14 +15,15 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "spec",
-    mixinStandardHelpOptions = true,
     description = {
-      "Prints the complete spec (JSON, every default written out) that train and evaluate would use:",
-      "inferred from --data, or read from --spec and validated."
+      "Prints the complete spec that train and evaluate would use.",
+      "Inferred from --data, or read from --spec and validated; JSON with every default written out."
     })
 final class SpecCommand implements Callable<Integer> {
 
   @CommandLine.Spec private CommandSpec command;
+
+  @CommandLine.Mixin private HelpOption help;
 
   @CommandLine.ArgGroup(multiplicity = "1")
   private Source source;

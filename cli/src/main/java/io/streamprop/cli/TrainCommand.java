@@ -27,14 +27,16 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "train",
-    mixinStandardHelpOptions = true,
     description = {
-      "Trains a model offline on FILE (in file order, --epochs passes) and writes its snapshot.",
-      "Prints the prequential figures of each pass (on data not yet seen only in the first)."
+      "Trains a model offline on a data file and writes its snapshot.",
+      "Reads FILE in file order, --epochs times, through the engine's online learner and prints",
+      "each pass's prequential figures (measured on unseen data in the first pass only)."
     })
 final class TrainCommand implements Callable<Integer> {
 
   @CommandLine.Spec private CommandSpec command;
+
+  @CommandLine.Mixin private HelpOption help;
 
   @Option(
       names = "--data",
@@ -67,8 +69,7 @@ final class TrainCommand implements Callable<Integer> {
       names = "--progress",
       paramLabel = "WHEN",
       defaultValue = "auto",
-      description =
-          "Progress line on stderr: ${COMPLETION-CANDIDATES} (auto: when stderr is a terminal).")
+      description = "Progress line on stderr: auto (when stderr is a terminal), always or never.")
   private Progress.Mode progressMode;
 
   @Override
