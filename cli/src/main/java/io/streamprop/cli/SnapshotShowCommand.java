@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.learn.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.Snapshot;
 import io.streamprop.wire.SnapshotCodec;
 import io.streamprop.wire.SnapshotException;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,14 +67,15 @@ final class SnapshotShowCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       throw new UserException(file + ": no such file");
     }
-    ModelState state;
+    Snapshot snapshot;
     try {
-      state = SnapshotCodec.decode(bytes);
+      snapshot = SnapshotCodec.decodeSnapshot(bytes);
     } catch (SnapshotException e) {
       throw new UserException(file + ": " + e.getMessage(), e);
     }
     PrintWriter out = command.commandLine().getOut();
-    out.println(json ? toJson(state, bytes.length, weights) : toText(state, bytes.length, weights));
+    out.println(
+        json ? toJson(snapshot, bytes.length, weights) : toText(snapshot, bytes.length, weights));
     out.flush();
     return 0;
   }
@@ -101,7 +104,8 @@ final class SnapshotShowCommand implements Callable<Integer> {
     return layers;
   }
 
-  static String toJson(ModelState state, long bytes, boolean weights) throws IOException {
+  static String toJson(Snapshot snapshot, long bytes, boolean weights) throws IOException {
+    ModelState state = snapshot.state();
     ObjectMapper mapper = new ObjectMapper();
     JsonNode spec = mapper.readTree(SpecJson.write(state.spec()));
     StringWriter text = new StringWriter();
@@ -110,6 +114,7 @@ final class SnapshotShowCommand implements Callable<Integer> {
       json.writeStartObject();
       json.writeNumberField("bytes", bytes);
       json.writeNumberField("version", state.version());
+      json.writeStringField("created_at", createdAt(snapshot));
       json.writeNumberField("examples", state.examples());
       json.writeNumberField("steps", state.steps());
       json.writeNumberField("skipped_steps", state.skippedSteps());
@@ -196,11 +201,13 @@ final class SnapshotShowCommand implements Callable<Integer> {
     return values;
   }
 
-  static String toText(ModelState state, long bytes, boolean weights) {
+  static String toText(Snapshot snapshot, long bytes, boolean weights) {
+    ModelState state = snapshot.state();
     ModelSpec spec = state.spec();
     StringBuilder text = new StringBuilder();
     text.append(String.format(Locale.ROOT, "snapshot       %,d bytes%n", bytes));
     text.append(String.format(Locale.ROOT, "version        %d%n", state.version()));
+    text.append(String.format(Locale.ROOT, "created at     %s%n", createdAt(snapshot)));
     text.append(String.format(Locale.ROOT, "examples       %d%n", state.examples()));
     text.append(
         String.format(
@@ -244,6 +251,11 @@ final class SnapshotShowCommand implements Callable<Integer> {
       }
     }
     return text.toString().stripTrailing();
+  }
+
+  /** When the snapshot was written, ISO-8601 in UTC. */
+  static String createdAt(Snapshot snapshot) {
+    return Instant.ofEpochMilli(snapshot.createdAtMillis()).toString();
   }
 
   private static void appendRow(StringBuilder text, float[] values, int from, int count) {

@@ -39,7 +39,7 @@ final class SpecCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ModelSpec spec = source.spec != null ? Specs.read(source.spec) : DataReader.infer(source.data);
-    command.commandLine().getOut().println(SpecJson.write(spec));
+    command.commandLine().getOut().println(SpecJson.writePretty(spec));
     command.commandLine().getOut().flush();
     return 0;
   }

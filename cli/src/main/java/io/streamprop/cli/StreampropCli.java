@@ -67,12 +67,12 @@ public final class StreampropCli implements Runnable {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
       PrintWriter err = cmd.getErr();
+      String name = cmd.getCommandSpec().qualifiedName();
       String message = userMessage(ex);
       if (message != null) {
-        err.println("streamprop " + cmd.getCommandName() + ": " + message);
+        err.println(name + ": " + message);
       } else {
-        err.println(
-            "streamprop " + cmd.getCommandName() + ": internal error (a bug, please report it):");
+        err.println(name + ": internal error (a bug, please report it):");
         ex.printStackTrace(err);
       }
       err.flush();

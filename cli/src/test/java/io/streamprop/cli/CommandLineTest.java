@@ -3,6 +3,8 @@ package io.streamprop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamprop.spec.SpecJson;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,43 @@ class CommandLineTest {
 
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains(missing + ": no such file").doesNotContain("Exception");
+  }
+
+  @Test
+  void snapshotShowOfGarbage_isAnErrorWithoutStackTrace_exitsOne(@TempDir Path dir)
+      throws Exception {
+    Path garbage = Files.write(dir.resolve("garbage.snap"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+
+    Cli.Run run = Cli.run("snapshot", "show", garbage.toString());
+
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("streamprop snapshot show: " + garbage + ": ")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void specFileWithABadField_namesFileAndField_exitsOne(@TempDir Path dir) throws Exception {
+    Path spec = Files.writeString(dir.resolve("bad.json"), "{\"inputs\": 4, \"classes\": 1}");
+
+    Cli.Run run = Cli.run("spec", "--spec", spec.toString());
+
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("streamprop spec: " + spec + ": classes")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void specFile_isPrintedComplete_andReadsBackEqual(@TempDir Path dir) throws Exception {
+    Path spec = Files.writeString(dir.resolve("iris.json"), "{\"inputs\": 4, \"classes\": 3}");
+
+    Cli.Run run = Cli.run("spec", "--spec", spec.toString());
+
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).contains("\"optimizer\"").contains("\"batch_size\"");
+    assertThat(SpecJson.parse(run.out()))
+        .isEqualTo(SpecJson.parse("{\"inputs\": 4, \"classes\": 3}"));
   }
 
   @Test
