@@ -38,7 +38,8 @@ final class SpecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelSpec spec = source.spec != null ? Specs.read(source.spec) : DataReader.infer(source.data);
+    ModelSpec spec =
+        source.spec != null ? Specs.read(source.spec) : DataReader.infer(source.data).spec();
     command.commandLine().getOut().println(SpecJson.writePretty(spec));
     command.commandLine().getOut().flush();
     return 0;

@@ -1,5 +1,6 @@
 package io.streamprop.cli;
 
+import io.streamprop.data.SpecInference;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecJson;
@@ -39,15 +40,18 @@ final class Specs {
     if (specFile != null) {
       return read(specFile);
     }
-    ModelSpec spec = DataReader.infer(data);
+    SpecInference.Inference inference = DataReader.infer(data);
+    ModelSpec spec = inference.spec();
     err.println(
         "no --spec: inferred "
             + describe(spec)
             + " from "
             + data
-            + " (`streamprop spec --data "
+            + " ("
+            + inference.reason()
+            + "; `streamprop spec --data "
             + data
-            + "` prints it)");
+            + "` prints the whole spec)");
     err.flush();
     return spec;
   }

@@ -21,7 +21,7 @@ class DataReaderTest {
   void wrongWidth_namesFileLineAndBothWidths() {
     assertThatThrownBy(
             () -> DataReader.check(FILE, 7, new float[] {1, 2, 3}, new float[] {0}, spec))
-        .hasMessage("data.csv line 7: expected 4 features (the spec's inputs), got 3");
+        .hasMessage("data.csv:7: expected 4 features (the spec's inputs), got 3");
   }
 
   @Test
@@ -29,15 +29,14 @@ class DataReaderTest {
     assertThatThrownBy(
             () ->
                 DataReader.check(FILE, 9, new float[] {1, Float.NaN, 3, 4}, new float[] {0}, spec))
-        .hasMessage("data.csv line 9: feature 1 is NaN, not a finite number");
+        .hasMessage("data.csv:9: feature 1 is NaN, not a finite number");
   }
 
   @Test
   void classOutOfRange_namesTheRange() {
     assertThatThrownBy(
             () -> DataReader.check(FILE, 3, new float[] {1, 2, 3, 4}, new float[] {3}, spec))
-        .hasMessage(
-            "data.csv line 3: label 3.0 is not a class index in 0..2 (the spec has 3 classes)");
+        .hasMessage("data.csv:3: label 3.0 is not a class index in 0..2 (the spec has 3 classes)");
   }
 
   @Test
