@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -218,10 +219,19 @@ final class SnapshotShowCommand implements Callable<Integer> {
     text.append(String.format(Locale.ROOT, "model          %s%n", Specs.describe(spec)));
     text.append("spec           ").append(SpecJson.write(spec).strip()).append('\n');
     text.append("arrays\n");
+    Map<String, String> shapes = new HashMap<>();
+    for (Layer layer : layers(spec)) {
+      shapes.put(layer.weightName(), " (" + layer.inFeatures() + ", " + layer.outFeatures() + ")");
+      shapes.put(layer.biasName(), " (" + layer.outFeatures() + ")");
+    }
     for (Map.Entry<String, float[]> entry : state.floats().entrySet()) {
       text.append(
           String.format(
-              Locale.ROOT, "  %-28s float32[%d]%n", entry.getKey(), entry.getValue().length));
+              Locale.ROOT,
+              "  %-28s float32[%d]%s%n",
+              entry.getKey(),
+              entry.getValue().length,
+              shapes.getOrDefault(entry.getKey(), "")));
     }
     for (Map.Entry<String, double[]> entry : state.doubles().entrySet()) {
       text.append(

@@ -196,18 +196,31 @@ class TrainEvaluateTest {
   }
 
   @Test
-  void showWithoutJson_printsCountersAndArrays() throws Exception {
+  void trainAndShowWithoutJson_printCountersPendingRowsAndShapes() throws Exception {
+    Path spec = write("iris.json", IRIS_SPEC);
     Path snap = dir.resolve("iris.snap");
-    assertThat(Cli.run("train", "--data", iris.toString(), "--out", snap.toString()).status())
-        .isZero();
+    Cli.Run train =
+        Cli.run(
+            "train",
+            "--spec",
+            spec.toString(),
+            "--data",
+            iris.toString(),
+            "--out",
+            snap.toString(),
+            "--progress=never");
 
     Cli.Run show = Cli.run("snapshot", "show", snap.toString(), "--weights");
 
+    assertThat(train.status()).as(train.err()).isZero();
+    // 150 rows in mini-batches of 4: 37 steps, 2 rows wait in the pending batch.
+    assertThat(train.out()).contains("150 examples, 37 steps (0 skipped), 2 examples pending");
     assertThat(show.status()).as(show.err()).isZero();
     assertThat(show.out())
         .contains("examples       150")
-        .contains("dense.0.weight")
-        .contains("dense.0.weight (4, ");
+        .containsPattern("dense\\.0\\.weight +float32\\[32\\] \\(4, 8\\)")
+        .contains("dense.0.weight (4, 8), one row per input feature")
+        .contains("dense.1.bias (3)");
   }
 
   @Test
@@ -289,6 +302,37 @@ class TrainEvaluateTest {
     JsonNode fromCsv = evaluateJson(iris, spec);
 
     assertSameFigures(fromJson, fromCsv);
+  }
+
+  @Test
+  void csvColumnsInAnotherOrder_areMatchedToTheSpecsFeatureNames() throws Exception {
+    Path named =
+        write(
+            "named.json",
+            IRIS_SPEC.replace(
+                "\"inputs\": 4,",
+                "\"feature_names\": [\"sepal_length\", \"sepal_width\", \"petal_length\","
+                    + " \"petal_width\"],"));
+    List<String> swapped = new ArrayList<>();
+    for (String row : Files.readAllLines(iris)) {
+      String[] cells = row.split(",");
+      // label first, then the features in reverse order
+      swapped.add(String.join(",", cells[4], cells[3], cells[2], cells[1], cells[0]));
+    }
+    Path reordered = Files.write(dir.resolve("reordered.csv"), swapped);
+
+    assertSameFigures(evaluateJson(reordered, named), evaluateJson(iris, named));
+  }
+
+  @Test
+  void csvWithOtherFeatureNames_exitsOneNamingBothLists() throws Exception {
+    Path named =
+        write("named.json", "{\"feature_names\": [\"a\", \"b\", \"c\", \"d\"], \"classes\": 3}");
+
+    Cli.Run run = Cli.run("evaluate", "--data", iris.toString(), "--spec", named.toString());
+
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("are not the spec's feature_names [a, b, c, d]");
   }
 
   @Test
