@@ -114,14 +114,17 @@ public final class ExampleParser {
       Example example = parseObject(p);
       JsonToken trailing = p.nextToken();
       if (trailing != null) {
-        throw badJson("unexpected " + describe(trailing) + " after the example object");
+        throw badJson(
+            "found "
+                + describe(trailing)
+                + " after the example object; send one object per record");
       }
       return example;
     } catch (ExampleException e) {
       throw e;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
-      throw badJson("not valid JSON" + where + ": " + abbreviate(e.getOriginalMessage()));
+      throw badJson("not valid JSON" + where + ": " + abbreviate(e.getOriginalMessage(), 160));
     } catch (IOException | RuntimeException e) {
       // Defence in depth: whatever a malformed input provokes, the caller sees one exception type.
       throw badJson("not valid JSON: " + abbreviate(String.valueOf(e.getMessage())));
@@ -183,7 +186,7 @@ public final class ExampleParser {
       }
     }
     if (t != JsonToken.END_OBJECT) {
-      throw badJson("unexpected " + describe(t) + " in the example object");
+      throw badJson("found " + describe(t) + " where a key was expected");
     }
     if (features == null) {
       throw new ExampleException(
@@ -297,7 +300,7 @@ public final class ExampleParser {
       }
     }
     if (t != JsonToken.END_OBJECT) {
-      throw badJson("features: unexpected " + describe(t));
+      throw badJson("features: found " + describe(t) + " where a name was expected");
     }
     if (count < inputs) {
       StringBuilder missing = new StringBuilder();
@@ -437,9 +440,13 @@ public final class ExampleParser {
   }
 
   static String abbreviate(String s) {
+    return abbreviate(s, 80);
+  }
+
+  static String abbreviate(String s, int max) {
     if (s == null) {
       return "null";
     }
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 }

@@ -167,6 +167,7 @@ class SpecJsonTest {
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"beta2\": -0.5}}|optimizer.beta2",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"momentum\": 1}}|optimizer.momentum",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"rho\": 2}}|optimizer.rho",
+        "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"name\": \"nesterov\", \"momentum\": 0}}|optimizer.momentum",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"epsilon\": 0}}|optimizer.epsilon",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"weight_decay\": -1}}|optimizer.weight_decay",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"learning_rate\": 1e400}}|optimizer.learning_rate",
