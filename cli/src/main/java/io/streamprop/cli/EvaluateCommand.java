@@ -82,13 +82,13 @@ final class EvaluateCommand implements Callable<Integer> {
     } else {
       out.printf(
           Locale.ROOT,
-          "%s: %d examples scored prequentially (%d pending in an unfilled mini-batch)%n",
+          "%s: %,d examples scored prequentially%s%n",
           data,
           tally.examples(),
-          pending);
+          pending > 0 ? " (" + pending + " more wait in an unfilled mini-batch)" : "");
       out.printf(
           Locale.ROOT,
-          "%s  %.0f examples/s%s%n",
+          "%s  %,.0f examples/s%s%n",
           tally.headline(),
           pass.rowsPerSecond(),
           tally.skippedSteps() > 0

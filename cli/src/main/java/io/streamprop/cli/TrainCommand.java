@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
       Pass pass = Pass.run(learner, data, new Progress(err, progressMode), prefix);
       stdout.printf(
           Locale.ROOT,
-          "%s%d examples  %s  %.0f examples/s%n",
+          "%s%,d examples  %s  %,.0f examples/s%n",
           prefix,
           pass.rows(),
           pass.tally().headline(),
@@ -102,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
     long pending = state.examples() % modelSpec.batchSize();
     stdout.printf(
         Locale.ROOT,
-        "wrote %s: %,d bytes, version %d, %d examples, %d steps (%d skipped)%s%n",
+        "wrote %s: %,d bytes, version %d, %,d examples, %,d steps (%d skipped)%s%n",
         out,
         bytes.length,
         state.version(),

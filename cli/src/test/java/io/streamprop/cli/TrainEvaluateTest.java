@@ -102,8 +102,8 @@ class TrainEvaluateTest {
 
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out())
-        .contains(iris + ": 144 examples scored prequentially (6 pending")
-        .containsPattern("accuracy 0\\.\\d{4}  loss \\d+\\.\\d{4}  \\d+ examples/s");
+        .contains(iris + ": 144 examples scored prequentially (6 more wait in an unfilled")
+        .containsPattern("accuracy 0\\.\\d{4}  loss \\d+\\.\\d{4}  [\\d,]+ examples/s");
   }
 
   @Test
