@@ -81,7 +81,11 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter stdout = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     ModelSpec modelSpec = Specs.resolve(spec, data, err);
+    checkWritable(out);
     OnlineLearner learner = OnlineLearner.create(modelSpec);
+    long rows = 0;
+    long scored = 0;
+    long steps = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {
       String prefix = "epoch " + epoch + "/" + epochs + ": ";
       Pass pass = Pass.run(learner, data, new Progress(err, progressMode), prefix);
@@ -93,13 +97,15 @@ final class TrainCommand implements Callable<Integer> {
           pass.tally().headline(),
           pass.rowsPerSecond());
       stdout.flush();
+      rows += pass.rows();
+      scored += pass.tally().examples();
+      steps += pass.tally().steps();
     }
+    learner.setVersion(steps);
     ModelState state = learner.state();
-    learner.setVersion(state.steps());
-    state = learner.state();
     byte[] bytes = SnapshotCodec.encode(state);
     write(out, bytes);
-    long pending = state.examples() % modelSpec.batchSize();
+    long pending = rows - scored;
     stdout.printf(
         Locale.ROOT,
         "wrote %s: %,d bytes, version %d, %,d examples, %,d steps (%d skipped)%s%n",
@@ -112,6 +118,19 @@ final class TrainCommand implements Callable<Integer> {
         pending > 0 ? ", " + pending + " examples pending in an unfilled mini-batch" : "");
     stdout.flush();
     return 0;
+  }
+
+  /** Fails before training, not after, when the snapshot could not be written. */
+  static void checkWritable(Path out) {
+    Path parent = out.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new UserException(out + ": cannot create the directory: " + e, e);
+    }
+    if (!Files.isWritable(parent) || Files.isDirectory(out)) {
+      throw new UserException(out + ": cannot write the snapshot there");
+    }
   }
 
   /** Writes to a temporary sibling, then renames: a reader never sees half a snapshot. */

@@ -224,6 +224,26 @@ class TrainEvaluateTest {
   }
 
   @Test
+  void trainToADirectory_failsBeforeTraining_exitsOne() throws Exception {
+    Path spec = write("iris.json", IRIS_SPEC);
+    Path directory = Files.createDirectory(dir.resolve("snapshots"));
+
+    Cli.Run run =
+        Cli.run(
+            "train",
+            "--spec",
+            spec.toString(),
+            "--data",
+            iris.toString(),
+            "--out",
+            directory.toString());
+
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains(directory + ": cannot write the snapshot there");
+    assertThat(run.out()).doesNotContain("epoch 1/1");
+  }
+
+  @Test
   void badLabel_exitsOneNamingFileAndLine() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(iris));
     lines.set(9, "6.1,2.8,4.7,1.2,7"); // file line 10 (the header is line 1)
