@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecLimits;
@@ -235,7 +236,7 @@ public final class ExampleParser {
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
         if (count < values.length) {
-          float v = p.getFloatValue();
+          float v = readFloat(p);
           values[count] = v;
           if (notFinite == NONE && !Float.isFinite(v)) {
             notFinite = count;
@@ -287,7 +288,7 @@ public final class ExampleParser {
       seen[index] = true;
       count++;
       if (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT) {
-        float v = p.getFloatValue();
+        float v = readFloat(p);
         if (!Float.isFinite(v)) {
           throw notFinite("features." + abbreviate(name), p.getText());
         }
@@ -334,7 +335,7 @@ public final class ExampleParser {
             RejectReason.WRONG_WIDTH,
             "label: expected a list of " + targets + " numbers, got a single number");
       }
-      float v = p.getFloatValue();
+      float v = readFloat(p);
       if (!Float.isFinite(v)) {
         throw notFinite("label", p.getText());
       }
@@ -387,6 +388,23 @@ public final class ExampleParser {
               + abbreviate(p.getText()));
     }
     return (float) v;
+  }
+
+  /**
+   * The current number token as a float32, parsed from the parser's own character buffer (no
+   * String, no double) with the fast parser. Integer tokens convert exactly where they can; the
+   * rare forms the fast path does not read ({@code +INF}) fall back to Jackson.
+   */
+  private static float readFloat(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+      return p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : p.getFloatValue();
+    }
+    try {
+      return NumberInput.parseFloat(
+          p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
+    } catch (NumberFormatException e) {
+      return p.getFloatValue();
+    }
   }
 
   /** {@code text} is the token as written, so {@code 1e39} is shown as such, not as Infinity. */
