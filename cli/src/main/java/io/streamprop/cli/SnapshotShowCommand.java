@@ -90,6 +90,19 @@ final class SnapshotShowCommand implements Callable<Integer> {
     String biasName() {
       return "dense." + index + ".bias";
     }
+
+    /** Batch normalization after this layer's output, when the spec asks for it. */
+    List<String> batchNormNames() {
+      return BATCH_NORM_ARRAYS.stream().map(name -> "bn." + index + "." + name).toList();
+    }
+  }
+
+  /** The arrays of one batch-normalization layer, each of width outFeatures. */
+  static final List<String> BATCH_NORM_ARRAYS =
+      List.of("gamma", "beta", "running_mean", "running_var");
+
+  private static boolean hasBatchNorm(ModelState state, Layer layer) {
+    return state.floats().containsKey(layer.batchNormNames().get(0));
   }
 
   /** The dense layers of a spec, input side first: inputs → hidden... → output width. */
@@ -143,6 +156,14 @@ final class SnapshotShowCommand implements Callable<Integer> {
           writeTensor(json, state, layer.weightName(), layer.inFeatures(), layer.outFeatures());
           json.writeFieldName("bias");
           writeTensor(json, state, layer.biasName(), layer.outFeatures());
+          if (hasBatchNorm(state, layer)) {
+            json.writeObjectFieldStart("batch_norm");
+            for (int i = 0; i < BATCH_NORM_ARRAYS.size(); i++) {
+              json.writeFieldName(BATCH_NORM_ARRAYS.get(i));
+              writeTensor(json, state, layer.batchNormNames().get(i), layer.outFeatures());
+            }
+            json.writeEndObject();
+          }
           json.writeEndObject();
         }
         json.writeEndArray();
@@ -223,6 +244,9 @@ final class SnapshotShowCommand implements Callable<Integer> {
     for (Layer layer : layers(spec)) {
       shapes.put(layer.weightName(), " (" + layer.inFeatures() + ", " + layer.outFeatures() + ")");
       shapes.put(layer.biasName(), " (" + layer.outFeatures() + ")");
+      for (String name : layer.batchNormNames()) {
+        shapes.put(name, " (" + layer.outFeatures() + ")");
+      }
     }
     for (Map.Entry<String, float[]> entry : state.floats().entrySet()) {
       text.append(
@@ -258,6 +282,12 @@ final class SnapshotShowCommand implements Callable<Integer> {
         }
         text.append(String.format(Locale.ROOT, "%s (%d)%n", layer.biasName(), layer.outFeatures()));
         appendRow(text, bias, 0, layer.outFeatures());
+        if (hasBatchNorm(state, layer)) {
+          for (String name : layer.batchNormNames()) {
+            text.append(String.format(Locale.ROOT, "%s (%d)%n", name, layer.outFeatures()));
+            appendRow(text, tensor(state, name, layer.outFeatures()), 0, layer.outFeatures());
+          }
+        }
       }
     }
     return text.toString().stripTrailing();

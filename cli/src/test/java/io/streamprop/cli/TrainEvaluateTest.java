@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.data.DataFile;
 import io.streamprop.learn.ModelState;
+import io.streamprop.learn.OnlineLearner;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.SnapshotCodec;
@@ -47,7 +49,12 @@ class TrainEvaluateTest {
   }
 
   private Path resource(String name) {
-    try (InputStream in = getClass().getResourceAsStream("/data/" + name)) {
+    return resource("/data/", name);
+  }
+
+  /** A copy of a class-path resource (this module's, or the shared test jar's) in the temp dir. */
+  private Path resource(String folder, String name) {
+    try (InputStream in = getClass().getResourceAsStream(folder + name)) {
       Path file = dir.resolve(name);
       Files.copy(in, file);
       return file;
@@ -241,6 +248,77 @@ class TrainEvaluateTest {
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains(directory + ": cannot write the snapshot there");
     assertThat(run.out()).doesNotContain("epoch 1/1");
+  }
+
+  @Test
+  void train_buildsBitForBitTheModelOfTheEngineFedDirectly() throws Exception {
+    Path spec = write("iris.json", IRIS_SPEC);
+    Path snap = dir.resolve("iris.snap");
+    Cli.Run train =
+        Cli.run(
+            "train",
+            "--spec",
+            spec.toString(),
+            "--data",
+            iris.toString(),
+            "--epochs",
+            "2",
+            "--out",
+            snap.toString(),
+            "--progress=never");
+    assertThat(train.status()).as(train.err()).isZero();
+
+    OnlineLearner direct = OnlineLearner.create(SpecJson.parse(IRIS_SPEC));
+    for (int epoch = 0; epoch < 2; epoch++) {
+      try (DataFile file = DataFile.open(iris)) {
+        DataFile.Row row;
+        while ((row = file.next()) != null) {
+          direct.learn(row.features(), row.label());
+        }
+      }
+    }
+
+    assertSameArrays(decode(snap), direct.state());
+  }
+
+  @Test
+  void showOfTheFirstReleasesFixture_readsSpecCountersAndShapes() throws Exception {
+    Path fixture = resource("/snapshots/", "format1-trained-iris.sprp");
+
+    Cli.Run show = Cli.run("snapshot", "show", fixture.toString(), "--json", "--weights");
+
+    assertThat(show.status()).as(show.err()).isZero();
+    JsonNode doc = JSON.readTree(show.out());
+    assertThat(doc.get("version").asLong()).isEqualTo(3);
+    assertThat(doc.get("examples").asLong()).isEqualTo(150);
+    assertThat(doc.get("steps").asLong()).isEqualTo(37);
+    assertThat(doc.get("created_at").asText()).isEqualTo("2026-09-21T14:13:20Z");
+    assertThat(SpecJson.parse(JSON.writeValueAsString(doc.get("spec"))).hidden())
+        .containsExactly(16, 8);
+    JsonNode layers = doc.get("layers");
+    assertThat(layers).hasSize(3);
+    assertLayer(layers.get(0), 0, 4, 16);
+    assertLayer(layers.get(1), 1, 16, 8);
+    assertLayer(layers.get(2), 2, 8, 3);
+  }
+
+  @Test
+  void showWeightsOfABatchNormModel_addsTheBatchNormArraysToTheLayer() throws Exception {
+    Path fixture = resource("/snapshots/", "format1-synthetic.sprp");
+    ModelState state = decode(fixture);
+
+    Cli.Run show = Cli.run("snapshot", "show", fixture.toString(), "--json", "--weights");
+
+    assertThat(show.status()).as(show.err()).isZero();
+    JsonNode layers = JSON.readTree(show.out()).get("layers");
+    JsonNode batchNorm = layers.get(0).get("batch_norm");
+    for (String name : List.of("gamma", "beta", "running_mean", "running_var")) {
+      assertThat(batchNorm.get(name).get("shape")).as(name).containsExactly(num(4));
+      assertThat(floats(batchNorm.get(name).get("values")))
+          .as(name)
+          .containsExactly(state.floats().get("bn.0." + name));
+    }
+    assertThat(layers.get(1).has("batch_norm")).isFalse();
   }
 
   @Test
