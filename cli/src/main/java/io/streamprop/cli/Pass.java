@@ -20,18 +20,22 @@ record Pass(long rows, Tally tally, double seconds) {
     Tally tally = new Tally(learner.spec());
     long start = System.nanoTime();
     long[] rows = {0};
-    DataReader.forEach(
-        data,
-        learner.spec(),
-        (features, label) -> {
-          StepResult step = learner.learn(features, label);
-          rows[0]++;
-          if (step != null) {
-            tally.add(step);
-            progress.update(progressPrefix, rows[0], tally);
-          }
-        });
-    progress.finish();
+    try {
+      DataReader.forEach(
+          data,
+          learner.spec(),
+          (features, label) -> {
+            StepResult step = learner.learn(features, label);
+            rows[0]++;
+            if (step != null) {
+              tally.add(step);
+              progress.update(progressPrefix, rows[0], tally);
+            }
+          });
+    } finally {
+      // Also on a bad row: the error message must start on a clean line.
+      progress.finish();
+    }
     return new Pass(rows[0], tally, (System.nanoTime() - start) / 1e9);
   }
 
