@@ -423,6 +423,31 @@ class TrainEvaluateTest {
   }
 
   @Test
+  void jsonLinesWithNamedFeatures_areMatchedToTheSpecsFeatureNames() throws Exception {
+    Path named =
+        write(
+            "named.json",
+            IRIS_SPEC.replace(
+                "\"inputs\": 4,",
+                "\"feature_names\": [\"sepal_length\", \"sepal_width\", \"petal_length\","
+                    + " \"petal_width\"],"));
+    List<String> csv = Files.readAllLines(iris);
+    List<String> jsonLines = new ArrayList<>();
+    for (String row : csv.subList(1, csv.size())) {
+      String[] c = row.split(",");
+      // Names in another order than the spec's, as a producer may well write them.
+      jsonLines.add(
+          String.format(
+              "{\"features\": {\"petal_width\": %s, \"sepal_length\": %s, \"petal_length\": %s,"
+                  + " \"sepal_width\": %s}, \"label\": %s}",
+              c[3], c[0], c[2], c[1], c[4]));
+    }
+    Path jsonl = Files.write(dir.resolve("named.jsonl"), jsonLines);
+
+    assertSameFigures(evaluateJson(jsonl, named), evaluateJson(iris, named));
+  }
+
+  @Test
   void csvWithOtherFeatureNames_exitsOneNamingBothLists() throws Exception {
     Path named =
         write("named.json", "{\"feature_names\": [\"a\", \"b\", \"c\", \"d\"], \"classes\": 3}");
