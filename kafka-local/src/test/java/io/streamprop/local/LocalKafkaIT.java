@@ -1,0 +1,159 @@
+package io.streamprop.local;
+
+import static io.streamprop.local.KafkaClients.consumer;
+import static io.streamprop.local.KafkaClients.createTopic;
+import static io.streamprop.local.KafkaClients.pollUntil;
+import static io.streamprop.local.KafkaClients.producer;
+import static io.streamprop.local.KafkaClients.readAll;
+import static io.streamprop.local.KafkaClients.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** One in-process broker shared by the class; each test uses its own topics and groups. */
+class LocalKafkaIT {
+  private static LocalKafka kafka;
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = LocalKafka.builder().start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void start_default_isRunningAndReportsItsStartupTime() {
+    assertThat(kafka.isRunning()).isTrue();
+    assertThat(kafka.lastStartupTime()).isPositive();
+  }
+
+  @Test
+  void compactedTopic_produceThenRead_keepsCleanupPolicyAndEveryRecordInOrder() throws Exception {
+    String topic = unique("compacted");
+    createTopic(kafka, topic, Map.of("cleanup.policy", "compact"));
+    try (KafkaProducer<String, String> producer = producer(kafka, Map.of())) {
+      producer.send(new ProducerRecord<>(topic, "model-a", "v1")).get();
+      producer.send(new ProducerRecord<>(topic, "model-b", "v1")).get();
+      producer.send(new ProducerRecord<>(topic, "model-a", "v2")).get();
+    }
+
+    List<ConsumerRecord<String, String>> records = readAll(kafka, topic, Map.of());
+
+    assertThat(records)
+        .extracting(r -> r.key() + "=" + r.value())
+        .containsExactly("model-a=v1", "model-b=v1", "model-a=v2");
+    try (Admin admin = KafkaClients.admin(kafka)) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      ConfigEntry policy =
+          admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy");
+      assertThat(policy.value()).isEqualTo("compact");
+    }
+  }
+
+  @Test
+  void transactionalProducer_commitAndAbort_readCommittedSeesOnlyTheCommitted() throws Exception {
+    String topic = unique("tx");
+    createTopic(kafka, topic, Map.of());
+    try (KafkaProducer<String, String> producer =
+        producer(kafka, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, unique("tx-id")))) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, "k", "committed-1"));
+      producer.send(new ProducerRecord<>(topic, "k", "committed-2"));
+      producer.commitTransaction();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, "k", "aborted"));
+      producer.flush();
+      producer.abortTransaction();
+    }
+
+    List<ConsumerRecord<String, String>> committed =
+        readAll(kafka, topic, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+    List<ConsumerRecord<String, String>> uncommitted =
+        readAll(kafka, topic, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"));
+
+    assertThat(committed)
+        .extracting(ConsumerRecord::value)
+        .containsExactly("committed-1", "committed-2");
+    assertThat(uncommitted)
+        .extracting(ConsumerRecord::value)
+        .containsExactly("committed-1", "committed-2", "aborted");
+  }
+
+  @Test
+  void consumerGroup_commitSync_offsetsAreStoredAndResumedFrom() throws Exception {
+    String topic = unique("group");
+    String group = unique("group-id");
+    createTopic(kafka, topic, Map.of());
+    try (KafkaProducer<String, String> producer = producer(kafka, Map.of())) {
+      for (int i = 0; i < 5; i++) {
+        producer.send(new ProducerRecord<>(topic, "k", "first-" + i));
+      }
+      producer.flush();
+    }
+    Map<String, Object> groupConfig = Map.of(ConsumerConfig.GROUP_ID_CONFIG, group);
+    try (KafkaConsumer<String, String> consumer = consumer(kafka, groupConfig)) {
+      consumer.subscribe(List.of(topic));
+      assertThat(pollUntil(consumer, 5)).hasSize(5);
+      consumer.commitSync();
+    }
+
+    try (Admin admin = KafkaClients.admin(kafka)) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      assertThat(offsets.get(new TopicPartition(topic, 0)).offset()).isEqualTo(5);
+    }
+    try (KafkaProducer<String, String> producer = producer(kafka, Map.of())) {
+      producer.send(new ProducerRecord<>(topic, "k", "second")).get();
+    }
+    try (KafkaConsumer<String, String> consumer = consumer(kafka, groupConfig)) {
+      consumer.subscribe(List.of(topic));
+      assertThat(pollUntil(consumer, 1))
+          .extracting(ConsumerRecord::value)
+          .containsExactly("second");
+    }
+  }
+
+  @Test
+  void largeRecord_belowMaxMessageBytes_roundTripsWhenClientLimitsAreRaised() throws Exception {
+    String topic = unique("large");
+    createTopic(kafka, topic, Map.of("cleanup.policy", "compact"));
+    String value = "x".repeat(8 * 1024 * 1024);
+    int limit = kafka.maxMessageBytes();
+    try (KafkaProducer<String, String> producer =
+        producer(kafka, Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limit))) {
+      producer.send(new ProducerRecord<>(topic, "big-model", value)).get();
+    }
+
+    List<ConsumerRecord<String, String>> records =
+        readAll(
+            kafka,
+            topic,
+            Map.of(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, limit,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, limit));
+
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).value()).hasSize(value.length());
+  }
+}
