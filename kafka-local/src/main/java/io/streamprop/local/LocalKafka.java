@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -25,6 +26,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.Uuid;
@@ -72,6 +74,7 @@ public final class LocalKafka implements AutoCloseable {
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
+  private static final int FIRST_CHOSEN_PORT = 10000;
 
   /** Keys that LocalKafka sets itself: changing them would break the single-node layout. */
   private static final Set<String> RESERVED_KEYS =
@@ -439,16 +442,48 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   /**
-   * A port that was free a moment ago. Another process could take it before the broker binds it; on
-   * loopback with ephemeral ports that race is rare, and the start then fails with a clear "address
-   * already in use".
+   * A port that was free a moment ago, chosen below the operating system's ephemeral range. The
+   * broker binds it seconds later (and again after every restart); a port inside the ephemeral
+   * range could meanwhile become the local end of some outgoing connection on this machine, and the
+   * bind would fail. Below that range only a process that binds this very port can collide.
    */
   private static int freePort() {
+    int ephemeralLow = ephemeralPortRangeStart();
+    if (ephemeralLow > FIRST_CHOSEN_PORT + 1000) {
+      for (int attempt = 0; attempt < 50; attempt++) {
+        int candidate = ThreadLocalRandom.current().nextInt(FIRST_CHOSEN_PORT, ephemeralLow);
+        if (isFree(candidate)) {
+          return candidate;
+        }
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new LocalKafkaException("no free port on " + HOST + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Linux publishes its ephemeral range; elsewhere assume the IANA range (49152 and up). */
+  private static int ephemeralPortRangeStart() {
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    // Read line by line: /proc reports a size of 0, and size-based reads (Files.readString)
+    // come back truncated.
+    try (BufferedReader reader = Files.newBufferedReader(range, StandardCharsets.US_ASCII)) {
+      String[] bounds = reader.readLine().trim().split("\\s+");
+      return Integer.parseInt(bounds[0]);
+    } catch (IOException | RuntimeException e) {
+      return 49152;
     }
   }
 

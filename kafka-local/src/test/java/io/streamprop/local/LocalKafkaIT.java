@@ -48,6 +48,26 @@ class LocalKafkaIT {
   }
 
   @Test
+  void secondBroker_sameJvm_servesItsOwnTopicsIndependently() throws Exception {
+    try (LocalKafka second = LocalKafka.builder().start()) {
+      String topic = unique("second");
+      createTopic(second, topic, Map.of());
+      try (KafkaProducer<String, String> producer = producer(second, Map.of())) {
+        producer.send(new ProducerRecord<>(topic, "k", "on-second")).get();
+      }
+
+      assertThat(second.port()).isNotEqualTo(kafka.port());
+      assertThat(readAll(second, topic, Map.of()))
+          .extracting(ConsumerRecord::value)
+          .containsExactly("on-second");
+      try (Admin admin = KafkaClients.admin(kafka)) {
+        assertThat(admin.listTopics().names().get()).doesNotContain(topic);
+      }
+    }
+    assertThat(kafka.isRunning()).as("closing the second broker leaves the first").isTrue();
+  }
+
+  @Test
   void compactedTopic_produceThenRead_keepsCleanupPolicyAndEveryRecordInOrder() throws Exception {
     String topic = unique("compacted");
     createTopic(kafka, topic, Map.of("cleanup.policy", "compact"));

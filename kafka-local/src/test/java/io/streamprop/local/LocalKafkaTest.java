@@ -2,7 +2,9 @@ package io.streamprop.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,21 @@ class LocalKafkaTest {
       assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + kafka.port());
       assertThat(kafka.brokerConfig().get("advertised.listeners"))
           .isEqualTo("PLAINTEXT://" + kafka.bootstrapServers());
+    }
+  }
+
+  @Test
+  void portZero_onLinux_picksPortsBelowTheEphemeralRange() throws Exception {
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    assumeTrue(Files.isReadable(range), "needs Linux's ephemeral port range");
+    int ephemeralLow;
+    try (BufferedReader reader = Files.newBufferedReader(range)) {
+      ephemeralLow = Integer.parseInt(reader.readLine().trim().split("\\s+")[0]);
+    }
+    try (LocalKafka kafka = LocalKafka.builder().build()) {
+      String controllerPort = kafka.brokerConfig().get("controller.quorum.voters").split(":")[1];
+      assertThat(kafka.port()).isBetween(10000, ephemeralLow - 1);
+      assertThat(Integer.parseInt(controllerPort)).isBetween(10000, ephemeralLow - 1);
     }
   }
 
