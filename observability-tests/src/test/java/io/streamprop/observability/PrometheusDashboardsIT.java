@@ -1,0 +1,174 @@
+package io.streamprop.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every PromQL query of every panel of every dashboard, run through a real Prometheus that scrapes
+ * a live trainer and scorer (configured by the repository's own {@code prometheus/prometheus.yml},
+ * with the targets pointed at this JVM), must return data; and {@code promtool check metrics} must
+ * accept both {@code /metrics} outputs.
+ *
+ * <p>Needs Debian's {@code prometheus} package. Without it the class is skipped on a developer
+ * machine and fails in CI ({@code CI=true}), where {@code .ci/run} installs it.
+ */
+class PrometheusDashboardsIT {
+  static final Duration TIMEOUT = Duration.ofSeconds(150);
+
+  @TempDir static Path dir;
+
+  static LiveStack stack;
+  static PrometheusServer prometheus;
+
+  @BeforeAll
+  static void start() throws Exception {
+    if (!PrometheusServer.installed()) {
+      String reason =
+          "Prometheus is not installed (/usr/bin/prometheus, /usr/bin/promtool):"
+              + " apt-get install -y prometheus";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(reason);
+      }
+      Assumptions.assumeTrue(false, reason);
+    }
+    Path state = Files.createDirectories(dir.resolve("trainer-state"));
+    stack = LiveStack.start(state);
+    prometheus =
+        PrometheusServer.start(
+            scrapeConfig(stack.trainerMetricsPort(), stack.scorerPort()),
+            Files.createDirectories(dir.resolve("prometheus")),
+            Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (prometheus != null) {
+      prometheus.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  /**
+   * The repository's Prometheus configuration with its compose targets replaced by this JVM's
+   * ports, and a 1 s scrape interval so that rates exist within seconds.
+   */
+  static String scrapeConfig(int trainerPort, int scorerPort) throws IOException {
+    String config = Files.readString(Repo.prometheusConfig());
+    Map<String, String> replacements = new LinkedHashMap<>();
+    replacements.put("trainer:8081", "127.0.0.1:" + trainerPort);
+    replacements.put("scorer:8080", "127.0.0.1:" + scorerPort);
+    replacements.put("scrape_interval: 5s", "scrape_interval: 1s");
+    for (Map.Entry<String, String> r : replacements.entrySet()) {
+      assertThat(config)
+          .as("prometheus/prometheus.yml is expected to contain " + r.getKey())
+          .contains(r.getKey());
+      config = config.replace(r.getKey(), r.getValue());
+    }
+    return config;
+  }
+
+  @Test
+  void everyPanelQuery_onALiveTrainerAndScorer_returnsAFiniteValue() throws Exception {
+    List<Dashboards.Query> queries = Dashboards.allQueries();
+    assertThat(queries).as("dashboard queries").isNotEmpty();
+
+    // Scrapes arrive every second; poll until every query has data or the deadline passes.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    List<String> missing;
+    while (true) {
+      missing = new ArrayList<>();
+      for (Dashboards.Query query : queries) {
+        JsonNode data = prometheus.query(query.runnable());
+        if (!hasFiniteSample(data)) {
+          missing.add(query + "\n    sent: " + query.runnable() + "\n    got: " + data);
+        }
+      }
+      if (missing.isEmpty() || System.nanoTime() > deadline) {
+        break;
+      }
+      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+    }
+    dumpExpositions();
+    assertThat(missing)
+        .as(
+            "queries without data after %s (expositions in target/observability-it/)"
+                + "\ntargets: %s",
+            TIMEOUT, prometheus.targets())
+        .isEmpty();
+  }
+
+  @Test
+  void promtoolCheckMetrics_trainerExposition_accepts() throws Exception {
+    String exposition = awaitExposition(stack.trainerMetricsPort(), "streamprop_examples_trained");
+    PrometheusServer.PromtoolResult result = PrometheusServer.checkMetrics(exposition);
+    assertThat(result.exitCode()).as("promtool check metrics:\n" + result.output()).isZero();
+  }
+
+  @Test
+  void promtoolCheckMetrics_scorerExposition_accepts() throws Exception {
+    String exposition = awaitExposition(stack.scorerPort(), "streamprop_prediction_latency");
+    PrometheusServer.PromtoolResult result = PrometheusServer.checkMetrics(exposition);
+    assertThat(result.exitCode()).as("promtool check metrics:\n" + result.output()).isZero();
+  }
+
+  /** The exposition once it shows {@code metric} (the model's meters appear with the model). */
+  private static String awaitExposition(int port, String metric) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      String body = stack.get(port, "/metrics");
+      if (body.contains(metric)) {
+        return body;
+      }
+      assertThat(System.nanoTime()).as(metric + " never appeared on :" + port).isLessThan(deadline);
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+
+  /** An instant vector or scalar with at least one sample that is a finite number. */
+  static boolean hasFiniteSample(JsonNode data) {
+    String type = data.path("resultType").asText();
+    JsonNode result = data.path("result");
+    if (type.equals("scalar")) {
+      return finite(result.path(1).asText());
+    }
+    for (JsonNode series : result) {
+      if (finite(series.path("value").path(1).asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean finite(String value) {
+    try {
+      return Double.isFinite(Double.parseDouble(value));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static void dumpExpositions() throws Exception {
+    Path out = Files.createDirectories(Path.of("target/observability-it"));
+    Files.writeString(
+        out.resolve("trainer.prom"), stack.get(stack.trainerMetricsPort(), "/metrics"));
+    Files.writeString(out.resolve("scorer.prom"), stack.get(stack.scorerPort(), "/metrics"));
+  }
+}
