@@ -139,33 +139,10 @@ final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Runs {@code promtool check metrics} on an exposition text; returns its exit code and output.
-   */
-  static PromtoolResult checkMetrics(String exposition) throws IOException {
-    Process promtool =
-        new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
-            .redirectErrorStream(true)
-            .start();
-    try (var in = promtool.getOutputStream()) {
-      in.write(exposition.getBytes(StandardCharsets.UTF_8));
-    }
-    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!promtool.waitFor(60, TimeUnit.SECONDS)) {
-        promtool.destroyForcibly();
-        throw new IllegalStateException("promtool check metrics did not finish in 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      promtool.destroyForcibly();
-      throw new IOException("interrupted", e);
-    }
-    return new PromtoolResult(promtool.exitValue(), output);
+  /** Runs {@code promtool check metrics} on an exposition text. */
+  static Tools.Result checkMetrics(String exposition) throws IOException {
+    return Tools.run(Path.of("."), exposition, List.of(PROMTOOL.toString(), "check", "metrics"));
   }
-
-  /** Exit code and output of a promtool run. */
-  record PromtoolResult(int exitCode, String output) {}
 
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
