@@ -85,7 +85,12 @@ class ConfigFilesTest {
             });
     assertThat(problems).isEmpty();
     assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:4.3.0");
-    assertThat(services.path("kafka").path("environment").path("KAFKA_AUTO_CREATE_TOPICS_ENABLE").asText())
+    assertThat(
+            services
+                .path("kafka")
+                .path("environment")
+                .path("KAFKA_AUTO_CREATE_TOPICS_ENABLE")
+                .asText())
         .isEqualTo("false");
   }
 
@@ -99,14 +104,15 @@ class ConfigFilesTest {
             .path("command")
             .path(0)
             .asText();
-    TrainerConfig config =
-        TrainerConfig.of(Map.of("bootstrap.servers", "kafka:9092"));
-    for (TopicAdmin.TopicPlan plan :
-        TopicAdmin.plan(config)) {
+    TrainerConfig config = TrainerConfig.of(Map.of("bootstrap.servers", "kafka:9092"));
+    for (TopicAdmin.TopicPlan plan : TopicAdmin.plan(config)) {
       String line =
           topics
               .lines()
-              .filter(l -> l.contains("--topic " + plan.name() + " ") || l.endsWith("--topic " + plan.name()))
+              .filter(
+                  l ->
+                      l.contains("--topic " + plan.name() + " ")
+                          || l.endsWith("--topic " + plan.name()))
               .findFirst()
               .orElse("");
       assertThat(line).as("topic " + plan.name() + " is created").isNotEmpty();
@@ -128,7 +134,10 @@ class ConfigFilesTest {
     assertThat(provider.path("type").asText()).isEqualTo("file");
     String path = provider.path("options").path("path").asText();
     JsonNode grafana =
-        DashboardJsonTest.YAML.readTree(Repo.composeFile().toFile()).path("services").path("grafana");
+        DashboardJsonTest.YAML
+            .readTree(Repo.composeFile().toFile())
+            .path("services")
+            .path("grafana");
     assertThat(grafana.path("volumes").toString()).contains("./grafana/dashboards:" + path);
     assertThat(Files.isDirectory(Repo.dashboards())).isTrue();
   }

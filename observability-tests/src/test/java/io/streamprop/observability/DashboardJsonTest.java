@@ -36,7 +36,9 @@ class DashboardJsonTest {
 
   @Test
   void dashboards_haveTheFixedUids_eachInItsOwnFileNamedAfterIt() {
-    assertThat(dashboards).extracting(Dashboards.Dashboard::uid).containsExactlyInAnyOrderElementsOf(UIDS);
+    assertThat(dashboards)
+        .extracting(Dashboards.Dashboard::uid)
+        .containsExactlyInAnyOrderElementsOf(UIDS);
     for (Dashboards.Dashboard d : dashboards) {
       assertThat(d.file().getFileName().toString()).isEqualTo(d.uid() + ".json");
       assertThat(d.uid()).matches("[a-z0-9-]{1,40}");
@@ -64,7 +66,9 @@ class DashboardJsonTest {
     List<String> wrong = new ArrayList<>();
     for (Dashboards.Dashboard d : dashboards) {
       List<JsonNode> references = new ArrayList<>();
-      d.json().findParents("datasource").forEach(parent -> references.add(parent.get("datasource")));
+      d.json()
+          .findParents("datasource")
+          .forEach(parent -> references.add(parent.get("datasource")));
       assertThat(references).as(d.uid() + " datasource references").isNotEmpty();
       for (JsonNode ref : references) {
         if (!ref.isObject()
@@ -109,7 +113,9 @@ class DashboardJsonTest {
       List<int[]> boxes = new ArrayList<>();
       for (JsonNode panel : d.panelsAndRows()) {
         JsonNode g = panel.path("gridPos");
-        int[] box = {g.path("x").asInt(), g.path("y").asInt(), g.path("w").asInt(), g.path("h").asInt()};
+        int[] box = {
+          g.path("x").asInt(), g.path("y").asInt(), g.path("w").asInt(), g.path("h").asInt()
+        };
         String name = d.uid() + " / " + panel.path("title").asText();
         assertThat(box[2]).as(name + " width").isPositive();
         assertThat(box[3]).as(name + " height").isPositive();
@@ -187,7 +193,10 @@ class DashboardJsonTest {
     Path file = dir.resolve("rules.yml");
     Files.writeString(file, rules);
     Tools.Result result =
-        Tools.run(dir, null, List.of(PrometheusServer.PROMTOOL.toString(), "check", "rules", file.toString()));
+        Tools.run(
+            dir,
+            null,
+            List.of(PrometheusServer.PROMTOOL.toString(), "check", "rules", file.toString()));
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("SUCCESS: " + queries.size() + " rules found");
   }

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** External command-line tools the tests run (Debian packages), and how their absence is handled. */
+/**
+ * External command-line tools the tests run (Debian packages), and how their absence is handled.
+ */
 final class Tools {
   private Tools() {}
 
