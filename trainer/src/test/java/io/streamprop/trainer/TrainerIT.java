@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.learn.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.admin.TopicAdmin;
 import io.streamprop.trainer.admin.TopicSetupException;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.testing.Dataset;
@@ -83,7 +84,12 @@ class TrainerIT {
     p.put(TrainerConfig.EXAMPLE_MAX_BYTES, "4096");
     p.put(TrainerConfig.HOUSEKEEPING_MS, "100");
     p.put(TrainerConfig.METRICS_PORT, "-1");
-    return TrainerConfig.of(p);
+    TrainerConfig config = TrainerConfig.of(p);
+    // Create the topics first: producing to a missing topic would auto-create it uncompacted.
+    try (Admin admin = Admin.create(config.adminProperties())) {
+      TopicAdmin.ensureTopics(admin, config);
+    }
+    return config;
   }
 
   private ModelState awaitSnapshot(TrainerConfig config, String model, long examples) {
@@ -214,7 +220,10 @@ class TrainerIT {
 
   @Test
   void existingSnapshotTopicThatIsNotCompacted_stopsTheTrainer_withTheFix() throws Exception {
-    TrainerConfig config = config();
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put(TrainerConfig.TOPIC_PREFIX, "unfit.");
+    TrainerConfig config = TrainerConfig.of(p);
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {

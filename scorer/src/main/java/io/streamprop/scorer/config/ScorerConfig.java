@@ -1,5 +1,6 @@
 package io.streamprop.scorer.config;
 
+import io.streamprop.spec.SpecLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ public final class ScorerConfig {
     keys.put(SERVING_LOSS_ENABLED, "true");
     keys.put(SERVING_LOSS_GROUP, "streamprop-scorer");
     keys.put(SERVING_LOSS_HALF_LIFE, "1000");
-    keys.put(MAX_SNAPSHOT_BYTES, Integer.toString(64 << 20));
+    keys.put(MAX_SNAPSHOT_BYTES, Integer.toString(SpecLimits.MAX_SNAPSHOT_BYTES));
     return Map.copyOf(keys);
   }
 

@@ -76,7 +76,8 @@ record Instances(float[] features, int rows) {
           "'instances' must be a list of instances, got " + describe(parser.currentToken()));
     }
     int inputs = model.inputs();
-    float[] features = new float[inputs * 4];
+    // Sized for one instance and doubled as needed: a single-instance request needs no copy.
+    float[] features = new float[inputs];
     int rows = 0;
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -107,7 +108,10 @@ record Instances(float[] features, int rows) {
     if (rows == 0) {
       throw badRequest("'instances' is empty; send at least one instance");
     }
-    return new Instances(features, rows);
+    // The model takes exactly (rows, inputs).
+    int length = rows * inputs;
+    return new Instances(
+        features.length == length ? features : Arrays.copyOf(features, length), rows);
   }
 
   private static void listRow(

@@ -15,6 +15,7 @@ import io.streamprop.wire.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,6 +163,9 @@ public final class ServingLossConsumer implements AutoCloseable {
     }
     if (rows == 0) {
       return;
+    }
+    if (rows < values.size()) {
+      features = Arrays.copyOf(features, rows * inputs); // the model takes exactly (rows, inputs)
     }
     float[] outputs = model.inference().predict(features, rows);
     int width = model.outputs();

@@ -94,7 +94,7 @@ public final class SnapshotConsumer implements Health, AutoCloseable {
     // Never auto-create the snapshot topic: the trainer creates it compacted, with size limits.
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // A record larger than these limits would stall the partition; leave room for one whole
-    // snapshot plus the batch framing.
+    // snapshot plus the batch framing (as SpecLimits.MAX_SNAPSHOT_RECORD_BYTES does).
     int fetch = maxSnapshotBytes + (1 << 20);
     raise(props, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetch);
     raise(props, ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetch);

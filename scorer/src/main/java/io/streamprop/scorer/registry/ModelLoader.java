@@ -3,6 +3,7 @@ package io.streamprop.scorer.registry;
 import io.streamprop.learn.ModelState;
 import io.streamprop.learn.Predictor;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.Snapshot;
 import io.streamprop.wire.SnapshotCodec;
 import io.streamprop.wire.SnapshotException;
 import java.time.Clock;
@@ -31,21 +32,26 @@ public final class ModelLoader {
    *
    * @param name the model id (the record key)
    * @param bytes the record value
-   * @param createdAt when the snapshot was written (the record timestamp)
+   * @param recordTimestamp the record's timestamp, the snapshot's creation time if it carries none
    * @throws SnapshotRejectedException if the snapshot must not be served
    */
-  public ServedModel load(String name, byte[] bytes, Instant createdAt)
+  public ServedModel load(String name, byte[] bytes, Instant recordTimestamp)
       throws SnapshotRejectedException {
     long start = System.nanoTime();
-    ModelState state;
+    Snapshot snapshot;
     try {
-      state = SnapshotCodec.decode(bytes);
+      snapshot = SnapshotCodec.decodeSnapshot(bytes);
     } catch (SnapshotException | IllegalArgumentException e) {
       throw new SnapshotRejectedException(
           SnapshotRejectReason.CORRUPT,
           "snapshot of model '" + name + "' does not decode: " + e.getMessage(),
           e);
     }
+    ModelState state = snapshot.state();
+    Instant createdAt =
+        snapshot.createdAtMillis() > 0
+            ? Instant.ofEpochMilli(snapshot.createdAtMillis())
+            : recordTimestamp;
     long served = registry.servedVersion(name);
     if (state.version() <= served) {
       throw new SnapshotRejectedException(
@@ -149,8 +155,10 @@ public final class ModelLoader {
   }
 
   /**
-   * The latest training loss the snapshot carries, or NaN. The engine records its running losses
-   * among the float64 arrays; the first value of the first name found here is reported.
+   * The latest training loss the snapshot carries, or NaN when it carries none: the first value of
+   * the first of these float64 arrays present. (The engine's state has none of them yet; a trainer
+   * that records its prequential loss under one of these names gets it shown in {@code GET
+   * /v1/models}.)
    */
   static double trainingLoss(ModelState state) {
     if (state.doubles() == null) {

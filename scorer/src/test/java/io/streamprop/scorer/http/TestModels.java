@@ -4,6 +4,7 @@ import io.streamprop.scorer.registry.Inference;
 import io.streamprop.scorer.registry.ModelInfo;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,31 +13,28 @@ final class TestModels {
   private TestModels() {}
 
   static ModelSpec spec(ModelSpec.Task task, int inputs, List<String> names, int outputs) {
-    return new ModelSpec(
-        task,
-        inputs,
-        names,
-        outputs,
-        List.of(),
-        ModelSpec.Activation.RELU,
-        ModelSpec.Init.AUTO,
-        false,
-        0,
-        task == ModelSpec.Task.CLASSIFICATION
-            ? ModelSpec.Loss.SOFTMAX_CROSS_ENTROPY
-            : ModelSpec.Loss.MSE,
-        1,
-        new ModelSpec.OptimizerSpec(
-            ModelSpec.OptimizerName.ADAM, 0.003, 0.9, 0.9, 0.999, 0.9, 1e-8, 0),
-        new ModelSpec.ScheduleSpec(ModelSpec.ScheduleName.CONSTANT, 0, 1000, 0.5),
-        5,
-        16,
-        true,
-        42,
-        new ModelSpec.SnapshotPolicy(10_000, 5));
+    StringBuilder json = new StringBuilder("{\"inputs\": " + inputs);
+    if (task == ModelSpec.Task.CLASSIFICATION) {
+      json.append(", \"classes\": ").append(outputs);
+    } else {
+      json.append(", \"task\": \"regression\", \"targets\": ").append(outputs);
+    }
+    if (!names.isEmpty()) {
+      json.append(", \"feature_names\": [\"").append(String.join("\", \"", names)).append("\"]");
+    }
+    return SpecJson.parse(json.append('}').toString());
   }
 
   static ServedModel model(String name, long version, ModelSpec spec, Inference inference) {
+    // Like the engine's Predictor, refuse features that are not exactly (rows, inputs).
+    Inference strict =
+        (features, rows) -> {
+          if (rows < 1 || features.length != rows * spec.inputs()) {
+            throw new IllegalArgumentException(
+                "expected " + rows + " x " + spec.inputs() + " features, got " + features.length);
+          }
+          return inference.predict(features, rows);
+        };
     ModelInfo info =
         new ModelInfo(
             1000,
@@ -48,7 +46,7 @@ final class TestModels {
             0.002,
             4321,
             "{\"inputs\":" + spec.inputs() + "}");
-    return new ServedModel(name, version, spec, inference, info);
+    return new ServedModel(name, version, spec, strict, info);
   }
 
   /** Classification, features a..d; the "probabilities" are the first three features. */

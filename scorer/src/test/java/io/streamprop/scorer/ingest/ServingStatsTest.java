@@ -4,15 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamprop.spec.ModelSpec;
-import java.util.List;
+import io.streamprop.spec.SpecJson;
 import org.junit.jupiter.api.Test;
 
 class ServingStatsTest {
 
   private static ModelSpec spec(ModelSpec.Task task, int outputs, ModelSpec.Loss loss) {
-    return new ModelSpec(
-        task, 2, List.of(), outputs, List.of(), null, null, false, 0, loss, 1.0, null, null, 0, 1,
-        false, 0, null);
+    String json =
+        task == ModelSpec.Task.CLASSIFICATION
+            ? "{\"inputs\": 2, \"classes\": " + outputs
+            : "{\"inputs\": 2, \"task\": \"regression\", \"targets\": " + outputs;
+    return SpecJson.parse(json + ", \"loss\": \"" + loss.name().toLowerCase() + "\"}");
   }
 
   @Test

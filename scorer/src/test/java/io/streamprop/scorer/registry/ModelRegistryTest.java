@@ -3,34 +3,15 @@ package io.streamprop.scorer.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
   private final ModelRegistry registry = new ModelRegistry();
 
   private static ServedModel model(String name, long version) {
-    ModelSpec spec =
-        new ModelSpec(
-            ModelSpec.Task.REGRESSION,
-            1,
-            List.of(),
-            1,
-            List.of(),
-            null,
-            null,
-            false,
-            0,
-            null,
-            1,
-            null,
-            null,
-            0,
-            1,
-            false,
-            0,
-            null);
+    ModelSpec spec = SpecJson.parse("{\"inputs\": 1, \"task\": \"regression\"}");
     ModelInfo info = new ModelInfo(0, 0, 0, Double.NaN, null, Instant.EPOCH, 0, 0, "{}");
     return new ServedModel(name, version, spec, (features, rows) -> new float[rows], info);
   }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,8 +145,7 @@ public final class TopicAdmin {
     for (TopicPlan plan : plans) {
       resources.add(new ConfigResource(ConfigResource.Type.TOPIC, plan.name()));
     }
-    Map<ConfigResource, Config> configs =
-        get(admin.describeConfigs(resources).all(), "describe topic configs", timeoutMs);
+    Map<ConfigResource, Config> configs = describe(admin, resources, timeoutMs);
     List<String> problems = new ArrayList<>();
     for (TopicPlan plan : plans) {
       Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, plan.name()));
@@ -152,6 +153,24 @@ public final class TopicAdmin {
     }
     if (!problems.isEmpty()) {
       throw new TopicSetupException("unfit topics: " + String.join("; ", problems));
+    }
+  }
+
+  /** Describes the topics, waiting for just-created ones to become known to the broker. */
+  private static Map<ConfigResource, Config> describe(
+      Admin admin, List<ConfigResource> resources, long timeoutMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      try {
+        return get(admin.describeConfigs(resources).all(), "describe topic configs", timeoutMs);
+      } catch (TopicSetupException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        // Topic metadata propagates asynchronously after creation; ask again shortly.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
     }
   }
 

@@ -301,6 +301,8 @@ public final class TrainerConfig {
         Long.toString(Math.max(32L << 20, 2L * TopicSizes.maxRecordBytes())));
     // A trained-but-uncommitted model is only as old as the commit interval: keep it short.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    // The spec loader throws nothing by design; opt in to Kafka 5.0's default now.
+    p.put("processing.exception.handler.global.enabled", "true");
     p.putAll(kafkaProperties());
     return p;
   }
