@@ -129,7 +129,8 @@ final class LiveStack implements AutoCloseable {
     sendAndWait(trainerConfig.snapshotsTopic(), MODEL, utf8("SPSNAP but not a snapshot at all"));
   }
 
-  private void sendAndWait(String topic, String key, byte[] value)
+  /** Sends one record and waits for the broker's acknowledgement. */
+  void sendAndWait(String topic, String key, byte[] value)
       throws InterruptedException, ExecutionException, TimeoutException {
     producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
   }

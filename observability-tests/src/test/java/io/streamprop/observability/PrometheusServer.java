@@ -37,11 +37,6 @@ final class PrometheusServer implements AutoCloseable {
     this.log = log;
   }
 
-  /** True when the Debian package is installed. */
-  static boolean installed() {
-    return Files.isExecutable(BINARY) && Files.isExecutable(PROMTOOL);
-  }
-
   /** Writes {@code configYaml} to {@code dir}, starts Prometheus and waits until it is ready. */
   static PrometheusServer start(String configYaml, Path dir, Duration timeout) throws IOException {
     Path config = dir.resolve("prometheus.yml");

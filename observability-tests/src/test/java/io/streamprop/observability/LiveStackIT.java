@@ -1,10 +1,11 @@
 package io.streamprop.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs Debian's {@code prometheus} package. Without it the class is skipped on a developer
  * machine and fails in CI ({@code CI=true}), where {@code .ci/run} installs it.
  */
-class PrometheusDashboardsIT {
+class LiveStackIT {
   static final Duration TIMEOUT = Duration.ofSeconds(150);
 
   @TempDir static Path dir;
@@ -39,15 +40,8 @@ class PrometheusDashboardsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    if (!PrometheusServer.installed()) {
-      String reason =
-          "Prometheus is not installed (/usr/bin/prometheus, /usr/bin/promtool):"
-              + " apt-get install -y prometheus";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(reason);
-      }
-      Assumptions.assumeTrue(false, reason);
-    }
+    Tools.require(PrometheusServer.BINARY, "prometheus");
+    Tools.require(PrometheusServer.PROMTOOL, "prometheus");
     Path state = Files.createDirectories(dir.resolve("trainer-state"));
     stack = LiveStack.start(state);
     prometheus =
@@ -159,6 +153,51 @@ class PrometheusDashboardsIT {
     Tools.Result own = PrometheusServer.checkMetrics(streamprop);
     assertThat(own.exitCode()).as("promtool check metrics:\n" + own.output()).isZero();
   }
+
+  /**
+   * {@code docker/demo/produce.sh}, the compose stack's demo producer, streams rows of the shuttle
+   * dataset with Debian's kcat; the trainer learns every one of them.
+   */
+  @Test
+  void examplesProducedWithKcat_byTheDemoProducerScript_areAllTrained() throws Exception {
+    Tools.require(KCAT, "kcat");
+    String model = "kcat-shuttle";
+    int rows = 300;
+    stack.sendAndWait(stack.trainerConfig.specsTopic(), model, LiveStack.utf8(LiveStack.SPEC));
+    Path root = Repo.root();
+    ProcessBuilder script =
+        new ProcessBuilder("sh", root.resolve("docker/demo/produce.sh").toString())
+            .redirectErrorStream(true);
+    script
+        .environment()
+        .putAll(
+            Map.of(
+                "BOOTSTRAP", stack.kafka.bootstrapServers(),
+                "TOPIC", stack.trainerConfig.examplesTopic(),
+                "MODEL", model,
+                "RATE", "1000",
+                "LIMIT", Integer.toString(rows),
+                "LOOPS", "1",
+                "DATA", root.resolve("docker/demo/shuttle.csv.gz").toString()));
+    Process process = script.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("produce.sh finished").isTrue();
+    assertThat(process.exitValue()).as("produce.sh: " + output).isZero();
+
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (trained(model) < rows && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    assertThat(trained(model)).as("examples of " + model + " trained").isEqualTo(rows);
+  }
+
+  private static double trained(String model) {
+    Counter counter =
+        stack.trainerRegistry.find("streamprop.examples.trained").tag("model", model).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  static final Path KCAT = Path.of("/usr/bin/kcat");
 
   /** Names Micrometer's own JVM/process binders give, which promtool's linter objects to. */
   static final Set<String> MICROMETER_LINTED =
