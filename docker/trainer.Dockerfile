@@ -1,7 +1,11 @@
 # The trainer image: the shaded jar built by Maven (./mvnw -B -DskipTests package) on a JRE.
 # Build context: the repository root (see docker-compose.yml and .dockerignore).
 FROM eclipse-temurin:17.0.15_6-jre
-RUN useradd --system --uid 10001 --home-dir /app streamprop
+# curl: the compose health check asks the service over HTTP.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app streamprop
 WORKDIR /app
 COPY trainer/target/streamprop-trainer.jar /app/streamprop-trainer.jar
 USER streamprop
