@@ -32,6 +32,8 @@ final class ChildBroker {
     System.out.flush();
     waitForEndOfInput(System.in);
     node.stop();
+    System.out.println(LocalKafka.CHILD_STOPPED_LINE);
+    System.out.flush();
     System.exit(0);
   }
 

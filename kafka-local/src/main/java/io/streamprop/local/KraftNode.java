@@ -40,8 +40,19 @@ final class KraftNode {
     formatIfNeeded();
     KafkaRaftServer started = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
     // startup() returns once the broker has caught up with the metadata log and is unfenced,
-    // i.e. ready to serve clients; it throws (after shutting itself down) if it cannot start.
-    started.startup();
+    // i.e. ready to serve clients. If it throws, shut down whatever did start (the controller,
+    // its threads and its port) so that a failed start leaves nothing behind in this JVM.
+    try {
+      started.startup();
+    } catch (Throwable e) {
+      try {
+        started.shutdown();
+        started.awaitShutdown();
+      } catch (Throwable suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     server = started;
   }
 

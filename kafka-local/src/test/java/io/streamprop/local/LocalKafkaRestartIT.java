@@ -7,7 +7,11 @@ import static io.streamprop.local.KafkaClients.producer;
 import static io.streamprop.local.KafkaClients.readAll;
 import static io.streamprop.local.KafkaClients.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,6 +95,31 @@ class LocalKafkaRestartIT {
       assertThat(readAll(kafka, topic, Map.of()))
           .extracting(ConsumerRecord::value)
           .containsExactly("acked-1", "acked-2");
+
+      kafka.stop();
+      assertThat(kafka.logDir().resolve("broker.log"))
+          .as("stop() shuts the child down cleanly instead of killing it")
+          .content()
+          .containsOnlyOnce(LocalKafka.CHILD_STOPPED_LINE);
+    }
+  }
+
+  @Test
+  void start_portAlreadyInUse_failsNamingTheAddressAndCanStartLater() throws Exception {
+    try (ServerSocket squatter = new ServerSocket()) {
+      squatter.setReuseAddress(true);
+      squatter.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      int port = squatter.getLocalPort();
+      try (LocalKafka kafka = LocalKafka.builder().port(port).build()) {
+        assertThatThrownBy(kafka::start)
+            .isInstanceOf(LocalKafkaException.class)
+            .hasMessageContaining("127.0.0.1:" + port);
+        assertThat(kafka.isRunning()).isFalse();
+
+        squatter.close();
+        kafka.start();
+        assertThat(kafka.isRunning()).isTrue();
+      }
     }
   }
 

@@ -49,16 +49,56 @@ class LocalKafkaStreamsIT {
       try (KafkaStreams streams =
           new KafkaStreams(upperCase(input, output), props(kafka, stateDir))) {
         streams.start();
-        List<ConsumerRecord<String, String>> results = List.of();
-        long deadline = System.nanoTime() + KafkaClients.DEADLINE.toNanos();
-        while (results.size() < 3 && System.nanoTime() < deadline) {
-          results =
-              readAll(
-                  kafka, output, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        }
-        assertThat(results).extracting(ConsumerRecord::value).containsExactly("A", "B", "C");
+        assertThat(awaitCommitted(kafka, output, 3))
+            .extracting(ConsumerRecord::value)
+            .containsExactly("A", "B", "C");
       }
     }
+  }
+
+  @Test
+  void exactlyOnceStreamsApp_brokerRestartedMidStream_outputHasEveryRecordOnce(
+      @TempDir Path stateDir) throws Exception {
+    try (LocalKafka kafka = LocalKafka.builder().start()) {
+      String input = unique("in");
+      String output = unique("out");
+      createTopic(kafka, input, Map.of());
+      createTopic(kafka, output, Map.of());
+      try (KafkaStreams streams =
+              new KafkaStreams(upperCase(input, output), props(kafka, stateDir));
+          KafkaProducer<String, String> producer = producer(kafka, Map.of())) {
+        streams.start();
+        sendAll(producer, input, "a0", "a1", "a2", "a3", "a4");
+        assertThat(awaitCommitted(kafka, output, 5)).hasSize(5);
+
+        kafka.restart();
+        sendAll(producer, input, "b0", "b1", "b2", "b3", "b4");
+
+        assertThat(awaitCommitted(kafka, output, 10))
+            .extracting(ConsumerRecord::value)
+            .containsExactly("A0", "A1", "A2", "A3", "A4", "B0", "B1", "B2", "B3", "B4");
+      }
+    }
+  }
+
+  private static void sendAll(
+      KafkaProducer<String, String> producer, String topic, String... values) throws Exception {
+    for (String value : values) {
+      producer.send(new ProducerRecord<>(topic, "k", value));
+    }
+    producer.flush();
+  }
+
+  /** Reads the committed output until it holds {@code count} records or the deadline passes. */
+  private static List<ConsumerRecord<String, String>> awaitCommitted(
+      LocalKafka kafka, String topic, int count) {
+    List<ConsumerRecord<String, String>> results = List.of();
+    long deadline = System.nanoTime() + KafkaClients.DEADLINE.toNanos();
+    while (results.size() < count && System.nanoTime() < deadline) {
+      results =
+          readAll(kafka, topic, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+    }
+    return results;
   }
 
   private static Topology upperCase(String input, String output) {
