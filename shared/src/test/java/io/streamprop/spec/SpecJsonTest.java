@@ -8,6 +8,7 @@ import io.streamprop.spec.ModelSpec.Loss;
 import io.streamprop.spec.ModelSpec.OptimizerName;
 import io.streamprop.spec.ModelSpec.ScheduleName;
 import io.streamprop.spec.ModelSpec.Task;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -167,6 +168,7 @@ class SpecJsonTest {
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"beta2\": -0.5}}|optimizer.beta2",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"momentum\": 1}}|optimizer.momentum",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"rho\": 2}}|optimizer.rho",
+        "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"name\": \"nesterov\", \"momentum\": 0}}|optimizer.momentum",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"epsilon\": 0}}|optimizer.epsilon",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"weight_decay\": -1}}|optimizer.weight_decay",
         "{\"inputs\": 4, \"classes\": 3, \"optimizer\": {\"learning_rate\": 1e400}}|optimizer.learning_rate",
@@ -208,6 +210,18 @@ class SpecJsonTest {
         .isEqualTo(
             "activation: must be one of identity, sigmoid, tanh, relu, leaky_relu, elu, gelu;"
                 + " got \"swish\"");
+  }
+
+  @Test
+  void bytes_parsedAsStrictUtf8() {
+    byte[] good = "{\"feature_names\": [\"été\"], \"classes\": 2}".getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 =
+        "{\"feature_names\": [\"été\"], \"classes\": 2}".getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThat(SpecJson.parse(good).featureNames()).containsExactly("été");
+    assertThatThrownBy(() -> SpecJson.parse(latin1))
+        .isInstanceOf(SpecException.class)
+        .hasMessage("spec: not valid UTF-8 text");
   }
 
   @Test

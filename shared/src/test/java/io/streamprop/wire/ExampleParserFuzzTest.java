@@ -32,7 +32,7 @@ class ExampleParserFuzzTest {
   @Test
   void randomBytes_parsed_onlyExamplesOrExampleExceptions() {
     SplittableRandom random = new SplittableRandom(1);
-    for (int round = 0; round < 20_000; round++) {
+    for (int round = 0; round < 5_000; round++) {
       byte[] bytes = new byte[random.nextInt(64)];
       for (int i = 0; i < bytes.length; i++) {
         bytes[i] =
@@ -51,7 +51,7 @@ class ExampleParserFuzzTest {
   @Test
   void mutatedExamples_parsed_onlyExamplesOrExampleExceptions() {
     SplittableRandom random = new SplittableRandom(2);
-    for (int round = 0; round < 40_000; round++) {
+    for (int round = 0; round < 10_000; round++) {
       byte[] bytes = SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8);
       int mutations = 1 + random.nextInt(4);
       for (int m = 0; m < mutations; m++) {

@@ -143,7 +143,7 @@ public final class TrainerApp implements AutoCloseable {
       return;
     }
     closed = true;
-    if (streams.state() == KafkaStreams.State.RUNNING) {
+    if (streams.state().isRunningOrRebalancing()) {
       try {
         boolean all =
             shutdown.requestAndAwait(Duration.ofMillis(config.shutdownSnapshotTimeoutMs()));

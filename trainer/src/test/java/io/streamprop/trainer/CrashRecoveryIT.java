@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamprop.learn.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.admin.TopicAdmin;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.testing.Dataset;
 import io.streamprop.trainer.testing.KafkaTestClient;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,7 +103,10 @@ class CrashRecoveryIT {
       TrainerConfig config =
           TrainerConfig.from(TrainerConfig.readPropertiesFile(configFile), Map.of(), Map.of());
 
-      // The topics exist before the stream is written: the first trainer creates them.
+      // Create the topics before writing: producing first would auto-create them uncompacted.
+      try (Admin admin = Admin.create(config.adminProperties())) {
+        TopicAdmin.ensureTopics(admin, config);
+      }
       Process first = startTrainer(configFile, "trainer-1.log");
       client.send(config.specsTopic(), "shuttle", utf8(SPEC));
       int poison = 0;
@@ -140,19 +145,20 @@ class CrashRecoveryIT {
       assertSameModel(
           recovered, shuttle.train(SpecJson.parse(SPEC), shuttle.size()).learner().state());
 
-      // Committed output holds every dead letter exactly once and versions without repeats.
+      // Committed output holds every dead letter exactly once, and snapshot versions that only
+      // rise (compaction may already have removed older ones; an aborted transaction's snapshots
+      // are invisible, so the restarted trainer's versions continue without repeats).
       assertThat(client.readAll(config.deadLettersTopic(), TIMEOUT)).hasSize(poison);
       List<Long> versions =
           client.readAll(config.snapshotsTopic(), TIMEOUT).stream()
               .map(r -> SnapshotCodec.decode(r.value()).version())
               .toList();
-      for (int i = 0; i < versions.size(); i++) {
-        assertThat(versions.get(i)).as("committed snapshot versions").isEqualTo(i + 1L);
-      }
+      assertThat(versions).isNotEmpty().isSorted().doesNotHaveDuplicates();
+      assertThat(versions.get(versions.size() - 1)).isEqualTo(recovered.version());
 
-      second.destroy(); // SIGTERM: a clean shutdown
+      second.destroy(); // SIGTERM: the shutdown hook closes the trainer cleanly
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(second.exitValue()).isZero();
+      assertThat(second.exitValue()).as("128 + SIGTERM, after the hook").isEqualTo(143);
     }
   }
 }

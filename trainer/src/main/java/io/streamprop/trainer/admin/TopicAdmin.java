@@ -115,17 +115,20 @@ public final class TopicAdmin {
   }
 
   private static Set<String> listTopics(Admin admin, TrainerConfig config) {
+    String unreachable =
+        "cannot reach the Kafka broker at "
+            + config.bootstrapServers()
+            + " within "
+            + config.adminTimeoutMs()
+            + " ms: check --bootstrap-server, that the broker is up, and the security settings";
     try {
-      return admin.listTopics().names().get(config.adminTimeoutMs(), TimeUnit.MILLISECONDS);
+      return admin.listTopics().names().get(config.adminTimeoutMs() + 1000, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new TopicSetupException(
-          "cannot reach the Kafka broker at "
-              + config.bootstrapServers()
-              + " within "
-              + config.adminTimeoutMs()
-              + " ms: check --bootstrap-server and that the broker is up",
-          e);
+      throw new TopicSetupException(unreachable, e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new TopicSetupException(unreachable, e.getCause());
+      }
       throw new TopicSetupException(
           "cannot list topics on "
               + config.bootstrapServers()

@@ -33,6 +33,8 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
   private final int maxBytes;
   private final TrainerMetrics metrics;
   private final Map<String, SpecEntry> specCache = new HashMap<>();
+  private byte[] lastKey;
+  private String lastModelId;
   private ProcessorContext<Object, Object> context;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
   private String specsTopic;
@@ -58,7 +60,7 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
           "the record has no key: key every example with its model id (UTF-8)");
       return;
     }
-    String modelId = decodeKey(record.key());
+    String modelId = modelId(record.key());
     if (modelId == null) {
       reject(
           record,
@@ -117,6 +119,19 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
     }
     specCache.put(modelId, entry);
     return entry;
+  }
+
+  /** The key as a model id; consecutive records of one model skip the UTF-8 decoding. */
+  private String modelId(byte[] key) {
+    if (lastKey != null && Arrays.equals(lastKey, key)) {
+      return lastModelId;
+    }
+    String modelId = decodeKey(key);
+    if (modelId != null) {
+      lastKey = key;
+      lastModelId = modelId;
+    }
+    return modelId;
   }
 
   private static String decodeKey(byte[] key) {
