@@ -20,14 +20,16 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>Keys starting with {@code streamprop.} configure the scorer; {@link #KEYS} lists them with
- *       their defaults. Other {@code streamprop.*} keys (for the trainer, say) are ignored, so one
- *       file can serve both apps; an unknown key under {@code streamprop.scorer.} or {@code
- *       streamprop.http.} is an error, as it is most likely a typo.
+ *       their defaults. Other {@code streamprop.*} keys (the trainer's, say) are ignored, so one
+ *       file can serve both apps; an unknown key under a scorer-only prefix ({@code
+ *       streamprop.http.}, {@code streamprop.serving.}, {@code streamprop.scorer.}) is an error, as
+ *       it is most likely a typo.
  *   <li>Every other key is a Kafka client property, passed through to the scorer's consumers
  *       ({@code bootstrap.servers}, {@code security.protocol}, ...).
- *   <li>Environment: a scorer key in upper case with {@code .} and {@code -} as {@code _} ({@code
- *       STREAMPROP_HTTP_PORT}); Kafka properties as {@code STREAMPROP_KAFKA_} followed by the
- *       property in upper case ({@code STREAMPROP_KAFKA_SECURITY_PROTOCOL=SSL}).
+ *   <li>Environment, as the trainer reads it: {@code STREAMPROP_X_Y} sets {@code streamprop.x.y}
+ *       and {@code KAFKA_X_Y} sets the Kafka property {@code x.y}; a double underscore stands for a
+ *       literal underscore ({@code STREAMPROP_HTTP_PORT=9000}, {@code
+ *       KAFKA_SECURITY_PROTOCOL=SSL}).
  *   <li>Arguments: {@code --bootstrap-server HOST:PORT}, {@code --config FILE}, {@code --port N}.
  * </ul>
  */
@@ -35,20 +37,20 @@ public final class ScorerConfig {
   public static final String HTTP_HOST = "streamprop.http.host";
   public static final String HTTP_PORT = "streamprop.http.port";
   public static final String HTTP_THREADS = "streamprop.http.threads";
-  public static final String HTTP_MAX_BODY_BYTES = "streamprop.http.max-body-bytes";
+  public static final String HTTP_MAX_BODY_BYTES = "streamprop.http.max.body.bytes";
   public static final String TOPIC_PREFIX = "streamprop.topic.prefix";
   public static final String TOPIC_EXAMPLES = "streamprop.topic.examples";
-  public static final String TOPIC_SNAPSHOTS = "streamprop.topic.model-snapshots";
-  public static final String SERVING_LOSS_ENABLED = "streamprop.scorer.serving-loss.enabled";
-  public static final String SERVING_LOSS_GROUP = "streamprop.scorer.serving-loss.group-id";
-  public static final String SERVING_LOSS_HALF_LIFE = "streamprop.scorer.serving-loss.half-life";
-  public static final String MAX_SNAPSHOT_BYTES = "streamprop.scorer.max-snapshot-bytes";
+  public static final String TOPIC_SNAPSHOTS = "streamprop.topic.snapshots";
+  public static final String SERVING_LOSS_ENABLED = "streamprop.serving.loss.enabled";
+  public static final String SERVING_LOSS_GROUP = "streamprop.serving.loss.group.id";
+  public static final String SERVING_LOSS_HALF_LIFE = "streamprop.serving.loss.half.life";
+  public static final String MAX_SNAPSHOT_BYTES = "streamprop.snapshot.max.bytes";
 
   /** Every scorer key with its default, in documentation order. */
   public static final Map<String, String> KEYS = defaults();
 
   /** Prefix of environment variables carrying Kafka client properties. */
-  public static final String KAFKA_ENV_PREFIX = "STREAMPROP_KAFKA_";
+  public static final String KAFKA_ENV_PREFIX = "KAFKA_";
 
   private static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
@@ -68,7 +70,7 @@ public final class ScorerConfig {
     if (!kafka.containsKey(BOOTSTRAP_SERVERS) || kafka.get(BOOTSTRAP_SERVERS).isBlank()) {
       throw new ConfigException(
           "no Kafka bootstrap server: pass --bootstrap-server HOST:PORT, set bootstrap.servers in"
-              + " the --config file, or set STREAMPROP_KAFKA_BOOTSTRAP_SERVERS");
+              + " the --config file, or set KAFKA_BOOTSTRAP_SERVERS");
     }
   }
 
@@ -96,20 +98,7 @@ public final class ScorerConfig {
     if (file != null) {
       merged.putAll(readFile(Path.of(file)));
     }
-    for (Map.Entry<String, String> entry : env.entrySet()) {
-      String name = entry.getKey();
-      if (name.startsWith(KAFKA_ENV_PREFIX)) {
-        String key =
-            name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-        merged.setProperty(key, entry.getValue());
-      }
-    }
-    for (String key : KEYS.keySet()) {
-      String value = env.get(envName(key));
-      if (value != null) {
-        merged.setProperty(key, value);
-      }
-    }
+    merged.putAll(envToProperties(env));
     if (arguments.containsKey("--bootstrap-server")) {
       merged.setProperty(BOOTSTRAP_SERVERS, arguments.get("--bootstrap-server"));
     }
@@ -127,7 +116,9 @@ public final class ScorerConfig {
       String value = properties.getProperty(key).trim();
       if (KEYS.containsKey(key)) {
         values.put(key, value);
-      } else if (key.startsWith("streamprop.scorer.") || key.startsWith("streamprop.http.")) {
+      } else if (key.startsWith("streamprop.scorer.")
+          || key.startsWith("streamprop.http.")
+          || key.startsWith("streamprop.serving.")) {
         throw new ConfigException(
             "unknown scorer key '"
                 + key
@@ -140,9 +131,30 @@ public final class ScorerConfig {
     return new ScorerConfig(values, kafka);
   }
 
-  /** The environment variable that sets a scorer key. */
-  public static String envName(String key) {
-    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  /**
+   * Maps environment variables to keys the way the trainer does: {@code STREAMPROP_X_Y} → {@code
+   * streamprop.x.y}, {@code KAFKA_X_Y} → {@code x.y}, and {@code __} → a literal {@code _}.
+   */
+  public static Map<String, String> envToProperties(Map<String, String> env) {
+    Map<String, String> result = new TreeMap<>();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("STREAMPROP_")) {
+            result.put(envKey(name), value);
+          } else if (name.startsWith(KAFKA_ENV_PREFIX)
+              && name.length() > KAFKA_ENV_PREFIX.length()) {
+            result.put(envKey(name.substring(KAFKA_ENV_PREFIX.length())), value);
+          }
+        });
+    return result;
+  }
+
+  private static String envKey(String name) {
+    String[] parts = name.toLowerCase(Locale.ROOT).split("__", -1);
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = parts[i].replace('_', '.');
+    }
+    return String.join("_", parts);
   }
 
   /** The usage text printed for {@code --help} and on a bad argument. */

@@ -183,8 +183,8 @@ public final class ScorerHandler extends Handler.Abstract {
     try {
       return Content.Source.asByteArrayAsync(request, maxBodyBytes).get();
     } catch (ExecutionException e) {
-      if (Request.getContentBytesRead(request) > maxBodyBytes
-          || String.valueOf(e.getCause()).contains("max")) {
+      // The reader gives up once it has read more than the limit.
+      if (Request.getContentBytesRead(request) > maxBodyBytes) {
         throw tooLarge("more than " + maxBodyBytes + " bytes");
       }
       throw new HttpError(400, "could not read the request body: " + e.getCause());
@@ -201,7 +201,7 @@ public final class ScorerHandler extends Handler.Abstract {
             + size
             + ", over the limit of "
             + maxBodyBytes
-            + " bytes (streamprop.http.max-body-bytes); send fewer instances per request");
+            + " bytes (streamprop.http.max.body.bytes); send fewer instances per request");
   }
 
   private static void requireJson(Request request) {

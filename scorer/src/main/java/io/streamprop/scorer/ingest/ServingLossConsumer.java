@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * Scores the labeled examples with the model being served at that moment, so that a dashboard shows
  * the loss of what clients actually get, next to a constant baseline ({@link ServingStats}).
  *
- * <p>Its own consumer group ({@code streamprop.scorer.serving-loss.group-id}) on the examples
- * topic, starting at the latest offset on first start: the serving loss is about new labels.
- * Examples are parsed with the served model's spec ({@link ExampleParser}); those that do not parse
- * are counted by reason (the trainer dead-letters them), and those of models not served are counted
- * under the model {@code unknown}. Each poll's examples of one model are predicted in one batch.
+ * <p>Its own consumer group ({@code streamprop.serving.loss.group.id}) on the examples topic,
+ * starting at the latest offset on first start: the serving loss is about new labels. Examples are
+ * parsed with the served model's spec ({@link ExampleParser}); those that do not parse are counted
+ * by reason (the trainer dead-letters them), and those of models not served are counted under the
+ * model {@code unknown}. Each poll's examples of one model are predicted in one batch.
  *
  * <p>Meters (see {@code docs/metrics.md}): gauges {@code streamprop.serving.loss}, {@code
  * .accuracy} or {@code .mse}, and the same under {@code streamprop.serving.baseline.}; counters
@@ -153,12 +153,12 @@ public final class ServingLossConsumer implements AutoCloseable {
         System.arraycopy(example.features(), 0, features, rows * inputs, inputs);
         labels[rows++] = example.label();
       } catch (ExampleException e) {
-        Counter.builder("streamprop.serving.examples.rejected")
-            .description("Labeled examples the scorer could not use, by reason")
-            .tags("model", name, "reason", e.reason().code())
-            .register(meters)
-            .increment();
-        count(name, "rejected", 1);
+        rejected(name, e.reason().code());
+      } catch (RuntimeException e) {
+        // The parser promises ExampleException; anything else is a parser bug, but one bad record
+        // must not stop the measurement of all the others.
+        log.warn("example of model '{}' failed to parse", name, e);
+        rejected(name, "parse_error");
       }
     }
     if (rows == 0) {
@@ -174,6 +174,15 @@ public final class ServingLossConsumer implements AutoCloseable {
     }
     count(name, "scored", rows);
     registerGauges(name);
+  }
+
+  private void rejected(String model, String reason) {
+    Counter.builder("streamprop.serving.examples.rejected")
+        .description("Labeled examples the scorer could not use, by reason")
+        .tags("model", model, "reason", reason)
+        .register(meters)
+        .increment();
+    count(model, "rejected", 1);
   }
 
   /** The evaluation for the served model's spec; statistics survive a spec change that fits. */

@@ -5,7 +5,6 @@ import io.streamprop.learn.Predictor;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.Snapshot;
 import io.streamprop.wire.SnapshotCodec;
-import io.streamprop.wire.SnapshotException;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -41,7 +40,9 @@ public final class ModelLoader {
     Snapshot snapshot;
     try {
       snapshot = SnapshotCodec.decodeSnapshot(bytes);
-    } catch (SnapshotException | IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // The codec promises SnapshotException; anything else from bad bytes is still bad bytes,
+      // and must never stop the consumer.
       throw new SnapshotRejectedException(
           SnapshotRejectReason.CORRUPT,
           "snapshot of model '" + name + "' does not decode: " + e.getMessage(),

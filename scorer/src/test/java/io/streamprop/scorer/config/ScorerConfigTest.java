@@ -35,12 +35,12 @@ class ScorerConfigTest {
             "streamprop.http.port=9000",
             "streamprop.topic.prefix=team-",
             "streamprop.trainer.threads=4",
-            "streamprop.http.max-body-bytes=100000"));
+            "streamprop.http.max.body.bytes=100000"));
     Map<String, String> env =
         Map.of(
             "STREAMPROP_HTTP_PORT", "9001",
-            "STREAMPROP_KAFKA_CLIENT_RACK", "eu-1",
-            "STREAMPROP_TOPIC_MODEL_SNAPSHOTS", "snaps");
+            "KAFKA_CLIENT_RACK", "eu-1",
+            "STREAMPROP_TOPIC_SNAPSHOTS", "snaps");
 
     ScorerConfig config =
         ScorerConfig.load(
@@ -108,11 +108,19 @@ class ScorerConfigTest {
   }
 
   @Test
+  void env_doubleUnderscore_isLiteralUnderscore() {
+    assertThat(
+            ScorerConfig.envToProperties(
+                Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_A__B", "x", "HOME", "/root")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("sasl.mechanism", "PLAIN", "a_b", "x"));
+  }
+
+  @Test
   void secrets_hiddenWhenPrinted() {
     ScorerConfig config =
         ScorerConfig.load(
             new String[] {"--bootstrap-server", "k:1"},
-            Map.of("STREAMPROP_KAFKA_SSL_KEY_PASSWORD", "hunter2"));
+            Map.of("KAFKA_SSL_KEY_PASSWORD", "hunter2"));
 
     assertThat(config.toString()).doesNotContain("hunter2").contains("ssl.key.password=[hidden]");
   }
