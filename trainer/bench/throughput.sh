@@ -10,10 +10,10 @@ n=${1:-500000}
 rate=${2:-5000}
 seconds=${3:-20}
 
-./mvnw -B -q -pl trainer -am test-compile -DskipTests
-./mvnw -B -q -pl trainer -am dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
-  -Dmdep.includeScope=test >/dev/null
-cp="trainer/target/test-classes:trainer/target/classes:shared/target/classes:kafka-local/target/classes:$(cat trainer/target/bench.classpath)"
+# One reactor run compiles and resolves the class path (sibling modules as target/classes).
+./mvnw -B -q -pl trainer -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench.classpath)"
 
 section=$(mktemp)
 java -Xmx2g -cp "$cp" io.streamprop.trainer.bench.TrainerThroughput "$n" "$rate" "$seconds" >"$section"

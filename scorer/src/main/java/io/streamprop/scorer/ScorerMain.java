@@ -30,7 +30,17 @@ public final class ScorerMain {
       return;
     }
     log.info("starting with {}", config);
-    Scorer scorer = new Scorer(config).start();
+    Scorer scorer = new Scorer(config);
+    try {
+      scorer.start();
+    } catch (Exception e) {
+      // Most often the port is taken; say so plainly instead of a bare stack trace.
+      log.error(
+          "cannot start the scorer on {}:{}: {}", config.httpHost(), config.port(), e.toString());
+      scorer.close();
+      System.exit(1);
+      return;
+    }
     log.info(
         "listening on port {}; reading snapshots from '{}'",
         scorer.port(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamprop.learn.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.spec.SpecLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -73,6 +74,16 @@ class SnapshotCodecTest {
 
       assertSameState(back.state(), state);
       assertThat(back.createdAtMillis()).isEqualTo(CREATED);
+    }
+  }
+
+  @Test
+  void encodedSize_staysWithinTheSpecsUpperBound() {
+    for (ModelSpec spec : new ModelSpec[] {SMALL, REGRESSION}) {
+      ModelState full = SnapshotFixtures.state(spec, 2, spec.batchSize() - 1);
+
+      assertThat((long) SnapshotCodec.encode(full, CREATED).length)
+          .isLessThanOrEqualTo(SpecLimits.snapshotBytesUpperBound(spec));
     }
   }
 

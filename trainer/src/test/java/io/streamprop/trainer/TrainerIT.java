@@ -75,8 +75,12 @@ class TrainerIT {
 
   /** A configuration with topics and application id of their own for each test. */
   private TrainerConfig config() {
+    return config(Map.of());
+  }
+
+  private TrainerConfig config(Map<String, String> extra) {
     int run = RUN.incrementAndGet();
-    Map<String, String> p = new HashMap<>();
+    Map<String, String> p = new HashMap<>(extra);
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("application.id", "trainer-it-" + run);
     p.put("state.dir", stateDir.toString());
@@ -216,6 +220,27 @@ class TrainerIT {
         .contains(config.examplesTopic());
     assertThat(header(wrongWidth, DeadLetters.SOURCE_OFFSET_HEADER)).isPresent();
     assertThat(count("streamprop.dead.letters", "reason", "oversize")).isEqualTo(1.0);
+  }
+
+  @Test
+  void specFromTheConfiguration_isPublishedAtStart_andTrainsItsModel() {
+    TrainerConfig config =
+        config(
+            Map.of(TrainerConfig.MODEL_ID, "configured", TrainerConfig.MODEL_SPEC, SHUTTLE_SPEC));
+    app = TrainerApp.start(config, registry);
+
+    ConsumerRecord<byte[], byte[]> spec =
+        client.awaitRecord(
+            config.specsTopic(), r -> new String(r.key()).equals("configured"), TIMEOUT);
+    assertThat(new String(spec.value())).isEqualTo(SHUTTLE_SPEC);
+    awaitCount("streamprop.specs", "outcome", "accepted", 1);
+    for (int i = 0; i < 300; i++) {
+      client.send(config.examplesTopic(), "configured", SHUTTLE.json(i));
+    }
+    client.flush();
+    assertSameModel(
+        awaitSnapshot(config, "configured", 300),
+        SHUTTLE.train(SpecJson.parse(SHUTTLE_SPEC), 300).learner().state());
   }
 
   @Test
