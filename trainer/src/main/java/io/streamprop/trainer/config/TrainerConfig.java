@@ -323,7 +323,6 @@ public final class TrainerConfig {
     Properties p = new Properties();
     p.putAll(clientProperties());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     return p;
   }
 

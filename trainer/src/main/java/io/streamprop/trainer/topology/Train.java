@@ -137,7 +137,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   }
 
   private void housekeeping(long now) {
-    boolean final_ = shutdown.requested();
+    boolean shuttingDown = shutdown.requested();
     for (String modelId : models.modelIds()) {
       if (specs.get(modelId) == null) {
         retire(modelId);
@@ -149,11 +149,11 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
       }
       double everySeconds = model.learner().spec().snapshot().everySeconds();
       boolean due = everySeconds > 0 && now - model.lastSnapshotMillis() >= everySeconds * 1000;
-      if (due || final_) {
+      if (due || shuttingDown) {
         publish(modelId, model, now);
       }
     }
-    if (final_) {
+    if (shuttingDown) {
       shutdown.acknowledge(this);
     }
   }
