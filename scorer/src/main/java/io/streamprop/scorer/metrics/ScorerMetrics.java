@@ -97,11 +97,19 @@ public final class ScorerMetrics implements AutoCloseable {
     modelGauges.computeIfAbsent(model.name(), this::registerModelGauges);
   }
 
-  /** Removes a retired model's gauges, so that dashboards stop showing it. */
+  /**
+   * Removes a retired model's gauges and request meters, so that dashboards stop showing it and
+   * names of models long gone do not pile up. A request still in flight may record into a removed
+   * meter; that count is simply not exported.
+   */
   public void modelRemoved(String name) {
     List<Meter> gauges = modelGauges.remove(name);
     if (gauges != null) {
       gauges.forEach(registry::remove);
+    }
+    PredictMeters meters = UNKNOWN_MODEL.equals(name) ? null : predictMeters.remove(name);
+    if (meters != null) {
+      meters.remove();
     }
   }
 
@@ -185,6 +193,14 @@ public final class ScorerMetrics implements AutoCloseable {
               .minimumExpectedValue(Duration.ofNanos(20_000))
               .maximumExpectedValue(Duration.ofSeconds(10))
               .register(registry);
+    }
+
+    private void remove() {
+      for (Counter outcome : outcomes) {
+        registry.remove(outcome);
+      }
+      registry.remove(instances);
+      registry.remove(latency);
     }
 
     /** Counts one request and, when it succeeded, its instances and latency. */

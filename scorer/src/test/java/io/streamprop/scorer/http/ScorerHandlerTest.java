@@ -239,6 +239,26 @@ class ScorerHandlerTest {
   }
 
   @Test
+  void predict_chunkedBodyWithinLimit_readAcrossChunks() throws Exception {
+    // Many small instances in a body streamed without Content-Length.
+    String body = "{\"instances\": [" + "[1,2],".repeat(300) + "[3,4]]}";
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(uri("/v1/models/house:predict"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body.getBytes())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode predictions = json(response).get("predictions");
+    assertThat(predictions).hasSize(301);
+    assertThat(predictions.get(300).asDouble()).isEqualTo(7.0);
+  }
+
+  @Test
   void predict_notJson_415() throws Exception {
     HttpResponse<String> response =
         post("/v1/models/iris:predict", "{\"instances\": [[1,2,3,4]]}", "text/plain");

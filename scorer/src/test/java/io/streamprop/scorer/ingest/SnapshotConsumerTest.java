@@ -3,6 +3,7 @@ package io.streamprop.scorer.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.scorer.metrics.PredictOutcome;
 import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
@@ -87,11 +88,16 @@ class SnapshotConsumerTest {
   @Test
   void tombstone_removesModelAndItsGauges() {
     apply("m", snapshot(1));
+    metrics.predict("m").record(PredictOutcome.OK, 1, 1_000);
 
     apply("m", null);
 
     assertThat(registry.get("m")).isNull();
     assertThat(metrics.registry().find("streamprop.model.version").tag("model", "m").gauge())
+        .isNull();
+    assertThat(metrics.registry().find("streamprop.predictions").tag("model", "m").counters())
+        .isEmpty();
+    assertThat(metrics.registry().find("streamprop.prediction.latency").tag("model", "m").timer())
         .isNull();
   }
 

@@ -37,7 +37,7 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
   private String lastModelId;
   private ProcessorContext<Object, Object> context;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
-  private String specsTopic;
+  private final String specsTopic;
 
   ParseAndValidate(int maxBytes, String specsTopic, TrainerMetrics metrics) {
     this.maxBytes = maxBytes;

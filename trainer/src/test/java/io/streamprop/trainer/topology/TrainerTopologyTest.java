@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.learn.ModelState;
+import io.streamprop.learn.OnlineLearner;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.config.TrainerConfig;
@@ -138,6 +139,19 @@ class TrainerTopologyTest {
   }
 
   @Test
+  void keyThatIsNotUtf8_isDeadLettered_asUnknownModel_andValueKept() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    byte[] badKey = {(byte) 0xC3, (byte) 0x28};
+    examples.pipeInput(badKey, IRIS.json(0));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo(badKey);
+    assertThat(dead.value()).isEqualTo(IRIS.json(0));
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("unknown_model");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER)).contains("UTF-8");
+  }
+
+  @Test
   void modelWithInvalidSpec_deadLettersItsExamples_withTheSpecError() {
     specs.pipeInput("broken", "{\"inputs\": 4, \"classes\": 3, \"batch_size\": 0}");
     examples.pipeInput(utf8("broken"), IRIS.json(0));
@@ -262,9 +276,26 @@ class TrainerTopologyTest {
 
     ModelState second = SnapshotCodec.decode(snapshots.readValue());
     assertThat(second.version()).isEqualTo(2);
-    assertThat(second.examples()).isEqualTo(100);
     assertThat(second.spec().optimizer().learningRate()).isEqualTo(0.01);
     assertThat(first.examples()).isEqualTo(50);
+
+    // Offline: 50 rows under the old spec, the same state under the new spec, 50 more rows.
+    ModelState after50 = IRIS.train(SpecJson.parse(IRIS_SPEC), 50).learner().state();
+    OnlineLearner continued =
+        OnlineLearner.restore(
+            new ModelState(
+                SpecJson.parse(faster),
+                after50.version(),
+                after50.examples(),
+                after50.steps(),
+                after50.skippedSteps(),
+                after50.floats(),
+                after50.doubles(),
+                after50.longs()));
+    for (int i = 50; i < 100; i++) {
+      continued.learn(IRIS.features().get(i), IRIS.labels().get(i));
+    }
+    assertSameModel(second, continued.state());
   }
 
   @Test
