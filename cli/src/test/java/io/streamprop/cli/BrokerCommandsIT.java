@@ -98,9 +98,14 @@ class BrokerCommandsIT {
     assertThat(listed.out()).containsPattern("iris +active +classification +4 ");
 
     Path data = Path.of(BrokerCommandsIT.class.getResource("/data/iris.csv").toURI());
+    // Kafka's own tools take client settings from a properties file; so does produce.
+    Path clientConfig = dir.resolve("client.properties");
+    Files.writeString(clientConfig, "client.id=streamprop-cli-it\nlinger.ms=1\n");
     Cli.Run produced =
         Cli.run(
             "produce",
+            "--command-config",
+            clientConfig.toString(),
             "--bootstrap-server",
             bootstrap,
             "--file",
