@@ -33,6 +33,9 @@ public final class Dense {
   private final float[][] dWeightRows; // inFeatures rows of (outFeatures): scratch for dWeight
   private final float[] row; // (outFeatures) scratch for one output / dOutput row
 
+  /** Below this many outputs the inner loops run over inputs instead (see forwardNarrow). */
+  private static final int NARROW = 8;
+
   public Dense(int inFeatures, int outFeatures) {
     if (inFeatures < 1 || outFeatures < 1) {
       throw new IllegalArgumentException(
@@ -100,6 +103,10 @@ public final class Dense {
     final int in = inFeatures;
     final int out = outFeatures;
     final float[] acc = scratchRow;
+    if (out < NARROW) {
+      forwardNarrow(input, output, batch);
+      return;
+    }
     for (int b = 0; b < batch; b++) {
       final int xRow = b * in;
       System.arraycopy(bias, 0, acc, 0, out);
@@ -136,11 +143,22 @@ public final class Dense {
         dBias[o] += g[o];
       }
       // dWeight += inputᵀ · dOutput: dWeight[i, :] += input[b, i] * dOutput[b, :]
-      for (int i = 0; i < in; i++) {
-        final float x = input[xRow + i];
-        final float[] dw = dWeightRows[i];
+      if (out < NARROW) {
+        // Few outputs: a loop over o per input would be all overhead; o outer, i inner instead.
+        // Each dWeight element still receives the same additions in the same order (b = 0, 1..).
         for (int o = 0; o < out; o++) {
-          dw[o] += x * g[o];
+          final float go = g[o];
+          for (int i = 0; i < in; i++) {
+            dWeightRows[i][o] += input[xRow + i] * go;
+          }
+        }
+      } else {
+        for (int i = 0; i < in; i++) {
+          final float x = input[xRow + i];
+          final float[] dw = dWeightRows[i];
+          for (int o = 0; o < out; o++) {
+            dw[o] += x * g[o];
+          }
         }
       }
       if (dInput != null) {
@@ -157,6 +175,26 @@ public final class Dense {
     }
     for (int i = 0; i < in; i++) {
       System.arraycopy(dWeightRows[i], 0, dWeight, i * out, out);
+    }
+  }
+
+  /**
+   * The forward pass for layers with few outputs (e.g. the 2 logits of a binary classifier): one
+   * dot product per output instead of a two-element inner loop per input. Same bits: each output is
+   * bias[o] + input[b, 0]·weight[0, o] + input[b, 1]·weight[1, o] + ..., in that order.
+   */
+  private void forwardNarrow(float[] input, float[] output, int batch) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    for (int b = 0; b < batch; b++) {
+      final int xRow = b * in;
+      for (int o = 0; o < out; o++) {
+        float sum = bias[o];
+        for (int i = 0; i < in; i++) {
+          sum += input[xRow + i] * weight[i * out + o];
+        }
+        output[b * out + o] = sum;
+      }
     }
   }
 
