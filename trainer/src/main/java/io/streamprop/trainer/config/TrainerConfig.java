@@ -1,5 +1,6 @@
 package io.streamprop.trainer.config;
 
+import io.streamprop.wire.SigningKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -156,6 +157,7 @@ public final class TrainerConfig {
     if (!create.equals("true") && !create.equals("false")) {
       throw new ConfigException(TOPIC_CREATE + " must be true or false, got '" + create + "'");
     }
+    signingKey();
     if (values.containsKey(MODEL_SPEC) && values.containsKey(MODEL_SPEC_FILE)) {
       throw new ConfigException("set only one of " + MODEL_SPEC + " and " + MODEL_SPEC_FILE);
     }
@@ -190,6 +192,19 @@ public final class TrainerConfig {
       throw new ConfigException(key + " must be > 0, got " + value);
     }
     return value;
+  }
+
+  /**
+   * The key snapshots are signed with ({@value SigningKey#CONFIG_KEY} in base64, or {@value
+   * SigningKey#CONFIG_KEY_FILE}), or null to publish unsigned snapshots; see {@code
+   * docs/security.md}.
+   */
+  public SigningKey signingKey() {
+    try {
+      return SigningKey.fromConfig(values);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   public String bootstrapServers() {

@@ -9,6 +9,7 @@ import io.streamprop.trainer.metrics.TrainerMetrics;
 import io.streamprop.trainer.state.LiveModel;
 import io.streamprop.trainer.state.ModelStore;
 import io.streamprop.wire.Example;
+import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.SnapshotCodec;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -35,14 +36,23 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   private final long housekeepingMs;
   private final TrainerMetrics metrics;
   private final ShutdownSnapshots shutdown;
+  private final SigningKey signingKey;
   private ProcessorContext<String, byte[]> context;
   private ModelStore models;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
 
-  Train(long housekeepingMs, TrainerMetrics metrics, ShutdownSnapshots shutdown) {
+  /**
+   * @param signingKey signs every published snapshot (HMAC-SHA256); null publishes them unsigned
+   */
+  Train(
+      long housekeepingMs,
+      TrainerMetrics metrics,
+      ShutdownSnapshots shutdown,
+      SigningKey signingKey) {
     this.housekeepingMs = housekeepingMs;
     this.metrics = metrics;
     this.shutdown = shutdown;
+    this.signingKey = signingKey;
   }
 
   @Override
@@ -130,7 +140,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     long version = model.version() + 1;
     OnlineLearner learner = model.learner();
     learner.setVersion(version);
-    byte[] snapshot = SnapshotCodec.encode(learner.state());
+    byte[] snapshot = SnapshotCodec.encode(learner.state(), System.currentTimeMillis(), signingKey);
     context.forward(new Record<>(modelId, snapshot, now), TrainerTopology.SNAPSHOTS_SINK);
     model.published(version, now);
     metrics.model(modelId).snapshot(version, snapshot.length);

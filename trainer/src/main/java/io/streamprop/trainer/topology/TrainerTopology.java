@@ -4,6 +4,7 @@ import io.streamprop.trainer.config.TopicSizes;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.metrics.TrainerMetrics;
 import io.streamprop.trainer.state.ModelStoreBuilder;
+import io.streamprop.wire.SigningKey;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -57,6 +58,7 @@ public final class TrainerTopology {
   public static Topology build(
       TrainerConfig config, TrainerMetrics metrics, ShutdownSnapshots shutdown) {
     Topology topology = new Topology();
+    SigningKey signingKey = config.signingKey();
 
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(
@@ -82,7 +84,7 @@ public final class TrainerTopology {
         EXAMPLES_SOURCE);
     topology.addProcessor(
         TRAIN,
-        () -> new Train(config.housekeepingIntervalMs(), metrics, shutdown),
+        () -> new Train(config.housekeepingIntervalMs(), metrics, shutdown, signingKey),
         PARSE_AND_VALIDATE);
     topology.addStateStore(
         new ModelStoreBuilder(

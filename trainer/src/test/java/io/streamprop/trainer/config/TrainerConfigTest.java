@@ -107,4 +107,20 @@ class TrainerConfigTest {
     assertThat(config.bootstrapServers()).isEqualTo("k:9092");
     assertThat(config.deadLettersTopic()).isEqualTo("a.dead-letters");
   }
+
+  @Test
+  void signingKey_tooShort_failsAtStartNamingTheLength() {
+    String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[8]);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                TrainerConfig.of(
+                    Map.of(
+                        "bootstrap.servers",
+                        "k:9092",
+                        io.streamprop.wire.SigningKey.CONFIG_KEY,
+                        shortKey)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("8 bytes; it needs at least 32");
+  }
 }

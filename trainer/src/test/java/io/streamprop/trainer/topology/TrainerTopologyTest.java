@@ -2,6 +2,7 @@ package io.streamprop.trainer.topology;
 
 import static io.streamprop.trainer.testing.States.assertSameModel;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.learn.ModelState;
@@ -11,7 +12,9 @@ import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.metrics.TrainerMetrics;
 import io.streamprop.trainer.testing.Dataset;
+import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.SnapshotCodec;
+import io.streamprop.wire.SnapshotException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,6 +202,33 @@ class TrainerTopologyTest {
     ModelState last = SnapshotCodec.decode(published.get(1).value());
     assertThat(last.version()).isEqualTo(2);
     assertSameModel(last, IRIS.train(SpecJson.parse(IRIS_SPEC), 100).learner().state());
+  }
+
+  @Test
+  void signingKeyConfigured_snapshotsSigned_verifyWithTheKeyOnly() {
+    driver.close();
+    byte[] raw = new byte[32];
+    java.util.Arrays.fill(raw, (byte) 3);
+    config =
+        TrainerConfig.of(
+            Map.of(
+                "bootstrap.servers",
+                "unused:9092",
+                SigningKey.CONFIG_KEY,
+                java.util.Base64.getEncoder().encodeToString(raw)));
+    startDriver();
+    specs.pipeInput("iris", IRIS_SPEC);
+    sendIris("iris", 0, 50);
+
+    byte[] snapshot = snapshots.readValue();
+
+    ModelState state = SnapshotCodec.decode(snapshot, SigningKey.of(raw));
+    assertThat(state.version()).isEqualTo(1);
+    assertSameModel(state, IRIS.train(SpecJson.parse(IRIS_SPEC), 50).learner().state());
+    assertThatThrownBy(() -> SnapshotCodec.decode(snapshot, SigningKey.of(new byte[32])))
+        .isInstanceOfSatisfying(
+            SnapshotException.class,
+            e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.BAD_SIGNATURE));
   }
 
   @Test
