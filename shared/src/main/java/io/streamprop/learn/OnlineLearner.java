@@ -1,6 +1,15 @@
 package io.streamprop.learn;
 
+import io.streamprop.nn.LossFunction;
+import io.streamprop.nn.Mlp;
+import io.streamprop.nn.SplitMix64;
+import io.streamprop.nn.optim.GradientClipping;
+import io.streamprop.nn.optim.LearningRateSchedule;
+import io.streamprop.nn.optim.Optimizer;
+import io.streamprop.nn.optim.Optimizers;
 import io.streamprop.spec.ModelSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One model that learns online: examples arrive one at a time, are standardized, collected into a
@@ -8,51 +17,443 @@ import io.streamprop.spec.ModelSpec;
  * learned from (forward, loss, backward, optimizer step). Not thread-safe: one model, one thread.
  *
  * <p>This is the one code path shared by the offline command line, the trainer and the tests.
+ *
+ * <p>One step, in order (see {@code docs/engine.md}):
+ *
+ * <ol>
+ *   <li>standardize the pending batch with the normalizer (whose statistics already include every
+ *       example of the batch: they are updated in {@link #learn} when an example is accepted);
+ *   <li>score: the loss and accuracy of the batch under the current weights. Without batch norm and
+ *       dropout the training forward below is the inference forward, so it is reused; with either,
+ *       a separate inference-mode forward scores the batch first, exactly as the predictor would;
+ *   <li>training forward, loss and ∂loss/∂logits, backward;
+ *   <li>if the training loss or any gradient is not finite: skip (weights, optimizer and batch-norm
+ *       running statistics untouched), count it;
+ *   <li>else clip by global norm, learning rate from the schedule for step t = steps + 1, optimizer
+ *       step, batch-norm running statistics update.
+ * </ol>
  */
 public final class OnlineLearner {
+  private final ModelSpec spec;
+  private final int batchSize;
+  private final int inputs;
+  private final int labelWidth;
+  private final Mlp mlp;
+  private final LossFunction loss;
+  private final Optimizer optimizer;
+  private final LearningRateSchedule schedule;
+  private final Normalizer normalizer;
+  private final SplitMix64 rng;
+  private final boolean separateScoring;
+
+  private final float[] pendingFeatures; // (batchSize, inputs), raw
+  private final float[] pendingLabels; // (batchSize, labelWidth)
+  private int pendingCount;
+  private final float[] batchInput; // (batchSize, inputs), standardized
+  private final float[] dLogits; // (batchSize, outputWidth)
+  private final float[][] weightsBefore; // per dense layer, for the update ratio
+  private final double[] gradientNorms; // per dense layer
+
+  private long version;
+  private long examples;
+  private long steps;
+  private long skippedSteps;
+
+  private OnlineLearner(ModelSpec spec, SplitMix64 rng, Normalizer normalizer) {
+    this.spec = spec;
+    this.batchSize = spec.batchSize();
+    if (spec.batchNorm() && batchSize < 2 && !spec.hidden().isEmpty()) {
+      throw new IllegalArgumentException(
+          "batch_norm needs batch_size >= 2 (batch statistics of one example are undefined)");
+    }
+    this.inputs = spec.inputs();
+    this.labelWidth = spec.task() == ModelSpec.Task.REGRESSION ? spec.outputs() : 1;
+    this.mlp = new Mlp(spec, batchSize);
+    this.loss = LossFunction.of(spec);
+    float[][] params = mlp.parameters();
+    int[] sizes = new int[params.length];
+    for (int i = 0; i < params.length; i++) {
+      sizes[i] = params[i].length;
+    }
+    this.optimizer = Optimizers.create(spec.optimizer(), sizes);
+    this.schedule = LearningRateSchedule.of(spec.schedule());
+    this.normalizer = normalizer;
+    this.rng = rng;
+    this.separateScoring = mlp.hasBatchNorm() || mlp.hasDropout();
+    this.pendingFeatures = new float[batchSize * inputs];
+    this.pendingLabels = new float[batchSize * labelWidth];
+    this.batchInput = new float[batchSize * inputs];
+    this.dLogits = new float[batchSize * mlp.outputWidth()];
+    this.weightsBefore = new float[mlp.layers()][];
+    this.gradientNorms = new double[mlp.layers()];
+    for (int l = 0; l < mlp.layers(); l++) {
+      weightsBefore[l] = new float[mlp.dense(l).weight().length];
+    }
+  }
 
   /** A new model with weights initialized from the spec's seed. */
   public static OnlineLearner create(ModelSpec spec) {
-    throw new UnsupportedOperationException("engine not written yet");
+    SplitMix64 rng = new SplitMix64(spec.seed());
+    OnlineLearner learner = new OnlineLearner(spec, rng, new Normalizer(spec.inputs()));
+    learner.mlp.initialize(rng);
+    return learner;
   }
 
   /** Resumes exactly from a state returned by {@link #state()}. */
   public static OnlineLearner restore(ModelState state) {
-    throw new UnsupportedOperationException("engine not written yet");
+    ModelSpec spec = state.spec();
+    long rngState = requireLong(state, "rng");
+    Normalizer normalizer =
+        new Normalizer(
+            requireDoubles(state, "norm.count", 1)[0],
+            requireDoubles(state, "norm.mean", spec.inputs()),
+            requireDoubles(state, "norm.m2", spec.inputs()));
+    OnlineLearner learner = new OnlineLearner(spec, new SplitMix64(rngState), normalizer);
+    learner.loadWeights(state);
+    Map<String, float[]> optimState = new LinkedHashMap<>();
+    for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
+      if (e.getKey().startsWith("optim.")) {
+        optimState.put(e.getKey().substring("optim.".length()), e.getValue());
+      }
+    }
+    learner.optimizer.restore(optimState, requireLong(state, "optim.steps"));
+    int count = Math.toIntExact(requireLong(state, "pending.count"));
+    if (count < 0 || count >= learner.batchSize) {
+      throw new IllegalArgumentException(
+          "pending.count must be in [0, " + learner.batchSize + "), got " + count);
+    }
+    float[] pf = requireFloats(state, "pending.features", count * learner.inputs);
+    float[] pl = requireFloats(state, "pending.labels", count * learner.labelWidth);
+    System.arraycopy(pf, 0, learner.pendingFeatures, 0, pf.length);
+    System.arraycopy(pl, 0, learner.pendingLabels, 0, pl.length);
+    learner.pendingCount = count;
+    learner.version = state.version();
+    learner.examples = state.examples();
+    learner.steps = state.steps();
+    learner.skippedSteps = state.skippedSteps();
+    return learner;
   }
 
   public ModelSpec spec() {
-    throw new UnsupportedOperationException("engine not written yet");
+    return spec;
   }
 
   /**
    * Adds one example to the pending mini-batch; when it is full, runs a step and returns its
    * result, otherwise returns null. Arrays are copied; inputs must already be validated (finite,
-   * right width, label in range).
+   * right width, label in range): a violation throws {@link IllegalArgumentException} and leaves
+   * the model unchanged.
    *
    * @param features the raw (unstandardized) features, length {@code spec.inputs()}
    * @param label class index as a float (classification), or the targets (regression)
    */
   public StepResult learn(float[] features, float[] label) {
-    throw new UnsupportedOperationException("engine not written yet");
+    checkExample(features, label);
+    if (spec.standardize()) {
+      normalizer.update(features);
+    }
+    System.arraycopy(features, 0, pendingFeatures, pendingCount * inputs, inputs);
+    System.arraycopy(label, 0, pendingLabels, pendingCount * labelWidth, labelWidth);
+    pendingCount++;
+    examples++;
+    if (pendingCount < batchSize) {
+      return null;
+    }
+    pendingCount = 0;
+    return step();
+  }
+
+  private StepResult step() {
+    final int b = batchSize;
+    if (spec.standardize()) {
+      normalizer.apply(pendingFeatures, batchInput, b);
+    } else {
+      System.arraycopy(pendingFeatures, 0, batchInput, 0, b * inputs);
+    }
+
+    // Test: loss and accuracy under the weights from before the update.
+    float[] logits;
+    double scoredLoss;
+    if (separateScoring) {
+      logits = mlp.forward(batchInput, b, false, rng);
+      scoredLoss = loss.forward(logits, pendingLabels, b, null);
+    } else {
+      logits = null;
+      scoredLoss = Double.NaN;
+    }
+    int correct = 0;
+    double squaredError = 0;
+    if (separateScoring) {
+      correct = countCorrect(logits, b);
+      squaredError = squaredError(logits, b);
+    }
+
+    // Train: forward in training mode, loss, backward.
+    logits = mlp.forward(batchInput, b, true, rng);
+    double trainingLoss = loss.forward(logits, pendingLabels, b, dLogits);
+    if (!separateScoring) {
+      scoredLoss = trainingLoss;
+      correct = countCorrect(logits, b);
+      squaredError = squaredError(logits, b);
+    }
+
+    int layers = mlp.layers();
+    float[][] params = mlp.parameters();
+    float[][] grads = mlp.gradients();
+    double[] gradientNorms = this.gradientNorms;
+    java.util.Arrays.fill(gradientNorms, Double.NaN);
+    boolean finite = Double.isFinite(trainingLoss);
+    if (finite) {
+      mlp.backward(dLogits, b);
+      for (int l = 0; l < layers; l++) {
+        gradientNorms[l] = Math.sqrt(sumOfSquares(grads[mlp.weightIndex(l)]));
+      }
+      // Squares summed in double cannot overflow for float inputs: the norm is finite exactly
+      // when every gradient element is.
+      finite = Double.isFinite(GradientClipping.globalNorm(grads));
+    }
+    double learningRate = schedule.rate(steps + 1, spec.optimizer().learningRate());
+    StepResult.LayerStats[] stats = new StepResult.LayerStats[layers];
+    if (!finite) {
+      skippedSteps++;
+      for (int l = 0; l < layers; l++) {
+        double norm = Math.sqrt(sumOfSquares(params[mlp.weightIndex(l)]));
+        stats[l] = new StepResult.LayerStats(gradientNorms[l], norm, 0.0);
+      }
+      return new StepResult(b, scoredLoss * b, correct, squaredError, true, learningRate, stats);
+    }
+
+    GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
+    for (int l = 0; l < layers; l++) {
+      float[] w = params[mlp.weightIndex(l)];
+      System.arraycopy(w, 0, weightsBefore[l], 0, w.length);
+    }
+    optimizer.step(params, grads, decayFlags(), (float) learningRate);
+    mlp.commitRunningStatistics();
+    steps++;
+    for (int l = 0; l < layers; l++) {
+      float[] w = params[mlp.weightIndex(l)];
+      float[] before = weightsBefore[l];
+      double delta = 0;
+      double beforeNorm = 0;
+      for (int i = 0; i < w.length; i++) {
+        double d = (double) w[i] - before[i];
+        delta += d * d;
+        beforeNorm += (double) before[i] * before[i];
+      }
+      double ratio = beforeNorm > 0 ? Math.sqrt(delta / beforeNorm) : 0.0;
+      stats[l] = new StepResult.LayerStats(gradientNorms[l], Math.sqrt(sumOfSquares(w)), ratio);
+    }
+    return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
+  }
+
+  private boolean[] decay;
+
+  private boolean[] decayFlags() {
+    if (decay == null) {
+      decay = mlp.decay();
+    }
+    return decay;
+  }
+
+  private int countCorrect(float[] logits, int b) {
+    if (spec.task() != ModelSpec.Task.CLASSIFICATION) {
+      return 0;
+    }
+    int width = mlp.outputWidth();
+    int correct = 0;
+    for (int r = 0; r < b; r++) {
+      int predicted;
+      if (width == 1) {
+        predicted = logits[r] > 0f ? 1 : 0; // binary: σ(z) > 1/2
+      } else {
+        predicted = 0;
+        for (int k = 1; k < width; k++) {
+          if (logits[r * width + k] > logits[r * width + predicted]) {
+            predicted = k;
+          }
+        }
+      }
+      if (predicted == (int) pendingLabels[r]) {
+        correct++;
+      }
+    }
+    return correct;
+  }
+
+  private double squaredError(float[] logits, int b) {
+    if (spec.task() != ModelSpec.Task.REGRESSION) {
+      return 0;
+    }
+    double sum = 0;
+    for (int i = 0; i < b * labelWidth; i++) {
+      double r = (double) logits[i] - pendingLabels[i];
+      sum += r * r;
+    }
+    return sum;
+  }
+
+  private static double sumOfSquares(float[] values) {
+    double sum = 0;
+    for (float v : values) {
+      sum += (double) v * v;
+    }
+    return sum;
+  }
+
+  private void checkExample(float[] features, float[] label) {
+    if (features == null || features.length != inputs) {
+      throw new IllegalArgumentException(
+          "features: expected "
+              + inputs
+              + " values, got "
+              + (features == null ? "null" : features.length));
+    }
+    for (int j = 0; j < inputs; j++) {
+      if (!Float.isFinite(features[j])) {
+        throw new IllegalArgumentException("features[" + j + "] is not finite: " + features[j]);
+      }
+    }
+    if (label == null || label.length != labelWidth) {
+      throw new IllegalArgumentException(
+          "label: expected "
+              + labelWidth
+              + " values, got "
+              + (label == null ? "null" : label.length));
+    }
+    for (int k = 0; k < labelWidth; k++) {
+      if (!Float.isFinite(label[k])) {
+        throw new IllegalArgumentException("label[" + k + "] is not finite: " + label[k]);
+      }
+    }
+    if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
+      float c = label[0];
+      if (c != Math.rint(c) || c < 0 || c >= spec.outputs()) {
+        throw new IllegalArgumentException(
+            "label must be a class index in [0, " + (spec.outputs() - 1) + "], got " + c);
+      }
+    }
   }
 
   /** Examples accepted so far, pending ones included. */
   public long examples() {
-    throw new UnsupportedOperationException("engine not written yet");
+    return examples;
   }
 
-  /** A deep copy of the complete state (version set by the caller via {@link #setVersion}). */
+  /** Optimizer steps taken (skipped steps not included). */
+  public long steps() {
+    return steps;
+  }
+
+  /** Mini-batches whose update was skipped because loss or gradients were not finite. */
+  public long skippedSteps() {
+    return skippedSteps;
+  }
+
+  /**
+   * A deep copy of the complete state (version set by the caller via {@link #setVersion}). Array
+   * names, in insertion order: per dense layer i {@code dense.i.weight}, {@code dense.i.bias} and,
+   * with batch norm, {@code bn.i.gamma}, {@code bn.i.beta}, {@code bn.i.running_mean}, {@code
+   * bn.i.running_var}; then {@code optim.<paramIndex>.<slot>}; {@code pending.features} (count,
+   * inputs) and {@code pending.labels} (count, labelWidth); doubles {@code norm.count} (1), {@code
+   * norm.mean}, {@code norm.m2} (inputs); longs {@code rng}, {@code pending.count}, {@code
+   * optim.steps}.
+   */
   public ModelState state() {
-    throw new UnsupportedOperationException("engine not written yet");
+    Map<String, float[]> floats = new LinkedHashMap<>();
+    float[][] params = mlp.parameters();
+    String[] names = mlp.parameterNames();
+    for (int i = 0; i < params.length; i++) {
+      floats.put(names[i], params[i].clone());
+      if (names[i].startsWith("bn.") && names[i].endsWith(".beta")) {
+        int layer = Integer.parseInt(names[i].split("\\.")[1]);
+        floats.put("bn." + layer + ".running_mean", mlp.batchNorm(layer).runningMean().clone());
+        floats.put("bn." + layer + ".running_var", mlp.batchNorm(layer).runningVar().clone());
+      }
+    }
+    for (Map.Entry<String, float[]> e : optimizer.state().entrySet()) {
+      floats.put("optim." + e.getKey(), e.getValue().clone());
+    }
+    floats.put("pending.features", java.util.Arrays.copyOf(pendingFeatures, pendingCount * inputs));
+    floats.put("pending.labels", java.util.Arrays.copyOf(pendingLabels, pendingCount * labelWidth));
+    Map<String, double[]> doubles = new LinkedHashMap<>();
+    doubles.put("norm.count", new double[] {normalizer.count()});
+    doubles.put("norm.mean", normalizer.mean());
+    doubles.put("norm.m2", normalizer.m2());
+    Map<String, Long> longs = new LinkedHashMap<>();
+    longs.put("rng", rng.state());
+    longs.put("pending.count", (long) pendingCount);
+    longs.put("optim.steps", optimizer.steps());
+    return new ModelState(spec, version, examples, steps, skippedSteps, floats, doubles, longs);
   }
 
   public void setVersion(long version) {
-    throw new UnsupportedOperationException("engine not written yet");
+    this.version = version;
   }
 
   /** An immutable, thread-safe predictor of the current weights (inference mode). */
   public Predictor predictor() {
-    throw new UnsupportedOperationException("engine not written yet");
+    return Predictor.of(state());
+  }
+
+  /** Copies dense and batch-norm arrays from a state into the network, checking their lengths. */
+  private void loadWeights(ModelState state) {
+    float[][] params = mlp.parameters();
+    String[] names = mlp.parameterNames();
+    for (int i = 0; i < params.length; i++) {
+      float[] src = requireFloats(state, names[i], params[i].length);
+      System.arraycopy(src, 0, params[i], 0, src.length);
+    }
+    for (int l = 0; l < mlp.layers(); l++) {
+      if (mlp.batchNorm(l) != null) {
+        float[] mean = mlp.batchNorm(l).runningMean();
+        float[] var = mlp.batchNorm(l).runningVar();
+        System.arraycopy(
+            requireFloats(state, "bn." + l + ".running_mean", mean.length),
+            0,
+            mean,
+            0,
+            mean.length);
+        System.arraycopy(
+            requireFloats(state, "bn." + l + ".running_var", var.length), 0, var, 0, var.length);
+      }
+    }
+  }
+
+  static float[] requireFloats(ModelState state, String name, int length) {
+    float[] values = state.floats().get(name);
+    if (values == null) {
+      throw new IllegalArgumentException("model state has no float array " + name);
+    }
+    if (values.length != length) {
+      throw new IllegalArgumentException(
+          "model state array " + name + " has " + values.length + " values, expected " + length);
+    }
+    return values;
+  }
+
+  static double[] requireDoubles(ModelState state, String name, int length) {
+    double[] values = state.doubles().get(name);
+    if (values == null) {
+      throw new IllegalArgumentException("model state has no double array " + name);
+    }
+    if (values.length != length) {
+      throw new IllegalArgumentException(
+          "model state array " + name + " has " + values.length + " values, expected " + length);
+    }
+    return values;
+  }
+
+  static long requireLong(ModelState state, String name) {
+    Long value = state.longs().get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("model state has no long " + name);
+    }
+    return value;
+  }
+
+  /** The network, for tests and benchmarks that inspect or load weights. */
+  Mlp mlp() {
+    return mlp;
   }
 }

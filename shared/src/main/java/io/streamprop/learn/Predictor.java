@@ -1,24 +1,77 @@
 package io.streamprop.learn;
 
+import io.streamprop.nn.Activation;
+import io.streamprop.nn.Mlp;
+import io.streamprop.nn.Softmax;
 import io.streamprop.spec.ModelSpec;
 
 /**
  * An immutable, thread-safe model in inference mode: standardization with the running statistics,
  * batch normalization with running statistics, no dropout. Predicting never changes any state.
+ *
+ * <p>Thread safety: the weights are private copies that nothing writes after construction, and
+ * every call allocates its own scratch arrays, so any number of threads may predict at once.
  */
 public final class Predictor {
+  private final ModelSpec spec;
+  private final long version;
+  private final Mlp mlp;
+  private final Normalizer normalizer; // null without standardization
 
-  /** Builds a predictor from a snapshot's state. */
+  private Predictor(ModelSpec spec, long version, Mlp mlp, Normalizer normalizer) {
+    this.spec = spec;
+    this.version = version;
+    this.mlp = mlp;
+    this.normalizer = normalizer;
+  }
+
+  /** Builds a predictor from a snapshot's state (arrays are copied). */
   public static Predictor of(ModelState state) {
-    throw new UnsupportedOperationException("engine not written yet");
+    ModelSpec spec = state.spec();
+    Mlp mlp = new Mlp(spec, 1);
+    float[][] params = mlp.parameters();
+    String[] names = mlp.parameterNames();
+    for (int i = 0; i < params.length; i++) {
+      float[] src = OnlineLearner.requireFloats(state, names[i], params[i].length);
+      System.arraycopy(src, 0, params[i], 0, src.length);
+    }
+    for (int l = 0; l < mlp.layers(); l++) {
+      if (mlp.batchNorm(l) != null) {
+        float[] mean = mlp.batchNorm(l).runningMean();
+        float[] var = mlp.batchNorm(l).runningVar();
+        String prefix = "bn." + l + ".";
+        System.arraycopy(
+            OnlineLearner.requireFloats(state, prefix + "running_mean", mean.length),
+            0,
+            mean,
+            0,
+            mean.length);
+        System.arraycopy(
+            OnlineLearner.requireFloats(state, prefix + "running_var", var.length),
+            0,
+            var,
+            0,
+            var.length);
+      }
+    }
+    Normalizer normalizer = null;
+    if (spec.standardize()) {
+      normalizer =
+          new Normalizer(
+              OnlineLearner.requireDoubles(state, "norm.count", 1)[0],
+              OnlineLearner.requireDoubles(state, "norm.mean", spec.inputs()),
+              OnlineLearner.requireDoubles(state, "norm.m2", spec.inputs()));
+      normalizer.refresh(); // from here on apply() only reads
+    }
+    return new Predictor(spec, state.version(), mlp, normalizer);
   }
 
   public ModelSpec spec() {
-    throw new UnsupportedOperationException("engine not written yet");
+    return spec;
   }
 
   public long version() {
-    throw new UnsupportedOperationException("engine not written yet");
+    return version;
   }
 
   /**
@@ -29,6 +82,37 @@ public final class Predictor {
    *     probabilities [1-p, p]) or predicted values (regression)
    */
   public float[] predict(float[] features, int rows) {
-    throw new UnsupportedOperationException("engine not written yet");
+    int inputs = spec.inputs();
+    if (rows < 1 || features == null || (long) rows * inputs != features.length) {
+      throw new IllegalArgumentException(
+          "features: expected rows x inputs = "
+              + rows
+              + " x "
+              + inputs
+              + " values, got "
+              + (features == null ? "null" : features.length));
+    }
+    float[] x = features;
+    if (normalizer != null) {
+      x = new float[features.length];
+      normalizer.apply(features, x, rows);
+    }
+    float[] logits = mlp.predictLogits(x, rows);
+    return switch (spec.loss()) {
+      case SOFTMAX_CROSS_ENTROPY -> {
+        Softmax.forward(logits, logits, rows, spec.outputs());
+        yield logits;
+      }
+      case BINARY_CROSS_ENTROPY -> {
+        float[] probs = new float[rows * 2];
+        for (int r = 0; r < rows; r++) {
+          float p = (float) Activation.sigmoid(logits[r]);
+          probs[2 * r] = 1f - p;
+          probs[2 * r + 1] = p;
+        }
+        yield probs;
+      }
+      case MSE, HUBER -> logits;
+    };
   }
 }

@@ -8,8 +8,9 @@ import java.util.List;
  *
  * <p>The JSON form (snake_case keys, documented in {@code docs/spec.md}) is read and written by
  * {@link SpecJson}; every field has a default that works on tabular data, so the smallest valid
- * spec is {@code {"inputs": 4, "classes": 3}}. Instances are immutable and always valid: build them
- * through {@link SpecJson}, which validates.
+ * spec is {@code {"inputs": 4, "classes": 3}}. Instances are immutable and always valid: the
+ * constructor validates (limits in {@link SpecLimits}, defaults in {@link SpecDefaults}); the usual
+ * way to build one is {@link SpecJson#parse}.
  *
  * @param task classification (labels are class indices) or regression (labels are numbers)
  * @param inputs number of input features
@@ -50,6 +51,34 @@ public record ModelSpec(
     boolean standardize,
     long seed,
     SnapshotPolicy snapshot) {
+
+  /**
+   * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
+   * validates every field and the model's size against {@link SpecLimits}.
+   *
+   * @throws SpecException naming the JSON path of the first bad field and its value
+   */
+  public ModelSpec {
+    featureNames = List.copyOf(SpecValidator.notNull("feature_names", featureNames));
+    hidden = List.copyOf(SpecValidator.notNull("hidden", hidden));
+    SpecValidator.validate(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        snapshot);
+  }
 
   public enum Task {
     CLASSIFICATION,

@@ -1,22 +1,445 @@
 package io.streamprop.wire;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecLimits;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Parses the JSON value of an {@code examples} record, {@code {"features": [...], "label": ...}},
  * straight into float arrays, and validates it against a spec (width, finiteness, label range,
- * feature names). Thread-safe.
+ * feature names). Thread-safe: one instance per model, shared by every thread.
+ *
+ * <p>Accepted forms (see {@code docs/examples.md}):
+ *
+ * <ul>
+ *   <li>{@code features}: a list of {@code inputs} numbers, or, when the spec declares {@code
+ *       feature_names}, an object with a number for every name (order free, all names required).
+ *   <li>{@code label}: classification, a class index in {@code 0..classes-1} (integral: {@code 2}
+ *       and {@code 2.0} are class 2, {@code 2.5} is refused); regression, a number (one target) or
+ *       a list of {@code targets} numbers.
+ *   <li>Any other top-level key (an id, a timestamp) is skipped; keys may come in any order.
+ * </ul>
+ *
+ * <p>Speed: one pass of Jackson's streaming parser with its fast floating-point parser, numbers
+ * read straight into {@code float[]} (no tree, no boxing). {@code NaN} and {@code Infinity} tokens
+ * (as Python's {@code json} writes them) and {@code null} (as JavaScript writes {@code NaN}) are
+ * read so that they can be refused as {@link RejectReason#NOT_FINITE} with their position, rather
+ * than as unreadable JSON; a number beyond the float range ({@code 1e39}) is not finite either.
+ *
+ * <p>{@link #parse} never throws anything but {@link ExampleException}, whatever the bytes.
  */
 public final class ExampleParser {
 
+  /** Default largest record value accepted: 1 MiB. */
+  public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
+
+  private static final int NONE = -1;
+
+  private final ModelSpec spec;
+  private final int inputs;
+  private final int maxBytes;
+  private final boolean classification;
+  private final int classes;
+  private final int targets;
+  private final List<String> featureNames;
+  private final Map<String, Integer> featureIndex;
+
+  /** A parser for examples of this model, refusing values above {@link #DEFAULT_MAX_BYTES}. */
   public ExampleParser(ModelSpec spec) {
-    throw new UnsupportedOperationException("not written yet");
+    this(spec, DEFAULT_MAX_BYTES);
+  }
+
+  /** A parser for examples of this model, refusing values above {@code maxBytes}. */
+  public ExampleParser(ModelSpec spec, int maxBytes) {
+    if (spec == null) {
+      throw new IllegalArgumentException("spec must be given");
+    }
+    if (maxBytes < 2) {
+      throw new IllegalArgumentException("maxBytes must be >= 2, got " + maxBytes);
+    }
+    this.spec = spec;
+    this.inputs = spec.inputs();
+    this.maxBytes = maxBytes;
+    this.classification = spec.task() == ModelSpec.Task.CLASSIFICATION;
+    this.classes = spec.outputs();
+    this.targets = SpecLimits.labelWidth(spec);
+    this.featureNames = spec.featureNames();
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < featureNames.size(); i++) {
+      index.put(featureNames.get(i), i);
+    }
+    this.featureIndex = index;
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public int maxBytes() {
+    return maxBytes;
   }
 
   /**
+   * Parses and validates one record value.
+   *
    * @throws ExampleException with the reason and a message a person can act on
    */
   public Example parse(byte[] json) {
-    throw new UnsupportedOperationException("not written yet");
+    if (json == null) {
+      throw new ExampleException(RejectReason.BAD_JSON, "record has no value (null)");
+    }
+    if (json.length > maxBytes) {
+      throw new ExampleException(
+          RejectReason.OVERSIZE,
+          "record value is " + json.length + " bytes, more than the limit of " + maxBytes);
+    }
+    checkStart(json);
+    try (JsonParser p = FACTORY.createParser(json)) {
+      Example example = parseObject(p);
+      JsonToken trailing = p.nextToken();
+      if (trailing != null) {
+        throw badJson("unexpected " + describe(trailing) + " after the example object");
+      }
+      return example;
+    } catch (ExampleException e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
+      throw badJson("not valid JSON" + where + ": " + abbreviate(e.getOriginalMessage()));
+    } catch (IOException | RuntimeException e) {
+      // Defence in depth: whatever a malformed input provokes, the caller sees one exception type.
+      throw badJson("not valid JSON: " + abbreviate(String.valueOf(e.getMessage())));
+    }
+  }
+
+  /**
+   * Refuses input that is not a UTF-8 JSON object before Jackson sees it: Jackson would otherwise
+   * guess UTF-16 or UTF-32 from zero bytes among the first four, and a producer sending such
+   * encodings (or binary) should hear so plainly.
+   */
+  private static void checkStart(byte[] json) {
+    for (int i = 0; i < Math.min(4, json.length); i++) {
+      if (json[i] == 0) {
+        throw badJson("not UTF-8 JSON: byte " + i + " is 0 (UTF-16, UTF-32 or binary data?)");
+      }
+    }
+    int i = 0;
+    if (json.length >= 3
+        && (json[0] & 0xff) == 0xef
+        && (json[1] & 0xff) == 0xbb
+        && (json[2] & 0xff) == 0xbf) {
+      i = 3; // UTF-8 byte order mark, which Jackson skips
+    }
+    while (i < json.length
+        && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) {
+      i++;
+    }
+    if (i == json.length) {
+      throw badJson("record value is empty");
+    }
+    if (json[i] != '{') {
+      throw badJson(
+          "an example must be a JSON object {\"features\": [...], \"label\": ...}; it starts with "
+              + describeByte(json[i]));
+    }
+  }
+
+  private Example parseObject(JsonParser p) throws IOException {
+    p.nextToken(); // START_OBJECT, guaranteed by checkStart
+    float[] features = null;
+    float[] label = null;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      JsonToken value = p.nextToken();
+      if ("features".equals(key)) {
+        if (features != null) {
+          throw badJson("duplicate key \"features\"");
+        }
+        features = readFeatures(p, value);
+      } else if ("label".equals(key)) {
+        if (label != null) {
+          throw badJson("duplicate key \"label\"");
+        }
+        label = readLabel(p, value);
+      } else {
+        p.skipChildren(); // ids, timestamps and other producer fields are not ours
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw badJson("unexpected " + describe(t) + " in the example object");
+    }
+    if (features == null) {
+      throw new ExampleException(
+          RejectReason.MISSING_FIELD,
+          "features: missing; an example is {\"features\": [...], \"label\": ...}");
+    }
+    if (label == null) {
+      throw new ExampleException(
+          RejectReason.MISSING_FIELD,
+          "label: missing; an example is {\"features\": [...], \"label\": ...}");
+    }
+    return new Example(features, label);
+  }
+
+  private float[] readFeatures(JsonParser p, JsonToken start) throws IOException {
+    if (start == JsonToken.START_ARRAY) {
+      float[] values = new float[inputs];
+      int count = readNumbers(p, values, "features");
+      if (count != inputs) {
+        throw new ExampleException(
+            RejectReason.WRONG_WIDTH, "features: expected " + inputs + " numbers, got " + count);
+      }
+      return values;
+    }
+    if (start == JsonToken.START_OBJECT) {
+      return readNamedFeatures(p);
+    }
+    throw badJson(
+        "features: expected a list of "
+            + inputs
+            + " numbers"
+            + (featureNames.isEmpty() ? "" : " or an object of name: number")
+            + ", got "
+            + describe(start));
+  }
+
+  /**
+   * Reads numbers up to END_ARRAY into {@code values} and returns how many the list held (more than
+   * {@code values.length} is counted, not stored, so the width error can say how many).
+   */
+  private int readNumbers(JsonParser p, float[] values, String field) throws IOException {
+    int count = 0;
+    int notFinite = NONE;
+    String notFiniteText = null;
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+        if (count < values.length) {
+          float v = p.getFloatValue();
+          values[count] = v;
+          if (notFinite == NONE && !Float.isFinite(v)) {
+            notFinite = count;
+            notFiniteText = p.getText();
+          }
+        }
+      } else if (t == JsonToken.VALUE_NULL) {
+        if (notFinite == NONE && count < values.length) {
+          notFinite = count;
+        }
+      } else {
+        throw badJson(field + "[" + count + "]: expected a number, got " + describe(t));
+      }
+      count++;
+    }
+    if (count == values.length && notFinite != NONE) {
+      throw notFinite(field + "[" + notFinite + "]", notFiniteText);
+    }
+    return count;
+  }
+
+  private float[] readNamedFeatures(JsonParser p) throws IOException {
+    if (featureNames.isEmpty()) {
+      throw new ExampleException(
+          RejectReason.UNKNOWN_FEATURE,
+          "features: given by name, but the model declares no feature_names; send a list of "
+              + inputs
+              + " numbers");
+    }
+    float[] values = new float[inputs];
+    boolean[] seen = new boolean[inputs];
+    int count = 0;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      Integer index = featureIndex.get(name);
+      JsonToken value = p.nextToken();
+      if (index == null) {
+        throw new ExampleException(
+            RejectReason.UNKNOWN_FEATURE,
+            "features."
+                + abbreviate(name)
+                + ": not a feature of this model; its features are "
+                + listNames(featureNames));
+      }
+      if (seen[index]) {
+        throw badJson("features: duplicate name \"" + abbreviate(name) + "\"");
+      }
+      seen[index] = true;
+      count++;
+      if (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT) {
+        float v = p.getFloatValue();
+        if (!Float.isFinite(v)) {
+          throw notFinite("features." + abbreviate(name), p.getText());
+        }
+        values[index] = v;
+      } else if (value == JsonToken.VALUE_NULL) {
+        throw notFinite("features." + abbreviate(name), null);
+      } else {
+        throw badJson(
+            "features." + abbreviate(name) + ": expected a number, got " + describe(value));
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw badJson("features: unexpected " + describe(t));
+    }
+    if (count < inputs) {
+      StringBuilder missing = new StringBuilder();
+      int listed = 0;
+      for (int i = 0; i < inputs && listed < 5; i++) {
+        if (!seen[i]) {
+          missing.append(listed++ == 0 ? "" : ", ").append(abbreviate(featureNames.get(i)));
+        }
+      }
+      int more = inputs - count - listed;
+      throw new ExampleException(
+          RejectReason.MISSING_FIELD,
+          "features: "
+              + (inputs - count)
+              + " of "
+              + inputs
+              + " named features missing: "
+              + missing
+              + (more > 0 ? " and " + more + " more" : ""));
+    }
+    return values;
+  }
+
+  private float[] readLabel(JsonParser p, JsonToken start) throws IOException {
+    if (classification) {
+      return new float[] {readClass(p, start)};
+    }
+    if (start == JsonToken.VALUE_NUMBER_FLOAT || start == JsonToken.VALUE_NUMBER_INT) {
+      if (targets != 1) {
+        throw new ExampleException(
+            RejectReason.WRONG_WIDTH,
+            "label: expected a list of " + targets + " numbers, got a single number");
+      }
+      float v = p.getFloatValue();
+      if (!Float.isFinite(v)) {
+        throw notFinite("label", p.getText());
+      }
+      return new float[] {v};
+    }
+    if (start == JsonToken.VALUE_NULL) {
+      throw notFinite("label", null);
+    }
+    if (start == JsonToken.START_ARRAY) {
+      float[] values = new float[targets];
+      int count = readNumbers(p, values, "label");
+      if (count != targets) {
+        throw new ExampleException(
+            RejectReason.WRONG_WIDTH, "label: expected " + targets + " numbers, got " + count);
+      }
+      return values;
+    }
+    throw badJson(
+        "label: expected a number"
+            + (targets > 1 ? " list of " + targets : " or a list of 1")
+            + ", got "
+            + describe(start));
+  }
+
+  private float readClass(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_NULL) {
+      throw notFinite("label", null);
+    }
+    if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+      throw badJson(
+          "label: expected a class index (a number in 0.."
+              + (classes - 1)
+              + "), got "
+              + describe(t));
+    }
+    // A double keeps 2.0000001 distinct from 2, so only integral values pass.
+    double v =
+        t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+            ? p.getIntValue()
+            : p.getDoubleValue();
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      throw notFinite("label", p.getText());
+    }
+    if (v < 0 || v >= classes || v != Math.rint(v)) {
+      throw new ExampleException(
+          RejectReason.LABEL_OUT_OF_RANGE,
+          "label: must be a class index, an integer in 0.."
+              + (classes - 1)
+              + ", got "
+              + abbreviate(p.getText()));
+    }
+    return (float) v;
+  }
+
+  /** {@code text} is the token as written, so {@code 1e39} is shown as such, not as Infinity. */
+  private static ExampleException notFinite(String field, String text) {
+    String shown =
+        text == null ? "null (JavaScript's JSON.stringify writes NaN as null)" : abbreviate(text);
+    return new ExampleException(
+        RejectReason.NOT_FINITE,
+        field + ": must be a finite number (float32: |x| < 3.4e38), got " + shown);
+  }
+
+  private static ExampleException badJson(String message) {
+    return new ExampleException(RejectReason.BAD_JSON, message);
+  }
+
+  private static String describe(JsonToken t) {
+    if (t == null) {
+      return "end of input";
+    }
+    return switch (t) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "a list";
+      case VALUE_STRING -> "a string";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case END_OBJECT -> "'}'";
+      case END_ARRAY -> "']'";
+      case FIELD_NAME -> "a key";
+      default -> t.toString();
+    };
+  }
+
+  private static String describeByte(byte b) {
+    int c = b & 0xff;
+    if (c >= 0x21 && c < 0x7f) {
+      return "'" + (char) c + "'";
+    }
+    return String.format("byte 0x%02x", c);
+  }
+
+  private static String listNames(List<String> names) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(names.size(), 8); i++) {
+      out.append(i == 0 ? "" : ", ").append(abbreviate(names.get(i)));
+    }
+    if (names.size() > 8) {
+      out.append(", ... (").append(names.size()).append(" in all)");
+    }
+    return out.toString();
+  }
+
+  static String abbreviate(String s) {
+    if (s == null) {
+      return "null";
+    }
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 }

@@ -1,23 +1,392 @@
 package io.streamprop.wire;
 
 import io.streamprop.learn.ModelState;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecException;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.spec.SpecLimits;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
- * The binary snapshot format (specified in {@code docs/snapshot-format.md}): magic, format version,
- * model version, the spec as JSON, every state array, and a checksum. Decoding a corrupt, truncated
- * or unknown-format snapshot throws; it never yields a wrong model.
+ * The binary snapshot format (specified byte by byte in {@code docs/snapshot-format.md}): magic
+ * {@code SPRP}, format version, flags, model version, creation time, counters, the spec as JSON,
+ * every state array (float32, float64, int64 sections), and a trailing CRC32C of everything before
+ * it. All integers are big-endian.
+ *
+ * <p>Decoding a corrupt, truncated or unknown-format snapshot throws {@link SnapshotException}
+ * saying which; it never yields a wrong model. Decoding checks the magic, the checksum, the version
+ * and flags, every length against the bytes that remain (so garbage cannot provoke a huge
+ * allocation), re-validates the spec, checks the shapes of the arrays whose names the engine
+ * defines against the spec, and refuses non-finite values in them.
+ *
+ * <p>Encoding is deterministic: equal states (maps in the same order) and the same creation time
+ * give identical bytes.
  */
 public final class SnapshotCodec {
   private SnapshotCodec() {}
 
+  /** The four bytes every snapshot starts with: ASCII {@code SPRP}. */
+  public static final int MAGIC = 0x53505250;
+
+  /** The format version this code writes and the newest it reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  /**
+   * Flag bit reserved for signed snapshots: an HMAC-SHA256 of the bytes before it, placed just
+   * before the checksum. Not written yet; a reader that cannot verify it refuses the snapshot.
+   */
+  public static final int FLAG_SIGNED = 0x0001;
+
+  /** Bytes before the spec: magic, version, flags and five int64 fields. */
+  static final int HEADER_BYTES = 4 + 2 + 2 + 5 * 8;
+
+  /** The smallest possible snapshot: header, empty spec length, three empty sections, checksum. */
+  static final int MIN_BYTES = HEADER_BYTES + 4 + 3 * 4 + 4;
+
+  static final int MAX_NAME_BYTES = 255;
+
+  /** Encodes the state, stamped with the current time; see {@link #encode(ModelState, long)}. */
   public static byte[] encode(ModelState state) {
-    throw new UnsupportedOperationException("not written yet");
+    return encode(state, System.currentTimeMillis());
   }
 
   /**
+   * Encodes the state. Equal states (same map order) with the same time give the same bytes.
+   *
+   * @throws IllegalArgumentException if the state breaks a rule that decoding would enforce (a bad
+   *     array name or shape, a non-finite weight, a negative counter, a snapshot above {@link
+   *     SpecLimits#MAX_SNAPSHOT_BYTES})
+   */
+  public static byte[] encode(ModelState state, long createdAtMillis) {
+    if (state == null || state.spec() == null) {
+      throw new IllegalArgumentException("state and its spec must be given");
+    }
+    try {
+      StateRules.check(state);
+    } catch (SnapshotException e) {
+      throw new IllegalArgumentException("cannot encode model state: " + e.getMessage(), e);
+    }
+    byte[] spec = SpecJson.write(state.spec()).getBytes(StandardCharsets.UTF_8);
+    long size = HEADER_BYTES + 4L + spec.length + 4 + 4 + 4 + 4;
+    for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
+      size += 2 + nameBytes(e.getKey()).length + 4 + 4L * e.getValue().length;
+    }
+    for (Map.Entry<String, double[]> e : state.doubles().entrySet()) {
+      size += 2 + nameBytes(e.getKey()).length + 4 + 8L * e.getValue().length;
+    }
+    for (Map.Entry<String, Long> e : state.longs().entrySet()) {
+      size += 2 + nameBytes(e.getKey()).length + 8;
+    }
+    if (size > SpecLimits.MAX_SNAPSHOT_BYTES) {
+      throw new IllegalArgumentException(
+          "snapshot would be "
+              + size
+              + " bytes, more than SpecLimits.MAX_SNAPSHOT_BYTES = "
+              + SpecLimits.MAX_SNAPSHOT_BYTES);
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
+    out.putInt(MAGIC);
+    out.putShort((short) FORMAT_VERSION);
+    out.putShort((short) 0); // flags
+    out.putLong(state.version());
+    out.putLong(createdAtMillis);
+    out.putLong(state.examples());
+    out.putLong(state.steps());
+    out.putLong(state.skippedSteps());
+    out.putInt(spec.length);
+    out.put(spec);
+
+    out.putInt(state.floats().size());
+    for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
+      putName(out, e.getKey());
+      float[] values = e.getValue();
+      out.putInt(values.length);
+      out.asFloatBuffer().put(values);
+      out.position(out.position() + 4 * values.length);
+    }
+    out.putInt(state.doubles().size());
+    for (Map.Entry<String, double[]> e : state.doubles().entrySet()) {
+      putName(out, e.getKey());
+      double[] values = e.getValue();
+      out.putInt(values.length);
+      out.asDoubleBuffer().put(values);
+      out.position(out.position() + 8 * values.length);
+    }
+    out.putInt(state.longs().size());
+    for (Map.Entry<String, Long> e : state.longs().entrySet()) {
+      putName(out, e.getKey());
+      out.putLong(e.getValue());
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.position());
+    out.putInt((int) crc.getValue());
+    return out.array();
+  }
+
+  /**
+   * Decodes a snapshot's model state.
+   *
    * @throws SnapshotException saying what is wrong and, for an unknown version, what to do
    */
   public static ModelState decode(byte[] bytes) {
-    throw new UnsupportedOperationException("not written yet");
+    return decodeSnapshot(bytes).state();
+  }
+
+  /**
+   * Decodes a snapshot: the model state and its creation time.
+   *
+   * @throws SnapshotException saying what is wrong and, for an unknown version, what to do
+   */
+  public static Snapshot decodeSnapshot(byte[] bytes) {
+    if (bytes == null) {
+      throw new SnapshotException("not a streamprop snapshot: no bytes (null)");
+    }
+    checkMagic(bytes);
+    if (bytes.length > SpecLimits.MAX_SNAPSHOT_BYTES) {
+      throw new SnapshotException(
+          "snapshot is "
+              + bytes.length
+              + " bytes, more than the limit of "
+              + SpecLimits.MAX_SNAPSHOT_BYTES);
+    }
+    if (bytes.length < HEADER_BYTES + 8) {
+      throw new SnapshotException(
+          "truncated snapshot: " + bytes.length + " bytes, the header alone needs " + HEADER_BYTES);
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+    int version = Short.toUnsignedInt(in.getShort(4));
+    // Every format version, present and future, ends with a CRC32C of all bytes before it.
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    boolean checksumOk = (int) crc.getValue() == in.getInt(bytes.length - 4);
+    if (!checksumOk) {
+      if (version == FORMAT_VERSION && runsPastEnd(bytes)) {
+        throw new SnapshotException(
+            "truncated snapshot: its sections need more than its " + bytes.length + " bytes");
+      }
+      throw new SnapshotException(
+          "corrupt snapshot: CRC32C checksum mismatch (" + bytes.length + " bytes)");
+    }
+    if (version > FORMAT_VERSION) {
+      throw new SnapshotException(
+          "snapshot written by a newer streamprop (format "
+              + version
+              + "; this one reads format "
+              + FORMAT_VERSION
+              + "); upgrade streamprop to read it");
+    }
+    if (version < 1) {
+      throw new SnapshotException("corrupt snapshot: format version 0 does not exist");
+    }
+    int flags = Short.toUnsignedInt(in.getShort(6));
+    if ((flags & FLAG_SIGNED) != 0) {
+      throw new SnapshotException(
+          "snapshot is signed (flag 0x0001, HMAC-SHA256); this streamprop cannot verify"
+              + " signatures: upgrade streamprop");
+    }
+    if (flags != 0) {
+      throw new SnapshotException(
+          String.format(
+              "snapshot has unknown flags 0x%04x (written by a newer streamprop?); upgrade"
+                  + " streamprop to read it",
+              flags));
+    }
+    try {
+      return read(in, bytes.length - 4);
+    } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+      throw new SnapshotException("truncated snapshot: a section runs past the end", e);
+    }
+  }
+
+  private static void checkMagic(byte[] bytes) {
+    byte[] magic = {'S', 'P', 'R', 'P'};
+    for (int i = 0; i < Math.min(4, bytes.length); i++) {
+      if (bytes[i] != magic[i]) {
+        throw new SnapshotException(
+            "not a streamprop snapshot: it does not start with the bytes \"SPRP\"");
+      }
+    }
+    if (bytes.length < 4) {
+      throw new SnapshotException("truncated snapshot: " + bytes.length + " bytes");
+    }
+  }
+
+  private static Snapshot read(ByteBuffer in, int end) {
+    in.position(8);
+    long modelVersion = in.getLong();
+    long createdAt = in.getLong();
+    long examples = in.getLong();
+    long steps = in.getLong();
+    long skipped = in.getLong();
+    int specLength = length(in, end, 1, "spec");
+    byte[] specBytes = new byte[specLength];
+    in.get(specBytes);
+    ModelSpec spec;
+    try {
+      spec = SpecJson.parse(strictUtf8(specBytes, "spec"));
+    } catch (SpecException e) {
+      throw new SnapshotException("snapshot holds an invalid spec: " + e.getMessage(), e);
+    }
+
+    int floatCount = count(in, end, 2 + 1 + 4, "float arrays");
+    Map<String, float[]> floats = new LinkedHashMap<>();
+    for (int i = 0; i < floatCount; i++) {
+      String name = readName(in, end, floats);
+      float[] values = new float[length(in, end, 4, name)];
+      in.asFloatBuffer().get(values);
+      in.position(in.position() + 4 * values.length);
+      floats.put(name, values);
+    }
+    int doubleCount = count(in, end, 2 + 1 + 4, "double arrays");
+    Map<String, double[]> doubles = new LinkedHashMap<>();
+    for (int i = 0; i < doubleCount; i++) {
+      String name = readName(in, end, doubles);
+      double[] values = new double[length(in, end, 8, name)];
+      in.asDoubleBuffer().get(values);
+      in.position(in.position() + 8 * values.length);
+      doubles.put(name, values);
+    }
+    int longCount = count(in, end, 2 + 1 + 8, "longs");
+    Map<String, Long> longs = new LinkedHashMap<>();
+    for (int i = 0; i < longCount; i++) {
+      String name = readName(in, end, longs);
+      need(in, end, 8, name);
+      longs.put(name, in.getLong());
+    }
+    if (in.position() != end) {
+      throw new SnapshotException(
+          "corrupt snapshot: "
+              + (end - in.position())
+              + " unexpected bytes after the last section");
+    }
+    ModelState state =
+        new ModelState(
+            spec,
+            modelVersion,
+            examples,
+            steps,
+            skipped,
+            Collections.unmodifiableMap(floats),
+            Collections.unmodifiableMap(doubles),
+            Collections.unmodifiableMap(longs));
+    StateRules.check(state);
+    return new Snapshot(state, createdAt);
+  }
+
+  /**
+   * Walks the section lengths of a format-1 snapshot without allocating: true if they need more
+   * bytes than there are (the snapshot was cut short), false if they fit.
+   */
+  private static boolean runsPastEnd(byte[] bytes) {
+    long pos = HEADER_BYTES;
+    long end = bytes.length - 4L;
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+    if (pos + 4 > end) {
+      return true;
+    }
+    pos += 4 + Integer.toUnsignedLong(in.getInt((int) pos));
+    int[] elementBytes = {4, 8, 0};
+    for (int section = 0; section < 3; section++) {
+      if (pos + 4 > end) {
+        return true;
+      }
+      long count = Integer.toUnsignedLong(in.getInt((int) pos));
+      pos += 4;
+      for (long i = 0; i < count; i++) {
+        if (pos + 2 > end) {
+          return true;
+        }
+        pos += 2 + Short.toUnsignedInt(in.getShort((int) pos));
+        if (elementBytes[section] == 0) {
+          pos += 8;
+        } else {
+          if (pos + 4 > end) {
+            return true;
+          }
+          pos += 4 + elementBytes[section] * Integer.toUnsignedLong(in.getInt((int) pos));
+        }
+      }
+    }
+    return pos > end;
+  }
+
+  private static void need(ByteBuffer in, int end, long bytes, String what) {
+    if (bytes > end - in.position()) {
+      throw new SnapshotException(
+          "truncated snapshot: "
+              + what
+              + " needs "
+              + bytes
+              + " bytes, only "
+              + (end - in.position())
+              + " remain");
+    }
+  }
+
+  /** A u32 element count whose elements ({@code elementBytes} each) must fit before the end. */
+  private static int length(ByteBuffer in, int end, int elementBytes, String what) {
+    need(in, end, 4, what + " length");
+    long length = Integer.toUnsignedLong(in.getInt());
+    need(in, end, length * elementBytes, what);
+    return (int) length;
+  }
+
+  /** A u32 entry count; each entry takes at least {@code minEntryBytes}. */
+  private static int count(ByteBuffer in, int end, int minEntryBytes, String what) {
+    need(in, end, 4, what + " count");
+    long count = Integer.toUnsignedLong(in.getInt());
+    need(in, end, count * minEntryBytes, count + " " + what);
+    return (int) count;
+  }
+
+  private static String readName(ByteBuffer in, int end, Map<String, ?> seen) {
+    need(in, end, 2, "array name length");
+    int length = Short.toUnsignedInt(in.getShort());
+    need(in, end, length, "array name");
+    byte[] raw = new byte[length];
+    in.get(raw);
+    String name = strictUtf8(raw, "array name");
+    StateRules.checkName(name);
+    if (seen.containsKey(name)) {
+      throw new SnapshotException("corrupt snapshot: array \"" + name + "\" appears twice");
+    }
+    return name;
+  }
+
+  private static String strictUtf8(byte[] raw, String what) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(raw))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new SnapshotException("corrupt snapshot: " + what + " is not valid UTF-8", e);
+    }
+  }
+
+  private static byte[] nameBytes(String name) {
+    try {
+      StateRules.checkName(name);
+    } catch (SnapshotException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return name.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static void putName(ByteBuffer out, String name) {
+    byte[] raw = nameBytes(name);
+    out.putShort((short) raw.length);
+    out.put(raw);
   }
 }

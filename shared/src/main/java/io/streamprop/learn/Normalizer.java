@@ -1,0 +1,98 @@
+package io.streamprop.learn;
+
+/**
+ * Online input standardization: a running mean and variance per feature by Welford's algorithm in
+ * double (Welford 1962, "Note on a method for calculating corrected sums of squares and products"),
+ * applied as {@code (x - mean) / sqrt(var + eps)} in float, with the population variance {@code var
+ * = m2 / count} and {@code eps = 1e-8}. A feature that has been constant so far ({@code m2 == 0})
+ * is only centered, as scikit-learn's StandardScaler does, so that it does not explode by
+ * 1/sqrt(eps) the first time it moves.
+ *
+ * <p>Statistics come from training examples only, and {@link OnlineLearner} updates them when it
+ * accepts an example, before the example joins the pending mini-batch; the whole mini-batch is
+ * standardized at step time with statistics that include all of its examples. Prediction uses the
+ * same float arithmetic ({@link #apply}), so learner and predictor see identical inputs.
+ */
+public final class Normalizer {
+  public static final double EPS = 1e-8;
+
+  private final int features;
+  private double count;
+  private final double[] mean;
+  private final double[] m2;
+  // Float mean and 1/std per feature, refreshed lazily from the double statistics.
+  private final float[] shift;
+  private final float[] invStd;
+  private boolean stale = true;
+
+  public Normalizer(int features) {
+    this.features = features;
+    this.mean = new double[features];
+    this.m2 = new double[features];
+    this.shift = new float[features];
+    this.invStd = new float[features];
+  }
+
+  /** Restores from {@code norm.count} (1), {@code norm.mean} and {@code norm.m2} (features). */
+  public Normalizer(double count, double[] mean, double[] m2) {
+    this(mean.length);
+    if (m2.length != mean.length) {
+      throw new IllegalArgumentException(
+          "norm.m2 has " + m2.length + " values but norm.mean has " + mean.length);
+    }
+    this.count = count;
+    System.arraycopy(mean, 0, this.mean, 0, features);
+    System.arraycopy(m2, 0, this.m2, 0, features);
+  }
+
+  /** Adds one example's raw features (Welford: mean += δ/n, m2 += δ·(x - new mean)). */
+  public void update(float[] x) {
+    count += 1.0;
+    for (int j = 0; j < features; j++) {
+      double delta = x[j] - mean[j];
+      mean[j] += delta / count;
+      m2[j] += delta * (x[j] - mean[j]);
+    }
+    stale = true;
+  }
+
+  /**
+   * Standardizes {@code rows} rows of (rows, features) {@code raw} into {@code out}. Not
+   * thread-safe (it refreshes a cache); {@link Predictor} keeps its own instance per model.
+   */
+  public void apply(float[] raw, float[] out, int rows) {
+    refresh();
+    for (int r = 0; r < rows; r++) {
+      final int row = r * features;
+      for (int j = 0; j < features; j++) {
+        out[row + j] = (raw[row + j] - shift[j]) * invStd[j];
+      }
+    }
+  }
+
+  /** Float shift and scale per feature; {@link #apply} is x ↦ (x - shift) · invStd. */
+  void refresh() {
+    if (!stale) {
+      return;
+    }
+    for (int j = 0; j < features; j++) {
+      shift[j] = (float) mean[j];
+      double variance = count > 0 ? m2[j] / count : 0.0;
+      invStd[j] = m2[j] > 0 ? (float) (1.0 / Math.sqrt(variance + EPS)) : 1f;
+    }
+    stale = false;
+  }
+
+  public double count() {
+    return count;
+  }
+
+  /** Copies of the statistics, for the model state. */
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  public double[] m2() {
+    return m2.clone();
+  }
+}

@@ -1,0 +1,35 @@
+package io.streamprop.nn;
+
+import io.streamprop.spec.ModelSpec;
+
+/**
+ * A loss on a batch of logits (the last dense layer's output, before any output function).
+ *
+ * <p>Convention: {@link #forward} returns the <em>mean</em> loss over the batch and, when asked,
+ * writes {@code dLogits} = ∂(mean loss)/∂logits, so the 1/B factor lives here and nowhere else. For
+ * the regression losses the mean also runs over the outputs (PyTorch's {@code reduction='mean'}),
+ * so one example's loss is the mean over its targets. Labels: a class index as a float per example
+ * (softmax cross-entropy), a 0/1 target per example (binary cross-entropy), or (B, outputs) targets
+ * (MSE, Huber).
+ */
+public interface LossFunction {
+
+  /**
+   * @param logits (B, outputs)
+   * @param labels (B) class indices or 0/1 targets, or (B, outputs) regression targets
+   * @param dLogits receives ∂(mean loss)/∂logits (B, outputs), overwritten; null for the value only
+   * @return the mean loss over the batch, in double
+   */
+  double forward(float[] logits, float[] labels, int batch, float[] dLogits);
+
+  /** The loss a spec names, for its output width. */
+  static LossFunction of(ModelSpec spec) {
+    int outputs = spec.outputWidth();
+    return switch (spec.loss()) {
+      case MSE -> new MeanSquaredError(outputs);
+      case HUBER -> new Huber(outputs, spec.huberDelta());
+      case BINARY_CROSS_ENTROPY -> new BinaryCrossEntropyWithLogits();
+      case SOFTMAX_CROSS_ENTROPY -> new SoftmaxCrossEntropy(outputs);
+    };
+  }
+}

@@ -1,0 +1,314 @@
+package io.streamprop.nn;
+
+import io.streamprop.spec.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multi-layer perceptron built from a {@link ModelSpec}: for every hidden layer l
+ *
+ * <pre>
+ *   z_l = h_(l-1) · W_l + b_l        Dense           (B, width_l)
+ *   u_l = BN_l(z_l)  or  z_l         BatchNorm, optional
+ *   a_l = f(u_l)                      Activation
+ *   h_l = dropout(a_l)  or  a_l       Dropout, optional, training only
+ * </pre>
+ *
+ * then {@code logits = h_(L-1) · W_L + b_L} (B, outputWidth), with h_(-1) the (standardized) input
+ * (B, inputs). The output function (softmax, sigmoid or identity) belongs to the loss and to the
+ * predictor, not to the network.
+ *
+ * <p>Every activation buffer is allocated once for {@code maxBatch} rows, so a training step
+ * allocates nothing. {@link #parameters()} and {@link #gradients()} expose the live arrays in a
+ * fixed order (per layer: dense weight, dense bias, then batch-norm gamma and beta if present) for
+ * the optimizer; {@link #parameterNames()} gives their state names ({@code dense.<i>.weight}, ...).
+ * Not thread-safe, except {@link #predictLogits}, which only reads the parameters.
+ */
+public final class Mlp {
+  private final int inputs;
+  private final int outputs;
+  private final int maxBatch;
+  private final int layers; // dense layers: hidden + 1
+  private final int[] widths; // widths[l] = output width of dense l
+  private final Dense[] dense;
+  private final BatchNorm[] batchNorm; // per hidden layer, null entries when off
+  private final Dropout[] dropout; // per hidden layer, null entries when off
+  private final Activation activation;
+  private final ModelSpec.Init init;
+
+  // Forward buffers, (maxBatch, widths[l]) each; u == z without batch norm, h == a without dropout.
+  private final float[][] z;
+  private final float[][] u;
+  private final float[][] a;
+  private final float[][] h;
+  // Backward buffer per hidden layer: ∂loss/∂h_l, turned in place into ∂loss/∂z_l.
+  private final float[][] g;
+  private float[] lastInput;
+  private int lastBatch;
+  private boolean lastTraining;
+
+  private final float[][] parameters;
+  private final float[][] gradients;
+  private final boolean[] decay;
+  private final String[] names;
+  private final int[] weightIndex; // index in parameters() of dense l's weight
+
+  /** A network of the spec's shape with zero weights; call {@link #initialize} or load weights. */
+  public Mlp(ModelSpec spec, int maxBatch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+    }
+    this.inputs = spec.inputs();
+    this.outputs = spec.outputWidth();
+    this.maxBatch = maxBatch;
+    List<Integer> hidden = spec.hidden();
+    this.layers = hidden.size() + 1;
+    this.widths = new int[layers];
+    for (int l = 0; l < hidden.size(); l++) {
+      widths[l] = hidden.get(l);
+    }
+    widths[layers - 1] = outputs;
+    this.activation = Activation.of(spec.activation());
+    this.init = Initializers.resolve(spec.init(), spec.activation());
+
+    dense = new Dense[layers];
+    batchNorm = new BatchNorm[layers];
+    dropout = new Dropout[layers];
+    z = new float[layers][];
+    u = new float[layers][];
+    a = new float[layers][];
+    h = new float[layers][];
+    g = new float[layers][];
+    List<float[]> params = new ArrayList<>();
+    List<float[]> grads = new ArrayList<>();
+    List<Boolean> decays = new ArrayList<>();
+    List<String> paramNames = new ArrayList<>();
+    weightIndex = new int[layers];
+    int in = inputs;
+    for (int l = 0; l < layers; l++) {
+      int out = widths[l];
+      int size = Math.multiplyExact(maxBatch, out);
+      dense[l] = new Dense(in, out);
+      weightIndex[l] = params.size();
+      params.add(dense[l].weight());
+      grads.add(dense[l].dWeight());
+      decays.add(true);
+      paramNames.add("dense." + l + ".weight");
+      params.add(dense[l].bias());
+      grads.add(dense[l].dBias());
+      decays.add(false);
+      paramNames.add("dense." + l + ".bias");
+      z[l] = new float[size];
+      boolean hiddenLayer = l < layers - 1;
+      if (hiddenLayer) {
+        if (spec.batchNorm()) {
+          batchNorm[l] = new BatchNorm(out, maxBatch);
+          params.add(batchNorm[l].gamma());
+          grads.add(batchNorm[l].dGamma());
+          decays.add(false);
+          paramNames.add("bn." + l + ".gamma");
+          params.add(batchNorm[l].beta());
+          grads.add(batchNorm[l].dBeta());
+          decays.add(false);
+          paramNames.add("bn." + l + ".beta");
+          u[l] = new float[size];
+        } else {
+          u[l] = z[l];
+        }
+        a[l] = new float[size];
+        if (spec.dropout() > 0) {
+          dropout[l] = new Dropout(spec.dropout(), out, maxBatch);
+          h[l] = new float[size];
+        } else {
+          h[l] = a[l];
+        }
+        g[l] = new float[size];
+      }
+      in = out;
+    }
+    parameters = params.toArray(new float[0][]);
+    gradients = grads.toArray(new float[0][]);
+    names = paramNames.toArray(new String[0]);
+    decay = new boolean[decays.size()];
+    for (int i = 0; i < decay.length; i++) {
+      decay[i] = decays.get(i);
+    }
+  }
+
+  /** Draws every dense weight from {@code rng} (layer by layer, row-major); biases stay zero. */
+  public void initialize(SplitMix64 rng) {
+    for (int l = 0; l < layers; l++) {
+      Initializers.fill(
+          dense[l].weight(), dense[l].inFeatures(), dense[l].outFeatures(), init, rng);
+    }
+  }
+
+  /**
+   * Forward pass over the first {@code batch} rows of {@code input} (B, inputs).
+   *
+   * @param training batch statistics and dropout (true) or running statistics, no dropout (false)
+   * @param rng dropout's generator (used only in training with dropout)
+   * @return the logits buffer (B, outputWidth), valid until the next forward
+   */
+  public float[] forward(float[] input, int batch, boolean training, SplitMix64 rng) {
+    if (batch < 1 || batch > maxBatch) {
+      throw new IllegalArgumentException("batch must be in [1, " + maxBatch + "], got " + batch);
+    }
+    float[] x = input;
+    for (int l = 0; l < layers - 1; l++) {
+      int n = batch * widths[l];
+      dense[l].forward(x, z[l], batch);
+      if (batchNorm[l] != null) {
+        if (training) {
+          batchNorm[l].forwardTraining(z[l], u[l], batch);
+        } else {
+          batchNorm[l].forwardInference(z[l], u[l], batch);
+        }
+      }
+      activation.forward(u[l], a[l], n);
+      if (dropout[l] != null) {
+        if (training) {
+          dropout[l].forwardTraining(a[l], h[l], n, rng);
+        } else {
+          System.arraycopy(a[l], 0, h[l], 0, n);
+        }
+      }
+      x = h[l];
+    }
+    dense[layers - 1].forward(x, z[layers - 1], batch);
+    lastInput = input;
+    lastBatch = batch;
+    lastTraining = training;
+    return z[layers - 1];
+  }
+
+  /**
+   * Backward pass of the last training {@link #forward}: sets {@link #gradients()} to
+   * ∂loss/∂parameter for the given ∂loss/∂logits (B, outputWidth). Gradients are cleared first.
+   */
+  public void backward(float[] dLogits, int batch) {
+    if (!lastTraining || batch != lastBatch) {
+      throw new IllegalStateException("backward must follow a training forward of the same batch");
+    }
+    zeroGradients();
+    int top = layers - 1;
+    // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1]
+    dense[top].backward(
+        top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? null : g[top - 1], batch);
+    for (int l = top - 1; l >= 0; l--) {
+      int n = batch * widths[l];
+      float[] d = g[l]; // ∂loss/∂h_l
+      if (dropout[l] != null) {
+        dropout[l].backward(d, n); // → ∂loss/∂a_l
+      }
+      activation.backward(u[l], a[l], d, n); // → ∂loss/∂u_l
+      if (batchNorm[l] != null) {
+        batchNorm[l].backward(d, batch); // → ∂loss/∂z_l
+      }
+      // z_l = h_(l-1) · W_l + b_l: dW_l, db_l, and dh_(l-1) (none for the input)
+      dense[l].backward(l == 0 ? lastInput : h[l - 1], d, l == 0 ? null : g[l - 1], batch);
+    }
+  }
+
+  /** Applies the last training forward's batch statistics to the running statistics. */
+  public void commitRunningStatistics() {
+    for (BatchNorm bn : batchNorm) {
+      if (bn != null) {
+        bn.commitRunningStatistics();
+      }
+    }
+  }
+
+  /**
+   * Inference-mode logits for {@code rows} examples with arrays allocated per call: reads only the
+   * parameters, so concurrent calls are safe while nobody trains this instance.
+   *
+   * @param input (rows, inputs), already standardized
+   * @return (rows, outputWidth)
+   */
+  public float[] predictLogits(float[] input, int rows) {
+    float[] x = input;
+    for (int l = 0; l < layers - 1; l++) {
+      int n = rows * widths[l];
+      float[] zl = new float[n];
+      dense[l].forward(x, zl, rows);
+      if (batchNorm[l] != null) {
+        batchNorm[l].forwardInference(zl, zl, rows);
+      }
+      float[] al = new float[n];
+      activation.forward(zl, al, n);
+      x = al;
+    }
+    float[] logits = new float[rows * outputs];
+    dense[layers - 1].forward(x, logits, rows);
+    return logits;
+  }
+
+  public void zeroGradients() {
+    for (int l = 0; l < layers; l++) {
+      dense[l].zeroGradients();
+      if (batchNorm[l] != null) {
+        batchNorm[l].zeroGradients();
+      }
+    }
+  }
+
+  /** Live parameter arrays in the fixed order described above. */
+  public float[][] parameters() {
+    return parameters;
+  }
+
+  /** Live gradient arrays, aligned with {@link #parameters()}. */
+  public float[][] gradients() {
+    return gradients;
+  }
+
+  /** Whether weight decay applies to each parameter: dense weights yes; biases, gamma, beta no. */
+  public boolean[] decay() {
+    return decay.clone();
+  }
+
+  /** State names of {@link #parameters()}: {@code dense.<i>.weight}, {@code bn.<i>.gamma}, ... */
+  public String[] parameterNames() {
+    return names.clone();
+  }
+
+  /** Index in {@link #parameters()} of dense layer l's weight (its bias follows it). */
+  public int weightIndex(int layer) {
+    return weightIndex[layer];
+  }
+
+  /** Number of dense layers (hidden layers + the output layer). */
+  public int layers() {
+    return layers;
+  }
+
+  public Dense dense(int layer) {
+    return dense[layer];
+  }
+
+  /** Batch normalization after hidden dense layer l, or null. */
+  public BatchNorm batchNorm(int layer) {
+    return batchNorm[layer];
+  }
+
+  public boolean hasBatchNorm() {
+    return batchNorm[0] != null;
+  }
+
+  public boolean hasDropout() {
+    return dropout[0] != null;
+  }
+
+  public int inputs() {
+    return inputs;
+  }
+
+  public int outputWidth() {
+    return outputs;
+  }
+
+  public int maxBatch() {
+    return maxBatch;
+  }
+}

@@ -1,0 +1,81 @@
+package io.streamprop.nn.optim;
+
+import io.streamprop.spec.ModelSpec;
+
+/**
+ * The bias-corrected moment estimates shared by {@link Adam} and {@link AdamW}, written as PyTorch
+ * 1.13's single-tensor {@code _single_tensor_adam} writes them, with both kinds of weight decay
+ * available (the subclass picks one):
+ *
+ * <pre>
+ *   param *= 1 − lr · decoupled_decay                     (AdamW only)
+ *   g = dParam + coupled_decay · param                    (Adam only)
+ *   m = β1 · m + (1 − β1) · g
+ *   v = β2 · v + (1 − β2) · g²
+ *   param -= (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
+ * </pre>
+ *
+ * <p>The bias corrections and the step size are computed in double from the 1-based step t, then
+ * rounded once to float, as PyTorch computes them in Python floats. State slots: {@code m} (the
+ * first moment, PyTorch's {@code exp_avg}) and {@code v} (the second, {@code exp_avg_sq}).
+ */
+abstract class AdamBase extends SlottedOptimizer {
+  private static final int M = 0;
+  private static final int V = 1;
+  private final double beta1;
+  private final double beta2;
+  private final float beta1f;
+  private final float beta2f;
+  private final float oneMinusBeta1;
+  private final float oneMinusBeta2;
+  private final float epsilon;
+  private final float coupledDecay;
+  private final double decoupledDecay;
+
+  AdamBase(
+      ModelSpec.OptimizerSpec spec, int[] paramSizes, boolean decoupled, String optimizerName) {
+    super(paramSizes, "m", "v");
+    HyperParameters.learningRate(spec);
+    this.beta1 =
+        HyperParameters.decayFactor(
+            "optimizer.beta1", spec.beta1(), "beta1 (" + optimizerName + " first-moment decay)");
+    this.beta2 =
+        HyperParameters.decayFactor(
+            "optimizer.beta2", spec.beta2(), "beta2 (" + optimizerName + " second-moment decay)");
+    this.beta1f = (float) beta1;
+    this.beta2f = (float) beta2;
+    this.oneMinusBeta1 = (float) (1 - beta1);
+    this.oneMinusBeta2 = (float) (1 - beta2);
+    this.epsilon = (float) HyperParameters.epsilon(spec);
+    double wd = HyperParameters.weightDecay(spec);
+    this.coupledDecay = decoupled ? 0f : (float) wd;
+    this.decoupledDecay = decoupled ? wd : 0;
+  }
+
+  @Override
+  final void update(int index, float[] param, float[] grad, boolean decay, float learningRate) {
+    float[] m = slot(M, index);
+    float[] v = slot(V, index);
+    long t = steps();
+    double biasCorrection1 = 1 - Math.pow(beta1, t);
+    double biasCorrection2 = 1 - Math.pow(beta2, t);
+    float negStepSize = (float) -(learningRate / biasCorrection1);
+    float biasCorrection2Sqrt = (float) Math.sqrt(biasCorrection2);
+
+    if (decay && decoupledDecay != 0) {
+      // AdamW: shrink the weights before the Adam step, p -= lr · wd · p.
+      float shrink = (float) (1 - learningRate * decoupledDecay);
+      for (int i = 0; i < param.length; i++) {
+        param[i] *= shrink;
+      }
+    }
+    float wd = decay ? coupledDecay : 0f;
+    for (int i = 0; i < param.length; i++) {
+      float g = wd != 0f ? grad[i] + wd * param[i] : grad[i];
+      m[i] = m[i] * beta1f + oneMinusBeta1 * g;
+      v[i] = v[i] * beta2f + oneMinusBeta2 * g * g;
+      float denom = (float) Math.sqrt(v[i]) / biasCorrection2Sqrt + epsilon;
+      param[i] += negStepSize * m[i] / denom;
+    }
+  }
+}

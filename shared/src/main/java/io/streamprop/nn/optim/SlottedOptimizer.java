@@ -1,0 +1,178 @@
+package io.streamprop.nn.optim;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What every optimizer here shares: the step counter, argument checks, and the per-parameter state
+ * slots (each slot one flat float array per parameter tensor, the same length as the tensor), saved
+ * and restored under the names {@code <paramIndex>.<slot>}.
+ *
+ * <p>Subclasses implement {@link #update} for one tensor; {@link #step} has already checked the
+ * shapes and advanced the counter, so {@link #steps()} inside {@code update} is the 1-based index
+ * of the step being taken (what Adam's bias correction needs).
+ */
+abstract class SlottedOptimizer implements Optimizer {
+  private final int[] paramSizes;
+  private final String[] slotNames;
+  // state[slot][param] is (paramSizes[param]), zeros at the start as in torch.optim.
+  private final float[][][] state;
+  private long steps;
+
+  SlottedOptimizer(int[] paramSizes, String... slotNames) {
+    if (paramSizes == null) {
+      throw new IllegalArgumentException("paramSizes must not be null");
+    }
+    for (int i = 0; i < paramSizes.length; i++) {
+      if (paramSizes[i] < 0) {
+        throw new IllegalArgumentException(
+            "paramSizes[" + i + "] must be >= 0, got " + paramSizes[i]);
+      }
+    }
+    this.paramSizes = paramSizes.clone();
+    this.slotNames = slotNames.clone();
+    this.state = new float[slotNames.length][paramSizes.length][];
+    for (int s = 0; s < slotNames.length; s++) {
+      for (int p = 0; p < paramSizes.length; p++) {
+        state[s][p] = new float[paramSizes[p]];
+      }
+    }
+  }
+
+  /**
+   * Updates one tensor in place.
+   *
+   * @param index the tensor's position in the parameter list (selects its state)
+   * @param param the tensor, (paramSizes[index])
+   * @param grad ∂loss/∂param, same length; read only
+   * @param decay whether weight decay applies to this tensor
+   * @param learningRate this step's learning rate
+   */
+  abstract void update(int index, float[] param, float[] grad, boolean decay, float learningRate);
+
+  /** The state array of one slot for one tensor (slot order as given to the constructor). */
+  final float[] slot(int slot, int index) {
+    return state[slot][index];
+  }
+
+  @Override
+  public final void step(float[][] params, float[][] grads, boolean[] decay, float learningRate) {
+    checkShapes(params, grads, decay);
+    if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
+      throw new IllegalArgumentException(
+          "learningRate must be a finite number >= 0, got " + learningRate);
+    }
+    steps++;
+    for (int i = 0; i < params.length; i++) {
+      update(i, params[i], grads[i], decay[i], learningRate);
+    }
+  }
+
+  private void checkShapes(float[][] params, float[][] grads, boolean[] decay) {
+    int n = paramSizes.length;
+    if (params.length != n || grads.length != n || decay.length != n) {
+      throw new IllegalArgumentException(
+          "expected "
+              + n
+              + " parameter tensors, got params="
+              + params.length
+              + ", grads="
+              + grads.length
+              + ", decay="
+              + decay.length);
+    }
+    for (int i = 0; i < n; i++) {
+      if (params[i].length != paramSizes[i] || grads[i].length != paramSizes[i]) {
+        throw new IllegalArgumentException(
+            "tensor "
+                + i
+                + ": expected length "
+                + paramSizes[i]
+                + ", got param "
+                + params[i].length
+                + " and grad "
+                + grads[i].length);
+      }
+    }
+  }
+
+  @Override
+  public final long steps() {
+    return steps;
+  }
+
+  /** Copies of the state arrays, parameter-major: {@code 0.m, 0.v, 1.m, 1.v, ...}. */
+  @Override
+  public final Map<String, float[]> state() {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (int p = 0; p < paramSizes.length; p++) {
+      for (int s = 0; s < slotNames.length; s++) {
+        out.put(p + "." + slotNames[s], state[s][p].clone());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Copies the arrays back. The map must hold exactly the names {@link #state} produces, each with
+   * the right length: a snapshot of another optimizer or another architecture is refused rather
+   * than half applied.
+   */
+  @Override
+  public final void restore(Map<String, float[]> saved, long savedSteps) {
+    if (savedSteps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + savedSteps);
+    }
+    int expected = paramSizes.length * slotNames.length;
+    if (saved.size() != expected) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + " expects "
+              + expected
+              + " state arrays "
+              + Arrays.toString(expectedNames())
+              + ", got "
+              + saved.size()
+              + " "
+              + saved.keySet());
+    }
+    // Check everything before copying anything, so a bad map leaves this optimizer untouched.
+    for (int p = 0; p < paramSizes.length; p++) {
+      for (int s = 0; s < slotNames.length; s++) {
+        String name = p + "." + slotNames[s];
+        float[] array = saved.get(name);
+        if (array == null) {
+          throw new IllegalArgumentException(
+              getClass().getSimpleName()
+                  + " state is missing '"
+                  + name
+                  + "'; present: "
+                  + saved.keySet());
+        }
+        if (array.length != paramSizes[p]) {
+          throw new IllegalArgumentException(
+              "state '" + name + "' has length " + array.length + ", expected " + paramSizes[p]);
+        }
+      }
+    }
+    for (int p = 0; p < paramSizes.length; p++) {
+      for (int s = 0; s < slotNames.length; s++) {
+        float[] array = saved.get(p + "." + slotNames[s]);
+        System.arraycopy(array, 0, state[s][p], 0, array.length);
+      }
+    }
+    this.steps = savedSteps;
+  }
+
+  private String[] expectedNames() {
+    String[] names = new String[paramSizes.length * slotNames.length];
+    int k = 0;
+    for (int p = 0; p < paramSizes.length; p++) {
+      for (String slot : slotNames) {
+        names[k++] = p + "." + slot;
+      }
+    }
+    return names;
+  }
+}

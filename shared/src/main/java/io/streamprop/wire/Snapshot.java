@@ -1,0 +1,12 @@
+package io.streamprop.wire;
+
+import io.streamprop.learn.ModelState;
+
+/**
+ * A decoded snapshot: the model state and when the snapshot was written.
+ *
+ * @param state the complete model state (spec, counters, arrays)
+ * @param createdAtMillis when the writer encoded it, in epoch milliseconds (the scorer's snapshot
+ *     age)
+ */
+public record Snapshot(ModelState state, long createdAtMillis) {}
