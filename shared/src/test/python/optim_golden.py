@@ -83,7 +83,22 @@ def case(name, base_lr, hyper, weight_decay):
         params_after.append([flat(weight), flat(bias)])
     spec = {"name": name, "learning_rate": base_lr, "weight_decay": weight_decay}
     spec.update(hyper)
-    return {"spec": spec, "learning_rates": lrs, "params_after_step": params_after}
+    # The optimizer's state after the last step, under streamprop's names <paramIndex>.<slot>.
+    state = {}
+    for index, param in enumerate([weight, bias]):
+        for torch_slot, slot in TORCH_SLOTS.items():
+            if opt.state[param].get(torch_slot) is not None:
+                state[f"{index}.{slot}"] = flat(opt.state[param][torch_slot])
+    return {"spec": spec, "learning_rates": lrs, "params_after_step": params_after, "final_state": state}
+
+
+TORCH_SLOTS = {
+    "momentum_buffer": "velocity",
+    "sum": "sum",
+    "square_avg": "square_avg",
+    "exp_avg": "m",
+    "exp_avg_sq": "v",
+}
 
 
 HYPER = {

@@ -114,6 +114,10 @@ final class SpecValidator {
     notNull("optimizer.name", o.name());
     positive("optimizer.learning_rate", o.learningRate());
     unitInterval("optimizer.momentum", o.momentum());
+    if (o.name() == ModelSpec.OptimizerName.NESTEROV && o.momentum() == 0) {
+      throw new SpecException(
+          "optimizer.momentum", "Nesterov needs momentum in (0, 1) (0 is plain sgd), got 0");
+    }
     unitInterval("optimizer.beta1", o.beta1());
     unitInterval("optimizer.beta2", o.beta2());
     unitInterval("optimizer.rho", o.rho());

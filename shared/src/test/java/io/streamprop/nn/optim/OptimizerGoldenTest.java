@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every optimizer against PyTorch 1.13: the same initial weights, gradients and per-step learning
- * rates, then the parameters after each of five steps must agree to float32 precision. The vectors
- * come from {@code src/test/python/optim_golden.py}.
+ * rates, then the parameters after each of five steps, and the optimizer state after the last, must
+ * agree to float32 precision. The vectors come from {@code src/test/python/optim_golden.py}.
  */
 class OptimizerGoldenTest {
 
@@ -120,5 +121,31 @@ class OptimizerGoldenTest {
       assertFloat32Close(params[1], expected[1], "bias after step " + (step + 1));
     }
     assertThat(optimizer.steps()).isEqualTo(after.size());
+
+    // The state under PyTorch's names mapped to ours (exp_avg → m, momentum_buffer → velocity …).
+    JsonNode torchState = c.get("final_state");
+    Map<String, float[]> state = optimizer.state();
+    List<String> torchNames = new ArrayList<>();
+    torchState.fieldNames().forEachRemaining(torchNames::add);
+    assertThat(state.keySet()).containsExactlyElementsOf(torchNames);
+    state.forEach((name, values) -> assertStateClose(values, floats(torchState.get(name)), name));
+  }
+
+  /**
+   * State agreement: 4 float32 ulps of each value, plus a millionth of the array's largest
+   * magnitude for entries where a sign change cancelled most of a moving average.
+   */
+  static void assertStateClose(float[] actual, float[] expected, String what) {
+    assertThat(actual).as(what + " length").hasSameSizeAs(expected);
+    float largest = 0;
+    for (float e : expected) {
+      largest = Math.max(largest, Math.abs(e));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      float tolerance = 4 * Math.ulp(expected[i]) + 1e-6f * largest;
+      assertThat(Math.abs(actual[i] - expected[i]))
+          .as("state %s[%d]: java %s, torch %s", what, i, actual[i], expected[i])
+          .isLessThanOrEqualTo(tolerance);
+    }
   }
 }

@@ -1,0 +1,197 @@
+package io.streamprop.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OnlineLearnerTest {
+  private static final String DROPOUT_BN =
+      "{'inputs': 13, 'classes': 3, 'hidden': [16, 8], 'batch_size': 8, 'batch_norm': true,"
+          + " 'dropout': 0.2, 'activation': 'gelu'}";
+  private static final String PLAIN = "{'inputs': 13, 'classes': 3, 'batch_size': 8}";
+  private static final String SGD_DECAY =
+      "{'inputs': 13, 'classes': 3, 'batch_size': 5, 'optimizer': {'name': 'adamw',"
+          + " 'weight_decay': 0.01}, 'schedule': {'name': 'step', 'warmup_steps': 3,"
+          + " 'decay_steps': 4}}";
+
+  static ModelSpec spec(String json) {
+    return SpecJson.parse(json.replace('\'', '"'));
+  }
+
+  private static void feed(OnlineLearner learner, Datasets.Dataset data, int from, int to) {
+    for (int i = from; i < to; i++) {
+      learner.learn(data.features()[i], new float[] {data.labels()[i]});
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {PLAIN, DROPOUT_BN, SGD_DECAY})
+  void sameSpecAndData_twoLearners_identicalStateBits(String json) {
+    Datasets.Dataset wine = Datasets.load("wine");
+    OnlineLearner first = OnlineLearner.create(spec(json));
+    OnlineLearner second = OnlineLearner.create(spec(json));
+    feed(first, wine, 0, wine.rows());
+    feed(second, wine, 0, wine.rows());
+    assertSameState(first.state(), second.state());
+    assertThat(first.steps()).isGreaterThan(10);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {PLAIN, DROPOUT_BN, SGD_DECAY})
+  void resumeFromStateMidBatch_identicalToUninterrupted(String json) {
+    Datasets.Dataset wine = Datasets.load("wine");
+    OnlineLearner uninterrupted = OnlineLearner.create(spec(json));
+    feed(uninterrupted, wine, 0, wine.rows());
+
+    OnlineLearner before = OnlineLearner.create(spec(json));
+    int cut = 83; // not a multiple of any batch size above: the pending batch is partly full
+    feed(before, wine, 0, cut);
+    ModelState saved = before.state();
+    assertThat(saved.longs().get("pending.count")).isPositive();
+    feed(before, wine, cut, cut + 7); // must not leak into the saved copy
+    OnlineLearner resumed = OnlineLearner.restore(saved);
+    feed(resumed, wine, cut, wine.rows());
+
+    assertSameState(uninterrupted.state(), resumed.state());
+  }
+
+  @Test
+  void state_arrayNamesAndShapes_followTheConvention() {
+    OnlineLearner learner = OnlineLearner.create(spec(DROPOUT_BN));
+    Datasets.Dataset wine = Datasets.load("wine");
+    feed(learner, wine, 0, 11);
+    ModelState state = learner.state();
+    assertThat(state.floats().keySet())
+        .startsWith(
+            "dense.0.weight",
+            "dense.0.bias",
+            "bn.0.gamma",
+            "bn.0.beta",
+            "bn.0.running_mean",
+            "bn.0.running_var",
+            "dense.1.weight")
+        .contains("dense.2.weight", "optim.0.m", "optim.0.v", "pending.features");
+    assertThat(state.floats().get("dense.0.weight")).hasSize(13 * 16);
+    assertThat(state.floats().get("pending.features")).hasSize(3 * 13);
+    assertThat(state.floats().get("pending.labels")).hasSize(3);
+    assertThat(state.doubles().get("norm.count")).containsExactly(11.0);
+    assertThat(state.doubles().get("norm.mean")).hasSize(13);
+    assertThat(state.longs()).containsKeys("rng", "pending.count", "optim.steps");
+    assertThat(state.examples()).isEqualTo(11);
+    assertThat(state.steps()).isEqualTo(1);
+  }
+
+  @Test
+  void state_isADeepCopy() {
+    OnlineLearner learner = OnlineLearner.create(spec(PLAIN));
+    ModelState state = learner.state();
+    float before = state.floats().get("dense.0.weight")[0];
+    feed(learner, Datasets.load("wine"), 0, 16);
+    assertThat(state.floats().get("dense.0.weight")[0]).isEqualTo(before);
+    assertThat(learner.state().floats().get("dense.0.weight")[0]).isNotEqualTo(before);
+  }
+
+  @Test
+  void hugeValues_nonFiniteLoss_stepSkippedCountedWeightsUntouched() {
+    ModelSpec spec =
+        spec("{'inputs': 2, 'task': 'regression', 'batch_size': 2, 'standardize': false}");
+    OnlineLearner learner = OnlineLearner.create(spec);
+    learner.learn(new float[] {1, 2}, new float[] {3});
+    learner.learn(new float[] {2, 1}, new float[] {1});
+    ModelState before = learner.state();
+    learner.learn(new float[] {3e38f, -3e38f}, new float[] {3e38f});
+    StepResult result = learner.learn(new float[] {-3e38f, 3e38f}, new float[] {-3e38f});
+
+    assertThat(result.skipped()).isTrue();
+    assertThat(learner.skippedSteps()).isEqualTo(1);
+    assertThat(learner.steps()).isEqualTo(1);
+    ModelState after = learner.state();
+    for (Map.Entry<String, float[]> e : before.floats().entrySet()) {
+      if (!e.getKey().startsWith("pending.")) {
+        assertThat(after.floats().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+        for (float v : after.floats().get(e.getKey())) {
+          assertThat(Float.isFinite(v)).as(e.getKey()).isTrue();
+        }
+      }
+    }
+    // The model keeps learning from ordinary data afterwards.
+    learner.learn(new float[] {1, 2}, new float[] {3});
+    assertThat(learner.learn(new float[] {2, 1}, new float[] {1}).skipped()).isFalse();
+    assertThat(learner.steps()).isEqualTo(2);
+  }
+
+  @Test
+  void nonFiniteFeature_rejectedWithIndex_modelUnchanged() {
+    OnlineLearner learner = OnlineLearner.create(spec(PLAIN));
+    float[] features = new float[13];
+    features[4] = Float.NaN;
+    assertThatThrownBy(() -> learner.learn(features, new float[] {0}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("features[4]");
+    assertThatThrownBy(() -> learner.learn(new float[13], new float[] {3}))
+        .hasMessageContaining("class index in [0, 2], got 3.0");
+    assertThatThrownBy(() -> learner.learn(new float[12], new float[] {0}))
+        .hasMessageContaining("expected 13 values, got 12");
+    assertThat(learner.examples()).isZero();
+    assertThat(learner.state().doubles().get("norm.count")).containsExactly(0.0);
+  }
+
+  @Test
+  void stepResult_reportsPrequentialScoreAndLayerStats() {
+    OnlineLearner learner = OnlineLearner.create(spec(PLAIN));
+    Datasets.Dataset wine = Datasets.load("wine");
+    StepResult last = null;
+    for (int i = 0; i < 8; i++) {
+      StepResult r = learner.learn(wine.features()[i], new float[] {wine.labels()[i]});
+      if (r != null) {
+        last = r;
+      }
+    }
+    assertThat(last.examples()).isEqualTo(8);
+    assertThat(last.lossSum()).isPositive();
+    assertThat(last.correct()).isBetween(0, 8);
+    assertThat(last.learningRate()).isEqualTo(0.003);
+    assertThat(last.layers()).hasSize(3);
+    for (StepResult.LayerStats layer : last.layers()) {
+      assertThat(layer.gradientNorm()).isPositive();
+      assertThat(layer.weightNorm()).isPositive();
+      assertThat(layer.updateRatio()).isPositive().isLessThan(0.1);
+    }
+  }
+
+  @Test
+  void batchNormWithBatchOne_rejectedUpFront() {
+    assertThatThrownBy(
+            () ->
+                OnlineLearner.create(
+                    spec("{'inputs': 3, 'classes': 2, 'batch_size': 1, 'batch_norm': true}")))
+        .hasMessageContaining("batch_size >= 2");
+  }
+
+  static void assertSameState(ModelState a, ModelState b) {
+    assertThat(b.examples()).isEqualTo(a.examples());
+    assertThat(b.steps()).isEqualTo(a.steps());
+    assertThat(b.skippedSteps()).isEqualTo(a.skippedSteps());
+    assertThat(b.floats().keySet()).containsExactlyElementsOf(a.floats().keySet());
+    for (Map.Entry<String, float[]> e : a.floats().entrySet()) {
+      float[] other = b.floats().get(e.getKey());
+      assertThat(other).as(e.getKey()).hasSameSizeAs(e.getValue());
+      for (int i = 0; i < other.length; i++) {
+        assertThat(Float.floatToRawIntBits(other[i]))
+            .as("%s[%d]", e.getKey(), i)
+            .isEqualTo(Float.floatToRawIntBits(e.getValue()[i]));
+      }
+    }
+    assertThat(b.doubles().keySet()).containsExactlyElementsOf(a.doubles().keySet());
+    for (Map.Entry<String, double[]> e : a.doubles().entrySet()) {
+      assertThat(b.doubles().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+    }
+    assertThat(b.longs()).isEqualTo(a.longs());
+  }
+}

@@ -1,0 +1,129 @@
+package io.streamprop.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamprop.nn.Mlp;
+import io.streamprop.nn.Softmax;
+import io.streamprop.nn.SplitMix64;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PredictorTest {
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{'inputs': 13, 'classes': 3, 'batch_size': 8}",
+        "{'inputs': 13, 'classes': 3, 'batch_size': 8, 'batch_norm': true, 'dropout': 0.3}"
+      })
+  void predict_equalsLearnersInferenceForward(String json) {
+    Datasets.Dataset wine = Datasets.load("wine");
+    OnlineLearner learner = OnlineLearner.create(OnlineLearnerTest.spec(json));
+    for (int i = 0; i < 64; i++) {
+      learner.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+    // The learner's own network in inference mode, on inputs standardized by its normalizer.
+    ModelState state = learner.state();
+    Normalizer normalizer =
+        new Normalizer(
+            state.doubles().get("norm.count")[0],
+            state.doubles().get("norm.mean"),
+            state.doubles().get("norm.m2"));
+    float[] raw = new float[8 * 13];
+    for (int r = 0; r < 8; r++) {
+      System.arraycopy(wine.features()[100 + r], 0, raw, r * 13, 13);
+    }
+    float[] standardized = new float[raw.length];
+    normalizer.apply(raw, standardized, 8);
+    Mlp mlp = learner.mlp();
+    float[] expected = mlp.forward(standardized, 8, false, new SplitMix64(0)).clone();
+    Softmax.forward(expected, expected, 8, 3);
+
+    float[] probabilities = learner.predictor().predict(raw, 8);
+
+    assertThat(probabilities).containsExactly(expected);
+    for (int r = 0; r < 8; r++) {
+      assertThat(probabilities[3 * r] + probabilities[3 * r + 1] + probabilities[3 * r + 2])
+          .isCloseTo(1f, within(1e-6f));
+    }
+  }
+
+  @Test
+  void predict_neverChangesState() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    OnlineLearner learner =
+        OnlineLearner.create(
+            OnlineLearnerTest.spec("{'inputs': 13, 'classes': 3, 'batch_norm': true}"));
+    for (int i = 0; i < 40; i++) {
+      learner.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+    ModelState before = learner.state();
+    Predictor predictor = Predictor.of(before);
+    float[] first = predictor.predict(wine.features()[0], 1);
+    for (int i = 0; i < 50; i++) {
+      predictor.predict(wine.features()[i], 1);
+    }
+    assertThat(predictor.predict(wine.features()[0], 1)).containsExactly(first);
+    OnlineLearnerTest.assertSameState(before, learner.state());
+  }
+
+  @Test
+  void predict_fromManyThreads_sameAnswers() throws Exception {
+    Datasets.Dataset digits = Datasets.load("digits");
+    OnlineLearner learner =
+        OnlineLearner.create(OnlineLearnerTest.spec("{'inputs': 64, 'classes': 10}"));
+    for (int i = 0; i < 320; i++) {
+      learner.learn(digits.features()[i], new float[] {digits.labels()[i]});
+    }
+    Predictor predictor = learner.predictor();
+    float[][] expected = new float[200][];
+    for (int i = 0; i < 200; i++) {
+      expected[i] = predictor.predict(digits.features()[i], 1);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < 20; round++) {
+                    for (int i = 0; i < 200; i++) {
+                      if (!java.util.Arrays.equals(
+                          predictor.predict(digits.features()[i], 1), expected[i])) {
+                        return false;
+                      }
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (Future<Boolean> result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void binaryCrossEntropy_predictsTwoProbabilities() {
+    Datasets.Dataset cancer = Datasets.load("breast_cancer");
+    OnlineLearner learner =
+        OnlineLearner.create(
+            OnlineLearnerTest.spec("{'inputs': 30, 'classes': 2, 'loss': 'binary_cross_entropy'}"));
+    for (int i = 0; i < 200; i++) {
+      learner.learn(cancer.features()[i], new float[] {cancer.labels()[i]});
+    }
+    float[] p = learner.predictor().predict(cancer.features()[300], 1);
+    assertThat(p).hasSize(2);
+    assertThat(p[0] + p[1]).isCloseTo(1f, within(1e-6f));
+  }
+}

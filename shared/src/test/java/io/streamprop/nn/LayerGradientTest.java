@@ -1,0 +1,108 @@
+package io.streamprop.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Central-difference checks of Dense and BatchNorm on the objective Σ c ⊙ output. */
+class LayerGradientTest {
+
+  @Test
+  void dense_backward_matchesCentralDifferences() {
+    int batch = 5;
+    int in = 4;
+    int out = 3;
+    Dense dense = new Dense(in, out);
+    System.arraycopy(TestData.uniform(in * out, -1, 1, 11), 0, dense.weight(), 0, in * out);
+    System.arraycopy(TestData.uniform(out, -1, 1, 12), 0, dense.bias(), 0, out);
+    float[] x = TestData.uniform(batch * in, -2, 2, 13);
+    float[] c = TestData.uniform(batch * out, -1, 1, 14);
+    float[] y = new float[batch * out];
+    float[] dInput = new float[batch * in];
+    dense.forward(x, y, batch);
+    dense.backward(x, c, dInput, batch);
+
+    java.util.function.DoubleSupplier objective =
+        () -> {
+          float[] o = new float[batch * out];
+          dense.forward(x, o, batch);
+          return TestData.dot(c, o, batch * out);
+        };
+    GradientChecker checker = GradientChecker.standard();
+    checker.check("dense dWeight", dense.weight(), dense.dWeight().clone(), objective);
+    checker.check("dense dBias", dense.bias(), dense.dBias().clone(), objective);
+    checker.check("dense dInput", x, dInput, objective);
+  }
+
+  @Test
+  void dense_backward_accumulatesUntilZeroed() {
+    Dense dense = new Dense(2, 2);
+    float[] x = {1, 2};
+    float[] d = {1, 1};
+    dense.backward(x, d, null, 1);
+    dense.backward(x, d, null, 1);
+    assertThat(dense.dWeight()).containsExactly(2, 2, 4, 4);
+    dense.zeroGradients();
+    assertThat(dense.dWeight()).containsOnly(0f);
+  }
+
+  @Test
+  void batchNorm_backward_matchesCentralDifferences() {
+    int batch = 6;
+    int features = 3;
+    BatchNorm bn = new BatchNorm(features, batch);
+    System.arraycopy(TestData.uniform(features, 0.5, 1.5, 21), 0, bn.gamma(), 0, features);
+    System.arraycopy(TestData.uniform(features, -0.5, 0.5, 22), 0, bn.beta(), 0, features);
+    float[] z = TestData.uniform(batch * features, -2, 3, 23);
+    float[] c = TestData.uniform(batch * features, -1, 1, 24);
+    float[] u = new float[batch * features];
+    bn.forwardTraining(z, u, batch);
+    float[] dz = c.clone();
+    bn.backward(dz, batch);
+
+    java.util.function.DoubleSupplier objective =
+        () -> {
+          float[] o = new float[batch * features];
+          bn.forwardTraining(z, o, batch);
+          return TestData.dot(c, o, batch * features);
+        };
+    GradientChecker checker = GradientChecker.standard();
+    checker.check("bn dInput", z, dz, objective);
+    checker.check("bn dGamma", bn.gamma(), bn.dGamma().clone(), objective);
+    checker.check("bn dBeta", bn.beta(), bn.dBeta().clone(), objective);
+  }
+
+  @Test
+  void batchNorm_runningStatistics_moveOnlyOnCommit() {
+    BatchNorm bn = new BatchNorm(1, 4);
+    float[] z = {1, 2, 3, 4};
+    bn.forwardTraining(z, new float[4], 4);
+    assertThat(bn.runningMean()).containsExactly(0f);
+    bn.commitRunningStatistics();
+    // mean 2.5; unbiased variance 5/3; momentum 0.1
+    assertThat(bn.runningMean()[0]).isEqualTo(0.25f);
+    assertThat(bn.runningVar()[0])
+        .isCloseTo(0.9f + 0.1f * 5f / 3f, org.assertj.core.api.Assertions.within(1e-6f));
+  }
+
+  @Test
+  void dropout_keepsExpectedFractionAndScalesInverted() {
+    int n = 20000;
+    Dropout dropout = new Dropout(0.25, n, 1);
+    float[] x = new float[n];
+    java.util.Arrays.fill(x, 1f);
+    float[] y = new float[n];
+    dropout.forwardTraining(x, y, n, new SplitMix64(3));
+    int kept = 0;
+    for (float v : y) {
+      if (v != 0f) {
+        assertThat(v).isEqualTo(1f / 0.75f);
+        kept++;
+      }
+    }
+    assertThat(kept / (double) n).isBetween(0.74, 0.76);
+    float[] d = x.clone();
+    dropout.backward(d, n);
+    assertThat(d).containsExactly(y);
+  }
+}

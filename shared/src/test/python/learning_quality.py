@@ -1,0 +1,122 @@
+"""Reference prequential accuracies for docs/learning-quality.md, on the test datasets in stream order.
+
+Run from the repository root with Debian's python (scikit-learn 1.2, PyTorch 1.13):
+
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 shared/src/test/python/learning_quality.py [batch]
+
+Single pass, test-then-train on mini-batches of `batch` examples (default 16), inputs standardized
+online with statistics that include the current batch (as streamprop does). Learners:
+- sklearn MLPClassifier(hidden_layer_sizes=(64, 32), solver adam, lr 0.001 (its default)) via
+  partial_fit;
+- sklearn SGDClassifier(loss="log_loss") via partial_fit (a linear model);
+- PyTorch: the same MLP as streamprop's defaults (ReLU, Adam, softmax cross-entropy, clip 5),
+  at streamprop's default learning rate, one step per batch.
+The score is accuracy over every example of every full batch, before the model learned from it.
+"""
+
+import os
+import sys
+import warnings
+
+import numpy as np
+
+warnings.filterwarnings("ignore")
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "data")
+SETS = ["iris", "wine", "breast_cancer", "digits", "letter"]
+
+
+def load(name):
+    raw = np.loadtxt(os.path.join(DATA, name + ".csv"), delimiter=",", skiprows=1)
+    return raw[:, :-1].astype(np.float64), raw[:, -1].astype(np.int64)
+
+
+def batches(x, y, batch):
+    for start in range(0, len(y) - batch + 1, batch):
+        yield x[start : start + batch], y[start : start + batch]
+
+
+class OnlineScaler:
+    def __init__(self, n):
+        self.count, self.mean, self.m2 = 0.0, np.zeros(n), np.zeros(n)
+
+    def update(self, xb):
+        for row in xb:
+            self.count += 1
+            delta = row - self.mean
+            self.mean += delta / self.count
+            self.m2 += delta * (row - self.mean)
+
+    def transform(self, xb):
+        var = self.m2 / self.count
+        scale = np.where(self.m2 > 0, 1.0 / np.sqrt(var + 1e-8), 1.0)
+        return ((xb - self.mean) * scale).astype(np.float32)
+
+
+def prequential(make, x, y, batch):
+    classes = np.arange(y.max() + 1)
+    scaler = OnlineScaler(x.shape[1])
+    model = None
+    correct = scored = 0
+    for xb, yb in batches(x, y, batch):
+        scaler.update(xb)
+        xs = scaler.transform(xb)
+        if model is None:
+            model = make()
+            predicted = np.zeros(len(yb), dtype=np.int64)  # untrained: class 0
+        else:
+            predicted = model.predict(xs)
+        correct += int((predicted == yb).sum())
+        scored += len(yb)
+        model.partial_fit(xs, yb, classes=classes)
+    return correct / scored
+
+
+class TorchMlp:
+    def __init__(self, inputs, classes, hidden=(64, 32), lr=0.003, seed=42):
+        import torch
+
+        torch.manual_seed(seed)
+        layers, width = [], inputs
+        for h in hidden:
+            layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+            width = h
+        layers.append(torch.nn.Linear(width, classes))
+        self.net = torch.nn.Sequential(*layers)
+        self.opt = torch.optim.Adam(self.net.parameters(), lr=lr)
+        self.torch = torch
+
+    def predict(self, xs):
+        with self.torch.no_grad():
+            return self.net(self.torch.from_numpy(xs)).argmax(1).numpy()
+
+    def partial_fit(self, xs, yb, classes=None):
+        torch = self.torch
+        self.opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(self.net(torch.from_numpy(xs)), torch.from_numpy(yb))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.net.parameters(), 5.0)
+        self.opt.step()
+
+
+def main():
+    batch = int(sys.argv[1]) if len(sys.argv) > 1 else 16
+    import torch
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.neural_network import MLPClassifier
+
+    torch.set_num_threads(1)
+    print(f"batch {batch}")
+    for name in SETS:
+        x, y = load(name)
+        k = int(y.max() + 1)
+        mlp = prequential(
+            lambda: MLPClassifier(hidden_layer_sizes=(64, 32), random_state=42), x, y, batch
+        )
+        sgd = prequential(lambda: SGDClassifier(loss="log_loss", random_state=42), x, y, batch)
+        tmlp = prequential(lambda: TorchMlp(x.shape[1], k), x, y, batch)
+        print(f"{name:14s} sklearn-mlp {mlp:.4f}  sklearn-sgd {sgd:.4f}  torch-mlp(adam 0.003) {tmlp:.4f}")
+
+
+if __name__ == "__main__":
+    main()
