@@ -36,15 +36,16 @@ for e in events:
     frames = e["values"]["stackTrace"]["frames"]
     if not frames:
         continue
+    def cls(f):  # JFR writes binary names: io/streamprop/nn/Dense, Activation$4
+        return f["method"]["type"]["name"].replace("/", ".")
     def name(f):
-        m = f["method"]
-        return m["type"]["name"].split(".")[-1] + "." + m["name"] + ":" + str(f.get("lineNumber", "?"))
+        return cls(f).split(".")[-1] + "." + f["method"]["name"] + ":" + str(f.get("lineNumber", "?"))
     top[name(frames[0])] += 1
-    # the innermost io.streamprop frame that is not the benchmark itself
+    # the innermost engine frame (io.streamprop, not the benchmark itself)
     for f in frames:
-        t = f["method"]["type"]["name"]
+        t = cls(f)
         if t.startswith("io.streamprop") and not t.startswith("io.streamprop.bench"):
-            engine[f["method"]["type"]["name"].split(".")[-1] + "." + f["method"]["name"]] += 1
+            engine[t.split(".")[-1] + "." + f["method"]["name"]] += 1
             break
 total = sum(top.values())
 print(f"{total} samples")
