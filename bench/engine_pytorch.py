@@ -6,12 +6,14 @@ layout: training examples per second (zero_grad, forward, softmax cross-entropy,
 step, one step per mini-batch) and inference examples per second (forward and softmax under
 torch.no_grad()), at mini-batch 1, 32 and 256. Prints one JSON document on stdout.
 
-Run it with Debian's python and OpenBLAS told its CPU (see docs/benchmarks.md):
+Run it with Debian's python on OpenBLAS, told its CPU's core type (SkylakeX needs AVX-512; Haswell
+is the AVX2 choice; bench/run-engine.sh picks one from the CPU's flags; see docs/benchmarks.md):
 
-    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/engine_pytorch.py --shape S --batch 32
+    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 bench/engine_pytorch.py --shape S --batch 32
 
 Timing mirrors the JMH settings: warm-up iterations, then measured iterations of about a second
-each; each result reports the mean over measured iterations and every iteration's rate.
+each; each result reports the mean over measured iterations and every iteration's rate, both in
+wall-clock time and in CPU time of this process.
 """
 
 import argparse
@@ -62,11 +64,14 @@ def dataset(shape, batch, seed):
 def measure(chunk, warmup, iterations, seconds):
     """Runs chunk() (which handles EXAMPLES_PER_CHUNK examples) in timed iterations.
 
-    Returns every measured iteration's examples per second."""
-    rates = []
+    Returns every measured iteration's examples per second of wall-clock time, and its examples
+    per CPU-second of this process (all threads), the measure that the JMH side's
+    CpuTimeProfiler reports and that a busy machine disturbs far less."""
+    rates, cpu_rates = [], []
     for i in range(warmup + iterations):
         done = 0
         start = time.perf_counter()
+        cpu_start = time.process_time()
         deadline = start + seconds
         while True:
             chunk()
@@ -74,9 +79,11 @@ def measure(chunk, warmup, iterations, seconds):
             now = time.perf_counter()
             if now >= deadline:
                 break
+        cpu = time.process_time() - cpu_start
         if i >= warmup:
             rates.append(done / (now - start))
-    return rates
+            cpu_rates.append(done / cpu if cpu > 0 else float("nan"))
+    return rates, cpu_rates
 
 
 def bench_train(shape, batch, args):
@@ -124,6 +131,20 @@ def bench_predict(shape, batch, args):
     return measure(chunk, args.warmup, args.iterations, args.seconds)
 
 
+def blas_libraries():
+    """The BLAS shared libraries this process has loaded (Linux), after a matrix product.
+
+    Debian's python3-torch is satisfied by the reference BLAS, which is some 20 times slower than
+    OpenBLAS; the report says which one ran."""
+    torch.randn(8, 8) @ torch.randn(8, 8)
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.split()[-1].lower()}
+    except OSError:
+        return []
+    return sorted(os.path.realpath(p) for p in paths)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", choices=list(SHAPES), action="append")
@@ -141,7 +162,7 @@ def main():
         for batch in args.batch or BATCHES:
             for bench in args.bench or ["train", "predict"]:
                 run = bench_train if bench == "train" else bench_predict
-                rates = run(shape, batch, args)
+                rates, cpu_rates = run(shape, batch, args)
                 results.append(
                     {
                         "bench": bench,
@@ -150,6 +171,9 @@ def main():
                         "examples_per_second": statistics.mean(rates),
                         "stdev": statistics.stdev(rates) if len(rates) > 1 else 0.0,
                         "iterations": rates,
+                        "examples_per_cpu_second": statistics.mean(cpu_rates),
+                        "cpu_stdev": statistics.stdev(cpu_rates) if len(cpu_rates) > 1 else 0.0,
+                        "cpu_iterations": cpu_rates,
                     }
                 )
     json.dump(
@@ -158,6 +182,7 @@ def main():
             "python": platform.python_version(),
             "threads": torch.get_num_threads(),
             "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", ""),
+            "blas": blas_libraries(),
             "results": results,
         },
         sys.stdout,

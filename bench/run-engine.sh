@@ -9,7 +9,7 @@
 #   SHAPES="S" BATCHES="32" bench/run-engine.sh
 #   JMH_EXTRA="-prof gc" bench/run-engine.sh # add a JMH profiler
 #
-# Needs Debian's python with PyTorch: apt-get install -y python3-torch
+# Needs Debian's python with PyTorch on OpenBLAS: apt-get install -y python3-torch libopenblas0-pthread
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,15 +21,32 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 OUT=${OUT:-bench/target/engine-run}
 DOC=${DOC:-docs/benchmarks.md}
 
-# PyTorch at its best here: Debian's OpenBLAS does not recognise this CPU and falls back to slow
-# SSE3 kernels unless told the core type; one thread (two are slower on two cores).
-export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SkylakeX}
-TORCH_OPTIONS="--warmup 3 --iterations 5 --seconds 1 --threads 1"
-
+# PyTorch at its best here. Debian's python3-torch is satisfied by the reference BLAS (libblas3),
+# many times slower than OpenBLAS on every matrix product: insist on OpenBLAS.
 "$PYTHON" -c 'import torch' 2>/dev/null || {
-  echo "PyTorch is missing for $PYTHON: apt-get install -y python3-torch" >&2
+  echo "PyTorch is missing for $PYTHON: apt-get install -y python3-torch libopenblas0-pthread" >&2
   exit 1
 }
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo "none")
+case "$blas" in
+  *openblas*) ;;
+  *)
+    echo "PyTorch would run on the BLAS at $blas, not OpenBLAS: apt-get install -y libopenblas0-pthread" >&2
+    exit 1
+    ;;
+esac
+# Debian's OpenBLAS does not recognise some CPUs and falls back to slow SSE3 kernels: name the
+# core. SkylakeX kernels need AVX-512 (they die with SIGILL without it), so pick by the CPU's flags.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  if grep -qw avx512f /proc/cpuinfo; then
+    OPENBLAS_CORETYPE=SkylakeX
+  elif grep -qw avx2 /proc/cpuinfo; then
+    OPENBLAS_CORETYPE=Haswell
+  fi
+fi
+export OPENBLAS_CORETYPE
+# One thread: two are slower on two cores.
+TORCH_OPTIONS="--warmup 3 --iterations 5 --seconds 1 --threads 1"
 
 echo "== building bench/target/benchmarks.jar"
 ./mvnw -B -q -pl bench -am package -DskipTests
@@ -42,7 +59,8 @@ for shape in $SHAPES; do
   for batch in $BATCHES; do
     echo "== $shape batch $batch: streamprop (JMH)"
     # shellcheck disable=SC2086  # options are word lists on purpose
-    java -jar bench/target/benchmarks.jar -foe true $JMH_OPTIONS $JMH_EXTRA \
+    java -jar bench/target/benchmarks.jar -foe true -prof io.streamprop.bench.CpuTimeProfiler \
+      $JMH_OPTIONS $JMH_EXTRA \
       -p shape="$shape" -p batch="$batch" -rf json -rff "$OUT/jmh-$shape-$batch.json" \
       >"$OUT/jmh-$shape-$batch.log"
     grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$OUT/jmh-$shape-$batch.log" || true
@@ -52,7 +70,8 @@ for shape in $SHAPES; do
       >"$OUT/torch-$shape-$batch.json"
     "$PYTHON" -c 'import json,sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print("  %-8s %12.0f examples/s" % (r["bench"], r["examples_per_second"]))' \
+    print("  %-8s %12.0f examples/s %12.0f examples/cpu-s"
+          % (r["bench"], r["examples_per_second"], r["examples_per_cpu_second"]))' \
       "$OUT/torch-$shape-$batch.json"
   done
 done
@@ -69,7 +88,7 @@ command="bench/run-engine.sh"
 
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC') NPROC=$(nproc) CPU="$cpu" JDK="$jdk" \
   LOAD_BEFORE="$load_before" LOAD_AFTER="$load_after" JMH="$JMH_OPTIONS $JMH_EXTRA" \
-  COMMAND="$command" TORCH_JSON="$OUT/torch-$shape-$batch.json" \
+  COMMAND="$command" TORCH_JSON="$OUT/torch-$shape-$batch.json" BLAS="$blas" \
   "$PYTHON" - >"$OUT/facts.json" <<'PY'
 import json, os
 torch = json.load(open(os.environ["TORCH_JSON"]))
@@ -79,7 +98,7 @@ print(json.dumps({
     "jmh_options": "`" + os.environ["JMH"].strip() + "`",
     "load_before": os.environ["LOAD_BEFORE"], "load_after": os.environ["LOAD_AFTER"],
     "torch": torch["torch"], "python": torch["python"], "torch_threads": torch["threads"],
-    "openblas_coretype": torch["openblas_coretype"],
+    "openblas_coretype": torch["openblas_coretype"], "blas": os.environ["BLAS"],
 }, indent=1))
 PY
 
