@@ -67,6 +67,7 @@ public final class DataFile implements Closeable {
   private final int labelColumn;
   private final int columns;
   private long lineNumber;
+  private char[] chars = new char[1024]; // CSV: the current line, reused
   private Row first; // JSON lines: read ahead to learn the width
   private Map<String, Integer> jsonNameIndex;
   private int featureWidth = -1;
@@ -203,16 +204,52 @@ public final class DataFile implements Closeable {
   }
 
   private Row parseCsvLine(String line) {
+    if (line.indexOf('"') >= 0) {
+      return parseQuotedCsvLine(line); // rare: quoted cells take the general path
+    }
+    // Fast path: numbers are parsed from slices of one reused char buffer, no String per cell.
+    int length = line.length();
+    if (chars.length < length) {
+      chars = new char[Math.max(length, 2 * chars.length)];
+    }
+    line.getChars(0, length, chars, 0);
+    float[] features = new float[columns - 1];
+    float[] label = new float[1];
+    int column = 0;
+    int feature = 0;
+    int start = 0;
+    for (int i = 0; i <= length; i++) {
+      if (i < length && chars[i] != ',') {
+        continue;
+      }
+      if (column >= columns) {
+        throw wrongWidth(line);
+      }
+      float value = number(chars, start, i, column);
+      if (column == labelColumn) {
+        label[0] = value;
+      } else {
+        features[feature++] = value;
+      }
+      column++;
+      start = i + 1;
+    }
+    if (column != columns) {
+      throw wrongWidth(line);
+    }
+    return new Row(lineNumber, features, label);
+  }
+
+  private Row parseQuotedCsvLine(String line) {
     List<String> cells = splitCsv(line);
     if (cells.size() != columns) {
-      throw new DataFileException(
-          where() + ": expected " + columns + " columns as in the header, got " + cells.size());
+      throw wrongWidth(line);
     }
     float[] features = new float[columns - 1];
     float[] label = new float[1];
     for (int c = 0, f = 0; c < columns; c++) {
-      String column = c == labelColumn ? labelName : featureNames.get(f);
-      float value = number(cells.get(c), column);
+      char[] cell = cells.get(c).toCharArray();
+      float value = number(cell, 0, cell.length, c);
       if (c == labelColumn) {
         label[0] = value;
       } else {
@@ -222,28 +259,68 @@ public final class DataFile implements Closeable {
     return new Row(lineNumber, features, label);
   }
 
-  private float number(String text, String column) {
-    String trimmed = text.strip();
+  private DataFileException wrongWidth(String line) {
+    return new DataFileException(
+        where()
+            + ": expected "
+            + columns
+            + " columns as in the header, got "
+            + splitCsv(line).size());
+  }
+
+  /** The number in {@code text[from, to)}, spaces around it ignored; small integers fast. */
+  private float number(char[] text, int from, int to, int column) {
+    while (from < to && (text[from] == ' ' || text[from] == '\t')) {
+      from++;
+    }
+    while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\t')) {
+      to--;
+    }
+    int digitsFrom = from < to && text[from] == '-' ? from + 1 : from;
+    if (to > digitsFrom && to - digitsFrom <= 7) {
+      // Up to 7 digits is exact in a float; pixels and codes take this path.
+      int value = 0;
+      int i = digitsFrom;
+      while (i < to && text[i] >= '0' && text[i] <= '9') {
+        value = value * 10 + (text[i] - '0');
+        i++;
+      }
+      if (i == to) {
+        return digitsFrom > from ? -(float) value : (float) value;
+      }
+    }
     float value;
     try {
-      if (trimmed.isEmpty()) {
+      if (from == to) {
         throw new NumberFormatException();
       }
-      value = NumberInput.parseFloat(trimmed, true);
+      value = NumberInput.parseFloat(text, from, to - from, true);
     } catch (NumberFormatException e) {
       throw new DataFileException(
-          where() + ": column " + column + ": not a number: \"" + abbreviate(trimmed) + "\"");
+          where()
+              + ": column "
+              + columnName(column)
+              + ": not a number: \""
+              + abbreviate(new String(text, from, to - from))
+              + "\"");
     }
     if (!Float.isFinite(value)) {
       throw new DataFileException(
           where()
               + ": column "
-              + column
+              + columnName(column)
               + ": not a finite float32: \""
-              + abbreviate(trimmed)
+              + abbreviate(new String(text, from, to - from))
               + "\"");
     }
     return value;
+  }
+
+  private String columnName(int column) {
+    if (column == labelColumn) {
+      return labelName;
+    }
+    return featureNames.get(column < labelColumn ? column : column - 1);
   }
 
   /** Splits one CSV line; a field in double quotes may hold commas and doubled quotes. */

@@ -20,6 +20,9 @@ import io.streamprop.spec.ModelSpec.Task;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,7 +109,19 @@ public final class SpecJson {
       throw new SpecException(
           "spec", "at most " + SpecLimits.MAX_SPEC_JSON_BYTES + " bytes, got " + json.length);
     }
-    return parse(new String(json, StandardCharsets.UTF_8));
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(json))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new SpecException("spec", "not valid UTF-8 text");
+    }
+    return parse(text);
   }
 
   /** The full spec with every field written out on one line; {@link #parse} gives it back. */

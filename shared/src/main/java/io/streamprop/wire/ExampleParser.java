@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecLimits;
@@ -114,14 +115,17 @@ public final class ExampleParser {
       Example example = parseObject(p);
       JsonToken trailing = p.nextToken();
       if (trailing != null) {
-        throw badJson("unexpected " + describe(trailing) + " after the example object");
+        throw badJson(
+            "found "
+                + describe(trailing)
+                + " after the example object; send one object per record");
       }
       return example;
     } catch (ExampleException e) {
       throw e;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
-      throw badJson("not valid JSON" + where + ": " + abbreviate(e.getOriginalMessage()));
+      throw badJson("not valid JSON" + where + ": " + abbreviate(e.getOriginalMessage(), 160));
     } catch (IOException | RuntimeException e) {
       // Defence in depth: whatever a malformed input provokes, the caller sees one exception type.
       throw badJson("not valid JSON: " + abbreviate(String.valueOf(e.getMessage())));
@@ -183,7 +187,7 @@ public final class ExampleParser {
       }
     }
     if (t != JsonToken.END_OBJECT) {
-      throw badJson("unexpected " + describe(t) + " in the example object");
+      throw badJson("found " + describe(t) + " where a key was expected");
     }
     if (features == null) {
       throw new ExampleException(
@@ -232,7 +236,7 @@ public final class ExampleParser {
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
         if (count < values.length) {
-          float v = p.getFloatValue();
+          float v = readFloat(p);
           values[count] = v;
           if (notFinite == NONE && !Float.isFinite(v)) {
             notFinite = count;
@@ -284,7 +288,7 @@ public final class ExampleParser {
       seen[index] = true;
       count++;
       if (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT) {
-        float v = p.getFloatValue();
+        float v = readFloat(p);
         if (!Float.isFinite(v)) {
           throw notFinite("features." + abbreviate(name), p.getText());
         }
@@ -297,7 +301,7 @@ public final class ExampleParser {
       }
     }
     if (t != JsonToken.END_OBJECT) {
-      throw badJson("features: unexpected " + describe(t));
+      throw badJson("features: found " + describe(t) + " where a name was expected");
     }
     if (count < inputs) {
       StringBuilder missing = new StringBuilder();
@@ -331,7 +335,7 @@ public final class ExampleParser {
             RejectReason.WRONG_WIDTH,
             "label: expected a list of " + targets + " numbers, got a single number");
       }
-      float v = p.getFloatValue();
+      float v = readFloat(p);
       if (!Float.isFinite(v)) {
         throw notFinite("label", p.getText());
       }
@@ -386,6 +390,23 @@ public final class ExampleParser {
     return (float) v;
   }
 
+  /**
+   * The current number token as a float32, parsed from the parser's own character buffer (no
+   * String, no double) with the fast parser. Integer tokens convert exactly where they can; the
+   * rare forms the fast path does not read ({@code +INF}) fall back to Jackson.
+   */
+  private static float readFloat(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+      return p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : p.getFloatValue();
+    }
+    try {
+      return NumberInput.parseFloat(
+          p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
+    } catch (NumberFormatException e) {
+      return p.getFloatValue();
+    }
+  }
+
   /** {@code text} is the token as written, so {@code 1e39} is shown as such, not as Infinity. */
   private static ExampleException notFinite(String field, String text) {
     String shown =
@@ -437,9 +458,13 @@ public final class ExampleParser {
   }
 
   static String abbreviate(String s) {
+    return abbreviate(s, 80);
+  }
+
+  static String abbreviate(String s, int max) {
     if (s == null) {
       return "null";
     }
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 }

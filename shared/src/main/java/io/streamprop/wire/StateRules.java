@@ -3,9 +3,9 @@ package io.streamprop.wire;
 import io.streamprop.learn.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecLimits;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,17 +45,7 @@ final class StateRules {
     }
 
     int layers = spec.hidden().size() + 1;
-    Set<Integer> tensorLengths = new HashSet<>();
-    int tensors = 0;
-    for (int i = 0; i < layers; i++) {
-      tensorLengths.add(fanIn(spec, i) * fanOut(spec, i));
-      tensorLengths.add(fanOut(spec, i));
-      tensors += 2;
-    }
-    if (spec.batchNorm()) {
-      tensors += 2 * spec.hidden().size();
-    }
-
+    List<Integer> tensorLengths = parameterTensorLengths(spec);
     for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
       String name = e.getKey();
       checkName(name);
@@ -85,16 +75,16 @@ final class StateRules {
         shape(name, values.length, spec.hidden().get(i));
       } else if ((m = OPTIM.matcher(name)).matches()) {
         int p = Integer.parseInt(m.group(1));
-        if (p >= tensors || !tensorLengths.contains(values.length)) {
+        if (p >= tensorLengths.size()) {
           throw mismatch(
               name,
               "the spec has "
-                  + tensors
-                  + " parameter tensors and none of index "
-                  + p
-                  + " has length "
-                  + values.length);
+                  + tensorLengths.size()
+                  + " parameter tensors (0.."
+                  + (tensorLengths.size() - 1)
+                  + ")");
         }
+        shape(name, values.length, tensorLengths.get(p));
       } else if (name.equals("pending.features")) {
         multipleUpTo(name, values.length, spec.inputs(), spec.batchSize());
       } else if (name.equals("pending.labels")) {
@@ -150,6 +140,25 @@ final class StateRules {
         throw new SnapshotException("invalid snapshot: long " + e.getKey() + " is null");
       }
     }
+  }
+
+  /**
+   * Lengths of the parameter tensors in the engine's order, which optimizer state is indexed by:
+   * for each dense layer from the input side, its weight and bias, then (hidden layers with batch
+   * norm) the batch-norm gamma and beta.
+   */
+  static List<Integer> parameterTensorLengths(ModelSpec spec) {
+    List<Integer> lengths = new ArrayList<>();
+    int layers = spec.hidden().size() + 1;
+    for (int i = 0; i < layers; i++) {
+      lengths.add(fanIn(spec, i) * fanOut(spec, i));
+      lengths.add(fanOut(spec, i));
+      if (spec.batchNorm() && i < layers - 1) {
+        lengths.add(fanOut(spec, i)); // gamma
+        lengths.add(fanOut(spec, i)); // beta
+      }
+    }
+    return lengths;
   }
 
   static int fanIn(ModelSpec spec, int layer) {

@@ -89,6 +89,37 @@ class DataFileTest {
   }
 
   @Test
+  void csvNumbersOfEveryForm_read_asFloatParseFloatReadsThem() throws IOException {
+    String[] cells = {
+      "0",
+      "-0",
+      "7",
+      " 42 ",
+      "-12",
+      "1234567",
+      "16777217",
+      "123456789012",
+      "1e3",
+      "-2.5E-3",
+      "0.1",
+      "3.4028235e38",
+      "1.4e-45",
+      "+5",
+      "007"
+    };
+    Path path =
+        write("forms.csv", String.join(",", cells) + ",label\n" + String.join(",", cells) + ",0\n");
+
+    float[] features = readAll(path).get(0).features();
+
+    for (int i = 0; i < cells.length; i++) {
+      assertThat(Float.floatToRawIntBits(features[i]))
+          .as(cells[i])
+          .isEqualTo(Float.floatToRawIntBits(Float.parseFloat(cells[i].strip())));
+    }
+  }
+
+  @Test
   void badCsvCell_reported_withFileLineAndColumn() throws IOException {
     Path path = write("bad.csv", "x,y,label\n1,2,0\n1,abc,1\n");
 
@@ -111,6 +142,10 @@ class DataFileTest {
   void csvRowOfWrongWidth_reported() throws IOException {
     assertThatThrownBy(() -> readAll(write("w.csv", "x,y,label\n1,2,3\n1,2\n")))
         .hasMessage("w.csv:3: expected 3 columns as in the header, got 2");
+    assertThatThrownBy(() -> readAll(write("v.csv", "x,y,label\n1,2,3,4\n")))
+        .hasMessage("v.csv:2: expected 3 columns as in the header, got 4");
+    assertThatThrownBy(() -> readAll(write("l.csv", "label,x\n1,2\nz,3\n")))
+        .hasMessage("l.csv:3: column label: not a number: \"z\"");
   }
 
   @Test

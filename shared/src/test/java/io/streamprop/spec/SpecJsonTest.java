@@ -8,6 +8,7 @@ import io.streamprop.spec.ModelSpec.Loss;
 import io.streamprop.spec.ModelSpec.OptimizerName;
 import io.streamprop.spec.ModelSpec.ScheduleName;
 import io.streamprop.spec.ModelSpec.Task;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -209,6 +210,18 @@ class SpecJsonTest {
         .isEqualTo(
             "activation: must be one of identity, sigmoid, tanh, relu, leaky_relu, elu, gelu;"
                 + " got \"swish\"");
+  }
+
+  @Test
+  void bytes_parsedAsStrictUtf8() {
+    byte[] good = "{\"feature_names\": [\"été\"], \"classes\": 2}".getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 =
+        "{\"feature_names\": [\"été\"], \"classes\": 2}".getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThat(SpecJson.parse(good).featureNames()).containsExactly("été");
+    assertThatThrownBy(() -> SpecJson.parse(latin1))
+        .isInstanceOf(SpecException.class)
+        .hasMessage("spec: not valid UTF-8 text");
   }
 
   @Test

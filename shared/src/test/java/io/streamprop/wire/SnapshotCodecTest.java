@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamprop.learn.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.spec.SpecLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -73,6 +74,16 @@ class SnapshotCodecTest {
 
       assertSameState(back.state(), state);
       assertThat(back.createdAtMillis()).isEqualTo(CREATED);
+    }
+  }
+
+  @Test
+  void encodedSize_staysWithinTheSpecsUpperBound() {
+    for (ModelSpec spec : new ModelSpec[] {SMALL, REGRESSION}) {
+      ModelState full = SnapshotFixtures.state(spec, 2, spec.batchSize() - 1);
+
+      assertThat((long) SnapshotCodec.encode(full, CREATED).length)
+          .isLessThanOrEqualTo(SpecLimits.snapshotBytesUpperBound(spec));
     }
   }
 
@@ -217,6 +228,10 @@ class SnapshotCodecTest {
     extraLayer.floats().put("dense.2.bias", new float[3]);
     ModelState badName = SnapshotFixtures.state(SMALL, 1, 0);
     badName.longs().put("rng state", 1L);
+    ModelState optimLength = SnapshotFixtures.state(SMALL, 1, 0);
+    optimLength.floats().put("optim.2.m", new float[12]); // tensor 2 is bn.0.gamma: 4 values
+    ModelState optimIndex = SnapshotFixtures.state(SMALL, 1, 0);
+    optimIndex.floats().put("optim.6.m", new float[3]);
     ModelState pending = SnapshotFixtures.state(SMALL, 1, 0);
     pending.floats().put("pending.features", new float[4]);
 
@@ -230,6 +245,10 @@ class SnapshotCodecTest {
     assertThatThrownBy(() -> SnapshotCodec.encode(extraLayer, 0))
         .hasMessageContaining("the spec has 2 dense layers");
     assertThatThrownBy(() -> SnapshotCodec.encode(badName, 0)).hasMessageContaining("rng state");
+    assertThatThrownBy(() -> SnapshotCodec.encode(optimLength, 0))
+        .hasMessageContaining("optim.2.m: expected 4 values for the spec, got 12");
+    assertThatThrownBy(() -> SnapshotCodec.encode(optimIndex, 0))
+        .hasMessageContaining("optim.6.m: the spec has 6 parameter tensors (0..5)");
     assertThatThrownBy(() -> SnapshotCodec.encode(pending, 0))
         .hasMessageContaining("pending.features: expected a multiple of 3");
   }
