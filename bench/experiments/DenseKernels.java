@@ -8,14 +8,15 @@
  *
  *   java --add-modules jdk.incubator.vector bench/experiments/DenseKernels.java
  *
- * Three kernels, timed in thread CPU time (the machine may be shared) at mini-batch 32 on the
+ * Four kernels, timed in thread CPU time (the machine may be shared) at mini-batch 32 on the
  * layer shapes of the engine benchmarks:
- *   - engine: the loop of Dense.forward today; each output row is read and written back for every
- *     input i, so nothing stays in registers;
+ *   - engineBefore: the loop of Dense.forward before commit f1a2978; the output row is read and
+ *     written back for every input i, so nothing stays in registers;
+ *   - engine: Dense.forward as of f1a2978 (per-row weight arrays, a zero-based scratch row);
  *   - vector: the Vector API holding one vector of outputs in a register across the whole i loop;
  *   - vector4: the same for 4 rows at once, so each weight vector loaded serves 4 rows.
  * Each vector kernel multiplies then adds (no fused multiply-add), so every lane rounds exactly as
- * the scalar loop does: the program checks that the results are bit-identical.
+ * the scalar loop does: the program checks that the results are bit-identical to engineBefore's.
  */
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -27,8 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
 public class DenseKernels {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-  /** Dense.forward as the engine has it. */
-  static void engine(float[] input, float[] output, float[] weight, float[] bias, int batch, int in, int out) {
+  /** Dense.forward as the engine had it before commit f1a2978. */
+  static void engineBefore(float[] input, float[] output, float[] weight, float[] bias, int batch, int in, int out) {
     for (int b = 0; b < batch; b++) {
       int yRow = b * out;
       int xRow = b * in;
@@ -40,6 +41,25 @@ public class DenseKernels {
           output[yRow + o] += x * weight[wRow + o];
         }
       }
+    }
+  }
+
+  /**
+   * Dense.forward as of commit f1a2978: weights mirrored as one array per input row, the output
+   * row accumulated in a zero-based scratch row (so that the superword pass sees simple loops).
+   */
+  static void engine(float[] input, float[] output, float[][] weightRows, float[] bias, float[] acc, int batch, int in, int out) {
+    for (int b = 0; b < batch; b++) {
+      int xRow = b * in;
+      System.arraycopy(bias, 0, acc, 0, out);
+      for (int i = 0; i < in; i++) {
+        float x = input[xRow + i];
+        float[] w = weightRows[i];
+        for (int o = 0; o < out; o++) {
+          acc[o] += x * w[o];
+        }
+      }
+      System.arraycopy(acc, 0, output, b * out, out);
     }
   }
 
@@ -111,8 +131,7 @@ public class DenseKernels {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int batch = 32;
     int[][] layers = {{10, 32}, {32, 2}, {54, 64}, {64, 32}, {32, 7}, {784, 256}, {256, 128}, {128, 10}};
-    Kernel[] kernels = {DenseKernels::engine, DenseKernels::vector, DenseKernels::vector4};
-    String[] names = {"engine", "vector", "vector4"};
+    String[] names = {"engineBefore", "engine", "vector", "vector4"};
     System.out.println("species " + SPECIES + "; GFLOP/s in thread CPU time, best of 5, batch " + batch);
     for (int[] layer : layers) {
       int in = layer[0], out = layer[1];
@@ -122,7 +141,18 @@ public class DenseKernels {
       for (int i = 0; i < input.length; i++) input[i] = (float) (random.nextDouble() - 0.5);
       for (int i = 0; i < out; i++) bias[i] = (float) random.nextDouble();
       float[] expected = new float[batch * out];
-      engine(input, expected, weight, bias, batch, in, out);
+      engineBefore(input, expected, weight, bias, batch, in, out);
+      float[][] weightRows = new float[in][];
+      for (int i = 0; i < in; i++) {
+        weightRows[i] = Arrays.copyOfRange(weight, i * out, (i + 1) * out);
+      }
+      float[] acc = new float[out];
+      Kernel[] kernels = {
+        DenseKernels::engineBefore,
+        (x, y, w, c, n, p, q) -> engine(x, y, weightRows, c, acc, n, p, q),
+        DenseKernels::vector,
+        DenseKernels::vector4
+      };
       StringBuilder line = new StringBuilder(String.format("%4d -> %-4d", in, out));
       int reps = (int) (5e7 / ((long) batch * in * out)) + 1;
       for (int k = 0; k < kernels.length; k++) {
