@@ -1,0 +1,98 @@
+// Publishes snapshots of the benchmark model M (54 -> [64, 32] -> 7) to the snapshot topic:
+// once, or at a fixed rate for a while (the hot-swap load of wrk.sh). Run in source mode with the
+// scorer's runnable jar on the class path:
+//
+//   java -cp scorer/target/streamprop-scorer.jar scorer/bench/PublishSnapshots.java \
+//       --bootstrap-server HOST:PORT --topic model-snapshots --model M [--rate 10 --seconds 30]
+//
+// A benchmark tool, not product code: it lives beside wrk.sh, not in the scorer's sources.
+
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.spec.SpecLimits;
+import io.streamprop.wire.SnapshotCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+public class PublishSnapshots {
+  static final String SPEC = "{\"inputs\": 54, \"classes\": 7, \"hidden\": [64, 32]}";
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i], args[i + 1]);
+    }
+    String bootstrap = opts.getOrDefault("--bootstrap-server", "127.0.0.1:9092");
+    String topic = opts.getOrDefault("--topic", "model-snapshots");
+    String model = opts.getOrDefault("--model", "M");
+    double rate = Double.parseDouble(opts.getOrDefault("--rate", "0"));
+    double seconds = Double.parseDouble(opts.getOrDefault("--seconds", "0"));
+    long version = Long.parseLong(opts.getOrDefault("--first-version", "1"));
+
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, 1, (short) 1)
+                      .configs(
+                          Map.of(
+                              "cleanup.policy", "compact",
+                              "segment.ms", "10000",
+                              "min.cleanable.dirty.ratio", "0.01",
+                              "max.message.bytes",
+                                  Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES)))))
+          .all()
+          .get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+
+    OnlineLearner learner = OnlineLearner.create(SpecJson.parse(SPEC));
+    Random random = new Random(1);
+    learn(learner, random, 256);
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", bootstrap);
+    props.put("max.request.size", SpecLimits.MAX_SNAPSHOT_RECORD_BYTES);
+    props.put("linger.ms", 0);
+    byte[] key = model.getBytes(StandardCharsets.UTF_8);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      long start = System.nanoTime();
+      long count = 0;
+      do {
+        learner.setVersion(version++);
+        producer.send(new ProducerRecord<>(topic, key, SnapshotCodec.encode(learner.state()))).get();
+        count++;
+        if (rate <= 0) {
+          break;
+        }
+        learn(learner, random, 16); // a new version differs from the last, as in training
+        long next = start + (long) (count * 1e9 / rate);
+        LockSupport.parkNanos(next - System.nanoTime()); // pacing: this is a rate, not a wait
+      } while (System.nanoTime() - start < seconds * 1e9);
+      System.out.printf("published %d snapshots of %s, last version %d%n", count, model, version - 1);
+    }
+  }
+
+  static void learn(OnlineLearner learner, Random random, int examples) {
+    for (int i = 0; i < examples; i++) {
+      float[] x = new float[54];
+      for (int j = 0; j < 54; j++) {
+        x[j] = (float) random.nextGaussian();
+      }
+      learner.learn(x, new float[] {random.nextInt(7)});
+    }
+  }
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Scorer benchmark with Debian's wrk (apt-get install -y wrk): model M (54 -> [64, 32] -> 7),
+#   1. single-instance predictions: requests/s, p50/p99 latency, at full load;
+#   2. batches of 64 instances: predictions/s;
+#   3. single instances at about half the peak request rate: p99;
+#   4. the same while a new snapshot of M is swapped in 10 times a second: p99.
+# It starts a local broker (kafka-local) and the scorer's runnable jar, publishes M, runs wrk, and
+# writes the results into docs/benchmarks.md, section "Scorer". Everything runs on this machine,
+# wrk included: run it on a quiet machine.
+#
+# Usage: scorer/bench/wrk.sh            (from anywhere; DURATION, CONNECTIONS, THREADS override)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+DURATION="${DURATION:-20}"        # seconds per run
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+HTTP_PORT="${HTTP_PORT:-18080}"
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+TOPIC="bench-snapshots"
+WORK="$(mktemp -d)"
+JAR="scorer/target/streamprop-scorer.jar"
+URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
+
+wait_for() { # what, deadline seconds, command...
+  local what="$1" deadline=$((SECONDS + $2)); shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS > deadline)); then echo "timed out waiting for $what" >&2; exit 1; fi
+    sleep 0.2 # polling interval of a shell script
+  done
+}
+
+echo "== building"
+./mvnw -B -q -pl scorer,kafka-local -am package -DskipTests
+./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
+
+echo "== starting a broker on port $KAFKA_PORT"
+java -Xmx512m -cp "kafka-local/target/classes:$(cat "$WORK/kafka.cp")" \
+  io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" >"$WORK/broker.log" 2>&1 &
+PIDS+=($!)
+wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"
+BOOTSTRAP="127.0.0.1:${KAFKA_PORT}"
+
+echo "== publishing model M"
+java -cp "$JAR" scorer/bench/PublishSnapshots.java \
+  --bootstrap-server "$BOOTSTRAP" --topic "$TOPIC" --model M
+
+echo "== starting the scorer on port $HTTP_PORT"
+STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+  java -Xms512m -Xmx512m -jar "$JAR" --bootstrap-server "$BOOTSTRAP" --port "$HTTP_PORT" \
+  >"$WORK/scorer.log" 2>&1 &
+PIDS+=($!)
+wait_for "model M to be served" 120 curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M"
+
+# wrk --latency prints "    99%    1.23ms"; these turn a run's output into numbers.
+rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+pct() { # file, percentile -> milliseconds
+  awk -v p="$2%" '$1 == p {
+    v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
+    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; else if (unit == "m") v *= 60000;
+    printf "%.2f", v }' "$1"
+}
+errors() { awk '/Non-2xx|Socket errors/ {print}' "$1" | tr '\n' ' '; }
+run() { # name, wrk args...
+  local name="$1"; shift
+  echo "== $name"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" | tee "$WORK/$name.txt"
+}
+
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-single.lua "$URL" >/dev/null # warm-up
+run single -s scorer/bench/predict-single.lua "$URL"
+run batch64 -s scorer/bench/predict-batch64.lua "$URL"
+
+PEAK="$(rps "$WORK/single.txt")"
+# Each connection pauses so that all of them together ask for about half the peak rate.
+PAUSE_MS="$(awk -v c="$CONNECTIONS" -v peak="$PEAK" 'BEGIN { printf "%d", c * 1000 / (peak / 2) + 0.5 }')"
+run half -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
+
+java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" \
+  --topic "$TOPIC" --model M --rate 10 --seconds $((DURATION + 8)) --first-version 1000 \
+  >"$WORK/publisher.log" 2>&1 &
+PUBLISHER=$!
+PIDS+=($PUBLISHER)
+wait_for "swaps to start" 60 bash -c "curl -sf http://127.0.0.1:${HTTP_PORT}/v1/models/M | grep -q '\"model_version\":1[0-9][0-9][0-9]'"
+run swapping -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
+wait "$PUBLISHER" || true
+SWAPS="$(curl -s "http://127.0.0.1:${HTTP_PORT}/metrics" | awk '/^streamprop_snapshots_loaded_total\{model="M"/ {print $2}')"
+
+BATCH_RPS="$(rps "$WORK/batch64.txt")"
+BATCH_PREDICTIONS="$(awk -v r="$BATCH_RPS" 'BEGIN { printf "%.0f", r * 64 }')"
+CPU="$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+SECTION="$WORK/section.md"
+cat >"$SECTION" <<MD
+## Scorer
+
+Measured by \`scorer/bench/wrk.sh\` on $(date -u +%Y-%m-%d) (${CPU}, $(nproc) cores shared by wrk,
+the scorer and the broker; load average before the run ${LOAD}). Model M: 54 -> [64, 32] -> 7
+(softmax), \`wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s --latency\`, scorer JVM \`-Xmx512m\`,
+serving loss off.
+
+| run | requests/s | predictions/s | p50 ms | p99 ms | errors |
+| --- | --- | --- | --- | --- | --- |
+| single instance, full load | $(rps "$WORK/single.txt") | $(rps "$WORK/single.txt") | $(pct "$WORK/single.txt" 50) | $(pct "$WORK/single.txt" 99) | $(errors "$WORK/single.txt") |
+| 64 instances per request | ${BATCH_RPS} | ${BATCH_PREDICTIONS} | $(pct "$WORK/batch64.txt" 50) | $(pct "$WORK/batch64.txt" 99) | $(errors "$WORK/batch64.txt") |
+| single, about half the peak rate (${PAUSE_MS} ms pause per connection) | $(rps "$WORK/half.txt") | $(rps "$WORK/half.txt") | $(pct "$WORK/half.txt" 50) | $(pct "$WORK/half.txt" 99) | $(errors "$WORK/half.txt") |
+| same, snapshots swapped 10 times a second | $(rps "$WORK/swapping.txt") | $(rps "$WORK/swapping.txt") | $(pct "$WORK/swapping.txt" 50) | $(pct "$WORK/swapping.txt" 99) | $(errors "$WORK/swapping.txt") |
+
+Snapshots of M swapped in by the scorer during the run: ${SWAPS:-unknown}. Goals: at least 20,000
+single predictions/s, at least 500,000 predictions/s in batches of 64, p99 under 5 ms at half the
+peak rate, and p99 while swapping within 1.5 times the p99 without swaps.
+MD
+
+DOC="docs/benchmarks.md"
+[ -f "$DOC" ] || printf '# Benchmarks\n' >"$DOC"
+# Replace the "## Scorer" section (up to the next "## " heading) or append it.
+awk -v section="$SECTION" '
+  BEGIN { while ((getline line < section) > 0) text = text line "\n" }
+  /^## / { if (skipping) skipping = 0; if ($0 == "## Scorer") { printf "%s", text; done = 1; skipping = 1; next } }
+  !skipping { print }
+  END { if (!done) printf "\n%s", text }
+' "$DOC" >"$WORK/doc.md"
+mv "$WORK/doc.md" "$DOC"
+echo "== results written to $DOC"
+cat "$SECTION"

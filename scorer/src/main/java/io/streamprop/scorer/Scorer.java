@@ -1,0 +1,86 @@
+package io.streamprop.scorer;
+
+import io.streamprop.scorer.config.ScorerConfig;
+import io.streamprop.scorer.http.ScorerHandler;
+import io.streamprop.scorer.http.ScorerHttpServer;
+import io.streamprop.scorer.ingest.ServingLossConsumer;
+import io.streamprop.scorer.ingest.SnapshotConsumer;
+import io.streamprop.scorer.metrics.ScorerMetrics;
+import io.streamprop.scorer.registry.ModelLoader;
+import io.streamprop.scorer.registry.ModelRegistry;
+import java.time.Clock;
+
+/**
+ * The scorer assembled: model registry, metrics, the snapshot consumer that fills the registry, the
+ * serving-loss consumer, and the HTTP server. {@link #start} starts them, {@link #close} stops them
+ * in reverse order (HTTP first, so no request meets a stopped part).
+ */
+public final class Scorer implements AutoCloseable {
+  private final ModelRegistry registry = new ModelRegistry();
+  private final ScorerMetrics metrics;
+  private final SnapshotConsumer snapshots;
+  private final ServingLossConsumer servingLoss;
+  private final ScorerHttpServer http;
+
+  public Scorer(ScorerConfig config) {
+    Clock clock = Clock.systemUTC();
+    metrics = new ScorerMetrics(registry, clock);
+    snapshots =
+        new SnapshotConsumer(
+            config.kafka(),
+            config.snapshotsTopic(),
+            config.maxSnapshotBytes(),
+            new ModelLoader(registry, clock),
+            registry,
+            metrics);
+    servingLoss =
+        config.servingLossEnabled()
+            ? new ServingLossConsumer(
+                config.kafka(),
+                config.servingLossGroupId(),
+                config.examplesTopic(),
+                config.servingLossHalfLife(),
+                registry,
+                metrics)
+            : null;
+    http =
+        new ScorerHttpServer(
+            config.httpHost(),
+            config.port(),
+            config.httpThreads(),
+            new ScorerHandler(registry, metrics, snapshots, config.maxBodyBytes(), clock));
+  }
+
+  public Scorer start() throws Exception {
+    snapshots.start();
+    if (servingLoss != null) {
+      servingLoss.start();
+    }
+    http.start();
+    return this;
+  }
+
+  /** The bound HTTP port. */
+  public int port() {
+    return http.port();
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  /** True once the snapshot topic has been read to its end offsets as of start. */
+  public boolean ready() {
+    return snapshots.ready();
+  }
+
+  @Override
+  public void close() throws Exception {
+    http.close();
+    if (servingLoss != null) {
+      servingLoss.close();
+    }
+    snapshots.close();
+    metrics.close();
+  }
+}

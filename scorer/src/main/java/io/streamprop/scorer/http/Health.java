@@ -1,0 +1,14 @@
+package io.streamprop.scorer.http;
+
+/** What {@code /health/live} and {@code /health/ready} report. */
+public interface Health {
+
+  /** True while the process works (its snapshot consumer is running). */
+  boolean live();
+
+  /** True once the snapshot topic has been read up to its end offsets as of start. */
+  boolean ready();
+
+  /** A sentence about the state, for people reading the health responses. */
+  String detail();
+}

@@ -1,0 +1,245 @@
+package io.streamprop.scorer.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.streamprop.scorer.registry.ServedModel;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The instances of a predict request, parsed with Jackson's streaming parser straight into one
+ * row-major float array (no boxing, no tree): {@code features} is (rows, inputs).
+ *
+ * <p>Accepted bodies (TensorFlow Serving / KServe V1 "row" format): {@code {"instances": [[1, 2],
+ * [3, 4]]}}, or objects of named features {@code {"instances": [{"a": 1, "b": 2}]}} when the spec
+ * declares feature names. {@code "inputs"} is accepted as a synonym of {@code "instances"} and
+ * {@code "signature_name"} is ignored, as TensorFlow Serving clients send them. Anything else is a
+ * 400 whose message names the instance and feature at fault.
+ */
+record Instances(float[] features, int rows) {
+
+  static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+
+  static Instances parse(byte[] body, ServedModel model) {
+    try (JsonParser parser = JSON.createParser(body)) {
+      return parse(parser, model);
+    } catch (StreamReadException e) {
+      throw badRequest("bad JSON: " + e.getOriginalMessage() + " at " + location(e));
+    } catch (IOException e) {
+      throw badRequest("bad JSON: " + e.getMessage());
+    }
+  }
+
+  private static Instances parse(JsonParser parser, ServedModel model) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw badRequest(
+          "the body must be a JSON object like {\"instances\": [[...], ...]}, got "
+              + describe(parser.currentToken()));
+    }
+    Instances instances = null;
+    String field;
+    while ((field = parser.nextFieldName()) != null) {
+      switch (field) {
+        case "instances", "inputs" -> {
+          if (instances != null) {
+            throw badRequest("the body has more than one of 'instances' and 'inputs'");
+          }
+          parser.nextToken();
+          instances = rows(parser, model);
+        }
+        case "signature_name" -> {
+          parser.nextToken();
+          parser.skipChildren();
+        }
+        default -> throw badRequest("unknown field '" + field + "'; expected 'instances'");
+      }
+    }
+    if (parser.currentToken() != JsonToken.END_OBJECT) {
+      throw badRequest("expected a field name, got " + describe(parser.currentToken()));
+    }
+    if (parser.nextToken() != null) {
+      throw badRequest("unexpected content after the JSON object");
+    }
+    if (instances == null) {
+      throw badRequest("missing field 'instances': send {\"instances\": [[...], ...]}");
+    }
+    return instances;
+  }
+
+  private static Instances rows(JsonParser parser, ServedModel model) throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      throw badRequest(
+          "'instances' must be a list of instances, got " + describe(parser.currentToken()));
+    }
+    int inputs = model.inputs();
+    // Sized for one instance and doubled as needed: a single-instance request needs no copy.
+    float[] features = new float[inputs];
+    int rows = 0;
+    JsonToken token;
+    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+      if ((long) (rows + 1) * inputs > Integer.MAX_VALUE - 8) {
+        throw badRequest("too many instances in one request");
+      }
+      if ((rows + 1) * inputs > features.length) {
+        features = Arrays.copyOf(features, Math.max(features.length * 2, (rows + 1) * inputs));
+      }
+      int offset = rows * inputs;
+      if (token == JsonToken.START_ARRAY) {
+        listRow(parser, model, rows, features, offset);
+      } else if (token == JsonToken.START_OBJECT) {
+        namedRow(parser, model, rows, features, offset);
+      } else {
+        throw badRequest(
+            "instance "
+                + rows
+                + " must be a list of "
+                + inputs
+                + " numbers"
+                + (model.hasFeatureNames() ? " or an object of named features" : "")
+                + ", got "
+                + describe(token));
+      }
+      rows++;
+    }
+    if (rows == 0) {
+      throw badRequest("'instances' is empty; send at least one instance");
+    }
+    // The model takes exactly (rows, inputs).
+    int length = rows * inputs;
+    return new Instances(
+        features.length == length ? features : Arrays.copyOf(features, length), rows);
+  }
+
+  private static void listRow(
+      JsonParser parser, ServedModel model, int row, float[] features, int offset)
+      throws IOException {
+    int inputs = model.inputs();
+    int column = 0;
+    JsonToken token;
+    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+      if (column == inputs) {
+        throw badRequest(
+            "instance "
+                + row
+                + " has more than "
+                + inputs
+                + " values; model '"
+                + model.name()
+                + "' takes "
+                + inputs);
+      }
+      features[offset + column] = number(parser, token, row, "feature " + column);
+      column++;
+    }
+    if (column != inputs) {
+      throw badRequest(
+          "instance "
+              + row
+              + " has "
+              + column
+              + " values; model '"
+              + model.name()
+              + "' takes "
+              + inputs);
+    }
+  }
+
+  private static void namedRow(
+      JsonParser parser, ServedModel model, int row, float[] features, int offset)
+      throws IOException {
+    if (!model.hasFeatureNames()) {
+      throw badRequest(
+          "instance "
+              + row
+              + " is an object, but model '"
+              + model.name()
+              + "' declares no feature names; send a list of "
+              + model.inputs()
+              + " numbers");
+    }
+    int inputs = model.inputs();
+    boolean[] seen = new boolean[inputs];
+    int count = 0;
+    String name;
+    while ((name = parser.nextFieldName()) != null) {
+      int column = model.featureIndex(name);
+      if (column < 0) {
+        throw badRequest(
+            "instance "
+                + row
+                + ": unknown feature '"
+                + name
+                + "' for model '"
+                + model.name()
+                + "'");
+      }
+      if (seen[column]) {
+        throw badRequest("instance " + row + ": feature '" + name + "' appears twice");
+      }
+      seen[column] = true;
+      count++;
+      features[offset + column] = number(parser, parser.nextToken(), row, "feature '" + name + "'");
+    }
+    if (count != inputs) {
+      for (int column = 0; column < inputs; column++) {
+        if (!seen[column]) {
+          throw badRequest(
+              "instance "
+                  + row
+                  + ": missing feature '"
+                  + model.spec().featureNames().get(column)
+                  + "'");
+        }
+      }
+    }
+  }
+
+  private static float number(JsonParser parser, JsonToken token, int row, String what)
+      throws IOException {
+    if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+      throw badRequest(
+          "instance " + row + ", " + what + ": expected a number, got " + describe(token));
+    }
+    float value = parser.getFloatValue();
+    if (!Float.isFinite(value)) {
+      throw badRequest(
+          "instance "
+              + row
+              + ", "
+              + what
+              + ": "
+              + parser.getText()
+              + " is not a finite float32 value");
+    }
+    return value;
+  }
+
+  private static String describe(JsonToken token) {
+    if (token == null) {
+      return "the end of the body";
+    }
+    return switch (token) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "a list";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.asString() == null ? token.name() : "'" + token.asString() + "'";
+    };
+  }
+
+  private static String location(StreamReadException e) {
+    return e.getLocation() == null
+        ? "unknown position"
+        : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+
+  private static HttpError badRequest(String message) {
+    return new HttpError(400, message);
+  }
+}

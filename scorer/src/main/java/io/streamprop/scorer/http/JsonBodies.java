@@ -1,0 +1,184 @@
+package io.streamprop.scorer.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.streamprop.scorer.registry.ModelInfo;
+import io.streamprop.scorer.registry.ServedModel;
+import io.streamprop.spec.ModelSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes the JSON bodies of the scorer's responses (formats in {@code docs/api.md}) with Jackson's
+ * streaming generator. Floats are written in their shortest form that reads back to the same
+ * float32, so a client sees exactly what the model computed.
+ */
+final class JsonBodies {
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+
+  private JsonBodies() {}
+
+  @FunctionalInterface
+  private interface Writer {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    try (ByteArrayBuilder out = new ByteArrayBuilder(512)) {
+      try (JsonGenerator json = JSON.createGenerator(out)) {
+        writer.write(json);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code {"error": message}}, plus the model version when a served model was involved. */
+  static byte[] error(String message, long modelVersion) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("error", message);
+          if (modelVersion >= 0) {
+            json.writeNumberField("model_version", modelVersion);
+          }
+          json.writeEndObject();
+        });
+  }
+
+  /** {@code {"status": status}} plus a detail, for the health routes. */
+  static byte[] health(String status, String detail, boolean error) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("status", status);
+          json.writeStringField(error ? "error" : "detail", detail);
+          json.writeEndObject();
+        });
+  }
+
+  /**
+   * The predict response. Classification: per instance {@code {"class": k, "probabilities":
+   * [...]}}; regression: per instance a number (one target) or a list (several targets).
+   *
+   * @param outputs (rows, model.outputs()) as the model returned them
+   */
+  static byte[] predictions(ServedModel model, float[] outputs, int rows) {
+    int width = model.outputs();
+    boolean classification = model.spec().task() == ModelSpec.Task.CLASSIFICATION;
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeArrayFieldStart("predictions");
+          for (int row = 0; row < rows; row++) {
+            int offset = row * width;
+            if (classification) {
+              json.writeStartObject();
+              json.writeNumberField("class", argmax(outputs, offset, width));
+              json.writeArrayFieldStart("probabilities");
+              for (int k = 0; k < width; k++) {
+                json.writeNumber(outputs[offset + k]);
+              }
+              json.writeEndArray();
+              json.writeEndObject();
+            } else if (width == 1) {
+              json.writeNumber(outputs[offset]);
+            } else {
+              json.writeStartArray();
+              for (int k = 0; k < width; k++) {
+                json.writeNumber(outputs[offset + k]);
+              }
+              json.writeEndArray();
+            }
+          }
+          json.writeEndArray();
+          json.writeStringField("model", model.name());
+          json.writeNumberField("model_version", model.version());
+          json.writeEndObject();
+        });
+  }
+
+  /** The status and metadata of one model ({@code GET /v1/models/{model}}). */
+  static byte[] model(ServedModel model, Instant now) {
+    return write(json -> writeModel(json, model, now));
+  }
+
+  /** {@code {"models": [...]}} with the status of every served model. */
+  static byte[] models(List<ServedModel> models, Instant now) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeArrayFieldStart("models");
+          for (ServedModel model : models) {
+            writeModel(json, model, now);
+          }
+          json.writeEndArray();
+          json.writeEndObject();
+        });
+  }
+
+  private static void writeModel(JsonGenerator json, ServedModel model, Instant now)
+      throws IOException {
+    ModelInfo info = model.info();
+    json.writeStartObject();
+    json.writeStringField("name", model.name());
+    json.writeBooleanField("ready", true);
+    json.writeNumberField("model_version", model.version());
+    // TensorFlow Serving's model status, so that its clients understand the answer.
+    json.writeArrayFieldStart("model_version_status");
+    json.writeStartObject();
+    json.writeStringField("version", Long.toString(model.version()));
+    json.writeStringField("state", "AVAILABLE");
+    json.writeObjectFieldStart("status");
+    json.writeStringField("error_code", "OK");
+    json.writeStringField("error_message", "");
+    json.writeEndObject();
+    json.writeEndObject();
+    json.writeEndArray();
+
+    json.writeObjectFieldStart("metadata");
+    json.writeStringField("task", model.spec().task().name().toLowerCase(java.util.Locale.ROOT));
+    json.writeNumberField("inputs", model.inputs());
+    json.writeNumberField("outputs", model.outputs());
+    json.writeNumberField("examples", info.examples());
+    json.writeNumberField("steps", info.steps());
+    json.writeNumberField("skipped_steps", info.skippedSteps());
+    json.writeFieldName("latest_training_loss");
+    if (Double.isFinite(info.trainingLoss())) {
+      json.writeNumber(info.trainingLoss());
+    } else {
+      json.writeNull();
+    }
+    if (info.snapshotCreatedAt() != null) {
+      json.writeStringField("snapshot_created_at", info.snapshotCreatedAt().toString());
+      json.writeNumberField(
+          "snapshot_age_seconds",
+          Duration.between(info.snapshotCreatedAt(), now).toMillis() / 1000.0);
+    }
+    json.writeStringField("loaded_at", info.loadedAt().toString());
+    json.writeNumberField("load_seconds", info.loadSeconds());
+    json.writeNumberField("snapshot_bytes", info.snapshotBytes());
+    json.writeEndObject();
+
+    json.writeFieldName("spec");
+    json.writeRawValue(info.specJson());
+    json.writeEndObject();
+  }
+
+  private static int argmax(float[] values, int offset, int width) {
+    int best = 0;
+    for (int k = 1; k < width; k++) {
+      if (values[offset + k] > values[offset + best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,51 @@
+package io.streamprop.scorer.http;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The embedded Jetty 12 server (core API, no servlets) that runs a {@link ScorerHandler}: one
+ * acceptor and one selector (enough for a handful of cores), keep-alive connections, and a bounded
+ * pool of request threads.
+ */
+public final class ScorerHttpServer implements AutoCloseable {
+  private final Server server;
+  private final ServerConnector connector;
+
+  /**
+   * @param host interface to bind, e.g. {@code 0.0.0.0}
+   * @param port port to bind; 0 picks a free one (see {@link #port()})
+   */
+  public ScorerHttpServer(String host, int port, int maxThreads, Handler handler) {
+    QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+    threads.setName("scorer-http");
+    server = new Server(threads);
+    HttpConfiguration config = new HttpConfiguration();
+    config.setSendServerVersion(false);
+    config.setSendXPoweredBy(false);
+    connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+    connector.setHost(host);
+    connector.setPort(port);
+    server.addConnector(connector);
+    server.setHandler(handler);
+    server.setStopTimeout(2_000);
+  }
+
+  public void start() throws Exception {
+    server.start();
+  }
+
+  /** The bound port (useful when constructed with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

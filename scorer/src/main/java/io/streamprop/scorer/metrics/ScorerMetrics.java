@@ -1,0 +1,215 @@
+package io.streamprop.scorer.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.scorer.registry.ServedModel;
+import io.streamprop.scorer.registry.SnapshotRejectReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every meter of the scorer (names and meaning in {@code docs/metrics.md}), on a Prometheus
+ * registry. Tags are bounded: {@code model} is the name of a served model, or {@code unknown} for a
+ * name the scorer does not serve (so a client cannot grow the tag set by sending random names),
+ * {@code outcome} and {@code reason} come from enums, and {@code route} is a route template.
+ *
+ * <p>Per-model gauges (served version, snapshot age) read the registry when scraped and are removed
+ * when the model is retired by a tombstone.
+ */
+public final class ScorerMetrics implements AutoCloseable {
+  /** The {@code model} tag value for names the scorer does not serve. */
+  public static final String UNKNOWN_MODEL = "unknown";
+
+  /** The route template of the predict route, the {@code route} tag of the latency timer. */
+  public static final String PREDICT_ROUTE = "/v1/models/{model}:predict";
+
+  private final PrometheusMeterRegistry registry;
+  private final ModelRegistry models;
+  private final Clock clock;
+  private final JvmGcMetrics gcMetrics;
+  private final ConcurrentHashMap<String, PredictMeters> predictMeters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<Meter>> modelGauges = new ConcurrentHashMap<>();
+
+  public ScorerMetrics(ModelRegistry models, Clock clock) {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.models = models;
+    this.clock = clock;
+    new JvmMemoryMetrics().bindTo(registry);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    Gauge.builder("streamprop.models.served", models, ModelRegistry::size)
+        .description("Models being served")
+        .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /**
+   * The meters of predict requests for a model name as the client sent it; names that are not
+   * served share the {@link #UNKNOWN_MODEL} meters.
+   */
+  public PredictMeters predict(String modelName) {
+    String tag = modelName != null && models.get(modelName) != null ? modelName : UNKNOWN_MODEL;
+    PredictMeters meters = predictMeters.get(tag);
+    return meters != null ? meters : predictMeters.computeIfAbsent(tag, PredictMeters::new);
+  }
+
+  /** Records a model swapped in: its load time, and its gauges the first time it is served. */
+  public void modelLoaded(ServedModel model) {
+    Timer.builder("streamprop.snapshot.load")
+        .description("Time to decode, build and warm a snapshot before serving it")
+        .tag("model", model.name())
+        .register(registry)
+        .record(Duration.ofNanos((long) (model.info().loadSeconds() * 1e9)));
+    Counter.builder("streamprop.snapshots.loaded")
+        .description("Snapshots swapped in")
+        .tag("model", model.name())
+        .register(registry)
+        .increment();
+    modelGauges.computeIfAbsent(model.name(), this::registerModelGauges);
+  }
+
+  /**
+   * Removes a retired model's gauges and request meters, so that dashboards stop showing it and
+   * names of models long gone do not pile up. A request still in flight may record into a removed
+   * meter; that count is simply not exported.
+   */
+  public void modelRemoved(String name) {
+    List<Meter> gauges = modelGauges.remove(name);
+    if (gauges != null) {
+      gauges.forEach(registry::remove);
+    }
+    PredictMeters meters = UNKNOWN_MODEL.equals(name) ? null : predictMeters.remove(name);
+    if (meters != null) {
+      meters.remove();
+    }
+  }
+
+  /** Counts a snapshot that was not served. */
+  public void snapshotRejected(String name, SnapshotRejectReason reason) {
+    Counter.builder("streamprop.snapshots.rejected")
+        .description("Snapshots not served, by reason")
+        .tags(Tags.of("model", name == null ? UNKNOWN_MODEL : name, "reason", reason.code()))
+        .register(registry)
+        .increment();
+  }
+
+  private List<Meter> registerModelGauges(String name) {
+    List<Meter> gauges = new ArrayList<>();
+    gauges.add(
+        Gauge.builder("streamprop.model.version", models, r -> version(r.get(name)))
+            .description("Version of the model being served")
+            .tag("model", name)
+            .register(registry));
+    gauges.add(
+        Gauge.builder("streamprop.snapshot.age", models, r -> ageSeconds(r.get(name)))
+            .description("Seconds since the served snapshot was written by the trainer")
+            .baseUnit("seconds")
+            .tag("model", name)
+            .register(registry));
+    gauges.add(
+        Gauge.builder("streamprop.model.examples", models, r -> examples(r.get(name)))
+            .description("Examples the served model had learned from when it was snapshotted")
+            .tag("model", name)
+            .register(registry));
+    return gauges;
+  }
+
+  private static double version(ServedModel model) {
+    return model == null ? Double.NaN : model.version();
+  }
+
+  private static double examples(ServedModel model) {
+    return model == null ? Double.NaN : model.info().examples();
+  }
+
+  private double ageSeconds(ServedModel model) {
+    if (model == null || model.info().snapshotCreatedAt() == null) {
+      return Double.NaN;
+    }
+    return Duration.between(model.info().snapshotCreatedAt(), clock.instant()).toNanos() / 1e9;
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+
+  /** The counters and latency timer of predict requests for one {@code model} tag value. */
+  public final class PredictMeters {
+    private final Counter[] outcomes;
+    private final Counter instances;
+    private final Timer latency;
+
+    private PredictMeters(String model) {
+      PredictOutcome[] values = PredictOutcome.values();
+      outcomes = new Counter[values.length];
+      for (PredictOutcome outcome : values) {
+        outcomes[outcome.ordinal()] =
+            Counter.builder("streamprop.predictions")
+                .description("Predict requests by outcome")
+                .tags("model", model, "outcome", outcome.code())
+                .register(registry);
+      }
+      instances =
+          Counter.builder("streamprop.predicted.instances")
+              .description("Instances predicted (a request may carry many)")
+              .tag("model", model)
+              .register(registry);
+      latency =
+          Timer.builder("streamprop.prediction.latency")
+              .description("Time to answer a successful predict request, body read to body written")
+              .tags("model", model, "route", PREDICT_ROUTE)
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(20_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry);
+    }
+
+    private void remove() {
+      for (Counter outcome : outcomes) {
+        registry.remove(outcome);
+      }
+      registry.remove(instances);
+      registry.remove(latency);
+    }
+
+    /** Counts one request and, when it succeeded, its instances and latency. */
+    public void record(PredictOutcome outcome, int instancesPredicted, long elapsedNanos) {
+      outcomes[outcome.ordinal()].increment();
+      if (outcome == PredictOutcome.OK) {
+        instances.increment(instancesPredicted);
+        latency.record(elapsedNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+}

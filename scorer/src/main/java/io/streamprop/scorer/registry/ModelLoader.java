@@ -1,0 +1,178 @@
+package io.streamprop.scorer.registry;
+
+import io.streamprop.learn.ModelState;
+import io.streamprop.learn.Predictor;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.Snapshot;
+import io.streamprop.wire.SnapshotCodec;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Turns the bytes of a snapshot record into a {@link ServedModel}, off the request path: decode and
+ * verify ({@link SnapshotCodec}), refuse a version that is not newer than the served one, build the
+ * {@link Predictor}, and warm it with a prediction whose outputs must all be finite. Only a model
+ * that passed every step is handed to {@link ModelRegistry#swapIfNewer}.
+ */
+public final class ModelLoader {
+  /** Rows of the warm-up batch: enough to run the batched code paths once. */
+  static final int WARM_UP_ROWS = 16;
+
+  private final ModelRegistry registry;
+  private final Clock clock;
+
+  public ModelLoader(ModelRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * Decodes, checks, builds and warms a snapshot.
+   *
+   * @param name the model id (the record key)
+   * @param bytes the record value
+   * @param recordTimestamp the record's timestamp, the snapshot's creation time if it carries none
+   * @throws SnapshotRejectedException if the snapshot must not be served
+   */
+  public ServedModel load(String name, byte[] bytes, Instant recordTimestamp)
+      throws SnapshotRejectedException {
+    long start = System.nanoTime();
+    Snapshot snapshot;
+    try {
+      snapshot = SnapshotCodec.decodeSnapshot(bytes);
+    } catch (RuntimeException e) {
+      // The codec promises SnapshotException; anything else from bad bytes is still bad bytes,
+      // and must never stop the consumer.
+      throw new SnapshotRejectedException(
+          SnapshotRejectReason.CORRUPT,
+          "snapshot of model '" + name + "' does not decode: " + e.getMessage(),
+          e);
+    }
+    ModelState state = snapshot.state();
+    Instant createdAt =
+        snapshot.createdAtMillis() > 0
+            ? Instant.ofEpochMilli(snapshot.createdAtMillis())
+            : recordTimestamp;
+    long served = registry.servedVersion(name);
+    if (state.version() <= served) {
+      throw new SnapshotRejectedException(
+          SnapshotRejectReason.NOT_NEWER,
+          "snapshot of model '"
+              + name
+              + "' has version "
+              + state.version()
+              + ", not newer than the served version "
+              + served,
+          null);
+    }
+    Predictor predictor;
+    String specJson;
+    try {
+      predictor = Predictor.of(state);
+      specJson = SpecJson.write(state.spec());
+    } catch (RuntimeException e) {
+      throw new SnapshotRejectedException(
+          SnapshotRejectReason.INVALID,
+          "snapshot of model '"
+              + name
+              + "' version "
+              + state.version()
+              + " cannot be built into a predictor: "
+              + e.getMessage(),
+          e);
+    }
+    warmUp(name, state, predictor);
+    double loadSeconds = (System.nanoTime() - start) / 1e9;
+    ModelInfo info =
+        new ModelInfo(
+            state.examples(),
+            state.steps(),
+            state.skippedSteps(),
+            trainingLoss(state),
+            createdAt,
+            clock.instant(),
+            loadSeconds,
+            bytes.length,
+            specJson);
+    return new ServedModel(name, state.version(), state.spec(), predictor::predict, info);
+  }
+
+  /**
+   * Runs one batch through the new model so that the first request does not pay for lazy
+   * initialization, and refuses a model whose outputs are not finite. The inputs are the
+   * normalizer's running means when the snapshot has them (a typical input), zeros otherwise.
+   */
+  private static void warmUp(String name, ModelState state, Predictor predictor)
+      throws SnapshotRejectedException {
+    int inputs = state.spec().inputs();
+    float[] features = new float[WARM_UP_ROWS * inputs];
+    double[] mean = state.doubles() == null ? null : state.doubles().get("norm.mean");
+    if (mean != null && mean.length == inputs) {
+      for (int row = 0; row < WARM_UP_ROWS; row++) {
+        for (int j = 0; j < inputs; j++) {
+          features[row * inputs + j] = (float) mean[j];
+        }
+      }
+    }
+    float[] outputs;
+    try {
+      outputs = predictor.predict(features, WARM_UP_ROWS);
+    } catch (RuntimeException e) {
+      throw new SnapshotRejectedException(
+          SnapshotRejectReason.INVALID,
+          "model '" + name + "' version " + state.version() + " fails to predict: " + e,
+          e);
+    }
+    int expected = WARM_UP_ROWS * state.spec().outputs();
+    if (outputs == null || outputs.length != expected) {
+      throw new SnapshotRejectedException(
+          SnapshotRejectReason.INVALID,
+          "model '"
+              + name
+              + "' version "
+              + state.version()
+              + " predicts "
+              + (outputs == null ? "nothing" : outputs.length + " values")
+              + " for "
+              + WARM_UP_ROWS
+              + " rows, expected "
+              + expected,
+          null);
+    }
+    for (float value : outputs) {
+      if (!Float.isFinite(value)) {
+        throw new SnapshotRejectedException(
+            SnapshotRejectReason.NOT_FINITE,
+            "model '"
+                + name
+                + "' version "
+                + state.version()
+                + " predicts "
+                + value
+                + " on a typical input; refusing to serve it",
+            null);
+      }
+    }
+  }
+
+  /**
+   * The latest training loss the snapshot carries, or NaN when it carries none: the first value of
+   * the first of these float64 arrays present. (The engine's state has none of them yet; a trainer
+   * that records its prequential loss under one of these names gets it shown in {@code GET
+   * /v1/models}.)
+   */
+  static double trainingLoss(ModelState state) {
+    if (state.doubles() == null) {
+      return Double.NaN;
+    }
+    for (String key : TRAINING_LOSS_KEYS) {
+      double[] values = state.doubles().get(key);
+      if (values != null && values.length > 0) {
+        return values[0];
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static final String[] TRAINING_LOSS_KEYS = {"metrics.loss", "loss.recent", "loss"};
+}

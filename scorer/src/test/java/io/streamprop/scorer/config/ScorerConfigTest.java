@@ -1,0 +1,127 @@
+package io.streamprop.scorer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScorerConfigTest {
+
+  @Test
+  void onlyBootstrapServer_defaultsEverywhere() {
+    ScorerConfig config =
+        ScorerConfig.load(new String[] {"--bootstrap-server", "k:9092"}, Map.of());
+
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.snapshotsTopic()).isEqualTo("model-snapshots");
+    assertThat(config.examplesTopic()).isEqualTo("examples");
+    assertThat(config.servingLossEnabled()).isTrue();
+    assertThat(config.kafka()).containsEntry("bootstrap.servers", "k:9092");
+  }
+
+  @Test
+  void layers_fileThenEnvThenArguments_laterWins(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("scorer.properties");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "bootstrap.servers=file:9092",
+            "security.protocol=SSL",
+            "streamprop.http.port=9000",
+            "streamprop.topic.prefix=team-",
+            "streamprop.trainer.threads=4",
+            "streamprop.http.max.body.bytes=100000"));
+    Map<String, String> env =
+        Map.of(
+            "STREAMPROP_HTTP_PORT", "9001",
+            "KAFKA_CLIENT_RACK", "eu-1",
+            "STREAMPROP_TOPIC_SNAPSHOTS", "snaps");
+
+    ScorerConfig config =
+        ScorerConfig.load(
+            new String[] {"--config", file.toString(), "--port=9002", "--bootstrap-server", "a:1"},
+            env);
+
+    assertThat(config.port()).isEqualTo(9002);
+    assertThat(config.maxBodyBytes()).isEqualTo(100_000);
+    assertThat(config.snapshotsTopic()).isEqualTo("team-snaps");
+    assertThat(config.examplesTopic()).isEqualTo("team-examples");
+    assertThat(config.kafka())
+        .containsEntry("bootstrap.servers", "a:1")
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("client.rack", "eu-1")
+        .doesNotContainKey("streamprop.trainer.threads");
+  }
+
+  @Test
+  void envPort_overridesFile_whenNoArgument(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("scorer.properties");
+    Files.writeString(file, "bootstrap.servers=k:1\nstreamprop.http.port=9000\n");
+
+    ScorerConfig config =
+        ScorerConfig.load(
+            new String[] {"--config", file.toString()}, Map.of("STREAMPROP_HTTP_PORT", "9001"));
+
+    assertThat(config.port()).isEqualTo(9001);
+  }
+
+  @Test
+  void mistakes_failNamingTheKeyOrArgument(@TempDir Path dir) {
+    assertThatThrownBy(() -> ScorerConfig.load(new String[] {}, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--bootstrap-server");
+    assertThatThrownBy(() -> ScorerConfig.load(new String[] {"--bootstrap", "k:1"}, Map.of()))
+        .hasMessageContaining("unknown argument '--bootstrap'");
+    assertThatThrownBy(() -> ScorerConfig.load(new String[] {"--bootstrap-server"}, Map.of()))
+        .hasMessageContaining("needs a value");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.load(
+                    new String[] {"--bootstrap-server", "k:1", "--port", "x"}, Map.of()))
+        .hasMessageContaining("streamprop.http.port must be an integer, got 'x'");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.load(
+                    new String[] {"--bootstrap-server", "k:1"},
+                    Map.of("STREAMPROP_HTTP_PORT", "70000")))
+        .hasMessageContaining("streamprop.http.port must be in [0, 65535], got 70000");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.load(
+                    new String[] {"--config", dir.resolve("missing").toString()}, Map.of()))
+        .hasMessageContaining("cannot read config file");
+  }
+
+  @Test
+  void typoInScorerNamespace_fails(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("scorer.properties");
+    Files.writeString(file, "bootstrap.servers=k:1\nstreamprop.http.prot=9000\n");
+
+    assertThatThrownBy(
+            () -> ScorerConfig.load(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageContaining("unknown scorer key 'streamprop.http.prot'");
+  }
+
+  @Test
+  void env_doubleUnderscore_isLiteralUnderscore() {
+    assertThat(
+            ScorerConfig.envToProperties(
+                Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_A__B", "x", "HOME", "/root")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("sasl.mechanism", "PLAIN", "a_b", "x"));
+  }
+
+  @Test
+  void secrets_hiddenWhenPrinted() {
+    ScorerConfig config =
+        ScorerConfig.load(
+            new String[] {"--bootstrap-server", "k:1"},
+            Map.of("KAFKA_SSL_KEY_PASSWORD", "hunter2"));
+
+    assertThat(config.toString()).doesNotContain("hunter2").contains("ssl.key.password=[hidden]");
+  }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Trainer throughput benchmark: a pass-through exactly-once Kafka Streams app vs the trainer on
+# model M, on one local broker in the same run, plus freshness. Writes the section
+# "Trainer throughput" of docs/benchmarks.md. Run it on a quiet machine; it takes a few minutes.
+#
+#   trainer/bench/throughput.sh [EXAMPLES=500000] [FRESH_RATE=5000] [FRESH_SECONDS=20]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${1:-500000}
+rate=${2:-5000}
+seconds=${3:-20}
+
+# One reactor run compiles and resolves the class path (sibling modules as target/classes).
+./mvnw -B -q -pl trainer -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench.classpath)"
+
+section=$(mktemp)
+java -Xmx2g -cp "$cp" io.streamprop.trainer.bench.TrainerThroughput "$n" "$rate" "$seconds" >"$section"
+cat "$section"
+
+doc=docs/benchmarks.md
+touch "$doc"
+# Replace the section (from its heading to the next "## " heading) or append it.
+python3 - "$doc" "$section" <<'PY'
+import re, sys
+doc, section = sys.argv[1], open(sys.argv[2]).read().rstrip() + "\n"
+text = open(doc).read()
+pattern = re.compile(r"^## Trainer throughput\n.*?(?=^## |\Z)", re.S | re.M)
+if pattern.search(text):
+    text = pattern.sub(lambda m: section + "\n", text)
+else:
+    text = text.rstrip() + ("\n\n" if text.strip() else "") + section
+open(doc, "w").write(text)
+PY
+echo "updated $doc"

@@ -1,0 +1,178 @@
+package io.streamprop.trainer.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.streamprop.learn.StepResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The meters of one model. Written by the stream thread that owns the model, read by the scrape
+ * thread (gauges read volatile fields).
+ *
+ * <p>The prequential loss and accuracy gauges are exponentially weighted over roughly the last
+ * {@value #WINDOW_EXAMPLES} examples: after a step of {@code n} examples with mean {@code x},
+ * {@code ewma += (1 - exp(-n / WINDOW)) * (x - ewma)}. The counters {@code
+ * streamprop_prequential_scored_total} and {@code streamprop_prequential_correct_total} give exact
+ * accuracy over any window in PromQL.
+ */
+public final class ModelMeters {
+  static final double WINDOW_EXAMPLES = 1000;
+
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final List<Meter> meters = new ArrayList<>();
+  private final Counter trained;
+  private final Counter minibatches;
+  private final Counter scored;
+  private final Counter correct;
+  private final Counter skipped;
+  private final Counter snapshots;
+  private final DistributionSummary snapshotSize;
+  private volatile double loss = Double.NaN;
+  private volatile double accuracy = Double.NaN;
+  private volatile double learningRate = Double.NaN;
+  private volatile double version;
+  private volatile double examples;
+  private LayerGauges[] layers = new LayerGauges[0];
+
+  ModelMeters(MeterRegistry registry, String modelId) {
+    this.registry = registry;
+    this.tags = Tags.of("model", modelId);
+    trained = counter("streamprop.examples.trained", "Examples learned (pending batch included)");
+    minibatches = counter("streamprop.minibatches", "Mini-batch steps run");
+    scored = counter("streamprop.prequential.scored", "Examples scored before learning");
+    correct =
+        counter("streamprop.prequential.correct", "Scored examples whose top class was right");
+    skipped = counter("streamprop.steps.skipped", "Steps skipped for non-finite loss or gradients");
+    snapshots = counter("streamprop.snapshots.published", "Snapshots published");
+    snapshotSize =
+        add(
+            DistributionSummary.builder("streamprop.snapshot.size")
+                .description("Size of published snapshots")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry));
+    gauge("streamprop.prequential.loss", "Prequential loss (EWMA)", () -> loss);
+    gauge("streamprop.prequential.accuracy", "Prequential accuracy (EWMA)", () -> accuracy);
+    gauge("streamprop.learning.rate", "Learning rate of the last step", () -> learningRate);
+    gauge("streamprop.model.version", "Version of the last published snapshot", () -> version);
+    gauge("streamprop.model.examples", "Examples the model has learned", () -> examples);
+  }
+
+  private Counter counter(String name, String description) {
+    return add(Counter.builder(name).description(description).tags(tags).register(registry));
+  }
+
+  private void gauge(String name, String description, java.util.function.DoubleSupplier value) {
+    gauge(name, description, tags, value);
+  }
+
+  private void gauge(
+      String name, String description, Tags gaugeTags, java.util.function.DoubleSupplier value) {
+    add(
+        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble)
+            .description(description)
+            .tags(gaugeTags)
+            .strongReference(true)
+            .register(registry));
+  }
+
+  private <M extends Meter> M add(M meter) {
+    meters.add(meter);
+    return meter;
+  }
+
+  /** One example learned; {@code totalExamples} is the model's count after it. */
+  public void trained(long totalExamples) {
+    trained.increment();
+    examples = totalExamples;
+  }
+
+  /** A completed mini-batch step. */
+  public void step(StepResult step, boolean classification) {
+    minibatches.increment();
+    if (step.skipped()) {
+      skipped.increment();
+    }
+    int n = step.examples();
+    scored.increment(n);
+    double alpha = 1 - Math.exp(-n / WINDOW_EXAMPLES);
+    double meanLoss = step.lossSum() / n;
+    if (Double.isFinite(meanLoss)) {
+      loss = Double.isNaN(loss) ? meanLoss : loss + alpha * (meanLoss - loss);
+    }
+    if (classification) {
+      correct.increment(step.correct());
+      double meanAccuracy = (double) step.correct() / n;
+      accuracy =
+          Double.isNaN(accuracy) ? meanAccuracy : accuracy + alpha * (meanAccuracy - accuracy);
+    }
+    learningRate = step.learningRate();
+    StepResult.LayerStats[] stats = step.layers();
+    if (stats != null) {
+      if (layers.length != stats.length) {
+        registerLayers(stats.length);
+      }
+      for (int i = 0; i < stats.length; i++) {
+        layers[i].gradientNorm = stats[i].gradientNorm();
+        layers[i].weightNorm = stats[i].weightNorm();
+        layers[i].updateRatio = stats[i].updateRatio();
+      }
+    }
+  }
+
+  private void registerLayers(int count) {
+    layers = new LayerGauges[count];
+    for (int i = 0; i < count; i++) {
+      LayerGauges layer = new LayerGauges();
+      layers[i] = layer;
+      Tags layerTags = tags.and("layer", Integer.toString(i));
+      gauge(
+          "streamprop.gradient.norm",
+          "L2 norm of dLoss/dWeight of a dense layer",
+          layerTags,
+          () -> layer.gradientNorm);
+      gauge(
+          "streamprop.weight.norm",
+          "L2 norm of a dense layer's weights",
+          layerTags,
+          () -> layer.weightNorm);
+      gauge(
+          "streamprop.update.ratio",
+          "|update| / |weights| of a dense layer in the last step",
+          layerTags,
+          () -> layer.updateRatio);
+    }
+  }
+
+  /** A snapshot of {@code bytes} bytes published as {@code publishedVersion}. */
+  public void snapshot(long publishedVersion, int bytes) {
+    snapshots.increment();
+    snapshotSize.record(bytes);
+    version = publishedVersion;
+  }
+
+  /** The version of the model now held (e.g. after a restart, before any new snapshot). */
+  public void version(long currentVersion, long totalExamples) {
+    version = currentVersion;
+    examples = totalExamples;
+  }
+
+  void remove() {
+    for (Meter meter : meters) {
+      registry.remove(meter);
+    }
+    meters.clear();
+  }
+
+  private static final class LayerGauges {
+    volatile double gradientNorm = Double.NaN;
+    volatile double weightNorm = Double.NaN;
+    volatile double updateRatio = Double.NaN;
+  }
+}

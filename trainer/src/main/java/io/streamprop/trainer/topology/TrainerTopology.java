@@ -1,0 +1,106 @@
+package io.streamprop.trainer.topology;
+
+import io.streamprop.trainer.config.TopicSizes;
+import io.streamprop.trainer.config.TrainerConfig;
+import io.streamprop.trainer.metrics.TrainerMetrics;
+import io.streamprop.trainer.state.ModelStoreBuilder;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The trainer's topology, built in one place and read top to bottom:
+ *
+ * <pre>
+ *   model-specs ──► model-specs-source ──► model-specs-loader ──► [model-specs-store] (global)
+ *
+ *   examples ──► examples-source ──► parse-and-validate ──► train ──► snapshots-sink ──► model-snapshots
+ *                                            │                │
+ *                                            ▼           [model-state]
+ *                                   dead-letters-sink ──► dead-letters
+ * </pre>
+ *
+ * <p>Examples are keyed by model id, so every example of a model is in one partition, processed by
+ * one task, in partition order; that task owns the model's state. Specs are a global store: every
+ * task sees every spec, and a spec costs nothing until its model's first example. There are no
+ * repartition topics; the only internal topic is the changelog of {@code model-state}, named {@code
+ * <application.id>-model-state-changelog}.
+ */
+public final class TrainerTopology {
+  private TrainerTopology() {}
+
+  public static final String SPECS_SOURCE = "model-specs-source";
+  public static final String SPECS_LOADER = "model-specs-loader";
+  public static final String SPECS_STORE = "model-specs-store";
+  public static final String EXAMPLES_SOURCE = "examples-source";
+  public static final String PARSE_AND_VALIDATE = "parse-and-validate";
+  public static final String TRAIN = "train";
+  public static final String MODEL_STATE_STORE = "model-state";
+  public static final String SNAPSHOTS_SINK = "snapshots-sink";
+  public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+  /** The topology with its own metrics registry (tests that do not look at metrics). */
+  public static Topology build(TrainerConfig config) {
+    return build(
+        config,
+        new TrainerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+        new ShutdownSnapshots());
+  }
+
+  /** The topology, reporting to {@code metrics} and taking part in {@code shutdown}. */
+  public static Topology build(
+      TrainerConfig config, TrainerMetrics metrics, ShutdownSnapshots shutdown) {
+    Topology topology = new Topology();
+
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(SPECS_STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        SPECS_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        config.specsTopic(),
+        SPECS_LOADER,
+        () -> new SpecLoader(metrics));
+
+    topology.addSource(
+        org.apache.kafka.streams.AutoOffsetReset.earliest(),
+        EXAMPLES_SOURCE,
+        new UsePartitionTimeOnInvalidTimestamp(),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        config.examplesTopic());
+    topology.addProcessor(
+        PARSE_AND_VALIDATE,
+        () -> new ParseAndValidate(config.exampleMaxBytes(), config.specsTopic(), metrics),
+        EXAMPLES_SOURCE);
+    topology.addProcessor(
+        TRAIN,
+        () -> new Train(config.housekeepingIntervalMs(), metrics, shutdown),
+        PARSE_AND_VALIDATE);
+    topology.addStateStore(
+        new ModelStoreBuilder(
+            MODEL_STATE_STORE,
+            Map.of("max.message.bytes", Integer.toString(TopicSizes.maxRecordBytes()))),
+        TRAIN);
+    topology.addSink(
+        SNAPSHOTS_SINK,
+        config.snapshotsTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        TRAIN);
+    topology.addSink(
+        DEAD_LETTERS_SINK,
+        config.deadLettersTopic(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        PARSE_AND_VALIDATE);
+    return topology;
+  }
+}

@@ -1,0 +1,354 @@
+package io.streamprop.trainer.bench;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamprop.local.LocalKafka;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.trainer.TrainerApp;
+import io.streamprop.trainer.admin.TopicAdmin;
+import io.streamprop.trainer.config.TrainerConfig;
+import io.streamprop.wire.ExampleJson;
+import io.streamprop.wire.SnapshotCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The trainer-throughput benchmark (run by {@code trainer/bench/throughput.sh}, not a test): on one
+ * local broker, in one run, (a) a pass-through Kafka Streams app that reads the example records as
+ * bytes and counts them, (b) the trainer on model M (54→[64,32]→7, Adam, mini-batch 32), both
+ * exactly-once on one partition and one stream thread; then the freshness: the time from an
+ * example's write to the first committed snapshot that includes it, with examples written at a
+ * steady rate. Prints a markdown section for {@code docs/benchmarks.md}.
+ */
+public final class TrainerThroughput {
+  static final String SPEC_M =
+      "{\"inputs\": 54, \"classes\": 7, \"hidden\": [64, 32], \"batch_size\": 32,"
+          + " \"optimizer\": {\"name\": \"adam\"},"
+          + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 1}}";
+  static final String SPEC_FRESH =
+      "{\"inputs\": 54, \"classes\": 7, \"hidden\": [64, 32], \"batch_size\": 32,"
+          + " \"optimizer\": {\"name\": \"adam\"},"
+          + " \"snapshot\": {\"every_examples\": 1000, \"every_seconds\": 0.1}}";
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+    int freshRate = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
+    int freshSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    Path stateDir = java.nio.file.Files.createTempDirectory("trainer-bench");
+    try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
+      String bootstrap = kafka.bootstrapServers();
+      byte[][] values = examples(n, 7);
+      System.err.printf("producing %,d examples of %d bytes%n", n, values[0].length);
+      createTopic(bootstrap, "bench.examples");
+      produce(bootstrap, "bench.examples", "m", values);
+
+      double passThrough = passThrough(bootstrap, "bench.examples", n, stateDir);
+      System.err.printf("pass-through: %,.0f examples/s%n", passThrough);
+      double trainer = trainer(bootstrap, n, stateDir);
+      System.err.printf("trainer: %,.0f examples/s%n", trainer);
+      long[] fresh = freshness(bootstrap, freshRate, freshSeconds, stateDir);
+      System.out.print(
+          report(n, values[0].length, passThrough, trainer, freshRate, freshSeconds, fresh));
+    }
+  }
+
+  /** Synthetic covertype-like rows: 54 features, a label from a fixed random linear model. */
+  static byte[][] examples(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[][] w = new float[7][54];
+    for (float[] row : w) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = (float) random.nextGaussian();
+      }
+    }
+    byte[][] values = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      float[] x = new float[54];
+      for (int j = 0; j < 54; j++) {
+        x[j] = j < 10 ? (float) (random.nextGaussian() * 100 + 2000) : random.nextInt(2);
+      }
+      int best = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < 7; c++) {
+        double s = 0;
+        for (int j = 10; j < 54; j++) {
+          s += w[c][j] * x[j];
+        }
+        if (s > bestScore) {
+          bestScore = s;
+          best = c;
+        }
+      }
+      values[i] = ExampleJson.writeBytes(x, new float[] {best}, ModelSpec.Task.CLASSIFICATION);
+    }
+    return values;
+  }
+
+  static void createTopic(String bootstrap, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+  }
+
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static void produce(String bootstrap, String topic, String key, byte[][] values) {
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      for (byte[] v : values) {
+        producer.send(new ProducerRecord<>(topic, k, v));
+      }
+    }
+  }
+
+  /** (a) Reads the records as bytes and counts them, exactly once; returns records/s. */
+  static double passThrough(String bootstrap, String topic, int n, Path stateDir) throws Exception {
+    AtomicLong count = new AtomicLong();
+    AtomicLong firstNanos = new AtomicLong();
+    Topology topology = new Topology();
+    topology.addSource("source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+    topology.addProcessor(
+        "count",
+        () ->
+            new Processor<byte[], byte[], Void, Void>() {
+              @Override
+              public void process(Record<byte[], byte[]> record) {
+                if (count.getAndIncrement() == 0) {
+                  firstNanos.set(System.nanoTime());
+                }
+              }
+            },
+        "source");
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-through");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("pass").toString());
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    try (KafkaStreams streams = new KafkaStreams(topology, p)) {
+      streams.start();
+      while (count.get() < n) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      return (n - 1) / ((System.nanoTime() - firstNanos.get()) / 1e9);
+    }
+  }
+
+  static TrainerConfig config(String bootstrap, String prefix, Path stateDir) throws Exception {
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("application.id", "bench-" + prefix);
+    p.put("state.dir", stateDir.resolve(prefix).toString());
+    p.put(TrainerConfig.TOPIC_PREFIX, prefix + ".");
+    p.put(TrainerConfig.TOPIC_PARTITIONS, "1");
+    p.put(TrainerConfig.METRICS_PORT, "-1");
+    TrainerConfig config = TrainerConfig.of(p);
+    try (Admin admin = Admin.create(config.adminProperties())) {
+      TopicAdmin.ensureTopics(admin, config);
+    }
+    return config;
+  }
+
+  /** (b) The trainer on model M over the same records; returns examples/s. */
+  static double trainer(String bootstrap, int n, Path stateDir) throws Exception {
+    TrainerConfig config = config(bootstrap, "bench", stateDir);
+    // The same records as the pass-through app read, copied into the trainer's examples topic.
+    copy(bootstrap, "bench.examples", config.examplesTopic(), n);
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      producer.send(
+          new ProducerRecord<>(
+              config.specsTopic(),
+              "m".getBytes(StandardCharsets.UTF_8),
+              SPEC_M.getBytes(StandardCharsets.UTF_8)));
+    }
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (TrainerApp app = TrainerApp.start(config, registry)) {
+      long first = 0;
+      while (true) {
+        Counter trained = registry.find("streamprop.examples.trained").counter();
+        double done = trained == null ? 0 : trained.count();
+        if (first == 0 && done > 0) {
+          first = System.nanoTime();
+        }
+        if (done >= n) {
+          return (n - 1) / ((System.nanoTime() - first) / 1e9);
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+    }
+  }
+
+  static void copy(String bootstrap, String from, String to, int n) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      TopicPartition tp = new TopicPartition(from, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      int copied = 0;
+      while (copied < n) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+          copied++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes examples at {@code rate}/s for {@code seconds} while the trainer runs (snapshot every
+   * 1,000 examples or 0.1 s) and returns, per example, milliseconds from its write to the first
+   * committed snapshot whose examples counter includes it.
+   */
+  static long[] freshness(String bootstrap, int rate, int seconds, Path stateDir) throws Exception {
+    TrainerConfig config = config(bootstrap, "fresh", stateDir);
+    int n = rate * seconds;
+    byte[][] values = examples(n, 11);
+    long[] writeNanos = new long[n];
+    long[] seenNanos = new long[n];
+    Arrays.fill(seenNanos, -1);
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  config.specsTopic(),
+                  "m".getBytes(StandardCharsets.UTF_8),
+                  SPEC_FRESH.getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (TrainerApp app = TrainerApp.start(config, new SimpleMeterRegistry());
+        KafkaConsumer<byte[], byte[]> snapshots =
+            new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      while (app.streams().state() != KafkaStreams.State.RUNNING) {
+        LockSupport.parkNanos(10_000_000);
+      }
+      TopicPartition tp = new TopicPartition(config.snapshotsTopic(), 0);
+      snapshots.assign(List.of(tp));
+      snapshots.seekToEnd(List.of(tp));
+      snapshots.position(tp);
+      Thread writer =
+          new Thread(
+              () -> {
+                byte[] key = "m".getBytes(StandardCharsets.UTF_8);
+                long start = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                  long due = start + (long) (i * 1e9 / rate);
+                  while (System.nanoTime() < due) {
+                    LockSupport.parkNanos(100_000);
+                  }
+                  writeNanos[i] = System.nanoTime();
+                  producer.send(new ProducerRecord<>(config.examplesTopic(), key, values[i]));
+                }
+                producer.flush();
+              });
+      writer.start();
+      int covered = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(seconds + 60).toNanos();
+      while (covered < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(20))) {
+          long now = System.nanoTime();
+          long examples = SnapshotCodec.decode(r.value()).examples();
+          while (covered < Math.min(examples, n)) {
+            seenNanos[covered++] = now;
+          }
+        }
+      }
+      writer.join();
+    }
+    long[] millis = new long[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (seenNanos[i] >= 0) {
+        millis[m++] = (seenNanos[i] - writeNanos[i]) / 1_000_000;
+      }
+    }
+    long[] result = Arrays.copyOf(millis, m);
+    Arrays.sort(result);
+    return result;
+  }
+
+  static String report(
+      int n,
+      int bytes,
+      double passThrough,
+      double trainer,
+      int freshRate,
+      int freshSeconds,
+      long[] fresh) {
+    String median = fresh.length == 0 ? "n/a" : fresh[fresh.length / 2] + " ms";
+    String p99 = fresh.length == 0 ? "n/a" : fresh[(int) (fresh.length * 0.99)] + " ms";
+    return String.format(
+        Locale.ROOT,
+        "## Trainer throughput%n%n"
+            + "Measured %s UTC on this machine (`nproc` = %d, load average at start %s), one local"
+            + " KRaft broker in a child JVM, %,d example records of %d bytes (54 features), one"
+            + " partition, one stream thread, `exactly_once_v2`, commit interval 100 ms.%n%n"
+            + "| app | examples/s |%n| --- | ---: |%n"
+            + "| (a) pass-through Kafka Streams app (bytes, count) | %,.0f |%n"
+            + "| (b) trainer, model M (54→[64,32]→7, Adam, mini-batch 32) | %,.0f |%n"
+            + "| ratio (b)/(a) | %.0f%% |%n%n"
+            + "Freshness (examples written at %,d/s for %d s; snapshot every 1,000 examples or"
+            + " 0.1 s; time from an example's write to the first committed snapshot that includes"
+            + " it, read with `read_committed`): median %s, p99 %s.%n%n"
+            + "Command: `trainer/bench/throughput.sh %d %d %d`%n",
+        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0),
+        Runtime.getRuntime().availableProcessors(),
+        String.format(
+            Locale.ROOT,
+            "%.1f",
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage()),
+        n,
+        bytes,
+        passThrough,
+        trainer,
+        100 * trainer / passThrough,
+        freshRate,
+        freshSeconds,
+        median,
+        p99,
+        n,
+        freshRate,
+        freshSeconds);
+  }
+}

@@ -1,0 +1,110 @@
+package io.streamprop.trainer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void environmentVariables_mapToPropertyKeys_kafkaPrefixRemoved_doubleUnderscoreKept() {
+    Map<String, String> mapped =
+        TrainerConfig.envToProperties(
+            Map.of(
+                "STREAMPROP_TOPIC_PREFIX", "prod.",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
+                "STREAMPROP_MODEL_SPEC__FILE", "/x",
+                "PATH", "/usr/bin"));
+    assertThat(mapped)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "streamprop.topic.prefix", "prod.",
+                "security.protocol", "SASL_SSL",
+                "producer.compression.type", "lz4",
+                "streamprop.model.spec_file", "/x"));
+  }
+
+  @Test
+  void laterSources_win_fileThenEnvironmentThenCommandLine() {
+    TrainerConfig config =
+        TrainerConfig.from(
+            Map.of("bootstrap.servers", "file:1", "streamprop.topic.prefix", "file."),
+            Map.of("KAFKA_BOOTSTRAP_SERVERS", "env:2"),
+            Map.of("bootstrap.servers", "cli:3"));
+    assertThat(config.bootstrapServers()).isEqualTo("cli:3");
+    assertThat(config.examplesTopic()).isEqualTo("file.examples");
+    assertThat(config.snapshotsTopic()).isEqualTo("file.model-snapshots");
+  }
+
+  @Test
+  void streamsProperties_defaultToExactlyOnceV2_andPassEveryKafkaKeyThrough() {
+    TrainerConfig config =
+        TrainerConfig.of(
+            Map.of(
+                "bootstrap.servers", "k:9092",
+                "security.protocol", "SSL",
+                "num.stream.threads", "4",
+                "streamprop.metrics.port", "9999"));
+    Properties streams = config.streamsProperties();
+    assertThat(streams.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+    assertThat(streams.getProperty("security.protocol")).isEqualTo("SSL");
+    assertThat(streams.getProperty("num.stream.threads")).isEqualTo("4");
+    assertThat(streams.getProperty("application.id")).isEqualTo("streamprop-trainer");
+    assertThat(streams).doesNotContainKey("streamprop.metrics.port");
+    assertThat(config.adminProperties().getProperty("security.protocol")).isEqualTo("SSL");
+    assertThat(config.adminProperties()).doesNotContainKey("num.stream.threads");
+  }
+
+  @Test
+  void missingBootstrapServers_isAnErrorThatSaysHowToSetIt() {
+    assertThatThrownBy(() -> TrainerConfig.of(Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--bootstrap-server");
+  }
+
+  @Test
+  void badNumber_namesTheKeyAndTheValue() {
+    assertThatThrownBy(
+            () ->
+                TrainerConfig.of(
+                    Map.of("bootstrap.servers", "k:1", "streamprop.topic.partitions", "three")))
+        .hasMessageContaining("streamprop.topic.partitions")
+        .hasMessageContaining("three");
+  }
+
+  @Test
+  void configuredSpecFile_isRead_andNeedsAModelId() throws Exception {
+    Path spec = dir.resolve("iris.json");
+    Files.writeString(spec, "{\"inputs\": 4, \"classes\": 3}");
+    TrainerConfig config =
+        TrainerConfig.of(
+            Map.of(
+                "bootstrap.servers", "k:1",
+                "streamprop.model.id", "iris",
+                "streamprop.model.spec.file", spec.toString()));
+    assertThat(config.configuredModel().orElseThrow().specJson())
+        .isEqualTo("{\"inputs\": 4, \"classes\": 3}");
+    assertThatThrownBy(
+            () ->
+                TrainerConfig.of(Map.of("bootstrap.servers", "k:1", "streamprop.model.spec", "{}")))
+        .hasMessageContaining("streamprop.model.id");
+  }
+
+  @Test
+  void propertiesFile_valuesAreTrimmed() throws Exception {
+    Path file = dir.resolve("t.properties");
+    Files.writeString(file, "bootstrap.servers = k:9092  \nstreamprop.topic.prefix=a.\n");
+    TrainerConfig config =
+        TrainerConfig.from(TrainerConfig.readPropertiesFile(file), Map.of(), Map.of());
+    assertThat(config.bootstrapServers()).isEqualTo("k:9092");
+    assertThat(config.deadLettersTopic()).isEqualTo("a.dead-letters");
+  }
+}

@@ -1,0 +1,2 @@
+/** Test helpers: datasets with their offline reference, and bit-exact model comparison. */
+package io.streamprop.trainer.testing;

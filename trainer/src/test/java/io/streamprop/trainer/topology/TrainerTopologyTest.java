@@ -1,0 +1,348 @@
+package io.streamprop.trainer.topology;
+
+import static io.streamprop.trainer.testing.States.assertSameModel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamprop.learn.ModelState;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.config.TrainerConfig;
+import io.streamprop.trainer.metrics.TrainerMetrics;
+import io.streamprop.trainer.testing.Dataset;
+import io.streamprop.wire.SnapshotCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The topology's behaviour, driven by {@link TopologyTestDriver} (no broker). */
+class TrainerTopologyTest {
+  static final String IRIS_SPEC =
+      "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4,"
+          + " \"snapshot\": {\"every_examples\": 50, \"every_seconds\": 0}}";
+
+  static final Dataset IRIS = Dataset.load("iris.csv", 150);
+
+  @TempDir Path stateDir;
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ShutdownSnapshots shutdown = new ShutdownSnapshots();
+  private TrainerConfig config;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, String> specs;
+  private TestInputTopic<byte[], byte[]> examples;
+  private TestOutputTopic<String, byte[]> snapshots;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeEach
+  void start() {
+    config =
+        TrainerConfig.of(
+            Map.of("bootstrap.servers", "unused:9092", TrainerConfig.EXAMPLE_MAX_BYTES, "2000"));
+    startDriver();
+  }
+
+  private void startDriver() {
+    Properties props = config.streamsProperties();
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver =
+        new TopologyTestDriver(
+            TrainerTopology.build(config, new TrainerMetrics(registry), shutdown),
+            props,
+            Instant.parse("2026-01-01T00:00:00Z"));
+    specs =
+        driver.createInputTopic(
+            config.specsTopic(), new StringSerializer(), new StringSerializer());
+    examples =
+        driver.createInputTopic(
+            config.examplesTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    snapshots =
+        driver.createOutputTopic(
+            config.snapshotsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            config.deadLettersTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void sendIris(String model, int from, int to) {
+    for (int i = from; i < to; i++) {
+      examples.pipeInput(utf8(model), IRIS.json(i));
+    }
+  }
+
+  private static String header(Headers headers, String name) {
+    Header h = headers.lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private double deadLetterCount(String reason) {
+    var counter = registry.find("streamprop.dead.letters").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void exampleWithoutKey_goesToDeadLettersUnchanged_withMissingKeyAndSource() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    byte[] value = IRIS.json(0);
+    examples.pipeInput(null, value);
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isNull();
+    assertThat(dead.value()).isEqualTo(value);
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("missing_key");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER)).contains("model id");
+    assertThat(header(dead.headers(), DeadLetters.SOURCE_TOPIC_HEADER)).isEqualTo("examples");
+    assertThat(header(dead.headers(), DeadLetters.SOURCE_PARTITION_HEADER)).isEqualTo("0");
+    assertThat(header(dead.headers(), DeadLetters.SOURCE_OFFSET_HEADER)).isEqualTo("0");
+    assertThat(deadLetterCount("missing_key")).isEqualTo(1.0);
+    assertThat(snapshots.isEmpty()).isTrue();
+  }
+
+  @Test
+  void exampleOfModelWithoutSpec_isDeadLettered_asUnknownModel() {
+    examples.pipeInput(utf8("nobody"), IRIS.json(0));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("nobody");
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("unknown_model");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER)).contains("model-specs");
+  }
+
+  @Test
+  void keyThatIsNotUtf8_isDeadLettered_asUnknownModel_andValueKept() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    byte[] badKey = {(byte) 0xC3, (byte) 0x28};
+    examples.pipeInput(badKey, IRIS.json(0));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo(badKey);
+    assertThat(dead.value()).isEqualTo(IRIS.json(0));
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("unknown_model");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER)).contains("UTF-8");
+  }
+
+  @Test
+  void modelWithInvalidSpec_deadLettersItsExamples_withTheSpecError() {
+    specs.pipeInput("broken", "{\"inputs\": 4, \"classes\": 3, \"batch_size\": 0}");
+    examples.pipeInput(utf8("broken"), IRIS.json(0));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("invalid_spec");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER)).contains("batch_size");
+    assertThat(registry.find("streamprop.specs").tag("outcome", "rejected").counter().count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void poisonRecords_areDeadLetteredWithReasons_andTheModelEqualsOneTrainedOnValidRowsOnly() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    List<String> poison =
+        List.of(
+            "{\"features\": [1, 2, 3",
+            "{\"features\": [1, 2, 3], \"label\": 0}",
+            "{\"features\": [1, 2, NaN, 4], \"label\": 0}",
+            "{\"features\": [1, 2, 3, 1e39], \"label\": 0}",
+            "{\"features\": [1, 2, 3, 4], \"label\": 3}",
+            "{\"features\": [1, 2, 3, 4], \"label\": 0, \"pad\": \"" + "x".repeat(3000) + "\"}");
+    int valid = 0;
+    for (int i = 0; i < 100; i++) {
+      if (i % 10 == 3 && i / 10 < poison.size()) {
+        examples.pipeInput(utf8("iris"), utf8(poison.get(i / 10)));
+      }
+      examples.pipeInput(utf8("iris"), IRIS.json(valid++));
+    }
+
+    List<String> reasons =
+        deadLetters.readRecordsToList().stream()
+            .map(r -> header(r.headers(), DeadLetters.REASON_HEADER))
+            .toList();
+    assertThat(reasons)
+        .containsExactly(
+            "bad_json",
+            "wrong_width",
+            "not_finite",
+            "not_finite",
+            "label_out_of_range",
+            "oversize");
+    List<TestRecord<String, byte[]>> published = snapshots.readRecordsToList();
+    assertThat(published).hasSize(2);
+    ModelState last = SnapshotCodec.decode(published.get(1).value());
+    assertThat(last.version()).isEqualTo(2);
+    assertSameModel(last, IRIS.train(SpecJson.parse(IRIS_SPEC), 100).learner().state());
+  }
+
+  @Test
+  void snapshots_everyNExamples_haveRisingVersions_andEqualTheOfflineModel() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    sendIris("iris", 0, 150);
+
+    List<TestRecord<String, byte[]>> published = snapshots.readRecordsToList();
+    assertThat(published).extracting(TestRecord::key).containsExactly("iris", "iris", "iris");
+    ModelSpec spec = SpecJson.parse(IRIS_SPEC);
+    for (int i = 0; i < 3; i++) {
+      ModelState state = SnapshotCodec.decode(published.get(i).value());
+      assertThat(state.version()).isEqualTo(i + 1);
+      assertSameModel(state, IRIS.train(spec, 50 * (i + 1)).learner().state());
+    }
+    assertThat(registry.find("streamprop.examples.trained").tag("model", "iris").counter().count())
+        .isEqualTo(150.0);
+  }
+
+  @Test
+  void snapshots_afterTSeconds_includeThePendingMiniBatch() {
+    specs.pipeInput(
+        "iris",
+        "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4,"
+            + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 2}}");
+    sendIris("iris", 0, 7);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(snapshots.isEmpty()).isTrue();
+
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    ModelState state = SnapshotCodec.decode(snapshots.readValue());
+    assertThat(state.examples()).isEqualTo(7);
+    assertThat(state.version()).isEqualTo(1);
+
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    assertThat(snapshots.isEmpty()).as("nothing new learned, nothing published").isTrue();
+  }
+
+  @Test
+  void specTombstone_retiresTheModel_andPublishesASnapshotTombstone() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    sendIris("iris", 0, 60);
+    assertThat(snapshots.readRecordsToList()).hasSize(1);
+
+    specs.pipeInput("iris", (String) null);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    TestRecord<String, byte[]> tombstone = snapshots.readRecord();
+    assertThat(tombstone.key()).isEqualTo("iris");
+    assertThat(tombstone.value()).isNull();
+    assertThat(registry.find("streamprop.examples.trained").tag("model", "iris").counter())
+        .as("the retired model's meters are removed")
+        .isNull();
+
+    // A new spec under the same id starts a new model from scratch.
+    specs.pipeInput("iris", IRIS_SPEC);
+    sendIris("iris", 0, 50);
+    ModelState fresh = SnapshotCodec.decode(snapshots.readValue());
+    assertThat(fresh.version()).isEqualTo(1);
+    assertSameModel(fresh, IRIS.train(SpecJson.parse(IRIS_SPEC), 50).learner().state());
+  }
+
+  @Test
+  void updatedLearningRate_keepsTheWeights_andTrainsOnInPlace() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    sendIris("iris", 0, 50);
+    ModelState first = SnapshotCodec.decode(snapshots.readValue());
+    String faster =
+        IRIS_SPEC.replace(
+            "\"batch_size\": 4,",
+            "\"batch_size\": 4, \"optimizer\":"
+                + " {\"name\": \"adam\", \"learning_rate\": 0.01},");
+    specs.pipeInput("iris", faster);
+    sendIris("iris", 50, 100);
+
+    ModelState second = SnapshotCodec.decode(snapshots.readValue());
+    assertThat(second.version()).isEqualTo(2);
+    assertThat(second.spec().optimizer().learningRate()).isEqualTo(0.01);
+    assertThat(first.examples()).isEqualTo(50);
+
+    // Offline: 50 rows under the old spec, the same state under the new spec, 50 more rows.
+    ModelState after50 = IRIS.train(SpecJson.parse(IRIS_SPEC), 50).learner().state();
+    OnlineLearner continued =
+        OnlineLearner.restore(
+            new ModelState(
+                SpecJson.parse(faster),
+                after50.version(),
+                after50.examples(),
+                after50.steps(),
+                after50.skippedSteps(),
+                after50.floats(),
+                after50.doubles(),
+                after50.longs()));
+    for (int i = 50; i < 100; i++) {
+      continued.learn(IRIS.features().get(i), IRIS.labels().get(i));
+    }
+    assertSameModel(second, continued.state());
+  }
+
+  @Test
+  void updatedShape_restartsTheModel_withVersionsContinuing() {
+    specs.pipeInput("iris", IRIS_SPEC);
+    sendIris("iris", 0, 50);
+    assertThat(SnapshotCodec.decode(snapshots.readValue()).version()).isEqualTo(1);
+    String wider = IRIS_SPEC.replace("[8]", "[16]");
+    specs.pipeInput("iris", wider);
+    sendIris("iris", 0, 50);
+
+    ModelState restarted = SnapshotCodec.decode(snapshots.readValue());
+    assertThat(restarted.version()).isEqualTo(2);
+    assertSameModel(restarted, IRIS.train(SpecJson.parse(wider), 50).learner().state());
+  }
+
+  @Test
+  void shutdown_publishesEveryModelsUnpublishedExamples_beforeAcknowledging() throws Exception {
+    specs.pipeInput("iris", IRIS_SPEC);
+    specs.pipeInput("other", IRIS_SPEC);
+    sendIris("iris", 0, 60);
+    sendIris("other", 0, 10);
+    assertThat(snapshots.readRecordsToList()).hasSize(1);
+
+    AtomicBoolean acknowledged = new AtomicBoolean();
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                acknowledged.set(shutdown.requestAndAwait(Duration.ofSeconds(30)));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    closer.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (closer.isAlive() && System.nanoTime() < deadline) {
+      driver.advanceWallClockTime(Duration.ofMillis(250));
+      closer.join(10);
+    }
+    assertThat(acknowledged).isTrue();
+    Map<String, Long> examplesByModel =
+        snapshots.readRecordsToList().stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    TestRecord::key, r -> SnapshotCodec.decode(r.value()).examples()));
+    assertThat(examplesByModel)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("iris", 60L, "other", 10L));
+  }
+}
