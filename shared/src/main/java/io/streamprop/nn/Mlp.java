@@ -244,7 +244,7 @@ public final class Mlp {
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
       float[] zl = new float[n];
-      dense[l].forward(x, zl, rows, new float[widths[l]]);
+      dense[l].forward(x, zl, rows, dense[l].newScratch());
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
@@ -253,7 +253,7 @@ public final class Mlp {
       x = al;
     }
     float[] logits = new float[rows * outputs];
-    dense[layers - 1].forward(x, logits, rows, new float[outputs]);
+    dense[layers - 1].forward(x, logits, rows, dense[layers - 1].newScratch());
     return logits;
   }
 
