@@ -269,7 +269,7 @@ public final class Mlp {
   private final class Workspace {
     private final float[][] z = new float[layers][];
     private final float[][] a = new float[layers][];
-    private final float[][][] scratch = new float[layers][][];
+    private final float[][] scratch = new float[layers][];
 
     float[] z(int l, int n) {
       if (z[l] == null || z[l].length < n) {
@@ -285,9 +285,9 @@ public final class Mlp {
       return a[l];
     }
 
-    float[][] scratch(int l) {
+    float[] scratch(int l) {
       if (scratch[l] == null) {
-        scratch[l] = dense[l].newScratch();
+        scratch[l] = new float[dense[l].outFeatures()];
       }
       return scratch[l];
     }
