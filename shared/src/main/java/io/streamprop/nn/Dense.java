@@ -102,10 +102,10 @@ public final class Dense {
    * The same as {@link #forward(float[], float[], int)} with a caller-owned scratch row of length
    * outFeatures: reads only the weights, so concurrent callers with their own rows are safe.
    *
-   * <p>One batch row at a time, four inputs per pass over the zero-based accumulator row ({@link
-   * #forwardRow}). Blocking four batch rows per pass over the weights (four accumulator arrays)
-   * measured 2× slower than this: HotSpot 17 cannot prove four float arrays distinct and does not
-   * vectorize a loop that stores into several of them.
+   * <p>One batch row at a time, four inputs per pass over the zero-based accumulator row ({@code
+   * forwardRow}). Blocking four batch rows per pass over the weights (four accumulator arrays)
+   * measured 2× slower than this: HotSpot 17 apparently cannot prove four float arrays distinct and
+   * does not vectorize a loop that stores into several of them.
    */
   public void forward(float[] input, float[] output, int batch, float[] scratchRow) {
     if (outFeatures < NARROW) {
