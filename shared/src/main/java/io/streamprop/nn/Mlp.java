@@ -232,29 +232,65 @@ public final class Mlp {
   }
 
   /**
-   * Inference-mode logits for {@code rows} examples with arrays allocated per call: reads only the
-   * parameters (as of the last {@link #syncWeights} or {@link #forward}), so concurrent calls are
-   * safe while nobody trains this instance.
+   * Inference-mode logits for {@code rows} examples: reads only the parameters (as of the last
+   * {@link #syncWeights} or {@link #forward}), so concurrent calls are safe while nobody trains
+   * this instance. The hidden-layer buffers come from a per-thread workspace (grown to the most
+   * rows seen, up to {@value #WORKSPACE_ROWS}; larger calls allocate their own), so a steady stream
+   * of calls allocates only the returned logits.
    *
    * @param input (rows, inputs), already standardized
-   * @return (rows, outputWidth)
+   * @return (rows, outputWidth), a fresh array owned by the caller
    */
   public float[] predictLogits(float[] input, int rows) {
+    Workspace ws = rows <= WORKSPACE_ROWS ? workspace.get() : new Workspace();
     float[] x = input;
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
-      float[] zl = new float[n];
-      dense[l].forward(x, zl, rows, new float[widths[l]]);
+      float[] zl = ws.z(l, n);
+      dense[l].forward(x, zl, rows, ws.scratch(l));
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
-      float[] al = new float[n];
+      float[] al = ws.a(l, n);
       activation.forward(zl, al, n);
       x = al;
     }
     float[] logits = new float[rows * outputs];
-    dense[layers - 1].forward(x, logits, rows, new float[outputs]);
+    dense[layers - 1].forward(x, logits, rows, ws.scratch(layers - 1));
     return logits;
+  }
+
+  /** Calls with more rows than this allocate their buffers instead of keeping them per thread. */
+  static final int WORKSPACE_ROWS = 1024;
+
+  private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
+
+  /** One thread's inference buffers: per hidden layer z and a, per dense layer scratch rows. */
+  private final class Workspace {
+    private final float[][] z = new float[layers][];
+    private final float[][] a = new float[layers][];
+    private final float[][] scratch = new float[layers][];
+
+    float[] z(int l, int n) {
+      if (z[l] == null || z[l].length < n) {
+        z[l] = new float[n];
+      }
+      return z[l];
+    }
+
+    float[] a(int l, int n) {
+      if (a[l] == null || a[l].length < n) {
+        a[l] = new float[n];
+      }
+      return a[l];
+    }
+
+    float[] scratch(int l) {
+      if (scratch[l] == null) {
+        scratch[l] = new float[dense[l].outFeatures()];
+      }
+      return scratch[l];
+    }
   }
 
   public void zeroGradients() {

@@ -75,6 +75,37 @@ class PredictorTest {
   }
 
   @Test
+  void predict_batchesOfChangingSize_sameAnswersAsOneRowAtATime() {
+    Datasets.Dataset digits = Datasets.load("digits");
+    OnlineLearner learner =
+        OnlineLearner.create(
+            OnlineLearnerTest.spec("{'inputs': 64, 'classes': 10, 'hidden': [32, 16]}"));
+    for (int i = 0; i < 320; i++) {
+      learner.learn(digits.features()[i], new float[] {digits.labels()[i]});
+    }
+    Predictor predictor = learner.predictor();
+    float[][] single = new float[37][];
+    for (int i = 0; i < 37; i++) {
+      single[i] = predictor.predict(digits.features()[i], 1);
+    }
+    // Large, then small, then odd sizes: the reused per-thread buffers must not leak old rows,
+    // and the four-row blocks and their remainders must agree with one row at a time.
+    for (int rows : new int[] {37, 5, 1, 9, 37, 3}) {
+      float[] batch = new float[rows * 64];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(digits.features()[r], 0, batch, r * 64, 64);
+      }
+      float[] out = predictor.predict(batch, rows);
+      assertThat(out).as("rows=%d", rows).hasSize(rows * 10);
+      for (int r = 0; r < rows; r++) {
+        assertThat(java.util.Arrays.copyOfRange(out, r * 10, r * 10 + 10))
+            .as("rows=%d row %d", rows, r)
+            .containsExactly(single[r]);
+      }
+    }
+  }
+
+  @Test
   void predict_fromManyThreads_sameAnswers() throws Exception {
     Datasets.Dataset digits = Datasets.load("digits");
     OnlineLearner learner =
