@@ -21,17 +21,17 @@ public final class FaultSizes {
 
   /** Examples streamed while the broker restarts. */
   public static int brokerStreamExamples() {
-    return FULL ? 100_000 : 20_000;
+    return FULL ? 100_000 : 10_000;
   }
 
   /** Valid examples of the poison scenario. */
   public static int poisonValidExamples() {
-    return FULL ? 50_000 : 10_000;
+    return FULL ? 50_000 : 6_000;
   }
 
   /** Bad records of each kind in the poison scenario. */
   public static int poisonPerKind() {
-    return FULL ? 20 : 5;
+    return FULL ? 20 : 3;
   }
 
   /** Scorer kills under load. */
