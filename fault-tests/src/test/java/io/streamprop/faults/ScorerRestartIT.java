@@ -34,6 +34,16 @@ class ScorerRestartIT {
 
   @TempDir Path dir;
 
+  /** Polls until the load loop has had {@code more} further 200 answers. */
+  static void awaitAnswers(LoadLoop load, long more, Duration timeout) throws InterruptedException {
+    long target = load.ok.get() + more;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (load.ok.get() < target) {
+      assertThat(System.nanoTime()).as("%d more answers in time", more).isLessThan(deadline);
+      Thread.sleep(10); // poll interval
+    }
+  }
+
   @Test
   void scorerKilledUnderLoad_comesBackWithTheSameVersions_andNeverAnswersWrong() throws Exception {
     int restarts = FaultSizes.scorerRestarts();
@@ -72,6 +82,7 @@ class ScorerRestartIT {
           }
           long latest = models.version();
           scorer.awaitVersion("m", latest, timeout);
+          awaitAnswers(load, 100, timeout);
           Children.sigkill(process);
           long start = System.nanoTime();
           process = pipeline.startScorer("scorer-" + (r + 1) + ".log", port);
@@ -80,6 +91,7 @@ class ScorerRestartIT {
           long served = scorer.servedVersion("m");
           versionsBack.add(served);
           assertThat(served).as("version served right after ready").isEqualTo(latest);
+          awaitAnswers(load, 100, timeout);
         }
         // And it keeps swapping afterwards.
         client.send(snapshots, "m", models.next());
