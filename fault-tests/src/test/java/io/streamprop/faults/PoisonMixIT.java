@@ -13,7 +13,9 @@ import io.streamprop.faults.rig.SyntheticStream;
 import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.local.LocalKafka;
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.ExampleJson;
 import io.streamprop.wire.SnapshotCodec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,9 +104,7 @@ class PoisonMixIT {
     float[] huge = new float[8];
     Arrays.fill(huge, 3e38f);
     float[] hugeLabel = {2};
-    byte[] hugeJson =
-        io.streamprop.wire.ExampleJson.writeBytes(
-            huge, hugeLabel, io.streamprop.spec.ModelSpec.Task.CLASSIFICATION);
+    byte[] hugeJson = ExampleJson.writeBytes(huge, hugeLabel, ModelSpec.Task.CLASSIFICATION);
 
     // Bad records (and the huge valid ones) go in at random places; the stream ends valid.
     int bad = kinds.size() * perKind;
@@ -132,7 +132,7 @@ class PoisonMixIT {
       int accepted = 0;
       for (int row = 0; row < validRows; row++) {
         client.send(examples, "m", stream.json(row));
-        offline.learn(stream.features(row), new float[] {labelOf(stream, row)});
+        offline.learn(stream.features(row), new float[] {stream.label(row)});
         accepted++;
         while (next < insertAfter.length && insertAfter[next] == row) {
           // Deal the specials round-robin: every kind perKind times, plus the huge ones.
@@ -188,9 +188,5 @@ class PoisonMixIT {
       figures.put("send to final snapshot (ms)", trainMillis);
       FaultReport.write("Poison mix", figures);
     }
-  }
-
-  private static float labelOf(SyntheticStream stream, int row) {
-    return stream.label(row);
   }
 }

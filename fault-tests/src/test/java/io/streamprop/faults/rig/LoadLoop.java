@@ -1,6 +1,7 @@
 package io.streamprop.faults.rig;
 
 import io.streamprop.learn.Predictor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +41,7 @@ public final class LoadLoop implements AutoCloseable {
       float[][] instances,
       LongFunction<Predictor> byVersion,
       long maxRequests,
-      java.time.Duration maxTime) {
+      Duration maxTime) {
     this.client = client;
     this.model = model;
     this.instances = instances;

@@ -1,7 +1,9 @@
 package io.streamprop.faults.rig;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.learn.Predictor;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -9,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +39,7 @@ public final class ScorerClient {
 
   public Answer predict(String model, float[][] instances) throws InterruptedException {
     try {
-      String body = JSON.writeValueAsString(java.util.Map.of("instances", instances));
+      String body = JSON.writeValueAsString(Map.of("instances", instances));
       return send(
           HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model + ":predict"))
               .header("Content-Type", "application/json")
@@ -55,11 +59,7 @@ public final class ScorerClient {
   private Answer send(HttpRequest request) throws InterruptedException {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode body = null;
-      if (!path(request).equals("/metrics")) {
-        body = JSON.readTree(response.body());
-      }
-      return new Answer(response.statusCode(), body);
+      return new Answer(response.statusCode(), parse(response.body()));
     } catch (ConnectException e) {
       return new Answer(REFUSED, null);
     } catch (IOException e) {
@@ -68,21 +68,24 @@ public final class ScorerClient {
     }
   }
 
-  private static String path(HttpRequest request) {
-    return request.uri().getPath();
+  /** The body as JSON; a body that is not JSON is kept as a text node, so it is still reported. */
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      return JSON.getNodeFactory().textNode(body);
+    }
   }
 
   /**
    * Why a 200 predict answer is wrong, or null when it is right: every probability must equal, as a
-   * float, what the offline {@link io.streamprop.learn.Predictor} of the version the answer names
-   * computes for the same instances.
+   * float, what the offline {@link Predictor} of the version the answer names computes for the same
+   * instances.
    */
   public static String mismatch(
-      Answer answer,
-      java.util.function.LongFunction<io.streamprop.learn.Predictor> byVersion,
-      float[][] instances) {
+      Answer answer, LongFunction<Predictor> byVersion, float[][] instances) {
     long version = answer.body().get("model_version").asLong();
-    io.streamprop.learn.Predictor predictor = byVersion.apply(version);
+    Predictor predictor = byVersion.apply(version);
     if (predictor == null) {
       return "answer names version " + version + ", which was never published";
     }
