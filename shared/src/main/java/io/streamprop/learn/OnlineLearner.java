@@ -53,6 +53,7 @@ public final class OnlineLearner {
   private final float[] dLogits; // (batchSize, outputWidth)
   private final float[][] weightsBefore; // per dense layer, for the update ratio
   private final double[] gradientNorms; // per dense layer
+  private final double[] tensorSquares; // per parameter tensor: Σ gradient²
 
   private long version;
   private long examples;
@@ -86,6 +87,7 @@ public final class OnlineLearner {
     this.dLogits = new float[batchSize * mlp.outputWidth()];
     this.weightsBefore = new float[mlp.layers()][];
     this.gradientNorms = new double[mlp.layers()];
+    this.tensorSquares = new double[mlp.parameters().length];
     for (int l = 0; l < mlp.layers(); l++) {
       weightsBefore[l] = new float[mlp.dense(l).weight().length];
     }
@@ -203,14 +205,21 @@ public final class OnlineLearner {
     double[] gradientNorms = this.gradientNorms;
     java.util.Arrays.fill(gradientNorms, Double.NaN);
     boolean finite = Double.isFinite(trainingLoss);
+    double globalNorm = Double.NaN;
     if (finite) {
       mlp.backward(dLogits, b);
+      double total = 0;
+      for (int p = 0; p < grads.length; p++) {
+        tensorSquares[p] = sumOfSquares(grads[p]);
+        total += tensorSquares[p];
+      }
       for (int l = 0; l < layers; l++) {
-        gradientNorms[l] = Math.sqrt(sumOfSquares(grads[mlp.weightIndex(l)]));
+        gradientNorms[l] = Math.sqrt(tensorSquares[mlp.weightIndex(l)]);
       }
       // Squares summed in double cannot overflow for float inputs: the norm is finite exactly
       // when every gradient element is.
-      finite = Double.isFinite(GradientClipping.globalNorm(grads));
+      globalNorm = Math.sqrt(total);
+      finite = Double.isFinite(globalNorm);
     }
     double learningRate = schedule.rate(steps + 1, spec.optimizer().learningRate());
     StepResult.LayerStats[] stats = new StepResult.LayerStats[layers];
@@ -223,7 +232,10 @@ public final class OnlineLearner {
       return new StepResult(b, scoredLoss * b, correct, squaredError, true, learningRate, stats);
     }
 
-    GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
+    if (spec.clipNorm() > 0 && globalNorm > spec.clipNorm()) {
+      // Rare in steady state, so the second pass over the gradients costs nothing on average.
+      GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
+    }
     for (int l = 0; l < layers; l++) {
       float[] w = params[mlp.weightIndex(l)];
       System.arraycopy(w, 0, weightsBefore[l], 0, w.length);
@@ -233,16 +245,11 @@ public final class OnlineLearner {
     steps++;
     for (int l = 0; l < layers; l++) {
       float[] w = params[mlp.weightIndex(l)];
-      float[] before = weightsBefore[l];
-      double delta = 0;
-      double beforeNorm = 0;
-      for (int i = 0; i < w.length; i++) {
-        double d = (double) w[i] - before[i];
-        delta += d * d;
-        beforeNorm += (double) before[i] * before[i];
-      }
-      double ratio = beforeNorm > 0 ? Math.sqrt(delta / beforeNorm) : 0.0;
-      stats[l] = new StepResult.LayerStats(gradientNorms[l], Math.sqrt(sumOfSquares(w)), ratio);
+      double before = sumOfSquares(weightsBefore[l]);
+      double after = sumOfSquares(w);
+      double delta = squaredDistance(w, weightsBefore[l]);
+      double ratio = before > 0 ? Math.sqrt(delta / before) : 0.0;
+      stats[l] = new StepResult.LayerStats(gradientNorms[l], Math.sqrt(after), ratio);
     }
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
   }
@@ -293,12 +300,50 @@ public final class OnlineLearner {
     return sum;
   }
 
-  private static double sumOfSquares(float[] values) {
-    double sum = 0;
-    for (float v : values) {
-      sum += (double) v * v;
+  /**
+   * Σ v² in double with four interleaved partial sums combined in a fixed order: deterministic, and
+   * about four times faster than one serial accumulator (whose add latency is the bottleneck).
+   */
+  static double sumOfSquares(float[] v) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < v.length; i += 4) {
+      s0 += (double) v[i] * v[i];
+      s1 += (double) v[i + 1] * v[i + 1];
+      s2 += (double) v[i + 2] * v[i + 2];
+      s3 += (double) v[i + 3] * v[i + 3];
     }
-    return sum;
+    for (; i < v.length; i++) {
+      s0 += (double) v[i] * v[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** Σ (a - b)² in double, same scheme as {@link #sumOfSquares}. */
+  static double squaredDistance(float[] a, float[] b) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < a.length; i += 4) {
+      double d0 = (double) a[i] - b[i];
+      double d1 = (double) a[i + 1] - b[i + 1];
+      double d2 = (double) a[i + 2] - b[i + 2];
+      double d3 = (double) a[i + 3] - b[i + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    for (; i < a.length; i++) {
+      double d = (double) a[i] - b[i];
+      s0 += d * d;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   private void checkExample(float[] features, float[] label) {

@@ -63,6 +63,7 @@ public final class Predictor {
               OnlineLearner.requireDoubles(state, "norm.m2", spec.inputs()));
       normalizer.refresh(); // from here on apply() only reads
     }
+    mlp.syncWeights(); // from here on predictLogits only reads
     return new Predictor(spec, state.version(), mlp, normalizer);
   }
 

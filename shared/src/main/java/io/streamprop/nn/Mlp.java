@@ -154,6 +154,7 @@ public final class Mlp {
     if (batch < 1 || batch > maxBatch) {
       throw new IllegalArgumentException("batch must be in [1, " + maxBatch + "], got " + batch);
     }
+    syncWeights();
     float[] x = input;
     for (int l = 0; l < layers - 1; l++) {
       int n = batch * widths[l];
@@ -220,8 +221,20 @@ public final class Mlp {
   }
 
   /**
+   * Refreshes the dense layers' per-row weight mirrors from the flat parameter arrays (see {@link
+   * Dense}). {@link #forward} does it itself; call it before {@link #predictLogits} after changing
+   * parameters.
+   */
+  public void syncWeights() {
+    for (Dense d : dense) {
+      d.syncRows();
+    }
+  }
+
+  /**
    * Inference-mode logits for {@code rows} examples with arrays allocated per call: reads only the
-   * parameters, so concurrent calls are safe while nobody trains this instance.
+   * parameters (as of the last {@link #syncWeights} or {@link #forward}), so concurrent calls are
+   * safe while nobody trains this instance.
    *
    * @param input (rows, inputs), already standardized
    * @return (rows, outputWidth)
@@ -231,7 +244,7 @@ public final class Mlp {
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
       float[] zl = new float[n];
-      dense[l].forward(x, zl, rows);
+      dense[l].forward(x, zl, rows, new float[widths[l]]);
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
@@ -240,7 +253,7 @@ public final class Mlp {
       x = al;
     }
     float[] logits = new float[rows * outputs];
-    dense[layers - 1].forward(x, logits, rows);
+    dense[layers - 1].forward(x, logits, rows, new float[outputs]);
     return logits;
   }
 

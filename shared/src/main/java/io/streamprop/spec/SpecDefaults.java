@@ -10,10 +10,11 @@ import java.util.List;
  * The default of every spec field, in one place. {@link SpecJson} fills missing fields from here,
  * {@code docs/spec.md} documents them, and nothing else hard-codes a default.
  *
- * <p>The defaults are chosen to learn well on standardized tabular data without tuning: a two
- * hidden layer ReLU network with He initialization (He et al. 2015), Adam (Kingma and Ba 2015) at a
- * conservative rate, gradient clipping as a guard against early blow-ups, and small mini-batches
- * because an online learner should react quickly.
+ * <p>The defaults are chosen to learn well on standardized tabular data without tuning: one hidden
+ * layer of 64 ReLU units with He initialization (He et al. 2015), Adam (Kingma and Ba 2015) at
+ * 0.01, gradient clipping as a guard against early blow-ups, and mini-batches of 8 because an
+ * online learner should react quickly. They were tuned by single-pass prequential accuracy on five
+ * real data streams; the measurements are in {@code docs/learning-quality.md}.
  */
 public final class SpecDefaults {
   private SpecDefaults() {}
@@ -21,7 +22,7 @@ public final class SpecDefaults {
   /** Regression models have one target unless {@code targets} says otherwise. */
   public static final int TARGETS = 1;
 
-  public static final List<Integer> HIDDEN = List.of(64, 32);
+  public static final List<Integer> HIDDEN = List.of(64);
   public static final Activation ACTIVATION = Activation.RELU;
   public static final Init INIT = Init.AUTO;
   public static final boolean BATCH_NORM = false;
@@ -34,7 +35,7 @@ public final class SpecDefaults {
   public static final double HUBER_DELTA = 1.0;
 
   public static final OptimizerName OPTIMIZER = OptimizerName.ADAM;
-  public static final double LEARNING_RATE = 0.003;
+  public static final double LEARNING_RATE = 0.01;
   public static final double MOMENTUM = 0.9;
   public static final double BETA1 = 0.9;
   public static final double BETA2 = 0.999;
@@ -48,7 +49,7 @@ public final class SpecDefaults {
   public static final double DECAY_RATE = 0.5;
 
   public static final double CLIP_NORM = 5.0;
-  public static final int BATCH_SIZE = 16;
+  public static final int BATCH_SIZE = 8;
   public static final boolean STANDARDIZE = true;
   public static final long SEED = 42;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecDefaults;
 import io.streamprop.spec.SpecJson;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -156,8 +157,8 @@ class OnlineLearnerTest {
     assertThat(last.examples()).isEqualTo(8);
     assertThat(last.lossSum()).isPositive();
     assertThat(last.correct()).isBetween(0, 8);
-    assertThat(last.learningRate()).isEqualTo(0.003);
-    assertThat(last.layers()).hasSize(3);
+    assertThat(last.learningRate()).isEqualTo(SpecDefaults.LEARNING_RATE);
+    assertThat(last.layers()).hasSize(SpecDefaults.HIDDEN.size() + 1);
     for (StepResult.LayerStats layer : last.layers()) {
       assertThat(layer.gradientNorm()).isPositive();
       assertThat(layer.weightNorm()).isPositive();

@@ -94,7 +94,7 @@ class PredictorTest {
         results.add(
             pool.submit(
                 () -> {
-                  for (int round = 0; round < 20; round++) {
+                  for (int round = 0; round < 5; round++) {
                     for (int i = 0; i < 200; i++) {
                       if (!java.util.Arrays.equals(
                           predictor.predict(digits.features()[i], 1), expected[i])) {

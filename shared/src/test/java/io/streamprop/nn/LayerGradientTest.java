@@ -19,12 +19,14 @@ class LayerGradientTest {
     float[] c = TestData.uniform(batch * out, -1, 1, 14);
     float[] y = new float[batch * out];
     float[] dInput = new float[batch * in];
+    dense.syncRows();
     dense.forward(x, y, batch);
     dense.backward(x, c, dInput, batch);
 
     java.util.function.DoubleSupplier objective =
         () -> {
           float[] o = new float[batch * out];
+          dense.syncRows(); // the checker perturbs the flat weight array
           dense.forward(x, o, batch);
           return TestData.dot(c, o, batch * out);
         };

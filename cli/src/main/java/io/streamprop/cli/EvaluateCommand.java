@@ -1,0 +1,119 @@
+package io.streamprop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.spec.ModelSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * Prequential evaluation: a new model reads the file once, in order; each mini-batch is first
+ * scored and then learned from, so every figure is measured on examples the model had not seen.
+ *
+ * <p>The trailing rows that fill no complete mini-batch are neither scored nor learned: they wait
+ * in the learner, exactly as they would wait for more data in the trainer. The output says how
+ * many; {@code examples} counts the scored ones.
+ */
+@Command(
+    name = "evaluate",
+    description = {
+      "Prequential evaluation (test, then train) of a new model on a data file.",
+      "One pass in file order; each mini-batch is scored before the model learns from it.",
+      "Prints accuracy (classification) or MSE (regression), mean loss and examples/second."
+    })
+final class EvaluateCommand implements Callable<Integer> {
+
+  @CommandLine.Spec private CommandSpec command;
+
+  @CommandLine.Mixin private HelpOption help;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE",
+      description = "CSV (header row; label column `label`, else the last) or JSON lines; .gz ok.")
+  private Path data;
+
+  @Option(
+      names = "--spec",
+      paramLabel = "SPEC.json",
+      description = "The model spec; without it, a default model is inferred from the data.")
+  private Path spec;
+
+  @Option(
+      names = "--json",
+      description = "Print the figures as one JSON object, the last line on stdout.")
+  private boolean json;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description = "Progress line on stderr: auto (when stderr is a terminal), always or never.")
+  private Progress.Mode progressMode;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = command.commandLine().getOut();
+    PrintWriter err = command.commandLine().getErr();
+    ModelSpec modelSpec = Specs.resolve(spec, data, err);
+    OnlineLearner learner = OnlineLearner.create(modelSpec);
+    Pass pass = Pass.run(learner, data, new Progress(err, progressMode), "");
+    Tally tally = pass.tally();
+    long pending = pass.rows() - tally.examples();
+    if (tally.examples() == 0) {
+      throw new UserException(
+          data
+              + ": "
+              + pass.rows()
+              + " examples fill no mini-batch of batch_size "
+              + modelSpec.batchSize()
+              + ", so nothing was scored");
+    }
+    if (json) {
+      out.println(toJson(tally, pass, pending));
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "%s: %,d examples scored prequentially%s%n",
+          data,
+          tally.examples(),
+          pending > 0 ? " (" + pending + " more wait in an unfilled mini-batch)" : "");
+      out.printf(
+          Locale.ROOT,
+          "%s  %,.0f examples/s%s%n",
+          tally.headline(),
+          pass.rowsPerSecond(),
+          tally.skippedSteps() > 0
+              ? "  (" + tally.skippedSteps() + " steps skipped: loss or gradients not finite)"
+              : "");
+    }
+    out.flush();
+    return 0;
+  }
+
+  static String toJson(Tally tally, Pass pass, long pending) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode node = mapper.createObjectNode();
+    node.put("examples", tally.examples());
+    if (tally.classification()) {
+      node.put("accuracy", tally.accuracy());
+    } else {
+      node.put("mse", tally.mse());
+    }
+    node.put("loss", tally.meanLoss());
+    node.put("examples_per_second", pass.rowsPerSecond());
+    node.put("pending", pending);
+    node.put("steps", tally.steps());
+    node.put("skipped_steps", tally.skippedSteps());
+    node.put("seconds", pass.seconds());
+    return mapper.writeValueAsString(node);
+  }
+}

@@ -1,0 +1,12 @@
+package io.streamprop.cli;
+
+import picocli.CommandLine.Option;
+
+/** {@code -h/--help} for a subcommand (the services parse their own arguments, help included). */
+final class HelpOption {
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
+}

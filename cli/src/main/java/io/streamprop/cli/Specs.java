@@ -1,0 +1,82 @@
+package io.streamprop.cli;
+
+import io.streamprop.data.SpecInference;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecException;
+import io.streamprop.spec.SpecJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Where a command's spec comes from: the {@code --spec} file, or else inferred from the data. */
+final class Specs {
+  private Specs() {}
+
+  /** Reads and validates a spec file; errors name the file and the field. */
+  static ModelSpec read(Path file) {
+    String json;
+    try {
+      json = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new UserException(file + ": no such file");
+    } catch (IOException e) {
+      throw new UserException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    try {
+      return SpecJson.parse(json);
+    } catch (SpecException e) {
+      throw new UserException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The spec from {@code specFile} if given, else the one inferred from {@code data}; an inferred
+   * spec is announced on {@code err} so that the user knows what was trained.
+   */
+  static ModelSpec resolve(Path specFile, Path data, PrintWriter err) {
+    if (specFile != null) {
+      return read(specFile);
+    }
+    SpecInference.Inference inference = DataReader.infer(data);
+    ModelSpec spec = inference.spec();
+    err.println(
+        "no --spec: inferred "
+            + describe(spec)
+            + " from "
+            + data
+            + " ("
+            + inference.reason()
+            + "; `streamprop spec --data "
+            + data
+            + "` prints the whole spec)");
+    err.flush();
+    return spec;
+  }
+
+  /** One line: task, shape, activation, loss, optimizer, mini-batch. */
+  static String describe(ModelSpec spec) {
+    String outputs =
+        spec.task() == ModelSpec.Task.CLASSIFICATION
+            ? spec.outputs() + " classes"
+            : spec.outputs() + (spec.outputs() == 1 ? " target" : " targets");
+    return String.format(
+        Locale.ROOT,
+        "%s %d inputs -> %s -> %s, %s, %s, %s lr %s, batch_size %d",
+        lower(spec.task()),
+        spec.inputs(),
+        spec.hidden(),
+        outputs,
+        lower(spec.activation()),
+        lower(spec.loss()),
+        lower(spec.optimizer().name()),
+        spec.optimizer().learningRate(),
+        spec.batchSize());
+  }
+
+  static String lower(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
+  }
+}

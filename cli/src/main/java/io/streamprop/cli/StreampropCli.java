@@ -1,0 +1,112 @@
+package io.streamprop.cli;
+
+import io.streamprop.spec.SpecException;
+import io.streamprop.wire.ExampleException;
+import io.streamprop.wire.SnapshotException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The {@code streamprop} command: parses the arguments with picocli and runs one subcommand.
+ *
+ * <p>Exit status: 0 success; 2 a usage error (unknown option, missing argument: picocli prints the
+ * usage); 1 a file, spec or data error, printed as one line that names the file (and the line of a
+ * data file), without a stack trace. Anything else is a bug and is printed with its stack trace.
+ */
+@Command(
+    name = "streamprop",
+    mixinStandardHelpOptions = true,
+    versionProvider = StreampropCli.Version.class,
+    description = "Online learning of neural networks (MLPs) on Kafka; offline tools on files.",
+    subcommands = {
+      TrainCommand.class,
+      EvaluateCommand.class,
+      SpecCommand.class,
+      SnapshotCommand.class,
+      ProduceCommand.class,
+      ModelCommand.class,
+      PredictCommand.class,
+      ServiceCommand.Trainer.class,
+      ServiceCommand.Scorer.class,
+      ServiceCommand.Demo.class,
+      CommandLine.HelpCommand.class
+    })
+public final class StreampropCli implements Runnable {
+
+  @CommandLine.Spec private CommandSpec spec;
+
+  /** Runs the command line and exits the JVM with its status. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The configured command line; {@code execute(args)} returns the exit status. Tests call this
+   * with their own output writers ({@code setOut}, {@code setErr}).
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new StreampropCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing a command; see the list below.");
+  }
+
+  /** Maps exceptions thrown by a command to an exit status and a message on stderr. */
+  static final class ErrorHandler implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+      PrintWriter err = cmd.getErr();
+      String name = cmd.getCommandSpec().qualifiedName();
+      String message = userMessage(ex);
+      if (message != null) {
+        err.println(name + ": " + message);
+      } else {
+        err.println(name + ": internal error (a bug, please report it):");
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return 1;
+    }
+
+    /** The one-line message of an error the user can fix, or null for a bug. */
+    static String userMessage(Throwable ex) {
+      if (ex instanceof NoSuchFileException) {
+        return "no such file: " + ex.getMessage();
+      }
+      if (ex instanceof UserException
+          || ex instanceof SpecException
+          || ex instanceof ExampleException
+          || ex instanceof SnapshotException
+          || ex instanceof IOException) {
+        return ex.getMessage();
+      }
+      if (ex instanceof UncheckedIOException && ex.getCause() != null) {
+        return userMessage(ex.getCause());
+      }
+      return null;
+    }
+  }
+
+  /** The version from the jar's manifest (written by the build). */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = StreampropCli.class.getPackage().getImplementationVersion();
+      return new String[] {"streamprop " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.streamprop.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What a demo run uses. A null {@code data} means the bundled dataset (UCI Letter Recognition, CC
+ * BY 4.0); a null {@code spec} means the bundled spec for it, or for another file a spec inferred
+ * from its header and labels; a null {@code duration} means until Ctrl-C. Port 0 picks a free port.
+ */
+public record DemoOptions(
+    Path data,
+    Path spec,
+    String modelId,
+    double rate,
+    Duration duration,
+    int port,
+    int metricsPort) {
+
+  public static final String DEFAULT_MODEL_ID = "letter";
+  public static final double DEFAULT_RATE = 2000;
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_METRICS_PORT = 8081;
+
+  public DemoOptions {
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("--rate must be a positive number, got " + rate);
+    }
+    if (duration != null && (duration.isNegative() || duration.isZero())) {
+      throw new IllegalArgumentException("--duration must be positive, got " + duration);
+    }
+    if (port < 0 || port > 65535 || metricsPort < 0 || metricsPort > 65535) {
+      throw new IllegalArgumentException(
+          "ports must be 0..65535, got --port " + port + " --metrics-port " + metricsPort);
+    }
+    if (port != 0 && port == metricsPort) {
+      throw new IllegalArgumentException("--port and --metrics-port are both " + port);
+    }
+    if (modelId == null || modelId.isBlank()) {
+      throw new IllegalArgumentException("--model must not be empty");
+    }
+  }
+
+  /** The defaults: bundled data and spec, 2000 examples/s, until Ctrl-C, ports 8080 and 8081. */
+  public static DemoOptions defaults() {
+    return new DemoOptions(
+        null, null, DEFAULT_MODEL_ID, DEFAULT_RATE, null, DEFAULT_PORT, DEFAULT_METRICS_PORT);
+  }
+}

@@ -1,0 +1,93 @@
+package io.streamprop.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DemoMainTest {
+
+  @Test
+  void parse_noArguments_bundledDataAndDefaults() {
+    DemoOptions options = DemoMain.parse(new String[0]);
+    assertThat(options).isEqualTo(DemoOptions.defaults());
+    assertThat(options.port()).isEqualTo(8080);
+    assertThat(options.metricsPort()).isEqualTo(8081);
+    assertThat(options.duration()).isNull();
+  }
+
+  @Test
+  void parse_everyOption_taken() {
+    DemoOptions options =
+        DemoMain.parse(
+            new String[] {
+              "--data",
+              "a.csv",
+              "--spec",
+              "s.json",
+              "--model",
+              "m",
+              "--rate",
+              "500",
+              "--duration",
+              "2m",
+              "--port",
+              "9090",
+              "--metrics-port",
+              "9091"
+            });
+    assertThat(options)
+        .isEqualTo(
+            new DemoOptions(
+                Path.of("a.csv"), Path.of("s.json"), "m", 500, Duration.ofMinutes(2), 9090, 9091));
+  }
+
+  @Test
+  void parse_help_null() {
+    assertThat(DemoMain.parse(new String[] {"--help"})).isNull();
+  }
+
+  @Test
+  void parse_badValues_errorNamesTheOption() {
+    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--rate", "fast"}))
+        .hasMessageContaining("--rate");
+    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--rate", "0"}))
+        .hasMessageContaining("--rate");
+    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--duration", "soon"}))
+        .hasMessageContaining("--duration");
+    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--port"}))
+        .hasMessageContaining("--port needs a value");
+    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--port", "8081"}))
+        .hasMessageContaining("both 8081");
+    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--colour"}))
+        .hasMessageContaining("unknown argument '--colour'");
+  }
+
+  @Test
+  void duration_unitsAndIso_parsed() {
+    assertThat(DemoMain.duration("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(DemoMain.duration("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(DemoMain.duration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(DemoMain.duration("30")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(DemoMain.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(DemoMain.duration("PT1M")).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void samples_exposition_onlyThisModelsLabeledSamples() {
+    String exposition =
+        String.join(
+            "\n",
+            "# HELP streamprop_serving_loss Served model's loss",
+            "# TYPE streamprop_serving_loss gauge",
+            "streamprop_serving_loss{model=\"letter\"} 1.25",
+            "streamprop_serving_loss{model=\"letter2\"} 9.0",
+            "streamprop_snapshot_age_seconds{model=\"letter\"} 0.5",
+            "jvm_threads_live_threads 40.0");
+    assertThat(StatusLine.samples(exposition, "letter"))
+        .isEqualTo(Map.of("streamprop_serving_loss", 1.25, "streamprop_snapshot_age_seconds", 0.5));
+  }
+}

@@ -1,0 +1,254 @@
+package io.streamprop.observability;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamprop.local.LocalKafka;
+import io.streamprop.scorer.Scorer;
+import io.streamprop.scorer.config.ScorerConfig;
+import io.streamprop.trainer.TrainerApp;
+import io.streamprop.trainer.config.TrainerConfig;
+import io.streamprop.trainer.metrics.MetricsServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.GZIPInputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A whole pipeline in this JVM: a real single-node Kafka, the trainer (its {@code /metrics} on a
+ * free port, as {@code streamprop trainer} serves it), the scorer, a feeder that streams the
+ * shuttle dataset at a steady rate, and a client that keeps asking for predictions. The feeder also
+ * sends a few records that cannot be used (they go to dead letters) and one corrupt snapshot (the
+ * scorer rejects it), so that the pipeline dashboard's counters exist.
+ */
+final class LiveStack implements AutoCloseable {
+  static final String MODEL = "shuttle";
+  static final String SPEC =
+      "{\"inputs\": 9, \"classes\": 7, \"hidden\": [32, 16], \"batch_size\": 16,"
+          + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 1}}";
+
+  /** Examples per second the feeder sends: enough for rates, light on a shared machine. */
+  static final int RATE = 400;
+
+  final LocalKafka kafka;
+  final PrometheusMeterRegistry trainerRegistry;
+  final MetricsServer trainerMetrics;
+  final TrainerConfig trainerConfig;
+  final TrainerApp trainer;
+  final Scorer scorer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final List<byte[]> examples;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean running = true;
+
+  private LiveStack(Path stateDir) throws Exception {
+    examples = loadShuttle();
+    kafka = LocalKafka.builder().start();
+    try {
+      Map<String, String> p = new HashMap<>();
+      p.put("bootstrap.servers", kafka.bootstrapServers());
+      p.put("application.id", "observability-it");
+      p.put("state.dir", stateDir.toString());
+      p.put(TrainerConfig.HOUSEKEEPING_MS, "100");
+      p.put(TrainerConfig.METRICS_PORT, "0");
+      trainerConfig = TrainerConfig.of(p);
+      trainerRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      trainerMetrics = MetricsServer.start(trainerConfig.metricsPort(), trainerRegistry);
+      trainer = TrainerApp.start(trainerConfig, trainerRegistry);
+
+      Properties props = new Properties();
+      props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+      props.setProperty(ScorerConfig.HTTP_HOST, "127.0.0.1");
+      props.setProperty(ScorerConfig.HTTP_PORT, "0");
+      scorer = new Scorer(ScorerConfig.of(props)).start();
+
+      Map<String, Object> producerProps = new HashMap<>();
+      producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+      producer =
+          new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    } catch (Exception | Error e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /** Starts everything and the feeding and predicting threads. */
+  static LiveStack start(Path stateDir) throws Exception {
+    LiveStack stack = new LiveStack(stateDir);
+    try {
+      stack.sendAndWait(stack.trainerConfig.specsTopic(), MODEL, utf8(SPEC));
+      stack.sendPoison();
+      stack.thread("feeder", stack::feed);
+      stack.thread("predictor", stack::predict);
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+    return stack;
+  }
+
+  private void thread(String name, Runnable body) {
+    Thread thread = new Thread(body, "live-stack-" + name);
+    thread.setDaemon(true);
+    threads.add(thread);
+    thread.start();
+  }
+
+  /**
+   * Records the dead-letter and snapshot-reject panels need: a wrong width, bad JSON, an unknown
+   * model (each dead-lettered by the trainer), and a snapshot that fails its checksum.
+   */
+  private void sendPoison() throws Exception {
+    sendAndWait(trainerConfig.examplesTopic(), MODEL, utf8("{\"features\": [1, 2], \"label\": 0}"));
+    sendAndWait(trainerConfig.examplesTopic(), MODEL, utf8("{not json"));
+    sendAndWait(trainerConfig.examplesTopic(), "no-such-model", examples.get(0));
+    sendAndWait(trainerConfig.snapshotsTopic(), MODEL, utf8("SPSNAP but not a snapshot at all"));
+  }
+
+  /** Sends one record and waits for the broker's acknowledgement. */
+  void sendAndWait(String topic, String key, byte[] value)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+  }
+
+  /** Streams the dataset in order, round and round, at {@link #RATE} examples per second. */
+  private void feed() {
+    long intervalNanos = TimeUnit.SECONDS.toNanos(1) / RATE;
+    long next = System.nanoTime();
+    for (int i = 0; running; i = (i + 1) % examples.size()) {
+      producer.send(new ProducerRecord<>(trainerConfig.examplesTopic(), MODEL, examples.get(i)));
+      // Pacing, not waiting for a condition: the feeder models a steady producer.
+      next += intervalNanos;
+      LockSupport.parkNanos(next - System.nanoTime());
+    }
+  }
+
+  /** Asks for one prediction every 20 ms (404 until the first snapshot is served). */
+  private void predict() {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + scorer.port() + "/v1/models/" + MODEL + ":predict"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"instances\": [[50, 0, 81, 0, 44, 0, 31, 37, 6]]}"))
+            .build();
+    while (running) {
+      try {
+        http.send(request, HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        // The scorer is stopping; the loop ends with it.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  int trainerMetricsPort() {
+    return trainerMetrics.port();
+  }
+
+  int scorerPort() {
+    return scorer.port();
+  }
+
+  /** GET on localhost; the body of a 200 response. */
+  String get(int port, String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + path + " on port " + port + ": " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  private static List<byte[]> loadShuttle() throws IOException {
+    try (InputStream raw = LiveStack.class.getResourceAsStream("/data/shuttle.csv.gz")) {
+      if (raw == null) {
+        throw new IllegalStateException("no test resource /data/shuttle.csv.gz");
+      }
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
+      reader.readLine(); // header
+      List<byte[]> rows = new ArrayList<>();
+      String line;
+      // The first 10,000 rows: more than a test run streams, and quick to load.
+      while ((line = reader.readLine()) != null && rows.size() < 10_000) {
+        int label = line.lastIndexOf(',');
+        rows.add(
+            utf8(
+                "{\"features\": ["
+                    + line.substring(0, label)
+                    + "], \"label\": "
+                    + line.substring(label + 1)
+                    + "}"));
+      }
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws Exception {
+    running = false;
+    for (Thread thread : threads) {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+    closeAll(producer, scorer, trainer, trainerMetrics, kafka);
+  }
+
+  private static void closeAll(AutoCloseable... closeables) throws Exception {
+    Exception first = null;
+    for (AutoCloseable closeable : closeables) {
+      try {
+        if (closeable != null) {
+          closeable.close();
+        }
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.streamprop.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.streamprop.spec.SpecJson;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/** A training step in the steady state allocates nothing but the StepResult it returns. */
+class AllocationTest {
+
+  @Test
+  void steadyStateSteps_allocateOnlyTheirResult() {
+    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    assumeTrue(
+        bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
+        "this JVM cannot count allocated bytes per thread");
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
+    mx.setThreadAllocatedMemoryEnabled(true);
+    OnlineLearner learner =
+        OnlineLearner.create(
+            SpecJson.parse(
+                "{\"inputs\": 10, \"classes\": 3, \"hidden\": [32, 16], \"batch_size\": 8,"
+                    + " \"batch_norm\": true, \"dropout\": 0.1}"));
+    float[][] features = new float[64][10];
+    float[][] labels = new float[64][1];
+    for (int i = 0; i < 64; i++) {
+      for (int j = 0; j < 10; j++) {
+        features[i][j] = (float) Math.sin(i * 10 + j);
+      }
+      labels[i][0] = i % 3;
+    }
+    for (int i = 0; i < 20_000; i++) { // warm-up: let the JIT compile and escape-analyse
+      learner.learn(features[i & 63], labels[i & 63]);
+    }
+    int steps = 2000;
+    long before = mx.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < steps * 8; i++) {
+      learner.learn(features[i & 63], labels[i & 63]);
+    }
+    long perStep = (mx.getCurrentThreadAllocatedBytes() - before) / steps;
+    // StepResult (~40 bytes) + LayerStats[3] (~32) + 3 LayerStats (~32 each) ≈ 170 bytes.
+    assertThat(perStep).isLessThanOrEqualTo(256);
+  }
+}
