@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *       compaction keeps up (it never touches the active segment), and {@code max.message.bytes}
  *       large enough for the largest snapshot a valid spec allows.
  *   <li>{@code examples}, {@code dead-letters}: plain (delete) topics; {@code dead-letters} also
- *       accepts the largest example.
+ *       accepts the largest record the trainer's producer may send, so that an oversize example can
+ *       be dead-lettered unchanged.
  * </ul>
  *
  * An existing topic that breaks one of these rules stops the trainer with a message naming the
@@ -58,9 +59,16 @@ public final class TopicAdmin {
     Map<String, String> specs = new LinkedHashMap<>();
     specs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     Map<String, String> deadLetters = new LinkedHashMap<>();
+    // Dead letters keep the rejected value unchanged, and an oversize example is by definition
+    // larger than the example limit: the topic takes anything the trainer's producer may send
+    // (max.request.size = maxRecordBytes), or one oversize record would stop the trainer for good
+    // (RecordTooLargeException fails the stream thread; the restart meets the same record).
     deadLetters.put(
         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-        Integer.toString(Math.max(config.exampleMaxBytes(), 1 << 20) + 64 * 1024));
+        Integer.toString(
+            Math.max(
+                Math.max(config.exampleMaxBytes(), 1 << 20) + 64 * 1024,
+                TopicSizes.maxRecordBytes())));
     return List.of(
         new TopicPlan(config.examplesTopic(), Map.of(), false),
         new TopicPlan(config.specsTopic(), specs, true),

@@ -1,0 +1,123 @@
+package io.streamprop.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamprop.faults.rig.Children;
+import io.streamprop.faults.rig.FaultReport;
+import io.streamprop.faults.rig.FaultSizes;
+import io.streamprop.faults.rig.KafkaTestClient;
+import io.streamprop.faults.rig.LoadLoop;
+import io.streamprop.faults.rig.Pipeline;
+import io.streamprop.faults.rig.PublishedModels;
+import io.streamprop.faults.rig.ScorerClient;
+import io.streamprop.faults.rig.SyntheticStream;
+import io.streamprop.local.LocalKafka;
+import io.streamprop.spec.SpecJson;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scorer, a child JVM, is killed with SIGKILL under a loop of prediction requests and restarted
+ * on the same port. It must become ready again from the compacted snapshot topic alone and serve
+ * the version it served before; the load generator sees only 503s (scorer up, not ready) or refused
+ * connections (process down), never a wrong answer and never an older version. Snapshots are
+ * published directly (as the trainer would), so every version's offline predictor is known.
+ */
+class ScorerRestartIT {
+  static final String SPEC = "{\"inputs\": 8, \"classes\": 4, \"hidden\": [16, 8]}";
+
+  @TempDir Path dir;
+
+  /** Polls until the load loop has had {@code more} further 200 answers. */
+  static void awaitAnswers(LoadLoop load, long more, Duration timeout) throws InterruptedException {
+    long target = load.ok.get() + more;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (load.ok.get() < target) {
+      assertThat(System.nanoTime()).as("%d more answers in time", more).isLessThan(deadline);
+      Thread.sleep(10); // poll interval
+    }
+  }
+
+  @Test
+  void scorerKilledUnderLoad_comesBackWithTheSameVersions_andNeverAnswersWrong() throws Exception {
+    int restarts = FaultSizes.scorerRestarts();
+    SyntheticStream stream = new SyntheticStream(31, 8, 4, 20_000);
+    PublishedModels models = new PublishedModels(SpecJson.parse(SPEC), stream, 400);
+    float[][] instances = {stream.features(0), stream.features(1), stream.features(2)};
+    Duration timeout = Duration.ofSeconds(120);
+    int port = Pipeline.freePort();
+    ScorerClient scorer = new ScorerClient(port);
+    List<Long> readyMillis = new ArrayList<>();
+    List<Long> versionsBack = new ArrayList<>();
+
+    try (LocalKafka kafka = LocalKafka.builder().start();
+        Children children = new Children(dir);
+        KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
+      Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "srestart");
+      String snapshots = pipeline.config().snapshotsTopic();
+      for (int v = 0; v < 5; v++) {
+        client.send(snapshots, "m", models.next());
+      }
+      client.flush();
+      Process process = pipeline.startScorer("scorer-0.log", port);
+      readyMillis.add(scorer.awaitReady(timeout));
+      assertThat(scorer.servedVersion("m")).isEqualTo(5);
+
+      LoadLoop load;
+      try (LoadLoop loop =
+          new LoadLoop(scorer, "m", instances, models::predictor, 2_000_000, Duration.ofMinutes(8))
+              .start()) {
+        load = loop;
+        for (int r = 0; r < restarts; r++) {
+          // New versions arrive under load, then the process dies.
+          for (int v = 0; v < 5; v++) {
+            client.send(snapshots, "m", models.next());
+            client.flush();
+          }
+          long latest = models.version();
+          scorer.awaitVersion("m", latest, timeout);
+          awaitAnswers(load, 100, timeout);
+          Children.sigkill(process);
+          long start = System.nanoTime();
+          process = pipeline.startScorer("scorer-" + (r + 1) + ".log", port);
+          scorer.awaitReady(timeout);
+          readyMillis.add(FaultReport.millisSince(start));
+          long served = scorer.servedVersion("m");
+          versionsBack.add(served);
+          assertThat(served).as("version served right after ready").isEqualTo(latest);
+          awaitAnswers(load, 100, timeout);
+        }
+        // And it keeps swapping afterwards.
+        client.send(snapshots, "m", models.next());
+        client.flush();
+        scorer.awaitVersion("m", models.version(), timeout);
+      }
+      assertThat(load.problems()).isEmpty();
+      assertThat(load.wrong.get()).isZero();
+      assertThat(load.other.get()).isZero();
+      assertThat(load.versionWentBack.get()).isZero();
+      assertThat(load.ok.get()).isPositive();
+      assertThat(load.notReady.get() + load.refused.get()).as("the outage was seen").isPositive();
+
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("scorer SIGKILLs under load", restarts);
+      figures.put("snapshot versions published", models.version());
+      figures.put("requests sent (sequential client)", load.total());
+      figures.put("200 answers, each equal to the offline predictor of its version", load.ok);
+      figures.put("503 not ready (process up, topic not yet read)", load.notReady);
+      figures.put("connection refused or reset (process down)", load.refused);
+      figures.put("other statuses", load.other);
+      figures.put("wrong answers", load.wrong);
+      figures.put("answers with an older version than one seen before", load.versionWentBack);
+      figures.put("first start, then each restart: start to ready (ms)", readyMillis);
+      figures.put("version served right after each restart", versionsBack);
+      FaultReport.write("Scorer restarted under request load", figures);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.streamprop.faults;
+
+import static io.streamprop.faults.rig.KafkaTestClient.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamprop.faults.rig.Children;
+import io.streamprop.faults.rig.FaultReport;
+import io.streamprop.faults.rig.FaultSizes;
+import io.streamprop.faults.rig.KafkaTestClient;
+import io.streamprop.faults.rig.Pipeline;
+import io.streamprop.faults.rig.States;
+import io.streamprop.faults.rig.SyntheticStream;
+import io.streamprop.learn.ModelState;
+import io.streamprop.local.LocalKafka;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.SnapshotCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer, a child JVM, is killed with SIGKILL at random points while a stream flows (30,000
+ * examples and 2 kills in the short run; 200,000 and 5 in the full one), and restarted each time.
+ * The final snapshot must equal, bit for bit, the model trained offline on the same records in
+ * order, and count exactly the records sent: nothing lost, nothing applied twice.
+ */
+class TrainerKillIT {
+  private static final Logger log = LoggerFactory.getLogger(TrainerKillIT.class);
+  static final String SPEC =
+      "{\"inputs\": 8, \"classes\": 4, \"hidden\": [24, 12], \"batch_size\": 16,"
+          + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
+
+  @TempDir Path dir;
+
+  @Test
+  void trainerKilledAtRandomPoints_andRestarted_publishesTheModelOfAnUninterruptedRun()
+      throws Exception {
+    int rows = FaultSizes.killStreamExamples();
+    int kills = FaultSizes.trainerKills();
+    SyntheticStream stream = new SyntheticStream(11, 8, 4, rows);
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    // Kill points spread over the stream: each lies in its own slice of [5%, 90%).
+    List<Integer> killPoints = new ArrayList<>();
+    for (int k = 0; k < kills; k++) {
+      double from = 0.05 + 0.85 * k / kills;
+      killPoints.add((int) (rows * (from + random.nextDouble() * 0.85 / kills)));
+    }
+    log.info("kill points {} (seed {})", killPoints, seed);
+    Duration timeout = Duration.ofSeconds(FaultSizes.FULL ? 600 : 150);
+
+    try (LocalKafka kafka = LocalKafka.builder().start();
+        Children children = new Children(dir);
+        KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
+      Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "kill");
+      String snapshots = pipeline.config().snapshotsTopic();
+      Process trainer = pipeline.startTrainer("trainer-0.log");
+      client.send(pipeline.config().specsTopic(), "m", utf8(SPEC));
+      for (int i = 0; i < rows; i++) {
+        client.send(pipeline.config().examplesTopic(), "m", stream.json(i));
+      }
+      client.flush();
+
+      List<Long> seenAtKill = new ArrayList<>();
+      List<Long> restartMillis = new ArrayList<>();
+      for (int k = 0; k < kills; k++) {
+        int point = killPoints.get(k);
+        // Kill once a snapshot, even one not yet committed, shows the chosen progress.
+        ConsumerRecord<byte[], byte[]> seen =
+            client.awaitRecord(
+                snapshots,
+                true,
+                r -> r.value() != null && SnapshotCodec.decode(r.value()).examples() >= point,
+                timeout);
+        Children.sigkill(trainer);
+        long examplesAtKill = SnapshotCodec.decode(seen.value()).examples();
+        seenAtKill.add(examplesAtKill);
+        log.info("kill {}: SIGKILL after a snapshot of {} examples", k + 1, examplesAtKill);
+        long restart = System.nanoTime();
+        trainer = pipeline.startTrainer("trainer-" + (k + 1) + ".log");
+        // Recovery time: until the restarted trainer commits a snapshot beyond the kill point.
+        client.awaitRecord(
+            snapshots,
+            r -> r.value() != null && SnapshotCodec.decode(r.value()).examples() > examplesAtKill,
+            timeout);
+        restartMillis.add(FaultReport.millisSince(restart));
+      }
+
+      long start = System.nanoTime();
+      ConsumerRecord<byte[], byte[]> last =
+          client.awaitRecord(
+              snapshots,
+              r -> r.value() != null && SnapshotCodec.decode(r.value()).examples() == rows,
+              timeout);
+      long drainMillis = FaultReport.millisSince(start);
+      ModelState recovered = SnapshotCodec.decode(last.value());
+      States.assertSameModel(recovered, stream.train(SpecJson.parse(SPEC), rows).state());
+
+      // Committed snapshot versions only rise: an aborted transaction's snapshots are invisible.
+      List<Long> versions =
+          client.readAll(snapshots, timeout).stream()
+              .map(r -> SnapshotCodec.decode(r.value()).version())
+              .toList();
+      assertThat(versions).isNotEmpty().isSorted().doesNotHaveDuplicates();
+      assertThat(client.readAll(pipeline.config().deadLettersTopic(), timeout)).isEmpty();
+
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("examples sent", rows);
+      figures.put("SIGKILLs", kills);
+      figures.put("examples in the snapshot seen before each kill", seenAtKill);
+      figures.put("restart to first new committed snapshot (ms)", restartMillis);
+      figures.put("final snapshot: examples", recovered.examples());
+      figures.put(
+          "final snapshot: steps / skipped", recovered.steps() + " / " + recovered.skippedSteps());
+      figures.put("final model vs offline run", "bit-identical (every state array)");
+      figures.put("dead letters", 0);
+      figures.put("after last restart, wait for the final snapshot (ms)", drainMillis);
+      FaultReport.write("Trainer killed with SIGKILL", figures);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.streamprop.faults.rig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child JVMs of one scenario (trainer, scorer), started on the test's own class path. {@link
+ * #close()} kills every one still alive, and a shutdown hook does the same if the test JVM itself
+ * is stopped, so no child outlives its test.
+ */
+public final class Children implements AutoCloseable {
+  private final List<Process> processes = new ArrayList<>();
+  private final Thread hook = new Thread(this::killAll, "fault-children-kill");
+  private final Path logDir;
+
+  public Children(Path logDir) {
+    this.logDir = logDir;
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Starts {@code mainClass} with {@code args}; its output goes to {@code logName} in the dir. */
+  public synchronized Process start(String logName, String mainClass, String... args)
+      throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("-Xmx384m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(logName).toFile()));
+    Process process = builder.start();
+    processes.add(process);
+    return process;
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
+  public static void sigkill(Process process) throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("process " + process.pid() + " survived SIGKILL for 30 s");
+    }
+  }
+
+  private synchronized void killAll() {
+    for (Process p : processes) {
+      p.destroyForcibly();
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down; the hook runs anyway.
+    }
+  }
+}

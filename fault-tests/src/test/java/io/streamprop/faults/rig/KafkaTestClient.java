@@ -1,0 +1,164 @@
+package io.streamprop.faults.rig;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces and reads raw records for the scenarios; reads are read_committed unless asked. (The
+ * trainer's integration tests have the same client; test code is not shared across modules.)
+ */
+public final class KafkaTestClient implements AutoCloseable {
+  private final String bootstrap;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  public KafkaTestClient(String bootstrap) {
+    this.bootstrap = bootstrap;
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 << 20));
+    producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public static byte[] utf8(String s) {
+    return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public void send(String topic, String key, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, utf8(key), value));
+  }
+
+  /** Sends to an explicit partition (records without a key). */
+  public void send(String topic, int partition, byte[] key, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, partition, key, value));
+  }
+
+  public void flush() {
+    producer.flush();
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * Reads {@code topic} from its beginning until a record matches, polling until {@code timeout}.
+   */
+  public ConsumerRecord<byte[], byte[]> awaitRecord(
+      String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, Duration timeout) {
+    return awaitRecord(topic, false, match, timeout);
+  }
+
+  /** As {@link #awaitRecord(String, Predicate, Duration)}, optionally seeing uncommitted data. */
+  public ConsumerRecord<byte[], byte[]> awaitRecord(
+      String topic,
+      boolean uncommitted,
+      Predicate<ConsumerRecord<byte[], byte[]>> match,
+      Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(uncommitted)) {
+      assignFromBeginning(consumer, topic);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (match.test(r)) {
+            return r;
+          }
+        }
+      }
+      throw new AssertionError("no matching record on " + topic + " within " + timeout);
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(boolean uncommitted) {
+    if (!uncommitted) {
+      return consumer();
+    }
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Reads {@code count} records of {@code topic} from its beginning, within {@code timeout}. */
+  public List<ConsumerRecord<byte[], byte[]>> read(String topic, int count, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      assignFromBeginning(consumer, topic);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (records.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+      }
+    }
+    if (records.size() < count) {
+      throw new AssertionError(
+          "read " + records.size() + " of " + count + " records on " + topic + " in " + timeout);
+    }
+    return records;
+  }
+
+  /** Every committed record of {@code topic} now (reads to the end offsets). */
+  public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = assignFromBeginning(consumer, topic);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        boolean done = true;
+        for (TopicPartition tp : partitions) {
+          done &= consumer.position(tp) >= end.get(tp);
+        }
+        if (done) {
+          return records;
+        }
+      }
+    }
+    throw new AssertionError("could not read " + topic + " to its end in " + timeout);
+  }
+
+  private static List<TopicPartition> assignFromBeginning(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(info -> new TopicPartition(topic, info.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return partitions;
+  }
+
+  public static Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {
+    var h = record.headers().lastHeader(name);
+    return h == null
+        ? Optional.empty()
+        : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
