@@ -38,6 +38,16 @@ final class StateRules {
     }
   }
 
+  /**
+   * The format version a state is written in: 2 if it holds target statistics, else 1 (see {@link
+   * SnapshotCodec#FORMAT_VERSION}).
+   */
+  static int formatVersion(ModelState state) {
+    return state.doubles() != null && state.doubles().containsKey("target.count")
+        ? SnapshotCodec.FORMAT_VERSION
+        : SnapshotCodec.FORMAT_VERSION_1;
+  }
+
   static void check(ModelState state) {
     ModelSpec spec = state.spec();
     nonNegative("model version", state.version());
