@@ -23,7 +23,7 @@ streamprop does it (the batch is scored with target statistics from before it, t
 join them and the model learns the standardized labels). Learners: the running-mean baseline (each
 example predicted by the mean of the labels before it), sklearn SGDRegressor (linear, squared
 error) and MLPRegressor (64, 32), and PyTorch with streamprop's default MLP (64 ReLU, Adam lr 0.01,
-MSE, clip 5):
+MSE, clip 5), with PyTorch's default initialization and with streamprop's (He normal, zero biases):
 
     OPENBLAS_CORETYPE=Haswell /usr/bin/python3 shared/src/test/python/learning_quality.py 8 regression
 """
@@ -167,6 +167,17 @@ class TorchRegressor(TorchMlp):
         self.opt.step()
 
 
+class HeTorchRegressor(TorchRegressor):
+    """TorchRegressor initialized as streamprop's `auto` does for ReLU: He normal, zero biases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for layer in self.net:
+            if isinstance(layer, self.torch.nn.Linear):
+                self.torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+                self.torch.nn.init.zeros_(layer.bias)
+
+
 def regression(batch):
     import torch
     from sklearn.linear_model import SGDRegressor
@@ -186,9 +197,14 @@ def regression(batch):
             prequential_regression(lambda: TorchRegressor(x.shape[1], 1, seed=s), x, y, batch)
             for s in (42, 7, 1)
         ]
+        he = [
+            prequential_regression(lambda: HeTorchRegressor(x.shape[1], 1, seed=s), x, y, batch)
+            for s in (42, 7, 1)
+        ]
         print(
             f"{name:11s} running-mean {base:.6g}  sklearn-sgd {sgd:.6g}  sklearn-mlp {mlp:.6g}"
             f"  torch [64] lr 0.01 seeds 42/7/1 " + " ".join(f"{t:.6g}" for t in tmlp)
+            + "  same with He-normal init " + " ".join(f"{t:.6g}" for t in he)
         )
 
 
