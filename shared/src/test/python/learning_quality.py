@@ -23,7 +23,8 @@ streamprop does it (the batch is scored with target statistics from before it, t
 join them and the model learns the standardized labels). Learners: the running-mean baseline (each
 example predicted by the mean of the labels before it), sklearn SGDRegressor (linear, squared
 error) and MLPRegressor (64, 32), and PyTorch with streamprop's default MLP (64 ReLU, Adam lr 0.01,
-MSE, clip 5), with PyTorch's default initialization and with streamprop's (He normal, zero biases):
+MSE, clip 5), with PyTorch's default initialization, with streamprop's (He normal, zero biases), and with
+streamprop's on the hidden layer only:
 
     OPENBLAS_CORETYPE=Haswell /usr/bin/python3 shared/src/test/python/learning_quality.py 8 regression
 """
@@ -178,6 +179,18 @@ class HeTorchRegressor(TorchRegressor):
                 self.torch.nn.init.zeros_(layer.bias)
 
 
+class HeHiddenTorchRegressor(TorchRegressor):
+    """He normal and zero biases on the hidden layers, PyTorch's default on the output weights."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        linear = [m for m in self.net if isinstance(m, self.torch.nn.Linear)]
+        for layer in linear[:-1]:
+            self.torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            self.torch.nn.init.zeros_(layer.bias)
+        self.torch.nn.init.zeros_(linear[-1].bias)
+
+
 def regression(batch):
     import torch
     from sklearn.linear_model import SGDRegressor
@@ -201,10 +214,17 @@ def regression(batch):
             prequential_regression(lambda: HeTorchRegressor(x.shape[1], 1, seed=s), x, y, batch)
             for s in (42, 7, 1)
         ]
+        hidden = [
+            prequential_regression(
+                lambda: HeHiddenTorchRegressor(x.shape[1], 1, seed=s), x, y, batch
+            )
+            for s in (42, 7, 1)
+        ]
         print(
             f"{name:11s} running-mean {base:.6g}  sklearn-sgd {sgd:.6g}  sklearn-mlp {mlp:.6g}"
             f"  torch [64] lr 0.01 seeds 42/7/1 " + " ".join(f"{t:.6g}" for t in tmlp)
             + "  same with He-normal init " + " ".join(f"{t:.6g}" for t in he)
+            + "  He-normal hidden, default output " + " ".join(f"{t:.6g}" for t in hidden)
         )
 
 
