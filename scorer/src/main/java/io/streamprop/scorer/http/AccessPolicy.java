@@ -91,11 +91,6 @@ public final class AccessPolicy {
     return new AccessPolicy(this, clientRateLimiter);
   }
 
-  /** The per-client rate limiter, or null; for its gauges. */
-  public ClientRateLimiter clientRateLimiter() {
-    return clientRateLimiter;
-  }
-
   /** Everything open, no limit. */
   public static AccessPolicy open() {
     return new AccessPolicy(List.of(), List.of(), false, false, null);

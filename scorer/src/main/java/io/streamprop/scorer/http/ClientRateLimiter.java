@@ -64,8 +64,9 @@ public final class ClientRateLimiter {
    */
   public long tryAcquire(String client) {
     Stripe stripe = stripes[Math.floorMod(client.hashCode(), stripes.length)];
-    long now = nanoTime.getAsLong();
     synchronized (stripe) {
+      // Read the clock under the lock, so a bucket never sees time go backwards.
+      long now = nanoTime.getAsLong();
       Bucket bucket = stripe.get(client);
       if (bucket == null) {
         bucket = new Bucket(burst, now);
