@@ -1,32 +1,58 @@
 package io.streamprop.scorer.http;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.LocalBucket;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * One token bucket per client (the same algorithm as {@link RateLimiter}), keyed by a client
+ * One token bucket per client (the same Bucket4j bucket as {@link RateLimiter}), keyed by a client
  * identity that {@link AccessPolicy} chooses: the bearer token when the route checked one, else the
  * remote address. A client over its own limit is refused without touching anyone else's bucket.
  *
- * <p>Memory is bounded: at most {@code maxClients} buckets are kept, in 16 stripes (by the key's
- * hash) so that concurrent requests rarely wait on one lock. Each stripe is a {@link LinkedHashMap}
- * in access order; adding a client to a full stripe evicts its least recently used bucket. That
- * bucket has been idle longest, and a bucket idle for {@code burst / perSecond} seconds or more has
- * refilled to full, exactly what a new client gets: evicting it changes no decision. So as long as
- * fewer than {@code maxClients} (per stripe: its share) distinct clients call within that window,
- * the limit is exact; beyond it, the longest-idle clients start afresh with a full bucket. Many
- * addresses can thus escape a per-client limit (they can anyway, by having many addresses): the
- * global limit is what protects the CPU against them. Thread-safe.
+ * <p>Memory is bounded: the buckets live in a <a
+ * href="https://github.com/ben-manes/caffeine">Caffeine</a> cache with {@code
+ * maximumSize(maxClients)}, so concurrent requests for different clients do not wait on one lock.
+ * Two ways a bucket leaves the table, and why neither changes a decision that matters:
+ *
+ * <ul>
+ *   <li><b>Idle expiry</b> ({@code expireAfterAccess}, on the same clock as the buckets): a bucket
+ *       not touched for {@code burst / perSecond} seconds has refilled to full, exactly what a new
+ *       client gets, so dropping it changes no decision. The expiry is that window plus one second,
+ *       because the cache reads the clock for its access time a moment before the bucket reads it
+ *       for the refill; only a request stalled for more than that second between the two reads
+ *       could see its bucket dropped early, and then it would gain at most the tokens of the excess
+ *       stall. Idle clients thus cost no memory.
+ *   <li><b>Size eviction</b>, only while more than {@code maxClients} clients have called within
+ *       that window: Caffeine then forgets some bucket, chosen by its W-TinyLFU policy (recency and
+ *       frequency, Einziger, Friedman &amp; Manes, <i>TinyLFU</i>, ACM ToS 2017) rather than pure
+ *       least-recently-used, and asynchronously, so the size may overshoot {@code maxClients}
+ *       briefly until its maintenance runs. A forgotten client starts afresh with a full bucket.
+ *       The policy favours clients that call often, so a flood of one-off addresses tends to forget
+ *       itself rather than the regular clients' buckets. Many addresses can still escape a
+ *       per-client limit (they can anyway, by having many addresses): the global limit is what
+ *       protects the CPU against them.
+ * </ul>
+ *
+ * Below the bound and within the window the limit is therefore exact. Thread-safe.
  */
 public final class ClientRateLimiter {
-  private static final int MAX_STRIPES = 16;
+  /** Slack added to the refill window before an idle bucket expires; see the class comment. */
+  private static final long EXPIRY_SLACK_NANOS = 1_000_000_000L;
+
+  /** Windows longer than this (about 31 years) are not worth expiring; size bounds them alone. */
+  private static final double MAX_EXPIRY_NANOS = 1e18;
 
   private final double perSecond;
-  private final double burst;
+  private final int burst;
   private final int maxClients;
-  private final LongSupplier nanoTime;
-  private final Stripe[] stripes;
+  private final TimeMeter clock;
+  private final LongAdder evictions = new LongAdder();
+  private final Cache<String, LocalBucket> buckets;
 
   /**
    * @param perSecond tokens added per second to each client's bucket (&gt; 0)
@@ -47,13 +73,23 @@ public final class ClientRateLimiter {
     this.perSecond = perSecond;
     this.burst = burst;
     this.maxClients = maxClients;
-    this.nanoTime = nanoTime;
-    int count = Math.min(MAX_STRIPES, maxClients);
-    stripes = new Stripe[count];
-    for (int i = 0; i < count; i++) {
-      // The first (maxClients % count) stripes take one more, so the capacities sum to maxClients.
-      stripes[i] = new Stripe(maxClients / count + (i < maxClients % count ? 1 : 0));
+    this.clock = RateLimiter.timeMeter(nanoTime);
+    Caffeine<String, LocalBucket> builder =
+        Caffeine.newBuilder()
+            .maximumSize(maxClients)
+            .ticker(nanoTime::getAsLong)
+            // Counts only the evictions that the bound forces; idle expiry is not a loss.
+            .<String, LocalBucket>evictionListener(
+                (String client, LocalBucket bucket, RemovalCause cause) -> {
+                  if (cause == RemovalCause.SIZE) {
+                    evictions.increment();
+                  }
+                });
+    double expiryNanos = burst / perSecond * 1e9 + EXPIRY_SLACK_NANOS;
+    if (expiryNanos < MAX_EXPIRY_NANOS) {
+      builder.expireAfterAccess(Duration.ofNanos((long) Math.ceil(expiryNanos)));
     }
+    this.buckets = builder.build();
   }
 
   /**
@@ -63,45 +99,25 @@ public final class ClientRateLimiter {
    *     (at least 1), for a {@code Retry-After} header
    */
   public long tryAcquire(String client) {
-    Stripe stripe = stripes[Math.floorMod(client.hashCode(), stripes.length)];
-    synchronized (stripe) {
-      // Read the clock under the lock, so a bucket never sees time go backwards.
-      long now = nanoTime.getAsLong();
-      Bucket bucket = stripe.get(client);
-      if (bucket == null) {
-        bucket = new Bucket(burst, now);
-        stripe.put(client, bucket);
-      }
-      bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.last) / 1e9 * perSecond);
-      bucket.last = now;
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return 0;
-      }
-      return Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perSecond));
-    }
+    LocalBucket bucket = buckets.get(client, key -> RateLimiter.newBucket(perSecond, burst, clock));
+    return RateLimiter.retryAfterSeconds(bucket.tryConsumeAndReturnRemaining(1));
   }
 
-  /** Buckets held now (at most {@link #maxClients()}). */
+  /**
+   * Buckets held now, after the cache's pending maintenance (evictions, expiries) has run: at most
+   * {@link #maxClients()}.
+   */
   public int clients() {
-    int sum = 0;
-    for (Stripe stripe : stripes) {
-      synchronized (stripe) {
-        sum += stripe.size();
-      }
-    }
-    return sum;
+    buckets.cleanUp();
+    return (int) buckets.estimatedSize();
   }
 
-  /** Buckets evicted so far to keep within {@link #maxClients()}. */
+  /**
+   * Buckets evicted so far to keep within {@link #maxClients()} (not counting idle buckets that
+   * expired, which were full and so lost nothing).
+   */
   public long evictions() {
-    long sum = 0;
-    for (Stripe stripe : stripes) {
-      synchronized (stripe) {
-        sum += stripe.evictions;
-      }
-    }
-    return sum;
+    return evictions.sum();
   }
 
   public int maxClients() {
@@ -110,36 +126,5 @@ public final class ClientRateLimiter {
 
   public double perSecond() {
     return perSecond;
-  }
-
-  /** A client's bucket: tokens left as of {@code last} (nanoTime). Guarded by its stripe. */
-  private static final class Bucket {
-    double tokens;
-    long last;
-
-    Bucket(double tokens, long last) {
-      this.tokens = tokens;
-      this.last = last;
-    }
-  }
-
-  /** Buckets in access order, evicting the least recently used beyond its capacity. */
-  private static final class Stripe extends LinkedHashMap<String, Bucket> {
-    private final int capacity;
-    private long evictions;
-
-    Stripe(int capacity) {
-      super(16, 0.75f, true);
-      this.capacity = capacity;
-    }
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-      if (size() > capacity) {
-        evictions++;
-        return true;
-      }
-      return false;
-    }
   }
 }

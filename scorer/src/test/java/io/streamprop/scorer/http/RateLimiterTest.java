@@ -41,6 +41,27 @@ class RateLimiterTest {
   }
 
   @Test
+  void fractionalRate_refillsAtExactlyThatRate() {
+    RateLimiter limiter = new RateLimiter(2.5, 1, nanos::get);
+    assertThat(limiter.tryAcquire()).isZero();
+
+    nanos.addAndGet(399_999_999L); // one token takes 0.4 s at 2.5/s
+    assertThat(limiter.tryAcquire()).isEqualTo(1);
+    nanos.addAndGet(1L);
+    assertThat(limiter.tryAcquire()).isZero();
+  }
+
+  @Test
+  void slowFractionalRate_retryAfterRoundsUpTheRemainingWait() {
+    RateLimiter limiter = new RateLimiter(0.3, 1, nanos::get);
+    assertThat(limiter.tryAcquire()).isZero();
+
+    assertThat(limiter.tryAcquire()).as("10/3 s rounds up").isEqualTo(4);
+    nanos.addAndGet(3_000_000_000L);
+    assertThat(limiter.tryAcquire()).as("1/3 s left").isEqualTo(1);
+  }
+
+  @Test
   void badSettings_refused() {
     assertThatThrownBy(() -> new RateLimiter(0, 1, nanos::get))
         .isInstanceOf(IllegalArgumentException.class);
