@@ -161,7 +161,7 @@ public final class ScorerMetrics implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder(
             "streamprop.http.rate.limit.evictions", evictions, LongSupplier::getAsLong)
-        .description("Per-client rate-limit buckets evicted, least recently used first")
+        .description("Per-client rate-limit buckets evicted to stay within max.clients")
         .register(registry);
   }
 
