@@ -50,6 +50,7 @@ public final class Scorer implements AutoCloseable {
             config.httpHost(),
             config.port(),
             config.httpThreads(),
+            config.httpSelectors(),
             new ScorerHandler(
                 registry, metrics, snapshots, config.maxBodyBytes(), clock, accessPolicy(config)));
   }
