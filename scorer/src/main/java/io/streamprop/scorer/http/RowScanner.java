@@ -142,46 +142,46 @@ final class RowScanner {
    */
   private boolean number() {
     skipWhitespace();
-    final int start = at;
     final byte[] b = body;
     final int end = b.length;
+    final int start = at;
+    int p = at; // a local cursor: the loops below keep it in a register
     boolean negative = false;
-    if (at < end && b[at] == '-') {
+    if (p < end && b[p] == '-') {
       negative = true;
-      at++;
+      p++;
     }
     long significand = 0;
     int digits = 0; // significant digits in the significand (leading zeros not counted)
     int scale = 0; // value = significand * 10^(-scale) * 10^exponent
     boolean exact = true; // the significand holds every digit
     // Integer part: 0, or a non-zero digit then digits.
-    if (at >= end || b[at] < '0' || b[at] > '9') {
+    if (p >= end || b[p] < '0' || b[p] > '9') {
       return false;
     }
-    if (b[at] == '0') {
-      at++;
-      if (at < end && b[at] >= '0' && b[at] <= '9') {
+    if (b[p] == '0') {
+      p++;
+      if (p < end && b[p] >= '0' && b[p] <= '9') {
         return false; // leading zero
       }
     } else {
-      while (at < end && b[at] >= '0' && b[at] <= '9') {
+      for (int d; p < end && (d = b[p] - '0') >= 0 && d <= 9; p++) {
         if (digits < 18) {
-          significand = significand * 10 + (b[at] - '0');
+          significand = significand * 10 + d;
           digits++;
         } else {
           exact = false;
         }
-        at++;
       }
     }
     boolean integer = true;
-    if (at < end && b[at] == '.') {
+    if (p < end && b[p] == '.') {
       integer = false;
-      at++;
-      int first = at;
-      while (at < end && b[at] >= '0' && b[at] <= '9') {
+      p++;
+      int first = p;
+      for (int d; p < end && (d = b[p] - '0') >= 0 && d <= 9; p++) {
         if (digits < 18) {
-          significand = significand * 10 + (b[at] - '0');
+          significand = significand * 10 + d;
           if (significand != 0) {
             digits++;
           }
@@ -189,35 +189,34 @@ final class RowScanner {
         } else {
           exact = false;
         }
-        at++;
       }
-      if (at == first) {
+      if (p == first) {
         return false; // "1." is not JSON
       }
     }
     int exponent = 0;
-    if (at < end && (b[at] == 'e' || b[at] == 'E')) {
+    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
       integer = false;
-      at++;
+      p++;
       boolean negativeExponent = false;
-      if (at < end && (b[at] == '+' || b[at] == '-')) {
-        negativeExponent = b[at] == '-';
-        at++;
+      if (p < end && (b[p] == '+' || b[p] == '-')) {
+        negativeExponent = b[p] == '-';
+        p++;
       }
-      int first = at;
-      while (at < end && b[at] >= '0' && b[at] <= '9') {
+      int first = p;
+      for (int d; p < end && (d = b[p] - '0') >= 0 && d <= 9; p++) {
         if (exponent < 100_000) {
-          exponent = exponent * 10 + (b[at] - '0');
+          exponent = exponent * 10 + d;
         }
-        at++;
       }
-      if (at == first) {
+      if (p == first) {
         return false;
       }
       if (negativeExponent) {
         exponent = -exponent;
       }
     }
+    at = p;
     float v;
     if (integer && exact) {
       // Jackson converts an integer token from its long value.
@@ -233,7 +232,7 @@ final class RowScanner {
       } else if (integer) {
         return false; // a long integer: Jackson's BigInteger path decides
       } else {
-        v = Float.parseFloat(new String(b, start, at - start, StandardCharsets.ISO_8859_1));
+        v = Float.parseFloat(new String(b, start, p - start, StandardCharsets.ISO_8859_1));
       }
     }
     if (!Float.isFinite(v)) {
