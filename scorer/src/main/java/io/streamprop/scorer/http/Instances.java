@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The instances of a predict request, parsed with Jackson's streaming parser straight into one
- * row-major float array (no boxing, no tree): {@code features} is (rows, inputs).
+ * The instances of a predict request, parsed straight into one row-major float array (no boxing, no
+ * tree): {@code features} is (rows, inputs). Plain rows of numbers, the shape of bulk requests, are
+ * read from the bytes by {@link RowScanner}; every other body, and every body with a mistake, by
+ * Jackson's streaming parser, which alone decides what is accepted and words every error.
  *
  * <p>Accepted bodies (TensorFlow Serving / KServe V1 "row" format): {@code {"instances": [[1, 2],
  * [3, 4]]}}, or objects of named features {@code {"instances": [{"a": 1, "b": 2}]}} when the spec

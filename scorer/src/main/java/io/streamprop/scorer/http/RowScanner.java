@@ -1,6 +1,7 @@
 package io.streamprop.scorer.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The fast path of {@link Instances#parse}: reads the one body shape that predict clients send in
@@ -66,8 +67,7 @@ final class RowScanner {
         return null;
       }
       if ((rows + 1) * inputs > features.length) {
-        features =
-            java.util.Arrays.copyOf(features, Math.max(features.length * 2, (rows + 1) * inputs));
+        features = Arrays.copyOf(features, Math.max(features.length * 2, (rows + 1) * inputs));
       }
       int offset = rows * inputs;
       for (int column = 0; column < inputs; column++) {
