@@ -247,7 +247,7 @@ public final class Mlp {
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
       float[] zl = ws.z(l, n);
-      dense[l].forward(x, zl, rows, ws.scratch(l));
+      dense[l].forwardInference(x, zl, rows, ws.scratch(l));
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
@@ -256,7 +256,7 @@ public final class Mlp {
       x = al;
     }
     float[] logits = new float[rows * outputs];
-    dense[layers - 1].forward(x, logits, rows, ws.scratch(layers - 1));
+    dense[layers - 1].forwardInference(x, logits, rows, ws.scratch(layers - 1));
     return logits;
   }
 
