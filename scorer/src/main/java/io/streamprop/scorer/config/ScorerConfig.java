@@ -112,7 +112,7 @@ public final class ScorerConfig {
     keys.put(HTTP_HOST, "0.0.0.0");
     keys.put(HTTP_PORT, "8080");
     keys.put(HTTP_THREADS, "32");
-    keys.put(HTTP_SELECTORS, "1");
+    keys.put(HTTP_SELECTORS, Integer.toString(defaultSelectors()));
     keys.put(HTTP_MAX_BODY_BYTES, Integer.toString(4 << 20));
     keys.put(TOPIC_PREFIX, "");
     keys.put(TOPIC_EXAMPLES, "examples");
@@ -262,6 +262,15 @@ public final class ScorerConfig {
    */
   public int httpSelectors() {
     return integer(HTTP_SELECTORS, 1, 256);
+  }
+
+  /**
+   * Half the cores, at least one: predictions are CPU work on the selector threads, and the other
+   * half is left to the Kafka consumers, GC and the kernel's network stack (one on two cores, where
+   * docs/benchmarks.md found a second selector no better).
+   */
+  public static int defaultSelectors() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   public int maxBodyBytes() {

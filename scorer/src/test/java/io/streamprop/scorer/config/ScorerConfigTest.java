@@ -20,7 +20,8 @@ class ScorerConfigTest {
     assertThat(config.snapshotsTopic()).isEqualTo("model-snapshots");
     assertThat(config.examplesTopic()).isEqualTo("examples");
     assertThat(config.servingLossEnabled()).isTrue();
-    assertThat(config.httpSelectors()).isEqualTo(1);
+    assertThat(config.httpSelectors())
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     assertThat(config.kafka()).containsEntry("bootstrap.servers", "k:9092");
   }
 
