@@ -56,6 +56,10 @@ public final class OnlineLearner {
   private final double[] tensorSquares; // per parameter tensor: Σ gradient²
   private final double[] updateSums = new double[3]; // Σ w², Σ w_before², Σ (w - w_before)²
   private final UpdateSums updateMeter = new UpdateSums();
+  // Per dense layer: ‖W‖² as measured after the last update, which is the next update's ‖W_before‖²
+  // (only the optimizer changes the weights of a learner); unknown until the first update.
+  private final double[] weightSquares;
+  private boolean weightSquaresKnown;
 
   private long version;
   private long examples;
@@ -90,6 +94,7 @@ public final class OnlineLearner {
     this.weightsBefore = new float[mlp.layers()][];
     this.gradientNorms = new double[mlp.layers()];
     this.tensorSquares = new double[mlp.parameters().length];
+    this.weightSquares = new double[mlp.layers()];
     for (int l = 0; l < mlp.layers(); l++) {
       weightsBefore[l] = new float[mlp.dense(l).weight().length];
     }
@@ -247,13 +252,16 @@ public final class OnlineLearner {
     steps++;
     for (int l = 0; l < layers; l++) {
       float[] w = params[mlp.weightIndex(l)];
-      updateMeter.measure(w, weightsBefore[l], updateSums);
+      updateSums[1] = weightSquares[l];
+      updateMeter.measure(w, weightsBefore[l], updateSums, !weightSquaresKnown);
+      weightSquares[l] = updateSums[0];
       double after = updateSums[0];
       double before = updateSums[1];
       double delta = updateSums[2];
       double ratio = before > 0 ? Math.sqrt(delta / before) : 0.0;
       stats[l] = new StepResult.LayerStats(gradientNorms[l], Math.sqrt(after), ratio);
     }
+    weightSquaresKnown = true;
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
   }
 

@@ -36,6 +36,15 @@ final class UpdateSums {
    * @param b the weights before the step, same length
    */
   void measure(float[] a, float[] b, double[] out) {
+    measure(a, b, out, true);
+  }
+
+  /**
+   * As {@link #measure(float[], float[], double[])}; with {@code needBefore} false, Σ b² is not
+   * computed and {@code out[1]} is left as it is (the caller knows it: the Σ a² of the step before,
+   * same scheme, same weights, so the same bits).
+   */
+  void measure(float[] a, float[] b, double[] out, boolean needBefore) {
     final float[] x = after;
     final float[] y = before;
     final float[] sa = laneAfter;
@@ -52,8 +61,10 @@ final class UpdateSums {
       for (int j = 0; j < len; j++) {
         sa[j] += x[j] * x[j];
       }
-      for (int j = 0; j < len; j++) {
-        sb[j] += y[j] * y[j];
+      if (needBefore) {
+        for (int j = 0; j < len; j++) {
+          sb[j] += y[j] * y[j];
+        }
       }
       for (int j = 0; j < len; j++) {
         final float d = x[j] - y[j];
@@ -69,7 +80,9 @@ final class UpdateSums {
       sumD += sd[j];
     }
     out[0] = sumA;
-    out[1] = sumB;
+    if (needBefore) {
+      out[1] = sumB;
+    }
     out[2] = sumD;
   }
 }
