@@ -171,15 +171,40 @@ public final class Dense {
    * @param dInput receives ∂loss/∂input (B, in), overwritten; null to skip (first layer)
    */
   public void backward(float[] input, float[] dOutput, float[] dInput, int batch) {
+    backward(input, dOutput, dInput, batch, false);
+  }
+
+  /**
+   * {@link #zeroGradients()} followed by {@link #backward}, in one pass: the gradients are set to
+   * this batch's, with the same bits (each element starts from 0 and adds its terms in the same
+   * order: {@code 0 + a + b + ...}), without clearing the gradient arrays first and copying the
+   * zeros into the row scratch.
+   */
+  public void backwardFromZero(float[] input, float[] dOutput, float[] dInput, int batch) {
+    backward(input, dOutput, dInput, batch, true);
+  }
+
+  private void backward(
+      float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
     if (outFeatures < NARROW) {
+      if (fromZero) {
+        zeroGradients();
+      }
       backwardNarrow(input, dOutput, dInput, batch);
       return;
     }
     final int in = inFeatures;
     final int out = outFeatures;
-    for (int i = 0; i < in; i++) {
-      System.arraycopy(dWeight, i * out, dWeightRows[i], 0, out);
+    if (fromZero) {
+      Arrays.fill(dBias, 0f);
+    } else {
+      for (int i = 0; i < in; i++) {
+        System.arraycopy(dWeight, i * out, dWeightRows[i], 0, out);
+      }
     }
+    // While true, the row scratch holds stale values that the next batch row overwrites with
+    // 0 + its terms instead of adding to them.
+    boolean assign = fromZero;
     final float[] g0 = blockRows[0];
     final float[] g1 = blockRows[1];
     final float[] g2 = blockRows[2];
@@ -204,10 +229,17 @@ public final class Dense {
         final float p2 = input[x2 + i];
         final float p3 = input[x3 + i];
         final float[] dw = dWeightRows[i];
-        for (int o = 0; o < out; o++) {
-          dw[o] = dw[o] + p0 * g0[o] + p1 * g1[o] + p2 * g2[o] + p3 * g3[o];
+        if (assign) {
+          for (int o = 0; o < out; o++) {
+            dw[o] = 0f + p0 * g0[o] + p1 * g1[o] + p2 * g2[o] + p3 * g3[o];
+          }
+        } else {
+          for (int o = 0; o < out; o++) {
+            dw[o] = dw[o] + p0 * g0[o] + p1 * g1[o] + p2 * g2[o] + p3 * g3[o];
+          }
         }
       }
+      assign = false;
       if (dInput != null) {
         // dInput[b, i] = Σ_o dOutput[b, o] * weight[i, o], o = 0, 1, ... per element
         int i = 0;
@@ -264,7 +296,12 @@ public final class Dense {
       }
     }
     for (; b < batch; b++) {
-      backwardRow(input, dOutput, dInput, b, g0);
+      backwardRow(input, dOutput, dInput, b, g0, assign);
+      assign = false;
+    }
+    if (assign) {
+      Arrays.fill(dWeight, 0f); // no batch rows: the gradient of nothing
+      return;
     }
     for (int i = 0; i < in; i++) {
       System.arraycopy(dWeightRows[i], 0, dWeight, i * out, out);
@@ -272,7 +309,8 @@ public final class Dense {
   }
 
   /** One batch row of {@link #backward} (the remainder after the four-row blocks). */
-  private void backwardRow(float[] input, float[] dOutput, float[] dInput, int b, float[] g) {
+  private void backwardRow(
+      float[] input, float[] dOutput, float[] dInput, int b, float[] g, boolean assign) {
     final int in = inFeatures;
     final int out = outFeatures;
     final int xRow = b * in;
@@ -285,8 +323,14 @@ public final class Dense {
     for (int i = 0; i < in; i++) {
       final float x = input[xRow + i];
       final float[] dw = dWeightRows[i];
-      for (int o = 0; o < out; o++) {
-        dw[o] += x * g[o];
+      if (assign) {
+        for (int o = 0; o < out; o++) {
+          dw[o] = 0f + x * g[o]; // the zeroed gradient plus this row's term: the same bits
+        }
+      } else {
+        for (int o = 0; o < out; o++) {
+          dw[o] += x * g[o];
+        }
       }
     }
     if (dInput != null) {
