@@ -1,17 +1,20 @@
 package io.streamprop.learn;
 
 /**
- * Online input standardization: a running mean and variance per feature by Welford's algorithm in
- * double (Welford 1962, "Note on a method for calculating corrected sums of squares and products"),
- * applied as {@code (x - mean) / sqrt(var + eps)} in float, with the population variance {@code var
- * = m2 / count} and {@code eps = 1e-8}. A feature that has been constant so far ({@code m2 == 0})
- * is only centered, as scikit-learn's StandardScaler does, so that it does not explode by
- * 1/sqrt(eps) the first time it moves.
+ * Online standardization of a row of values (the input features, or the regression targets): a
+ * running mean and variance per column by Welford's algorithm in double (Welford 1962, "Note on a
+ * method for calculating corrected sums of squares and products"), applied as {@code (x - mean) /
+ * sqrt(var + eps)} in float, with the population variance {@code var = m2 / count} and {@code eps =
+ * 1e-8}. A column that has been constant so far ({@code m2 == 0}) is only centered, as
+ * scikit-learn's StandardScaler does, so that it does not explode by 1/sqrt(eps) the first time it
+ * moves. {@link #invert} maps standardized values back, {@code z · sqrt(var + eps) + mean}.
  *
- * <p>Statistics come from training examples only, and {@link OnlineLearner} updates them when it
- * accepts an example, before the example joins the pending mini-batch; the whole mini-batch is
- * standardized at step time with statistics that include all of its examples. Prediction uses the
- * same float arithmetic ({@link #apply}), so learner and predictor see identical inputs.
+ * <p>Statistics come from training examples only. Inputs: {@link OnlineLearner} updates them when
+ * it accepts an example, before the example joins the pending mini-batch, and the whole mini-batch
+ * is standardized at step time with statistics that include all of its examples. Targets: updated
+ * at step time, after the batch is scored and before it is learned (see {@link OnlineLearner}).
+ * Prediction uses the same float arithmetic ({@link #apply}, {@link #invert}), so learner and
+ * predictor compute identical values.
  */
 public final class Normalizer {
   public static final double EPS = 1e-8;
@@ -23,6 +26,7 @@ public final class Normalizer {
   // Float mean and 1/std per feature, refreshed lazily from the double statistics.
   private final float[] shift;
   private final float[] invStd;
+  private final float[] std; // sqrt(var + eps), or 1 where m2 == 0: the inverse of invStd
   private boolean stale = true;
 
   public Normalizer(int features) {
@@ -31,14 +35,18 @@ public final class Normalizer {
     this.m2 = new double[features];
     this.shift = new float[features];
     this.invStd = new float[features];
+    this.std = new float[features];
   }
 
-  /** Restores from {@code norm.count} (1), {@code norm.mean} and {@code norm.m2} (features). */
+  /**
+   * Restores from {@code norm.count} (1), {@code norm.mean} and {@code norm.m2} (features), or the
+   * {@code target.*} arrays of the same shapes (targets).
+   */
   public Normalizer(double count, double[] mean, double[] m2) {
     this(mean.length);
     if (m2.length != mean.length) {
       throw new IllegalArgumentException(
-          "norm.m2 has " + m2.length + " values but norm.mean has " + mean.length);
+          "m2 has " + m2.length + " values but mean has " + mean.length);
     }
     this.count = count;
     System.arraycopy(mean, 0, this.mean, 0, features);
@@ -47,11 +55,17 @@ public final class Normalizer {
 
   /** Adds one example's raw features (Welford: mean += δ/n, m2 += δ·(x - new mean)). */
   public void update(float[] x) {
+    update(x, 0);
+  }
+
+  /** Adds the row of values {@code x[offset .. offset + features)}, as {@link #update(float[])}. */
+  public void update(float[] x, int offset) {
     count += 1.0;
     for (int j = 0; j < features; j++) {
-      double delta = x[j] - mean[j];
+      double value = x[offset + j];
+      double delta = value - mean[j];
       mean[j] += delta / count;
-      m2[j] += delta * (x[j] - mean[j]);
+      m2[j] += delta * (value - mean[j]);
     }
     stale = true;
   }
@@ -70,7 +84,25 @@ public final class Normalizer {
     }
   }
 
-  /** Float shift and scale per feature; {@link #apply} is x ↦ (x - shift) · invStd. */
+  /**
+   * Maps {@code rows} rows of (rows, features) standardized values back to the original units,
+   * {@code out = z · std + shift} in float; {@code out} may be {@code standardized} itself. Not
+   * thread-safe unless {@link #refresh} ran after the last update (as for {@link #apply}).
+   */
+  public void invert(float[] standardized, float[] out, int rows) {
+    refresh();
+    for (int r = 0; r < rows; r++) {
+      final int row = r * features;
+      for (int j = 0; j < features; j++) {
+        out[row + j] = standardized[row + j] * std[j] + shift[j];
+      }
+    }
+  }
+
+  /**
+   * Float shift and scales per column; {@link #apply} is x ↦ (x - shift) · invStd and {@link
+   * #invert} is z ↦ z · std + shift.
+   */
   void refresh() {
     if (!stale) {
       return;
@@ -79,6 +111,7 @@ public final class Normalizer {
       shift[j] = (float) mean[j];
       double variance = count > 0 ? m2[j] / count : 0.0;
       invStd[j] = m2[j] > 0 ? (float) (1.0 / Math.sqrt(variance + EPS)) : 1f;
+      std[j] = m2[j] > 0 ? (float) Math.sqrt(variance + EPS) : 1f;
     }
     stale = false;
   }

@@ -25,13 +25,22 @@ import java.util.Map;
  *       example of the batch: they are updated in {@link #learn} when an example is accepted);
  *   <li>score: the loss and accuracy of the batch under the current weights. Without batch norm and
  *       dropout the training forward below is the inference forward, so it is reused; with either,
- *       a separate inference-mode forward scores the batch first, exactly as the predictor would;
+ *       a separate inference-mode forward scores the batch first, exactly as the predictor would.
+ *       With standardized targets the outputs are first mapped back to the user's units with the
+ *       target statistics from <em>before</em> this batch (exactly what a predictor of the model
+ *       before the step does), so the batch's own labels cannot leak into its score;
+ *   <li>standardized targets only: add the batch's labels to the target statistics (row order),
+ *       then standardize the labels with them (statistics that include the batch, as for inputs);
  *   <li>training forward, loss and ∂loss/∂logits, backward;
  *   <li>if the training loss or any gradient is not finite: skip (weights, optimizer and batch-norm
  *       running statistics untouched), count it;
  *   <li>else clip by global norm, learning rate from the schedule for step t = steps + 1, optimizer
  *       step, batch-norm running statistics update.
  * </ol>
+ *
+ * <p>Regression targets are standardized when the spec's {@code standardize} is true: the network
+ * learns {@code (y - mean) / std} and {@link Predictor} maps its outputs back. The loss and squared
+ * error in {@link StepResult} are always in the user's units (see {@code docs/engine.md}).
  */
 public final class OnlineLearner {
   private final ModelSpec spec;
@@ -43,12 +52,15 @@ public final class OnlineLearner {
   private final Optimizer optimizer;
   private final LearningRateSchedule schedule;
   private final Normalizer normalizer;
+  private final Normalizer targets; // null: the network learns targets in the user's units
   private final SplitMix64 rng;
   private final boolean separateScoring;
 
   private final float[] pendingFeatures; // (batchSize, inputs), raw
   private final float[] pendingLabels; // (batchSize, labelWidth)
   private int pendingCount;
+  private final float[] batchLabels; // (batchSize, labelWidth), standardized targets
+  private final float[] predicted; // (batchSize, labelWidth), outputs mapped to the user's units
   private final float[] batchInput; // (batchSize, inputs), standardized
   private final float[] dLogits; // (batchSize, outputWidth)
   private final float[][] weightsBefore; // per dense layer, for the update ratio
@@ -66,7 +78,7 @@ public final class OnlineLearner {
   private long steps;
   private long skippedSteps;
 
-  private OnlineLearner(ModelSpec spec, SplitMix64 rng, Normalizer normalizer) {
+  private OnlineLearner(ModelSpec spec, SplitMix64 rng, Normalizer normalizer, Normalizer targets) {
     this.spec = spec;
     this.batchSize = spec.batchSize();
     if (spec.batchNorm() && batchSize < 2 && !spec.hidden().isEmpty()) {
@@ -85,10 +97,13 @@ public final class OnlineLearner {
     this.optimizer = Optimizers.create(spec.optimizer(), sizes);
     this.schedule = LearningRateSchedule.of(spec.schedule());
     this.normalizer = normalizer;
+    this.targets = targets;
     this.rng = rng;
     this.separateScoring = mlp.hasBatchNorm() || mlp.hasDropout();
     this.pendingFeatures = new float[batchSize * inputs];
     this.pendingLabels = new float[batchSize * labelWidth];
+    this.batchLabels = targets == null ? null : new float[batchSize * labelWidth];
+    this.predicted = targets == null ? null : new float[batchSize * labelWidth];
     this.batchInput = new float[batchSize * inputs];
     this.dLogits = new float[batchSize * mlp.outputWidth()];
     this.weightsBefore = new float[mlp.layers()][];
@@ -103,9 +118,39 @@ public final class OnlineLearner {
   /** A new model with weights initialized from the spec's seed. */
   public static OnlineLearner create(ModelSpec spec) {
     SplitMix64 rng = new SplitMix64(spec.seed());
-    OnlineLearner learner = new OnlineLearner(spec, rng, new Normalizer(spec.inputs()));
+    Normalizer targets = standardizesTargets(spec) ? new Normalizer(spec.outputs()) : null;
+    OnlineLearner learner = new OnlineLearner(spec, rng, new Normalizer(spec.inputs()), targets);
     learner.mlp.initialize(rng);
     return learner;
+  }
+
+  /** True if a new model of this spec learns standardized targets: regression with standardize. */
+  static boolean standardizesTargets(ModelSpec spec) {
+    return spec.standardize() && spec.task() == ModelSpec.Task.REGRESSION;
+  }
+
+  /**
+   * The target normalizer of a state, or null when it has no {@code target.*} arrays: a model
+   * written before targets were standardized keeps learning and predicting in the user's units.
+   */
+  static Normalizer targetNormalizer(ModelState state) {
+    ModelSpec spec = state.spec();
+    boolean present =
+        state.doubles().containsKey("target.count")
+            || state.doubles().containsKey("target.mean")
+            || state.doubles().containsKey("target.m2");
+    if (!present) {
+      return null;
+    }
+    if (!standardizesTargets(spec)) {
+      throw new IllegalArgumentException(
+          "model state has target.* arrays, but only a regression spec with standardize true"
+              + " standardizes targets");
+    }
+    return new Normalizer(
+        requireDoubles(state, "target.count", 1)[0],
+        requireDoubles(state, "target.mean", spec.outputs()),
+        requireDoubles(state, "target.m2", spec.outputs()));
   }
 
   /** Resumes exactly from a state returned by {@link #state()}. */
@@ -117,7 +162,8 @@ public final class OnlineLearner {
             requireDoubles(state, "norm.count", 1)[0],
             requireDoubles(state, "norm.mean", spec.inputs()),
             requireDoubles(state, "norm.m2", spec.inputs()));
-    OnlineLearner learner = new OnlineLearner(spec, new SplitMix64(rngState), normalizer);
+    OnlineLearner learner =
+        new OnlineLearner(spec, new SplitMix64(rngState), normalizer, targetNormalizer(state));
     learner.loadWeights(state);
     Map<String, float[]> optimState = new LinkedHashMap<>();
     for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
@@ -180,30 +226,31 @@ public final class OnlineLearner {
       System.arraycopy(pendingFeatures, 0, batchInput, 0, b * inputs);
     }
 
-    // Test: loss and accuracy under the weights from before the update.
-    float[] logits;
-    double scoredLoss;
-    if (separateScoring) {
-      logits = mlp.forward(batchInput, b, false, rng);
-      scoredLoss = loss.forward(logits, pendingLabels, b, null);
-    } else {
-      logits = null;
-      scoredLoss = Double.NaN;
-    }
+    // Test: loss and accuracy under the weights from before the update, in the user's units.
     int correct = 0;
     double squaredError = 0;
+    double scoredLoss = Double.NaN;
     if (separateScoring) {
+      float[] logits = mlp.forward(batchInput, b, false, rng);
+      float[] outputs = userUnits(logits, b);
+      scoredLoss = loss.forward(outputs, pendingLabels, b, null);
       correct = countCorrect(logits, b);
-      squaredError = squaredError(logits, b);
+      squaredError = squaredError(outputs, b);
     }
 
     // Train: forward in training mode, loss, backward.
-    logits = mlp.forward(batchInput, b, true, rng);
-    double trainingLoss = loss.forward(logits, pendingLabels, b, dLogits);
+    float[] logits = mlp.forward(batchInput, b, true, rng);
     if (!separateScoring) {
-      scoredLoss = trainingLoss;
+      float[] outputs = userUnits(logits, b); // before the batch joins the target statistics
+      if (targets != null) {
+        scoredLoss = loss.forward(outputs, pendingLabels, b, null);
+      }
       correct = countCorrect(logits, b);
-      squaredError = squaredError(logits, b);
+      squaredError = squaredError(outputs, b);
+    }
+    double trainingLoss = loss.forward(logits, trainingLabels(b), b, dLogits);
+    if (!separateScoring && targets == null) {
+      scoredLoss = trainingLoss;
     }
 
     int layers = mlp.layers();
@@ -263,6 +310,33 @@ public final class OnlineLearner {
     }
     weightSquaresKnown = true;
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
+  }
+
+  /**
+   * The network's outputs in the user's units: with standardized targets, {@code z · std + mean}
+   * with the target statistics as they are now (into a scratch array); otherwise the logits.
+   */
+  private float[] userUnits(float[] logits, int b) {
+    if (targets == null) {
+      return logits;
+    }
+    targets.invert(logits, predicted, b);
+    return predicted;
+  }
+
+  /**
+   * The labels the network learns: with standardized targets, the batch's labels join the target
+   * statistics (row order, Welford) and are standardized with them; otherwise the raw labels.
+   */
+  private float[] trainingLabels(int b) {
+    if (targets == null) {
+      return pendingLabels;
+    }
+    for (int r = 0; r < b; r++) {
+      targets.update(pendingLabels, r * labelWidth);
+    }
+    targets.apply(pendingLabels, batchLabels, b);
+    return batchLabels;
   }
 
   private boolean[] decay;
@@ -388,8 +462,9 @@ public final class OnlineLearner {
    * with batch norm, {@code bn.i.gamma}, {@code bn.i.beta}, {@code bn.i.running_mean}, {@code
    * bn.i.running_var}; then {@code optim.<paramIndex>.<slot>}; {@code pending.features} (count,
    * inputs) and {@code pending.labels} (count, labelWidth); doubles {@code norm.count} (1), {@code
-   * norm.mean}, {@code norm.m2} (inputs); longs {@code rng}, {@code pending.count}, {@code
-   * optim.steps}.
+   * norm.mean}, {@code norm.m2} (inputs) and, with standardized targets only, {@code target.count}
+   * (1), {@code target.mean}, {@code target.m2} (targets); longs {@code rng}, {@code
+   * pending.count}, {@code optim.steps}.
    */
   public ModelState state() {
     Map<String, float[]> floats = new LinkedHashMap<>();
@@ -412,6 +487,11 @@ public final class OnlineLearner {
     doubles.put("norm.count", new double[] {normalizer.count()});
     doubles.put("norm.mean", normalizer.mean());
     doubles.put("norm.m2", normalizer.m2());
+    if (targets != null) {
+      doubles.put("target.count", new double[] {targets.count()});
+      doubles.put("target.mean", targets.mean());
+      doubles.put("target.m2", targets.m2());
+    }
     Map<String, Long> longs = new LinkedHashMap<>();
     longs.put("rng", rng.state());
     longs.put("pending.count", (long) pendingCount);

@@ -7,7 +7,8 @@ import io.streamprop.spec.ModelSpec;
 
 /**
  * An immutable, thread-safe model in inference mode: standardization with the running statistics,
- * batch normalization with running statistics, no dropout. Predicting never changes any state.
+ * batch normalization with running statistics, no dropout, and (regression with standardized
+ * targets) outputs mapped back to the user's units. Predicting never changes any state.
  *
  * <p>Thread safety: the weights are private copies that nothing writes after construction, and
  * every call allocates its own scratch arrays, so any number of threads may predict at once.
@@ -17,12 +18,15 @@ public final class Predictor {
   private final long version;
   private final Mlp mlp;
   private final Normalizer normalizer; // null without standardization
+  private final Normalizer targets; // null: the network's outputs are in the user's units
 
-  private Predictor(ModelSpec spec, long version, Mlp mlp, Normalizer normalizer) {
+  private Predictor(
+      ModelSpec spec, long version, Mlp mlp, Normalizer normalizer, Normalizer targets) {
     this.spec = spec;
     this.version = version;
     this.mlp = mlp;
     this.normalizer = normalizer;
+    this.targets = targets;
   }
 
   /** Builds a predictor from a snapshot's state (arrays are copied). */
@@ -63,8 +67,14 @@ public final class Predictor {
               OnlineLearner.requireDoubles(state, "norm.m2", spec.inputs()));
       normalizer.refresh(); // from here on apply() only reads
     }
+    // Standardized targets: present exactly when the state has target.* arrays (absent in models
+    // written before targets were standardized, which keep predicting as they did).
+    Normalizer targets = OnlineLearner.targetNormalizer(state);
+    if (targets != null) {
+      targets.refresh(); // from here on invert() only reads
+    }
     mlp.syncWeights(); // from here on predictLogits only reads
-    return new Predictor(spec, state.version(), mlp, normalizer);
+    return new Predictor(spec, state.version(), mlp, normalizer, targets);
   }
 
   public ModelSpec spec() {
@@ -113,7 +123,12 @@ public final class Predictor {
         }
         yield probs;
       }
-      case MSE, HUBER -> logits;
+      case MSE, HUBER -> {
+        if (targets != null) {
+          targets.invert(logits, logits, rows); // y = z · std + mean, the user's units
+        }
+        yield logits;
+      }
     };
   }
 }

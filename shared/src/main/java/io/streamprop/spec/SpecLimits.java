@@ -12,11 +12,11 @@ import java.util.List;
  * (100 MiB by default, a broker-wide setting an application cannot change), so a snapshot must stay
  * well below it: {@link #MAX_SNAPSHOT_BYTES} is 64 MiB. {@link #snapshotBytesUpperBound} bounds a
  * spec's snapshot from above (parameters, two optimizer slots per parameter, batch-norm running
- * statistics, the partly filled mini-batch, normalizer statistics, the spec itself, per-array
- * overhead), and {@link ModelSpec}'s constructor refuses a spec whose bound exceeds the limit, so
- * the trainer never builds a model it cannot publish. The trainer sets the snapshot topic's {@code
- * max.message.bytes}, the producer's {@code max.request.size} and {@code buffer.memory}, and the
- * consumers' fetch sizes from {@link #MAX_SNAPSHOT_RECORD_BYTES}.
+ * statistics, the partly filled mini-batch, input and target normalizer statistics, the spec
+ * itself, per-array overhead), and {@link ModelSpec}'s constructor refuses a spec whose bound
+ * exceeds the limit, so the trainer never builds a model it cannot publish. The trainer sets the
+ * snapshot topic's {@code max.message.bytes}, the producer's {@code max.request.size} and {@code
+ * buffer.memory}, and the consumers' fetch sizes from {@link #MAX_SNAPSHOT_RECORD_BYTES}.
  */
 public final class SpecLimits {
   private SpecLimits() {}
@@ -119,7 +119,9 @@ public final class SpecLimits {
     if (batchNorm) {
       floats += 2 * hiddenUnits; // running mean and variance
     }
-    long doubles = 3L * inputs + 64; // normalizer count, mean, m2 and a few running sums
+    // Input normalizer count, mean, m2; target mean and m2 (regression with standardize; counted
+    // for every task, a harmless over-estimate); a few running sums and counts.
+    long doubles = 3L * inputs + 2L * outputWidth + 64;
     long arrays = 2L * (hidden.size() + 1) * (1 + MAX_OPTIMIZER_SLOTS) + 64;
     if (batchNorm) {
       arrays += 4L * hidden.size() * (1 + MAX_OPTIMIZER_SLOTS);

@@ -38,8 +38,17 @@ public final class SnapshotCodec {
   /** The four bytes every snapshot starts with: ASCII {@code SPRP}. */
   public static final int MAGIC = 0x53505250;
 
-  /** The format version this code writes and the newest it reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The newest format version this code reads and writes. Format 2 is format 1's layout for a state
+   * that holds target statistics ({@code target.*}, a regression model that learns standardized
+   * targets): a reader that predates them would decode such a snapshot and predict in standardized
+   * units, a wrong model, so it must refuse it as too new instead. Every other state is still
+   * written as format 1, byte for byte as before.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The format version of states without target statistics. */
+  static final int FORMAT_VERSION_1 = 1;
 
   /**
    * Flag bit of signed snapshots: a 32-byte HMAC-SHA256 of every byte before it (header with this
@@ -108,7 +117,7 @@ public final class SnapshotCodec {
     }
     ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
     out.putInt(MAGIC);
-    out.putShort((short) FORMAT_VERSION);
+    out.putShort((short) StateRules.formatVersion(state));
     out.putShort((short) (key == null ? 0 : FLAG_SIGNED));
     out.putLong(state.version());
     out.putLong(createdAtMillis);
@@ -208,7 +217,9 @@ public final class SnapshotCodec {
     boolean signed = (flags & FLAG_SIGNED) != 0;
     int signatureBytes = signed ? SigningKey.SIGNATURE_BYTES : 0;
     if (!checksumOk) {
-      if (version == FORMAT_VERSION && runsPastEnd(bytes, bytes.length - 4L - signatureBytes)) {
+      if (version >= FORMAT_VERSION_1
+          && version <= FORMAT_VERSION
+          && runsPastEnd(bytes, bytes.length - 4L - signatureBytes)) {
         throw new SnapshotException(
             "truncated snapshot: its sections need more than its " + bytes.length + " bytes");
       }
@@ -219,7 +230,7 @@ public final class SnapshotCodec {
       throw new SnapshotException(
           "snapshot written by a newer streamprop (format "
               + version
-              + "; this one reads format "
+              + "; this one reads formats 1 to "
               + FORMAT_VERSION
               + "); upgrade streamprop to read it");
     }
@@ -337,6 +348,14 @@ public final class SnapshotCodec {
             Collections.unmodifiableMap(doubles),
             Collections.unmodifiableMap(longs));
     StateRules.check(state);
+    int version = Short.toUnsignedInt(in.getShort(4));
+    if (StateRules.formatVersion(state) != version) {
+      throw new SnapshotException(
+          "corrupt snapshot: format "
+              + version
+              + (version == FORMAT_VERSION_1 ? " cannot hold" : " must hold")
+              + " target statistics (target.count, target.mean, target.m2)");
+    }
     return new Snapshot(state, createdAt);
   }
 

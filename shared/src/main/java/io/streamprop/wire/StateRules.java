@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * array names are short ASCII, the arrays whose names the engine defines (listed in {@code
  * docs/snapshot-format.md}) have the shapes the spec implies and hold only finite values, and every
  * dense layer (and batch-norm layer) is present, so a decoded state always makes a whole model.
- * Arrays with other names are carried as they are.
+ * Target statistics ({@code target.count}, {@code target.mean}, {@code target.m2}) are optional as
+ * a group: a regression model with {@code standardize} has them from this release on, older
+ * snapshots do not. Arrays with other names are carried as they are.
  */
 final class StateRules {
   private StateRules() {}
@@ -24,6 +26,8 @@ final class StateRules {
   private static final Pattern BATCH_NORM =
       Pattern.compile("bn\\.(\\d{1,5})\\.(gamma|beta|running_mean|running_var)");
   private static final Pattern OPTIM = Pattern.compile("optim\\.(\\d{1,6})\\.[A-Za-z0-9_]+");
+  private static final List<String> TARGET_ARRAYS =
+      List.of("target.count", "target.mean", "target.m2");
 
   static void checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -32,6 +36,16 @@ final class StateRules {
               + ExampleParser.abbreviate(name)
               + "\" is not 1..255 characters of [A-Za-z0-9._-]");
     }
+  }
+
+  /**
+   * The format version a state is written in: 2 if it holds target statistics, else 1 (see {@link
+   * SnapshotCodec#FORMAT_VERSION}).
+   */
+  static int formatVersion(ModelState state) {
+    return state.doubles() != null && state.doubles().containsKey("target.count")
+        ? SnapshotCodec.FORMAT_VERSION
+        : SnapshotCodec.FORMAT_VERSION_1;
   }
 
   static void check(ModelState state) {
@@ -124,6 +138,16 @@ final class StateRules {
         if (values.length != 1 && values.length != spec.inputs()) {
           throw mismatch(name, "expected 1 or " + spec.inputs() + " values, got " + values.length);
         }
+      } else if (TARGET_ARRAYS.contains(name)) {
+        if (spec.task() != ModelSpec.Task.REGRESSION || !spec.standardize()) {
+          throw mismatch(
+              name,
+              "target statistics need a regression spec with standardize true, the spec has task "
+                  + spec.task().name().toLowerCase(java.util.Locale.ROOT)
+                  + " and standardize "
+                  + spec.standardize());
+        }
+        shape(name, values.length, name.equals("target.count") ? 1 : spec.outputs());
       } else {
         continue;
       }
@@ -133,6 +157,16 @@ final class StateRules {
               "invalid snapshot: " + name + "[" + k + "] is " + values[k] + "; a model is finite");
         }
       }
+    }
+    // Target statistics come as a whole or not at all (absent: targets in the user's units).
+    long targetArrays = TARGET_ARRAYS.stream().filter(state.doubles()::containsKey).count();
+    if (targetArrays != 0 && targetArrays != TARGET_ARRAYS.size()) {
+      throw new SnapshotException(
+          "invalid snapshot: it has "
+              + targetArrays
+              + " of the target statistics "
+              + TARGET_ARRAYS
+              + "; a model has all of them or none");
     }
     for (Map.Entry<String, Long> e : state.longs().entrySet()) {
       checkName(e.getKey());

@@ -3,33 +3,38 @@ package io.streamprop.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A training step in the steady state allocates nothing but the StepResult it returns. */
 class AllocationTest {
 
-  @Test
-  void steadyStateSteps_allocateOnlyTheirResult() {
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{'inputs': 10, 'classes': 3, 'hidden': [32, 16], 'batch_size': 8, 'batch_norm': true,"
+            + " 'dropout': 0.1}",
+        // Regression with standardized targets: the target statistics and the mapping back too.
+        "{'inputs': 10, 'task': 'regression', 'hidden': [32, 16], 'batch_size': 8}"
+      })
+  void steadyStateSteps_allocateOnlyTheirResult(String json) {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     assumeTrue(
         bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
         "this JVM cannot count allocated bytes per thread");
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
     mx.setThreadAllocatedMemoryEnabled(true);
-    OnlineLearner learner =
-        OnlineLearner.create(
-            SpecJson.parse(
-                "{\"inputs\": 10, \"classes\": 3, \"hidden\": [32, 16], \"batch_size\": 8,"
-                    + " \"batch_norm\": true, \"dropout\": 0.1}"));
+    OnlineLearner learner = OnlineLearner.create(SpecJson.parse(json.replace('\'', '"')));
     float[][] features = new float[64][10];
     float[][] labels = new float[64][1];
     for (int i = 0; i < 64; i++) {
       for (int j = 0; j < 10; j++) {
         features[i][j] = (float) Math.sin(i * 10 + j);
       }
-      labels[i][0] = i % 3;
+      labels[i][0] = learner.spec().task() == ModelSpec.Task.CLASSIFICATION ? i % 3 : 100f * i;
     }
     for (int i = 0; i < 20_000; i++) { // warm-up: let the JIT compile and escape-analyse
       learner.learn(features[i & 63], labels[i & 63]);

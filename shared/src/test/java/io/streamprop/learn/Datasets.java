@@ -8,10 +8,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 /**
- * The test datasets in {@code src/test/resources/data} (CSV: header, numeric features, a final
- * {@code label} column), read into memory in file order, which is the stream order.
+ * The test datasets in {@code src/test/resources/data} (CSV, optionally gzipped: header, numeric
+ * features, a final {@code label} column), read into memory in file order, which is the stream
+ * order.
  */
 public final class Datasets {
   private Datasets() {}
@@ -36,13 +38,18 @@ public final class Datasets {
     }
   }
 
-  /** Reads {@code /data/<name>.csv} from the test classpath. */
+  /** Reads {@code /data/<name>.csv} (or, if there is none, {@code .csv.gz}) from the classpath. */
   public static Dataset load(String name) {
     String resource = "/data/" + name + ".csv";
-    try (InputStream in = Datasets.class.getResourceAsStream(resource)) {
-      if (in == null) {
+    boolean gzip = Datasets.class.getResource(resource) == null;
+    if (gzip) {
+      resource += ".gz";
+    }
+    try (InputStream file = Datasets.class.getResourceAsStream(resource)) {
+      if (file == null) {
         throw new IllegalArgumentException("no test dataset " + resource);
       }
+      InputStream in = gzip ? new GZIPInputStream(file) : file;
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       String[] header = reader.readLine().split(",");
       List<float[]> rows = new ArrayList<>();
@@ -68,6 +75,39 @@ public final class Datasets {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Prequential (test-then-train) mean squared error of one single pass over a one-target
+   * regression set, in stream order and in the target's own units, from the learner's {@link
+   * StepResult}s (examples in complete mini-batches only).
+   */
+  public static double prequentialMse(OnlineLearner learner, Dataset data) {
+    double squaredErrors = 0;
+    long scored = 0;
+    for (int i = 0; i < data.rows(); i++) {
+      StepResult result = learner.learn(data.features()[i], new float[] {data.labels()[i]});
+      if (result != null) {
+        squaredErrors += result.squaredErrorSum();
+        scored += result.examples();
+      }
+    }
+    return squaredErrors / scored;
+  }
+
+  /**
+   * The prequential MSE of the running-mean baseline over the first {@code rows} examples: each
+   * example is predicted by the mean of the labels before it (0 before the first), then joins it.
+   */
+  public static double runningMeanMse(Dataset data, int rows) {
+    double mean = 0;
+    double squaredErrors = 0;
+    for (int i = 0; i < rows; i++) {
+      double error = data.labels()[i] - mean;
+      squaredErrors += error * error;
+      mean += error / (i + 1);
+    }
+    return squaredErrors / rows;
   }
 
   /** Prequential (test-then-train) accuracy of one single pass over the data, in stream order. */

@@ -168,13 +168,74 @@ class SnapshotCodecTest {
   @Test
   void newerFormatVersion_reported_withUpgradeAdvice() {
     byte[] bytes = smallSnapshot();
-    ByteBuffer.wrap(bytes).putShort(4, (short) 2);
+    ByteBuffer.wrap(bytes).putShort(4, (short) 3);
 
     assertThatThrownBy(() -> SnapshotCodec.decode(withChecksum(bytes)))
         .isInstanceOf(SnapshotException.class)
         .hasMessage(
-            "snapshot written by a newer streamprop (format 2; this one reads format 1); upgrade"
-                + " streamprop to read it");
+            "snapshot written by a newer streamprop (format 3; this one reads formats 1 to 2);"
+                + " upgrade streamprop to read it");
+  }
+
+  @Test
+  void targetStatistics_writtenAsFormatTwo_othersStayFormatOne() {
+    ModelState withTargets = SnapshotFixtures.state(REGRESSION, 5, 1);
+    ModelState legacy = SnapshotFixtures.state(REGRESSION, 5, 1);
+    for (String name : new String[] {"target.count", "target.mean", "target.m2"}) {
+      legacy.doubles().remove(name);
+    }
+
+    byte[] two = SnapshotCodec.encode(withTargets, CREATED);
+    byte[] one = SnapshotCodec.encode(legacy, CREATED);
+
+    assertThat(ByteBuffer.wrap(two).getShort(4)).isEqualTo((short) 2);
+    assertThat(ByteBuffer.wrap(one).getShort(4)).isEqualTo((short) 1);
+    assertThat(ByteBuffer.wrap(smallSnapshot()).getShort(4)).isEqualTo((short) 1);
+    assertSameState(SnapshotCodec.decode(two), withTargets);
+    assertSameState(SnapshotCodec.decode(one), legacy);
+  }
+
+  @Test
+  void formatVersionThatDisagreesWithTargetStatistics_refused() {
+    byte[] two = SnapshotCodec.encode(SnapshotFixtures.state(REGRESSION, 5, 1), CREATED);
+    ByteBuffer.wrap(two).putShort(4, (short) 1);
+    byte[] one = smallSnapshot();
+    ByteBuffer.wrap(one).putShort(4, (short) 2);
+
+    assertThatThrownBy(() -> SnapshotCodec.decode(withChecksum(two)))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessage(
+            "corrupt snapshot: format 1 cannot hold target statistics (target.count,"
+                + " target.mean, target.m2)");
+    assertThatThrownBy(() -> SnapshotCodec.decode(withChecksum(one)))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("format 2 must hold target statistics");
+  }
+
+  @Test
+  void badTargetStatistics_refused_onEncode() {
+    ModelState wrongLength = SnapshotFixtures.state(REGRESSION, 1, 0);
+    wrongLength.doubles().put("target.mean", new double[3]);
+    ModelState partial = SnapshotFixtures.state(REGRESSION, 1, 0);
+    partial.doubles().remove("target.m2");
+    ModelState infinite = SnapshotFixtures.state(REGRESSION, 1, 0);
+    infinite.doubles().get("target.m2")[1] = Double.POSITIVE_INFINITY;
+    ModelState classification = SnapshotFixtures.state(SMALL, 1, 0);
+    classification.doubles().put("target.count", new double[] {1});
+    classification.doubles().put("target.mean", new double[3]);
+    classification.doubles().put("target.m2", new double[3]);
+
+    assertThatThrownBy(() -> SnapshotCodec.encode(wrongLength, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("target.mean: expected 2 values for the spec, got 3");
+    assertThatThrownBy(() -> SnapshotCodec.encode(partial, 0))
+        .hasMessageContaining("it has 2 of the target statistics");
+    assertThatThrownBy(() -> SnapshotCodec.encode(infinite, 0))
+        .hasMessageContaining("target.m2[1] is Infinity");
+    assertThatThrownBy(() -> SnapshotCodec.encode(classification, 0))
+        .hasMessageContaining(
+            "target.count: target statistics need a regression spec with standardize true, the"
+                + " spec has task classification");
   }
 
   @Test

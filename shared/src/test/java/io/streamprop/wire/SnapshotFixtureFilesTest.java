@@ -2,7 +2,10 @@ package io.streamprop.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamprop.learn.Datasets;
 import io.streamprop.learn.ModelState;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.Predictor;
 import io.streamprop.spec.SpecJson;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -58,6 +61,40 @@ class SnapshotFixtureFilesTest {
     assertThat(state.longs()).containsEntry("pending.count", 3L).containsEntry("optim.steps", 77L);
   }
 
+  /**
+   * A regression model written before targets were standardized: it has no target statistics, so it
+   * keeps predicting (and learning) in raw units. Its predictions for the first five rows of
+   * diabetes.csv, as float bits, were recorded from the engine that wrote it (main at 88e964d).
+   */
+  @Test
+  void formatOneTrainedDiabetesFixture_predictsExactlyAsWhenWritten() throws Exception {
+    ModelState state =
+        SnapshotCodec.decode(Files.readAllBytes(dir().resolve("format1-trained-diabetes.sprp")));
+    Datasets.Dataset diabetes = Datasets.load("diabetes");
+    int[] recordedBits = {1109684492, 1107419258, 1109689723, 1101528854, 1099167169};
+
+    Predictor predictor = Predictor.of(state);
+
+    assertThat(state.spec())
+        .isEqualTo(SpecJson.parse("{\"inputs\": 10, \"task\": \"regression\"}"));
+    assertThat(state.examples()).isEqualTo(442);
+    assertThat(state.steps()).isEqualTo(55);
+    assertThat(state.doubles()).doesNotContainKeys("target.count", "target.mean", "target.m2");
+    for (int r = 0; r < recordedBits.length; r++) {
+      assertThat(Float.floatToRawIntBits(predictor.predict(diabetes.features()[r], 1)[0]))
+          .as("row %d", r)
+          .isEqualTo(recordedBits[r]);
+    }
+    // Training resumes in raw units too: the next state still has no target statistics and
+    // re-encodes as format 1.
+    OnlineLearner resumed = OnlineLearner.restore(state);
+    for (int i = 0; i < 16; i++) {
+      resumed.learn(diabetes.features()[i], new float[] {diabetes.labels()[i]});
+    }
+    assertThat(resumed.state().doubles()).doesNotContainKey("target.count");
+    assertThat(SnapshotCodec.encode(resumed.state(), 0)[5]).isEqualTo((byte) 1);
+  }
+
   @Test
   void formatOneTrainedIrisFixture_holdsTheEnginesStateOfTheIrisModel() throws Exception {
     ModelState state =
@@ -71,5 +108,7 @@ class SnapshotFixtureFilesTest {
     assertThat(state.longs()).containsEntry("pending.count", 2L);
     assertThat(state.floats().get("dense.2.weight")).hasSize(8 * 3);
     assertThat(state.doubles().get("norm.count")).containsExactly(150.0);
+    float[] probabilities = Predictor.of(state).predict(new float[] {5.1f, 3.5f, 1.4f, 0.2f}, 1);
+    assertThat(probabilities[0]).isCloseTo(0.997f, org.assertj.core.api.Assertions.within(5e-4f));
   }
 }

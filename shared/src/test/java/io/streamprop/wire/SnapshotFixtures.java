@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * Model states with every array the engine's naming convention defines, filled with seeded random
- * values, for codec tests that must not depend on the engine.
+ * values, for codec tests that must not depend on the engine. A regression spec with {@code
+ * standardize} gets target statistics too, as a new engine model has them.
  */
 public final class SnapshotFixtures {
   private SnapshotFixtures() {}
@@ -51,6 +52,18 @@ public final class SnapshotFixtures {
     }
     doubles.put("norm.mean", mean);
     doubles.put("norm.m2", m2);
+    if (spec.task() == ModelSpec.Task.REGRESSION && spec.standardize()) {
+      // Target statistics, as the engine keeps them for such a model (written as format 2).
+      double[] targetMean = new double[spec.outputs()];
+      double[] targetM2 = new double[spec.outputs()];
+      for (int t = 0; t < spec.outputs(); t++) {
+        targetMean[t] = random.nextGaussian() * 100;
+        targetM2[t] = random.nextDouble() * 1e4;
+      }
+      doubles.put("target.count", new double[] {1200});
+      doubles.put("target.mean", targetMean);
+      doubles.put("target.m2", targetM2);
+    }
 
     Map<String, Long> longs = new LinkedHashMap<>();
     longs.put("rng", random.nextLong());
