@@ -14,9 +14,10 @@ import java.util.Arrays;
  * falls back to scalar code, three to four times slower. So the layer keeps its weights as one flat
  * array (what the optimizer and the snapshots see) and mirrors them into one array per input row
  * ({@link #syncRows}, a memory copy), accumulates the weight gradient into per-row arrays and
- * copies it back, and works on output rows in a zero-based scratch row. Every output element still
- * sums its terms in the same fixed order (bias, then i = 0, 1, ...), so neither vectorization nor
- * the copies change a single bit.
+ * copies it back, and works on output rows in a zero-based scratch row (layers with fewer than
+ * {@value #NARROW} outputs gain nothing from rows and use the flat arrays). Every output element
+ * still sums its terms in the same fixed order (bias, then i = 0, 1, ...), so neither vectorization
+ * nor the copies change a single bit.
  *
  * <p>The layer owns its parameters and their gradients; {@link #backward} accumulates ({@code +=})
  * into the gradients, and {@link #zeroGradients} clears them.
