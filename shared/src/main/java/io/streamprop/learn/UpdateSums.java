@@ -50,10 +50,12 @@ final class UpdateSums {
     final float[] sa = laneAfter;
     final float[] sb = laneBefore;
     final float[] sd = laneDelta;
-    Arrays.fill(sa, 0f);
-    Arrays.fill(sb, 0f);
-    Arrays.fill(sd, 0f);
     final int n = a.length;
+    // Tensors shorter than the chunk use only their first n lanes (the others would add zeros).
+    final int used = Math.min(LANES, n);
+    Arrays.fill(sa, 0, used, 0f);
+    Arrays.fill(sb, 0, used, 0f);
+    Arrays.fill(sd, 0, used, 0f);
     for (int base = 0; base < n; base += LANES) {
       final int len = Math.min(LANES, n - base);
       System.arraycopy(a, base, x, 0, len);
@@ -74,7 +76,7 @@ final class UpdateSums {
     double sumA = 0;
     double sumB = 0;
     double sumD = 0;
-    for (int j = 0; j < LANES; j++) {
+    for (int j = 0; j < used; j++) {
       sumA += sa[j];
       sumB += sb[j];
       sumD += sd[j];
