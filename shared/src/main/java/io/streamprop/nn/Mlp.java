@@ -191,10 +191,15 @@ public final class Mlp {
     if (!lastTraining || batch != lastBatch) {
       throw new IllegalStateException("backward must follow a training forward of the same batch");
     }
-    zeroGradients();
+    for (int l = 0; l < layers; l++) {
+      if (batchNorm[l] != null) {
+        batchNorm[l].zeroGradients();
+      }
+    }
+    // The dense layers' gradients are cleared by backwardFromZero itself.
     int top = layers - 1;
     // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1]
-    dense[top].backward(
+    dense[top].backwardFromZero(
         top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? null : g[top - 1], batch);
     for (int l = top - 1; l >= 0; l--) {
       int n = batch * widths[l];
@@ -207,7 +212,7 @@ public final class Mlp {
         batchNorm[l].backward(d, batch); // → ∂loss/∂z_l
       }
       // z_l = h_(l-1) · W_l + b_l: dW_l, db_l, and dh_(l-1) (none for the input)
-      dense[l].backward(l == 0 ? lastInput : h[l - 1], d, l == 0 ? null : g[l - 1], batch);
+      dense[l].backwardFromZero(l == 0 ? lastInput : h[l - 1], d, l == 0 ? null : g[l - 1], batch);
     }
   }
 

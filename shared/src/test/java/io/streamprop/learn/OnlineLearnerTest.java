@@ -166,6 +166,30 @@ class OnlineLearnerTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {PLAIN, SGD_DECAY})
+  void resumedLearner_sameStepResultsAsUninterrupted(String json) {
+    // The uninterrupted learner reuses each step's ‖W‖² as the next step's ‖W_before‖²; the
+    // resumed one measures it afresh: both must report the same figures, bit for bit.
+    Datasets.Dataset wine = Datasets.load("wine");
+    OnlineLearner uninterrupted = OnlineLearner.create(spec(json));
+    feed(uninterrupted, wine, 0, 40);
+    OnlineLearner resumed = OnlineLearner.restore(uninterrupted.state());
+    int compared = 0;
+    for (int i = 40; i < wine.rows(); i++) {
+      float[] label = {wine.labels()[i]};
+      StepResult a = uninterrupted.learn(wine.features()[i], label);
+      StepResult b = resumed.learn(wine.features()[i], label);
+      assertThat(b == null).isEqualTo(a == null);
+      if (a != null) {
+        assertThat(b.lossSum()).isEqualTo(a.lossSum());
+        assertThat(b.layers()).containsExactly(a.layers());
+        compared++;
+      }
+    }
+    assertThat(compared).isGreaterThan(5);
+  }
+
   @Test
   void batchNormWithBatchOne_rejectedUpFront() {
     assertThatThrownBy(
