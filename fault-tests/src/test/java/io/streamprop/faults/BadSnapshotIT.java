@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamprop.faults.rig.Children;
 import io.streamprop.faults.rig.FaultReport;
-import io.streamprop.faults.rig.KafkaTestClient;
 import io.streamprop.faults.rig.LoadLoop;
 import io.streamprop.faults.rig.Pipeline;
 import io.streamprop.faults.rig.PublishedModels;
@@ -12,6 +11,7 @@ import io.streamprop.faults.rig.ScorerClient;
 import io.streamprop.faults.rig.SyntheticStream;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.testing.KafkaTestClient;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,18 +1,18 @@
 package io.streamprop.faults;
 
-import static io.streamprop.faults.rig.KafkaTestClient.utf8;
+import static io.streamprop.trainer.testing.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamprop.faults.rig.Children;
 import io.streamprop.faults.rig.FaultReport;
 import io.streamprop.faults.rig.FaultSizes;
-import io.streamprop.faults.rig.KafkaTestClient;
 import io.streamprop.faults.rig.Pipeline;
-import io.streamprop.faults.rig.States;
 import io.streamprop.faults.rig.SyntheticStream;
 import io.streamprop.learn.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.testing.KafkaTestClient;
+import io.streamprop.trainer.testing.States;
 import io.streamprop.wire.SnapshotCodec;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -129,6 +129,7 @@ public final class LocalKafka implements AutoCloseable {
   private final int childHeapMegabytes;
   private final List<String> childJvmOptions;
   private final TlsFiles tls;
+  private final boolean plaintext;
   private final int tlsPort;
 
   private KraftNode inProcessNode;
@@ -148,8 +149,9 @@ public final class LocalKafka implements AutoCloseable {
     this.childHeapMegabytes = builder.childHeapMegabytes;
     this.childJvmOptions = builder.childJvmOptions;
     this.tls = builder.tls;
+    this.plaintext = builder.plaintext;
     int controllerPort = freePortOtherThan(port);
-    int chosenTlsPort = -1;
+    int chosenTlsPort = plaintext ? -1 : port;
     while (tls != null && (chosenTlsPort < 0 || chosenTlsPort == controllerPort)) {
       chosenTlsPort = freePortOtherThan(port);
     }
@@ -171,48 +173,51 @@ public final class LocalKafka implements AutoCloseable {
   private Map<String, String> brokerConfig(
       int brokerPort, int controllerPort, Map<String, String> extraProperties) {
     Map<String, String> config = new LinkedHashMap<>();
-    // Listener layout: one client listener and one controller listener, both on loopback.
+    // Listener layout: client listeners (plaintext, TLS, or both) and one controller listener, all
+    // on loopback.
     config.put("process.roles", "broker,controller");
     config.put("node.id", Integer.toString(NODE_ID));
+    List<String> clientListeners = new ArrayList<>();
+    List<String> protocols = new ArrayList<>();
+    if (plaintext) {
+      clientListeners.add(BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+      protocols.add(BROKER_LISTENER + ":PLAINTEXT");
+    }
+    protocols.add(CONTROLLER_LISTENER + ":PLAINTEXT");
+    if (tls != null) {
+      clientListeners.add(TLS_LISTENER + "://" + HOST + ":" + tlsPort);
+      protocols.add(TLS_LISTENER + ":SSL");
+    }
     config.put(
         "listeners",
-        BROKER_LISTENER
-            + "://"
-            + HOST
-            + ":"
-            + brokerPort
+        String.join(",", clientListeners)
             + ","
             + CONTROLLER_LISTENER
             + "://"
             + HOST
             + ":"
-            + controllerPort
-            + (tls == null ? "" : "," + TLS_LISTENER + "://" + HOST + ":" + tlsPort));
-    config.put(
-        "advertised.listeners",
-        BROKER_LISTENER
-            + "://"
-            + HOST
-            + ":"
-            + brokerPort
-            + (tls == null ? "" : "," + TLS_LISTENER + "://" + HOST + ":" + tlsPort));
-    config.put(
-        "listener.security.protocol.map",
-        BROKER_LISTENER
-            + ":PLAINTEXT,"
-            + CONTROLLER_LISTENER
-            + ":PLAINTEXT"
-            + (tls == null ? "" : "," + TLS_LISTENER + ":SSL"));
+            + controllerPort);
+    config.put("advertised.listeners", String.join(",", clientListeners));
+    config.put("listener.security.protocol.map", String.join(",", protocols));
     if (tls != null) {
-      // A server-authenticated TLS listener for clients; the broker and controller keep talking
-      // over loopback in plaintext (one node: nothing crosses a network).
+      // A server-authenticated TLS listener for clients; the controller keeps talking over
+      // loopback in plaintext (one node: nothing crosses a network, and no client can use the
+      // controller listener).
       config.put("ssl.keystore.type", "PKCS12");
       config.put("ssl.keystore.location", tls.keyStore().toString());
       config.put("ssl.keystore.password", tls.password());
       config.put("ssl.key.password", tls.password());
       config.put("ssl.client.auth", "none");
     }
-    config.put("inter.broker.listener.name", BROKER_LISTENER);
+    if (!plaintext) {
+      // TLS only: the broker's own inter-broker clients (transaction markers it sends to the
+      // partition leaders, i.e. to itself) go over the TLS listener and must trust its
+      // certificate.
+      config.put("ssl.truststore.type", "PKCS12");
+      config.put("ssl.truststore.location", tls.trustStore().toString());
+      config.put("ssl.truststore.password", tls.password());
+    }
+    config.put("inter.broker.listener.name", plaintext ? BROKER_LISTENER : TLS_LISTENER);
     config.put("controller.listener.names", CONTROLLER_LISTENER);
     // A static quorum of one voter: the controller's port lives only in this config, not in
     // the formatted storage, and it is kept across restarts anyway.
@@ -336,7 +341,11 @@ public final class LocalKafka implements AutoCloseable {
     return inProcessNode != null || (childProcess != null && childProcess.isAlive());
   }
 
-  /** The {@code bootstrap.servers} value for clients; the same across restarts. */
+  /**
+   * The {@code bootstrap.servers} value for clients; the same across restarts. On a node built with
+   * {@link Builder#tlsOnly} this is the TLS listener, and clients need {@link
+   * #tlsClientProperties()}.
+   */
   public String bootstrapServers() {
     return HOST + ":" + port;
   }
@@ -367,6 +376,13 @@ public final class LocalKafka implements AutoCloseable {
   /** The client port; the same across restarts. */
   public int port() {
     return port;
+  }
+
+  /**
+   * Whether clients can reach the node over plaintext (false only with {@link Builder#tlsOnly}).
+   */
+  public boolean hasPlaintextListener() {
+    return plaintext;
   }
 
   /** The directory under which the node keeps its data ({@code data/}) and its properties. */
@@ -638,6 +654,7 @@ public final class LocalKafka implements AutoCloseable {
     private List<String> childJvmOptions = DEFAULT_CHILD_JVM_OPTIONS;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
     private TlsFiles tls;
+    private boolean plaintext = true;
 
     private Builder() {}
 
@@ -650,6 +667,17 @@ public final class LocalKafka implements AutoCloseable {
         throw new IllegalArgumentException("tls must not be null");
       }
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Serves clients over TLS only: one {@code SSL} listener on the client port and no plaintext
+     * listener at all (the broker's own inter-broker traffic goes over TLS too, trusting {@code
+     * tls}'s trust store). {@link LocalKafka#bootstrapServers()} is then the TLS listener.
+     */
+    public Builder tlsOnly(TlsFiles tls) {
+      tls(tls);
+      this.plaintext = false;
       return this;
     }
 

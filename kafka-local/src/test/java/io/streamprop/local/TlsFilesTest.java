@@ -60,6 +60,26 @@ class TlsFilesTest {
   }
 
   @Test
+  void tlsOnly_config_noPlaintextListenerForClients_interBrokerOverTls(@TempDir Path dir) {
+    TlsFiles tls = new TlsFiles(dir.resolve("k.p12"), dir.resolve("t.p12"), "pw");
+    try (LocalKafka kafka = LocalKafka.builder().tlsOnly(tls).build()) {
+      String ssl = kafka.tlsBootstrapServers();
+
+      assertThat(kafka.hasPlaintextListener()).isFalse();
+      assertThat(kafka.bootstrapServers()).isEqualTo(ssl);
+      assertThat(kafka.brokerConfig().get("advertised.listeners")).isEqualTo("SSL://" + ssl);
+      assertThat(kafka.brokerConfig().get("listeners"))
+          .startsWith("SSL://" + ssl + ",CONTROLLER://")
+          .doesNotContain("PLAINTEXT://");
+      assertThat(kafka.brokerConfig().get("listener.security.protocol.map"))
+          .isEqualTo("CONTROLLER:PLAINTEXT,SSL:SSL");
+      assertThat(kafka.brokerConfig())
+          .containsEntry("inter.broker.listener.name", "SSL")
+          .containsEntry("ssl.truststore.location", tls.trustStore().toString());
+    }
+  }
+
+  @Test
   void noTls_tlsBootstrapServers_refusedClearly() {
     try (LocalKafka kafka = LocalKafka.builder().build()) {
       assertThatThrownBy(kafka::tlsBootstrapServers).hasMessageContaining("no TLS listener");

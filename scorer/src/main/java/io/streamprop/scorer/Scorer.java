@@ -2,6 +2,7 @@ package io.streamprop.scorer;
 
 import io.streamprop.scorer.config.ScorerConfig;
 import io.streamprop.scorer.http.AccessPolicy;
+import io.streamprop.scorer.http.ClientRateLimiter;
 import io.streamprop.scorer.http.RateLimiter;
 import io.streamprop.scorer.http.ScorerHandler;
 import io.streamprop.scorer.http.ScorerHttpServer;
@@ -51,21 +52,37 @@ public final class Scorer implements AutoCloseable {
             config.port(),
             config.httpThreads(),
             new ScorerHandler(
-                registry, metrics, snapshots, config.maxBodyBytes(), clock, accessPolicy(config)));
+                registry,
+                metrics,
+                snapshots,
+                config.maxBodyBytes(),
+                clock,
+                accessPolicy(config, metrics)));
   }
 
-  private static AccessPolicy accessPolicy(ScorerConfig config) {
+  private static AccessPolicy accessPolicy(ScorerConfig config, ScorerMetrics metrics) {
     RateLimiter limiter =
         config.rateLimitPerSecond() > 0
             ? new RateLimiter(
                 config.rateLimitPerSecond(), config.rateLimitBurst(), System::nanoTime)
             : null;
+    ClientRateLimiter clientLimiter = null;
+    if (config.clientRateLimitPerSecond() > 0) {
+      clientLimiter =
+          new ClientRateLimiter(
+              config.clientRateLimitPerSecond(),
+              config.clientRateLimitBurst(),
+              config.clientRateLimitMaxClients(),
+              System::nanoTime);
+      metrics.clientRateLimiter(clientLimiter::clients, clientLimiter::evictions);
+    }
     return new AccessPolicy(
-        config.predictTokens(),
-        config.adminTokens(),
-        config.protectMetrics(),
-        config.protectHealth(),
-        limiter);
+            config.predictTokens(),
+            config.adminTokens(),
+            config.protectMetrics(),
+            config.protectHealth(),
+            limiter)
+        .withClientRateLimit(clientLimiter);
   }
 
   public Scorer start() throws Exception {

@@ -10,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -17,25 +20,32 @@ import org.apache.kafka.clients.admin.Admin;
  * One scenario's deployment on a broker: the topics (created by the trainer's own {@link
  * TopicAdmin}, compacted where they should be), and trainer and scorer child processes configured
  * through properties files exactly as a user would. Every topic carries the scenario's prefix.
+ * Settings both apps share (the bootstrap servers, Kafka's {@code security.protocol} and {@code
+ * ssl.*} keys, the snapshot signing key) are written into both files.
  */
 public final class Pipeline {
-  private final String bootstrap;
+  private final Map<String, String> common;
   private final Path dir;
   private final Children children;
   private final Path trainerConfigFile;
   private final TrainerConfig trainerConfig;
 
   public Pipeline(String bootstrap, Path dir, Children children, String name) {
-    this.bootstrap = bootstrap;
+    this(Map.of("bootstrap.servers", bootstrap), dir, children, name);
+  }
+
+  /**
+   * @param common lines of both apps' properties files, {@code bootstrap.servers} among them
+   */
+  public Pipeline(Map<String, String> common, Path dir, Children children, String name) {
+    this.common = new LinkedHashMap<>(common);
     this.dir = dir;
     this.children = children;
     this.trainerConfigFile = dir.resolve("trainer.properties");
     try {
       Files.writeString(
           trainerConfigFile,
-          String.join(
-              "\n",
-              "bootstrap.servers=" + bootstrap,
+          lines(
               "application.id=" + name,
               "state.dir=" + dir.resolve("trainer-state"),
               TrainerConfig.TOPIC_PREFIX + "=" + name + ".",
@@ -44,8 +54,7 @@ public final class Pipeline {
               // Static membership: a restarted trainer takes over at once instead of waiting for
               // the killed one's session to expire.
               "group.instance.id=" + name + "-trainer",
-              "consumer.session.timeout.ms=10000",
-              ""));
+              "consumer.session.timeout.ms=10000"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -56,6 +65,25 @@ public final class Pipeline {
     try (Admin admin = Admin.create(trainerConfig.adminProperties())) {
       TopicAdmin.ensureTopics(admin, trainerConfig);
     }
+  }
+
+  /** The common lines, then {@code own}, as the text of a properties file. */
+  private String lines(String... own) {
+    List<String> lines = new ArrayList<>();
+    common.forEach((key, value) -> lines.add(key + "=" + value));
+    lines.addAll(List.of(own));
+    lines.add("");
+    return String.join("\n", lines);
+  }
+
+  /** The trainer's properties file, as written. */
+  public Path trainerConfigFile() {
+    return trainerConfigFile;
+  }
+
+  /** The scorer's properties file (written by {@link #startScorer}). */
+  public Path scorerConfigFile() {
+    return dir.resolve("scorer.properties");
   }
 
   public TrainerConfig config() {
@@ -69,17 +97,14 @@ public final class Pipeline {
 
   /** Starts a scorer on {@code port} reading this pipeline's snapshot topic. */
   public Process startScorer(String logName, int port) throws IOException {
-    Path file = dir.resolve("scorer.properties");
+    Path file = scorerConfigFile();
     Files.writeString(
         file,
-        String.join(
-            "\n",
-            "bootstrap.servers=" + bootstrap,
+        lines(
             ScorerConfig.TOPIC_PREFIX + "=" + trainerConfig.value(TrainerConfig.TOPIC_PREFIX).get(),
             ScorerConfig.HTTP_HOST + "=127.0.0.1",
             ScorerConfig.HTTP_PORT + "=" + port,
-            ScorerConfig.SERVING_LOSS_ENABLED + "=false",
-            ""));
+            ScorerConfig.SERVING_LOSS_ENABLED + "=false"));
     return children.start(logName, ScorerMain.class.getName(), "--config", file.toString());
   }
 

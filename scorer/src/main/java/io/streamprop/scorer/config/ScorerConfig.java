@@ -56,6 +56,10 @@ public final class ScorerConfig {
   public static final String AUTH_PROTECT_HEALTH = "streamprop.scorer.auth.protect.health";
   public static final String RATE_LIMIT = "streamprop.scorer.rate.limit.per.second";
   public static final String RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.burst";
+  public static final String CLIENT_RATE_LIMIT = "streamprop.scorer.rate.limit.client.per.second";
+  public static final String CLIENT_RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.client.burst";
+  public static final String CLIENT_RATE_LIMIT_MAX_CLIENTS =
+      "streamprop.scorer.rate.limit.client.max.clients";
 
   /** Every scorer key with its default, in documentation order. */
   public static final Map<String, String> KEYS = defaults();
@@ -83,6 +87,9 @@ public final class ScorerConfig {
     signingKey();
     rateLimitPerSecond();
     rateLimitBurst();
+    clientRateLimitPerSecond();
+    clientRateLimitBurst();
+    clientRateLimitMaxClients();
     if ((protectMetrics() || protectHealth()) && adminTokens().isEmpty()) {
       throw new ConfigException(
           AUTH_PROTECT_METRICS
@@ -119,6 +126,9 @@ public final class ScorerConfig {
     keys.put(AUTH_PROTECT_HEALTH, "false");
     keys.put(RATE_LIMIT, "0");
     keys.put(RATE_LIMIT_BURST, "0");
+    keys.put(CLIENT_RATE_LIMIT, "0");
+    keys.put(CLIENT_RATE_LIMIT_BURST, "0");
+    keys.put(CLIENT_RATE_LIMIT_MAX_CLIENTS, "10000");
     return Map.copyOf(keys);
   }
 
@@ -316,22 +326,48 @@ public final class ScorerConfig {
 
   /** Requests per second the model routes accept, summed over all clients; 0 turns it off. */
   public double rateLimitPerSecond() {
-    String value = values.get(RATE_LIMIT);
-    try {
-      double rate = Double.parseDouble(value);
-      if (!(rate >= 0 && rate <= 1e9)) {
-        throw new ConfigException(RATE_LIMIT + " must be in [0, 1e9], got " + value);
-      }
-      return rate;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(RATE_LIMIT + " must be a number, got '" + value + "'");
-    }
+    return rate(RATE_LIMIT);
   }
 
   /** Requests a burst may take at once; 0 means one second's worth of the rate (at least 1). */
   public int rateLimitBurst() {
-    int burst = integer(RATE_LIMIT_BURST, 0, 1_000_000_000);
-    return burst > 0 ? burst : (int) Math.max(1, Math.ceil(rateLimitPerSecond()));
+    return burst(RATE_LIMIT_BURST, rateLimitPerSecond());
+  }
+
+  /**
+   * Requests per second the model routes accept from one client (its bearer token when the route
+   * checks one, else its IP address); 0 turns it off.
+   */
+  public double clientRateLimitPerSecond() {
+    return rate(CLIENT_RATE_LIMIT);
+  }
+
+  /** A client's bucket capacity; 0 means one second's worth of its rate (at least 1). */
+  public int clientRateLimitBurst() {
+    return burst(CLIENT_RATE_LIMIT_BURST, clientRateLimitPerSecond());
+  }
+
+  /** Per-client buckets kept at most; the least recently used one goes first. */
+  public int clientRateLimitMaxClients() {
+    return integer(CLIENT_RATE_LIMIT_MAX_CLIENTS, 1, 10_000_000);
+  }
+
+  private double rate(String key) {
+    String value = values.get(key);
+    try {
+      double rate = Double.parseDouble(value);
+      if (!(rate >= 0 && rate <= 1e9)) {
+        throw new ConfigException(key + " must be in [0, 1e9], got " + value);
+      }
+      return rate;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a number, got '" + value + "'");
+    }
+  }
+
+  private int burst(String key, double rate) {
+    int burst = integer(key, 0, 1_000_000_000);
+    return burst > 0 ? burst : (int) Math.max(1, Math.ceil(rate));
   }
 
   private List<String> tokens(String key) {

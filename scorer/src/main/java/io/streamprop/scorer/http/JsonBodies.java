@@ -42,10 +42,18 @@ final class JsonBodies {
 
   /** {@code {"error": message}}, plus the model version when a served model was involved. */
   static byte[] error(String message, long modelVersion) {
+    return error(message, modelVersion, null);
+  }
+
+  /** As {@link #error(String, long)}, plus {@code "limit"} naming the rate limit of a 429. */
+  static byte[] error(String message, long modelVersion, String limit) {
     return write(
         json -> {
           json.writeStartObject();
           json.writeStringField("error", message);
+          if (limit != null) {
+            json.writeStringField("limit", limit);
+          }
           if (modelVersion >= 0) {
             json.writeNumberField("model_version", modelVersion);
           }

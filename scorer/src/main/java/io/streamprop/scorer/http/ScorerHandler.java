@@ -83,9 +83,9 @@ public final class ScorerHandler extends Handler.Abstract {
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (predictModel != null) {
       try {
-        access.check(AccessPolicy.Route.PREDICT, authorization);
+        access.check(AccessPolicy.Route.PREDICT, authorization, Request.getRemoteAddr(request));
       } catch (HttpError e) {
-        metrics.requestRefused(ScorerMetrics.PREDICT_ROUTE, e.status());
+        metrics.requestRefused(ScorerMetrics.PREDICT_ROUTE, e.status(), e.limit());
         finish(response, callback, predictModel, System.nanoTime(), errorReply(e, -1), 0);
         return true;
       }
@@ -96,9 +96,9 @@ public final class ScorerHandler extends Handler.Abstract {
     try {
       AccessPolicy.Route route = routeOf(path);
       try {
-        access.check(route, authorization);
+        access.check(route, authorization, Request.getRemoteAddr(request));
       } catch (HttpError e) {
-        metrics.requestRefused(route.name().toLowerCase(Locale.ROOT), e.status());
+        metrics.requestRefused(route.name().toLowerCase(Locale.ROOT), e.status(), e.limit());
         throw e;
       }
       reply = route(request, path);
@@ -309,7 +309,7 @@ public final class ScorerHandler extends Handler.Abstract {
     return new Reply(
         error.status(),
         Reply.JSON,
-        JsonBodies.error(error.getMessage(), modelVersion),
+        JsonBodies.error(error.getMessage(), modelVersion, error.limit()),
         modelVersion,
         error.headers());
   }

@@ -1,6 +1,7 @@
 package io.streamprop.scorer.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Every meter of the scorer (names and meaning in {@code docs/metrics.md}), on a Prometheus
@@ -46,6 +49,9 @@ public final class ScorerMetrics implements AutoCloseable {
   private final JvmGcMetrics gcMetrics;
   private final ConcurrentHashMap<String, PredictMeters> predictMeters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Meter>> modelGauges = new ConcurrentHashMap<>();
+
+  /** Objects that function meters read: Micrometer holds them only weakly. */
+  private final List<Object> meterSources = new ArrayList<>();
 
   public ScorerMetrics(ModelRegistry models, Clock clock) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -119,11 +125,44 @@ public final class ScorerMetrics implements AutoCloseable {
    * 429 (the {@code reason} tag {@code unauthorized}, {@code forbidden}, {@code rate_limited}).
    */
   public void requestRefused(String route, int status) {
+    requestRefused(route, status, null);
+  }
+
+  /**
+   * As {@link #requestRefused(String, int)}; a 429 also counts in {@code
+   * streamprop.http.rate.limited} with the tag {@code limit} = {@code client} or {@code global},
+   * the limit that refused it.
+   */
+  public void requestRefused(String route, int status, String limit) {
     Counter.builder("streamprop.http.refused")
         .description("Requests refused by authentication or the rate limit, by route and reason")
         .tags(Tags.of("route", route, "reason", PredictOutcome.ofStatus(status).code()))
         .register(registry)
         .increment();
+    if (status == 429 && limit != null) {
+      Counter.builder("streamprop.http.rate.limited")
+          .description("Requests refused by a rate limit, by route and limit (client or global)")
+          .tags(Tags.of("route", route, "limit", limit))
+          .register(registry)
+          .increment();
+    }
+  }
+
+  /**
+   * Gauges of the per-client rate limiter: buckets held ({@code
+   * streamprop.http.rate.limit.clients}) and buckets evicted to stay within the bound ({@code
+   * streamprop.http.rate.limit.evictions}).
+   */
+  public synchronized void clientRateLimiter(IntSupplier clients, LongSupplier evictions) {
+    meterSources.add(clients);
+    meterSources.add(evictions);
+    Gauge.builder("streamprop.http.rate.limit.clients", clients, IntSupplier::getAsInt)
+        .description("Clients with a per-client rate-limit bucket now (bounded by max.clients)")
+        .register(registry);
+    FunctionCounter.builder(
+            "streamprop.http.rate.limit.evictions", evictions, LongSupplier::getAsLong)
+        .description("Per-client rate-limit buckets evicted, least recently used first")
+        .register(registry);
   }
 
   /** Counts a snapshot that was not served. */

@@ -126,6 +126,40 @@ class ScorerConfigTest {
   }
 
   @Test
+  void clientRateLimit_fromEnvironment_parsedWithDefaults() {
+    ScorerConfig config =
+        ScorerConfig.load(
+            new String[] {"--bootstrap-server", "k:1"},
+            Map.of(
+                "STREAMPROP_SCORER_RATE_LIMIT_CLIENT_PER_SECOND", "2.5",
+                "STREAMPROP_SCORER_RATE_LIMIT_CLIENT_MAX_CLIENTS", "500"));
+
+    assertThat(config.clientRateLimitPerSecond()).isEqualTo(2.5);
+    assertThat(config.clientRateLimitBurst()).as("one second's worth, rounded up").isEqualTo(3);
+    assertThat(config.clientRateLimitMaxClients()).isEqualTo(500);
+    assertThat(config.rateLimitPerSecond()).as("the global limit stays off").isZero();
+  }
+
+  @Test
+  void clientRateLimit_badValues_refusedNamingTheKey() {
+    for (String[] bad :
+        new String[][] {
+          {ScorerConfig.CLIENT_RATE_LIMIT, "-1"},
+          {ScorerConfig.CLIENT_RATE_LIMIT, "fast"},
+          {ScorerConfig.CLIENT_RATE_LIMIT_BURST, "-3"},
+          {ScorerConfig.CLIENT_RATE_LIMIT_MAX_CLIENTS, "0"}
+        }) {
+      java.util.Properties properties = new java.util.Properties();
+      properties.setProperty("bootstrap.servers", "k:1");
+      properties.setProperty(bad[0], bad[1]);
+      assertThatThrownBy(() -> ScorerConfig.of(properties))
+          .as(bad[0] + "=" + bad[1])
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(bad[0]);
+    }
+  }
+
+  @Test
   void securityKeys_parsedAndHiddenFromToString() {
     String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     java.util.Properties properties = new java.util.Properties();

@@ -18,15 +18,26 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Produces and reads raw records for integration tests; reads are read_committed. */
+/**
+ * Produces and reads raw records for integration tests; reads are read_committed unless asked.
+ * Shared with {@code fault-tests} through the trainer's test-jar.
+ */
 public final class KafkaTestClient implements AutoCloseable {
-  private final String bootstrap;
+  private final Map<String, String> connection;
   private final KafkaProducer<byte[], byte[]> producer;
 
   public KafkaTestClient(String bootstrap) {
-    this.bootstrap = bootstrap;
+    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  /**
+   * A client with these connection settings: {@code bootstrap.servers} and any security settings
+   * ({@code security.protocol}, {@code ssl.*}).
+   */
+  public KafkaTestClient(Map<String, String> connection) {
+    this.connection = Map.copyOf(connection);
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(connection);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
@@ -53,7 +64,7 @@ public final class KafkaTestClient implements AutoCloseable {
 
   private KafkaConsumer<byte[], byte[]> consumer() {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(connection);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -92,7 +103,7 @@ public final class KafkaTestClient implements AutoCloseable {
       return consumer();
     }
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(connection);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
