@@ -34,7 +34,8 @@ public final class Mlp {
   private final BatchNorm[] batchNorm; // per hidden layer, null entries when off
   private final Dropout[] dropout; // per hidden layer, null entries when off
   private final Activation activation;
-  private final ModelSpec.Init init;
+  private final ModelSpec.Init init; // as in the spec: AUTO is resolved per layer
+  private final ModelSpec.Activation activationKind;
 
   // Forward buffers, (maxBatch, widths[l]) each; u == z without batch norm, h == a without dropout.
   private final float[][] z;
@@ -69,7 +70,8 @@ public final class Mlp {
     }
     widths[layers - 1] = outputs;
     this.activation = Activation.of(spec.activation());
-    this.init = Initializers.resolve(spec.init(), spec.activation());
+    this.init = spec.init();
+    this.activationKind = spec.activation();
 
     dense = new Dense[layers];
     batchNorm = new BatchNorm[layers];
@@ -135,11 +137,20 @@ public final class Mlp {
     }
   }
 
-  /** Draws every dense weight from {@code rng} (layer by layer, row-major); biases stay zero. */
+  /**
+   * Draws every dense weight from {@code rng} (layer by layer, row-major; {@link
+   * Initializers#fillLayer}: under {@code AUTO} the output layer is scaled down); biases stay zero.
+   */
   public void initialize(SplitMix64 rng) {
     for (int l = 0; l < layers; l++) {
-      Initializers.fill(
-          dense[l].weight(), dense[l].inFeatures(), dense[l].outFeatures(), init, rng);
+      Initializers.fillLayer(
+          dense[l].weight(),
+          dense[l].inFeatures(),
+          dense[l].outFeatures(),
+          init,
+          activationKind,
+          l == layers - 1,
+          rng);
     }
   }
 

@@ -159,10 +159,14 @@ class OnlineLearnerTest {
     assertThat(last.correct()).isBetween(0, 8);
     assertThat(last.learningRate()).isEqualTo(SpecDefaults.LEARNING_RATE);
     assertThat(last.layers()).hasSize(SpecDefaults.HIDDEN.size() + 1);
+    // Adam's first step moves every weight by about the learning rate (m/√v = ±1), so the ratio
+    // is about lr / rms(weights): 0.01·√(13/2) = 0.025 on the He-initialized hidden layer and
+    // 0.01·√(3·64) = 0.14 on the output layer (variance 1/(3·64)); an update as large as the
+    // weights themselves (ratio near 1) would be a bug.
     for (StepResult.LayerStats layer : last.layers()) {
       assertThat(layer.gradientNorm()).isPositive();
       assertThat(layer.weightNorm()).isPositive();
-      assertThat(layer.updateRatio()).isPositive().isLessThan(0.1);
+      assertThat(layer.updateRatio()).isPositive().isLessThan(0.25);
     }
   }
 
