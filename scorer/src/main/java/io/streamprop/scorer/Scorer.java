@@ -51,6 +51,7 @@ public final class Scorer implements AutoCloseable {
             config.httpHost(),
             config.port(),
             config.httpThreads(),
+            config.httpSelectors(),
             new ScorerHandler(
                 registry,
                 metrics,

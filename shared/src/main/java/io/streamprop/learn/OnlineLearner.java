@@ -67,6 +67,11 @@ public final class OnlineLearner {
   private final double[] gradientNorms; // per dense layer
   private final double[] tensorSquares; // per parameter tensor: Σ gradient²
   private final double[] updateSums = new double[3]; // Σ w², Σ w_before², Σ (w - w_before)²
+  private final UpdateSums updateMeter = new UpdateSums();
+  // Per dense layer: ‖W‖² as measured after the last update, which is the next update's ‖W_before‖²
+  // (only the optimizer changes the weights of a learner); unknown until the first update.
+  private final double[] weightSquares;
+  private boolean weightSquaresKnown;
 
   private long version;
   private long examples;
@@ -104,6 +109,7 @@ public final class OnlineLearner {
     this.weightsBefore = new float[mlp.layers()][];
     this.gradientNorms = new double[mlp.layers()];
     this.tensorSquares = new double[mlp.parameters().length];
+    this.weightSquares = new double[mlp.layers()];
     for (int l = 0; l < mlp.layers(); l++) {
       weightsBefore[l] = new float[mlp.dense(l).weight().length];
     }
@@ -293,14 +299,16 @@ public final class OnlineLearner {
     steps++;
     for (int l = 0; l < layers; l++) {
       float[] w = params[mlp.weightIndex(l)];
-      // One pass for all three sums (same partial-sum scheme, so the same bits as three passes).
-      updateSums(w, weightsBefore[l], updateSums);
+      updateSums[1] = weightSquares[l];
+      updateMeter.measure(w, weightsBefore[l], updateSums, !weightSquaresKnown);
+      weightSquares[l] = updateSums[0];
       double after = updateSums[0];
       double before = updateSums[1];
       double delta = updateSums[2];
       double ratio = before > 0 ? Math.sqrt(delta / before) : 0.0;
       stats[l] = new StepResult.LayerStats(gradientNorms[l], Math.sqrt(after), ratio);
     }
+    weightSquaresKnown = true;
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
   }
 
@@ -397,64 +405,6 @@ public final class OnlineLearner {
       s0 += (double) v[i] * v[i];
     }
     return (s0 + s1) + (s2 + s3);
-  }
-
-  /**
-   * Σ a², Σ b² and Σ (a - b)² in double in one pass, into {@code out[0..2]}: each sum uses the
-   * scheme of {@link #sumOfSquares} (four interleaved partial sums, fixed combination), so the
-   * results are bit-identical to three separate passes.
-   */
-  static void updateSums(float[] a, float[] b, double[] out) {
-    double a0 = 0;
-    double a1 = 0;
-    double a2 = 0;
-    double a3 = 0;
-    double b0 = 0;
-    double b1 = 0;
-    double b2 = 0;
-    double b3 = 0;
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < a.length; i += 4) {
-      double x0 = a[i];
-      double x1 = a[i + 1];
-      double x2 = a[i + 2];
-      double x3 = a[i + 3];
-      double y0 = b[i];
-      double y1 = b[i + 1];
-      double y2 = b[i + 2];
-      double y3 = b[i + 3];
-      a0 += x0 * x0;
-      a1 += x1 * x1;
-      a2 += x2 * x2;
-      a3 += x3 * x3;
-      b0 += y0 * y0;
-      b1 += y1 * y1;
-      b2 += y2 * y2;
-      b3 += y3 * y3;
-      double d0 = x0 - y0;
-      double d1 = x1 - y1;
-      double d2 = x2 - y2;
-      double d3 = x3 - y3;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-    }
-    for (; i < a.length; i++) {
-      double x = a[i];
-      double y = b[i];
-      a0 += x * x;
-      b0 += y * y;
-      double d = x - y;
-      s0 += d * d;
-    }
-    out[0] = (a0 + a1) + (a2 + a3);
-    out[1] = (b0 + b1) + (b2 + b3);
-    out[2] = (s0 + s1) + (s2 + s3);
   }
 
   private void checkExample(float[] features, float[] label) {

@@ -24,6 +24,10 @@ public record StepResult(
   /**
    * Diagnostics of one dense layer after the step, for spotting vanishing or exploding gradients.
    *
+   * <p>The gradient norm is the exact double sum (clipping reads it); the weight norm and update
+   * ratio are summed in float lanes for speed (deterministic, within about 10⁻⁵ relative; see
+   * {@code docs/engine.md}, Speed).
+   *
    * @param gradientNorm L2 norm of ∂loss/∂weight
    * @param weightNorm L2 norm of the weights after the update
    * @param updateRatio ‖Δweight‖ / ‖weight‖ (before the update)

@@ -14,9 +14,10 @@ import java.util.Arrays;
  * falls back to scalar code, three to four times slower. So the layer keeps its weights as one flat
  * array (what the optimizer and the snapshots see) and mirrors them into one array per input row
  * ({@link #syncRows}, a memory copy), accumulates the weight gradient into per-row arrays and
- * copies it back, and works on output rows in a zero-based scratch row. Every output element still
- * sums its terms in the same fixed order (bias, then i = 0, 1, ...), so neither vectorization nor
- * the copies change a single bit.
+ * copies it back, and works on output rows in a zero-based scratch row (layers with fewer than
+ * {@value #NARROW} outputs gain nothing from rows and use the flat arrays). Every output element
+ * still sums its terms in the same fixed order (bias, then i = 0, 1, ...), so neither vectorization
+ * nor the copies change a single bit.
  *
  * <p>The layer owns its parameters and their gradients; {@link #backward} accumulates ({@code +=})
  * into the gradients, and {@link #zeroGradients} clears them.
@@ -50,8 +51,10 @@ public final class Dense {
     this.bias = new float[outFeatures];
     this.dWeight = new float[weight.length];
     this.dBias = new float[outFeatures];
-    this.weightRows = new float[inFeatures][outFeatures];
-    this.dWeightRows = new float[inFeatures][outFeatures];
+    // Narrow layers work on the flat arrays and need no mirrors.
+    int rows = outFeatures < NARROW ? 0 : inFeatures;
+    this.weightRows = new float[rows][outFeatures];
+    this.dWeightRows = new float[rows][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
   }
 
@@ -85,6 +88,9 @@ public final class Dense {
 
   /** Copies the flat weight into the per-row mirror that the forward and backward passes read. */
   public void syncRows() {
+    if (outFeatures < NARROW) {
+      return; // narrow layers work on the flat arrays (see forwardNarrow, backwardNarrow)
+    }
     for (int i = 0; i < inFeatures; i++) {
       System.arraycopy(weight, i * outFeatures, weightRows[i], 0, outFeatures);
     }
@@ -114,6 +120,68 @@ public final class Dense {
     }
     for (int b = 0; b < batch; b++) {
       forwardRow(input, b, output, scratchRow);
+    }
+  }
+
+  /**
+   * Inference form of {@link #forward(float[], float[], int, float[])}: the same result, bit for
+   * bit, with a faster kernel for narrow layers (fewer than 8 outputs, e.g. the logits of a
+   * classifier) on several rows. Reads only the weights (as of the last {@link #syncRows}), so
+   * concurrent callers with their own scratch rows are safe. Training keeps calling {@link
+   * #forward}; this method exists so that the scorer's kernel can change without touching it.
+   */
+  public void forwardInference(float[] input, float[] output, int batch, float[] scratchRow) {
+    if (outFeatures < NARROW) {
+      forwardNarrowBlocked(input, output, batch);
+      return;
+    }
+    for (int b = 0; b < batch; b++) {
+      forwardRow(input, b, output, scratchRow);
+    }
+  }
+
+  /**
+   * {@link #forwardNarrow} on four batch rows at a time: each weight[i, o] is loaded once for four
+   * rows, and the four running sums are independent, so they overlap in the pipeline instead of
+   * waiting on one add chain (a dot product of one row is bound by the add latency). Every sum
+   * still adds bias[o], then i = 0, 1, ... in order: the same bits as {@link #forwardNarrow}.
+   */
+  private void forwardNarrowBlocked(float[] input, float[] output, int batch) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    int b = 0;
+    for (; b + 3 < batch; b += 4) {
+      final int x0 = b * in;
+      final int x1 = x0 + in;
+      final int x2 = x1 + in;
+      final int x3 = x2 + in;
+      for (int o = 0; o < out; o++) {
+        float s0 = bias[o];
+        float s1 = s0;
+        float s2 = s0;
+        float s3 = s0;
+        for (int i = 0; i < in; i++) {
+          final float w = weight[i * out + o];
+          s0 += input[x0 + i] * w; // output[b, o] += input[b, i] * weight[i, o]
+          s1 += input[x1 + i] * w;
+          s2 += input[x2 + i] * w;
+          s3 += input[x3 + i] * w;
+        }
+        output[b * out + o] = s0;
+        output[(b + 1) * out + o] = s1;
+        output[(b + 2) * out + o] = s2;
+        output[(b + 3) * out + o] = s3;
+      }
+    }
+    for (; b < batch; b++) {
+      final int xRow = b * in;
+      for (int o = 0; o < out; o++) {
+        float sum = bias[o];
+        for (int i = 0; i < in; i++) {
+          sum += input[xRow + i] * weight[i * out + o];
+        }
+        output[b * out + o] = sum;
+      }
     }
   }
 
@@ -166,98 +234,137 @@ public final class Dense {
    * @param dInput receives ∂loss/∂input (B, in), overwritten; null to skip (first layer)
    */
   public void backward(float[] input, float[] dOutput, float[] dInput, int batch) {
+    backward(input, dOutput, dInput, batch, false);
+  }
+
+  /**
+   * {@link #zeroGradients()} followed by {@link #backward}, in one pass: the gradients are set to
+   * this batch's, with the same bits (each element starts from 0 and adds its terms in the same
+   * order: {@code 0 + a + b + ...}), without clearing the gradient arrays first and copying the
+   * zeros into the row scratch.
+   */
+  public void backwardFromZero(float[] input, float[] dOutput, float[] dInput, int batch) {
+    backward(input, dOutput, dInput, batch, true);
+  }
+
+  private void backward(
+      float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
+    if (outFeatures < NARROW) {
+      if (fromZero) {
+        zeroGradients();
+      }
+      backwardNarrow(input, dOutput, dInput, batch);
+      return;
+    }
     final int in = inFeatures;
     final int out = outFeatures;
-    for (int i = 0; i < in; i++) {
-      System.arraycopy(dWeight, i * out, dWeightRows[i], 0, out);
+    if (fromZero) {
+      Arrays.fill(dBias, 0f);
+    } else {
+      for (int i = 0; i < in; i++) {
+        System.arraycopy(dWeight, i * out, dWeightRows[i], 0, out);
+      }
     }
+    // While true, the row scratch holds stale values that the next batch row overwrites with
+    // 0 + its terms instead of adding to them.
+    boolean assign = fromZero;
     final float[] g0 = blockRows[0];
     final float[] g1 = blockRows[1];
     final float[] g2 = blockRows[2];
     final float[] g3 = blockRows[3];
     int b = 0;
-    if (out >= NARROW) {
-      for (; b + BLOCK <= batch; b += BLOCK) {
-        final int x0 = b * in;
-        final int x1 = x0 + in;
-        final int x2 = x1 + in;
-        final int x3 = x2 + in;
-        System.arraycopy(dOutput, b * out, g0, 0, out);
-        System.arraycopy(dOutput, (b + 1) * out, g1, 0, out);
-        System.arraycopy(dOutput, (b + 2) * out, g2, 0, out);
-        System.arraycopy(dOutput, (b + 3) * out, g3, 0, out);
-        for (int o = 0; o < out; o++) {
-          dBias[o] = dBias[o] + g0[o] + g1[o] + g2[o] + g3[o];
-        }
-        // dWeight[i, :] += input[b, i] * dOutput[b, :] for b, b+1, b+2, b+3 in that order
-        for (int i = 0; i < in; i++) {
-          final float p0 = input[x0 + i];
-          final float p1 = input[x1 + i];
-          final float p2 = input[x2 + i];
-          final float p3 = input[x3 + i];
-          final float[] dw = dWeightRows[i];
+    for (; b + BLOCK <= batch; b += BLOCK) {
+      final int x0 = b * in;
+      final int x1 = x0 + in;
+      final int x2 = x1 + in;
+      final int x3 = x2 + in;
+      System.arraycopy(dOutput, b * out, g0, 0, out);
+      System.arraycopy(dOutput, (b + 1) * out, g1, 0, out);
+      System.arraycopy(dOutput, (b + 2) * out, g2, 0, out);
+      System.arraycopy(dOutput, (b + 3) * out, g3, 0, out);
+      for (int o = 0; o < out; o++) {
+        dBias[o] = dBias[o] + g0[o] + g1[o] + g2[o] + g3[o];
+      }
+      // dWeight[i, :] += input[b, i] * dOutput[b, :] for b, b+1, b+2, b+3 in that order
+      for (int i = 0; i < in; i++) {
+        final float p0 = input[x0 + i];
+        final float p1 = input[x1 + i];
+        final float p2 = input[x2 + i];
+        final float p3 = input[x3 + i];
+        final float[] dw = dWeightRows[i];
+        if (assign) {
+          for (int o = 0; o < out; o++) {
+            dw[o] = 0f + p0 * g0[o] + p1 * g1[o] + p2 * g2[o] + p3 * g3[o];
+          }
+        } else {
           for (int o = 0; o < out; o++) {
             dw[o] = dw[o] + p0 * g0[o] + p1 * g1[o] + p2 * g2[o] + p3 * g3[o];
           }
         }
-        if (dInput != null) {
-          // dInput[b, i] = Σ_o dOutput[b, o] * weight[i, o], o = 0, 1, ... per element
-          int i = 0;
-          for (; i + 1 < in; i += 2) {
-            final float[] w = weightRows[i];
-            final float[] v = weightRows[i + 1];
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
-            float t0 = 0f;
-            float t1 = 0f;
-            float t2 = 0f;
-            float t3 = 0f;
-            for (int o = 0; o < out; o++) {
-              final float wo = w[o];
-              final float vo = v[o];
-              s0 += g0[o] * wo;
-              s1 += g1[o] * wo;
-              s2 += g2[o] * wo;
-              s3 += g3[o] * wo;
-              t0 += g0[o] * vo;
-              t1 += g1[o] * vo;
-              t2 += g2[o] * vo;
-              t3 += g3[o] * vo;
-            }
-            dInput[x0 + i] = s0;
-            dInput[x1 + i] = s1;
-            dInput[x2 + i] = s2;
-            dInput[x3 + i] = s3;
-            dInput[x0 + i + 1] = t0;
-            dInput[x1 + i + 1] = t1;
-            dInput[x2 + i + 1] = t2;
-            dInput[x3 + i + 1] = t3;
+      }
+      assign = false;
+      if (dInput != null) {
+        // dInput[b, i] = Σ_o dOutput[b, o] * weight[i, o], o = 0, 1, ... per element
+        int i = 0;
+        for (; i + 1 < in; i += 2) {
+          final float[] w = weightRows[i];
+          final float[] v = weightRows[i + 1];
+          float s0 = 0f;
+          float s1 = 0f;
+          float s2 = 0f;
+          float s3 = 0f;
+          float t0 = 0f;
+          float t1 = 0f;
+          float t2 = 0f;
+          float t3 = 0f;
+          for (int o = 0; o < out; o++) {
+            final float wo = w[o];
+            final float vo = v[o];
+            s0 += g0[o] * wo;
+            s1 += g1[o] * wo;
+            s2 += g2[o] * wo;
+            s3 += g3[o] * wo;
+            t0 += g0[o] * vo;
+            t1 += g1[o] * vo;
+            t2 += g2[o] * vo;
+            t3 += g3[o] * vo;
           }
-          if (i < in) {
-            final float[] w = weightRows[i];
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
-            for (int o = 0; o < out; o++) {
-              final float wo = w[o];
-              s0 += g0[o] * wo;
-              s1 += g1[o] * wo;
-              s2 += g2[o] * wo;
-              s3 += g3[o] * wo;
-            }
-            dInput[x0 + i] = s0;
-            dInput[x1 + i] = s1;
-            dInput[x2 + i] = s2;
-            dInput[x3 + i] = s3;
+          dInput[x0 + i] = s0;
+          dInput[x1 + i] = s1;
+          dInput[x2 + i] = s2;
+          dInput[x3 + i] = s3;
+          dInput[x0 + i + 1] = t0;
+          dInput[x1 + i + 1] = t1;
+          dInput[x2 + i + 1] = t2;
+          dInput[x3 + i + 1] = t3;
+        }
+        if (i < in) {
+          final float[] w = weightRows[i];
+          float s0 = 0f;
+          float s1 = 0f;
+          float s2 = 0f;
+          float s3 = 0f;
+          for (int o = 0; o < out; o++) {
+            final float wo = w[o];
+            s0 += g0[o] * wo;
+            s1 += g1[o] * wo;
+            s2 += g2[o] * wo;
+            s3 += g3[o] * wo;
           }
+          dInput[x0 + i] = s0;
+          dInput[x1 + i] = s1;
+          dInput[x2 + i] = s2;
+          dInput[x3 + i] = s3;
         }
       }
     }
     for (; b < batch; b++) {
-      backwardRow(input, dOutput, dInput, b, g0);
+      backwardRow(input, dOutput, dInput, b, g0, assign);
+      assign = false;
+    }
+    if (assign) {
+      Arrays.fill(dWeight, 0f); // no batch rows: the gradient of nothing
+      return;
     }
     for (int i = 0; i < in; i++) {
       System.arraycopy(dWeightRows[i], 0, dWeight, i * out, out);
@@ -265,7 +372,8 @@ public final class Dense {
   }
 
   /** One batch row of {@link #backward} (the remainder after the four-row blocks). */
-  private void backwardRow(float[] input, float[] dOutput, float[] dInput, int b, float[] g) {
+  private void backwardRow(
+      float[] input, float[] dOutput, float[] dInput, int b, float[] g, boolean assign) {
     final int in = inFeatures;
     final int out = outFeatures;
     final int xRow = b * in;
@@ -275,19 +383,14 @@ public final class Dense {
       dBias[o] += g[o];
     }
     // dWeight += inputᵀ · dOutput: dWeight[i, :] += input[b, i] * dOutput[b, :]
-    if (out < NARROW) {
-      // Few outputs: a loop over o per input would be all overhead; o outer, i inner instead.
-      // Each dWeight element still receives the same additions in the same order (b = 0, 1..).
-      for (int o = 0; o < out; o++) {
-        final float go = g[o];
-        for (int i = 0; i < in; i++) {
-          dWeightRows[i][o] += input[xRow + i] * go;
+    for (int i = 0; i < in; i++) {
+      final float x = input[xRow + i];
+      final float[] dw = dWeightRows[i];
+      if (assign) {
+        for (int o = 0; o < out; o++) {
+          dw[o] = 0f + x * g[o]; // the zeroed gradient plus this row's term: the same bits
         }
-      }
-    } else {
-      for (int i = 0; i < in; i++) {
-        final float x = input[xRow + i];
-        final float[] dw = dWeightRows[i];
+      } else {
         for (int o = 0; o < out; o++) {
           dw[o] += x * g[o];
         }
@@ -322,6 +425,64 @@ public final class Dense {
         float sum = 0f;
         for (int o = 0; o < out; o++) {
           sum += g[o] * w[o];
+        }
+        dInput[xRow + i] = sum;
+      }
+    }
+  }
+
+  /**
+   * {@link #backward} for layers with few outputs, on the flat arrays: no row mirrors to fill or
+   * copy back (a two- to seven-element row gains nothing from them). Same bits as the wide path:
+   * dBias[o] and dWeight[i, o] add rows b = 0, 1, ... in order; dInput[b, i] = Σ_o dOutput[b, o] ·
+   * weight[i, o] over o = 0, 1, ..., four inputs' sums side by side.
+   */
+  private void backwardNarrow(float[] input, float[] dOutput, float[] dInput, int batch) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    for (int b = 0; b < batch; b++) {
+      final int xRow = b * in;
+      final int yRow = b * out;
+      for (int o = 0; o < out; o++) {
+        dBias[o] += dOutput[yRow + o];
+      }
+      // o outer, i inner: a loop over o per input would be all overhead.
+      for (int o = 0; o < out; o++) {
+        final float go = dOutput[yRow + o];
+        for (int i = 0; i < in; i++) {
+          dWeight[i * out + o] += input[xRow + i] * go;
+        }
+      }
+      if (dInput == null) {
+        continue;
+      }
+      int i = 0;
+      for (; i + 3 < in; i += 4) {
+        final int w0 = i * out;
+        final int w1 = w0 + out;
+        final int w2 = w1 + out;
+        final int w3 = w2 + out;
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        for (int o = 0; o < out; o++) {
+          final float go = dOutput[yRow + o];
+          s0 += go * weight[w0 + o];
+          s1 += go * weight[w1 + o];
+          s2 += go * weight[w2 + o];
+          s3 += go * weight[w3 + o];
+        }
+        dInput[xRow + i] = s0;
+        dInput[xRow + i + 1] = s1;
+        dInput[xRow + i + 2] = s2;
+        dInput[xRow + i + 3] = s3;
+      }
+      for (; i < in; i++) {
+        final int w = i * out;
+        float sum = 0f;
+        for (int o = 0; o < out; o++) {
+          sum += dOutput[yRow + o] * weight[w + o];
         }
         dInput[xRow + i] = sum;
       }

@@ -34,7 +34,8 @@ public final class Mlp {
   private final BatchNorm[] batchNorm; // per hidden layer, null entries when off
   private final Dropout[] dropout; // per hidden layer, null entries when off
   private final Activation activation;
-  private final ModelSpec.Init init;
+  private final ModelSpec.Init init; // as in the spec: AUTO is resolved per layer
+  private final ModelSpec.Activation activationKind;
 
   // Forward buffers, (maxBatch, widths[l]) each; u == z without batch norm, h == a without dropout.
   private final float[][] z;
@@ -69,7 +70,8 @@ public final class Mlp {
     }
     widths[layers - 1] = outputs;
     this.activation = Activation.of(spec.activation());
-    this.init = Initializers.resolve(spec.init(), spec.activation());
+    this.init = spec.init();
+    this.activationKind = spec.activation();
 
     dense = new Dense[layers];
     batchNorm = new BatchNorm[layers];
@@ -135,11 +137,20 @@ public final class Mlp {
     }
   }
 
-  /** Draws every dense weight from {@code rng} (layer by layer, row-major); biases stay zero. */
+  /**
+   * Draws every dense weight from {@code rng} (layer by layer, row-major; {@link
+   * Initializers#fillLayer}: under {@code AUTO} the output layer is scaled down); biases stay zero.
+   */
   public void initialize(SplitMix64 rng) {
     for (int l = 0; l < layers; l++) {
-      Initializers.fill(
-          dense[l].weight(), dense[l].inFeatures(), dense[l].outFeatures(), init, rng);
+      Initializers.fillLayer(
+          dense[l].weight(),
+          dense[l].inFeatures(),
+          dense[l].outFeatures(),
+          init,
+          activationKind,
+          l == layers - 1,
+          rng);
     }
   }
 
@@ -191,10 +202,15 @@ public final class Mlp {
     if (!lastTraining || batch != lastBatch) {
       throw new IllegalStateException("backward must follow a training forward of the same batch");
     }
-    zeroGradients();
+    for (int l = 0; l < layers; l++) {
+      if (batchNorm[l] != null) {
+        batchNorm[l].zeroGradients();
+      }
+    }
+    // The dense layers' gradients are cleared by backwardFromZero itself.
     int top = layers - 1;
     // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1]
-    dense[top].backward(
+    dense[top].backwardFromZero(
         top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? null : g[top - 1], batch);
     for (int l = top - 1; l >= 0; l--) {
       int n = batch * widths[l];
@@ -207,7 +223,7 @@ public final class Mlp {
         batchNorm[l].backward(d, batch); // → ∂loss/∂z_l
       }
       // z_l = h_(l-1) · W_l + b_l: dW_l, db_l, and dh_(l-1) (none for the input)
-      dense[l].backward(l == 0 ? lastInput : h[l - 1], d, l == 0 ? null : g[l - 1], batch);
+      dense[l].backwardFromZero(l == 0 ? lastInput : h[l - 1], d, l == 0 ? null : g[l - 1], batch);
     }
   }
 
@@ -247,7 +263,7 @@ public final class Mlp {
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
       float[] zl = ws.z(l, n);
-      dense[l].forward(x, zl, rows, ws.scratch(l));
+      dense[l].forwardInference(x, zl, rows, ws.scratch(l));
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
@@ -256,7 +272,7 @@ public final class Mlp {
       x = al;
     }
     float[] logits = new float[rows * outputs];
-    dense[layers - 1].forward(x, logits, rows, ws.scratch(layers - 1));
+    dense[layers - 1].forwardInference(x, logits, rows, ws.scratch(layers - 1));
     return logits;
   }
 

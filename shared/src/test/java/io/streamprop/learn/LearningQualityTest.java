@@ -18,11 +18,11 @@ class LearningQualityTest {
 
   @ParameterizedTest(name = "{0} >= {1}")
   @CsvSource({
-    "iris,          0.65",
-    "wine,          0.80",
+    "iris,          0.70",
+    "wine,          0.84",
     "breast_cancer, 0.88",
-    "digits,        0.85",
-    "letter,        0.72"
+    "digits,        0.86",
+    "letter,        0.74"
   })
   void defaultSpec_singlePassPrequentialAccuracy_atLeastThreshold(String name, double threshold) {
     Datasets.Dataset data = Datasets.load(name);
@@ -41,13 +41,15 @@ class LearningQualityTest {
    * Regression with the default spec ({@code {"inputs": n, "task": "regression"}}): single-pass
    * prequential MSE in the target's units must beat the running-mean baseline (each example
    * predicted by the mean of the labels before it) by the given factor. Measured ratios (see {@code
-   * docs/learning-quality.md}): diabetes 0.84, 0.76, 0.71 for seeds 42, 7, 1 (mean 0.77; 442 rows
-   * make one seed's trajectory noisy, so the mean of three seeds is asserted); diamonds5k 0.099.
-   * Raw-scale targets (the engine before targets were standardized) gave 3.9 on diabetes, no
+   * docs/learning-quality.md}): diabetes 0.66, 0.63, 0.64 for seeds 42, 7, 1 (mean 0.64; 442 rows
+   * make one seed's trajectory noisy, so the mean of three seeds is asserted); diamonds5k 0.080. He
+   * initialization on the output layer (the {@code auto} scheme before it was scaled down) gave a
+   * mean of 0.77 on diabetes, so that threshold also guards the output layer's initialization;
+   * raw-scale targets (the engine before targets were standardized) gave 3.9 on diabetes, no
    * standardization at all 1.39 and 0.90.
    */
   @ParameterizedTest(name = "{0}: mse <= {1} x running mean")
-  @CsvSource({"diabetes, 0.88, 42 7 1", "diamonds5k, 0.20, 42"})
+  @CsvSource({"diabetes, 0.72, 42 7 1", "diamonds5k, 0.12, 42"})
   void defaultSpec_regression_prequentialMseBeatsTheRunningMean(
       String name, double maxRatio, String seeds) {
     Datasets.Dataset data = Datasets.load(name);

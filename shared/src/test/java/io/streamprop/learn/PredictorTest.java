@@ -74,14 +74,18 @@ class PredictorTest {
     OnlineLearnerTest.assertSameState(before, learner.state());
   }
 
-  @Test
-  void predict_batchesOfChangingSize_sameAnswersAsOneRowAtATime() {
+  // 10 classes: a wide output layer; 7: narrow (Dense's four-row dot-product kernel); the
+  // labels of the 7-class model are the digits modulo 7.
+  @ParameterizedTest
+  @ValueSource(ints = {10, 7})
+  void predict_batchesOfChangingSize_sameAnswersAsOneRowAtATime(int classes) {
     Datasets.Dataset digits = Datasets.load("digits");
     OnlineLearner learner =
         OnlineLearner.create(
-            OnlineLearnerTest.spec("{'inputs': 64, 'classes': 10, 'hidden': [32, 16]}"));
+            OnlineLearnerTest.spec(
+                "{'inputs': 64, 'classes': " + classes + ", 'hidden': [32, 16]}"));
     for (int i = 0; i < 320; i++) {
-      learner.learn(digits.features()[i], new float[] {digits.labels()[i]});
+      learner.learn(digits.features()[i], new float[] {digits.labels()[i] % classes});
     }
     Predictor predictor = learner.predictor();
     float[][] single = new float[37][];
@@ -96,9 +100,9 @@ class PredictorTest {
         System.arraycopy(digits.features()[r], 0, batch, r * 64, 64);
       }
       float[] out = predictor.predict(batch, rows);
-      assertThat(out).as("rows=%d", rows).hasSize(rows * 10);
+      assertThat(out).as("rows=%d", rows).hasSize(rows * classes);
       for (int r = 0; r < rows; r++) {
-        assertThat(java.util.Arrays.copyOfRange(out, r * 10, r * 10 + 10))
+        assertThat(java.util.Arrays.copyOfRange(out, r * classes, r * classes + classes))
             .as("rows=%d row %d", rows, r)
             .containsExactly(single[r]);
       }

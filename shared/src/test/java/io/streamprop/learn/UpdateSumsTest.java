@@ -1,45 +1,66 @@
 package io.streamprop.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The fused update-ratio pass gives the same bits as three separate four-way partial sums. */
+/** The vectorizable update-ratio sums agree with exact double sums to float precision. */
 class UpdateSumsTest {
 
-  /** Reference: Σ (a - b)² with the four interleaved partial sums of sumOfSquares. */
+  private static double squares(float[] a) {
+    double s = 0;
+    for (float v : a) {
+      s += (double) v * v;
+    }
+    return s;
+  }
+
   private static double squaredDistance(float[] a, float[] b) {
-    double[] s = new double[4];
-    int i = 0;
-    for (; i + 3 < a.length; i += 4) {
-      for (int k = 0; k < 4; k++) {
-        double d = (double) a[i + k] - b[i + k];
-        s[k] += d * d;
-      }
-    }
-    for (; i < a.length; i++) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
       double d = (double) a[i] - b[i];
-      s[0] += d * d;
+      s += d * d;
     }
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    return s;
   }
 
   @Test
-  void randomVectors_fusedPass_bitIdenticalToSeparatePasses() {
+  void randomUpdates_sumsMatchDoubleReference() {
     Random random = new Random(7);
-    for (int length : new int[] {1, 3, 4, 7, 64, 1027}) {
+    UpdateSums meter = new UpdateSums();
+    for (int length : new int[] {1, 3, 4, 7, 64, 255, 256, 257, 1027, 784 * 256}) {
       float[] a = new float[length];
       float[] b = new float[length];
       for (int i = 0; i < length; i++) {
-        a[i] = (float) random.nextGaussian() * 1e3f;
-        b[i] = a[i] + (float) random.nextGaussian() * 1e-2f;
+        b[i] = (float) random.nextGaussian();
+        a[i] = b[i] + (float) random.nextGaussian() * 1e-3f;
       }
       double[] out = new double[3];
-      OnlineLearner.updateSums(a, b, out);
-      assertThat(out[0]).as("Σa², n=%d", length).isEqualTo(OnlineLearner.sumOfSquares(a));
-      assertThat(out[1]).as("Σb², n=%d", length).isEqualTo(OnlineLearner.sumOfSquares(b));
-      assertThat(out[2]).as("Σ(a-b)², n=%d", length).isEqualTo(squaredDistance(a, b));
+      meter.measure(a, b, out);
+      double sa = squares(a);
+      double sb = squares(b);
+      double sd = squaredDistance(a, b);
+      assertThat(out[0]).as("Σa², n=%d", length).isCloseTo(sa, within(1e-5 * sa));
+      assertThat(out[1]).as("Σb², n=%d", length).isCloseTo(sb, within(1e-5 * sb));
+      assertThat(out[2]).as("Σ(a-b)², n=%d", length).isCloseTo(sd, within(1e-5 * sd));
+
+      double[] again = new double[3];
+      meter.measure(a, b, again);
+      assertThat(again).as("same inputs, same bits, n=%d", length).containsExactly(out);
     }
+  }
+
+  @Test
+  void noChange_deltaIsZero_andNormsEqual() {
+    float[] w = new float[300];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i - 150.5f;
+    }
+    double[] out = new double[3];
+    new UpdateSums().measure(w, w.clone(), out);
+    assertThat(out[2]).isZero();
+    assertThat(out[0]).isEqualTo(out[1]).isCloseTo(squares(w), within(1e-6 * squares(w)));
   }
 }

@@ -49,6 +49,42 @@ class LayerGradientTest {
   }
 
   @Test
+  void dense_backwardFromZero_equalsZeroThenBackward_bitForBit() {
+    // Wide (mirrored rows) and narrow layers; batches with and without a remainder after blocks.
+    for (int[] shape : new int[][] {{5, 9}, {6, 3}}) {
+      for (int batch : new int[] {1, 3, 4, 9}) {
+        int in = shape[0];
+        int out = shape[1];
+        Dense a = new Dense(in, out);
+        Dense b = new Dense(in, out);
+        float[] w = TestData.uniform(in * out, -1, 1, 31);
+        System.arraycopy(w, 0, a.weight(), 0, w.length);
+        System.arraycopy(w, 0, b.weight(), 0, w.length);
+        a.syncRows();
+        b.syncRows();
+        float[] x = TestData.uniform(batch * in, -2, 2, 32);
+        float[] d = TestData.uniform(batch * out, -1, 1, 33);
+        // Leave stale gradients behind in both first.
+        a.backward(x, d, null, batch);
+        b.backward(x, d, null, batch);
+        float[] dInputA = new float[batch * in];
+        float[] dInputB = new float[batch * in];
+        a.zeroGradients();
+        a.backward(x, d, dInputA, batch);
+        b.backwardFromZero(x, d, dInputB, batch);
+        String at = in + "x" + out + " batch " + batch;
+        assertThat(b.dWeight()).as("dWeight, %s", at).containsExactly(a.dWeight());
+        assertThat(b.dBias()).as("dBias, %s", at).containsExactly(a.dBias());
+        assertThat(dInputB).as("dInput, %s", at).containsExactly(dInputA);
+        // and it still accumulates afterwards
+        a.backward(x, d, null, batch);
+        b.backward(x, d, null, batch);
+        assertThat(b.dWeight()).as("accumulated dWeight, %s", at).containsExactly(a.dWeight());
+      }
+    }
+  }
+
+  @Test
   void batchNorm_backward_matchesCentralDifferences() {
     int batch = 6;
     int features = 3;

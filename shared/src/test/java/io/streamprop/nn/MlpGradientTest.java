@@ -57,9 +57,12 @@ class MlpGradientTest {
     for (int p = 0; p < params.length; p++) {
       analytic[p] = mlp.gradients()[p].clone();
     }
-    // ε = 3e-3: batch norm over 5 examples curves the loss enough that ε = 1e-2 shows truncation
-    // error of about 2%; at 3e-3 both truncation and float rounding stay well below the tolerance.
-    GradientChecker checker = new GradientChecker(3e-3, 5e-3, 1e-4);
+    // ε = 1e-3: batch norm over 5 examples curves the loss enough that the truncation error (which
+    // scales with ε²) dominates larger steps. Worst relative error on the gelu + batch-norm
+    // regression net: 8.5% at ε = 1e-2, 0.72% at 3e-3, 0.08% at 1e-3; at 3e-4 float rounding takes
+    // over (4.9%). (Before auto scaled the output layer down, the same net showed 2.1%, 0.19%,
+    // 0.02%.)
+    GradientChecker checker = new GradientChecker(1e-3, 5e-3, 1e-4);
     for (int p = 0; p < params.length; p++) {
       checker.check(
           names[p],

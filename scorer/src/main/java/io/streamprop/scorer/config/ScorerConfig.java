@@ -40,6 +40,7 @@ public final class ScorerConfig {
   public static final String HTTP_HOST = "streamprop.http.host";
   public static final String HTTP_PORT = "streamprop.http.port";
   public static final String HTTP_THREADS = "streamprop.http.threads";
+  public static final String HTTP_SELECTORS = "streamprop.http.selectors";
   public static final String HTTP_MAX_BODY_BYTES = "streamprop.http.max.body.bytes";
   public static final String TOPIC_PREFIX = "streamprop.topic.prefix";
   public static final String TOPIC_EXAMPLES = "streamprop.topic.examples";
@@ -80,6 +81,7 @@ public final class ScorerConfig {
     // Validate everything up front, so a bad value fails at start, not on first use.
     port();
     httpThreads();
+    httpSelectors();
     maxBodyBytes();
     servingLossHalfLife();
     maxSnapshotBytes();
@@ -110,6 +112,7 @@ public final class ScorerConfig {
     keys.put(HTTP_HOST, "0.0.0.0");
     keys.put(HTTP_PORT, "8080");
     keys.put(HTTP_THREADS, "32");
+    keys.put(HTTP_SELECTORS, Integer.toString(defaultSelectors()));
     keys.put(HTTP_MAX_BODY_BYTES, Integer.toString(4 << 20));
     keys.put(TOPIC_PREFIX, "");
     keys.put(TOPIC_EXAMPLES, "examples");
@@ -251,6 +254,23 @@ public final class ScorerConfig {
 
   public int httpThreads() {
     return integer(HTTP_THREADS, 4, 10_000);
+  }
+
+  /**
+   * Jetty selector threads. Predict requests run on them (the handler never blocks), so this is
+   * also the number of threads that compute predictions; see docs/benchmarks.md for the choice.
+   */
+  public int httpSelectors() {
+    return integer(HTTP_SELECTORS, 1, 256);
+  }
+
+  /**
+   * Half the cores, at least one: predictions are CPU work on the selector threads, and the other
+   * half is left to the Kafka consumers, GC and the kernel's network stack (one on two cores, where
+   * docs/benchmarks.md found a second selector no better).
+   */
+  public static int defaultSelectors() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   public int maxBodyBytes() {

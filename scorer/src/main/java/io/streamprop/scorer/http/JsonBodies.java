@@ -30,7 +30,12 @@ final class JsonBodies {
   }
 
   private static byte[] write(Writer writer) {
-    try (ByteArrayBuilder out = new ByteArrayBuilder(512)) {
+    return write(writer, 512);
+  }
+
+  /** Writes into a buffer of {@code sizeHint} bytes first, so a body that fits is copied once. */
+  private static byte[] write(Writer writer, int sizeHint) {
+    try (ByteArrayBuilder out = new ByteArrayBuilder(sizeHint)) {
       try (JsonGenerator json = JSON.createGenerator(out)) {
         writer.write(json);
       }
@@ -110,7 +115,9 @@ final class JsonBodies {
           json.writeStringField("model", model.name());
           json.writeNumberField("model_version", model.version());
           json.writeEndObject();
-        });
+        },
+        // a float is at most 15 characters and a comma; per row the class and keys; the tail
+        (int) Math.min(1 << 20, 64L + model.name().length() + rows * (40L + 16L * width)));
   }
 
   /** The status and metadata of one model ({@code GET /v1/models/{model}}). */

@@ -21,13 +21,20 @@ public final class ScorerHttpServer implements AutoCloseable {
    * @param port port to bind; 0 picks a free one (see {@link #port()})
    */
   public ScorerHttpServer(String host, int port, int maxThreads, Handler handler) {
+    this(host, port, maxThreads, 1, handler);
+  }
+
+  /**
+   * @param selectors Jetty selector threads; the non-blocking predict handler runs on them
+   */
+  public ScorerHttpServer(String host, int port, int maxThreads, int selectors, Handler handler) {
     QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
     threads.setName("scorer-http");
     server = new Server(threads);
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
     config.setSendXPoweredBy(false);
-    connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+    connector = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(config));
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);

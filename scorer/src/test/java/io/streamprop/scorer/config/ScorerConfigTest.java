@@ -20,7 +20,18 @@ class ScorerConfigTest {
     assertThat(config.snapshotsTopic()).isEqualTo("model-snapshots");
     assertThat(config.examplesTopic()).isEqualTo("examples");
     assertThat(config.servingLossEnabled()).isTrue();
+    assertThat(config.httpSelectors())
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     assertThat(config.kafka()).containsEntry("bootstrap.servers", "k:9092");
+  }
+
+  @Test
+  void httpSelectors_fromEnv_validated() {
+    String[] args = {"--bootstrap-server", "k:1"};
+    assertThat(ScorerConfig.load(args, Map.of("STREAMPROP_HTTP_SELECTORS", "2")).httpSelectors())
+        .isEqualTo(2);
+    assertThatThrownBy(() -> ScorerConfig.load(args, Map.of("STREAMPROP_HTTP_SELECTORS", "0")))
+        .hasMessageContaining("streamprop.http.selectors must be in [1, 256], got 0");
   }
 
   @Test

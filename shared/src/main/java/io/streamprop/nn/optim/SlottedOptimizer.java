@@ -51,6 +51,13 @@ abstract class SlottedOptimizer implements Optimizer {
    */
   abstract void update(int index, float[] param, float[] grad, boolean decay, float learningRate);
 
+  /**
+   * Called once per {@link #step}, after the counter advanced and before the first {@link #update}:
+   * where per-step constants (Adam's bias corrections) are computed once rather than per tensor.
+   * Does nothing by default.
+   */
+  void beginStep(float learningRate) {}
+
   /** The state array of one slot for one tensor (slot order as given to the constructor). */
   final float[] slot(int slot, int index) {
     return state[slot][index];
@@ -64,6 +71,7 @@ abstract class SlottedOptimizer implements Optimizer {
           "learningRate must be a finite number >= 0, got " + learningRate);
     }
     steps++;
+    beginStep(learningRate);
     for (int i = 0; i < params.length; i++) {
       update(i, params[i], grads[i], decay[i], learningRate);
     }

@@ -1,0 +1,147 @@
+package io.streamprop.scorer.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamprop.scorer.registry.ServedModel;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The fast path of the predict body parser ({@link RowScanner}) against the full Jackson parser:
+ * every body it accepts yields bit-identical features, and every body it declines still gets
+ * Jackson's answer, so the fast path changes no outcome.
+ */
+class RowScannerTest {
+  private static final ServedModel IRIS = TestModels.iris(7); // 4 inputs
+
+  /** One number in one of the forms clients write, some of them outside the fast cases. */
+  private static String number(SplittableRandom random) {
+    String sign = random.nextInt(3) == 0 ? "-" : "";
+    return switch (random.nextInt(9)) {
+      case 0 -> sign + random.nextInt(1000); // small integer, "-0" included
+      case 1 -> sign + random.nextLong(Long.MAX_VALUE); // up to 19 digits
+      case 2 -> sign + "0." + digits(random, 1 + random.nextInt(6)); // fast decimal
+      case 3 -> sign + (1 + random.nextInt(999)) + "." + digits(random, 1 + random.nextInt(12));
+      case 4 -> sign + digits1(random) + "e" + (random.nextInt(80) - 40);
+      case 5 -> sign + digits1(random) + "." + digits(random, 3) + "E+" + random.nextInt(30);
+      case 6 -> sign + "0.0000" + digits(random, 1 + random.nextInt(10));
+      case 7 -> sign + Float.toString(Float.intBitsToFloat(random.nextInt())).replace("NaN", "1");
+      default ->
+          sign + Double.toString(random.nextDouble() * Math.pow(10, random.nextInt(20) - 10));
+    };
+  }
+
+  private static String digits(SplittableRandom random, int count) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      out.append((char) ('0' + random.nextInt(10)));
+    }
+    return out.toString();
+  }
+
+  private static String digits1(SplittableRandom random) {
+    return (1 + random.nextInt(9)) + digits(random, random.nextInt(8));
+  }
+
+  private static String body(SplittableRandom random, int rows, int inputs) {
+    String[] spaces = {"", " ", "\n", "\t ", "\r\n"};
+    StringBuilder out = new StringBuilder("{\"instances\":").append(spaces[random.nextInt(5)]);
+    out.append('[');
+    for (int r = 0; r < rows; r++) {
+      out.append(r > 0 ? "," + spaces[random.nextInt(5)] : "").append('[');
+      for (int c = 0; c < inputs; c++) {
+        out.append(c > 0 ? ", " : "").append(number(random));
+      }
+      out.append(']');
+    }
+    return out.append("]}").append(spaces[random.nextInt(5)]).toString();
+  }
+
+  /** Both parsers' outcome as comparable text: the features' bits, or the status and message. */
+  private static String outcome(Instances instances) {
+    StringBuilder out = new StringBuilder("rows " + instances.rows() + ":");
+    for (float value : instances.features()) {
+      out.append(' ').append(Integer.toHexString(Float.floatToRawIntBits(value)));
+    }
+    return out.toString();
+  }
+
+  private static String fast(byte[] body) {
+    try {
+      return outcome(Instances.parse(body, IRIS));
+    } catch (HttpError e) {
+      return e.status() + " " + e.getMessage();
+    }
+  }
+
+  private static String jackson(byte[] body) {
+    try {
+      return outcome(Instances.parseWithJackson(body, IRIS));
+    } catch (HttpError e) {
+      return e.status() + " " + e.getMessage();
+    }
+  }
+
+  @Property(tries = 3000)
+  void randomNumbers_fastPath_bitIdenticalToJackson(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] body = body(random, 1 + random.nextInt(4), 4).getBytes(StandardCharsets.UTF_8);
+    assertThat(fast(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(jackson(body));
+  }
+
+  @Property(tries = 3000)
+  void mutatedBodies_fastPath_sameOutcomeAsJackson(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] body = body(random, 1 + random.nextInt(3), 4).getBytes(StandardCharsets.UTF_8);
+    byte[] tokens = "{}[]:,\"0123456789.eE+- \n".getBytes(StandardCharsets.US_ASCII);
+    int edits = 1 + random.nextInt(3);
+    for (int e = 0; e < edits; e++) {
+      body[random.nextInt(body.length)] = tokens[random.nextInt(tokens.length)];
+    }
+    assertThat(fast(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(jackson(body));
+  }
+
+  @Test
+  void plainRows_scan_readsEveryValue() {
+    byte[] body =
+        "{\"instances\": [[1, -2.5, 0.125, 3e2], [ -0 ,-0.0,1E-3 , 7.25e+1 ]]}"
+            .getBytes(StandardCharsets.UTF_8);
+    RowScanner.Result result = RowScanner.scan(body, 4, new float[1]);
+    assertThat(result).isNotNull();
+    assertThat(result.rows()).isEqualTo(2);
+    assertThat(java.util.Arrays.copyOf(result.features(), 8))
+        .containsExactly(1f, -2.5f, 0.125f, 300f, 0f, -0f, 0.001f, 72.5f);
+    assertThat(Float.floatToRawIntBits(result.features()[4])).isZero(); // "-0" is an integer: +0
+    assertThat(Float.floatToRawIntBits(result.features()[5])).isEqualTo(0x80000000); // -0.0
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"instances\": [[1, 2, 3]]}",
+        "{\"instances\": [[1, 2, 3, 4, 5]]}",
+        "{\"instances\": [[1, 2, 3, \"4\"]]}",
+        "{\"instances\": [[1, 2, 3, 01]]}",
+        "{\"instances\": [[1, 2, 3, 1.]]}",
+        "{\"instances\": [[1, 2, 3, .5]]}",
+        "{\"instances\": [[1, 2, 3, NaN]]}",
+        "{\"instances\": [[1, 2, 3, 1e39]]}",
+        "{\"instances\": [[1, 2, 3, 4]]} x",
+        "{\"instances\": [[1, 2, 3, 4],]}",
+        "{\"instances\": []}",
+        "{\"inputs\": [[1, 2, 3, 4]]}",
+        "{\"instances\": [[1, 2, 3, 4]], \"signature_name\": \"x\"}",
+        "{\"instances\": [{\"sepal_length\": 1}]}",
+        "{\"instances\": [[1, 2, 3, 12345678901234567890]]}",
+      })
+  void otherShapesAndMistakes_scan_declinesAndJacksonAnswers(String text) {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    assertThat(RowScanner.scan(body, 4, new float[4])).isNull();
+    assertThat(fast(body)).isEqualTo(jackson(body));
+  }
+}

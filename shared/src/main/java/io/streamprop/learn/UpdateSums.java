@@ -1,0 +1,90 @@
+package io.streamprop.learn;
+
+import java.util.Arrays;
+
+/**
+ * The three sums behind a layer's update ratio and weight norm: ‖after‖², ‖before‖² and ‖after −
+ * before‖² of one weight tensor around an optimizer step.
+ *
+ * <p>They are diagnostics (nothing the model computes reads them), so they are taken in the form
+ * HotSpot 17 vectorizes rather than in the scalar double form: the tensor is walked in chunks of
+ * {@value #LANES} elements, each chunk copied into a zero-based scratch array, and lane j
+ * accumulates in float the squares of elements j, j + 256, j + 512, ... ({@code lane[j] +=
+ * x[j]·x[j]}, every array indexed from zero, which the superword pass needs); the lanes are then
+ * added in double in the order j = 0, 1, .... The order of every addition is fixed, so the result
+ * is deterministic; each lane adds about n / 256 terms, so the relative error is below (n/256 + 1)
+ * · 2⁻²⁴ (under 10⁻⁵ even for a 784 × 256 layer). The difference after − before is taken in float,
+ * which is exact whenever the two are within a factor of two of each other (Sterbenz's lemma), as
+ * they are for any step much smaller than the weight.
+ *
+ * <p>Measured against the four-way scalar double sums it replaces (commit 88e964d): about five
+ * times faster per element; see docs/benchmarks.md. Holds scratch arrays: one instance per learner.
+ */
+final class UpdateSums {
+  static final int LANES = 256;
+
+  private final float[] after = new float[LANES];
+  private final float[] before = new float[LANES];
+  private final float[] laneAfter = new float[LANES];
+  private final float[] laneBefore = new float[LANES];
+  private final float[] laneDelta = new float[LANES];
+
+  /**
+   * Writes Σ a², Σ b² and Σ (a − b)² into {@code out[0..2]}.
+   *
+   * @param a the weights after the step
+   * @param b the weights before the step, same length
+   */
+  void measure(float[] a, float[] b, double[] out) {
+    measure(a, b, out, true);
+  }
+
+  /**
+   * As {@link #measure(float[], float[], double[])}; with {@code needBefore} false, Σ b² is not
+   * computed and {@code out[1]} is left as it is (the caller knows it: the Σ a² of the step before,
+   * same scheme, same weights, so the same bits).
+   */
+  void measure(float[] a, float[] b, double[] out, boolean needBefore) {
+    final float[] x = after;
+    final float[] y = before;
+    final float[] sa = laneAfter;
+    final float[] sb = laneBefore;
+    final float[] sd = laneDelta;
+    final int n = a.length;
+    // Tensors shorter than the chunk use only their first n lanes (the others would add zeros).
+    final int used = Math.min(LANES, n);
+    Arrays.fill(sa, 0, used, 0f);
+    Arrays.fill(sb, 0, used, 0f);
+    Arrays.fill(sd, 0, used, 0f);
+    for (int base = 0; base < n; base += LANES) {
+      final int len = Math.min(LANES, n - base);
+      System.arraycopy(a, base, x, 0, len);
+      System.arraycopy(b, base, y, 0, len);
+      for (int j = 0; j < len; j++) {
+        sa[j] += x[j] * x[j];
+      }
+      if (needBefore) {
+        for (int j = 0; j < len; j++) {
+          sb[j] += y[j] * y[j];
+        }
+      }
+      for (int j = 0; j < len; j++) {
+        final float d = x[j] - y[j];
+        sd[j] += d * d;
+      }
+    }
+    double sumA = 0;
+    double sumB = 0;
+    double sumD = 0;
+    for (int j = 0; j < used; j++) {
+      sumA += sa[j];
+      sumB += sb[j];
+      sumD += sd[j];
+    }
+    out[0] = sumA;
+    if (needBefore) {
+      out[1] = sumB;
+    }
+    out[2] = sumD;
+  }
+}
