@@ -86,6 +86,7 @@ public final class ScorerHandler extends Handler.Abstract {
         access.check(AccessPolicy.Route.PREDICT, authorization, Request.getRemoteAddr(request));
       } catch (HttpError e) {
         metrics.requestRefused(ScorerMetrics.PREDICT_ROUTE, e.status(), e.limit());
+        closeIfBodyUnread(request, response);
         finish(response, callback, predictModel, System.nanoTime(), errorReply(e, -1), 0);
         return true;
       }
@@ -103,6 +104,7 @@ public final class ScorerHandler extends Handler.Abstract {
       }
       reply = route(request, path);
     } catch (HttpError e) {
+      closeIfBodyUnread(request, response);
       reply = errorReply(e, -1);
     } catch (RuntimeException e) {
       log.error("request {} {} failed", request.getMethod(), request.getHttpURI(), e);
@@ -218,6 +220,7 @@ public final class ScorerHandler extends Handler.Abstract {
         throw tooLarge(length + " bytes");
       }
     } catch (HttpError e) {
+      closeIfBodyUnread(request, response);
       finish(
           response, callback, name, start, errorReply(e, model == null ? -1 : model.version()), 0);
       return;
@@ -312,6 +315,18 @@ public final class ScorerHandler extends Handler.Abstract {
         JsonBodies.error(error.getMessage(), modelVersion, error.limit()),
         modelVersion,
         error.headers());
+  }
+
+  /**
+   * An answer sent before the request's body was read ends the connection, and says so with {@code
+   * Connection: close}. Otherwise Jetty closes it anyway once it finds the unread body, after the
+   * answer, and a client that pooled the connection for its next request sees it die under that
+   * request with no answer at all (RFC 9112 section 9.6: a server that closes must say so).
+   */
+  private static void closeIfBodyUnread(Request request, Response response) {
+    if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
   }
 
   private static void send(Response response, Callback callback, Reply reply) {

@@ -265,6 +265,9 @@ class ScorerHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(415);
     assertThat(error(response)).contains("must be application/json, not 'text/plain'");
+    // The body was never read, so the connection ends, and the answer says so: a client must not
+    // send its next request on it (it would die unanswered).
+    assertThat(response.headers().firstValue("connection")).hasValue("close");
     assertThat(
             post(
                     "/v1/models/iris:predict",
