@@ -1,6 +1,7 @@
 package io.streamprop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -194,15 +195,10 @@ class BrokerCommandsIT {
     return counter == null ? 0 : counter.count();
   }
 
-  private static void awaitTrue(String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100); // polling interval of a condition with a deadline
-    }
-    throw new AssertionError("timed out waiting for " + what);
+  private static void awaitTrue(String what, BooleanSupplier condition) {
+    await(what)
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(condition::getAsBoolean);
   }
 }

@@ -1,6 +1,7 @@
 package io.streamprop.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -144,16 +145,11 @@ class DemoIT {
     }
   }
 
-  private static void awaitTrue(String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100); // polling interval of a condition with a deadline, not a wait for time
-    }
-    throw new AssertionError("timed out waiting for " + what);
+  private static void awaitTrue(String what, BooleanSupplier condition) {
+    await(what)
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(condition::getAsBoolean);
   }
 
   private static Path resource(String name) throws URISyntaxException {

@@ -1,6 +1,7 @@
 package io.streamprop.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.streamprop.faults.rig.Children;
 import io.streamprop.faults.rig.FaultReport;
@@ -102,11 +103,13 @@ class BadSnapshotIT {
           client.send(snapshots, "m", value);
         }
         client.flush();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (scorer.metric("streamprop_snapshots_rejected_total", "model=\"m\"") < bad.size()) {
-          assertThat(System.nanoTime()).as("all rejections counted in time").isLessThan(deadline);
-          Thread.sleep(50); // poll interval
-        }
+        await("all rejections counted")
+            .atMost(timeout)
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () ->
+                    scorer.metric("streamprop_snapshots_rejected_total", "model=\"m\"")
+                        >= bad.size());
         rejectMillis = FaultReport.millisSince(start);
         assertThat(scorer.servedVersion("m")).as("last good model still served").isEqualTo(1);
         assertThat(scorer.get("/health/live").status()).isEqualTo(200);
@@ -114,12 +117,8 @@ class BadSnapshotIT {
         client.send(snapshots, "m", good2);
         client.flush();
         scorer.awaitVersion("m", 2, timeout);
-        long okBefore = load.ok.get();
         // A few more answers from version 2 before the load stops.
-        while (load.ok.get() < okBefore + 20) {
-          assertThat(System.nanoTime()).isLessThan(deadline);
-          Thread.sleep(10); // poll interval
-        }
+        ScorerRestartIT.awaitAnswers(load, 20, timeout);
       }
       double rejectedCorrupt =
           scorer.metric("streamprop_snapshots_rejected_total", "model=\"m\"", "reason=\"corrupt\"");

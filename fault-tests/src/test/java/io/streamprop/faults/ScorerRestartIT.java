@@ -1,6 +1,7 @@
 package io.streamprop.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.streamprop.faults.rig.Children;
 import io.streamprop.faults.rig.FaultReport;
@@ -35,13 +36,12 @@ class ScorerRestartIT {
   @TempDir Path dir;
 
   /** Polls until the load loop has had {@code more} further 200 answers. */
-  static void awaitAnswers(LoadLoop load, long more, Duration timeout) throws InterruptedException {
+  static void awaitAnswers(LoadLoop load, long more, Duration timeout) {
     long target = load.ok.get() + more;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (load.ok.get() < target) {
-      assertThat(System.nanoTime()).as("%d more answers in time", more).isLessThan(deadline);
-      Thread.sleep(10); // poll interval
-    }
+    await(more + " more answers")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> load.ok.get() >= target);
   }
 
   @Test

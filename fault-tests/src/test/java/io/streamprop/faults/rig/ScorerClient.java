@@ -1,5 +1,7 @@
 package io.streamprop.faults.rig;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,16 +121,13 @@ public final class ScorerClient {
   }
 
   /** Polls {@code /health/ready} until 200; returns the milliseconds it took. */
-  public long awaitReady(Duration timeout) throws InterruptedException {
+  public long awaitReady(Duration timeout) {
     long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (get("/health/ready").status() == 200) {
-        return FaultReport.millisSince(start);
-      }
-      Thread.sleep(50); // poll interval, not a wait for an event
-    }
-    throw new AssertionError("scorer at " + base + " not ready within " + timeout);
+    await("scorer at " + base + " ready")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get("/health/ready").status() == 200);
+    return FaultReport.millisSince(start);
   }
 
   /** The version of {@code model} served now, or -1 when it is not served. */
@@ -138,19 +137,11 @@ public final class ScorerClient {
   }
 
   /** Polls until {@code model} is served at {@code version} or newer; returns the served one. */
-  public long awaitVersion(String model, long version, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long served = -1;
-    while (System.nanoTime() < deadline) {
-      served = servedVersion(model);
-      if (served >= version) {
-        return served;
-      }
-      Thread.sleep(50); // poll interval
-    }
-    throw new AssertionError(
-        "model " + model + " served at " + served + ", not " + version + ", after " + timeout);
+  public long awaitVersion(String model, long version, Duration timeout) {
+    return await("model " + model + " served at version " + version + " or newer")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> servedVersion(model), served -> served >= version);
   }
 
   /** Sum of the samples of counter {@code name} whose labels contain every given label. */
