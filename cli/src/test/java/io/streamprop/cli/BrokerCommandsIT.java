@@ -197,6 +197,7 @@ class BrokerCommandsIT {
 
   private static void awaitTrue(String what, BooleanSupplier condition) {
     await(what)
+        .pollInSameThread()
         .atMost(DEADLINE)
         .pollInterval(Duration.ofMillis(100))
         .until(condition::getAsBoolean);

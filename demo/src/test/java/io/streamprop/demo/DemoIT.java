@@ -146,7 +146,9 @@ class DemoIT {
   }
 
   private static void awaitTrue(String what, BooleanSupplier condition) {
+    // In this thread: Awaitility's own poller thread would count as a thread the demo left behind.
     await(what)
+        .pollInSameThread()
         .atMost(DEADLINE)
         .pollInterval(Duration.ofMillis(100))
         .until(condition::getAsBoolean);
