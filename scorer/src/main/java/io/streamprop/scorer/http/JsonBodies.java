@@ -3,14 +3,18 @@ package io.streamprop.scorer.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
+import com.fasterxml.jackson.core.io.schubfach.FloatToDecimal;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.streamprop.scorer.registry.ModelInfo;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.spec.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -81,9 +85,131 @@ final class JsonBodies {
    * The predict response. Classification: per instance {@code {"class": k, "probabilities":
    * [...]}}; regression: per instance a number (one target) or a list (several targets).
    *
+   * <p>This is the per-request hot path (448 floats for 64 instances of a 7-class model), so it is
+   * written straight into a byte array: the constant parts as prepared bytes, the class and version
+   * with Jackson's integer writer, the model name as is (a name that needs escaping, quotes,
+   * control characters or anything beyond ASCII, takes the generator, which escapes it its own
+   * way), each float with Jackson's Schubfach ({@link FloatToDecimal#toString(float)}, the shortest
+   * decimal that reads back to the same float32) copied in as ASCII. That skips the generator's
+   * per-token bookkeeping and its String-to-char-to byte copies, and gives the very bytes the
+   * generator gives ({@link #predictionsWithJackson}, which {@code JsonBodiesTest} compares it
+   * with). Outputs that are not finite, which the engine never returns, are left to the generator
+   * too, which quotes them.
+   *
    * @param outputs (rows, model.outputs()) as the model returned them
    */
   static byte[] predictions(ServedModel model, float[] outputs, int rows) {
+    int width = model.outputs();
+    boolean classification = model.spec().task() == ModelSpec.Task.CLASSIFICATION;
+    int count = rows * width;
+    for (int i = 0; i < count; i++) {
+      if (!Float.isFinite(outputs[i])) {
+        return predictionsWithJackson(model, outputs, rows);
+      }
+    }
+    if (!plainAscii(model.name())) {
+      return predictionsWithJackson(model, outputs, rows);
+    }
+    byte[] name = ascii(model.name());
+    long bound =
+        PREDICTIONS.length
+            + (long) rows * (CLASS.length + 11 + PROBABILITIES.length + 3)
+            + (long) count * (FLOAT_CHARS + 1)
+            + MODEL.length
+            + name.length
+            + MODEL_VERSION.length
+            + 21;
+    if (bound > MAX_DIRECT_BYTES) {
+      return predictionsWithJackson(model, outputs, rows);
+    }
+    byte[] out = new byte[(int) bound];
+    int at = put(out, 0, PREDICTIONS);
+    for (int row = 0; row < rows; row++) {
+      int offset = row * width;
+      if (row > 0) {
+        out[at++] = ',';
+      }
+      if (classification) {
+        at = put(out, at, CLASS);
+        at = NumberOutput.outputInt(argmax(outputs, offset, width), out, at);
+        at = put(out, at, PROBABILITIES);
+        at = floats(out, at, outputs, offset, width);
+        out[at++] = ']';
+        out[at++] = '}';
+      } else if (width == 1) {
+        at = putFloat(out, at, outputs[offset]);
+      } else {
+        out[at++] = '[';
+        at = floats(out, at, outputs, offset, width);
+        out[at++] = ']';
+      }
+    }
+    at = put(out, at, MODEL);
+    out[at++] = '"';
+    at = put(out, at, name);
+    out[at++] = '"';
+    at = put(out, at, MODEL_VERSION);
+    at = NumberOutput.outputLong(model.version(), out, at);
+    out[at++] = '}';
+    return Arrays.copyOf(out, at);
+  }
+
+  /** The constant parts of a predict response, exactly as Jackson's generator writes them. */
+  private static final byte[] PREDICTIONS = ascii("{\"predictions\":[");
+
+  private static final byte[] CLASS = ascii("{\"class\":");
+  private static final byte[] PROBABILITIES = ascii(",\"probabilities\":[");
+  private static final byte[] MODEL = ascii("],\"model\":");
+  private static final byte[] MODEL_VERSION = ascii(",\"model_version\":");
+
+  /** The longest float Schubfach writes: {@code -d.ddddddddE-ee}, 9 digits. */
+  private static final int FLOAT_CHARS = 15;
+
+  /** Larger responses (far beyond any body limit) take the generator, which grows its buffer. */
+  private static final long MAX_DIRECT_BYTES = 1 << 28;
+
+  /** True if {@code text} goes into a JSON string unescaped: printable ASCII, no quote or \\. */
+  private static boolean plainAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static int put(byte[] out, int at, byte[] bytes) {
+    System.arraycopy(bytes, 0, out, at, bytes.length);
+    return at + bytes.length;
+  }
+
+  /** {@code width} comma-separated floats from {@code values[offset]}. */
+  private static int floats(byte[] out, int at, float[] values, int offset, int width) {
+    for (int k = 0; k < width; k++) {
+      if (k > 0) {
+        out[at++] = ',';
+      }
+      at = putFloat(out, at, values[offset + k]);
+    }
+    return at;
+  }
+
+  /** A finite float as Jackson's generator writes it (its Schubfach, ASCII only). */
+  private static int putFloat(byte[] out, int at, float value) {
+    String text = FloatToDecimal.toString(value);
+    for (int i = 0, n = text.length(); i < n; i++) {
+      out[at++] = (byte) text.charAt(i);
+    }
+    return at;
+  }
+
+  /** The predict response written by Jackson's generator: every case, non-finite outputs too. */
+  static byte[] predictionsWithJackson(ServedModel model, float[] outputs, int rows) {
     int width = model.outputs();
     boolean classification = model.spec().task() == ModelSpec.Task.CLASSIFICATION;
     return write(

@@ -1,5 +1,9 @@
 package io.streamprop.scorer.http;
 
+import com.fasterxml.jackson.core.io.NumberInput;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -11,36 +15,52 @@ import java.util.Arrays;
  *
  * <p>It only ever accepts or declines: anything outside that shape, every mistake included (bad
  * JSON, wrong width, a string, a non-finite value, another field, named features), makes {@link
- * #scan} return -1, and the caller parses the body again with Jackson, which accepts it or names
+ * #scan} return null, and the caller parses the body again with Jackson, which accepts it or names
  * the problem. So the fast path adds no error message and no behaviour of its own.
  *
  * <p>Numbers get exactly the float that Jackson's {@code getFloatValue()} gives: an integer token
  * is converted from its long value ({@code (float) long}, so {@code -0} is +0), a token with a
- * fraction or an exponent is rounded once from the decimal (IEEE round-to-nearest-even). The
- * decimal case is computed exactly when the significand has at most 7 digits and the power of ten
- * at most 10 (Clinger's fast path in float: both operands are exact float32 values, so one
- * multiplication or division is the correctly rounded result); other decimals go through {@link
- * Float#parseFloat}, which is correctly rounded too. {@code RowScannerTest} checks every form
+ * fraction or an exponent is rounded once from the decimal (IEEE round-to-nearest-even).
+ *
+ * <p>Two tiers per number. The common case, what clients write for features (an integer part and a
+ * fraction of at most 7 digits each, no exponent, e.g. {@code -0.8947} or {@code 12.5}), reads each
+ * digit run eight bytes at a time (SWAR: one 64-bit load, a digit test on all eight bytes, and
+ * three multiplications to turn up to eight ASCII digits into their value) and, when the
+ * significand is below 2^24, computes the float with one division by an exact power of ten
+ * (Clinger's fast path in float: both operands are exact float32 values, so the quotient is the
+ * correctly rounded result). Everything else (exponents, longer digit runs such as the 17-digit
+ * doubles that Python and JavaScript print, numbers in the last bytes of the body) takes the
+ * byte-at-a-time path, which converts with Jackson's own {@link NumberInput#parseFloat(char[], int,
+ * int, boolean)} (FastDoubleParser, correctly rounded). {@code RowScannerTest} checks every form
  * against the Jackson path bit for bit.
  */
 final class RowScanner {
   private static final byte[] INSTANCES = "\"instances\"".getBytes(StandardCharsets.US_ASCII);
+
+  /** Reads eight body bytes as one long, the first byte in the lowest 8 bits. */
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** 10^0 .. 10^10, each exact in float32 (5^10 < 2^24). */
   private static final float[] POW10 = {
     1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f
   };
 
-  /** Largest significand (7 digits) that is exact in float32 (below 2^24). */
-  private static final long FAST_SIGNIFICAND = 9_999_999L;
+  /** 10^0 .. 10^8 as longs, to append a run of up to 8 digits to a significand. */
+  private static final long[] POW10_LONG = {
+    1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L
+  };
 
-  private final byte[] body;
-  private int at;
-  private float value; // the last number read
+  /** Bytes the SWAR tier may read from a number's start: a sign, 8, a point, 8, one more. */
+  private static final int SWAR_ROOM = 19;
 
-  private RowScanner(byte[] body) {
-    this.body = body;
-  }
+  /** Significands below this (2^24) are exact in float32. */
+  private static final long FAST_SIGNIFICAND = 1L << 24;
+
+  /** Largest significand (7 digits) of the byte-at-a-time path's fast case. */
+  private static final long FAST_DIGITS_SIGNIFICAND = 9_999_999L;
+
+  private RowScanner() {}
 
   /** The scanned (rows, inputs) features, {@code features} may have grown. */
   record Result(float[] features, int rows) {}
@@ -51,19 +71,20 @@ final class RowScanner {
    * the fast shape or holds any mistake.
    */
   static Result scan(byte[] body, int inputs, float[] features) {
-    return new RowScanner(body).instances(inputs, features);
-  }
-
-  private Result instances(int inputs, float[] features) {
-    if (!skip('{') || !literal(INSTANCES) || !skip(':') || !skip('[')) {
+    final byte[] b = body;
+    int p = expect(b, 0, '{');
+    if (p < 0 || !startsWith(b, p = skipWhitespace(b, p), INSTANCES)) {
+      return null;
+    }
+    p = expect(b, p + INSTANCES.length, ':');
+    p = p < 0 ? -1 : expect(b, p, '[');
+    if (p < 0) {
       return null;
     }
     int rows = 0;
     while (true) {
-      if (!skip('[')) {
-        return null;
-      }
-      if ((long) (rows + 1) * inputs > Integer.MAX_VALUE - 8) {
+      p = expect(b, p, '[');
+      if (p < 0 || (long) (rows + 1) * inputs > Integer.MAX_VALUE - 8) {
         return null;
       }
       if ((rows + 1) * inputs > features.length) {
@@ -71,81 +92,151 @@ final class RowScanner {
       }
       int offset = rows * inputs;
       for (int column = 0; column < inputs; column++) {
-        if ((column > 0 && !skip(',')) || !number()) {
+        if (column > 0) {
+          if (p < b.length && b[p] == ',') {
+            p++; // the common case: no whitespace before the comma
+          } else if ((p = expect(b, p, ',')) < 0) {
+            return null;
+          }
+        }
+        if ((p = number(b, p, features, offset + column)) < 0) {
           return null;
         }
-        features[offset + column] = value;
       }
-      if (!skip(']')) {
+      if ((p = expect(b, p, ']')) < 0) {
         return null;
       }
       rows++;
-      byte next = peek();
-      if (next == ',') {
-        at++;
-      } else if (next == ']') {
-        at++;
+      p = skipWhitespace(b, p);
+      if (p < b.length && b[p] == ',') {
+        p++;
+      } else if (p < b.length && b[p] == ']') {
+        p++;
         break;
       } else {
         return null;
       }
     }
-    if (!skip('}')) {
-      return null;
-    }
-    skipWhitespace();
-    return at == body.length ? new Result(features, rows) : null;
+    p = expect(b, p, '}');
+    return p >= 0 && skipWhitespace(b, p) == b.length ? new Result(features, rows) : null;
   }
 
-  /** Skips JSON whitespace, then consumes {@code expected} if it comes next. */
-  private boolean skip(char expected) {
-    skipWhitespace();
-    if (at < body.length && body[at] == expected) {
-      at++;
-      return true;
-    }
-    return false;
+  /** Skips JSON whitespace from {@code p}; the position after {@code expected}, or -1. */
+  private static int expect(byte[] b, int p, char expected) {
+    p = skipWhitespace(b, p);
+    return p < b.length && b[p] == expected ? p + 1 : -1;
   }
 
-  private byte peek() {
-    skipWhitespace();
-    return at < body.length ? body[at] : 0;
-  }
-
-  private void skipWhitespace() {
-    while (at < body.length) {
-      byte b = body[at];
-      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-        return;
+  private static int skipWhitespace(byte[] b, int p) {
+    while (p < b.length) {
+      byte c = b[p];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return p;
       }
-      at++;
+      p++;
     }
+    return p;
   }
 
-  private boolean literal(byte[] text) {
-    skipWhitespace();
-    if (body.length - at < text.length) {
+  private static boolean startsWith(byte[] b, int p, byte[] text) {
+    if (b.length - p < text.length) {
       return false;
     }
     for (int i = 0; i < text.length; i++) {
-      if (body[at + i] != text[i]) {
+      if (b[p + i] != text[i]) {
         return false;
       }
     }
-    at += text.length;
     return true;
   }
 
   /**
-   * Reads one JSON number (RFC 8259: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?})
-   * into {@link #value}; false if there is none, or if it is not finite.
+   * Reads one JSON number (after optional whitespace) into {@code out[index]}; the position after
+   * it, or -1 if there is none or it is not finite. The common forms take the SWAR tier; whatever
+   * it cannot decide goes to {@link #numberBytewise}, which starts over at the number.
    */
-  private boolean number() {
-    skipWhitespace();
-    final byte[] b = body;
+  private static int number(byte[] b, int p, float[] out, int index) {
+    if (p < b.length && b[p] <= ' ') {
+      p = skipWhitespace(b, p);
+    }
+    // Both 8-byte reads below stay inside the body: sign, 8 bytes, a point, 8 bytes.
+    if (b.length - p < SWAR_ROOM) {
+      return numberBytewise(b, p, out, index);
+    }
+    // The sign without a branch: it is as often '-' as not in real features, so unpredictable.
+    int negative = b[p] == '-' ? 1 : 0;
+    int q = p + negative;
+    // Integer part: 1..7 digits, no leading zero (a bare "0" is fine).
+    long word = (long) LONG_LE.get(b, q);
+    int count = digitCount(word);
+    if (count == 0 || count == 8 || (count > 1 && (word & 0xFF) == '0')) {
+      return numberBytewise(b, p, out, index);
+    }
+    long significand = digitsValue(word, count);
+    q += count;
+    if (b[q] == '.') {
+      word = (long) LONG_LE.get(b, q + 1);
+      int scale = digitCount(word);
+      if (scale == 0 || scale == 8) {
+        return numberBytewise(b, p, out, index);
+      }
+      significand = significand * POW10_LONG[scale] + digitsValue(word, scale);
+      q += 1 + scale;
+      if ((b[q] | 0x20) == 'e' || significand >= FAST_SIGNIFICAND) {
+        return numberBytewise(b, p, out, index);
+      }
+      // Clinger: significand and 10^scale (scale <= 7) are exact floats, so one rounding. The
+      // quotient is >= +0, so setting the sign bit negates it (-0.0 included, as Jackson reads it).
+      float value = (float) significand / POW10[scale];
+      out[index] = Float.intBitsToFloat(Float.floatToRawIntBits(value) | (negative << 31));
+      return q;
+    }
+    if ((b[q] | 0x20) == 'e') {
+      return numberBytewise(b, p, out, index);
+    }
+    // An integer token: Jackson converts it from its long value, so "-0" is +0 (two's complement
+    // negation when negative); below 10^7, so exact.
+    long mask = -negative;
+    out[index] = (float) ((significand ^ mask) - mask);
+    return q;
+  }
+
+  /**
+   * How many of the eight bytes of {@code word}, from the first, are ASCII digits (8 if all are). A
+   * byte is a digit iff neither {@code byte - '0'} borrows nor {@code byte + 0x46} reaches 0x80;
+   * bytes before the first non-digit neither borrow nor carry, so the lowest flagged byte is
+   * exactly the first non-digit.
+   */
+  private static int digitCount(long word) {
+    long flags =
+        ((word + 0x4646_4646_4646_4646L) | (word - 0x3030_3030_3030_3030L))
+            & 0x8080_8080_8080_8080L;
+    return Long.numberOfTrailingZeros(flags) >>> 3;
+  }
+
+  /**
+   * The value of the first {@code count} (1..8) ASCII digits of {@code word}, the first byte being
+   * the most significant digit. The digits are shifted to the top bytes (zeros below, the bytes
+   * after them shifted out), then combined pairwise in three steps: bytes into 2-digit lanes, lanes
+   * into 4- and then 8-digit values (Lemire's eight-digit parse; no lane overflows 8 bits after the
+   * first step since 10 × 9 + 9 < 256).
+   */
+  private static long digitsValue(long word, int count) {
+    long digits = (word - 0x3030_3030_3030_3030L) << ((8 - count) << 3);
+    digits = digits * 10 + (digits >>> 8);
+    return (((digits & 0x0000_00FF_0000_00FFL) * (100 + (1_000_000L << 32)))
+            + (((digits >>> 16) & 0x0000_00FF_0000_00FFL) * (1 + (10_000L << 32))))
+        >>> 32;
+  }
+
+  /**
+   * The byte-at-a-time tier of {@link #number} (RFC 8259: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)?
+   * ([eE] [+-]? [0-9]+)?}), for every number the SWAR tier does not take; {@code p} is at its first
+   * byte.
+   */
+  private static int numberBytewise(byte[] b, int p, float[] out, int index) {
     final int end = b.length;
-    final int start = at;
-    int p = at; // a local cursor: the loops below keep it in a register
+    final int start = p;
     boolean negative = false;
     if (p < end && b[p] == '-') {
       negative = true;
@@ -157,12 +248,12 @@ final class RowScanner {
     boolean exact = true; // the significand holds every digit
     // Integer part: 0, or a non-zero digit then digits.
     if (p >= end || b[p] < '0' || b[p] > '9') {
-      return false;
+      return -1;
     }
     if (b[p] == '0') {
       p++;
       if (p < end && b[p] >= '0' && b[p] <= '9') {
-        return false; // leading zero
+        return -1; // leading zero
       }
     } else {
       for (int d; p < end && (d = b[p] - '0') >= 0 && d <= 9; p++) {
@@ -191,7 +282,7 @@ final class RowScanner {
         }
       }
       if (p == first) {
-        return false; // "1." is not JSON
+        return -1; // "1." is not JSON
       }
     }
     int exponent = 0;
@@ -210,35 +301,46 @@ final class RowScanner {
         }
       }
       if (p == first) {
-        return false;
+        return -1;
       }
       if (negativeExponent) {
         exponent = -exponent;
       }
     }
-    at = p;
     float v;
     if (integer && exact) {
       // Jackson converts an integer token from its long value.
       v = (float) (negative ? -significand : significand);
     } else {
       int power = exponent - scale;
-      if (exact && significand <= FAST_SIGNIFICAND && power >= -10 && power <= 10) {
+      if (exact && significand <= FAST_DIGITS_SIGNIFICAND && power >= -10 && power <= 10) {
         float m = (float) significand; // exact: below 2^24
         v = power >= 0 ? m * POW10[power] : m / POW10[-power];
         if (negative) {
           v = -v;
         }
       } else if (integer) {
-        return false; // a long integer: Jackson's BigInteger path decides
+        return -1; // a long integer: Jackson's BigInteger path decides
       } else {
-        v = Float.parseFloat(new String(b, start, p - start, StandardCharsets.ISO_8859_1));
+        v = parseDecimal(b, start, p - start);
       }
     }
     if (!Float.isFinite(v)) {
-      return false;
+      return -1;
     }
-    value = v;
-    return true;
+    out[index] = v;
+    return p;
+  }
+
+  /**
+   * A decimal the fast cases do not cover, converted as Jackson converts it (its FastDoubleParser,
+   * correctly rounded, so the same float as {@link Float#parseFloat}), from the ASCII bytes.
+   */
+  private static float parseDecimal(byte[] b, int start, int length) {
+    char[] chars = new char[length];
+    for (int i = 0; i < length; i++) {
+      chars[i] = (char) b[start + i];
+    }
+    return NumberInput.parseFloat(chars, 0, length, true);
   }
 }
