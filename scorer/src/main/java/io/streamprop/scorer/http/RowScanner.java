@@ -152,13 +152,92 @@ final class RowScanner {
 
   /**
    * Reads one JSON number (after optional whitespace) into {@code out[index]}; the position after
-   * it, or -1 if there is none or it is not finite. The common forms take the SWAR tier; whatever
-   * it cannot decide goes to {@link #numberBytewise}, which starts over at the number.
+   * it, or -1 if there is none or it is not finite. Three tiers: {@link #numberInWord} for a number
+   * of up to 7 characters after its sign, {@link #numberSwar} for digit runs of up to 7 digits,
+   * {@link #numberBytewise} for everything else; each hands over what it cannot decide.
    */
   private static int number(byte[] b, int p, float[] out, int index) {
     if (p < b.length && b[p] <= ' ') {
       p = skipWhitespace(b, p);
     }
+    if (b.length - p < 8) {
+      return numberBytewise(b, p, out, index);
+    }
+    return numberInWord(b, p, out, index);
+  }
+
+  /**
+   * The shortest tier, for numbers like {@code -0.8947}, {@code 12.5} or {@code 3}: the sign, at
+   * most 7 characters of digits and one point, and the byte after them, all in the one 8-byte word
+   * at {@code p}. Everything is computed from that word (where the number ends, where its point is,
+   * its digits with the point squeezed out), so the next number's position depends on one load and
+   * a few ALU operations, where a digit loop chains a load per byte: that chain, not the
+   * arithmetic, is what a row of numbers costs.
+   */
+  private static int numberInWord(byte[] b, int p, float[] out, int index) {
+    long word = (long) LONG_LE.get(b, p);
+    int negative = (word & 0xFF) == '-' ? 1 : 0;
+    long text = word >>> (negative << 3); // the sign dropped; a zero byte comes in at the top
+    long notDigit = notDigitBytes(text);
+    long point = zeroBytes(text ^ 0x2E2E_2E2E_2E2E_2E2EL); // flags the bytes that are '.'
+    int length = Long.numberOfTrailingZeros(notDigit & ~point) >>> 3; // digits and points
+    if (length == 0 || negative + length > 7) {
+      // Not a number, or its end is not in the word (after a sign, the top byte is the fill).
+      return numberSwar(b, p, out, index);
+    }
+    long inside = (1L << (length << 3)) - 1; // the bytes of the number (length <= 7)
+    int after = (int) (text >>> (length << 3)) & 0xFF;
+    point &= inside;
+    if ((after | 0x20) == 'e' || (point & (point - 1)) != 0) {
+      return numberSwar(b, p, out, index); // an exponent, or two points: let the next tier judge
+    }
+    if (point == 0) {
+      // An integer token (Jackson converts it from its long value, so "-0" is +0); no leading zero.
+      if (length > 1 && (text & 0xFF) == '0') {
+        return -1;
+      }
+      long significand = digitsValue(text, length);
+      long mask = -negative; // two's complement negation when negative, without a branch
+      out[index] = (float) ((significand ^ mask) - mask);
+      return p + negative + length;
+    }
+    int integerDigits = Long.numberOfTrailingZeros(point) >>> 3;
+    int scale = length - 1 - integerDigits;
+    if (integerDigits == 0 || scale == 0 || (integerDigits > 1 && (text & 0xFF) == '0')) {
+      return -1; // ".5", "1." and "01.5" are not JSON
+    }
+    // The digits with the point squeezed out: the bytes below it, then those above moved down one.
+    long below = (1L << (integerDigits << 3)) - 1;
+    long digits = (text & below) | ((text >>> 8) & ~below);
+    long significand = digitsValue(digits, length - 1); // at most 6 digits: exact in float32
+    // Clinger: significand and 10^scale (scale <= 6) are exact floats, so one rounding. The
+    // quotient is >= +0, so setting the sign bit negates it (-0.0 included, as Jackson reads it).
+    float value = (float) significand / POW10[scale];
+    out[index] = Float.intBitsToFloat(Float.floatToRawIntBits(value) | (negative << 31));
+    return p + negative + length;
+  }
+
+  /**
+   * The high bit of each byte of {@code word} that is not an ASCII digit, exactly for every byte
+   * (unlike {@link #digitCount}'s test, whose borrows make the bytes after the first non-digit
+   * unreliable): a digit XOR '0' is 0..9, and adding 0x76 to its low 7 bits reaches 0x80 exactly
+   * when those are 10 or more, without a carry into the next byte.
+   */
+  private static long notDigitBytes(long word) {
+    long t = word ^ 0x3030_3030_3030_3030L;
+    return (((t & 0x7F7F_7F7F_7F7F_7F7FL) + 0x7676_7676_7676_7676L) | t) & 0x8080_8080_8080_8080L;
+  }
+
+  /** The high bit of each byte of {@code x} that is zero, exactly (no carry crosses bytes). */
+  private static long zeroBytes(long x) {
+    return ~(((x & 0x7F7F_7F7F_7F7F_7F7FL) + 0x7F7F_7F7F_7F7F_7F7FL) | x | 0x7F7F_7F7F_7F7F_7F7FL);
+  }
+
+  /**
+   * The middle tier: an integer part and a fraction of up to 7 digits each, read with one 8-byte
+   * load per digit run, without an exponent; {@code p} is at the number.
+   */
+  private static int numberSwar(byte[] b, int p, float[] out, int index) {
     // Both 8-byte reads below stay inside the body: sign, 8 bytes, a point, 8 bytes.
     if (b.length - p < SWAR_ROOM) {
       return numberBytewise(b, p, out, index);

@@ -106,6 +106,105 @@ class RowScannerTest {
     assertThat(fast(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(jackson(body));
   }
 
+  /**
+   * A short number of the forms the one-word tier reads ({@code -0.8947}, {@code 12.5}, {@code 0},
+   * {@code 1234567}) and its near misses (a second point, no digit on one side, a leading zero, an
+   * exponent, one character too many after a sign), with digits that include zeros.
+   */
+  private static String shortNumber(SplittableRandom random) {
+    String sign = random.nextBoolean() ? "-" : "";
+    String integer =
+        random.nextInt(4) == 0 ? "0" : (1 + random.nextInt(9)) + digits(random, random.nextInt(3));
+    String fraction = digits(random, random.nextInt(7));
+    String text = fraction.isEmpty() ? integer : integer + "." + fraction;
+    return switch (random.nextInt(12)) {
+      case 0 -> sign + "0" + text; // a leading zero, or "00.x"
+      case 1 -> sign + "." + fraction; // no integer part
+      case 2 -> sign + integer + "."; // no fraction
+      case 3 -> sign + text + "." + digits(random, 1); // two points
+      case 4 -> sign + text + (random.nextBoolean() ? "e" : "E") + (random.nextInt(30) - 15);
+      case 5 -> sign + digits1(random) + digits(random, 6); // 7 or more characters
+      case 6 -> sign; // a sign alone
+      default -> sign + text;
+    };
+  }
+
+  /** Rows of short numbers, enough of them that most are far from the body's end. */
+  private static String shortBody(SplittableRandom random, int rows) {
+    StringBuilder out = new StringBuilder("{\"instances\": [");
+    for (int r = 0; r < rows; r++) {
+      out.append(r > 0 ? "," : "").append('[');
+      for (int c = 0; c < 4; c++) {
+        out.append(c > 0 ? (random.nextInt(3) == 0 ? ", " : ",") : "").append(shortNumber(random));
+      }
+      out.append(']');
+    }
+    return out.append("]}").toString();
+  }
+
+  @Property(tries = 3000)
+  void shortNumbers_fastPath_sameOutcomeAsJackson(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] body = shortBody(random, 1 + random.nextInt(12)).getBytes(StandardCharsets.UTF_8);
+    assertThat(fast(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(jackson(body));
+  }
+
+  @Property(tries = 3000)
+  void longBodiesOfEveryForm_fastPath_bitIdenticalToJackson(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] body = body(random, 4 + random.nextInt(12), 4).getBytes(StandardCharsets.UTF_8);
+    assertThat(fast(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(jackson(body));
+  }
+
+  @Property(tries = 3000)
+  void mutatedLongBodies_fastPath_sameOutcomeAsJackson(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    String text = random.nextBoolean() ? shortBody(random, 8) : body(random, 8, 4);
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    byte[] tokens = "{}[]:,\"0123456789.eE+- \n/\u00e9".getBytes(StandardCharsets.UTF_8);
+    int edits = 1 + random.nextInt(3);
+    for (int e = 0; e < edits; e++) {
+      body[random.nextInt(body.length)] = tokens[random.nextInt(tokens.length)];
+    }
+    assertThat(fast(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(jackson(body));
+  }
+
+  @Test
+  void everyShortLayout_scan_bitIdenticalToJackson() {
+    // Every split of up to 7 characters into integer digits, a point and fraction digits, signed
+    // and not, with zeros where the borrow of a byte-wise subtraction would corrupt the next byte.
+    SplittableRandom random = new SplittableRandom(1);
+    StringBuilder text = new StringBuilder("{\"instances\": [");
+    int count = 0;
+    for (int integerDigits = 1; integerDigits <= 7; integerDigits++) {
+      for (int fractionDigits = 0; integerDigits + fractionDigits + 1 <= 8; fractionDigits++) {
+        for (int trial = 0; trial < 40; trial++) {
+          String integer =
+              integerDigits == 1 && trial % 3 == 0
+                  ? "0"
+                  : (1 + random.nextInt(9)) + zerosOrDigits(random, integerDigits - 1);
+          String number =
+              (trial % 2 == 0 ? "-" : "")
+                  + integer
+                  + (fractionDigits == 0 ? "" : "." + zerosOrDigits(random, fractionDigits));
+          text.append(count % 4 == 0 ? (count > 0 ? "],[" : "[") : ",").append(number);
+          count++;
+        }
+      }
+    }
+    while (count % 4 != 0) {
+      text.append(",1");
+      count++;
+    }
+    byte[] body = text.append("]]}").toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(RowScanner.scan(body, 4, new float[4])).isNotNull();
+    assertThat(fast(body)).isEqualTo(jackson(body));
+  }
+
+  private static String zerosOrDigits(SplittableRandom random, int count) {
+    return random.nextBoolean() ? "0".repeat(count) : digits(random, count);
+  }
+
   @Test
   void plainRows_scan_readsEveryValue() {
     byte[] body =
@@ -138,6 +237,13 @@ class RowScannerTest {
         "{\"instances\": [[1, 2, 3, 4]], \"signature_name\": \"x\"}",
         "{\"instances\": [{\"sepal_length\": 1}]}",
         "{\"instances\": [[1, 2, 3, 12345678901234567890]]}",
+        "{\"instances\": [[1.5.5, 2, 3, 4]]}",
+        "{\"instances\": [[-.5, 2, 3, 4]]}",
+        "{\"instances\": [[01.5, 2, 3, 4]]}",
+        "{\"instances\": [[2., 2, 3, 4]]}",
+        "{\"instances\": [[-, 2, 3, 4]]}",
+        "{\"instances\": [[1.5\u00e9, 2, 3, 4]]}",
+        "{\"instances\": [[1e5e5, 2, 3, 4]]}",
       })
   void otherShapesAndMistakes_scan_declinesAndJacksonAnswers(String text) {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
