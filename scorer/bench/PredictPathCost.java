@@ -13,13 +13,16 @@ import java.util.Random;
  * CPU cost of each stage of a predict request outside HTTP: parsing the body ({@link Instances}),
  * inference ({@link io.streamprop.learn.Predictor}) and writing the response ({@link JsonBodies}),
  * in microseconds of this thread's CPU time (robust to a busy machine, unlike wall time) for model
- * M and the body of {@code predict-batch64.lua} (argument: rows per request, default 64). It lives
- * in the scorer's package to reach its package-private classes; run it as docs/benchmarks.md
- * ("Scorer: where the time goes") shows.
+ * M and the body of {@code predict-batch64.lua} (arguments: rows per request, default 64; then
+ * {@code repr} to write each feature as the shortest decimal of its double, 16-17 digits, as
+ * Python's {@code json.dumps} and JavaScript's {@code JSON.stringify} do, instead of the script's
+ * 4 decimals). It lives in the scorer's package to reach its package-private classes; run it as
+ * docs/benchmarks.md ("Scorer: where the time goes") shows.
  */
 public class PredictPathCost {
   public static void main(String[] args) {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+    boolean repr = args.length > 1 && args[1].equals("repr");
     OnlineLearner learner =
         OnlineLearner.create(
             SpecJson.parse("{\"inputs\": 54, \"classes\": 7, \"hidden\": [64, 32]}"));
@@ -41,8 +44,9 @@ public class PredictPathCost {
     for (int i = 1; i <= rows; i++) {
       sb.append(i > 1 ? "," : "").append('[');
       for (int j = 1; j <= 54; j++) {
+        double value = ((i * 54 + j * 37) % 19) / 9.5 - 1;
         sb.append(j > 1 ? "," : "")
-            .append(String.format("%.4f", ((i * 54 + j * 37) % 19) / 9.5 - 1));
+            .append(repr ? Double.toString(value) : String.format("%.4f", value));
       }
       sb.append(']');
     }

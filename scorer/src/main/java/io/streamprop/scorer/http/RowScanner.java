@@ -22,17 +22,21 @@ import java.util.Arrays;
  * is converted from its long value ({@code (float) long}, so {@code -0} is +0), a token with a
  * fraction or an exponent is rounded once from the decimal (IEEE round-to-nearest-even).
  *
- * <p>Two tiers per number. The common case, what clients write for features (an integer part and a
- * fraction of at most 7 digits each, no exponent, e.g. {@code -0.8947} or {@code 12.5}), reads each
- * digit run eight bytes at a time (SWAR: one 64-bit load, a digit test on all eight bytes, and
- * three multiplications to turn up to eight ASCII digits into their value) and, when the
- * significand is below 2^24, computes the float with one division by an exact power of ten
- * (Clinger's fast path in float: both operands are exact float32 values, so the quotient is the
- * correctly rounded result). Everything else (exponents, longer digit runs such as the 17-digit
- * doubles that Python and JavaScript print, numbers in the last bytes of the body) takes the
- * byte-at-a-time path, which converts with Jackson's own {@link NumberInput#parseFloat(char[], int,
- * int, boolean)} (FastDoubleParser, correctly rounded). {@code RowScannerTest} checks every form
- * against the Jackson path bit for bit.
+ * <p>Three tiers per number, each handing what it cannot decide to the next. (1) A number of at
+ * most 7 characters after its sign ({@code -0.8947}, {@code 12.5}, {@code 3}), what clients usually
+ * write for features, is read from the one 8-byte word at its start (SWAR: where it ends, where its
+ * point is and the value of its digits all come from that word with a few 64-bit operations and no
+ * per-byte branch; the three multiplications that turn up to eight ASCII digits into their value
+ * are Lemire's). This matters because, per number, the cost is the chain of dependent loads that
+ * finds where the next number starts, not the arithmetic. (2) An integer part and a fraction of up
+ * to 7 digits each take one 8-byte load per digit run. (3) Everything else (exponents, longer digit
+ * runs such as the 17-digit doubles that Python and JavaScript print, numbers in the last bytes of
+ * the body) is read byte by byte and converted with Jackson's own {@link
+ * NumberInput#parseFloat(char[], int, int, boolean)} (FastDoubleParser, correctly rounded). Tiers 1
+ * and 2 compute a decimal with one division by an exact power of ten when its significand is below
+ * 2^24 (Clinger's fast path in float: both operands are exact float32 values, so the quotient is
+ * the correctly rounded result). {@code RowScannerTest} checks every form against the Jackson path
+ * bit for bit.
  */
 final class RowScanner {
   private static final byte[] INSTANCES = "\"instances\"".getBytes(StandardCharsets.US_ASCII);
@@ -192,14 +196,7 @@ final class RowScanner {
       return numberSwar(b, p, out, index); // an exponent, or two points: let the next tier judge
     }
     if (point == 0) {
-      // An integer token (Jackson converts it from its long value, so "-0" is +0); no leading zero.
-      if (length > 1 && (text & 0xFF) == '0') {
-        return -1;
-      }
-      long significand = digitsValue(text, length);
-      long mask = -negative; // two's complement negation when negative, without a branch
-      out[index] = (float) ((significand ^ mask) - mask);
-      return p + negative + length;
+      return integerInWord(text, length, negative, out, index) ? p + negative + length : -1;
     }
     int integerDigits = Long.numberOfTrailingZeros(point) >>> 3;
     int scale = length - 1 - integerDigits;
@@ -226,6 +223,22 @@ final class RowScanner {
   private static long notDigitBytes(long word) {
     long t = word ^ 0x3030_3030_3030_3030L;
     return (((t & 0x7F7F_7F7F_7F7F_7F7FL) + 0x7676_7676_7676_7676L) | t) & 0x8080_8080_8080_8080L;
+  }
+
+  /**
+   * The integer case of {@link #numberInWord} (a method of its own so that the decimal case stays
+   * small enough for the JIT to inline): false for a leading zero. Jackson converts an integer
+   * token from its long value, so "-0" is +0; below 10^7, so exact.
+   */
+  private static boolean integerInWord(
+      long text, int length, int negative, float[] out, int index) {
+    if (length > 1 && (text & 0xFF) == '0') {
+      return false;
+    }
+    long significand = digitsValue(text, length);
+    long mask = -negative; // two's complement negation when negative, without a branch
+    out[index] = (float) ((significand ^ mask) - mask);
+    return true;
   }
 
   /** The high bit of each byte of {@code x} that is zero, exactly (no carry crosses bytes). */
