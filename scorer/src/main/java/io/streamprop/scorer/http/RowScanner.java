@@ -61,6 +61,21 @@ final class RowScanner {
   /** Significands below this (2^24) are exact in float32. */
   private static final long FAST_SIGNIFICAND = 1L << 24;
 
+  /** 10^0 .. 10^22, each exact in double (5^22 < 2^53). */
+  private static final double[] POW10_DOUBLE = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
+
+  /** Significands up to this (2^53) are exact in double. */
+  private static final long DOUBLE_SIGNIFICAND = 1L << 53;
+
+  /** The 29 significand bits of a double below float precision (52 - 23). */
+  private static final long FLOAT_DROPPED_BITS = (1L << 29) - 1;
+
+  /** Those bits of a double that lies exactly halfway between two adjacent floats. */
+  private static final long FLOAT_MIDPOINT = 1L << 28;
+
   /** Largest significand (7 digits) of the byte-at-a-time path's fast case. */
   private static final long FAST_DIGITS_SIGNIFICAND = 9_999_999L;
 
@@ -410,6 +425,19 @@ final class RowScanner {
         v = power >= 0 ? m * POW10[power] : m / POW10[-power];
         if (negative) {
           v = -v;
+        }
+      } else if (exact && significand <= DOUBLE_SIGNIFICAND && power >= -22 && power <= 22) {
+        // Clinger in double: one correctly rounded double d, then rounded to float. Rounding twice
+        // goes wrong only if a float midpoint lies between the decimal x and d; a midpoint has 25
+        // significant bits, so it is a double, and d, the double nearest x, would then be that
+        // midpoint. So unless d is exactly a float midpoint (its 29 bits below float precision
+        // are 1 then 28 zeros; d is a normal double here), (float) d is x correctly rounded.
+        double d =
+            power >= 0 ? significand * POW10_DOUBLE[power] : significand / POW10_DOUBLE[-power];
+        if ((Double.doubleToRawLongBits(d) & FLOAT_DROPPED_BITS) != FLOAT_MIDPOINT) {
+          v = negative ? (float) -d : (float) d;
+        } else {
+          v = parseDecimal(b, start, p - start);
         }
       } else if (integer) {
         return -1; // a long integer: Jackson's BigInteger path decides

@@ -201,6 +201,44 @@ class RowScannerTest {
     assertThat(fast(body)).isEqualTo(jackson(body));
   }
 
+  @Property(tries = 500)
+  void decimalsNearFloatMidpoints_fastPath_bitIdenticalToJackson(@ForAll long seed) {
+    // The decimals where rounding first to double and then to float could go wrong: the exact
+    // midpoint between two adjacent floats, and that midpoint rounded to 9..17 significant digits
+    // (just above, just below, or on it).
+    SplittableRandom random = new SplittableRandom(seed);
+    StringBuilder text = new StringBuilder("{\"instances\": [[");
+    for (int i = 0; i < 40; i++) {
+      float low = Float.intBitsToFloat(0x0080_0000 + random.nextInt(0x7E00_0000)); // normal, > 0
+      java.math.BigDecimal midpoint =
+          new java.math.BigDecimal(low)
+              .add(new java.math.BigDecimal(Math.nextUp(low)))
+              .divide(java.math.BigDecimal.valueOf(2));
+      java.math.RoundingMode[] modes = {
+        java.math.RoundingMode.UP, java.math.RoundingMode.DOWN, java.math.RoundingMode.HALF_EVEN
+      };
+      java.math.BigDecimal decimal =
+          random.nextInt(5) == 0
+              ? midpoint
+              : midpoint.round(
+                  new java.math.MathContext(9 + random.nextInt(9), modes[random.nextInt(3)]));
+      // Plain notation where that stays short, else the exponent form; both are JSON numbers.
+      String number =
+          decimal.abs().compareTo(java.math.BigDecimal.valueOf(1e-6)) > 0
+                  && decimal.abs().compareTo(java.math.BigDecimal.valueOf(1e20)) < 0
+              ? decimal.toPlainString()
+              : decimal.toString().replace("E+", "e");
+      if (!number.contains(".") && !number.contains("e") && !number.contains("E")) {
+        number = number + ".0";
+      }
+      text.append(i == 0 ? "" : i % 4 == 0 ? "],[" : ",")
+          .append(random.nextBoolean() ? "-" : "")
+          .append(number);
+    }
+    byte[] body = text.append("]]}").toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(fast(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(jackson(body));
+  }
+
   private static String zerosOrDigits(SplittableRandom random, int count) {
     return random.nextBoolean() ? "0".repeat(count) : digits(random, count);
   }
