@@ -14,10 +14,12 @@ import java.util.Arrays;
  * falls back to scalar code, three to four times slower. So the layer keeps its weights as one flat
  * array (what the optimizer and the snapshots see) and mirrors them into one array per input row
  * ({@link #syncRows}, a memory copy), accumulates the weight gradient into per-row arrays and
- * copies it back, and works on output rows in a zero-based scratch row (layers with fewer than
- * {@value #NARROW} outputs gain nothing from rows and use the flat arrays). Every output element
- * still sums its terms in the same fixed order (bias, then i = 0, 1, ...), so neither vectorization
- * nor the copies change a single bit.
+ * copies it back, and works on output rows in a zero-based scratch row. Layers with fewer than
+ * {@value #NARROW} outputs (a classifier's logits) gain nothing from rows of two to seven floats:
+ * their forward pass runs dot products on the flat array, and their backward pass works on the
+ * transpose (one row of inFeatures per output), where the loops run over inputs. Every element
+ * still sums its terms in the same fixed order (bias, then i = 0, 1, ...; gradients over rows b =
+ * 0, 1, ...), so neither vectorization nor the copies change a single bit.
  *
  * <p>The layer owns its parameters and their gradients; {@link #backward} accumulates ({@code +=})
  * into the gradients, and {@link #zeroGradients} clears them.
@@ -34,7 +36,13 @@ public final class Dense {
   private final float[][] dWeightRows; // inFeatures rows of (outFeatures): scratch for dWeight
   private final float[][] blockRows; // BLOCK rows of (outFeatures): output / dOutput scratch
 
-  /** Below this many outputs the inner loops run over inputs instead (see forwardNarrow). */
+  // Narrow layers only (fewer than NARROW outputs): the transpose, one zero-based row per output.
+  private final float[][] weightCols; // outFeatures rows of (inFeatures): a mirror of weightᵀ
+  private final float[][] dWeightCols; // outFeatures rows of (inFeatures): scratch for dWeightᵀ
+  private final float[][] inputRows; // BLOCK rows of (inFeatures): input / dInput scratch
+  private boolean weightColsStale = true;
+
+  /** Below this many outputs the inner loops run over inputs instead (see backwardNarrow). */
   private static final int NARROW = 8;
 
   /** Batch rows that share one pass over the weights. */
@@ -56,6 +64,10 @@ public final class Dense {
     this.weightRows = new float[rows][outFeatures];
     this.dWeightRows = new float[rows][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
+    int cols = outFeatures < NARROW ? outFeatures : 0;
+    this.weightCols = new float[cols][inFeatures];
+    this.dWeightCols = new float[cols][inFeatures];
+    this.inputRows = new float[cols == 0 ? 0 : BLOCK][inFeatures];
   }
 
   public int inFeatures() {
@@ -86,10 +98,15 @@ public final class Dense {
     return dBias;
   }
 
-  /** Copies the flat weight into the per-row mirror that the forward and backward passes read. */
+  /**
+   * Copies the flat weight into the mirror that the forward and backward passes read: per input row
+   * for wide layers; for narrow ones the transposed mirror is marked stale and rebuilt by the next
+   * backward pass that uses it.
+   */
   public void syncRows() {
     if (outFeatures < NARROW) {
-      return; // narrow layers work on the flat arrays (see forwardNarrow, backwardNarrow)
+      weightColsStale = true; // transposed when a backward pass of BLOCK rows or more needs it
+      return;
     }
     for (int i = 0; i < inFeatures; i++) {
       System.arraycopy(weight, i * outFeatures, weightRows[i], 0, outFeatures);
@@ -115,23 +132,6 @@ public final class Dense {
    */
   public void forward(float[] input, float[] output, int batch, float[] scratchRow) {
     if (outFeatures < NARROW) {
-      forwardNarrow(input, output, batch);
-      return;
-    }
-    for (int b = 0; b < batch; b++) {
-      forwardRow(input, b, output, scratchRow);
-    }
-  }
-
-  /**
-   * Inference form of {@link #forward(float[], float[], int, float[])}: the same result, bit for
-   * bit, with a faster kernel for narrow layers (fewer than 8 outputs, e.g. the logits of a
-   * classifier) on several rows. Reads only the weights (as of the last {@link #syncRows}), so
-   * concurrent callers with their own scratch rows are safe. Training keeps calling {@link
-   * #forward}; this method exists so that the scorer's kernel can change without touching it.
-   */
-  public void forwardInference(float[] input, float[] output, int batch, float[] scratchRow) {
-    if (outFeatures < NARROW) {
       forwardNarrowBlocked(input, output, batch);
       return;
     }
@@ -141,10 +141,21 @@ public final class Dense {
   }
 
   /**
-   * {@link #forwardNarrow} on four batch rows at a time: each weight[i, o] is loaded once for four
-   * rows, and the four running sums are independent, so they overlap in the pipeline instead of
-   * waiting on one add chain (a dot product of one row is bound by the add latency). Every sum
-   * still adds bias[o], then i = 0, 1, ... in order: the same bits as {@link #forwardNarrow}.
+   * Inference form of {@link #forward(float[], float[], int, float[])}: the same kernels, the same
+   * bits. Reads only the weights (as of the last {@link #syncRows}), so concurrent callers with
+   * their own scratch rows are safe. The scorer calls this one, so that its kernel can change
+   * without touching training's.
+   */
+  public void forwardInference(float[] input, float[] output, int batch, float[] scratchRow) {
+    forward(input, output, batch, scratchRow);
+  }
+
+  /**
+   * The forward pass for layers with few outputs (e.g. the 2 logits of a binary classifier): one
+   * dot product per output instead of a two-element inner loop per input, on four batch rows at a
+   * time: each weight[i, o] is loaded once for four rows, and the four running sums are
+   * independent, so they overlap in the pipeline instead of waiting on one add chain. Every sum
+   * adds bias[o], then input[b, i]·weight[i, o] for i = 0, 1, ... in order, as the wide path does.
    */
   private void forwardNarrowBlocked(float[] input, float[] output, int batch) {
     final int in = inFeatures;
@@ -250,10 +261,14 @@ public final class Dense {
   private void backward(
       float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
     if (outFeatures < NARROW) {
-      if (fromZero) {
-        zeroGradients();
+      if (batch >= BLOCK) {
+        backwardNarrow(input, dOutput, dInput, batch, fromZero);
+      } else {
+        if (fromZero) {
+          zeroGradients();
+        }
+        backwardNarrowFlat(input, dOutput, dInput, batch);
       }
-      backwardNarrow(input, dOutput, dInput, batch);
       return;
     }
     final int in = inFeatures;
@@ -432,12 +447,130 @@ public final class Dense {
   }
 
   /**
-   * {@link #backward} for layers with few outputs, on the flat arrays: no row mirrors to fill or
-   * copy back (a two- to seven-element row gains nothing from them). Same bits as the wide path:
-   * dBias[o] and dWeight[i, o] add rows b = 0, 1, ... in order; dInput[b, i] = Σ_o dOutput[b, o] ·
-   * weight[i, o] over o = 0, 1, ..., four inputs' sums side by side.
+   * {@link #backward} for layers with few outputs (e.g. the 7 logits of a classifier), on the
+   * transposed weight: with dWeightᵀ and weightᵀ held as one zero-based row of inFeatures per
+   * output, both products run over contiguous inputs and vectorize, where the (in, out) layout
+   * would give loops of two to seven elements or strided scalar updates. Same bits as the wide
+   * path: dBias[o] and dWeight[i, o] add rows b = 0, 1, ... in order (four rows per pass, {@code
+   * dwᵀ[i] + g0·x0[i] + g1·x1[i] + ...} evaluated left to right); dInput[b, i] = 0 + Σ_o dOutput[b,
+   * o] · weight[i, o] over o = 0, 1, ....
    */
-  private void backwardNarrow(float[] input, float[] dOutput, float[] dInput, int batch) {
+  private void backwardNarrow(
+      float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    if (weightColsStale && dInput != null) {
+      transpose(weight, weightCols);
+      weightColsStale = false;
+    }
+    if (fromZero) {
+      Arrays.fill(dBias, 0f);
+    } else {
+      transpose(dWeight, dWeightCols);
+    }
+    for (int b = 0; b < batch; b++) {
+      final int yRow = b * out;
+      for (int o = 0; o < out; o++) {
+        dBias[o] += dOutput[yRow + o];
+      }
+    }
+    // dWeightᵀ[o, :] += dOutput[b, o] · input[b, :] for b = 0, 1, ...; while assign is true the
+    // scratch holds stale values that the first row overwrites with 0 + its term.
+    boolean assign = fromZero;
+    final float[] x0 = inputRows[0];
+    final float[] x1 = inputRows[1];
+    final float[] x2 = inputRows[2];
+    final float[] x3 = inputRows[3];
+    int b = 0;
+    for (; b + BLOCK <= batch; b += BLOCK) {
+      System.arraycopy(input, b * in, x0, 0, in);
+      System.arraycopy(input, (b + 1) * in, x1, 0, in);
+      System.arraycopy(input, (b + 2) * in, x2, 0, in);
+      System.arraycopy(input, (b + 3) * in, x3, 0, in);
+      for (int o = 0; o < out; o++) {
+        final float g0 = dOutput[b * out + o];
+        final float g1 = dOutput[(b + 1) * out + o];
+        final float g2 = dOutput[(b + 2) * out + o];
+        final float g3 = dOutput[(b + 3) * out + o];
+        final float[] dw = dWeightCols[o];
+        if (assign) {
+          for (int i = 0; i < in; i++) {
+            dw[i] = 0f + x0[i] * g0 + x1[i] * g1 + x2[i] * g2 + x3[i] * g3;
+          }
+        } else {
+          for (int i = 0; i < in; i++) {
+            dw[i] = dw[i] + x0[i] * g0 + x1[i] * g1 + x2[i] * g2 + x3[i] * g3;
+          }
+        }
+      }
+      assign = false;
+    }
+    for (; b < batch; b++) {
+      System.arraycopy(input, b * in, x0, 0, in);
+      for (int o = 0; o < out; o++) {
+        final float g = dOutput[b * out + o];
+        final float[] dw = dWeightCols[o];
+        if (assign) {
+          for (int i = 0; i < in; i++) {
+            dw[i] = 0f + x0[i] * g; // the zeroed gradient plus this row's term: the same bits
+          }
+        } else {
+          for (int i = 0; i < in; i++) {
+            dw[i] += x0[i] * g;
+          }
+        }
+      }
+      assign = false;
+    }
+    if (assign) {
+      Arrays.fill(dWeight, 0f); // no batch rows: the gradient of nothing
+    } else {
+      for (int o = 0; o < out; o++) {
+        final float[] dw = dWeightCols[o];
+        for (int i = 0; i < in; i++) {
+          dWeight[i * out + o] = dw[i];
+        }
+      }
+    }
+    if (dInput == null) {
+      return;
+    }
+    // dInput[b, :] = Σ_o dOutput[b, o] · weightᵀ[o, :], o = 0, 1, ... per element, up to four
+    // outputs per pass over the zero-based accumulator row.
+    final float[] acc = x0;
+    for (b = 0; b < batch; b++) {
+      final int yRow = b * out;
+      Arrays.fill(acc, 0f);
+      int o = 0;
+      for (; o + 3 < out; o += 4) {
+        final float g0 = dOutput[yRow + o];
+        final float g1 = dOutput[yRow + o + 1];
+        final float g2 = dOutput[yRow + o + 2];
+        final float g3 = dOutput[yRow + o + 3];
+        final float[] w0 = weightCols[o];
+        final float[] w1 = weightCols[o + 1];
+        final float[] w2 = weightCols[o + 2];
+        final float[] w3 = weightCols[o + 3];
+        for (int i = 0; i < in; i++) {
+          acc[i] = acc[i] + g0 * w0[i] + g1 * w1[i] + g2 * w2[i] + g3 * w3[i];
+        }
+      }
+      for (; o < out; o++) {
+        final float g = dOutput[yRow + o];
+        final float[] w = weightCols[o];
+        for (int i = 0; i < in; i++) {
+          acc[i] += g * w[i];
+        }
+      }
+      System.arraycopy(acc, 0, dInput, b * in, in);
+    }
+  }
+
+  /**
+   * {@link #backwardNarrow} for fewer than {@value #BLOCK} rows, on the flat arrays: at one row the
+   * transposes would cost more than they save. Same order of terms.
+   */
+  private void backwardNarrowFlat(float[] input, float[] dOutput, float[] dInput, int batch) {
     final int in = inFeatures;
     final int out = outFeatures;
     for (int b = 0; b < batch; b++) {
@@ -489,22 +622,14 @@ public final class Dense {
     }
   }
 
-  /**
-   * The forward pass for layers with few outputs (e.g. the 2 logits of a binary classifier): one
-   * dot product per output instead of a two-element inner loop per input. Same bits: each output is
-   * bias[o] + input[b, 0]·weight[0, o] + input[b, 1]·weight[1, o] + ..., in that order.
-   */
-  private void forwardNarrow(float[] input, float[] output, int batch) {
+  /** flat (in, out) → one row of in per output. */
+  private void transpose(float[] flat, float[][] cols) {
     final int in = inFeatures;
     final int out = outFeatures;
-    for (int b = 0; b < batch; b++) {
-      final int xRow = b * in;
+    for (int i = 0; i < in; i++) {
+      final int row = i * out;
       for (int o = 0; o < out; o++) {
-        float sum = bias[o];
-        for (int i = 0; i < in; i++) {
-          sum += input[xRow + i] * weight[i * out + o];
-        }
-        output[b * out + o] = sum;
+        cols[o][i] = flat[row + o];
       }
     }
   }
