@@ -36,9 +36,10 @@ public final class Dense {
   private final float[][] dWeightRows; // inFeatures rows of (outFeatures): scratch for dWeight
   private final float[][] blockRows; // BLOCK rows of (outFeatures): output / dOutput scratch
 
-  // Narrow layers only (fewer than NARROW outputs): the transpose, one zero-based row per output.
+  // The transpose, one zero-based row per output: weightᵀ for dInput from BLOCK rows up (every
+  // layer), dWeightᵀ for the weight gradient of narrow layers.
   private final float[][] weightCols; // outFeatures rows of (inFeatures): a mirror of weightᵀ
-  private final float[][] dWeightCols; // outFeatures rows of (inFeatures): scratch for dWeightᵀ
+  private final float[][] dWeightCols; // narrow only: outFeatures rows of (inFeatures), dWeightᵀ
   private final float[][] inputRows; // BLOCK rows of (inFeatures): input / dInput scratch
   private boolean weightColsStale = true;
 
@@ -64,10 +65,9 @@ public final class Dense {
     this.weightRows = new float[rows][outFeatures];
     this.dWeightRows = new float[rows][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
-    int cols = outFeatures < NARROW ? outFeatures : 0;
-    this.weightCols = new float[cols][inFeatures];
-    this.dWeightCols = new float[cols][inFeatures];
-    this.inputRows = new float[cols == 0 ? 0 : BLOCK][inFeatures];
+    this.weightCols = new float[outFeatures][inFeatures];
+    this.dWeightCols = new float[outFeatures < NARROW ? outFeatures : 0][inFeatures];
+    this.inputRows = new float[BLOCK][inFeatures];
   }
 
   public int inFeatures() {
@@ -111,6 +111,7 @@ public final class Dense {
     for (int i = 0; i < inFeatures; i++) {
       System.arraycopy(weight, i * outFeatures, weightRows[i], 0, outFeatures);
     }
+    weightColsStale = true;
   }
 
   /**
@@ -237,8 +238,8 @@ public final class Dense {
    * rows; its loop stores into one array, so it vectorizes). Every gradient element still receives
    * its terms in the original order: dWeight[i, o] and dBias[o] add rows b = 0, 1, ... one after
    * the other (left-to-right evaluation of {@code dw[o] + x0·g0[o] + x1·g1[o] + ...}), and each
-   * dInput[b, i] is one scalar sum over o = 0, 1, ...; eight such sums (four rows × two inputs) run
-   * side by side to break the add-latency chain without reordering any of them.
+   * dInput[b, i] is the sum over o = 0, 1, ... from 0: from four rows up computed on the transposed
+   * weight, vectorized over i (see dInputFromTranspose), below that as scalar dot products.
    *
    * @param input the forward input (B, in)
    * @param dOutput ∂loss/∂output (B, out)
@@ -273,6 +274,10 @@ public final class Dense {
     }
     final int in = inFeatures;
     final int out = outFeatures;
+    // From BLOCK rows up, dInput comes from the transposed weight after the loops below; for fewer
+    // rows, the per-row dot products of backwardRow cost less than refreshing the transpose.
+    final boolean transposed = batch >= BLOCK;
+    final float[] rowDInput = transposed ? null : dInput;
     if (fromZero) {
       Arrays.fill(dBias, 0f);
     } else {
@@ -318,64 +323,13 @@ public final class Dense {
         }
       }
       assign = false;
-      if (dInput != null) {
-        // dInput[b, i] = Σ_o dOutput[b, o] * weight[i, o], o = 0, 1, ... per element
-        int i = 0;
-        for (; i + 1 < in; i += 2) {
-          final float[] w = weightRows[i];
-          final float[] v = weightRows[i + 1];
-          float s0 = 0f;
-          float s1 = 0f;
-          float s2 = 0f;
-          float s3 = 0f;
-          float t0 = 0f;
-          float t1 = 0f;
-          float t2 = 0f;
-          float t3 = 0f;
-          for (int o = 0; o < out; o++) {
-            final float wo = w[o];
-            final float vo = v[o];
-            s0 += g0[o] * wo;
-            s1 += g1[o] * wo;
-            s2 += g2[o] * wo;
-            s3 += g3[o] * wo;
-            t0 += g0[o] * vo;
-            t1 += g1[o] * vo;
-            t2 += g2[o] * vo;
-            t3 += g3[o] * vo;
-          }
-          dInput[x0 + i] = s0;
-          dInput[x1 + i] = s1;
-          dInput[x2 + i] = s2;
-          dInput[x3 + i] = s3;
-          dInput[x0 + i + 1] = t0;
-          dInput[x1 + i + 1] = t1;
-          dInput[x2 + i + 1] = t2;
-          dInput[x3 + i + 1] = t3;
-        }
-        if (i < in) {
-          final float[] w = weightRows[i];
-          float s0 = 0f;
-          float s1 = 0f;
-          float s2 = 0f;
-          float s3 = 0f;
-          for (int o = 0; o < out; o++) {
-            final float wo = w[o];
-            s0 += g0[o] * wo;
-            s1 += g1[o] * wo;
-            s2 += g2[o] * wo;
-            s3 += g3[o] * wo;
-          }
-          dInput[x0 + i] = s0;
-          dInput[x1 + i] = s1;
-          dInput[x2 + i] = s2;
-          dInput[x3 + i] = s3;
-        }
-      }
     }
     for (; b < batch; b++) {
-      backwardRow(input, dOutput, dInput, b, g0, assign);
+      backwardRow(input, dOutput, rowDInput, b, g0, assign);
       assign = false;
+    }
+    if (transposed && dInput != null) {
+      dInputFromTranspose(dOutput, dInput, batch);
     }
     if (assign) {
       Arrays.fill(dWeight, 0f); // no batch rows: the gradient of nothing
@@ -459,10 +413,6 @@ public final class Dense {
       float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
     final int in = inFeatures;
     final int out = outFeatures;
-    if (weightColsStale && dInput != null) {
-      transpose(weight, weightCols);
-      weightColsStale = false;
-    }
     if (fromZero) {
       Arrays.fill(dBias, 0f);
     } else {
@@ -532,13 +482,27 @@ public final class Dense {
         }
       }
     }
-    if (dInput == null) {
-      return;
+    if (dInput != null) {
+      dInputFromTranspose(dOutput, dInput, batch);
     }
-    // dInput[b, :] = Σ_o dOutput[b, o] · weightᵀ[o, :], o = 0, 1, ... per element, up to four
-    // outputs per pass over the zero-based accumulator row.
-    final float[] acc = x0;
-    for (b = 0; b < batch; b++) {
+  }
+
+  /**
+   * dInput (B, in) = dOutput (B, out) · weightᵀ, overwritten: for each row, dInput[b, :] = Σ_o
+   * dOutput[b, o] · weightᵀ[o, :] over o = 0, 1, ... from 0, up to four outputs per pass over the
+   * zero-based accumulator row, so the loop runs over contiguous inputs and vectorizes. Each
+   * element is the same sum in the same order as the dot product {@code Σ_o dOutput[b, o] ·
+   * weight[i, o]}: the same bits. Rebuilds the transposed mirror first if the weights changed.
+   */
+  private void dInputFromTranspose(float[] dOutput, float[] dInput, int batch) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    if (weightColsStale) {
+      transpose(weight, weightCols);
+      weightColsStale = false;
+    }
+    final float[] acc = inputRows[0];
+    for (int b = 0; b < batch; b++) {
       final int yRow = b * out;
       Arrays.fill(acc, 0f);
       int o = 0;
