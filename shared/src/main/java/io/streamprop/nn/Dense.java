@@ -38,7 +38,7 @@ public final class Dense {
 
   // The transpose, one zero-based row per output: weightᵀ for dInput from BLOCK rows up (every
   // layer), dWeightᵀ for the weight gradient of narrow layers.
-  private final float[][] weightCols; // outFeatures rows of (inFeatures): a mirror of weightᵀ
+  private float[][] weightCols; // outFeatures rows of (inFeatures), weightᵀ; built on first use
   private final float[][] dWeightCols; // narrow only: outFeatures rows of (inFeatures), dWeightᵀ
   private final float[][] inputRows; // BLOCK rows of (inFeatures): input / dInput scratch
   private boolean weightColsStale = true;
@@ -65,7 +65,6 @@ public final class Dense {
     this.weightRows = new float[rows][outFeatures];
     this.dWeightRows = new float[rows][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
-    this.weightCols = new float[outFeatures][inFeatures];
     this.dWeightCols = new float[outFeatures < NARROW ? outFeatures : 0][inFeatures];
     this.inputRows = new float[BLOCK][inFeatures];
   }
@@ -498,6 +497,9 @@ public final class Dense {
     final int in = inFeatures;
     final int out = outFeatures;
     if (weightColsStale) {
+      if (weightCols == null) {
+        weightCols = new float[out][in]; // training only: a model that only predicts never needs it
+      }
       transpose(weight, weightCols);
       weightColsStale = false;
     }
