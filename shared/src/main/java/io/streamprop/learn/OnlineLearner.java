@@ -63,7 +63,10 @@ public final class OnlineLearner {
   private final float[] predicted; // (batchSize, labelWidth), outputs mapped to the user's units
   private final float[] batchInput; // (batchSize, inputs), standardized
   private final float[] dLogits; // (batchSize, outputWidth)
-  private final float[][] weightsBefore; // per dense layer, for the update ratio
+  // Per dense layer, for the update ratio: the weights before the next update, in UpdateSums'
+  // chunks
+  // (valid while weightSquaresKnown: each measure leaves the weights after the update in them).
+  private final float[][][] weightsBefore;
   private final double[] gradientNorms; // per dense layer
   private final double[] tensorSquares; // per parameter tensor: Σ gradient²
   private final int[] layerOfTensor; // per parameter tensor: the dense layer of a weight, else -1
@@ -107,7 +110,7 @@ public final class OnlineLearner {
     this.predicted = targets == null ? null : new float[batchSize * labelWidth];
     this.batchInput = new float[batchSize * inputs];
     this.dLogits = new float[batchSize * mlp.outputWidth()];
-    this.weightsBefore = new float[mlp.layers()][];
+    this.weightsBefore = new float[mlp.layers()][][];
     this.gradientNorms = new double[mlp.layers()];
     this.tensorSquares = new double[mlp.parameters().length];
     this.layerOfTensor = new int[tensorSquares.length];
@@ -117,7 +120,7 @@ public final class OnlineLearner {
     }
     this.weightSquares = new double[mlp.layers()];
     for (int l = 0; l < mlp.layers(); l++) {
-      weightsBefore[l] = new float[mlp.dense(l).weight().length];
+      weightsBefore[l] = UpdateSums.chunks(mlp.dense(l).weight().length);
     }
   }
 
@@ -318,9 +321,11 @@ public final class OnlineLearner {
       // Rare in steady state, so the second pass over the gradients costs nothing on average.
       GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
     }
-    for (int l = 0; l < layers; l++) {
-      float[] w = params[mlp.weightIndex(l)];
-      System.arraycopy(w, 0, weightsBefore[l], 0, w.length);
+    if (!weightSquaresKnown) {
+      // First update of this learner: otherwise the last measure left these weights in place.
+      for (int l = 0; l < layers; l++) {
+        UpdateSums.copy(params[mlp.weightIndex(l)], weightsBefore[l]);
+      }
     }
     optimizer.step(params, grads, decayFlags(), (float) learningRate);
     mlp.commitRunningStatistics();
