@@ -63,9 +63,8 @@ public final class OnlineLearner {
   private final float[] predicted; // (batchSize, labelWidth), outputs mapped to the user's units
   private final float[] batchInput; // (batchSize, inputs), standardized
   private final float[] dLogits; // (batchSize, outputWidth)
-  // Per dense layer, for the update ratio: the weights before the next update, in UpdateSums'
-  // chunks
-  // (valid while weightSquaresKnown: each measure leaves the weights after the update in them).
+  // Per dense layer, for the update ratio: the weights before the next update in UpdateSums'
+  // chunks (valid while weightSquaresKnown: each measure leaves the updated weights in them).
   private final float[][][] weightsBefore;
   private final double[] gradientNorms; // per dense layer
   private final double[] tensorSquares; // per parameter tensor: Σ gradient²
