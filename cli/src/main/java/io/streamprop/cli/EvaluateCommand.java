@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.spec.ModelSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,43 +33,25 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private HelpOption help;
 
-  @Option(
-      names = "--data",
-      required = true,
-      paramLabel = "FILE",
-      description = "CSV (header row; label column `label`, else the last) or JSON lines; .gz ok.")
-  private Path data;
-
-  @Option(
-      names = "--spec",
-      paramLabel = "SPEC.json",
-      description = "The model spec; without it, a default model is inferred from the data.")
-  private Path spec;
+  @CommandLine.Mixin private DataOptions options;
 
   @Option(
       names = "--json",
       description = "Print the figures as one JSON object, the last line on stdout.")
   private boolean json;
 
-  @Option(
-      names = "--progress",
-      paramLabel = "WHEN",
-      defaultValue = "auto",
-      description = "Progress line on stderr: auto (when stderr is a terminal), always or never.")
-  private Progress.Mode progressMode;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
-    ModelSpec modelSpec = Specs.resolve(spec, data, err);
+    ModelSpec modelSpec = Specs.resolve(options.spec, options.data, err);
     OnlineLearner learner = OnlineLearner.create(modelSpec);
-    Pass pass = Pass.run(learner, data, new Progress(err, progressMode), "");
+    Pass pass = Pass.run(learner, options.data, new Progress(err, options.progressMode), "");
     Tally tally = pass.tally();
     long pending = pass.rows() - tally.examples();
     if (tally.examples() == 0) {
       throw new UserException(
-          data
+          options.data
               + ": "
               + pass.rows()
               + " examples fill no mini-batch of batch_size "
@@ -83,7 +64,7 @@ final class EvaluateCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "%s: %,d examples scored prequentially%s%n",
-          data,
+          options.data,
           tally.examples(),
           pending > 0 ? " (" + pending + " more wait in an unfilled mini-batch)" : "");
       out.printf(

@@ -38,18 +38,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private HelpOption help;
 
-  @Option(
-      names = "--data",
-      required = true,
-      paramLabel = "FILE",
-      description = "CSV (header row; label column `label`, else the last) or JSON lines; .gz ok.")
-  private Path data;
-
-  @Option(
-      names = "--spec",
-      paramLabel = "SPEC.json",
-      description = "The model spec; without it, a default model is inferred from the data.")
-  private Path spec;
+  @CommandLine.Mixin private DataOptions options;
 
   @Option(
       names = "--epochs",
@@ -65,13 +54,6 @@ final class TrainCommand implements Callable<Integer> {
       description = "Where to write the snapshot (replaced atomically).")
   private Path out;
 
-  @Option(
-      names = "--progress",
-      paramLabel = "WHEN",
-      defaultValue = "auto",
-      description = "Progress line on stderr: auto (when stderr is a terminal), always or never.")
-  private Progress.Mode progressMode;
-
   @Override
   public Integer call() throws Exception {
     if (epochs < 1) {
@@ -80,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     PrintWriter stdout = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
-    ModelSpec modelSpec = Specs.resolve(spec, data, err);
+    ModelSpec modelSpec = Specs.resolve(options.spec, options.data, err);
     checkWritable(out);
     OnlineLearner learner = OnlineLearner.create(modelSpec);
     long rows = 0;
@@ -88,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     long steps = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {
       String prefix = "epoch " + epoch + "/" + epochs + ": ";
-      Pass pass = Pass.run(learner, data, new Progress(err, progressMode), prefix);
+      Pass pass = Pass.run(learner, options.data, new Progress(err, options.progressMode), prefix);
       stdout.printf(
           Locale.ROOT,
           "%s%,d examples  %s  %,.0f examples/s%n",

@@ -37,21 +37,24 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline over TLS, as a secure deployment runs it: a broker whose only client listener
- * is TLS ({@link LocalKafka.Builder#tlsOnly}: no plaintext listener exists), and the trainer and
- * the scorer configured through their properties files with the TLS bootstrap address, {@code
- * security.protocol=SSL} and the trust store (passed through to every Kafka client: the trainer's
- * Streams producer, consumers and admin client, the scorer's snapshot consumer), and one snapshot
- * signing key in both. The scorer is a child JVM ({@code ScorerMain --config FILE}); the trainer is
- * a {@link TrainerApp} (what {@code TrainerMain} runs) in this JVM, with the {@link TrainerConfig}
- * read from its file, which saves a JVM start on the critical path. A spec and examples are
- * produced over TLS; the trainer publishes a signed snapshot; the scorer serves it; real HTTP
- * predictions equal the offline {@link Predictor} of the snapshot read back from the topic, bit for
- * bit.
+ * The whole pipeline over TLS with SASL authentication, as a secure deployment runs it: a broker
+ * whose only client listener is SASL_SSL ({@link LocalKafka.Builder#tlsOnly} and {@link
+ * LocalKafka.Builder#saslPlain}: no plaintext listener exists, and every client must authenticate),
+ * and the trainer and the scorer configured through their properties files with the TLS bootstrap
+ * address, {@code security.protocol=SASL_SSL}, the trust store, {@code sasl.mechanism} and {@code
+ * sasl.jaas.config} (passed through to every Kafka client: the trainer's Streams producer,
+ * consumers and admin client, the scorer's snapshot consumer), and one snapshot signing key in
+ * both. The scorer is a child JVM ({@code ScorerMain --config FILE}); the trainer is a {@link
+ * TrainerApp} (what {@code TrainerMain} runs) in this JVM, with the {@link TrainerConfig} read from
+ * its file, which saves a JVM start on the critical path. A spec and examples are produced over
+ * SASL_SSL; the trainer publishes a signed snapshot; the scorer serves it; real HTTP predictions
+ * equal the offline {@link Predictor} of the snapshot read back from the topic, bit for bit. A
+ * plaintext client and a client with a wrong password are both refused.
  */
 class TlsPipelineIT {
   static final String SPEC =
@@ -59,6 +62,8 @@ class TlsPipelineIT {
           + " \"snapshot\": {\"every_examples\": 1000, \"every_seconds\": 0}}";
   static final int ROWS = 2_000;
   static final Duration TIMEOUT = Duration.ofSeconds(90);
+  static final String SASL_USER = "streamprop";
+  static final String SASL_PASSWORD = "pipeline-secret";
 
   @TempDir Path dir;
 
@@ -78,16 +83,20 @@ class TlsPipelineIT {
     Map<String, Object> figures = new LinkedHashMap<>();
 
     long brokerStart = System.nanoTime();
-    try (LocalKafka kafka = LocalKafka.builder().tlsOnly(tls).start();
+    try (LocalKafka kafka =
+            LocalKafka.builder().tlsOnly(tls).saslPlain(SASL_USER, SASL_PASSWORD).start();
         Children children = new Children(dir);
         KafkaTestClient client = new KafkaTestClient(kafka.tlsClientProperties())) {
-      figures.put("broker start, TLS listener only (ms)", FaultReport.millisSince(brokerStart));
+      figures.put(
+          "broker start, SASL_SSL listener only (ms)", FaultReport.millisSince(brokerStart));
       // Nothing listens in plaintext: the client listeners are TLS only, and a plaintext client
       // pointed at the client port gets no answer.
       assertThat(kafka.hasPlaintextListener()).isFalse();
       assertThat(kafka.brokerConfig().get("advertised.listeners"))
           .isEqualTo("SSL://" + kafka.tlsBootstrapServers());
       assertThat(kafka.brokerConfig().get("listeners")).doesNotContain("PLAINTEXT://");
+      assertThat(kafka.brokerConfig().get("listener.security.protocol.map"))
+          .contains("SSL:SASL_SSL");
 
       Map<String, String> common = new LinkedHashMap<>(kafka.tlsClientProperties());
       common.put(SigningKey.CONFIG_KEY, Base64.getEncoder().encodeToString(rawKey));
@@ -108,13 +117,16 @@ class TlsPipelineIT {
         }
         client.flush();
         assertPlaintextRefused(kafka.tlsBootstrapServers());
+        assertWrongPasswordRefused(kafka.tlsClientProperties());
         // Each app's own file holds the TLS address only, with SSL: the way a user configures it.
         for (Path file : new Path[] {pipeline.trainerConfigFile(), pipeline.scorerConfigFile()}) {
           Properties written = read(file);
           assertThat(written.getProperty("bootstrap.servers"))
               .as(file.getFileName().toString())
               .isEqualTo(kafka.tlsBootstrapServers());
-          assertThat(written.getProperty("security.protocol")).isEqualTo("SSL");
+          assertThat(written.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+          assertThat(written.getProperty("sasl.mechanism")).isEqualTo("PLAIN");
+          assertThat(written.getProperty("sasl.jaas.config")).contains(SASL_USER);
           assertThat(written.getProperty("ssl.truststore.location"))
               .isEqualTo(tls.trustStore().toString());
         }
@@ -153,13 +165,31 @@ class TlsPipelineIT {
             .as("every snapshot the scorer read was signed with its key")
             .isZero();
 
-        figures.put("examples produced over TLS", ROWS);
+        figures.put("examples produced over SASL_SSL", ROWS);
         figures.put("snapshot version served", served);
         figures.put("snapshot vs offline run", "bit-identical");
         figures.put("HTTP predictions vs offline predictor", "bit-identical (3 instances)");
         figures.put("whole scenario (ms)", FaultReport.millisSince(testStart));
-        FaultReport.write("Pipeline over a TLS-only broker, signed snapshots", figures);
+        FaultReport.write(
+            "Pipeline over a broker with only a SASL_SSL listener, signed snapshots", figures);
       }
+    }
+  }
+
+  /**
+   * A client with the right TLS settings and a wrong password is refused by SASL: the listener
+   * authenticates every client.
+   */
+  private static void assertWrongPasswordRefused(Map<String, String> clientProperties) {
+    Map<String, Object> wrong = new LinkedHashMap<>(clientProperties);
+    wrong.put("sasl.jaas.config", LocalKafka.plainJaasConfig(SASL_USER, "not-the-password"));
+    wrong.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    wrong.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    try (Admin admin = Admin.create(wrong)) {
+      assertThatThrownBy(() -> admin.describeCluster().clusterId().get(20, TimeUnit.SECONDS))
+          .as("a client with a wrong password is refused")
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(SaslAuthenticationException.class);
     }
   }
 

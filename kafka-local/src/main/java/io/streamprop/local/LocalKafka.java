@@ -130,6 +130,8 @@ public final class LocalKafka implements AutoCloseable {
   private final List<String> childJvmOptions;
   private final TlsFiles tls;
   private final boolean plaintext;
+  private final String saslUser; // null: the TLS listener authenticates nobody (SSL, not SASL_SSL)
+  private final String saslPassword;
   private final int tlsPort;
 
   private KraftNode inProcessNode;
@@ -150,6 +152,8 @@ public final class LocalKafka implements AutoCloseable {
     this.childJvmOptions = builder.childJvmOptions;
     this.tls = builder.tls;
     this.plaintext = builder.plaintext;
+    this.saslUser = builder.saslUser;
+    this.saslPassword = builder.saslPassword;
     int controllerPort = freePortOtherThan(port);
     int chosenTlsPort = plaintext ? -1 : port;
     while (tls != null && (chosenTlsPort < 0 || chosenTlsPort == controllerPort)) {
@@ -186,7 +190,7 @@ public final class LocalKafka implements AutoCloseable {
     protocols.add(CONTROLLER_LISTENER + ":PLAINTEXT");
     if (tls != null) {
       clientListeners.add(TLS_LISTENER + "://" + HOST + ":" + tlsPort);
-      protocols.add(TLS_LISTENER + ":SSL");
+      protocols.add(TLS_LISTENER + (saslUser == null ? ":SSL" : ":SASL_SSL"));
     }
     config.put(
         "listeners",
@@ -208,6 +212,18 @@ public final class LocalKafka implements AutoCloseable {
       config.put("ssl.keystore.password", tls.password());
       config.put("ssl.key.password", tls.password());
       config.put("ssl.client.auth", "none");
+    }
+    if (saslUser != null) {
+      // SASL/PLAIN over TLS on the TLS listener: one user, whose credentials the broker's own
+      // inter-broker client uses too when there is no plaintext listener.
+      config.put("sasl.enabled.mechanisms", "PLAIN");
+      config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      config.put(
+          "listener.name."
+              + TLS_LISTENER.toLowerCase(java.util.Locale.ROOT)
+              + ".plain.sasl.jaas.config",
+          plainJaasConfig(saslUser, saslPassword)
+              .replace(";", " user_" + saslUser + "=\"" + saslPassword + "\";"));
     }
     if (!plaintext) {
       // TLS only: the broker's own inter-broker clients (transaction markers it sends to the
@@ -364,13 +380,29 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * The properties a client of the TLS listener needs: {@code bootstrap.servers}, {@code
-   * security.protocol=SSL} and the trust store.
+   * security.protocol=SSL} and the trust store; with {@link Builder#saslPlain}, {@code
+   * security.protocol=SASL_SSL}, {@code sasl.mechanism=PLAIN} and the user's {@code
+   * sasl.jaas.config} as well.
    */
   public Map<String, String> tlsClientProperties() {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("bootstrap.servers", tlsBootstrapServers());
     properties.putAll(tls.clientProperties());
+    if (saslUser != null) {
+      properties.put("security.protocol", "SASL_SSL");
+      properties.put("sasl.mechanism", "PLAIN");
+      properties.put("sasl.jaas.config", plainJaasConfig(saslUser, saslPassword));
+    }
     return properties;
+  }
+
+  /** The {@code sasl.jaas.config} value of a SASL/PLAIN client with these credentials. */
+  public static String plainJaasConfig(String user, String password) {
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   /** The client port; the same across restarts. */
@@ -655,6 +687,8 @@ public final class LocalKafka implements AutoCloseable {
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
     private TlsFiles tls;
     private boolean plaintext = true;
+    private String saslUser;
+    private String saslPassword;
 
     private Builder() {}
 
@@ -678,6 +712,25 @@ public final class LocalKafka implements AutoCloseable {
     public Builder tlsOnly(TlsFiles tls) {
       tls(tls);
       this.plaintext = false;
+      return this;
+    }
+
+    /**
+     * Clients of the TLS listener must also authenticate with SASL/PLAIN as this one user (the
+     * listener's protocol becomes {@code SASL_SSL}); needs {@link #tls} or {@link #tlsOnly}. The
+     * plaintext listener, if any, stays unauthenticated. User and password: letters, digits, and
+     * {@code -_.}, so that they need no quoting in a JAAS configuration.
+     */
+    public Builder saslPlain(String user, String password) {
+      for (String value : new String[] {user, password}) {
+        if (value == null || !value.matches("[A-Za-z0-9._-]+")) {
+          throw new IllegalArgumentException(
+              "SASL user and password must be non-empty letters, digits, '.', '_' or '-', got: "
+                  + value);
+        }
+      }
+      this.saslUser = user;
+      this.saslPassword = password;
       return this;
     }
 
@@ -786,6 +839,9 @@ public final class LocalKafka implements AutoCloseable {
 
     /** A stopped node with ports and log directory chosen; {@link LocalKafka#start()} runs it. */
     public LocalKafka build() {
+      if (saslUser != null && tls == null) {
+        throw new IllegalStateException("saslPlain needs a TLS listener: add tls() or tlsOnly()");
+      }
       if (logDir != null) {
         return new LocalKafka(this, logDir.toAbsolutePath(), false);
       }

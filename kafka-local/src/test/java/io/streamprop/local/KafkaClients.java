@@ -1,5 +1,7 @@
 package io.streamprop.local;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionFactory;
 
 /** Small client helpers for the broker tests: unique names, and reads that wait on a deadline. */
 final class KafkaClients {
   static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  /** How long one {@code poll} of a reading consumer waits for records. */
+  private static final Duration POLL = Duration.ofMillis(200);
 
   private KafkaClients() {}
 
@@ -54,14 +60,30 @@ final class KafkaClients {
     return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
   }
 
-  /** Polls until {@code count} records arrived or the deadline passed; returns what arrived. */
+  /**
+   * A wait of at most {@link #DEADLINE} whose condition reads with a Kafka consumer: the consumer's
+   * own poll timeout is the pause between checks, and the condition runs in the calling thread
+   * because a consumer may only be used by one thread, and is closed by the caller after a timeout.
+   */
+  static ConditionFactory awaitReading(String what) {
+    return await(what)
+        .pollInSameThread()
+        .atMost(DEADLINE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ZERO);
+  }
+
+  /** Polls until {@code count} records arrived; fails when they have not by the deadline. */
   static List<ConsumerRecord<String, String>> pollUntil(
       KafkaConsumer<String, String> consumer, int count) {
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (records.size() < count && System.nanoTime() < deadline) {
-      consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-    }
+    awaitReading(count + " records for " + consumer.subscription())
+        .until(
+            () -> {
+              consumer.poll(POLL).forEach(records::add);
+              return records.size();
+            },
+            arrived -> arrived >= count);
     return records;
   }
 
@@ -77,11 +99,15 @@ final class KafkaClients {
       consumer.seekToBeginning(partitions);
       Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
       List<ConsumerRecord<String, String>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + DEADLINE.toNanos();
-      while (System.nanoTime() < deadline
-          && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
+      awaitReading(topic + " read to its end offsets " + end)
+          .until(
+              () -> {
+                if (partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                  return true;
+                }
+                consumer.poll(POLL).forEach(records::add);
+                return false;
+              });
       return records;
     }
   }

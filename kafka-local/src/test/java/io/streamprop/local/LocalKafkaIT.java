@@ -1,5 +1,6 @@
 package io.streamprop.local;
 
+import static io.streamprop.local.KafkaClients.awaitReading;
 import static io.streamprop.local.KafkaClients.consumer;
 import static io.streamprop.local.KafkaClients.createTopic;
 import static io.streamprop.local.KafkaClients.pollUntil;
@@ -108,16 +109,17 @@ class LocalKafkaIT {
       }
       // The cleaner never touches the active segment. A segment rolls when a record arrives
       // after segment.ms, so keep appending ticks until the old versions are cleaned away.
-      List<String> modelValues = List.of();
-      long deadline = System.nanoTime() + KafkaClients.DEADLINE.toNanos();
-      while (modelValues.size() != 1 && System.nanoTime() < deadline) {
-        producer.send(new ProducerRecord<>(topic, "tick", "t")).get();
-        modelValues =
-            readAll(kafka, topic, Map.of()).stream()
-                .filter(r -> r.key().equals("model"))
-                .map(ConsumerRecord::value)
-                .toList();
-      }
+      List<String> modelValues =
+          awaitReading("one value left for key 'model' on " + topic)
+              .until(
+                  () -> {
+                    producer.send(new ProducerRecord<>(topic, "tick", "t")).get();
+                    return readAll(kafka, topic, Map.of()).stream()
+                        .filter(r -> r.key().equals("model"))
+                        .map(ConsumerRecord::value)
+                        .toList();
+                  },
+                  values -> values.size() == 1);
       assertThat(modelValues).containsExactly("v20");
     }
   }

@@ -1,5 +1,6 @@
 package io.streamprop.local;
 
+import static io.streamprop.local.KafkaClients.awaitReading;
 import static io.streamprop.local.KafkaClients.createTopic;
 import static io.streamprop.local.KafkaClients.producer;
 import static io.streamprop.local.KafkaClients.readAll;
@@ -89,16 +90,15 @@ class LocalKafkaStreamsIT {
     producer.flush();
   }
 
-  /** Reads the committed output until it holds {@code count} records or the deadline passes. */
+  /** Reads the committed output until it holds {@code count} records; fails at the deadline. */
   private static List<ConsumerRecord<String, String>> awaitCommitted(
       LocalKafka kafka, String topic, int count) {
-    List<ConsumerRecord<String, String>> results = List.of();
-    long deadline = System.nanoTime() + KafkaClients.DEADLINE.toNanos();
-    while (results.size() < count && System.nanoTime() < deadline) {
-      results =
-          readAll(kafka, topic, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-    }
-    return results;
+    return awaitReading(count + " committed records on " + topic)
+        .until(
+            () ->
+                readAll(
+                    kafka, topic, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+            results -> results.size() >= count);
   }
 
   private static Topology upperCase(String input, String output) {

@@ -30,6 +30,35 @@ class LocalKafkaTest {
   }
 
   @Test
+  void saslPlain_onTls_listenerIsSaslSslAndClientsGetTheLogin(@TempDir Path dir) {
+    TlsFiles tls = TlsFiles.selfSigned(dir);
+    try (LocalKafka kafka =
+        LocalKafka.builder().tlsOnly(tls).saslPlain("alice", "s3cret").build()) {
+      assertThat(kafka.brokerConfig().get("listener.security.protocol.map"))
+          .contains("SSL:SASL_SSL");
+      assertThat(kafka.brokerConfig())
+          .containsEntry("sasl.enabled.mechanisms", "PLAIN")
+          .containsEntry("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      assertThat(kafka.brokerConfig().get("listener.name.ssl.plain.sasl.jaas.config"))
+          .contains("username=\"alice\"", "password=\"s3cret\"", "user_alice=\"s3cret\"");
+      assertThat(kafka.tlsClientProperties())
+          .containsEntry("security.protocol", "SASL_SSL")
+          .containsEntry("sasl.mechanism", "PLAIN")
+          .containsEntry("sasl.jaas.config", LocalKafka.plainJaasConfig("alice", "s3cret"));
+    }
+  }
+
+  @Test
+  void saslPlain_withoutTls_orWithAQuote_isRefused() {
+    assertThatThrownBy(() -> LocalKafka.builder().saslPlain("alice", "s3cret").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs a TLS listener");
+    assertThatThrownBy(() -> LocalKafka.builder().saslPlain("alice", "a\"b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SASL user and password");
+  }
+
+  @Test
   void portZero_build_picksAFreePortAndAdvertisesIt() {
     try (LocalKafka kafka = LocalKafka.builder().port(0).build()) {
       assertThat(kafka.port()).isPositive();

@@ -1,6 +1,7 @@
 package io.streamprop.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
@@ -66,13 +67,17 @@ class ComposeIT {
               .build();
 
       // The model is served once the trainer has published its first snapshot.
-      long deadline = System.nanoTime() + PREDICTION.toNanos();
-      HttpResponse<String> response = http.send(predict, HttpResponse.BodyHandlers.ofString());
-      while (response.statusCode() != 200 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-        response = http.send(predict, HttpResponse.BodyHandlers.ofString());
-      }
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+      await("a prediction from the compose stack's scorer")
+          .atMost(PREDICTION)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                last.set(http.send(predict, HttpResponse.BodyHandlers.ofString()));
+                assertThat(last.get().statusCode()).as(last.get().body()).isEqualTo(200);
+              });
+      HttpResponse<String> response = last.get();
       assertThat(response.body()).contains("\"predictions\"").contains("\"class\"");
       assertThat(response.headers().firstValue("X-Model-Version")).isPresent();
     }

@@ -1,6 +1,7 @@
 package io.streamprop.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,29 +84,34 @@ class LiveStackIT {
     List<Dashboards.Query> queries = Dashboards.allQueries();
     assertThat(queries).as("dashboard queries").isNotEmpty();
 
-    // Scrapes arrive every second; poll until every query has data or the deadline passes.
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    List<String> missing;
-    while (true) {
-      missing = new ArrayList<>();
-      for (Dashboards.Query query : queries) {
-        JsonNode data = prometheus.query(query.runnable());
-        if (!hasFiniteSample(data)) {
-          missing.add(query + "\n    sent: " + query.runnable() + "\n    got: " + data);
-        }
-      }
-      if (missing.isEmpty() || System.nanoTime() > deadline) {
-        break;
-      }
-      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+    // Scrapes arrive every second; poll until every query has data or the deadline passes. The
+    // expositions are dumped either way, for the failure message and for a look afterwards.
+    try {
+      await("every dashboard query returns data")
+          .atMost(TIMEOUT)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                List<String> missing = new ArrayList<>();
+                for (Dashboards.Query query : queries) {
+                  JsonNode data = prometheus.query(query.runnable());
+                  if (!hasFiniteSample(data)) {
+                    missing.add(query + "\n    sent: " + query.runnable() + "\n    got: " + data);
+                  }
+                }
+                assertThat(missing)
+                    .as(
+                        () ->
+                            String.format(
+                                "queries without data after %s (expositions in"
+                                    + " target/observability-it/)\ntargets: %s",
+                                TIMEOUT, prometheus.targets()))
+                    .isEmpty();
+              });
+    } finally {
+      dumpExpositions();
     }
-    dumpExpositions();
-    assertThat(missing)
-        .as(
-            "queries without data after %s (expositions in target/observability-it/)"
-                + "\ntargets: %s",
-            TIMEOUT, prometheus.targets())
-        .isEmpty();
   }
 
   @Test
@@ -191,10 +196,11 @@ class LiveStackIT {
         .isTrue();
     assertThat(process.exitValue()).as("produce.sh: " + Files.readString(log)).isZero();
 
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (trained(model) < rows && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
+    await("all " + rows + " examples of " + model + " trained")
+        .atMost(TIMEOUT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> trained(model), count -> count >= rows);
     assertThat(trained(model)).as("examples of " + model + " trained").isEqualTo(rows);
   }
 
@@ -217,15 +223,11 @@ class LiveStackIT {
 
   /** The exposition once it shows {@code metric} (the model's meters appear with the model). */
   private static String awaitExposition(int port, String metric) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (true) {
-      String body = stack.get(port, "/metrics");
-      if (body.contains(metric)) {
-        return body;
-      }
-      assertThat(System.nanoTime()).as(metric + " never appeared on :" + port).isLessThan(deadline);
-      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-    }
+    return await(metric + " on the exposition of :" + port)
+        .atMost(TIMEOUT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> stack.get(port, "/metrics"), body -> body.contains(metric));
   }
 
   /** An instant vector or scalar with at least one sample that is a finite number. */

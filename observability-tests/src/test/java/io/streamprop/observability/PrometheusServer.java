@@ -1,5 +1,7 @@
 package io.streamprop.observability;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Prometheus (Debian's {@code prometheus} package, {@code /usr/bin/prometheus}) run as a
@@ -65,25 +67,28 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "prometheus exited with " + process.exitValue() + ":\n" + logTail());
-      }
-      try {
-        HttpResponse<String> response = get("/-/ready");
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "prometheus not ready after " + timeout + ":\n" + logTail());
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    try {
+      await("prometheus on :" + port + " ready")
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(100))
+          .until(this::ready);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          "prometheus not ready after " + timeout + ":\n" + logTail(), e);
+    }
+  }
+
+  /** Whether {@code /-/ready} answers 200; throws at once when the process has exited. */
+  private boolean ready() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          "prometheus exited with " + process.exitValue() + ":\n" + logTail());
+    }
+    try {
+      return get("/-/ready").statusCode() == 200;
+    } catch (IOException e) {
+      return false; // Not listening yet.
     }
   }
 

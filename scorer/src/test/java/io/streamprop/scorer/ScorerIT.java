@@ -1,6 +1,7 @@
 package io.streamprop.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,13 +29,12 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -218,30 +218,15 @@ class ScorerIT {
         : -1;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + DEADLINE + " waiting until " + what);
-      }
-      // Poll interval, not a guess at how long the condition takes: two cores are shared with the
-      // broker, the scorer and the clients, so a busy spin would slow down what it waits for.
-      LockSupport.parkNanos(1_000_000);
-    }
-  }
-
-  private interface Check {
-    boolean test() throws Exception;
-  }
-
-  private static BooleanSupplier check(Check check) {
-    return () -> {
-      try {
-        return check.test();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    };
+  private static void awaitUntil(String what, Callable<Boolean> condition) {
+    // First check at once (Awaitility would otherwise wait one interval first); then a poll
+    // interval, not a guess at how long the condition takes: two cores are shared with the broker,
+    // the scorer and the clients, so a busy spin would slow down what it waits for.
+    await(what)
+        .atMost(DEADLINE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1))
+        .until(condition);
   }
 
   private String metrics() throws Exception {
@@ -263,12 +248,12 @@ class ScorerIT {
   @Test
   void publishedSnapshot_isServedWithinBoundedTime_withOfflinePredictions() throws Exception {
     startScorer();
-    await("the scorer is ready", scorer::ready);
+    awaitUntil("the scorer is ready", scorer::ready);
     ModelState state = trained(1, 64);
 
     long published = System.nanoTime();
     publish("iris", state);
-    await("version 1 is served", check(() -> servedVersion("iris") == 1));
+    awaitUntil("version 1 is served", () -> servedVersion("iris") == 1);
     Duration toServe = Duration.ofNanos(System.nanoTime() - published);
 
     assertThat(toServe).isLessThan(Duration.ofSeconds(10));
@@ -315,7 +300,7 @@ class ScorerIT {
     startScorer();
     ModelState good = trained(5, 32);
     publish("iris", good);
-    await("version 5 is served", check(() -> servedVersion("iris") == 5));
+    awaitUntil("version 5 is served", () -> servedVersion("iris") == 5);
     String instance = "{\"instances\": [[0.5, -1, 2, 0.25]]}";
     String before = predict("iris", instance).body();
 
@@ -328,13 +313,12 @@ class ScorerIT {
 
     String corruptSeries = "streamprop_snapshots_rejected_total{model=\"iris\",reason=\"corrupt\"}";
     String oldSeries = "streamprop_snapshots_rejected_total{model=\"iris\",reason=\"not_newer\"}";
-    await(
+    awaitUntil(
         "four rejections are counted",
-        check(
-            () -> {
-              String scrape = metrics();
-              return metric(scrape, corruptSeries) == 2 && metric(scrape, oldSeries) == 2;
-            }));
+        () -> {
+          String scrape = metrics();
+          return metric(scrape, corruptSeries) == 2 && metric(scrape, oldSeries) == 2;
+        });
     assertThat(servedVersion("iris")).isEqualTo(5);
     HttpResponse<String> after = predict("iris", instance);
     assertThat(after.statusCode()).isEqualTo(200);
@@ -346,15 +330,15 @@ class ScorerIT {
   void tombstone_retiresModel_andNewerSnapshotServesItAgain() throws Exception {
     startScorer();
     publish("iris", trained(3, 16));
-    await("version 3 is served", check(() -> servedVersion("iris") == 3));
+    awaitUntil("version 3 is served", () -> servedVersion("iris") == 3);
 
     publish("iris", (byte[]) null);
-    await("the model is retired", check(() -> get("/v1/models/iris").statusCode() == 404));
+    awaitUntil("the model is retired", () -> get("/v1/models/iris").statusCode() == 404);
     assertThat(predict("iris", "{\"instances\": [[1,2,3,4]]}").statusCode()).isEqualTo(404);
     assertThat(metrics()).doesNotContain("streamprop_model_version{model=\"iris\"}");
 
     publish("iris", trained(1, 16));
-    await("version 1 is served again", check(() -> servedVersion("iris") == 1));
+    awaitUntil("version 1 is served again", () -> servedVersion("iris") == 1);
   }
 
   @Test
@@ -366,7 +350,7 @@ class ScorerIT {
     publish("c", trained(2, 8));
 
     startScorer();
-    await("ready", scorer::ready);
+    awaitUntil("ready", scorer::ready);
 
     // Ready means caught up: the newest versions are served without any further waiting.
     assertThat(servedVersion("a")).isEqualTo(5);
@@ -379,7 +363,7 @@ class ScorerIT {
   void concurrentRequests_whileSnapshotsSwap_neverFailNorMixVersions() throws Exception {
     startScorer();
     publish("v", versioned(1));
-    await("version 1 is served", check(() -> servedVersion("v") == 1));
+    awaitUntil("version 1 is served", () -> servedVersion("v") == 1);
     int versions = 150;
     int clients = 4;
     AtomicLong newestSeen = new AtomicLong(1);
@@ -427,7 +411,7 @@ class ScorerIT {
     for (long version = 2; version <= versions && failures.isEmpty(); version++) {
       publish("v", versioned(version));
       long expected = version;
-      await(
+      awaitUntil(
           "a client sees version " + version,
           () -> newestSeen.get() >= expected || !failures.isEmpty());
     }
@@ -453,7 +437,7 @@ class ScorerIT {
     startScorer();
     ModelState state = trained(1, 64);
     publish("iris", state);
-    await("version 1 is served", check(() -> servedVersion("iris") == 1));
+    awaitUntil("version 1 is served", () -> servedVersion("iris") == 1);
 
     Predictor offline = Predictor.of(state);
     Random random = new Random(3);
@@ -486,7 +470,7 @@ class ScorerIT {
     producer.flush();
 
     String scored = "streamprop_serving_examples_total{model=\"iris\",outcome=\"scored\"}";
-    await("all examples are scored", check(() -> metric(metrics(), scored) == n));
+    awaitUntil("all examples are scored", () -> metric(metrics(), scored) == n);
     String scrape = metrics();
     assertThat(metric(scrape, "streamprop_serving_loss{model=\"iris\"}"))
         .isCloseTo(lossSum / n, org.assertj.core.api.Assertions.within(1e-6));
@@ -495,19 +479,18 @@ class ScorerIT {
     assertThat(metric(scrape, "streamprop_serving_baseline_loss{model=\"iris\"}")).isPositive();
     assertThat(metric(scrape, "streamprop_serving_baseline_accuracy{model=\"iris\"}"))
         .isBetween(0.0, 1.0);
-    await(
+    awaitUntil(
         "the bad example and the unknown model are counted",
-        check(
-            () -> {
-              String s = metrics();
-              return metric(
-                          s,
-                          "streamprop_serving_examples_rejected_total{model=\"iris\",reason=\"bad_json\"}")
-                      == 1
-                  && metric(
-                          s,
-                          "streamprop_serving_examples_total{model=\"unknown\",outcome=\"unknown_model\"}")
-                      == 1;
-            }));
+        () -> {
+          String s = metrics();
+          return metric(
+                      s,
+                      "streamprop_serving_examples_rejected_total{model=\"iris\",reason=\"bad_json\"}")
+                  == 1
+              && metric(
+                      s,
+                      "streamprop_serving_examples_total{model=\"unknown\",outcome=\"unknown_model\"}")
+                  == 1;
+        });
   }
 }

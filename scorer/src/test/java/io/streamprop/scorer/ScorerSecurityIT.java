@@ -1,6 +1,7 @@
 package io.streamprop.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.learn.ModelState;
@@ -24,7 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -90,13 +91,14 @@ class ScorerSecurityIT {
         props.setProperty(ScorerConfig.AUTH_ADMIN_TOKENS, ADMIN);
 
         try (Scorer scorer = new Scorer(ScorerConfig.of(props)).start()) {
-          await("the scorer is ready over TLS", scorer::ready);
+          awaitUntil("the scorer is ready over TLS", scorer::ready);
           send(producer, SnapshotCodec.encode(trained(1), 1_000, key));
-          await("signed version 1 is served", () -> scorer.registry().servedVersion("iris") == 1);
+          awaitUntil(
+              "signed version 1 is served", () -> scorer.registry().servedVersion("iris") == 1);
 
           send(producer, SnapshotCodec.encode(trained(2), 2_000));
           send(producer, SnapshotCodec.encode(trained(3), 3_000, otherKey));
-          await(
+          awaitUntil(
               "both forged snapshots are counted",
               () -> {
                 String scrape = get(scorer, "/metrics", null).body();
@@ -156,17 +158,13 @@ class ScorerSecurityIT {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private interface Check {
-    boolean test() throws Exception;
-  }
-
-  private static void await(String what, Check condition) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.test()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + DEADLINE + " waiting until " + what);
-      }
-      LockSupport.parkNanos(5_000_000); // poll interval on a shared two-core machine
-    }
+  private static void awaitUntil(String what, Callable<Boolean> condition) {
+    // First check at once (Awaitility would otherwise wait one interval first), then poll every
+    // 5 ms: the two cores are shared, so a busy spin would slow down what it waits for.
+    await(what)
+        .atMost(DEADLINE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .until(condition);
   }
 }

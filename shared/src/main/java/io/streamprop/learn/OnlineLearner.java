@@ -63,9 +63,12 @@ public final class OnlineLearner {
   private final float[] predicted; // (batchSize, labelWidth), outputs mapped to the user's units
   private final float[] batchInput; // (batchSize, inputs), standardized
   private final float[] dLogits; // (batchSize, outputWidth)
-  private final float[][] weightsBefore; // per dense layer, for the update ratio
+  // Per dense layer, for the update ratio: the weights before the next update in UpdateSums'
+  // chunks (valid while weightSquaresKnown: each measure leaves the updated weights in them).
+  private final float[][][] weightsBefore;
   private final double[] gradientNorms; // per dense layer
   private final double[] tensorSquares; // per parameter tensor: Σ gradient²
+  private final int[] layerOfTensor; // per parameter tensor: the dense layer of a weight, else -1
   private final double[] updateSums = new double[3]; // Σ w², Σ w_before², Σ (w - w_before)²
   private final UpdateSums updateMeter = new UpdateSums();
   // Per dense layer: ‖W‖² as measured after the last update, which is the next update's ‖W_before‖²
@@ -106,12 +109,17 @@ public final class OnlineLearner {
     this.predicted = targets == null ? null : new float[batchSize * labelWidth];
     this.batchInput = new float[batchSize * inputs];
     this.dLogits = new float[batchSize * mlp.outputWidth()];
-    this.weightsBefore = new float[mlp.layers()][];
+    this.weightsBefore = new float[mlp.layers()][][];
     this.gradientNorms = new double[mlp.layers()];
     this.tensorSquares = new double[mlp.parameters().length];
+    this.layerOfTensor = new int[tensorSquares.length];
+    java.util.Arrays.fill(layerOfTensor, -1);
+    for (int l = 0; l < mlp.layers(); l++) {
+      layerOfTensor[mlp.weightIndex(l)] = l;
+    }
     this.weightSquares = new double[mlp.layers()];
     for (int l = 0; l < mlp.layers(); l++) {
-      weightsBefore[l] = new float[mlp.dense(l).weight().length];
+      weightsBefore[l] = UpdateSums.chunks(mlp.dense(l).weight().length);
     }
   }
 
@@ -262,17 +270,39 @@ public final class OnlineLearner {
     double globalNorm = Double.NaN;
     if (finite) {
       mlp.backward(dLogits, b);
-      double total = 0;
+      // At one row, a dense weight gradient is an outer product and its Σ dW² comes from the
+      // identity (see outerProductSquares), which also proves every element finite.
+      boolean identity = false;
       for (int p = 0; p < grads.length; p++) {
-        tensorSquares[p] = sumOfSquares(grads[p]);
-        total += tensorSquares[p];
+        int l = layerOfTensor[p];
+        double s = Double.NaN;
+        if (b == 1 && l >= 0) {
+          s =
+              outerProductSquares(
+                  mlp.denseInput(l),
+                  mlp.dense(l).inFeatures(),
+                  mlp.denseDOutput(l),
+                  mlp.dense(l).outFeatures());
+          identity |= !Double.isNaN(s);
+        }
+        tensorSquares[p] = Double.isNaN(s) ? sumOfSquares(grads[p]) : s;
       }
-      for (int l = 0; l < layers; l++) {
-        gradientNorms[l] = Math.sqrt(tensorSquares[mlp.weightIndex(l)]);
+      globalNorm = normsFromSquares(layers);
+      // The identity is within about 2⁻²³ relative of the exact sum. Near or above clip_norm, the
+      // exact sums decide, so clipping triggers on exactly the steps it did without the identity.
+      if (identity
+          && spec.clipNorm() > 0
+          && Double.isFinite(globalNorm)
+          && globalNorm > spec.clipNorm() * (1 - CLIP_MARGIN)) {
+        for (int l = 0; l < layers; l++) {
+          int p = mlp.weightIndex(l);
+          tensorSquares[p] = sumOfSquares(grads[p]);
+        }
+        globalNorm = normsFromSquares(layers);
       }
-      // Squares summed in double cannot overflow for float inputs: the norm is finite exactly
-      // when every gradient element is.
-      globalNorm = Math.sqrt(total);
+      // Squares summed in double cannot overflow for float inputs, and the identity is used only
+      // when it proves every element finite: the norm is finite exactly when every gradient
+      // element is.
       finite = Double.isFinite(globalNorm);
     }
     double learningRate = schedule.rate(steps + 1, spec.optimizer().learningRate());
@@ -290,9 +320,11 @@ public final class OnlineLearner {
       // Rare in steady state, so the second pass over the gradients costs nothing on average.
       GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
     }
-    for (int l = 0; l < layers; l++) {
-      float[] w = params[mlp.weightIndex(l)];
-      System.arraycopy(w, 0, weightsBefore[l], 0, w.length);
+    if (!weightSquaresKnown) {
+      // First update of this learner: otherwise the last measure left these weights in place.
+      for (int l = 0; l < layers; l++) {
+        UpdateSums.copy(params[mlp.weightIndex(l)], weightsBefore[l]);
+      }
     }
     optimizer.step(params, grads, decayFlags(), (float) learningRate);
     mlp.commitRunningStatistics();
@@ -310,6 +342,56 @@ public final class OnlineLearner {
     }
     weightSquaresKnown = true;
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
+  }
+
+  /**
+   * Sets {@link #gradientNorms} from {@link #tensorSquares} and returns the global norm (the sum
+   * over tensors in index order).
+   */
+  private double normsFromSquares(int layers) {
+    double total = 0;
+    for (int p = 0; p < tensorSquares.length; p++) {
+      total += tensorSquares[p];
+    }
+    for (int l = 0; l < layers; l++) {
+      gradientNorms[l] = Math.sqrt(tensorSquares[mlp.weightIndex(l)]);
+    }
+    return Math.sqrt(total);
+  }
+
+  /**
+   * Relative margin below clip_norm from which the exact sums replace the identity's: far above its
+   * error (about 2⁻²³ for the float rounding of each product, plus (n + m + n·m)·2⁻⁵³ for the
+   * double sums).
+   */
+  static final double CLIP_MARGIN = 1e-5;
+
+  /** Above this Σx²·Σg² some product x_i·g_o might round to ±∞ in float: (Float.MAX_VALUE / 2)². */
+  static final double MAX_OUTER = ((double) Float.MAX_VALUE / 2) * ((double) Float.MAX_VALUE / 2);
+
+  /**
+   * Below this (norm 2⁻¹⁰⁰) some products may be subnormal floats, whose rounding error is absolute
+   * rather than relative; the exact pass is cheap insurance there.
+   */
+  static final double MIN_OUTER = 0x1p-200;
+
+  /**
+   * Σ_i Σ_o (x_i·g_o)² = (Σ_i x_i²)·(Σ_o g_o²), the squared Frobenius norm of the outer product of
+   * {@code x[0..n)} and {@code g[0..m)}, in O(n + m) instead of O(n·m); or NaN when the caller must
+   * take the exact pass over the float gradient instead.
+   *
+   * <p>The float gradient holds fl(x_i·g_o), each within 2⁻²⁴ relative of x_i·g_o, so its Σ dW²
+   * differs from this by about 2⁻²³ relative (the 7th digit): the norm of the exact outer product
+   * rather than of its rounded elements, equally accurate and deterministic. The result is used
+   * only when it also proves every element finite: both sums finite (so every x_i and g_o is: a
+   * float's square cannot overflow a double) and the product at most {@link #MAX_OUTER}, since
+   * |x_i·g_o| ≤ ‖x‖·‖g‖ ≤ Float.MAX_VALUE / 2 cannot round to infinity. Zero is exact (one factor
+   * is all zeros, so every element is 0); otherwise below {@link #MIN_OUTER} the exact pass runs.
+   */
+  static double outerProductSquares(float[] x, int n, float[] g, int m) {
+    double s = sumOfSquares(x, n) * sumOfSquares(g, m);
+    // NaN (a non-finite element) fails both comparisons.
+    return s == 0 || (s >= MIN_OUTER && s <= MAX_OUTER) ? s : Double.NaN;
   }
 
   /**
@@ -390,18 +472,23 @@ public final class OnlineLearner {
    * about four times faster than one serial accumulator (whose add latency is the bottleneck).
    */
   static double sumOfSquares(float[] v) {
+    return sumOfSquares(v, v.length);
+  }
+
+  /** {@link #sumOfSquares(float[])} of {@code v[0..n)}. */
+  static double sumOfSquares(float[] v, int n) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
     double s3 = 0;
     int i = 0;
-    for (; i + 3 < v.length; i += 4) {
+    for (; i + 3 < n; i += 4) {
       s0 += (double) v[i] * v[i];
       s1 += (double) v[i + 1] * v[i + 1];
       s2 += (double) v[i + 2] * v[i + 2];
       s3 += (double) v[i + 3] * v[i + 3];
     }
-    for (; i < v.length; i++) {
+    for (; i < n; i++) {
       s0 += (double) v[i] * v[i];
     }
     return (s0 + s1) + (s2 + s3);

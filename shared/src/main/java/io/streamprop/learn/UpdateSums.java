@@ -17,36 +17,50 @@ import java.util.Arrays;
  * which is exact whenever the two are within a factor of two of each other (Sterbenz's lemma), as
  * they are for any step much smaller than the weight.
  *
+ * <p>The weights before the step are kept between steps in the same chunked form ({@link #chunks},
+ * {@link #copy}): {@link #measure} copies each chunk of the weights after the step into its scratch
+ * chunk, and then swaps that chunk with the stored one, so the stored chunks hold the weights after
+ * this step, which are the weights before the next (only the optimizer changes a learner's
+ * weights). That saves the full copy of the weights before each update and the copy of them into
+ * scratch.
+ *
  * <p>Measured against the four-way scalar double sums it replaces (commit 88e964d): about five
  * times faster per element; see docs/benchmarks.md. Holds scratch arrays: one instance per learner.
  */
 final class UpdateSums {
   static final int LANES = 256;
 
-  private final float[] after = new float[LANES];
-  private final float[] before = new float[LANES];
+  private float[] after = new float[LANES]; // scratch chunk, swapped with a stored one by measure
   private final float[] laneAfter = new float[LANES];
   private final float[] laneBefore = new float[LANES];
   private final float[] laneDelta = new float[LANES];
 
-  /**
-   * Writes Σ a², Σ b² and Σ (a − b)² into {@code out[0..2]}.
-   *
-   * @param a the weights after the step
-   * @param b the weights before the step, same length
-   */
-  void measure(float[] a, float[] b, double[] out) {
-    measure(a, b, out, true);
+  /** Storage for a copy of a tensor of n elements in chunks of {@value #LANES} (zeros). */
+  static float[][] chunks(int n) {
+    float[][] chunks = new float[(n + LANES - 1) / LANES][];
+    for (int c = 0; c < chunks.length; c++) {
+      chunks[c] = new float[LANES];
+    }
+    return chunks;
+  }
+
+  /** Copies {@code w} into chunks from {@link #chunks}{@code (w.length)}. */
+  static void copy(float[] w, float[][] chunks) {
+    for (int c = 0, base = 0; base < w.length; c++, base += LANES) {
+      System.arraycopy(w, base, chunks[c], 0, Math.min(LANES, w.length - base));
+    }
   }
 
   /**
-   * As {@link #measure(float[], float[], double[])}; with {@code needBefore} false, Σ b² is not
-   * computed and {@code out[1]} is left as it is (the caller knows it: the Σ a² of the step before,
-   * same scheme, same weights, so the same bits).
+   * Writes Σ a², Σ b² and Σ (a − b)² into {@code out[0..2]}, where b is the tensor held in {@code
+   * before} (see {@link #copy}); on return {@code before} holds a copy of {@code a} instead. With
+   * {@code needBefore} false, Σ b² is not computed and {@code out[1]} is left as it is (the caller
+   * knows it: the Σ a² of the step before, same scheme, same weights, so the same bits).
+   *
+   * @param a the weights after the step
+   * @param before the weights before the step, in chunks of a tensor of a's length
    */
-  void measure(float[] a, float[] b, double[] out, boolean needBefore) {
-    final float[] x = after;
-    final float[] y = before;
+  void measure(float[] a, float[][] before, double[] out, boolean needBefore) {
     final float[] sa = laneAfter;
     final float[] sb = laneBefore;
     final float[] sd = laneDelta;
@@ -56,10 +70,11 @@ final class UpdateSums {
     Arrays.fill(sa, 0, used, 0f);
     Arrays.fill(sb, 0, used, 0f);
     Arrays.fill(sd, 0, used, 0f);
-    for (int base = 0; base < n; base += LANES) {
+    for (int c = 0, base = 0; base < n; c++, base += LANES) {
       final int len = Math.min(LANES, n - base);
+      final float[] x = after;
+      final float[] y = before[c];
       System.arraycopy(a, base, x, 0, len);
-      System.arraycopy(b, base, y, 0, len);
       for (int j = 0; j < len; j++) {
         sa[j] += x[j] * x[j];
       }
@@ -72,6 +87,9 @@ final class UpdateSums {
         final float d = x[j] - y[j];
         sd[j] += d * d;
       }
+      // This chunk of a is the next step's chunk of b; the old one becomes the scratch.
+      before[c] = x;
+      after = y;
     }
     double sumA = 0;
     double sumB = 0;

@@ -14,10 +14,12 @@ import java.util.Arrays;
  * falls back to scalar code, three to four times slower. So the layer keeps its weights as one flat
  * array (what the optimizer and the snapshots see) and mirrors them into one array per input row
  * ({@link #syncRows}, a memory copy), accumulates the weight gradient into per-row arrays and
- * copies it back, and works on output rows in a zero-based scratch row (layers with fewer than
- * {@value #NARROW} outputs gain nothing from rows and use the flat arrays). Every output element
- * still sums its terms in the same fixed order (bias, then i = 0, 1, ...), so neither vectorization
- * nor the copies change a single bit.
+ * copies it back, and works on output rows in a zero-based scratch row. Layers with fewer than
+ * {@value #NARROW} outputs (a classifier's logits) gain nothing from rows of two to seven floats:
+ * their forward pass runs dot products on the flat array, and their backward pass works on the
+ * transpose (one row of inFeatures per output), where the loops run over inputs. Every element
+ * still sums its terms in the same fixed order (bias, then i = 0, 1, ...; gradients over rows b =
+ * 0, 1, ...), so neither vectorization nor the copies change a single bit.
  *
  * <p>The layer owns its parameters and their gradients; {@link #backward} accumulates ({@code +=})
  * into the gradients, and {@link #zeroGradients} clears them.
@@ -34,7 +36,14 @@ public final class Dense {
   private final float[][] dWeightRows; // inFeatures rows of (outFeatures): scratch for dWeight
   private final float[][] blockRows; // BLOCK rows of (outFeatures): output / dOutput scratch
 
-  /** Below this many outputs the inner loops run over inputs instead (see forwardNarrow). */
+  // The transpose, one zero-based row per output: weightᵀ for dInput from BLOCK rows up (every
+  // layer), dWeightᵀ for the weight gradient of narrow layers.
+  private float[][] weightCols; // outFeatures rows of (inFeatures), weightᵀ; built on first use
+  private final float[][] dWeightCols; // narrow only: outFeatures rows of (inFeatures), dWeightᵀ
+  private final float[][] inputRows; // BLOCK rows of (inFeatures): input / dInput scratch
+  private boolean weightColsStale = true;
+
+  /** Below this many outputs the inner loops run over inputs instead (see backwardNarrow). */
   private static final int NARROW = 8;
 
   /** Batch rows that share one pass over the weights. */
@@ -56,6 +65,8 @@ public final class Dense {
     this.weightRows = new float[rows][outFeatures];
     this.dWeightRows = new float[rows][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
+    this.dWeightCols = new float[outFeatures < NARROW ? outFeatures : 0][inFeatures];
+    this.inputRows = new float[BLOCK][inFeatures];
   }
 
   public int inFeatures() {
@@ -86,14 +97,20 @@ public final class Dense {
     return dBias;
   }
 
-  /** Copies the flat weight into the per-row mirror that the forward and backward passes read. */
+  /**
+   * Copies the flat weight into the mirror that the forward and backward passes read: per input row
+   * for wide layers; for narrow ones the transposed mirror is marked stale and rebuilt by the next
+   * backward pass that uses it.
+   */
   public void syncRows() {
     if (outFeatures < NARROW) {
-      return; // narrow layers work on the flat arrays (see forwardNarrow, backwardNarrow)
+      weightColsStale = true; // transposed when a backward pass of BLOCK rows or more needs it
+      return;
     }
     for (int i = 0; i < inFeatures; i++) {
       System.arraycopy(weight, i * outFeatures, weightRows[i], 0, outFeatures);
     }
+    weightColsStale = true;
   }
 
   /**
@@ -115,23 +132,6 @@ public final class Dense {
    */
   public void forward(float[] input, float[] output, int batch, float[] scratchRow) {
     if (outFeatures < NARROW) {
-      forwardNarrow(input, output, batch);
-      return;
-    }
-    for (int b = 0; b < batch; b++) {
-      forwardRow(input, b, output, scratchRow);
-    }
-  }
-
-  /**
-   * Inference form of {@link #forward(float[], float[], int, float[])}: the same result, bit for
-   * bit, with a faster kernel for narrow layers (fewer than 8 outputs, e.g. the logits of a
-   * classifier) on several rows. Reads only the weights (as of the last {@link #syncRows}), so
-   * concurrent callers with their own scratch rows are safe. Training keeps calling {@link
-   * #forward}; this method exists so that the scorer's kernel can change without touching it.
-   */
-  public void forwardInference(float[] input, float[] output, int batch, float[] scratchRow) {
-    if (outFeatures < NARROW) {
       forwardNarrowBlocked(input, output, batch);
       return;
     }
@@ -141,10 +141,21 @@ public final class Dense {
   }
 
   /**
-   * {@link #forwardNarrow} on four batch rows at a time: each weight[i, o] is loaded once for four
-   * rows, and the four running sums are independent, so they overlap in the pipeline instead of
-   * waiting on one add chain (a dot product of one row is bound by the add latency). Every sum
-   * still adds bias[o], then i = 0, 1, ... in order: the same bits as {@link #forwardNarrow}.
+   * Inference form of {@link #forward(float[], float[], int, float[])}: the same kernels, the same
+   * bits. Reads only the weights (as of the last {@link #syncRows}), so concurrent callers with
+   * their own scratch rows are safe. The scorer calls this one, so that its kernel can change
+   * without touching training's.
+   */
+  public void forwardInference(float[] input, float[] output, int batch, float[] scratchRow) {
+    forward(input, output, batch, scratchRow);
+  }
+
+  /**
+   * The forward pass for layers with few outputs (e.g. the 2 logits of a binary classifier): one
+   * dot product per output instead of a two-element inner loop per input, on four batch rows at a
+   * time: each weight[i, o] is loaded once for four rows, and the four running sums are
+   * independent, so they overlap in the pipeline instead of waiting on one add chain. Every sum
+   * adds bias[o], then input[b, i]·weight[i, o] for i = 0, 1, ... in order, as the wide path does.
    */
   private void forwardNarrowBlocked(float[] input, float[] output, int batch) {
     final int in = inFeatures;
@@ -226,8 +237,8 @@ public final class Dense {
    * rows; its loop stores into one array, so it vectorizes). Every gradient element still receives
    * its terms in the original order: dWeight[i, o] and dBias[o] add rows b = 0, 1, ... one after
    * the other (left-to-right evaluation of {@code dw[o] + x0·g0[o] + x1·g1[o] + ...}), and each
-   * dInput[b, i] is one scalar sum over o = 0, 1, ...; eight such sums (four rows × two inputs) run
-   * side by side to break the add-latency chain without reordering any of them.
+   * dInput[b, i] is the sum over o = 0, 1, ... from 0: from four rows up computed on the transposed
+   * weight, vectorized over i (see dInputFromTranspose), below that as scalar dot products.
    *
    * @param input the forward input (B, in)
    * @param dOutput ∂loss/∂output (B, out)
@@ -250,14 +261,22 @@ public final class Dense {
   private void backward(
       float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
     if (outFeatures < NARROW) {
-      if (fromZero) {
-        zeroGradients();
+      if (batch >= BLOCK) {
+        backwardNarrow(input, dOutput, dInput, batch, fromZero);
+      } else {
+        if (fromZero) {
+          zeroGradients();
+        }
+        backwardNarrowFlat(input, dOutput, dInput, batch);
       }
-      backwardNarrow(input, dOutput, dInput, batch);
       return;
     }
     final int in = inFeatures;
     final int out = outFeatures;
+    // From BLOCK rows up, dInput comes from the transposed weight after the loops below; for fewer
+    // rows, the per-row dot products of backwardRow cost less than refreshing the transpose.
+    final boolean transposed = batch >= BLOCK;
+    final float[] rowDInput = transposed ? null : dInput;
     if (fromZero) {
       Arrays.fill(dBias, 0f);
     } else {
@@ -303,64 +322,13 @@ public final class Dense {
         }
       }
       assign = false;
-      if (dInput != null) {
-        // dInput[b, i] = Σ_o dOutput[b, o] * weight[i, o], o = 0, 1, ... per element
-        int i = 0;
-        for (; i + 1 < in; i += 2) {
-          final float[] w = weightRows[i];
-          final float[] v = weightRows[i + 1];
-          float s0 = 0f;
-          float s1 = 0f;
-          float s2 = 0f;
-          float s3 = 0f;
-          float t0 = 0f;
-          float t1 = 0f;
-          float t2 = 0f;
-          float t3 = 0f;
-          for (int o = 0; o < out; o++) {
-            final float wo = w[o];
-            final float vo = v[o];
-            s0 += g0[o] * wo;
-            s1 += g1[o] * wo;
-            s2 += g2[o] * wo;
-            s3 += g3[o] * wo;
-            t0 += g0[o] * vo;
-            t1 += g1[o] * vo;
-            t2 += g2[o] * vo;
-            t3 += g3[o] * vo;
-          }
-          dInput[x0 + i] = s0;
-          dInput[x1 + i] = s1;
-          dInput[x2 + i] = s2;
-          dInput[x3 + i] = s3;
-          dInput[x0 + i + 1] = t0;
-          dInput[x1 + i + 1] = t1;
-          dInput[x2 + i + 1] = t2;
-          dInput[x3 + i + 1] = t3;
-        }
-        if (i < in) {
-          final float[] w = weightRows[i];
-          float s0 = 0f;
-          float s1 = 0f;
-          float s2 = 0f;
-          float s3 = 0f;
-          for (int o = 0; o < out; o++) {
-            final float wo = w[o];
-            s0 += g0[o] * wo;
-            s1 += g1[o] * wo;
-            s2 += g2[o] * wo;
-            s3 += g3[o] * wo;
-          }
-          dInput[x0 + i] = s0;
-          dInput[x1 + i] = s1;
-          dInput[x2 + i] = s2;
-          dInput[x3 + i] = s3;
-        }
-      }
     }
     for (; b < batch; b++) {
-      backwardRow(input, dOutput, dInput, b, g0, assign);
+      backwardRow(input, dOutput, rowDInput, b, g0, assign);
       assign = false;
+    }
+    if (transposed && dInput != null) {
+      dInputFromTranspose(dOutput, dInput, batch);
     }
     if (assign) {
       Arrays.fill(dWeight, 0f); // no batch rows: the gradient of nothing
@@ -432,12 +400,143 @@ public final class Dense {
   }
 
   /**
-   * {@link #backward} for layers with few outputs, on the flat arrays: no row mirrors to fill or
-   * copy back (a two- to seven-element row gains nothing from them). Same bits as the wide path:
-   * dBias[o] and dWeight[i, o] add rows b = 0, 1, ... in order; dInput[b, i] = Σ_o dOutput[b, o] ·
-   * weight[i, o] over o = 0, 1, ..., four inputs' sums side by side.
+   * {@link #backward} for layers with few outputs (e.g. the 7 logits of a classifier), on the
+   * transposed weight: with dWeightᵀ and weightᵀ held as one zero-based row of inFeatures per
+   * output, both products run over contiguous inputs and vectorize, where the (in, out) layout
+   * would give loops of two to seven elements or strided scalar updates. Same bits as the wide
+   * path: dBias[o] and dWeight[i, o] add rows b = 0, 1, ... in order (four rows per pass, {@code
+   * dwᵀ[i] + g0·x0[i] + g1·x1[i] + ...} evaluated left to right); dInput[b, i] = 0 + Σ_o dOutput[b,
+   * o] · weight[i, o] over o = 0, 1, ....
    */
-  private void backwardNarrow(float[] input, float[] dOutput, float[] dInput, int batch) {
+  private void backwardNarrow(
+      float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    if (fromZero) {
+      Arrays.fill(dBias, 0f);
+    } else {
+      transpose(dWeight, dWeightCols);
+    }
+    for (int b = 0; b < batch; b++) {
+      final int yRow = b * out;
+      for (int o = 0; o < out; o++) {
+        dBias[o] += dOutput[yRow + o];
+      }
+    }
+    // dWeightᵀ[o, :] += dOutput[b, o] · input[b, :] for b = 0, 1, ...; while assign is true the
+    // scratch holds stale values that the first row overwrites with 0 + its term.
+    boolean assign = fromZero;
+    final float[] x0 = inputRows[0];
+    final float[] x1 = inputRows[1];
+    final float[] x2 = inputRows[2];
+    final float[] x3 = inputRows[3];
+    int b = 0;
+    for (; b + BLOCK <= batch; b += BLOCK) {
+      System.arraycopy(input, b * in, x0, 0, in);
+      System.arraycopy(input, (b + 1) * in, x1, 0, in);
+      System.arraycopy(input, (b + 2) * in, x2, 0, in);
+      System.arraycopy(input, (b + 3) * in, x3, 0, in);
+      for (int o = 0; o < out; o++) {
+        final float g0 = dOutput[b * out + o];
+        final float g1 = dOutput[(b + 1) * out + o];
+        final float g2 = dOutput[(b + 2) * out + o];
+        final float g3 = dOutput[(b + 3) * out + o];
+        final float[] dw = dWeightCols[o];
+        if (assign) {
+          for (int i = 0; i < in; i++) {
+            dw[i] = 0f + x0[i] * g0 + x1[i] * g1 + x2[i] * g2 + x3[i] * g3;
+          }
+        } else {
+          for (int i = 0; i < in; i++) {
+            dw[i] = dw[i] + x0[i] * g0 + x1[i] * g1 + x2[i] * g2 + x3[i] * g3;
+          }
+        }
+      }
+      assign = false;
+    }
+    for (; b < batch; b++) {
+      System.arraycopy(input, b * in, x0, 0, in);
+      for (int o = 0; o < out; o++) {
+        final float g = dOutput[b * out + o];
+        final float[] dw = dWeightCols[o];
+        if (assign) {
+          for (int i = 0; i < in; i++) {
+            dw[i] = 0f + x0[i] * g; // the zeroed gradient plus this row's term: the same bits
+          }
+        } else {
+          for (int i = 0; i < in; i++) {
+            dw[i] += x0[i] * g;
+          }
+        }
+      }
+      assign = false;
+    }
+    if (assign) {
+      Arrays.fill(dWeight, 0f); // no batch rows: the gradient of nothing
+    } else {
+      for (int o = 0; o < out; o++) {
+        final float[] dw = dWeightCols[o];
+        for (int i = 0; i < in; i++) {
+          dWeight[i * out + o] = dw[i];
+        }
+      }
+    }
+    if (dInput != null) {
+      dInputFromTranspose(dOutput, dInput, batch);
+    }
+  }
+
+  /**
+   * dInput (B, in) = dOutput (B, out) · weightᵀ, overwritten: for each row, dInput[b, :] = Σ_o
+   * dOutput[b, o] · weightᵀ[o, :] over o = 0, 1, ... from 0, up to four outputs per pass over the
+   * zero-based accumulator row, so the loop runs over contiguous inputs and vectorizes. Each
+   * element is the same sum in the same order as the dot product {@code Σ_o dOutput[b, o] ·
+   * weight[i, o]}: the same bits. Rebuilds the transposed mirror first if the weights changed.
+   */
+  private void dInputFromTranspose(float[] dOutput, float[] dInput, int batch) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    if (weightColsStale) {
+      if (weightCols == null) {
+        weightCols = new float[out][in]; // training only: a model that only predicts never needs it
+      }
+      transpose(weight, weightCols);
+      weightColsStale = false;
+    }
+    final float[] acc = inputRows[0];
+    for (int b = 0; b < batch; b++) {
+      final int yRow = b * out;
+      Arrays.fill(acc, 0f);
+      int o = 0;
+      for (; o + 3 < out; o += 4) {
+        final float g0 = dOutput[yRow + o];
+        final float g1 = dOutput[yRow + o + 1];
+        final float g2 = dOutput[yRow + o + 2];
+        final float g3 = dOutput[yRow + o + 3];
+        final float[] w0 = weightCols[o];
+        final float[] w1 = weightCols[o + 1];
+        final float[] w2 = weightCols[o + 2];
+        final float[] w3 = weightCols[o + 3];
+        for (int i = 0; i < in; i++) {
+          acc[i] = acc[i] + g0 * w0[i] + g1 * w1[i] + g2 * w2[i] + g3 * w3[i];
+        }
+      }
+      for (; o < out; o++) {
+        final float g = dOutput[yRow + o];
+        final float[] w = weightCols[o];
+        for (int i = 0; i < in; i++) {
+          acc[i] += g * w[i];
+        }
+      }
+      System.arraycopy(acc, 0, dInput, b * in, in);
+    }
+  }
+
+  /**
+   * {@link #backwardNarrow} for fewer than {@value #BLOCK} rows, on the flat arrays: at one row the
+   * transposes would cost more than they save. Same order of terms.
+   */
+  private void backwardNarrowFlat(float[] input, float[] dOutput, float[] dInput, int batch) {
     final int in = inFeatures;
     final int out = outFeatures;
     for (int b = 0; b < batch; b++) {
@@ -489,22 +588,14 @@ public final class Dense {
     }
   }
 
-  /**
-   * The forward pass for layers with few outputs (e.g. the 2 logits of a binary classifier): one
-   * dot product per output instead of a two-element inner loop per input. Same bits: each output is
-   * bias[o] + input[b, 0]·weight[0, o] + input[b, 1]·weight[1, o] + ..., in that order.
-   */
-  private void forwardNarrow(float[] input, float[] output, int batch) {
+  /** flat (in, out) → one row of in per output. */
+  private void transpose(float[] flat, float[][] cols) {
     final int in = inFeatures;
     final int out = outFeatures;
-    for (int b = 0; b < batch; b++) {
-      final int xRow = b * in;
+    for (int i = 0; i < in; i++) {
+      final int row = i * out;
       for (int o = 0; o < out; o++) {
-        float sum = bias[o];
-        for (int i = 0; i < in; i++) {
-          sum += input[xRow + i] * weight[i * out + o];
-        }
-        output[b * out + o] = sum;
+        cols[o][i] = flat[row + o];
       }
     }
   }

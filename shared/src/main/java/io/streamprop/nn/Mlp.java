@@ -45,6 +45,7 @@ public final class Mlp {
   // Backward buffer per hidden layer: ∂loss/∂h_l, turned in place into ∂loss/∂z_l.
   private final float[][] g;
   private float[] lastInput;
+  private float[] lastDLogits;
   private int lastBatch;
   private boolean lastTraining;
 
@@ -189,6 +190,7 @@ public final class Mlp {
     }
     dense[layers - 1].forward(x, z[layers - 1], batch);
     lastInput = input;
+    lastDLogits = null;
     lastBatch = batch;
     lastTraining = training;
     return z[layers - 1];
@@ -209,6 +211,7 @@ public final class Mlp {
     }
     // The dense layers' gradients are cleared by backwardFromZero itself.
     int top = layers - 1;
+    lastDLogits = dLogits;
     // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1]
     dense[top].backwardFromZero(
         top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? null : g[top - 1], batch);
@@ -225,6 +228,29 @@ public final class Mlp {
       // z_l = h_(l-1) · W_l + b_l: dW_l, db_l, and dh_(l-1) (none for the input)
       dense[l].backwardFromZero(l == 0 ? lastInput : h[l - 1], d, l == 0 ? null : g[l - 1], batch);
     }
+  }
+
+  /**
+   * The input (B, in) that dense layer l multiplied in the last training {@link #forward}: the
+   * network's input for l = 0, else h_(l-1) (after dropout). With {@link #denseDOutput} it gives
+   * the layer's weight gradient of the last {@link #backward}: dW_l = inputᵀ · dOutput, which at
+   * one batch row is the outer product dW_l[i, o] = input[i] · dOutput[o] (each element computed as
+   * {@code 0f + input[i] * dOutput[o]}). Valid until the next forward.
+   */
+  public float[] denseInput(int layer) {
+    return layer == 0 ? lastInput : h[layer - 1];
+  }
+
+  /**
+   * ∂loss/∂z_l (B, width_l) of the last {@link #backward}, what dense layer l backpropagated: the
+   * dLogits passed to backward for the output layer, else the hidden layer's buffer after dropout,
+   * activation and batch-norm backward. Valid until the next forward or backward.
+   */
+  public float[] denseDOutput(int layer) {
+    if (!lastTraining || lastDLogits == null) {
+      throw new IllegalStateException("denseDOutput needs a backward after the training forward");
+    }
+    return layer == layers - 1 ? lastDLogits : g[layer];
   }
 
   /** Applies the last training forward's batch statistics to the running statistics. */

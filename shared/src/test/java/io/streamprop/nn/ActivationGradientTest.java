@@ -38,6 +38,56 @@ class ActivationGradientTest {
   }
 
   @Test
+  void relu_backward_sameBitsAsTheComparison_forEverySpecialValue() {
+    // The branch-free mask must keep d exactly where z > 0f and give +0f elsewhere, for zeros of
+    // both signs, subnormals, infinities, NaNs of both signs and the largest and smallest floats.
+    float[] special = {
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      -Float.MIN_NORMAL,
+      1f,
+      -1f,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN,
+      Float.intBitsToFloat(0xFFC00000),
+      Float.intBitsToFloat(0x7F800001),
+      Float.intBitsToFloat(0xFFFFFFFF),
+      Float.intBitsToFloat(0x80000001)
+    };
+    java.util.Random random = new java.util.Random(5);
+    int n = special.length * special.length + 10_000;
+    float[] z = new float[n];
+    float[] d = new float[n];
+    int k = 0;
+    for (float zs : special) {
+      for (float ds : special) {
+        z[k] = zs;
+        d[k++] = ds;
+      }
+    }
+    for (; k < n; k++) {
+      z[k] = Float.intBitsToFloat(random.nextInt()); // every bit pattern is a float
+      d[k] = Float.intBitsToFloat(random.nextInt());
+    }
+    float[] out = d.clone();
+    Activation.RELU.backward(z, new float[n], out, n);
+    for (int i = 0; i < n; i++) {
+      float expected = z[i] > 0f ? d[i] : 0f;
+      assertThat(Float.floatToRawIntBits(out[i]))
+          .as(
+              "z bits %08x, d bits %08x",
+              Float.floatToRawIntBits(z[i]), Float.floatToRawIntBits(d[i]))
+          .isEqualTo(Float.floatToRawIntBits(expected));
+    }
+  }
+
+  @Test
   void sigmoid_extremeInputs_staysFiniteAndSaturates() {
     float[] z = {-1000f, -100f, 100f, 1000f};
     float[] a = new float[4];

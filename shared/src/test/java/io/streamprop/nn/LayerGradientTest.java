@@ -85,6 +85,100 @@ class LayerGradientTest {
   }
 
   @Test
+  void dense_kernels_sumInTheDefinedOrder_bitForBit() {
+    // Every kernel (wide rows, narrow transposed, blocks of four rows and the rest) must give the
+    // bits of the plain loops below: outputs add bias, then i = 0, 1, ...; gradients add rows
+    // b = 0, 1, ... onto what they held; dInput adds o = 0, 1, ... from 0.
+    for (int[] shape : new int[][] {{5, 9}, {9, 16}, {6, 3}, {32, 7}, {3, 1}, {1, 2}}) {
+      int in = shape[0];
+      int out = shape[1];
+      for (int batch = 1; batch <= 9; batch++) {
+        String at = in + "x" + out + " batch " + batch;
+        Dense dense = new Dense(in, out);
+        float[] w = TestData.uniform(in * out, -1, 1, 41 + batch);
+        float[] bias = TestData.uniform(out, -1, 1, 42 + batch);
+        System.arraycopy(w, 0, dense.weight(), 0, w.length);
+        System.arraycopy(bias, 0, dense.bias(), 0, out);
+        dense.syncRows();
+        float[] x = TestData.uniform(batch * in, -3, 3, 43 + batch);
+        float[] g = TestData.uniform(batch * out, -2, 2, 44 + batch);
+
+        float[] y = new float[batch * out];
+        dense.forward(x, y, batch);
+        float[] yInference = new float[batch * out];
+        dense.forwardInference(x, yInference, batch, new float[out]);
+        float[] yExpected = new float[batch * out];
+        for (int b = 0; b < batch; b++) {
+          for (int o = 0; o < out; o++) {
+            float sum = bias[o];
+            for (int i = 0; i < in; i++) {
+              sum += x[b * in + i] * w[i * out + o];
+            }
+            yExpected[b * out + o] = sum;
+          }
+        }
+        assertThat(y).as("forward, %s", at).containsExactly(yExpected);
+        assertThat(yInference).as("forwardInference, %s", at).containsExactly(yExpected);
+
+        float[] dInput = new float[batch * in];
+        dense.backwardFromZero(x, g, dInput, batch);
+        float[] dWeightExpected = new float[in * out];
+        float[] dBiasExpected = new float[out];
+        float[] dInputExpected = new float[batch * in];
+        for (int b = 0; b < batch; b++) {
+          for (int o = 0; o < out; o++) {
+            dBiasExpected[o] += g[b * out + o];
+            for (int i = 0; i < in; i++) {
+              dWeightExpected[i * out + o] += x[b * in + i] * g[b * out + o];
+            }
+          }
+          for (int i = 0; i < in; i++) {
+            float sum = 0f;
+            for (int o = 0; o < out; o++) {
+              sum += g[b * out + o] * w[i * out + o];
+            }
+            dInputExpected[b * in + i] = sum;
+          }
+        }
+        assertThat(dense.dWeight()).as("dWeight, %s", at).containsExactly(dWeightExpected);
+        assertThat(dense.dBias()).as("dBias, %s", at).containsExactly(dBiasExpected);
+        assertThat(dInput).as("dInput, %s", at).containsExactly(dInputExpected);
+
+        // A second batch accumulates onto the first's gradients, row by row.
+        dense.backward(x, g, null, batch);
+        for (int b = 0; b < batch; b++) {
+          for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+              dWeightExpected[i * out + o] += x[b * in + i] * g[b * out + o];
+            }
+          }
+        }
+        assertThat(dense.dWeight())
+            .as("accumulated dWeight, %s", at)
+            .containsExactly(dWeightExpected);
+
+        // New weights after syncRows (as after an optimizer step) reach every mirror.
+        for (int k = 0; k < w.length; k++) {
+          w[k] = -0.5f * w[k] + 0.25f;
+        }
+        System.arraycopy(w, 0, dense.weight(), 0, w.length);
+        dense.syncRows();
+        dense.backwardFromZero(x, g, dInput, batch);
+        for (int b = 0; b < batch; b++) {
+          for (int i = 0; i < in; i++) {
+            float sum = 0f;
+            for (int o = 0; o < out; o++) {
+              sum += g[b * out + o] * w[i * out + o];
+            }
+            dInputExpected[b * in + i] = sum;
+          }
+        }
+        assertThat(dInput).as("dInput after new weights, %s", at).containsExactly(dInputExpected);
+      }
+    }
+  }
+
+  @Test
   void batchNorm_backward_matchesCentralDifferences() {
     int batch = 6;
     int features = 3;

@@ -5,6 +5,7 @@ import static io.streamprop.trainer.testing.KafkaTestClient.utf8;
 import static io.streamprop.trainer.testing.States.assertSameModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -114,11 +114,11 @@ class TrainerIT {
   }
 
   private void awaitCount(String name, String tag, String value, double atLeast) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (count(name, tag, value) < atLeast) {
-      assertThat(System.nanoTime()).as(name + " never reached " + atLeast).isLessThan(deadline);
-      LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-    }
+    await(name + "{" + tag + "=" + value + "} reaches " + atLeast)
+        .atMost(TIMEOUT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> count(name, tag, value) >= atLeast);
   }
 
   @Test

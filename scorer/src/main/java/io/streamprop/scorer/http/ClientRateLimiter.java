@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucket;
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -61,6 +63,16 @@ public final class ClientRateLimiter {
    * @param nanoTime the clock, {@code System::nanoTime} outside tests
    */
   public ClientRateLimiter(double perSecond, int burst, int maxClients, LongSupplier nanoTime) {
+    this(perSecond, burst, maxClients, nanoTime, ForkJoinPool.commonPool());
+  }
+
+  /**
+   * As above, with the executor of the cache's maintenance (eviction, expiry, the frequency
+   * sketch): Caffeine's default, the common pool, above; {@code Runnable::run} in tests, where
+   * maintenance must happen at a known moment for eviction to be deterministic.
+   */
+  ClientRateLimiter(
+      double perSecond, int burst, int maxClients, LongSupplier nanoTime, Executor maintenance) {
     if (!(perSecond > 0) || burst < 1 || maxClients < 1) {
       throw new IllegalArgumentException(
           "a per-client rate limit needs perSecond > 0, burst >= 1 and maxClients >= 1, got "
@@ -78,6 +90,7 @@ public final class ClientRateLimiter {
         Caffeine.newBuilder()
             .maximumSize(maxClients)
             .ticker(nanoTime::getAsLong)
+            .executor(maintenance)
             // Counts only the evictions that the bound forces; idle expiry is not a loss.
             .<String, LocalBucket>evictionListener(
                 (String client, LocalBucket bucket, RemovalCause cause) -> {

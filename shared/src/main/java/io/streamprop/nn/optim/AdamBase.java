@@ -80,6 +80,19 @@ abstract class AdamBase extends SlottedOptimizer {
       }
     }
     float wd = decay ? coupledDecay : 0f;
+    if (wd == 0f && biasCorrection2Sqrt == 1f) {
+      // The same arithmetic once √(1 − β2ᵗ) has rounded to 1f (β2 0.999: from t ≈ 16,600 on, so in
+      // nearly every step of a long-running model): x / 1f is exactly x, so leaving out that
+      // division changes no bit and saves one of the loop's three slow operations.
+      for (int i = 0; i < param.length; i++) {
+        float g = grad[i];
+        m[i] = m[i] * beta1f + oneMinusBeta1 * g;
+        v[i] = v[i] * beta2f + oneMinusBeta2 * g * g;
+        float denom = (float) Math.sqrt(v[i]) + epsilon;
+        param[i] += negStepSize * m[i] / denom;
+      }
+      return;
+    }
     if (wd == 0f) {
       // The same arithmetic as below with g = dParam; a loop of its own so that it vectorizes.
       for (int i = 0; i < param.length; i++) {

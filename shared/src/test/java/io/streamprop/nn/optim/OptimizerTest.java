@@ -481,4 +481,55 @@ class OptimizerTest {
     // A single array per step would be >= 1.6 MB here; the slack covers the MXBean call itself.
     assertThat(allocated).as("bytes allocated by 100,000 steps").isLessThan(16_384);
   }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = OptimizerName.class,
+      names = {"ADAM", "ADAMW"})
+  void adamStep_earlyAndLate_sameBitsAsTheFullFormula(OptimizerName name) {
+    // From t ≈ 16,600 on (β2 0.999), √(1 − β2ᵗ) rounds to 1f and the update leaves out the
+    // division by it (x / 1f is x): the bits must stay those of the formula with the division.
+    OptimizerSpec spec =
+        TestSpecs.optimizer(name)
+            .learningRate(0.003)
+            .weightDecay(name == OptimizerName.ADAMW ? 0.01 : 0)
+            .build();
+    SplittableRandom random = new SplittableRandom(9);
+    for (long t : new long[] {100, 16_000, 20_001, 5_000_000}) {
+      int n = 37;
+      float[] param = new float[n];
+      float[] grad = new float[n];
+      float[] m = new float[n];
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        param[i] = (float) random.nextDouble(-1, 1);
+        grad[i] = (float) random.nextDouble(-1, 1);
+        m[i] = (float) random.nextDouble(-0.1, 0.1);
+        v[i] = (float) random.nextDouble(0, 0.01);
+      }
+      Optimizer adam = Optimizers.create(spec, new int[] {n});
+      Map<String, float[]> saved = new LinkedHashMap<>();
+      saved.put("0.m", m.clone());
+      saved.put("0.v", v.clone());
+      adam.restore(saved, t - 1);
+      float[] actual = param.clone();
+      adam.step(new float[][] {actual}, new float[][] {grad}, new boolean[] {true}, 0.003f);
+
+      double lr = 0.003f;
+      float negStepSize = (float) -(lr / (1 - Math.pow(spec.beta1(), t)));
+      float biasCorrection2Sqrt = (float) Math.sqrt(1 - Math.pow(spec.beta2(), t));
+      assertThat(biasCorrection2Sqrt == 1f).as("t=%d", t).isEqualTo(t > 16_000);
+      float shrink = (float) (1 - lr * spec.weightDecay());
+      for (int i = 0; i < n; i++) {
+        float p = name == OptimizerName.ADAMW ? param[i] * shrink : param[i];
+        float mi = m[i] * (float) spec.beta1() + (float) (1 - spec.beta1()) * grad[i];
+        float vi = v[i] * (float) spec.beta2() + (float) (1 - spec.beta2()) * grad[i] * grad[i];
+        float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + (float) spec.epsilon();
+        p += negStepSize * mi / denom;
+        assertThat(Float.floatToRawIntBits(actual[i]))
+            .as("t=%d, element %d", t, i)
+            .isEqualTo(Float.floatToRawIntBits(p));
+      }
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package io.streamprop.trainer.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,12 +20,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionFactory;
 
 /**
  * Produces and reads raw records for integration tests; reads are read_committed unless asked.
  * Shared with {@code fault-tests} through the trainer's test-jar.
  */
 public final class KafkaTestClient implements AutoCloseable {
+  /** How long one {@code poll} of a reading consumer waits for records. */
+  private static final Duration POLL = Duration.ofMillis(100);
+
   private final Map<String, String> connection;
   private final KafkaProducer<byte[], byte[]> producer;
 
@@ -86,15 +93,19 @@ public final class KafkaTestClient implements AutoCloseable {
       Duration timeout) {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(uncommitted)) {
       assignFromBeginning(consumer, topic);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          if (match.test(r)) {
-            return r;
-          }
-        }
-      }
-      throw new AssertionError("no matching record on " + topic + " within " + timeout);
+      AtomicReference<ConsumerRecord<byte[], byte[]>> found = new AtomicReference<>();
+      awaitReading("a matching record on " + topic, timeout)
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                  if (match.test(r)) {
+                    found.set(r);
+                    return true;
+                  }
+                }
+                return false;
+              });
+      return found.get();
     }
   }
 
@@ -114,14 +125,13 @@ public final class KafkaTestClient implements AutoCloseable {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       assignFromBeginning(consumer, topic);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (records.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-      }
-    }
-    if (records.size() < count) {
-      throw new AssertionError(
-          "read " + records.size() + " of " + count + " records on " + topic + " in " + timeout);
+      awaitReading(count + " records on " + topic, timeout)
+          .until(
+              () -> {
+                consumer.poll(POLL).forEach(records::add);
+                return records.size();
+              },
+              read -> read >= count);
     }
     return records;
   }
@@ -132,19 +142,31 @@ public final class KafkaTestClient implements AutoCloseable {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = assignFromBeginning(consumer, topic);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-        boolean done = true;
-        for (TopicPartition tp : partitions) {
-          done &= consumer.position(tp) >= end.get(tp);
-        }
-        if (done) {
-          return records;
-        }
-      }
+      awaitReading(topic + " read to its end offsets " + end, timeout)
+          .until(
+              () -> {
+                consumer.poll(POLL).forEach(records::add);
+                boolean done = true;
+                for (TopicPartition tp : partitions) {
+                  done &= consumer.position(tp) >= end.get(tp);
+                }
+                return done;
+              });
     }
-    throw new AssertionError("could not read " + topic + " to its end in " + timeout);
+    return records;
+  }
+
+  /**
+   * A wait whose condition reads with a consumer: the consumer's own {@link #POLL} timeout is the
+   * pause between checks, and the condition runs in the calling thread because a {@link
+   * KafkaConsumer} may only be used by one thread, and is closed by the caller after a timeout.
+   */
+  private static ConditionFactory awaitReading(String what, Duration timeout) {
+    return await(what)
+        .pollInSameThread()
+        .atMost(timeout)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ZERO);
   }
 
   private static List<TopicPartition> assignFromBeginning(

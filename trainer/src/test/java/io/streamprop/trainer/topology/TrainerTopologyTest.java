@@ -3,6 +3,7 @@ package io.streamprop.trainer.topology;
 import static io.streamprop.trainer.testing.States.assertSameModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.learn.ModelState;
@@ -361,11 +362,18 @@ class TrainerTopologyTest {
               }
             });
     closer.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (closer.isAlive() && System.nanoTime() < deadline) {
-      driver.advanceWallClockTime(Duration.ofMillis(250));
-      closer.join(10);
-    }
+    // Each check advances the driver's wall clock: the housekeeping punctuation publishes the
+    // shutdown snapshots. Checked in this thread: the TopologyTestDriver is not thread-safe.
+    await("the shutdown request acknowledged")
+        .pollInSameThread()
+        .atMost(Duration.ofSeconds(30))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              driver.advanceWallClockTime(Duration.ofMillis(250));
+              return !closer.isAlive();
+            });
     assertThat(acknowledged).isTrue();
     Map<String, Long> examplesByModel =
         snapshots.readRecordsToList().stream()
