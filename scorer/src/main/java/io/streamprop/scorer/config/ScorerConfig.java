@@ -265,12 +265,14 @@ public final class ScorerConfig {
   }
 
   /**
-   * Half the cores, at least one: predictions are CPU work on the selector threads, and the other
-   * half is left to the Kafka consumers, GC and the kernel's network stack (one on two cores, where
-   * docs/benchmarks.md found a second selector no better).
+   * One per core: predictions are CPU work done on the selector threads (the handler never blocks),
+   * so the number of selectors is the number of cores predictions can use. Half the cores, the
+   * earlier default, left one of two cores idle for predictions: on a quiet 2-core machine two
+   * selectors served 1.5–1.8× the requests of one (docs/benchmarks.md). The Kafka consumers, GC and
+   * the network stack take their CPU through the OS scheduler as any thread.
    */
   public static int defaultSelectors() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   public int maxBodyBytes() {

@@ -20,8 +20,7 @@ class ScorerConfigTest {
     assertThat(config.snapshotsTopic()).isEqualTo("model-snapshots");
     assertThat(config.examplesTopic()).isEqualTo("examples");
     assertThat(config.servingLossEnabled()).isTrue();
-    assertThat(config.httpSelectors())
-        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    assertThat(config.httpSelectors()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.kafka()).containsEntry("bootstrap.servers", "k:9092");
   }
 
