@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -219,11 +220,8 @@ public final class LocalKafka implements AutoCloseable {
       config.put("sasl.enabled.mechanisms", "PLAIN");
       config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
       config.put(
-          "listener.name."
-              + TLS_LISTENER.toLowerCase(java.util.Locale.ROOT)
-              + ".plain.sasl.jaas.config",
-          plainJaasConfig(saslUser, saslPassword)
-              .replace(";", " user_" + saslUser + "=\"" + saslPassword + "\";"));
+          "listener.name." + TLS_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+          plainLogin(saslUser, saslPassword) + " user_" + saslUser + "=\"" + saslPassword + "\";");
     }
     if (!plaintext) {
       // TLS only: the broker's own inter-broker clients (transaction markers it sends to the
@@ -398,11 +396,16 @@ public final class LocalKafka implements AutoCloseable {
 
   /** The {@code sasl.jaas.config} value of a SASL/PLAIN client with these credentials. */
   public static String plainJaasConfig(String user, String password) {
+    return plainLogin(user, password) + ";";
+  }
+
+  /** The PLAIN login module with these credentials, without the closing {@code ;}. */
+  private static String plainLogin(String user, String password) {
     return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
         + user
         + "\" password=\""
         + password
-        + "\";";
+        + "\"";
   }
 
   /** The client port; the same across restarts. */

@@ -8,6 +8,7 @@ import io.streamprop.nn.optim.LearningRateSchedule;
 import io.streamprop.nn.optim.Optimizer;
 import io.streamprop.nn.optim.Optimizers;
 import io.streamprop.spec.ModelSpec;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -113,7 +114,7 @@ public final class OnlineLearner {
     this.gradientNorms = new double[mlp.layers()];
     this.tensorSquares = new double[mlp.parameters().length];
     this.layerOfTensor = new int[tensorSquares.length];
-    java.util.Arrays.fill(layerOfTensor, -1);
+    Arrays.fill(layerOfTensor, -1);
     for (int l = 0; l < mlp.layers(); l++) {
       layerOfTensor[mlp.weightIndex(l)] = l;
     }
