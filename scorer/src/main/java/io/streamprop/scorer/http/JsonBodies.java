@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.NumberOutput;
-import com.fasterxml.jackson.core.io.schubfach.FloatToDecimal;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.streamprop.scorer.registry.ModelInfo;
 import io.streamprop.scorer.registry.ServedModel;
@@ -89,12 +88,12 @@ final class JsonBodies {
    * written straight into a byte array: the constant parts as prepared bytes, the class and version
    * with Jackson's integer writer, the model name as is (a name that needs escaping, quotes,
    * control characters or anything beyond ASCII, takes the generator, which escapes it its own
-   * way), each float with Jackson's Schubfach ({@link FloatToDecimal#toString(float)}, the shortest
-   * decimal that reads back to the same float32) copied in as ASCII. That skips the generator's
-   * per-token bookkeeping and its String-to-char-to byte copies, and gives the very bytes the
-   * generator gives ({@link #predictionsWithJackson}, which {@code JsonBodiesTest} compares it
-   * with). Outputs that are not finite, which the engine never returns, are left to the generator
-   * too, which quotes them.
+   * way), each float by {@link ShortestFloat} (the shortest decimal that reads back to the same
+   * float32, as Jackson's Schubfach writes it, without its per-float objects). That skips the
+   * generator's per-token bookkeeping and its String-to-char-to byte copies, and gives the very
+   * bytes the generator gives ({@link #predictionsWithJackson}, which {@code JsonBodiesTest}
+   * compares it with). Outputs that are not finite, which the engine never returns, are left to the
+   * generator too, which quotes them.
    *
    * @param outputs (rows, model.outputs()) as the model returned them
    */
@@ -122,7 +121,14 @@ final class JsonBodies {
     if (bound > MAX_DIRECT_BYTES) {
       return predictionsWithJackson(model, outputs, rows);
     }
-    byte[] out = new byte[(int) bound];
+    // Written into this thread's scratch buffer, then copied once to a body of the exact size.
+    byte[] out = SCRATCH.get();
+    if (out.length < bound) {
+      out = new byte[(int) bound];
+      if (bound <= MAX_SCRATCH_BYTES) {
+        SCRATCH.set(out);
+      }
+    }
     int at = put(out, 0, PREDICTIONS);
     for (int row = 0; row < rows; row++) {
       int offset = row * width;
@@ -163,7 +169,12 @@ final class JsonBodies {
   private static final byte[] MODEL_VERSION = ascii(",\"model_version\":");
 
   /** The longest float Schubfach writes: {@code -d.ddddddddE-ee}, 9 digits. */
-  private static final int FLOAT_CHARS = 15;
+  private static final int FLOAT_CHARS = ShortestFloat.MAX_CHARS;
+
+  /** Largest scratch buffer a thread keeps between responses (1 MiB); bigger ones allocate. */
+  private static final int MAX_SCRATCH_BYTES = 1 << 20;
+
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
   /** Larger responses (far beyond any body limit) take the generator, which grows its buffer. */
   private static final long MAX_DIRECT_BYTES = 1 << 28;
@@ -199,13 +210,9 @@ final class JsonBodies {
     return at;
   }
 
-  /** A finite float as Jackson's generator writes it (its Schubfach, ASCII only). */
+  /** A finite float as Jackson's generator writes it ({@link ShortestFloat}: the same bytes). */
   private static int putFloat(byte[] out, int at, float value) {
-    String text = FloatToDecimal.toString(value);
-    for (int i = 0, n = text.length(); i < n; i++) {
-      out[at++] = (byte) text.charAt(i);
-    }
-    return at;
+    return ShortestFloat.write(out, at, value);
   }
 
   /** The predict response written by Jackson's generator: every case, non-finite outputs too. */
