@@ -13,6 +13,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * pool of request threads.
  */
 public final class ScorerHttpServer implements AutoCloseable {
+  /**
+   * Bytes a connection reads from its socket at a time (Jetty's default: 8 KiB). A batch of 64
+   * instances of 54 features is about 27 KB, which took four {@code read} calls at 8 KiB and takes
+   * one at 64 KiB (docs/benchmarks.md, session 4). 64 KiB is the largest buffer Jetty's default
+   * pool keeps for reuse, and a connection holds it only while bytes are waiting in it.
+   */
+  static final int INPUT_BUFFER_BYTES = 64 * 1024;
+
   private final Server server;
   private final ServerConnector connector;
 
@@ -34,7 +42,9 @@ public final class ScorerHttpServer implements AutoCloseable {
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
     config.setSendXPoweredBy(false);
-    connector = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(config));
+    HttpConnectionFactory http = new HttpConnectionFactory(config);
+    http.setInputBufferSize(INPUT_BUFFER_BYTES);
+    connector = new ServerConnector(server, 1, selectors, http);
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
