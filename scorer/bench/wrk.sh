@@ -79,6 +79,10 @@ run() { # name, wrk args...
 
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-single.lua "$URL" >/dev/null # warm-up
 run single -s scorer/bench/predict-single.lua "$URL"
+# Warm-up for the batch path too: its code (64-row inference, long bodies, 448 floats to write) is
+# not what the single-instance runs compiled, and without this the JIT compiled it inside the
+# measured 12 s (about 1 s of a compiler thread's CPU, docs/benchmarks.md, session 4).
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-batch64.lua "$URL" >/dev/null
 run batch64 -s scorer/bench/predict-batch64.lua "$URL"
 
 PEAK="$(rps "$WORK/single.txt")"
