@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Where a batched request's CPU goes: runs the batch-64 load of wrk.sh against one or more scorer
+# jars, alternating, and prints per run the requests/s and the CPU per request of the scorer (user
+# and system), of wrk and of the broker, the machine's busy time, and the scorer's threads. CPU per
+# request is the figure to compare on a shared machine; requests/s moves with the neighbours' load.
+#
+# Usage: scorer/bench/cpu-split.sh JAR [JAR ...]     (ROUNDS=3, WARM=10, DURATION=10 seconds)
+#   e.g. build main's jar and this branch's, copy them to /tmp/base.jar and /tmp/new.jar, then
+#        scorer/bench/cpu-split.sh /tmp/base.jar /tmp/new.jar
+# PROFILE=/path/to/libasyncProfiler.so adds an async-profiler CPU profile (kernel frames included)
+# of each measured run, collapsed stacks beside the output (docs/benchmarks.md, session 4). Attaching
+# it makes the JIT compile again during the run: compare CPU figures from runs without PROFILE.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+ROUNDS="${ROUNDS:-3}"
+WARM="${WARM:-10}"
+DURATION="${DURATION:-10}"
+HTTP_PORT="${HTTP_PORT:-18080}"
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+TOPIC="bench-snapshots"
+WORK="$(mktemp -d)"
+URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
+SCRIPT="scorer/bench/predict-batch64.lua"
+PIDS=()
+[ $# -ge 1 ] || { echo "usage: $0 JAR [JAR ...]" >&2; exit 2; }
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+wait_for() { # what, deadline seconds, command...
+  local what="$1" deadline=$((SECONDS + $2)); shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS > deadline)); then echo "timed out waiting for $what" >&2; exit 1; fi
+    sleep 0.2 # polling interval of a shell script
+  done
+}
+
+./mvnw -B -q -pl kafka-local -am package -DskipTests
+./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
+java -Xmx512m -cp "kafka-local/target/classes:$(cat "$WORK/kafka.cp")" \
+  io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" >"$WORK/broker.log" 2>&1 &
+BROKER=$!
+PIDS+=($BROKER)
+wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"
+java -cp "$1" scorer/bench/PublishSnapshots.java \
+  --bootstrap-server "127.0.0.1:${KAFKA_PORT}" --topic "$TOPIC" --model M >/dev/null
+
+ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12, $13}'; } # user, system (1/100 s)
+threads() { # name user system, summed over threads of the same name
+  for t in /proc/"$1"/task/*; do
+    echo "$(tr ' ' '_' <"$t/comm") $(ticks "$1/task/$(basename "$t")")"
+  done | awk '{u[$1] += $2; s[$1] += $3} END {for (k in u) print k, u[k], s[k]}' | sort
+}
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
+measure() { # label jar
+  local label="$1" jar="$2" out="$WORK/$1.$RANDOM"
+  STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+    java -Xms512m -Xmx512m -jar "$jar" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
+    --port "$HTTP_PORT" >"$out.scorer.log" 2>&1 &
+  local scorer=$!
+  PIDS+=($scorer)
+  wait_for "model M to be served" 120 curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M"
+  wrk -t2 -c64 -d"${WARM}s" -s "$SCRIPT" "$URL" >/dev/null
+  [ -z "${PROFILE:-}" ] || jcmd "$scorer" JVMTI.agent_load "$PROFILE" '"start,event=cpu,threads"' >/dev/null
+  read -r su0 ss0 < <(ticks "$scorer")
+  read -r bu0 bs0 < <(ticks "$BROKER")
+  threads "$scorer" >"$out.t0"
+  local m0 load
+  m0="$(busy)"
+  load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  /usr/bin/time -f "%U %S" -o "$out.wrktime" \
+    wrk -t2 -c64 -d"${DURATION}s" --latency -s "$SCRIPT" "$URL" >"$out.wrk"
+  read -r su1 ss1 < <(ticks "$scorer")
+  read -r bu1 bs1 < <(ticks "$BROKER")
+  threads "$scorer" >"$out.t1"
+  local m1
+  m1="$(busy)"
+  [ -z "${PROFILE:-}" ] || jcmd "$scorer" JVMTI.agent_load "$PROFILE" \
+    "\"stop,file=$out.collapsed,collapsed\"" >/dev/null
+  kill "$scorer"
+  wait "$scorer" 2>/dev/null || true
+  local requests rps wu ws
+  requests="$(awk '/requests in/ {print $1}' "$out.wrk")"
+  rps="$(awk '/^Requests\/sec:/ {print $2}' "$out.wrk")"
+  read -r wu ws <"$out.wrktime"
+  awk -v l="$label" -v n="$requests" -v rps="$rps" -v su=$((su1 - su0)) -v ss=$((ss1 - ss0)) \
+    -v b=$((bu1 + bs1 - bu0 - bs0)) -v wu="$wu" -v ws="$ws" -v m=$((m1 - m0)) -v load="$load" 'BEGIN {
+      us = 1e4 / n
+      printf "%-12s %6.0f req/s %7.0f pred/s | scorer %5.1f us/req (user %5.1f, system %4.1f)", l, rps, rps * 64, (su + ss) * us, su * us, ss * us
+      printf " | wrk %4.1f | broker %4.1f | machine busy %5.1f us/req | load %s\n", (wu + ws) * 1e6 / n, b * us, m * us, load }'
+  join "$out.t0" "$out.t1" | awk -v n="$requests" 'NF == 5 && $4 + $5 - $2 - $3 > 2 {
+      printf "    %-20s %5.1f us/req\n", $1, ($4 + $5 - $2 - $3) * 1e4 / n }' | sort -k2 -rn
+  [ -z "${PROFILE:-}" ] || echo "    profile: $out.collapsed"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  for jar in "$@"; do
+    measure "$(basename "$jar" .jar)" "$jar"
+  done
+done
