@@ -9,8 +9,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The embedded Jetty 12 server (core API, no servlets) that runs a {@link ScorerHandler}: one
- * acceptor and one selector (enough for a handful of cores), keep-alive connections, and a bounded
- * pool of request threads.
+ * acceptor, a given number of selectors (the non-blocking predict handler runs on them), keep-alive
+ * connections, 64 KiB input buffers, and a bounded pool of request threads.
  */
 public final class ScorerHttpServer implements AutoCloseable {
   /**
