@@ -7,6 +7,10 @@
 # Usage: scorer/bench/cpu-split.sh JAR [JAR ...]     (ROUNDS=3, WARM=10, DURATION=10 seconds)
 #   e.g. build main's jar and this branch's, copy them to /tmp/base.jar and /tmp/new.jar, then
 #        scorer/bench/cpu-split.sh /tmp/base.jar /tmp/new.jar
+# PAIRED=1 with two jars runs them side by side instead: both scorers at once (ports HTTP_PORT and
+# HTTP_PORT + 1), each loaded by its own wrk -t1 -c32 in the same windows, so that both see the same
+# background load; prints each one's CPU per request and their ratio per window. On a shared
+# machine this is the comparison that holds still (docs/benchmarks.md, session 4).
 # PROFILE=/path/to/libasyncProfiler.so adds an async-profiler CPU profile (kernel frames included)
 # of each measured run, collapsed stacks beside the output (docs/benchmarks.md, session 4). Attaching
 # it makes the JIT compile again during the run: compare CPU figures from runs without PROFILE.
@@ -99,6 +103,47 @@ measure() { # label jar
   [ -z "${PROFILE:-}" ] || echo "    profile: $out.collapsed"
 }
 
+paired() { # jar A, jar B: side by side, same windows
+  local a b port ra rb ca0 cb0 ca1 cb1
+  start() {
+    STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+      java -Xms512m -Xmx512m -jar "$1" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
+      --port "$2" >"$WORK/scorer.$2.log" 2>&1 &
+    PIDS+=($!)
+  }
+  start "$1" "$HTTP_PORT"
+  a=$!
+  start "$2" $((HTTP_PORT + 1))
+  b=$!
+  for port in "$HTTP_PORT" $((HTTP_PORT + 1)); do
+    wait_for "model M on port $port" 120 curl -sf "http://127.0.0.1:${port}/v1/models/M"
+  done
+  for round in $(seq 0 "$ROUNDS"); do # round 0 is the warm-up
+    read -r ca0 < <(ticks "$a" | awk '{print $1 + $2}')
+    read -r cb0 < <(ticks "$b" | awk '{print $1 + $2}')
+    wrk -t1 -c32 -d"$([ "$round" = 0 ] && echo "$WARM" || echo "$DURATION")s" -s "$SCRIPT" \
+      "http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict" >"$WORK/a.wrk" &
+    local loader=$!
+    wrk -t1 -c32 -d"$([ "$round" = 0 ] && echo "$WARM" || echo "$DURATION")s" -s "$SCRIPT" \
+      "http://127.0.0.1:$((HTTP_PORT + 1))/v1/models/M:predict" >"$WORK/b.wrk"
+    wait "$loader"
+    read -r ca1 < <(ticks "$a" | awk '{print $1 + $2}')
+    read -r cb1 < <(ticks "$b" | awk '{print $1 + $2}')
+    [ "$round" = 0 ] && continue
+    ra="$(awk '/requests in/ {print $1}' "$WORK/a.wrk")"
+    rb="$(awk '/requests in/ {print $1}' "$WORK/b.wrk")"
+    awk -v la="$(basename "$1" .jar)" -v lb="$(basename "$2" .jar)" -v ra="$ra" -v rb="$rb" \
+      -v a=$((ca1 - ca0)) -v b=$((cb1 - cb0)) -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+        printf "%-12s %6d requests %5.1f us/req | %-12s %6d requests %5.1f us/req | ratio %.3f | load %s\n",
+          la, ra, a * 1e4 / ra, lb, rb, b * 1e4 / rb, (b / rb) / (a / ra), load }'
+  done
+}
+
+if [ -n "${PAIRED:-}" ]; then
+  [ $# -eq 2 ] || { echo "PAIRED=1 takes two jars" >&2; exit 2; }
+  paired "$1" "$2"
+  exit 0
+fi
 for round in $(seq 1 "$ROUNDS"); do
   for jar in "$@"; do
     measure "$(basename "$jar" .jar)" "$jar"
