@@ -60,8 +60,8 @@ public final class Dense {
     this.bias = new float[outFeatures];
     this.dWeight = new float[weight.length];
     this.dBias = new float[outFeatures];
-    // Narrow layers work on the flat arrays and need no mirrors.
-    int rows = outFeatures < NARROW ? 0 : inFeatures;
+    // Narrow layers and the vector kernels work on the flat arrays and need no mirrors.
+    int rows = outFeatures < NARROW || Kernels.VECTOR ? 0 : inFeatures;
     this.weightRows = new float[rows][outFeatures];
     this.dWeightRows = new float[rows][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
@@ -103,8 +103,10 @@ public final class Dense {
    * backward pass that uses it.
    */
   public void syncRows() {
-    if (outFeatures < NARROW) {
-      weightColsStale = true; // transposed when a backward pass of BLOCK rows or more needs it
+    if (outFeatures < NARROW || Kernels.VECTOR) {
+      // Narrow layers and the vector kernels read the flat weight; the transpose is rebuilt when a
+      // backward pass of BLOCK rows or more needs it.
+      weightColsStale = true;
       return;
     }
     for (int i = 0; i < inFeatures; i++) {
@@ -133,6 +135,10 @@ public final class Dense {
   public void forward(float[] input, float[] output, int batch, float[] scratchRow) {
     if (outFeatures < NARROW) {
       forwardNarrowBlocked(input, output, batch);
+      return;
+    }
+    if (Kernels.VECTOR) {
+      VectorKernels.forward(input, batch, inFeatures, weight, bias, outFeatures, output);
       return;
     }
     for (int b = 0; b < batch; b++) {
@@ -273,6 +279,18 @@ public final class Dense {
     }
     final int in = inFeatures;
     final int out = outFeatures;
+    if (Kernels.VECTOR) {
+      VectorKernels.weightGradient(input, dOutput, batch, in, out, dWeight, dBias, fromZero);
+      if (dInput != null) {
+        if (batch >= BLOCK) {
+          refreshTranspose();
+          VectorKernels.inputGradient(dOutput, batch, out, weightCols, in, dInput);
+        } else {
+          dInputByDots(dOutput, dInput, batch);
+        }
+      }
+      return;
+    }
     // From BLOCK rows up, dInput comes from the transposed weight after the loops below; for fewer
     // rows, the per-row dot products of backwardRow cost less than refreshing the transpose.
     final boolean transposed = batch >= BLOCK;
@@ -496,12 +514,10 @@ public final class Dense {
   private void dInputFromTranspose(float[] dOutput, float[] dInput, int batch) {
     final int in = inFeatures;
     final int out = outFeatures;
-    if (weightColsStale) {
-      if (weightCols == null) {
-        weightCols = new float[out][in]; // training only: a model that only predicts never needs it
-      }
-      transpose(weight, weightCols);
-      weightColsStale = false;
+    refreshTranspose();
+    if (Kernels.VECTOR) {
+      VectorKernels.inputGradient(dOutput, batch, out, weightCols, in, dInput);
+      return;
     }
     final float[] acc = inputRows[0];
     for (int b = 0; b < batch; b++) {
@@ -532,6 +548,18 @@ public final class Dense {
     }
   }
 
+  /** Rebuilds the transposed mirror of the weight if the weights changed since it was built. */
+  private void refreshTranspose() {
+    if (weightColsStale) {
+      if (weightCols == null) {
+        // training only: a model that only predicts never needs it
+        weightCols = new float[outFeatures][inFeatures];
+      }
+      transpose(weight, weightCols);
+      weightColsStale = false;
+    }
+  }
+
   /**
    * {@link #backwardNarrow} for fewer than {@value #BLOCK} rows, on the flat arrays: at one row the
    * transposes would cost more than they save. Same order of terms.
@@ -552,9 +580,23 @@ public final class Dense {
           dWeight[i * out + o] += input[xRow + i] * go;
         }
       }
-      if (dInput == null) {
-        continue;
-      }
+    }
+    if (dInput != null) {
+      dInputByDots(dOutput, dInput, batch);
+    }
+  }
+
+  /**
+   * dInput[b, i] = 0 + Σ_o dOutput[b, o] · weight[i, o] over o = 0, 1, ..., as scalar dot products
+   * on the flat weight, four inputs' sums side by side: for fewer than {@value #BLOCK} rows, where
+   * refreshing the transpose would cost more than it saves.
+   */
+  private void dInputByDots(float[] dOutput, float[] dInput, int batch) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    for (int b = 0; b < batch; b++) {
+      final int xRow = b * in;
+      final int yRow = b * out;
       int i = 0;
       for (; i + 3 < in; i += 4) {
         final int w0 = i * out;
