@@ -60,8 +60,8 @@ public final class Dense {
     this.bias = new float[outFeatures];
     this.dWeight = new float[weight.length];
     this.dBias = new float[outFeatures];
-    // Narrow layers and the vector kernels work on the flat arrays and need no mirrors.
-    int rows = outFeatures < NARROW || Kernels.VECTOR ? 0 : inFeatures;
+    // Narrow layers work on the flat arrays and need no mirrors.
+    int rows = outFeatures < NARROW ? 0 : inFeatures;
     this.weightRows = new float[rows][outFeatures];
     this.dWeightRows = new float[rows][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
@@ -103,7 +103,7 @@ public final class Dense {
    * backward pass that uses it.
    */
   public void syncRows() {
-    if (outFeatures < NARROW || Kernels.VECTOR) {
+    if (outFeatures < NARROW || Kernels.vector()) {
       // Narrow layers and the vector kernels read the flat weight; the transpose is rebuilt when a
       // backward pass of BLOCK rows or more needs it.
       weightColsStale = true;
@@ -137,7 +137,7 @@ public final class Dense {
       forwardNarrowBlocked(input, output, batch);
       return;
     }
-    if (Kernels.VECTOR) {
+    if (Kernels.vector()) {
       VectorKernels.forward(input, batch, inFeatures, weight, bias, outFeatures, output);
       return;
     }
@@ -279,7 +279,7 @@ public final class Dense {
     }
     final int in = inFeatures;
     final int out = outFeatures;
-    if (Kernels.VECTOR) {
+    if (Kernels.vector()) {
       VectorKernels.weightGradient(input, dOutput, batch, in, out, dWeight, dBias, fromZero);
       if (dInput != null) {
         if (batch >= BLOCK) {
@@ -515,7 +515,7 @@ public final class Dense {
     final int in = inFeatures;
     final int out = outFeatures;
     refreshTranspose();
-    if (Kernels.VECTOR) {
+    if (Kernels.vector()) {
       VectorKernels.inputGradient(dOutput, batch, out, weightCols, in, dInput);
       return;
     }

@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * choose which elements are computed together, never the order of one element's terms. {@code
  * VectorKernelsTest} holds them to plain loops bit for bit.
  *
- * <p>Load this class only when {@link Kernels#VECTOR} is true: it links against the incubator
- * module.
+ * <p>Load this class only when {@link Kernels#VECTOR_AVAILABLE} is true: it links against the
+ * incubator module.
  */
 final class VectorKernels {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -35,6 +35,52 @@ final class VectorKernels {
   private static final int TILE = 256;
 
   private VectorKernels() {}
+
+  /**
+   * Runs every kernel and every branch of it on small private arrays until the JIT compiler has
+   * compiled them (see {@link Kernels}): a layer of 20 → 41 (two strips, one vector and one single
+   * output) at 5 rows (a block of four and one), and now and then 300 → 16 (a second tile of
+   * inputs). Stops after {@value #WARM_UP_ROUNDS} rounds or 10 s, whichever comes first.
+   */
+  static void warmUp() {
+    final long deadline = System.nanoTime() + 10_000_000_000L;
+    final int in = 20;
+    final int out = 41;
+    final int batch = 5;
+    final int bigIn = 300;
+    final int bigOut = 16;
+    float[] x = filled(bigIn * batch);
+    float[] w = filled(bigIn * out);
+    float[] bias = filled(out);
+    float[] y = new float[batch * out];
+    float[] dWeight = new float[bigIn * out];
+    float[] dBias = new float[out];
+    float[] dInput = new float[batch * bigIn];
+    float[][] weightT = new float[out][bigIn];
+    for (float[] row : weightT) {
+      System.arraycopy(w, 0, row, 0, bigIn);
+    }
+    for (int round = 0; round < WARM_UP_ROUNDS && System.nanoTime() < deadline; round++) {
+      forward(x, batch, in, w, bias, out, y);
+      weightGradient(x, y, batch, in, out, dWeight, dBias, (round & 1) == 0);
+      inputGradient(y, batch, out, weightT, in, dInput);
+      if ((round & 63) == 0) {
+        forward(x, batch, bigIn, w, bias, bigOut, y);
+        weightGradient(x, y, 3, bigIn, bigOut, dWeight, dBias, false);
+        inputGradient(y, 3, bigOut, weightT, bigIn, dInput);
+      }
+    }
+  }
+
+  private static final int WARM_UP_ROUNDS = 12_000;
+
+  private static float[] filled(int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) Math.sin(i) * 0.01f;
+    }
+    return a;
+  }
 
   /** The vector width in floats, for diagnostics. */
   static int lanes() {
