@@ -1,5 +1,8 @@
 package io.streamprop.nn;
 
+import java.lang.management.ManagementFactory;
+import java.util.function.LongSupplier;
+
 /**
  * Which kernels the dense layers run: {@link VectorKernels} when the JVM has the Vector API ({@code
  * --add-modules jdk.incubator.vector}; the {@code streamprop} launcher, the Docker images, the
@@ -11,7 +14,8 @@ package io.streamprop.nn;
  * code that allocates an object per vector operation, tens of times slower than the scalar loops
  * (an iris-sized {@code streamprop evaluate} took 0.5 s instead of 0.02 s). So a daemon thread
  * first runs them on small private arrays, and the layers use the scalar loops until that warm-up
- * has finished (about a second on this project's 2-core machine; {@link #vector()}).
+ * has finished: until the thread's own allocations show that the JIT compiler has compiled every
+ * kernel (1.5–2 s, 1.5 s of CPU, on this project's 2-core machine; {@link #vector()}).
  *
  * <p>{@code -Dstreamprop.engine.kernels=scalar} forces the scalar loops; {@code =vector} uses the
  * vector kernels from the first call, without waiting for the warm-up (the build's tests use both,
@@ -37,7 +41,7 @@ public final class Kernels {
         Thread warmUp =
             new Thread(
                 () -> {
-                  VectorKernels.warmUp();
+                  VectorKernels.warmUp(allocationCounter());
                   vectorReady = true;
                 },
                 "streamprop-kernel-warm-up");
@@ -49,6 +53,20 @@ public final class Kernels {
   }
 
   private Kernels() {}
+
+  /** This thread's allocated bytes, where HotSpot's management extension can count them. */
+  private static LongSupplier allocationCounter() {
+    try {
+      if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
+          && mx.isThreadAllocatedMemorySupported()) {
+        mx.setThreadAllocatedMemoryEnabled(true);
+        return mx::getCurrentThreadAllocatedBytes;
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // no management extension (a trimmed runtime): warm up for a fixed number of rounds
+    }
+    return null;
+  }
 
   private static boolean detect() {
     if ("scalar".equals(System.getProperty(PROPERTY))) {

@@ -1,5 +1,6 @@
 package io.streamprop.nn;
 
+import java.util.function.LongSupplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -39,11 +40,16 @@ final class VectorKernels {
   /**
    * Runs every kernel and every branch of it on small private arrays until the JIT compiler has
    * compiled them (see {@link Kernels}): a layer of 20 → 41 (two strips, one vector and one single
-   * output) at 5 rows (a block of four and one), and now and then 300 → 16 (a second tile of
-   * inputs). Stops after {@value #WARM_UP_ROUNDS} rounds or 10 s, whichever comes first.
+   * output) at 5 rows (a block of four and one), and every 64th round 300 → 16 (a second tile of
+   * inputs). Compiled kernels allocate nothing, interpreted ones an object per vector operation, so
+   * when the thread can count its allocations it stops at the first batch of {@value #CHECK_EVERY}
+   * rounds (after {@value #MIN_ROUNDS}) that allocated almost nothing; otherwise after {@value
+   * #BLIND_ROUNDS} rounds. Never longer than 60 s.
+   *
+   * @param allocatedBytes this thread's allocated bytes so far, or null if the JVM cannot tell
    */
-  static void warmUp() {
-    final long deadline = System.nanoTime() + 10_000_000_000L;
+  static void warmUp(LongSupplier allocatedBytes) {
+    final long deadline = System.nanoTime() + 60_000_000_000L;
     final int in = 20;
     final int out = 41;
     final int batch = 5;
@@ -60,7 +66,8 @@ final class VectorKernels {
     for (float[] row : weightT) {
       System.arraycopy(w, 0, row, 0, bigIn);
     }
-    for (int round = 0; round < WARM_UP_ROUNDS && System.nanoTime() < deadline; round++) {
+    long allocatedBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsLong();
+    for (int round = 1; System.nanoTime() < deadline; round++) {
       forward(x, batch, in, w, bias, out, y);
       weightGradient(x, y, batch, in, out, dWeight, dBias, (round & 1) == 0);
       inputGradient(y, batch, out, weightT, in, dInput);
@@ -69,10 +76,23 @@ final class VectorKernels {
         weightGradient(x, y, 3, bigIn, bigOut, dWeight, dBias, false);
         inputGradient(y, 3, bigOut, weightT, bigIn, dInput);
       }
+      if (allocatedBytes == null) {
+        if (round >= BLIND_ROUNDS) {
+          return;
+        }
+      } else if (round % CHECK_EVERY == 0) {
+        long allocated = allocatedBytes.getAsLong();
+        if (round >= MIN_ROUNDS && allocated - allocatedBefore < 1024) {
+          return; // C2 has compiled every kernel: no vector is boxed any more
+        }
+        allocatedBefore = allocated;
+      }
     }
   }
 
-  private static final int WARM_UP_ROUNDS = 12_000;
+  private static final int MIN_ROUNDS = 2_048;
+  private static final int CHECK_EVERY = 256;
+  private static final int BLIND_ROUNDS = 20_000;
 
   private static float[] filled(int n) {
     float[] a = new float[n];
