@@ -43,6 +43,12 @@ public final class Dense {
   private final float[][] inputRows; // BLOCK rows of (inFeatures): input / dInput scratch
   private boolean weightColsStale = true;
 
+  // Narrow layers on the vector kernels: the weight padded to one vector per input row (in, lanes)
+  // and the bias to one vector, zeros past outFeatures; refreshed by syncRows whenever this JVM has
+  // the vector kernels (also before they are switched on, so the copy is never stale).
+  private float[] weightPadded;
+  private float[] biasPadded;
+
   /** Below this many outputs the inner loops run over inputs instead (see backwardNarrow). */
   private static final int NARROW = 8;
 
@@ -103,9 +109,12 @@ public final class Dense {
    * backward pass that uses it.
    */
   public void syncRows() {
+    if (outFeatures < NARROW && Kernels.vectorAvailable()) {
+      padNarrow();
+    }
     if (outFeatures < NARROW || Kernels.vector()) {
-      // Narrow layers and the vector kernels read the flat weight; the transpose is rebuilt when a
-      // backward pass of BLOCK rows or more needs it.
+      // Narrow layers and the vector kernels read the flat weight (or its padded copy); the
+      // transpose is rebuilt when a backward pass of BLOCK rows or more needs it.
       weightColsStale = true;
       return;
     }
@@ -134,7 +143,12 @@ public final class Dense {
    */
   public void forward(float[] input, float[] output, int batch, float[] scratchRow) {
     if (outFeatures < NARROW) {
-      forwardNarrowBlocked(input, output, batch);
+      if (Kernels.vector() && weightPadded != null) {
+        VectorKernels.forwardNarrow(
+            input, batch, inFeatures, weightPadded, biasPadded, outFeatures, output);
+      } else {
+        forwardNarrowBlocked(input, output, batch);
+      }
       return;
     }
     if (Kernels.vector()) {
@@ -546,6 +560,25 @@ public final class Dense {
       }
       System.arraycopy(acc, 0, dInput, b * in, in);
     }
+  }
+
+  /**
+   * Copies weight (in, out) and bias into the padded arrays of {@link VectorKernels#forwardNarrow}.
+   */
+  private void padNarrow() {
+    final int lanes = VectorKernels.lanes();
+    if (outFeatures > lanes) {
+      return; // a vector narrower than NARROW: forwardNarrowBlocked serves (weightPadded stays
+      // null)
+    }
+    if (weightPadded == null) {
+      weightPadded = new float[inFeatures * lanes];
+      biasPadded = new float[lanes];
+    }
+    for (int i = 0; i < inFeatures; i++) {
+      System.arraycopy(weight, i * outFeatures, weightPadded, i * lanes, outFeatures);
+    }
+    System.arraycopy(bias, 0, biasPadded, 0, outFeatures);
   }
 
   /** Rebuilds the transposed mirror of the weight if the weights changed since it was built. */

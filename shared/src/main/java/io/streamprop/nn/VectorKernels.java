@@ -148,6 +148,68 @@ final class VectorKernels {
     }
   }
 
+  /**
+   * The forward pass of a layer with fewer outputs than a vector has lanes (a classifier's logits),
+   * on a copy of the weight padded to one vector per input: {@code weightPadded} (in, LANES) and
+   * {@code biasPadded} (LANES) hold zeros past {@code out}. One vector holds a row's outputs, four
+   * rows per block, so each padded weight row is loaded once for four rows. Lanes past {@code out}
+   * compute 0 + x·0 and are never stored where a result stays: a row is stored as a whole vector
+   * (its tail spills into the next row, which is stored after it) while the vector fits below
+   * batch·out, else lane by lane.
+   */
+  static void forwardNarrow(
+      float[] input,
+      int batch,
+      int in,
+      float[] weightPadded,
+      float[] biasPadded,
+      int out,
+      float[] output) {
+    final FloatVector bias = FloatVector.fromArray(SPECIES, biasPadded, 0);
+    final int end = batch * out;
+    int b = 0;
+    for (; b + 4 <= batch; b += 4) {
+      final int x0 = b * in;
+      final int x1 = x0 + in;
+      final int x2 = x1 + in;
+      final int x3 = x2 + in;
+      FloatVector a0 = bias;
+      FloatVector a1 = bias;
+      FloatVector a2 = bias;
+      FloatVector a3 = bias;
+      for (int i = 0; i < in; i++) {
+        final FloatVector w = FloatVector.fromArray(SPECIES, weightPadded, i * LANES);
+        a0 = a0.add(w.mul(input[x0 + i]));
+        a1 = a1.add(w.mul(input[x1 + i]));
+        a2 = a2.add(w.mul(input[x2 + i]));
+        a3 = a3.add(w.mul(input[x3 + i]));
+      }
+      storeRow(a0, output, b * out, out, end);
+      storeRow(a1, output, (b + 1) * out, out, end);
+      storeRow(a2, output, (b + 2) * out, out, end);
+      storeRow(a3, output, (b + 3) * out, out, end);
+    }
+    for (; b < batch; b++) {
+      final int x = b * in;
+      FloatVector a = bias;
+      for (int i = 0; i < in; i++) {
+        a = a.add(FloatVector.fromArray(SPECIES, weightPadded, i * LANES).mul(input[x + i]));
+      }
+      storeRow(a, output, b * out, out, end);
+    }
+  }
+
+  /** Stores the first {@code out} lanes of v at output[at...], writing nothing at or past end. */
+  private static void storeRow(FloatVector v, float[] output, int at, int out, int end) {
+    if (at + LANES <= end) {
+      v.intoArray(output, at);
+    } else {
+      for (int k = 0; k < out; k++) {
+        output[at + k] = v.lane(k);
+      }
+    }
+  }
+
   /** Rows b..b+3, outputs o..o+2·LANES, inputs i0..i1 (continuing the sums if i0 > 0). */
   private static void forwardBlock4(
       float[] input,
