@@ -19,12 +19,12 @@ jar=bench/target/benchmarks.jar
 [ -f "$jar" ] || ./mvnw -B -q -pl bench -am package -DskipTests
 
 echo "== $bench $shape batch $batch: allocation (-prof gc)"
-java -jar "$jar" "$bench" -foe true -wi 2 -i 3 -w 1s -r 1s -f 1 -p shape="$shape" -p batch="$batch" \
+java --add-modules=jdk.incubator.vector -Dstreamprop.engine.kernels=vector -jar "$jar" "$bench" -foe true -wi 2 -i 3 -w 1s -r 1s -f 1 -p shape="$shape" -p batch="$batch" \
   -prof gc >"$out/gc.log"
 grep -E '^[A-Z][A-Za-z]+Benchmark\.[a-z]+(:gc\.alloc\.rate\.norm)? ' "$out/gc.log" || tail -20 "$out/gc.log"
 
 echo "== $bench $shape batch $batch: hot methods (JFR execution samples)"
-java -jar "$jar" "$bench" -foe true -wi 2 -i 5 -w 1s -r 1s -f 1 -p shape="$shape" -p batch="$batch" \
+java --add-modules=jdk.incubator.vector -Dstreamprop.engine.kernels=vector -jar "$jar" "$bench" -foe true -wi 2 -i 5 -w 1s -r 1s -f 1 -p shape="$shape" -p batch="$batch" \
   -jvmArgsAppend "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:StartFlightRecording=filename=$out/run.jfr,settings=profile" \
   >"$out/jfr.log"
 jfr print --json --events jdk.ExecutionSample "$out/run.jfr" >"$out/samples.json"

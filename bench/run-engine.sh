@@ -8,6 +8,7 @@
 #   bench/run-engine.sh                      # the full table
 #   SHAPES="S" BATCHES="32" bench/run-engine.sh
 #   JMH_EXTRA="-prof gc" bench/run-engine.sh # add a JMH profiler
+#   JVM_FLAGS="-Dstreamprop.engine.kernels=scalar" bench/run-engine.sh   # the scalar kernels
 #
 # Needs Debian's python with PyTorch on OpenBLAS: apt-get install -y python3-torch libopenblas0-pthread
 set -euo pipefail
@@ -17,6 +18,10 @@ SHAPES=${SHAPES:-"S M L"}
 BATCHES=${BATCHES:-"1 32 256"}
 JMH_OPTIONS=${JMH_OPTIONS:-"-wi 3 -i 5 -w 1s -r 1s -f 1"}
 JMH_EXTRA=${JMH_EXTRA:-}
+# The engine's vector kernels need the Vector API module, and from the first call rather than after
+# their warm-up, so that no measurement straddles the switch (JMH's forks inherit these flags);
+# JVM_FLAGS="-Dstreamprop.engine.kernels=scalar" measures the scalar loops instead.
+JVM_FLAGS=${JVM_FLAGS:-"--add-modules=jdk.incubator.vector -Dstreamprop.engine.kernels=vector"}
 PYTHON=${PYTHON:-/usr/bin/python3}
 OUT=${OUT:-bench/target/engine-run}
 DOC=${DOC:-docs/benchmarks.md}
@@ -59,7 +64,7 @@ for shape in $SHAPES; do
   for batch in $BATCHES; do
     echo "== $shape batch $batch: streamprop (JMH)"
     # shellcheck disable=SC2086  # options are word lists on purpose
-    java -jar bench/target/benchmarks.jar -foe true -prof io.streamprop.bench.CpuTimeProfiler \
+    java $JVM_FLAGS -jar bench/target/benchmarks.jar -foe true -prof io.streamprop.bench.CpuTimeProfiler \
       $JMH_OPTIONS $JMH_EXTRA \
       -p shape="$shape" -p batch="$batch" -rf json -rff "$OUT/jmh-$shape-$batch.json" \
       >"$OUT/jmh-$shape-$batch.log"
@@ -81,10 +86,12 @@ cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 [ -n "$cpu" ] || cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
 jdk=$(java -XshowSettings:properties -version 2>&1 |
   sed -n 's/^ *java\.vm\.name = //p; s/^ *java\.runtime\.version = //p' | paste -sd ' ')
+jdk="$jdk, flags \`$JVM_FLAGS\`"
 command="bench/run-engine.sh"
 [ "$SHAPES" = "S M L" ] && [ "$BATCHES" = "1 32 256" ] ||
   command="SHAPES=\"$SHAPES\" BATCHES=\"$BATCHES\" $command"
 [ -z "$JMH_EXTRA" ] || command="JMH_EXTRA=\"$JMH_EXTRA\" $command"
+[ "$JVM_FLAGS" = "--add-modules=jdk.incubator.vector -Dstreamprop.engine.kernels=vector" ] || command="JVM_FLAGS=\"$JVM_FLAGS\" $command"
 
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC') NPROC=$(nproc) CPU="$cpu" JDK="$jdk" \
   LOAD_BEFORE="$load_before" LOAD_AFTER="$load_after" JMH="$JMH_OPTIONS $JMH_EXTRA" \

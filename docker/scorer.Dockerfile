@@ -12,4 +12,4 @@ USER streamprop
 # 8080: predictions, /metrics, /health/live, /health/ready.
 EXPOSE 8080
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-ENTRYPOINT ["java", "-jar", "/app/streamprop-scorer.jar"]
+ENTRYPOINT ["java", "--add-modules=jdk.incubator.vector", "-jar", "/app/streamprop-scorer.jar"]

@@ -12,4 +12,4 @@ USER streamprop
 # 8081: Prometheus /metrics.
 EXPOSE 8081
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-ENTRYPOINT ["java", "-jar", "/app/streamprop-trainer.jar"]
+ENTRYPOINT ["java", "--add-modules=jdk.incubator.vector", "-jar", "/app/streamprop-trainer.jar"]

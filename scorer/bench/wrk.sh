@@ -57,7 +57,7 @@ java -cp "$JAR" scorer/bench/PublishSnapshots.java \
 
 echo "== starting the scorer on port $HTTP_PORT"
 STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
-  java -Xms512m -Xmx512m -jar "$JAR" --bootstrap-server "$BOOTSTRAP" --port "$HTTP_PORT" \
+  java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$JAR" --bootstrap-server "$BOOTSTRAP" --port "$HTTP_PORT" \
   >"$WORK/scorer.log" 2>&1 &
 PIDS+=($!)
 wait_for "model M to be served" 120 curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M"

@@ -13,7 +13,12 @@ import java.util.Arrays;
  * minimum, 10th percentile and median nanoseconds per example. Interference from other processes
  * only ever adds time, so the minimum is the stable figure; run two jars back to back, alternating.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.streamprop.bench.MinCpuTime M 32 [blocks]</pre>
+ * <pre>
+ * java --add-modules=jdk.incubator.vector -Dstreamprop.engine.kernels=vector \
+ *     -cp bench/target/benchmarks.jar io.streamprop.bench.MinCpuTime M 32 [blocks]
+ * </pre>
+ *
+ * <p>(Without the two flags it measures the scalar kernels; see {@code io.streamprop.nn.Kernels}.)
  */
 public final class MinCpuTime {
   private static final int BLOCK = 2048;

@@ -1,5 +1,6 @@
 package io.streamprop.scorer;
 
+import io.streamprop.nn.Kernels;
 import io.streamprop.scorer.config.ConfigException;
 import io.streamprop.scorer.config.ScorerConfig;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ public final class ScorerMain {
       System.exit(2);
       return;
     }
-    log.info("starting with {}", config);
+    log.info("starting with {}; engine kernels: {}", config, Kernels.description());
     Scorer scorer = new Scorer(config);
     try {
       scorer.start();

@@ -305,6 +305,14 @@ public final class OnlineLearner {
       // when it proves every element finite: the norm is finite exactly when every gradient
       // element is.
       finite = Double.isFinite(globalNorm);
+      // Without clipping, a finite but enormous gradient (features around 10³⁰ with standardize
+      // off) would still poison the optimizer: its square overflows the float moments (Adam's v,
+      // AdaGrad's and RMSProp's sums) to +∞, after which those weights never move again. Such a
+      // step is skipped like a non-finite one. With clipping on, the gradient is scaled below
+      // clip_norm first, so the bound never applies.
+      if (finite && spec.clipNorm() <= 0 && globalNorm > MAX_UNCLIPPED_GRADIENT_NORM) {
+        finite = false;
+      }
     }
     double learningRate = schedule.rate(steps + 1, spec.optimizer().learningRate());
     StepResult.LayerStats[] stats = new StepResult.LayerStats[layers];
@@ -366,6 +374,13 @@ public final class OnlineLearner {
    * double sums).
    */
   static final double CLIP_MARGIN = 1e-5;
+
+  /**
+   * Above this global gradient norm (clipping off) a step is skipped: every element is at most the
+   * norm, so each square stays below 10³⁶, finite in float with room for the optimizers' running
+   * sums (Float.MAX_VALUE ≈ 3.4·10³⁸).
+   */
+  static final double MAX_UNCLIPPED_GRADIENT_NORM = 1e18;
 
   /** Above this Σx²·Σg² some product x_i·g_o might round to ±∞ in float: (Float.MAX_VALUE / 2)². */
   static final double MAX_OUTER = ((double) Float.MAX_VALUE / 2) * ((double) Float.MAX_VALUE / 2);

@@ -43,6 +43,12 @@ public final class Dense {
   private final float[][] inputRows; // BLOCK rows of (inFeatures): input / dInput scratch
   private boolean weightColsStale = true;
 
+  // Narrow layers on the vector kernels: the weight padded to one vector per input row (in, lanes)
+  // and the bias to one vector, zeros past outFeatures; refreshed by syncRows whenever this JVM has
+  // the vector kernels (also before they are switched on, so the copy is never stale).
+  private float[] weightPadded;
+  private float[] biasPadded;
+
   /** Below this many outputs the inner loops run over inputs instead (see backwardNarrow). */
   private static final int NARROW = 8;
 
@@ -103,8 +109,13 @@ public final class Dense {
    * backward pass that uses it.
    */
   public void syncRows() {
-    if (outFeatures < NARROW) {
-      weightColsStale = true; // transposed when a backward pass of BLOCK rows or more needs it
+    if (outFeatures < NARROW && Kernels.vectorAvailable()) {
+      padNarrow();
+    }
+    if (outFeatures < NARROW || Kernels.vector()) {
+      // Narrow layers and the vector kernels read the flat weight (or its padded copy); the
+      // transpose is rebuilt when a backward pass of BLOCK rows or more needs it.
+      weightColsStale = true;
       return;
     }
     for (int i = 0; i < inFeatures; i++) {
@@ -132,7 +143,16 @@ public final class Dense {
    */
   public void forward(float[] input, float[] output, int batch, float[] scratchRow) {
     if (outFeatures < NARROW) {
-      forwardNarrowBlocked(input, output, batch);
+      if (Kernels.vector() && weightPadded != null) {
+        VectorKernels.forwardNarrow(
+            input, batch, inFeatures, weightPadded, biasPadded, outFeatures, output);
+      } else {
+        forwardNarrowBlocked(input, output, batch);
+      }
+      return;
+    }
+    if (Kernels.vector()) {
+      VectorKernels.forward(input, batch, inFeatures, weight, bias, outFeatures, output);
       return;
     }
     for (int b = 0; b < batch; b++) {
@@ -273,6 +293,18 @@ public final class Dense {
     }
     final int in = inFeatures;
     final int out = outFeatures;
+    if (Kernels.vector()) {
+      VectorKernels.weightGradient(input, dOutput, batch, in, out, dWeight, dBias, fromZero);
+      if (dInput != null) {
+        if (batch >= BLOCK) {
+          refreshTranspose();
+          VectorKernels.inputGradient(dOutput, batch, out, weightCols, in, dInput);
+        } else {
+          dInputByDots(dOutput, dInput, batch);
+        }
+      }
+      return;
+    }
     // From BLOCK rows up, dInput comes from the transposed weight after the loops below; for fewer
     // rows, the per-row dot products of backwardRow cost less than refreshing the transpose.
     final boolean transposed = batch >= BLOCK;
@@ -496,12 +528,10 @@ public final class Dense {
   private void dInputFromTranspose(float[] dOutput, float[] dInput, int batch) {
     final int in = inFeatures;
     final int out = outFeatures;
-    if (weightColsStale) {
-      if (weightCols == null) {
-        weightCols = new float[out][in]; // training only: a model that only predicts never needs it
-      }
-      transpose(weight, weightCols);
-      weightColsStale = false;
+    refreshTranspose();
+    if (Kernels.vector()) {
+      VectorKernels.inputGradient(dOutput, batch, out, weightCols, in, dInput);
+      return;
     }
     final float[] acc = inputRows[0];
     for (int b = 0; b < batch; b++) {
@@ -533,6 +563,37 @@ public final class Dense {
   }
 
   /**
+   * Copies weight (in, out) and bias into the padded arrays of {@link VectorKernels#forwardNarrow}.
+   */
+  private void padNarrow() {
+    final int lanes = VectorKernels.lanes();
+    if (outFeatures > lanes) {
+      return; // a vector narrower than NARROW: forwardNarrowBlocked serves (weightPadded stays
+      // null)
+    }
+    if (weightPadded == null) {
+      weightPadded = new float[inFeatures * lanes];
+      biasPadded = new float[lanes];
+    }
+    for (int i = 0; i < inFeatures; i++) {
+      System.arraycopy(weight, i * outFeatures, weightPadded, i * lanes, outFeatures);
+    }
+    System.arraycopy(bias, 0, biasPadded, 0, outFeatures);
+  }
+
+  /** Rebuilds the transposed mirror of the weight if the weights changed since it was built. */
+  private void refreshTranspose() {
+    if (weightColsStale) {
+      if (weightCols == null) {
+        // training only: a model that only predicts never needs it
+        weightCols = new float[outFeatures][inFeatures];
+      }
+      transpose(weight, weightCols);
+      weightColsStale = false;
+    }
+  }
+
+  /**
    * {@link #backwardNarrow} for fewer than {@value #BLOCK} rows, on the flat arrays: at one row the
    * transposes would cost more than they save. Same order of terms.
    */
@@ -552,9 +613,23 @@ public final class Dense {
           dWeight[i * out + o] += input[xRow + i] * go;
         }
       }
-      if (dInput == null) {
-        continue;
-      }
+    }
+    if (dInput != null) {
+      dInputByDots(dOutput, dInput, batch);
+    }
+  }
+
+  /**
+   * dInput[b, i] = 0 + Σ_o dOutput[b, o] · weight[i, o] over o = 0, 1, ..., as scalar dot products
+   * on the flat weight, four inputs' sums side by side: for fewer than {@value #BLOCK} rows, where
+   * refreshing the transpose would cost more than it saves.
+   */
+  private void dInputByDots(float[] dOutput, float[] dInput, int batch) {
+    final int in = inFeatures;
+    final int out = outFeatures;
+    for (int b = 0; b < batch; b++) {
+      final int xRow = b * in;
+      final int yRow = b * out;
       int i = 0;
       for (; i + 3 < in; i += 4) {
         final int w0 = i * out;

@@ -36,7 +36,8 @@ class AllocationTest {
       }
       labels[i][0] = learner.spec().task() == ModelSpec.Task.CLASSIFICATION ? i % 3 : 100f * i;
     }
-    for (int i = 0; i < 20_000; i++) { // warm-up: let the JIT compile and escape-analyse
+    for (int i = 0; i < 80_000; i++) { // warm-up: let the JIT compile and escape-analyse (the
+      // vector kernels allocate an object per vector operation until C2 has compiled them)
       learner.learn(features[i & 63], labels[i & 63]);
     }
     int steps = 2000;

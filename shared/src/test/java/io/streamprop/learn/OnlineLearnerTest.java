@@ -127,6 +127,44 @@ class OnlineLearnerTest {
     assertThat(learner.steps()).isEqualTo(2);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"adam", "adagrad", "rmsprop"})
+  void enormousFiniteGradient_clippingOff_stepSkippedOptimizerStateStaysFinite(String optimizer) {
+    ModelSpec spec =
+        spec(
+            "{'inputs': 3, 'classes': 2, 'batch_size': 1, 'standardize': false, 'clip_norm': 0,"
+                + " 'optimizer': {'name': '"
+                + optimizer
+                + "'}}");
+    OnlineLearner learner = OnlineLearner.create(spec);
+    learner.learn(new float[] {1, 2, 3}, new float[] {0});
+    ModelState before = learner.state();
+
+    // A finite loss and finite gradients around 10²⁵, whose squares overflow a float.
+    StepResult result = learner.learn(new float[] {1e25f, -1e25f, 1}, new float[] {1});
+
+    assertThat(result.skipped()).isTrue();
+    assertThat(learner.skippedSteps()).isEqualTo(1);
+    ModelState after = learner.state();
+    for (Map.Entry<String, float[]> e : before.floats().entrySet()) {
+      if (!e.getKey().startsWith("pending.")) {
+        assertThat(after.floats().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+      }
+    }
+    // Ordinary examples still move every weight afterwards (an overflowed moment would freeze
+    // them: +∞ in the denominator).
+    for (Map.Entry<String, float[]> e : after.floats().entrySet()) {
+      for (float v : e.getValue()) {
+        assertThat(Float.isFinite(v)).as(e.getKey()).isTrue();
+      }
+    }
+    for (int i = 0; i < 20; i++) {
+      learner.learn(new float[] {1, 2, 3}, new float[] {i % 2});
+    }
+    assertThat(learner.state().floats().get("dense.0.weight"))
+        .isNotEqualTo(after.floats().get("dense.0.weight"));
+  }
+
   @Test
   void nonFiniteFeature_rejectedWithIndex_modelUnchanged() {
     OnlineLearner learner = OnlineLearner.create(spec(PLAIN));

@@ -89,7 +89,11 @@ class LayerGradientTest {
     // Every kernel (wide rows, narrow transposed, blocks of four rows and the rest) must give the
     // bits of the plain loops below: outputs add bias, then i = 0, 1, ...; gradients add rows
     // b = 0, 1, ... onto what they held; dInput adds o = 0, 1, ... from 0.
-    for (int[] shape : new int[][] {{5, 9}, {9, 16}, {6, 3}, {32, 7}, {3, 1}, {1, 2}}) {
+    // The vector kernels (Kernels.VECTOR) work in strips of 16 outputs, then vectors of 8 (on
+    // AVX2),
+    // then single outputs, and in tiles of 256 inputs: {7, 33} and {300, 40} reach every part.
+    for (int[] shape :
+        new int[][] {{5, 9}, {9, 16}, {6, 3}, {32, 7}, {3, 1}, {1, 2}, {7, 33}, {300, 40}}) {
       int in = shape[0];
       int out = shape[1];
       for (int batch = 1; batch <= 9; batch++) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamprop.nn.Kernels;
 import io.streamprop.spec.SpecException;
 import io.streamprop.trainer.admin.TopicSetupException;
 import io.streamprop.trainer.config.ConfigException;
@@ -59,6 +60,7 @@ public final class TrainerMain {
       return 0;
     }
 
+    log.info("engine kernels: {}", Kernels.description());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
