@@ -21,6 +21,10 @@ import java.util.Arrays;
  * still sums its terms in the same fixed order (bias, then i = 0, 1, ...; gradients over rows b =
  * 0, 1, ...), so neither vectorization nor the copies change a single bit.
  *
+ * <p>When the JVM has the Vector API ({@link Kernels#vector()}), the products run on {@link
+ * VectorKernels} instead, which read the flat arrays with the sums held in registers (no mirrors;
+ * narrow layers read a padded copy of the weight that {@link #syncRows} keeps), with the same bits.
+ *
  * <p>The layer owns its parameters and their gradients; {@link #backward} accumulates ({@code +=})
  * into the gradients, and {@link #zeroGradients} clears them.
  */
@@ -568,8 +572,8 @@ public final class Dense {
   private void padNarrow() {
     final int lanes = VectorKernels.lanes();
     if (outFeatures > lanes) {
-      return; // a vector narrower than NARROW: forwardNarrowBlocked serves (weightPadded stays
-      // null)
+      // Vectors narrower than NARROW outputs: forwardNarrowBlocked serves, weightPadded stays null.
+      return;
     }
     if (weightPadded == null) {
       weightPadded = new float[inFeatures * lanes];
