@@ -30,19 +30,9 @@ SCRIPT="scorer/bench/predict-batch64.lua"
 PIDS=()
 [ $# -ge 1 ] || { echo "usage: $0 JAR [JAR ...]" >&2; exit 2; }
 
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-wait_for() { # what, deadline seconds, command...
-  local what="$1" deadline=$((SECONDS + $2)); shift 2
-  until "$@" >/dev/null 2>&1; do
-    if ((SECONDS > deadline)); then echo "timed out waiting for $what" >&2; exit 1; fi
-    sleep 0.2 # polling interval of a shell script
-  done
-}
+# cleanup (stops every process in PIDS on exit) and wait_for
+# shellcheck source=scorer/bench/lib.sh
+source "$ROOT/scorer/bench/lib.sh"
 
 ./mvnw -B -q -pl kafka-local -am package -DskipTests
 ./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
@@ -65,7 +55,7 @@ busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 measure() { # label jar
   local label="$1" jar="$2" out="$WORK/$1.$RANDOM"
   STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
-    java -Xms512m -Xmx512m -jar "$jar" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
+    java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$jar" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
     --port "$HTTP_PORT" >"$out.scorer.log" 2>&1 &
   local scorer=$!
   PIDS+=($scorer)
@@ -107,7 +97,7 @@ paired() { # jar A, jar B: side by side, same windows
   local a b port ra rb ca0 cb0 ca1 cb1
   start() {
     STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
-      java -Xms512m -Xmx512m -jar "$1" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
+      java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$1" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
       --port "$2" >"$WORK/scorer.$2.log" 2>&1 &
     PIDS+=($!)
   }

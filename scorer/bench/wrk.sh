@@ -24,21 +24,11 @@ JAR="scorer/target/streamprop-scorer.jar"
 URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
 PIDS=()
 
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+# cleanup (stops every process in PIDS on exit) and wait_for
+# shellcheck source=scorer/bench/lib.sh
+source "$ROOT/scorer/bench/lib.sh"
 
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
-
-wait_for() { # what, deadline seconds, command...
-  local what="$1" deadline=$((SECONDS + $2)); shift 2
-  until "$@" >/dev/null 2>&1; do
-    if ((SECONDS > deadline)); then echo "timed out waiting for $what" >&2; exit 1; fi
-    sleep 0.2 # polling interval of a shell script
-  done
-}
 
 echo "== building"
 ./mvnw -B -q -pl scorer,kafka-local -am package -DskipTests
