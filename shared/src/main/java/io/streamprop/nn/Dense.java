@@ -301,8 +301,7 @@ public final class Dense {
       VectorKernels.weightGradient(input, dOutput, batch, in, out, dWeight, dBias, fromZero);
       if (dInput != null) {
         if (batch >= BLOCK) {
-          refreshTranspose();
-          VectorKernels.inputGradient(dOutput, batch, out, weightCols, in, dInput);
+          dInputFromTranspose(dOutput, dInput, batch); // the vector kernel, on the transpose
         } else {
           dInputByDots(dOutput, dInput, batch);
         }
