@@ -17,6 +17,7 @@ wall-clock time and in CPU time of this process.
 """
 
 import argparse
+import ctypes
 import json
 import os
 import platform
@@ -153,6 +154,22 @@ def blas_libraries():
     return sorted(os.path.realpath(p) for p in paths)
 
 
+def limit_blas_threads(threads):
+    """Sets OpenBLAS's own thread count and returns what it reports (None without OpenBLAS).
+
+    torch.set_num_threads governs PyTorch's intra-op pool, not the BLAS it calls: Debian's
+    OpenBLAS (pthread build) starts one thread per core for every large enough matrix product
+    unless told otherwise, so without this L at batch 32 and M and L at batch 256 ran on both
+    cores (two CPU-seconds per second) against a one-thread JVM."""
+    counts = []
+    for path in blas_libraries():
+        lib = ctypes.CDLL(path)
+        if hasattr(lib, "openblas_set_num_threads"):
+            lib.openblas_set_num_threads(threads)
+            counts.append(lib.openblas_get_num_threads())
+    return max(counts) if counts else None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", choices=list(SHAPES), action="append")
@@ -168,6 +185,7 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    blas_threads = limit_blas_threads(args.threads)
     results = []
     for shape in args.shape or list(SHAPES):
         for batch in args.batch or BATCHES:
@@ -192,6 +210,7 @@ def main():
             "torch": torch.__version__,
             "python": platform.python_version(),
             "threads": torch.get_num_threads(),
+            "blas_threads": blas_threads,
             "adam_foreach": args.adam_foreach,
             "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", ""),
             "blas": blas_libraries(),

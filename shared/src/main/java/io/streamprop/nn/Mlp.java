@@ -166,7 +166,9 @@ public final class Mlp {
     if (batch < 1 || batch > maxBatch) {
       throw new IllegalArgumentException("batch must be in [1, " + maxBatch + "], got " + batch);
     }
-    syncWeights();
+    for (Dense d : dense) {
+      d.syncRows(); // training changes the weights every step: no packing for inference
+    }
     float[] x = input;
     for (int l = 0; l < layers - 1; l++) {
       int n = batch * widths[l];
@@ -263,13 +265,15 @@ public final class Mlp {
   }
 
   /**
-   * Refreshes the dense layers' per-row weight mirrors from the flat parameter arrays (see {@link
-   * Dense}). {@link #forward} does it itself; call it before {@link #predictLogits} after changing
-   * parameters.
+   * Refreshes the dense layers' weight mirrors from the flat parameter arrays (see {@link Dense})
+   * and packs the copies that inference reads ({@link Dense#packForInference}). {@link #forward}
+   * refreshes the mirrors itself (and leaves inference on the unpacked kernels until this runs);
+   * call it before {@link #predictLogits} after changing parameters.
    */
   public void syncWeights() {
     for (Dense d : dense) {
       d.syncRows();
+      d.packForInference();
     }
   }
 

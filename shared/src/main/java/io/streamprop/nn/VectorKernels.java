@@ -39,12 +39,13 @@ final class VectorKernels {
 
   /**
    * Runs every kernel and every branch of it on small private arrays until the JIT compiler has
-   * compiled them (see {@link Kernels}): a layer of 20 → 41 (two strips, one vector and one single
-   * output) at 5 rows (a block of four and one), and every 64th round 300 → 16 (a second tile of
-   * inputs). Compiled kernels allocate nothing, interpreted ones an object per vector operation, so
-   * when the thread can count its allocations it stops at the first batch of {@value #CHECK_EVERY}
-   * rounds (after {@value #MIN_ROUNDS}) that allocated almost nothing; otherwise after {@value
-   * #BLIND_ROUNDS} rounds. Never longer than 60 s.
+   * compiled them (see {@link Kernels}), the forward pass on both weight layouts (flat and panels):
+   * a layer of 20 → 41 (two strips, one vector and one single output) at 5 rows (a block of four
+   * and one), and every 64th round 300 → 16 (a second tile of inputs). Compiled kernels allocate
+   * nothing, interpreted ones an object per vector operation, so when the thread can count its
+   * allocations it stops at the first batch of {@value #CHECK_EVERY} rounds (after {@value
+   * #MIN_ROUNDS}) that allocated almost nothing; otherwise after {@value #BLIND_ROUNDS} rounds.
+   * Never longer than 60 s.
    *
    * @param allocatedBytes this thread's allocated bytes so far, or null if the JVM cannot tell
    */
@@ -66,13 +67,17 @@ final class VectorKernels {
     for (float[] row : weightT) {
       System.arraycopy(w, 0, row, 0, bigIn);
     }
+    float[] panels = packPanels(w, in, out, null);
+    float[] bigPanels = packPanels(w, bigIn, bigOut, null);
     long allocatedBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsLong();
     for (int round = 1; System.nanoTime() < deadline; round++) {
       forward(x, batch, in, w, bias, out, y);
+      forwardPanels(x, batch, in, panels, w, bias, out, y);
       weightGradient(x, y, batch, in, out, dWeight, dBias, (round & 1) == 0);
       inputGradient(y, batch, out, weightT, in, dInput);
       if ((round & 63) == 0) {
         forward(x, batch, bigIn, w, bias, bigOut, y);
+        forwardPanels(x, batch, bigIn, bigPanels, w, bias, bigOut, y);
         weightGradient(x, y, 3, bigIn, bigOut, dWeight, dBias, false);
         inputGradient(y, 3, bigOut, weightT, bigIn, dInput);
       }
@@ -131,6 +136,22 @@ final class VectorKernels {
         }
       }
     }
+    forwardRest(input, batch, in, weight, bias, out, output, o);
+  }
+
+  /**
+   * Outputs o.. of {@link #forward} that do not fill a strip: one vector, then single outputs, one
+   * batch row at a time.
+   */
+  private static void forwardRest(
+      float[] input,
+      int batch,
+      int in,
+      float[] weight,
+      float[] bias,
+      int out,
+      float[] output,
+      int o) {
     for (; o + LANES <= out; o += LANES) {
       for (int b = 0; b < batch; b++) {
         forwardVector1(input, b, in, weight, bias, out, output, o);
@@ -146,6 +167,177 @@ final class VectorKernels {
         output[b * out + o] = sum;
       }
     }
+  }
+
+  /** Outputs per panel of {@link #packPanels}: one strip (two vectors) of the forward kernels. */
+  private static final int PANEL = 2 * LANES;
+
+  /**
+   * Copies the weight's full strips of outputs (two vectors wide) into contiguous panels for {@link
+   * #forwardPanels}: panel s is (in, PANEL) and holds weight[i, s·PANEL ...] for i = 0, 1, ..., so
+   * that the kernel reads it front to back at a constant stride (no bounds check left in its loop,
+   * every load from the next cache line) instead of one strided row piece per input.
+   *
+   * @param panels reused when it has the right length
+   * @return the panels, or null when the layer has fewer outputs than one strip
+   */
+  static float[] packPanels(float[] weight, int in, int out, float[] panels) {
+    final int strips = out / PANEL;
+    if (strips == 0) {
+      return null;
+    }
+    final int length = strips * in * PANEL;
+    final float[] p = panels != null && panels.length == length ? panels : new float[length];
+    for (int s = 0; s < strips; s++) {
+      for (int i = 0; i < in; i++) {
+        System.arraycopy(weight, i * out + s * PANEL, p, (s * in + i) * PANEL, PANEL);
+      }
+    }
+    return p;
+  }
+
+  /**
+   * {@link #forward} on weight panels from {@link #packPanels} (same blocking, same bits); the
+   * outputs past the last full panel come from the flat weight, as in {@link #forward}. About 1.1×
+   * (M's layers) to 1.3× (L's first layer) the flat kernel at 32 rows (docs/benchmarks.md).
+   */
+  static void forwardPanels(
+      float[] input,
+      int batch,
+      int in,
+      float[] panels,
+      float[] weight,
+      float[] bias,
+      int out,
+      float[] output) {
+    final int strips = out / PANEL;
+    for (int s = 0; s < strips; s++) {
+      final int o = s * PANEL;
+      final int p = s * in * PANEL;
+      for (int i0 = 0; i0 < in; i0 += TILE) {
+        final int i1 = Math.min(in, i0 + TILE);
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
+          panelBlock4(input, b, in, panels, p, bias, out, output, o, i0, i1);
+        }
+        for (; b < batch; b++) {
+          panelBlock1(input, b, in, panels, p, bias, out, output, o, i0, i1);
+        }
+      }
+    }
+    forwardRest(input, batch, in, weight, bias, out, output, strips * PANEL);
+  }
+
+  /**
+   * {@link #forwardBlock4} on the panel that starts at p: weight[i, o + k] is panels[p + i·PANEL +
+   * k].
+   */
+  private static void panelBlock4(
+      float[] input,
+      int b,
+      int in,
+      float[] panels,
+      int p,
+      float[] bias,
+      int out,
+      float[] output,
+      int o,
+      int i0,
+      int i1) {
+    final int y0 = b * out + o;
+    final int y1 = y0 + out;
+    final int y2 = y1 + out;
+    final int y3 = y2 + out;
+    FloatVector a0;
+    FloatVector a1;
+    FloatVector a2;
+    FloatVector a3;
+    FloatVector c0;
+    FloatVector c1;
+    FloatVector c2;
+    FloatVector c3;
+    if (i0 == 0) {
+      a0 = FloatVector.fromArray(SPECIES, bias, o);
+      c0 = FloatVector.fromArray(SPECIES, bias, o + LANES);
+      a1 = a0;
+      a2 = a0;
+      a3 = a0;
+      c1 = c0;
+      c2 = c0;
+      c3 = c0;
+    } else {
+      a0 = FloatVector.fromArray(SPECIES, output, y0);
+      c0 = FloatVector.fromArray(SPECIES, output, y0 + LANES);
+      a1 = FloatVector.fromArray(SPECIES, output, y1);
+      c1 = FloatVector.fromArray(SPECIES, output, y1 + LANES);
+      a2 = FloatVector.fromArray(SPECIES, output, y2);
+      c2 = FloatVector.fromArray(SPECIES, output, y2 + LANES);
+      a3 = FloatVector.fromArray(SPECIES, output, y3);
+      c3 = FloatVector.fromArray(SPECIES, output, y3 + LANES);
+    }
+    final int x0 = b * in;
+    final int x1 = x0 + in;
+    final int x2 = x1 + in;
+    final int x3 = x2 + in;
+    for (int i = i0; i < i1; i++) {
+      final int w = p + i * PANEL;
+      final FloatVector wa = FloatVector.fromArray(SPECIES, panels, w);
+      final FloatVector wc = FloatVector.fromArray(SPECIES, panels, w + LANES);
+      final float s0 = input[x0 + i];
+      final float s1 = input[x1 + i];
+      final float s2 = input[x2 + i];
+      final float s3 = input[x3 + i];
+      a0 = a0.add(wa.mul(s0));
+      c0 = c0.add(wc.mul(s0));
+      a1 = a1.add(wa.mul(s1));
+      c1 = c1.add(wc.mul(s1));
+      a2 = a2.add(wa.mul(s2));
+      c2 = c2.add(wc.mul(s2));
+      a3 = a3.add(wa.mul(s3));
+      c3 = c3.add(wc.mul(s3));
+    }
+    a0.intoArray(output, y0);
+    c0.intoArray(output, y0 + LANES);
+    a1.intoArray(output, y1);
+    c1.intoArray(output, y1 + LANES);
+    a2.intoArray(output, y2);
+    c2.intoArray(output, y2 + LANES);
+    a3.intoArray(output, y3);
+    c3.intoArray(output, y3 + LANES);
+  }
+
+  /** {@link #forwardBlock1} on the panel that starts at p. */
+  private static void panelBlock1(
+      float[] input,
+      int b,
+      int in,
+      float[] panels,
+      int p,
+      float[] bias,
+      int out,
+      float[] output,
+      int o,
+      int i0,
+      int i1) {
+    final int y = b * out + o;
+    FloatVector a;
+    FloatVector c;
+    if (i0 == 0) {
+      a = FloatVector.fromArray(SPECIES, bias, o);
+      c = FloatVector.fromArray(SPECIES, bias, o + LANES);
+    } else {
+      a = FloatVector.fromArray(SPECIES, output, y);
+      c = FloatVector.fromArray(SPECIES, output, y + LANES);
+    }
+    final int x = b * in;
+    for (int i = i0; i < i1; i++) {
+      final int w = p + i * PANEL;
+      final float s = input[x + i];
+      a = a.add(FloatVector.fromArray(SPECIES, panels, w).mul(s));
+      c = c.add(FloatVector.fromArray(SPECIES, panels, w + LANES).mul(s));
+    }
+    a.intoArray(output, y);
+    c.intoArray(output, y + LANES);
   }
 
   /**

@@ -85,6 +85,36 @@ class LayerGradientTest {
   }
 
   @Test
+  void dense_forwardInference_afterWeightsChange_neverReadsStalePanels() {
+    // Training changes the weight and calls syncRows every step without packing: inference must
+    // then read the new weight, not the panels packed before the change.
+    int in = 20;
+    int out = 33; // two strips of 16 on AVX2, and a single output
+    int batch = 5;
+    Dense dense = new Dense(in, out);
+    float[] x = TestData.uniform(batch * in, -2, 2, 51);
+    System.arraycopy(TestData.uniform(in * out, -1, 1, 52), 0, dense.weight(), 0, in * out);
+    dense.syncRows();
+    dense.packForInference();
+    float[] before = new float[batch * out];
+    dense.forwardInference(x, before, batch, new float[out]);
+
+    dense.weight()[0] += 1f; // weight[0, 0]: the first panel's first element
+    dense.syncRows();
+    float[] after = new float[batch * out];
+    dense.forwardInference(x, after, batch, new float[out]);
+    float[] trained = new float[batch * out];
+    dense.forward(x, trained, batch);
+
+    assertThat(after).containsExactly(trained);
+    assertThat(after[0]).isNotEqualTo(before[0]);
+    dense.packForInference();
+    float[] repacked = new float[batch * out];
+    dense.forwardInference(x, repacked, batch, new float[out]);
+    assertThat(repacked).containsExactly(trained);
+  }
+
+  @Test
   void dense_kernels_sumInTheDefinedOrder_bitForBit() {
     // Every kernel (wide rows, narrow transposed, blocks of four rows and the rest) must give the
     // bits of the plain loops below: outputs add bias, then i = 0, 1, ...; gradients add rows
@@ -111,6 +141,9 @@ class LayerGradientTest {
         dense.forward(x, y, batch);
         float[] yInference = new float[batch * out];
         dense.forwardInference(x, yInference, batch, new float[out]);
+        dense.packForInference(); // the vector kernels' panels from here on (if this JVM has them)
+        float[] yPacked = new float[batch * out];
+        dense.forwardInference(x, yPacked, batch, new float[out]);
         float[] yExpected = new float[batch * out];
         for (int b = 0; b < batch; b++) {
           for (int o = 0; o < out; o++) {
@@ -123,6 +156,7 @@ class LayerGradientTest {
         }
         assertThat(y).as("forward, %s", at).containsExactly(yExpected);
         assertThat(yInference).as("forwardInference, %s", at).containsExactly(yExpected);
+        assertThat(yPacked).as("forwardInference on panels, %s", at).containsExactly(yExpected);
 
         float[] dInput = new float[batch * in];
         dense.backwardFromZero(x, g, dInput, batch);
