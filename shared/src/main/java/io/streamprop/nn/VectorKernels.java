@@ -2,6 +2,8 @@ package io.streamprop.nn;
 
 import java.util.function.LongSupplier;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,13 +41,13 @@ final class VectorKernels {
 
   /**
    * Runs every kernel and every branch of it on small private arrays until the JIT compiler has
-   * compiled them (see {@link Kernels}), the forward pass on both weight layouts (flat and panels):
-   * a layer of 20 → 41 (two strips, one vector and one single output) at 5 rows (a block of four
-   * and one), and every 64th round 300 → 16 (a second tile of inputs). Compiled kernels allocate
-   * nothing, interpreted ones an object per vector operation, so when the thread can count its
-   * allocations it stops at the first batch of {@value #CHECK_EVERY} rounds (after {@value
-   * #MIN_ROUNDS}) that allocated almost nothing; otherwise after {@value #BLIND_ROUNDS} rounds.
-   * Never longer than 60 s.
+   * compiled them (see {@link Kernels}), the forward pass on both weight layouts (flat and panels)
+   * and softmax's exponential: a layer of 20 → 41 (two strips, one vector and one single output) at
+   * 5 rows (a block of four and one), and every 64th round 300 → 16 (a second tile of inputs).
+   * Compiled kernels allocate nothing, interpreted ones an object per vector operation, so when the
+   * thread can count its allocations it stops at the first batch of {@value #CHECK_EVERY} rounds
+   * (after {@value #MIN_ROUNDS}) that allocated almost nothing; otherwise after {@value
+   * #BLIND_ROUNDS} rounds. Never longer than 60 s.
    *
    * @param allocatedBytes this thread's allocated bytes so far, or null if the JVM cannot tell
    */
@@ -67,12 +69,17 @@ final class VectorKernels {
     for (float[] row : weightT) {
       System.arraycopy(w, 0, row, 0, bigIn);
     }
+    float[] exps = new float[2 * LANES + 5];
     float[] panels = packPanels(w, in, out, null);
     float[] bigPanels = packPanels(w, bigIn, bigOut, null);
     long allocatedBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsLong();
     for (int round = 1; System.nanoTime() < deadline; round++) {
       forward(x, batch, in, w, bias, out, y);
       forwardPanels(x, batch, in, panels, w, bias, out, y);
+      for (int k = 0; k < exps.length; k++) {
+        exps[k] = -Math.abs(y[k]) * 100f; // some below EXP_MIN
+      }
+      exp(exps, exps.length);
       weightGradient(x, y, batch, in, out, dWeight, dBias, (round & 1) == 0);
       inputGradient(y, batch, out, weightT, in, dInput);
       if ((round & 63) == 0) {
@@ -105,6 +112,38 @@ final class VectorKernels {
       a[i] = (float) Math.sin(i) * 0.01f;
     }
     return a;
+  }
+
+  /**
+   * a[i] = {@link Softmax#exp}(a[i]) for i < n: the same steps on a vector of lanes, the same bits;
+   * the elements past the last full vector go through the scalar function.
+   */
+  static void exp(float[] a, int n) {
+    int i = 0;
+    for (; i + LANES <= n; i += LANES) {
+      final FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+      final VectorMask<Float> under = x.compare(VectorOperators.LT, Softmax.EXP_MIN);
+      final FloatVector t = x.mul(Softmax.LOG2E).add(Softmax.ROUND);
+      final FloatVector scale =
+          t.reinterpretAsInts()
+              .sub(Softmax.ROUND_BITS - 127)
+              .lanewise(VectorOperators.LSHL, 23)
+              .reinterpretAsFloats();
+      final FloatVector fn = t.sub(Softmax.ROUND);
+      FloatVector r = x.sub(fn.mul(Softmax.LN2_HI));
+      r = r.sub(fn.mul(Softmax.LN2_LO));
+      final FloatVector z = r.mul(r);
+      FloatVector y = r.mul(Softmax.P0).add(Softmax.P1);
+      y = y.mul(r).add(Softmax.P2);
+      y = y.mul(r).add(Softmax.P3);
+      y = y.mul(r).add(Softmax.P4);
+      y = y.mul(r).add(Softmax.P5);
+      y = y.mul(z).add(r).add(1f);
+      y.mul(scale).blend(0f, under).intoArray(a, i);
+    }
+    for (; i < n; i++) {
+      a[i] = Softmax.exp(a[i]);
+    }
   }
 
   /** The vector width in floats, for diagnostics. */
