@@ -78,6 +78,10 @@ run batch64 -s scorer/bench/predict-batch64.lua "$URL"
 PEAK="$(rps "$WORK/single.txt")"
 # Each connection pauses so that all of them together ask for about half the peak rate.
 PAUSE_MS="$(awk -v c="$CONNECTIONS" -v peak="$PEAK" 'BEGIN { printf "%d", c * 1000 / (peak / 2) + 0.5 }')"
+# Warm-up for the paced runs as well: measured with per-thread CPU from /proc/PID/task/*/schedstat
+# (docs/benchmarks.md, session 5), a half-rate run straight after the others had C2 compiling for
+# 1.5 s of its 12 and a p99 of 9.9 ms; the next two runs, with no compilation, 3.3 and 3.1 ms.
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" >/dev/null
 run half -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
 
 java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" \

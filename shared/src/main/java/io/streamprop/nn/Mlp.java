@@ -2,6 +2,7 @@ package io.streamprop.nn;
 
 import io.streamprop.spec.ModelSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -280,20 +281,21 @@ public final class Mlp {
   /**
    * Inference-mode logits for {@code rows} examples: reads only the parameters (as of the last
    * {@link #syncWeights} or {@link #forward}), so concurrent calls are safe while nobody trains
-   * this instance. The hidden-layer buffers come from a per-thread workspace (grown to the most
-   * rows seen, up to {@value #WORKSPACE_ROWS}; larger calls allocate their own), so a steady stream
-   * of calls allocates only the returned logits.
+   * this instance. The hidden-layer buffers come from a per-thread workspace that every network on
+   * the thread shares (grown to the largest call seen, up to {@value #WORKSPACE_ROWS} rows; larger
+   * calls allocate their own), so a steady stream of calls allocates only the returned logits, and
+   * a thread keeps no network alive.
    *
    * @param input (rows, inputs), already standardized
    * @return (rows, outputWidth), a fresh array owned by the caller
    */
   public float[] predictLogits(float[] input, int rows) {
-    Workspace ws = rows <= WORKSPACE_ROWS ? workspace.get() : new Workspace();
+    Workspace ws = rows <= WORKSPACE_ROWS ? WORKSPACE.get() : new Workspace();
     float[] x = input;
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
       float[] zl = ws.z(l, n);
-      dense[l].forwardInference(x, zl, rows, ws.scratch(l));
+      dense[l].forwardInference(x, zl, rows, ws.scratch(l, dense[l].outFeatures()));
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
@@ -302,40 +304,54 @@ public final class Mlp {
       x = al;
     }
     float[] logits = new float[rows * outputs];
-    dense[layers - 1].forwardInference(x, logits, rows, ws.scratch(layers - 1));
+    dense[layers - 1].forwardInference(
+        x, logits, rows, ws.scratch(layers - 1, dense[layers - 1].outFeatures()));
     return logits;
   }
 
   /** Calls with more rows than this allocate their buffers instead of keeping them per thread. */
   static final int WORKSPACE_ROWS = 1024;
 
-  private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
+  /**
+   * One set of inference buffers per thread, shared by every network the thread predicts with: a
+   * call uses them only while it runs and returns a fresh array, so networks can take turns. It
+   * must not be a ThreadLocal per network: the buffers would keep their network reachable from the
+   * thread (ThreadLocal's weak key does not help when the value leads back to it), and a scorer
+   * that swaps in a network per snapshot would keep every one it ever served.
+   */
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-  /** One thread's inference buffers: per hidden layer z and a, per dense layer scratch rows. */
-  private final class Workspace {
-    private final float[][] z = new float[layers][];
-    private final float[][] a = new float[layers][];
-    private final float[][] scratch = new float[layers][];
+  /**
+   * Inference buffers, grown to the largest call seen: per hidden layer z and a, per dense layer a
+   * scratch row. Knows nothing of any network.
+   */
+  private static final class Workspace {
+    private float[][] z = new float[0][];
+    private float[][] a = new float[0][];
+    private float[][] scratch = new float[0][];
 
     float[] z(int l, int n) {
-      if (z[l] == null || z[l].length < n) {
-        z[l] = new float[n];
-      }
+      z = atLeast(z, l, n);
       return z[l];
     }
 
     float[] a(int l, int n) {
-      if (a[l] == null || a[l].length < n) {
-        a[l] = new float[n];
-      }
+      a = atLeast(a, l, n);
       return a[l];
     }
 
-    float[] scratch(int l) {
-      if (scratch[l] == null) {
-        scratch[l] = new float[dense[l].outFeatures()];
-      }
+    float[] scratch(int l, int n) {
+      scratch = atLeast(scratch, l, n);
       return scratch[l];
+    }
+
+    /** The table with a buffer of at least n floats at l (the table grown if needed). */
+    private static float[][] atLeast(float[][] table, int l, int n) {
+      float[][] t = l < table.length ? table : Arrays.copyOf(table, l + 1);
+      if (t[l] == null || t[l].length < n) {
+        t[l] = new float[n];
+      }
+      return t;
     }
   }
 
