@@ -11,7 +11,8 @@ import io.streamprop.spec.ModelSpec;
  * targets) outputs mapped back to the user's units. Predicting never changes any state.
  *
  * <p>Thread safety: the weights are private copies that nothing writes after construction, and
- * every call allocates its own scratch arrays, so any number of threads may predict at once.
+ * every call works in its own thread's scratch buffers (shared with the thread's other models, one
+ * call at a time) and returns a fresh array, so any number of threads may predict at once.
  */
 public final class Predictor {
   private final ModelSpec spec;
