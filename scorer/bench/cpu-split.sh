@@ -30,17 +30,12 @@ SCRIPT="scorer/bench/predict-batch64.lua"
 PIDS=()
 [ $# -ge 1 ] || { echo "usage: $0 JAR [JAR ...]" >&2; exit 2; }
 
-# cleanup (stops every process in PIDS on exit) and wait_for
+# cleanup (stops every process in PIDS on exit), wait_for, start_broker
 # shellcheck source=scorer/bench/lib.sh
 source "$ROOT/scorer/bench/lib.sh"
 
 ./mvnw -B -q -pl kafka-local -am package -DskipTests
-./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
-java -Xmx512m -cp "kafka-local/target/classes:$(cat "$WORK/kafka.cp")" \
-  io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" >"$WORK/broker.log" 2>&1 &
-BROKER=$!
-PIDS+=($BROKER)
-wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"
+start_broker
 java -cp "$1" scorer/bench/PublishSnapshots.java \
   --bootstrap-server "127.0.0.1:${KAFKA_PORT}" --topic "$TOPIC" --model M >/dev/null
 

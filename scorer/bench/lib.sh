@@ -1,5 +1,6 @@
 # Shell helpers shared by the scorer's benchmark scripts (sourced, not run). The caller keeps the
-# process ids of what it starts in the array PIDS; they are stopped when the script exits.
+# process ids of what it starts in the array PIDS; they are stopped when the script exits. The
+# caller sets WORK (a scratch directory) and KAFKA_PORT before start_broker.
 
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -13,4 +14,14 @@ wait_for() { # what, deadline seconds, command...
     if ((SECONDS > deadline)); then echo "timed out waiting for $what" >&2; exit 1; fi
     sleep 0.2 # polling interval of a shell script
   done
+}
+
+start_broker() { # kafka-local's broker on KAFKA_PORT (built beforehand); sets BROKER and BOOTSTRAP
+  ./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
+  java -Xmx512m -cp "kafka-local/target/classes:$(cat "$WORK/kafka.cp")" \
+    io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" >"$WORK/broker.log" 2>&1 &
+  BROKER=$!
+  PIDS+=("$BROKER")
+  wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"
+  BOOTSTRAP="127.0.0.1:${KAFKA_PORT}"
 }

@@ -22,19 +22,13 @@ JAR="scorer/target/streamprop-scorer.jar"
 URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
 PIDS=()
 
+# cleanup (stops every process in PIDS on exit), wait_for, start_broker
 # shellcheck source=scorer/bench/lib.sh
 source "$ROOT/scorer/bench/lib.sh"
 
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 ./mvnw -B -q -pl scorer,kafka-local -am package -DskipTests
-./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
-
-java -Xmx512m -cp "kafka-local/target/classes:$(cat "$WORK/kafka.cp")" \
-  io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" >"$WORK/broker.log" 2>&1 &
-BROKER=$!
-PIDS+=($BROKER)
-wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"
-BOOTSTRAP="127.0.0.1:${KAFKA_PORT}"
+start_broker
 java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" --topic "$TOPIC" --model M
 
 # shellcheck disable=SC2086  # SCORER_OPTS is a word list on purpose

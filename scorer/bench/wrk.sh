@@ -24,7 +24,7 @@ JAR="scorer/target/streamprop-scorer.jar"
 URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
 PIDS=()
 
-# cleanup (stops every process in PIDS on exit) and wait_for
+# cleanup (stops every process in PIDS on exit), wait_for, start_broker
 # shellcheck source=scorer/bench/lib.sh
 source "$ROOT/scorer/bench/lib.sh"
 
@@ -32,14 +32,9 @@ command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wr
 
 echo "== building"
 ./mvnw -B -q -pl scorer,kafka-local -am package -DskipTests
-./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
 
 echo "== starting a broker on port $KAFKA_PORT"
-java -Xmx512m -cp "kafka-local/target/classes:$(cat "$WORK/kafka.cp")" \
-  io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" >"$WORK/broker.log" 2>&1 &
-PIDS+=($!)
-wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"
-BOOTSTRAP="127.0.0.1:${KAFKA_PORT}"
+start_broker
 
 echo "== publishing model M"
 java -cp "$JAR" scorer/bench/PublishSnapshots.java \
