@@ -54,10 +54,9 @@ public final class Dense {
   private float[] biasPadded;
 
   // Inference on the vector kernels: the weight's full strips of outputs as contiguous panels
-  // (VectorKernels.packPanels), built by packForInference and invalidated by syncRows, so that
-  // training, which changes the weight every step, never packs.
+  // (VectorKernels.packPanels), built by packForInference and dropped by syncRows (null: none, or
+  // stale), so that training, which changes the weight every step, never packs.
   private float[] weightPanels;
-  private boolean panelsCurrent;
 
   /** Below this many outputs the inner loops run over inputs instead (see backwardNarrow). */
   private static final int NARROW = 8;
@@ -119,7 +118,7 @@ public final class Dense {
    * backward pass that uses it.
    */
   public void syncRows() {
-    panelsCurrent = false;
+    weightPanels = null;
     if (outFeatures < NARROW && Kernels.vectorAvailable()) {
       padNarrow();
     }
@@ -175,15 +174,13 @@ public final class Dense {
    * Copies the weight, as of the last {@link #syncRows}, into the panels that {@link
    * #forwardInference} reads on the vector kernels (VectorKernels.packPanels: each strip of outputs
    * contiguous, a copy of the weight's size). For a model that only predicts, after its weights are
-   * set; the next {@link #syncRows} makes the panels stale until this runs again. Does nothing
-   * without the Vector API or for layers narrower than a strip.
+   * set; the next {@link #syncRows} drops the panels until this runs again. Does nothing without
+   * the Vector API or for layers narrower than a strip.
    */
   public void packForInference() {
-    if (outFeatures < NARROW || !Kernels.vectorAvailable()) {
-      return;
+    if (Kernels.vectorAvailable()) {
+      weightPanels = VectorKernels.packPanels(weight, inFeatures, outFeatures);
     }
-    weightPanels = VectorKernels.packPanels(weight, inFeatures, outFeatures, weightPanels);
-    panelsCurrent = weightPanels != null;
   }
 
   /**
@@ -194,7 +191,7 @@ public final class Dense {
    * every step.
    */
   public void forwardInference(float[] input, float[] output, int batch, float[] scratchRow) {
-    if (panelsCurrent && Kernels.vector()) {
+    if (weightPanels != null && Kernels.vector()) {
       VectorKernels.forwardPanels(
           input, batch, inFeatures, weightPanels, weight, bias, outFeatures, output);
       return;

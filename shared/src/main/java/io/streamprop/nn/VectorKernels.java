@@ -70,8 +70,8 @@ final class VectorKernels {
       System.arraycopy(w, 0, row, 0, bigIn);
     }
     float[] exps = new float[2 * LANES + 5];
-    float[] panels = packPanels(w, in, out, null);
-    float[] bigPanels = packPanels(w, bigIn, bigOut, null);
+    float[] panels = packPanels(w, in, out);
+    float[] bigPanels = packPanels(w, bigIn, bigOut);
     long allocatedBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsLong();
     for (int round = 1; System.nanoTime() < deadline; round++) {
       forward(x, batch, in, w, bias, out, y);
@@ -217,16 +217,14 @@ final class VectorKernels {
    * that the kernel reads it front to back at a constant stride (no bounds check left in its loop,
    * every load from the next cache line) instead of one strided row piece per input.
    *
-   * @param panels reused when it has the right length
    * @return the panels, or null when the layer has fewer outputs than one strip
    */
-  static float[] packPanels(float[] weight, int in, int out, float[] panels) {
+  static float[] packPanels(float[] weight, int in, int out) {
     final int strips = out / PANEL;
     if (strips == 0) {
       return null;
     }
-    final int length = strips * in * PANEL;
-    final float[] p = panels != null && panels.length == length ? panels : new float[length];
+    final float[] p = new float[strips * in * PANEL];
     for (int s = 0; s < strips; s++) {
       for (int i = 0; i < in; i++) {
         System.arraycopy(weight, i * out + s * PANEL, p, (s * in + i) * PANEL, PANEL);
