@@ -57,6 +57,7 @@ public final class Dense {
   // (VectorKernels.packPanels), built by packForInference and dropped by syncRows (null: none, or
   // stale), so that training, which changes the weight every step, never packs.
   private float[] weightPanels;
+  private int panelWidth; // outputs per panel (two vectors), once packed
 
   /** Below this many outputs the inner loops run over inputs instead (see backwardNarrow). */
   private static final int NARROW = 8;
@@ -180,23 +181,84 @@ public final class Dense {
   public void packForInference() {
     if (Kernels.vectorAvailable()) {
       weightPanels = VectorKernels.packPanels(weight, inFeatures, outFeatures);
+      panelWidth = VectorKernels.panelWidth();
     }
   }
 
   /**
-   * Inference form of {@link #forward(float[], float[], int, float[])}: the same bits. Reads only
-   * the weights (as of the last {@link #syncRows}), so concurrent callers with their own scratch
-   * rows are safe. On the vector kernels, after {@link #packForInference}, it reads the weight
-   * panels: 1.1–1.3× the flat kernel, which training keeps because it would have to pack after
-   * every step.
+   * Floats of scratch that {@link #forwardInference} needs for {@code batch} rows: a row of outputs
+   * for the scalar loops, more for the panels' blocks of four rows (VectorKernels.panelScratch).
    */
-  public void forwardInference(float[] input, float[] output, int batch, float[] scratchRow) {
+  public int inferenceScratch(int batch) {
+    return weightPanels == null
+        ? outFeatures
+        : Math.max(outFeatures, VectorKernels.panelScratch(batch));
+  }
+
+  /**
+   * Inference form of {@link #forward(float[], float[], int, float[])}. Reads only the weights (as
+   * of the last {@link #syncRows}), so concurrent callers with their own scratch are safe. On the
+   * vector kernels, after {@link #packForInference}, it reads the weight panels (1.3–2× the flat
+   * kernel, which training keeps because it would have to pack after every step), and where {@link
+   * Kernels#fusedInference()} the outputs of full panels are chains of fused multiply-adds: the
+   * same bits before the vector kernels are warmed up (a scalar loop of {@link Math#fma}) and
+   * after. Otherwise the same bits as {@link #forward(float[], float[], int, float[])}.
+   *
+   * @param scratch at least {@link #inferenceScratch}(batch) floats, overwritten
+   */
+  public void forwardInference(float[] input, float[] output, int batch, float[] scratch) {
     if (weightPanels != null && Kernels.vector()) {
       VectorKernels.forwardPanels(
-          input, batch, inFeatures, weightPanels, weight, bias, outFeatures, output);
+          input, batch, inFeatures, weightPanels, weight, bias, outFeatures, output, scratch);
       return;
     }
-    forward(input, output, batch, scratchRow);
+    forwardInferenceScalar(input, output, batch, scratch);
+  }
+
+  /** {@link #forwardInference} until the vector kernels are warmed up (and without them). */
+  void forwardInferenceScalar(float[] input, float[] output, int batch, float[] scratch) {
+    forward(input, output, batch, scratch);
+    if (fusedOutputs() > 0) {
+      forwardPanelsFused(
+          input, batch, inFeatures, weightPanels, panelWidth, bias, outFeatures, output);
+    }
+  }
+
+  /**
+   * How many of the first outputs {@link #forwardInference} computes with fused multiply-adds:
+   * those of full panels when packed and {@link Kernels#fusedInference()}, else 0.
+   */
+  int fusedOutputs() {
+    return weightPanels != null && Kernels.fusedInference()
+        ? outFeatures - outFeatures % panelWidth
+        : 0;
+  }
+
+  /**
+   * The outputs of full panels (width {@code panel}) as VectorKernels.forwardPanels fuses them, one
+   * at a time: sum = bias[o], then sum = fma(x[b, i], w[i, o], sum) for i = 0, 1, .... Runs only
+   * until the vector kernels are warmed up; the other outputs are left as they are.
+   */
+  static void forwardPanelsFused(
+      float[] input,
+      int batch,
+      int in,
+      float[] panels,
+      int panel,
+      float[] bias,
+      int out,
+      float[] output) {
+    final int fused = out - out % panel;
+    for (int b = 0; b < batch; b++) {
+      for (int o = 0; o < fused; o++) {
+        final int p = (o / panel) * in * panel + o % panel;
+        float sum = bias[o];
+        for (int i = 0; i < in; i++) {
+          sum = Math.fma(input[b * in + i], panels[p + i * panel], sum);
+        }
+        output[b * out + o] = sum;
+      }
+    }
   }
 
   /**

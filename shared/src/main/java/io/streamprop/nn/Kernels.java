@@ -30,6 +30,15 @@ public final class Kernels {
   /** True when this JVM can run {@link VectorKernels}; constant for the life of the JVM. */
   static final boolean VECTOR_AVAILABLE = detect();
 
+  private static final String FMA_PROPERTY = "streamprop.engine.fma";
+
+  /**
+   * True when inference on weight panels uses fused multiply-add: the vector kernels are there and
+   * the processor has FMA (HotSpot's {@code UseFMA}); {@code -Dstreamprop.engine.fma=false} turns
+   * it off. See {@link #fusedInference()}.
+   */
+  static final boolean FUSED_INFERENCE = VECTOR_AVAILABLE && detectFma();
+
   /** Set once the vector kernels are compiled (or forced); never goes back to false. */
   private static volatile boolean vectorReady;
 
@@ -75,6 +84,32 @@ public final class Kernels {
     return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
   }
 
+  private static boolean detectFma() {
+    if ("false".equals(System.getProperty(FMA_PROPERTY))) {
+      return false;
+    }
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean hotspot =
+          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      return hotspot != null && "true".equals(hotspot.getVMOption("UseFMA").getValue());
+    } catch (RuntimeException | LinkageError e) {
+      return false; // no management extension, or no such flag: separate multiply and add
+    }
+  }
+
+  /**
+   * True when {@link io.streamprop.learn.Predictor}'s layers of at least one strip of outputs (16
+   * on AVX2) compute each output as a chain of fused multiply-adds, {@code fma(x[i], w[i, o], sum)}
+   * for i = 0, 1, ... from the bias, rounding once per term instead of twice: 1.3–1.5× the separate
+   * multiply and add on such layers (docs/benchmarks.md). Training never fuses, so a model's
+   * weights keep their bits on every path; its predictions differ from the training pass's forward
+   * in the last bits. Constant for the life of the JVM, and the same before and after the warm-up
+   * (a scalar loop of {@link Math#fma} until then).
+   */
+  public static boolean fusedInference() {
+    return FUSED_INFERENCE;
+  }
+
   /**
    * True when the dense layers run the vector kernels from now on: the Vector API is there and
    * warmed up. Monotonic: once true, true for the life of the JVM.
@@ -94,7 +129,11 @@ public final class Kernels {
    */
   public static String description() {
     if (VECTOR_AVAILABLE) {
-      return "vector (" + VectorKernels.lanes() + " floats" + (vector() ? ")" : ", warming up)");
+      return "vector ("
+          + VectorKernels.lanes()
+          + " floats"
+          + (FUSED_INFERENCE ? ", fused multiply-add at inference" : "")
+          + (vector() ? ")" : ", warming up)");
     }
     if ("scalar".equals(System.getProperty(PROPERTY))) {
       return "scalar (-D" + PROPERTY + "=scalar)";

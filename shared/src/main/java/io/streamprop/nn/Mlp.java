@@ -295,7 +295,7 @@ public final class Mlp {
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
       float[] zl = ws.z(l, n);
-      dense[l].forwardInference(x, zl, rows, ws.scratch(l, dense[l].outFeatures()));
+      dense[l].forwardInference(x, zl, rows, ws.scratch(l, dense[l].inferenceScratch(rows)));
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
@@ -305,7 +305,7 @@ public final class Mlp {
     }
     float[] logits = new float[rows * outputs];
     dense[layers - 1].forwardInference(
-        x, logits, rows, ws.scratch(layers - 1, dense[layers - 1].outFeatures()));
+        x, logits, rows, ws.scratch(layers - 1, dense[layers - 1].inferenceScratch(rows)));
     return logits;
   }
 

@@ -17,9 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * and no sum goes through memory: 2–3× the scalar kernels on the benchmark shapes (docs/engine.md).
  *
  * <p>Same bits as the scalar kernels, on any vector width: every lane does what the scalar loop
- * does for its element, a multiplication then an addition (never a fused multiply-add), and every
- * sum adds its terms in the defined order: output[b, o] = bias[o] + x[b, 0]·w[0, o] + x[b, 1]·w[1,
- * o] + ...; dWeight[i, o] = (dWeight[i, o] or 0) + x[0, i]·g[0, o] + x[1, i]·g[1, o] + ...; dBias
+ * does for its element, a multiplication then an addition (never a fused multiply-add, except in
+ * the inference kernel {@link #forwardPanels}, see {@link Kernels#fusedInference()}), and every sum
+ * adds its terms in the defined order: output[b, o] = bias[o] + x[b, 0]·w[0, o] + x[b, 1]·w[1, o] +
+ * ...; dWeight[i, o] = (dWeight[i, o] or 0) + x[0, i]·g[0, o] + x[1, i]·g[1, o] + ...; dBias
  * likewise over rows; dInput[b, i] = 0 + g[b, 0]·w[i, 0] + g[b, 1]·w[i, 1] + .... The loops only
  * choose which elements are computed together, never the order of one element's terms. {@code
  * VectorKernelsTest} holds them to plain loops bit for bit.
@@ -72,10 +73,11 @@ final class VectorKernels {
     float[] exps = new float[2 * LANES + 5];
     float[] panels = packPanels(w, in, out);
     float[] bigPanels = packPanels(w, bigIn, bigOut);
+    float[] scratch = new float[panelScratch(batch)];
     long allocatedBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsLong();
     for (int round = 1; System.nanoTime() < deadline; round++) {
       forward(x, batch, in, w, bias, out, y);
-      forwardPanels(x, batch, in, panels, w, bias, out, y);
+      forwardPanels(x, batch, in, panels, w, bias, out, y, scratch);
       for (int k = 0; k < exps.length; k++) {
         exps[k] = -Math.abs(y[k]) * 100f; // some below EXP_MIN
       }
@@ -84,7 +86,7 @@ final class VectorKernels {
       inputGradient(y, batch, out, weightT, in, dInput);
       if ((round & 63) == 0) {
         forward(x, batch, bigIn, w, bias, bigOut, y);
-        forwardPanels(x, batch, bigIn, bigPanels, w, bias, bigOut, y);
+        forwardPanels(x, batch, bigIn, bigPanels, w, bias, bigOut, y, scratch);
         weightGradient(x, y, 3, bigIn, bigOut, dWeight, dBias, false);
         inputGradient(y, 3, bigOut, weightT, bigIn, dInput);
       }
@@ -233,10 +235,41 @@ final class VectorKernels {
     return p;
   }
 
+  /** Outputs per panel of {@link #packPanels}, the outputs that {@link #forwardPanels} fuses. */
+  static int panelWidth() {
+    return PANEL;
+  }
+
   /**
-   * {@link #forward} on weight panels from {@link #packPanels} (same blocking, same bits); the
-   * outputs past the last full panel come from the flat weight, as in {@link #forward}. About 1.1×
-   * (M's layers) to 1.3× (L's first layer) the flat kernel at 32 rows (docs/benchmarks.md).
+   * Floats of scratch that {@link #forwardPanels} needs for {@code batch} rows: four rows' sums
+   * (four panels wide), then the current tile of inputs of up to {@value #GROUP} rows in blocks of
+   * four, each row {@value #TILE} floats from the last.
+   */
+  static int panelScratch(int batch) {
+    return ROWS_AT + Math.min(batch - batch % 4, GROUP) * TILE;
+  }
+
+  /** Rows whose tiles of inputs {@link #forwardPanels} copies at a time (bounds its scratch). */
+  private static final int GROUP = 64;
+
+  /** Where {@link #forwardPanels}' scratch holds the input rows (after four rows of sums). */
+  private static final int ROWS_AT = 4 * PANEL;
+
+  /**
+   * {@link #forward} on weight panels from {@link #packPanels}, for inference: the same blocking,
+   * each sum from the bias over i = 0, 1, ... in order, with {@link Kernels#fusedInference() fused
+   * multiply-add} where the processor has it (else the multiply and add of {@link #forward}, and
+   * the same bits). The outputs past the last full panel come from the flat weight, as in {@link
+   * #forward}, never fused.
+   *
+   * <p>Rows in blocks of four, up to {@value #GROUP} at a time, first copy their tile of inputs
+   * into {@code scratch}, every row {@value #TILE} floats from the last, and a block keeps its sums
+   * there while it runs through the tile: the kernel's loop then addresses the four rows at
+   * constant offsets from one index and keeps no other integer live, so C2 spills nothing (with
+   * four row offsets it kept one in a vector register and moved it back and forth on every input, a
+   * chain that held the loop to about half its arithmetic's speed).
+   *
+   * @param scratch at least {@link #panelScratch}(batch) floats, overwritten
    */
   static void forwardPanels(
       float[] input,
@@ -246,17 +279,14 @@ final class VectorKernels {
       float[] weight,
       float[] bias,
       int out,
-      float[] output) {
+      float[] output,
+      float[] scratch) {
     final int strips = out / PANEL;
     final int blocked = batch - batch % 4;
-    for (int s = 0; s < strips && blocked > 0; s++) {
-      final int o = s * PANEL;
-      final int p = s * in * PANEL;
+    for (int g = 0; g < blocked && strips > 0; g += GROUP) {
+      final int rows = Math.min(blocked - g, GROUP);
       for (int i0 = 0; i0 < in; i0 += TILE) {
-        final int i1 = Math.min(in, i0 + TILE);
-        for (int b = 0; b < blocked; b += 4) {
-          panelBlock4(input, b, in, panels, p, bias, out, output, o, i0, i1);
-        }
+        panelTile(input, g, rows, in, i0, panels, bias, strips, out, output, scratch);
       }
     }
     // Rows outside a block of four (a single-row request, or the last rows of a batch): two
@@ -268,11 +298,63 @@ final class VectorKernels {
         panelRow2(input, b, in, panels, s * in * PANEL, bias, out, output, s * PANEL);
       }
       if (s < strips) {
-        panelBlock1(input, b, in, panels, s * in * PANEL, bias, out, output, s * PANEL, 0, in);
+        panelBlock1(input, b, in, panels, s * in * PANEL, bias, out, output, s * PANEL);
       }
     }
     forwardRest(input, batch, in, weight, bias, out, output, strips * PANEL);
   }
+
+  /**
+   * Inputs i0.. (one tile) of rows g..g+rows (whole blocks of four) for every full panel: copies
+   * the rows' tile into scratch, then per panel and block of four rows continues the sums from the
+   * bias (first tile) or from output (where the tile before left them).
+   */
+  private static void panelTile(
+      float[] input,
+      int g,
+      int rows,
+      int in,
+      int i0,
+      float[] panels,
+      float[] bias,
+      int strips,
+      int out,
+      float[] output,
+      float[] scratch) {
+    final int t = Math.min(in, i0 + TILE) - i0;
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(input, (g + r) * in + i0, scratch, ROWS_AT + r * TILE, t);
+    }
+    for (int s = 0; s < strips; s++) {
+      final int o = s * PANEL;
+      final int p = (s * in + i0) * PANEL;
+      for (int b = 0; b < rows; b += 4) {
+        final int y = (g + b) * out + o;
+        for (int r = 0; r < 4; r++) {
+          final float[] from = i0 == 0 ? bias : output;
+          final int at = i0 == 0 ? o : y + r * out;
+          FloatVector.fromArray(SPECIES, from, at).intoArray(scratch, r * PANEL);
+          FloatVector.fromArray(SPECIES, from, at + LANES).intoArray(scratch, r * PANEL + LANES);
+        }
+        panelBlock4(scratch, ROWS_AT + b * TILE, t, panels, p);
+        for (int r = 0; r < 4; r++) {
+          FloatVector.fromArray(SPECIES, scratch, r * PANEL).intoArray(output, y + r * out);
+          FloatVector.fromArray(SPECIES, scratch, r * PANEL + LANES)
+              .intoArray(output, y + r * out + LANES);
+        }
+      }
+    }
+  }
+
+  /**
+   * sum + w·x: one fused multiply-add where {@link Kernels#fusedInference()} says so, else a
+   * multiply and an add (the bits of {@link #forward}). A constant branch: C2 keeps one side.
+   */
+  private static FloatVector madd(FloatVector w, FloatVector x, FloatVector sum) {
+    return FUSED ? w.fma(x, sum) : sum.add(w.mul(x));
+  }
+
+  private static final boolean FUSED = Kernels.FUSED_INFERENCE;
 
   /** Row b, outputs o..o+2·PANEL from the two panels that start at p (all inputs, in order). */
   private static void panelRow2(
@@ -292,11 +374,11 @@ final class VectorKernels {
     FloatVector e = FloatVector.fromArray(SPECIES, bias, o + 3 * LANES);
     final int x = b * in;
     for (int i = 0; i < in; i++) {
-      final float v = input[x + i];
-      a = a.add(FloatVector.fromArray(SPECIES, panels, p + i * PANEL).mul(v));
-      c = c.add(FloatVector.fromArray(SPECIES, panels, p + i * PANEL + LANES).mul(v));
-      d = d.add(FloatVector.fromArray(SPECIES, panels, q + i * PANEL).mul(v));
-      e = e.add(FloatVector.fromArray(SPECIES, panels, q + i * PANEL + LANES).mul(v));
+      final FloatVector v = FloatVector.broadcast(SPECIES, input[x + i]);
+      a = madd(FloatVector.fromArray(SPECIES, panels, p + i * PANEL), v, a);
+      c = madd(FloatVector.fromArray(SPECIES, panels, p + i * PANEL + LANES), v, c);
+      d = madd(FloatVector.fromArray(SPECIES, panels, q + i * PANEL), v, d);
+      e = madd(FloatVector.fromArray(SPECIES, panels, q + i * PANEL + LANES), v, e);
     }
     final int y = b * out + o;
     a.intoArray(output, y);
@@ -306,84 +388,46 @@ final class VectorKernels {
   }
 
   /**
-   * {@link #forwardBlock4} on the panel that starts at p: weight[i, o + k] is panels[p + i·PANEL +
-   * k].
+   * Four rows, one panel, one tile of t inputs: the sums of row r start from and return to
+   * scratch[r·PANEL ...], its inputs are scratch[x + r·TILE + k] for k < t, and weight[i0 + k, o +
+   * j] is panels[p + k·PANEL + j].
    */
-  private static void panelBlock4(
-      float[] input,
-      int b,
-      int in,
-      float[] panels,
-      int p,
-      float[] bias,
-      int out,
-      float[] output,
-      int o,
-      int i0,
-      int i1) {
-    final int y0 = b * out + o;
-    final int y1 = y0 + out;
-    final int y2 = y1 + out;
-    final int y3 = y2 + out;
-    FloatVector a0;
-    FloatVector a1;
-    FloatVector a2;
-    FloatVector a3;
-    FloatVector c0;
-    FloatVector c1;
-    FloatVector c2;
-    FloatVector c3;
-    if (i0 == 0) {
-      a0 = FloatVector.fromArray(SPECIES, bias, o);
-      c0 = FloatVector.fromArray(SPECIES, bias, o + LANES);
-      a1 = a0;
-      a2 = a0;
-      a3 = a0;
-      c1 = c0;
-      c2 = c0;
-      c3 = c0;
-    } else {
-      a0 = FloatVector.fromArray(SPECIES, output, y0);
-      c0 = FloatVector.fromArray(SPECIES, output, y0 + LANES);
-      a1 = FloatVector.fromArray(SPECIES, output, y1);
-      c1 = FloatVector.fromArray(SPECIES, output, y1 + LANES);
-      a2 = FloatVector.fromArray(SPECIES, output, y2);
-      c2 = FloatVector.fromArray(SPECIES, output, y2 + LANES);
-      a3 = FloatVector.fromArray(SPECIES, output, y3);
-      c3 = FloatVector.fromArray(SPECIES, output, y3 + LANES);
+  private static void panelBlock4(float[] scratch, int x, int t, float[] panels, int p) {
+    FloatVector a0 = FloatVector.fromArray(SPECIES, scratch, 0);
+    FloatVector c0 = FloatVector.fromArray(SPECIES, scratch, LANES);
+    FloatVector a1 = FloatVector.fromArray(SPECIES, scratch, PANEL);
+    FloatVector c1 = FloatVector.fromArray(SPECIES, scratch, PANEL + LANES);
+    FloatVector a2 = FloatVector.fromArray(SPECIES, scratch, 2 * PANEL);
+    FloatVector c2 = FloatVector.fromArray(SPECIES, scratch, 2 * PANEL + LANES);
+    FloatVector a3 = FloatVector.fromArray(SPECIES, scratch, 3 * PANEL);
+    FloatVector c3 = FloatVector.fromArray(SPECIES, scratch, 3 * PANEL + LANES);
+    for (int k = 0; k < t; k++) {
+      final FloatVector wa = FloatVector.fromArray(SPECIES, panels, p + k * PANEL);
+      final FloatVector wc = FloatVector.fromArray(SPECIES, panels, p + k * PANEL + LANES);
+      final FloatVector s0 = FloatVector.broadcast(SPECIES, scratch[x + k]);
+      final FloatVector s1 = FloatVector.broadcast(SPECIES, scratch[x + TILE + k]);
+      final FloatVector s2 = FloatVector.broadcast(SPECIES, scratch[x + 2 * TILE + k]);
+      final FloatVector s3 = FloatVector.broadcast(SPECIES, scratch[x + 3 * TILE + k]);
+      a0 = madd(wa, s0, a0);
+      c0 = madd(wc, s0, c0);
+      a1 = madd(wa, s1, a1);
+      c1 = madd(wc, s1, c1);
+      a2 = madd(wa, s2, a2);
+      c2 = madd(wc, s2, c2);
+      a3 = madd(wa, s3, a3);
+      c3 = madd(wc, s3, c3);
     }
-    final int x0 = b * in;
-    final int x1 = x0 + in;
-    final int x2 = x1 + in;
-    final int x3 = x2 + in;
-    for (int i = i0; i < i1; i++) {
-      final int w = p + i * PANEL;
-      final FloatVector wa = FloatVector.fromArray(SPECIES, panels, w);
-      final FloatVector wc = FloatVector.fromArray(SPECIES, panels, w + LANES);
-      final float s0 = input[x0 + i];
-      final float s1 = input[x1 + i];
-      final float s2 = input[x2 + i];
-      final float s3 = input[x3 + i];
-      a0 = a0.add(wa.mul(s0));
-      c0 = c0.add(wc.mul(s0));
-      a1 = a1.add(wa.mul(s1));
-      c1 = c1.add(wc.mul(s1));
-      a2 = a2.add(wa.mul(s2));
-      c2 = c2.add(wc.mul(s2));
-      a3 = a3.add(wa.mul(s3));
-      c3 = c3.add(wc.mul(s3));
-    }
-    a0.intoArray(output, y0);
-    c0.intoArray(output, y0 + LANES);
-    a1.intoArray(output, y1);
-    c1.intoArray(output, y1 + LANES);
-    a2.intoArray(output, y2);
-    c2.intoArray(output, y2 + LANES);
-    a3.intoArray(output, y3);
-    c3.intoArray(output, y3 + LANES);
+    a0.intoArray(scratch, 0);
+    c0.intoArray(scratch, LANES);
+    a1.intoArray(scratch, PANEL);
+    c1.intoArray(scratch, PANEL + LANES);
+    a2.intoArray(scratch, 2 * PANEL);
+    c2.intoArray(scratch, 2 * PANEL + LANES);
+    a3.intoArray(scratch, 3 * PANEL);
+    c3.intoArray(scratch, 3 * PANEL + LANES);
   }
 
-  /** {@link #forwardBlock1} on the panel that starts at p. */
+  /** Row b, outputs o..o+PANEL from the panel that starts at p (all inputs, in order). */
   private static void panelBlock1(
       float[] input,
       int b,
@@ -393,26 +437,16 @@ final class VectorKernels {
       float[] bias,
       int out,
       float[] output,
-      int o,
-      int i0,
-      int i1) {
-    final int y = b * out + o;
-    FloatVector a;
-    FloatVector c;
-    if (i0 == 0) {
-      a = FloatVector.fromArray(SPECIES, bias, o);
-      c = FloatVector.fromArray(SPECIES, bias, o + LANES);
-    } else {
-      a = FloatVector.fromArray(SPECIES, output, y);
-      c = FloatVector.fromArray(SPECIES, output, y + LANES);
-    }
+      int o) {
+    FloatVector a = FloatVector.fromArray(SPECIES, bias, o);
+    FloatVector c = FloatVector.fromArray(SPECIES, bias, o + LANES);
     final int x = b * in;
-    for (int i = i0; i < i1; i++) {
-      final int w = p + i * PANEL;
-      final float s = input[x + i];
-      a = a.add(FloatVector.fromArray(SPECIES, panels, w).mul(s));
-      c = c.add(FloatVector.fromArray(SPECIES, panels, w + LANES).mul(s));
+    for (int i = 0; i < in; i++) {
+      final FloatVector v = FloatVector.broadcast(SPECIES, input[x + i]);
+      a = madd(FloatVector.fromArray(SPECIES, panels, p + i * PANEL), v, a);
+      c = madd(FloatVector.fromArray(SPECIES, panels, p + i * PANEL + LANES), v, c);
     }
+    final int y = b * out + o;
     a.intoArray(output, y);
     c.intoArray(output, y + LANES);
   }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +35,19 @@ class KernelsTest {
   }
 
   @Test
+  void fusedInference_whereTheVectorKernelsRunOnAProcessorWithFma() throws IOException {
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    Assumptions.assumeTrue(Files.isReadable(cpuinfo), "no /proc/cpuinfo to read the flags from");
+    boolean fma =
+        Files.readAllLines(cpuinfo).stream()
+            .anyMatch(line -> line.startsWith("flags") && line.matches(".*\\bfma\\b.*"));
+
+    assertThat(Kernels.fusedInference()).isEqualTo(fma && Kernels.vectorAvailable());
+    assertThat(Kernels.description().contains("fused multiply-add"))
+        .isEqualTo(Kernels.fusedInference());
+  }
+
+  @Test
   void defaultJvm_scalarUntilWarmedUp_thenVector() throws Exception {
     List<String> lines = runProbe(true);
 
@@ -40,7 +55,8 @@ class KernelsTest {
     // The first call of a fresh JVM finds the warm-up running (it takes about a second) ...
     assertThat(lines.get(0)).startsWith("vector? false: vector (").endsWith("warming up)");
     // ... and the switch comes by itself.
-    assertThat(lines.get(1)).matches("vector\\? true: vector \\(\\d+ floats\\)");
+    assertThat(lines.get(1))
+        .matches("vector\\? true: vector \\(\\d+ floats(, fused multiply-add at inference)?\\)");
   }
 
   @Test

@@ -96,13 +96,14 @@ class LayerGradientTest {
     System.arraycopy(TestData.uniform(in * out, -1, 1, 52), 0, dense.weight(), 0, in * out);
     dense.syncRows();
     dense.packForInference();
+    float[] scratch = new float[dense.inferenceScratch(batch)];
     float[] before = new float[batch * out];
-    dense.forwardInference(x, before, batch, new float[out]);
+    dense.forwardInference(x, before, batch, scratch);
 
     dense.weight()[0] += 1f; // weight[0, 0]: the first panel's first element
     dense.syncRows();
     float[] after = new float[batch * out];
-    dense.forwardInference(x, after, batch, new float[out]);
+    dense.forwardInference(x, after, batch, scratch);
     float[] trained = new float[batch * out];
     dense.forward(x, trained, batch);
 
@@ -110,8 +111,54 @@ class LayerGradientTest {
     assertThat(after[0]).isNotEqualTo(before[0]);
     dense.packForInference();
     float[] repacked = new float[batch * out];
-    dense.forwardInference(x, repacked, batch, new float[out]);
-    assertThat(repacked).containsExactly(trained);
+    dense.forwardInference(x, repacked, batch, scratch);
+    assertThat(repacked)
+        .containsExactly(
+            expectedForward(x, dense.weight(), dense.bias(), batch, in, out, dense.fusedOutputs()));
+  }
+
+  @Test
+  void dense_forwardInference_onPanels_manyRows_sameOrderAsOneRowAtATime() {
+    // 70 rows: a group of 64 rows, a block of four and two single rows; 300 inputs: two tiles.
+    int in = 300;
+    int out = 40;
+    int batch = 70;
+    Dense dense = new Dense(in, out);
+    System.arraycopy(TestData.uniform(in * out, -1, 1, 61), 0, dense.weight(), 0, in * out);
+    System.arraycopy(TestData.uniform(out, -1, 1, 62), 0, dense.bias(), 0, out);
+    dense.syncRows();
+    dense.packForInference();
+    float[] x = TestData.uniform(batch * in, -3, 3, 63);
+    float[] y = new float[batch * out];
+
+    dense.forwardInference(x, y, batch, new float[dense.inferenceScratch(batch)]);
+
+    assertThat(y)
+        .containsExactly(
+            expectedForward(x, dense.weight(), dense.bias(), batch, in, out, dense.fusedOutputs()));
+  }
+
+  /**
+   * The defined order of a dense layer's outputs: bias[o], then x[b, i]·w[i, o] for i = 0, 1, ...;
+   * the first {@code fused} outputs as fused multiply-adds (inference on panels, see
+   * Kernels.fusedInference), the rest as a multiply and an add.
+   */
+  private static float[] expectedForward(
+      float[] x, float[] w, float[] bias, int batch, int in, int out, int fused) {
+    float[] y = new float[batch * out];
+    for (int b = 0; b < batch; b++) {
+      for (int o = 0; o < out; o++) {
+        float sum = bias[o];
+        for (int i = 0; i < in; i++) {
+          sum =
+              o < fused
+                  ? Math.fma(x[b * in + i], w[i * out + o], sum)
+                  : sum + x[b * in + i] * w[i * out + o];
+        }
+        y[b * out + o] = sum;
+      }
+    }
+    return y;
   }
 
   @Test
@@ -142,23 +189,23 @@ class LayerGradientTest {
         float[] y = new float[batch * out];
         dense.forward(x, y, batch);
         float[] yInference = new float[batch * out];
-        dense.forwardInference(x, yInference, batch, new float[out]);
+        dense.forwardInference(x, yInference, batch, new float[dense.inferenceScratch(batch)]);
         dense.packForInference(); // the vector kernels' panels from here on (if this JVM has them)
+        float[] scratch = new float[dense.inferenceScratch(batch)];
         float[] yPacked = new float[batch * out];
-        dense.forwardInference(x, yPacked, batch, new float[out]);
-        float[] yExpected = new float[batch * out];
-        for (int b = 0; b < batch; b++) {
-          for (int o = 0; o < out; o++) {
-            float sum = bias[o];
-            for (int i = 0; i < in; i++) {
-              sum += x[b * in + i] * w[i * out + o];
-            }
-            yExpected[b * out + o] = sum;
-          }
-        }
+        dense.forwardInference(x, yPacked, batch, scratch);
+        float[] yWarmingUp = new float[batch * out];
+        dense.forwardInferenceScalar(x, yWarmingUp, batch, scratch);
+        float[] yExpected = expectedForward(x, w, bias, batch, in, out, 0);
+        float[] yExpectedPacked = expectedForward(x, w, bias, batch, in, out, dense.fusedOutputs());
         assertThat(y).as("forward, %s", at).containsExactly(yExpected);
         assertThat(yInference).as("forwardInference, %s", at).containsExactly(yExpected);
-        assertThat(yPacked).as("forwardInference on panels, %s", at).containsExactly(yExpected);
+        assertThat(yPacked)
+            .as("forwardInference on panels, %s", at)
+            .containsExactly(yExpectedPacked);
+        assertThat(yWarmingUp)
+            .as("forwardInference before the warm-up, %s", at)
+            .containsExactly(yExpectedPacked);
 
         float[] dInput = new float[batch * in];
         dense.backwardFromZero(x, g, dInput, batch);

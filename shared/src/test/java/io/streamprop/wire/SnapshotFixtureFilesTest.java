@@ -1,11 +1,13 @@
 package io.streamprop.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamprop.learn.Datasets;
 import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
+import io.streamprop.nn.Kernels;
 import io.streamprop.spec.SpecJson;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -81,9 +83,16 @@ class SnapshotFixtureFilesTest {
     assertThat(state.steps()).isEqualTo(55);
     assertThat(state.doubles()).doesNotContainKeys("target.count", "target.mean", "target.m2");
     for (int r = 0; r < recordedBits.length; r++) {
-      assertThat(Float.floatToRawIntBits(predictor.predict(diabetes.features()[r], 1)[0]))
-          .as("row %d", r)
-          .isEqualTo(recordedBits[r]);
+      float prediction = predictor.predict(diabetes.features()[r], 1)[0];
+      float recorded = Float.intBitsToFloat(recordedBits[r]);
+      if (Kernels.fusedInference()) {
+        // written before inference fused its multiply-adds: the hidden layer rounds once per term
+        // now, so the last bits may move (Kernels.fusedInference); the scalar-kernels run checks
+        // the recorded bits themselves
+        assertThat(prediction).as("row %d", r).isCloseTo(recorded, within(1e-5f * recorded));
+      } else {
+        assertThat(Float.floatToRawIntBits(prediction)).as("row %d", r).isEqualTo(recordedBits[r]);
+      }
     }
     // Training resumes in raw units too: the next state still has no target statistics and
     // re-encodes as format 1.
