@@ -239,7 +239,7 @@ public final class Dense {
    * at a time: sum = bias[o], then sum = fma(x[b, i], w[i, o], sum) for i = 0, 1, .... Runs only
    * until the vector kernels are warmed up; the other outputs are left as they are.
    */
-  static void forwardPanelsFused(
+  private static void forwardPanelsFused(
       float[] input,
       int batch,
       int in,

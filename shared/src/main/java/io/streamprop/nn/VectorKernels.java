@@ -401,7 +401,41 @@ final class VectorKernels {
     FloatVector c2 = FloatVector.fromArray(SPECIES, scratch, 2 * PANEL + LANES);
     FloatVector a3 = FloatVector.fromArray(SPECIES, scratch, 3 * PANEL);
     FloatVector c3 = FloatVector.fromArray(SPECIES, scratch, 3 * PANEL + LANES);
-    for (int k = 0; k < t; k++) {
+    int k = 0;
+    // two inputs per iteration: the loop's integer work (indices, bounds) is about as many
+    // instructions as its 8 multiply-adds and 6 loads, more than the core issues in the 4 cycles
+    // those need; unrolled, it is shared by 16 (87 against 78 GFLOP/s in L1, fused)
+    for (; k + 1 < t; k += 2) {
+      FloatVector wa = FloatVector.fromArray(SPECIES, panels, p + k * PANEL);
+      FloatVector wc = FloatVector.fromArray(SPECIES, panels, p + k * PANEL + LANES);
+      FloatVector s0 = FloatVector.broadcast(SPECIES, scratch[x + k]);
+      FloatVector s1 = FloatVector.broadcast(SPECIES, scratch[x + TILE + k]);
+      FloatVector s2 = FloatVector.broadcast(SPECIES, scratch[x + 2 * TILE + k]);
+      FloatVector s3 = FloatVector.broadcast(SPECIES, scratch[x + 3 * TILE + k]);
+      a0 = madd(wa, s0, a0);
+      c0 = madd(wc, s0, c0);
+      a1 = madd(wa, s1, a1);
+      c1 = madd(wc, s1, c1);
+      a2 = madd(wa, s2, a2);
+      c2 = madd(wc, s2, c2);
+      a3 = madd(wa, s3, a3);
+      c3 = madd(wc, s3, c3);
+      wa = FloatVector.fromArray(SPECIES, panels, p + k * PANEL + PANEL);
+      wc = FloatVector.fromArray(SPECIES, panels, p + k * PANEL + PANEL + LANES);
+      s0 = FloatVector.broadcast(SPECIES, scratch[x + k + 1]);
+      s1 = FloatVector.broadcast(SPECIES, scratch[x + TILE + k + 1]);
+      s2 = FloatVector.broadcast(SPECIES, scratch[x + 2 * TILE + k + 1]);
+      s3 = FloatVector.broadcast(SPECIES, scratch[x + 3 * TILE + k + 1]);
+      a0 = madd(wa, s0, a0);
+      c0 = madd(wc, s0, c0);
+      a1 = madd(wa, s1, a1);
+      c1 = madd(wc, s1, c1);
+      a2 = madd(wa, s2, a2);
+      c2 = madd(wc, s2, c2);
+      a3 = madd(wa, s3, a3);
+      c3 = madd(wc, s3, c3);
+    }
+    if (k < t) {
       final FloatVector wa = FloatVector.fromArray(SPECIES, panels, p + k * PANEL);
       final FloatVector wc = FloatVector.fromArray(SPECIES, panels, p + k * PANEL + LANES);
       final FloatVector s0 = FloatVector.broadcast(SPECIES, scratch[x + k]);
