@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Where a half-rate run's latency goes: per-thread CPU time and time spent waiting for a core (the
-# run queue), for the scorer's threads and wrk's, from /proc/PID/task/*/schedstat, plus the broker's
-# and the snapshot publisher's CPU and the scorer's GC pauses. Same broker, jar and wrk scripts as
-# wrk.sh; no document is written. Used in docs/benchmarks.md, "Session 5".
+# run queue), for the scorer's threads, wrk's and the broker's, from /proc/PID/task/*/schedstat,
+# plus the broker's and the snapshot publisher's total CPU and the scorer's GC pauses. Same
+# broker, jar and wrk scripts as wrk.sh; no document is written. Used in docs/benchmarks.md,
+# "Session 5" and "Session 6".
 #
 # Usage: scorer/bench/runqueue.sh                 (ROUNDS=3 runs of 12 s at a 3 ms pause)
 #        SWAP=1 scorer/bench/runqueue.sh          (while snapshots of M swap 10 times a second)
@@ -76,6 +77,7 @@ report() { # label, before, after: the busiest threads by name, summed over same
 
 for round in $(seq "$ROUNDS"); do
   threads "$SCORER" >"$WORK/scorer-before"
+  threads "$BROKER" >"$WORK/broker-before"
   broker_before=$(cpu_ms "$BROKER")
   publisher_before=$([ -n "$PUBLISHER" ] && cpu_ms "$PUBLISHER" || echo 0)
   wrk -t2 -c64 -d12s --latency -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" \
@@ -88,10 +90,12 @@ for round in $(seq "$ROUNDS"); do
   threads "$WRK" >"$WORK/wrk-after"
   wait "$WRK"
   threads "$SCORER" >"$WORK/scorer-after"
+  threads "$BROKER" >"$WORK/broker-after"
   echo "== round $round: $(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk-$round.txt") requests/s," \
     "$(awk '$1 == "50%" || $1 == "90%" || $1 == "99%" {printf "%s %s  ", $1, $2}' "$WORK/wrk-$round.txt")"
   report scorer "$WORK/scorer-before" "$WORK/scorer-after"
   report wrk "$WORK/wrk-before" "$WORK/wrk-after"
+  report broker "$WORK/broker-before" "$WORK/broker-after"
   echo "  broker cpu $(($(cpu_ms "$BROKER") - broker_before)) ms" \
     "$([ -n "$PUBLISHER" ] && echo "publisher cpu $(($(cpu_ms "$PUBLISHER") - publisher_before)) ms")"
 done
