@@ -1,6 +1,7 @@
 // Publishes snapshots of the benchmark model M (54 -> [64, 32] -> 7) to the snapshot topic:
-// once, or at a fixed rate for a while (the hot-swap load of wrk.sh). Run in source mode with the
-// scorer's runnable jar on the class path:
+// once, or at a fixed rate for a while (the hot-swap load of wrk.sh; paused with SIGSTOP and
+// resumed with SIGCONT, it goes on at its rate without sending the missed ones in a burst). Run in
+// source mode with the scorer's runnable jar on the class path:
 //
 //   java -cp scorer/target/streamprop-scorer.jar scorer/bench/PublishSnapshots.java \
 //       --bootstrap-server HOST:PORT --topic model-snapshots --model M [--rate 10 --seconds 30]
@@ -80,11 +81,16 @@ public class PublishSnapshots {
     byte[] key = model.getBytes(StandardCharsets.UTF_8);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      long start = System.nanoTime();
+      long interval = rate <= 0 ? 0 : (long) (1e9 / rate);
+      long next = System.nanoTime();
       for (int i = 0; i < count; i++) {
         if (i > 0) {
-          long next = start + (long) (i * 1e9 / rate);
-          LockSupport.parkNanos(next - System.nanoTime()); // pacing: this is a rate, not a wait
+          next += interval;
+          long now = System.nanoTime();
+          if (now - next > interval) {
+            next = now; // behind (wrk.sh pauses this process with SIGSTOP): no burst to catch up
+          }
+          LockSupport.parkNanos(next - now); // pacing: this is a rate, not a wait
         }
         producer.send(new ProducerRecord<>(topic, key, snapshots.get(i))).get();
       }
