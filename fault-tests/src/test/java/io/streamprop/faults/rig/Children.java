@@ -1,5 +1,6 @@
 package io.streamprop.faults.rig;
 
+import io.streamprop.nn.Kernels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,12 @@ public final class Children implements AutoCloseable {
     command.add(java);
     command.add("-Xmx384m");
     command.add("-XX:+UseSerialGC");
+    // The engine's vector kernels, as the launcher and the images run them and as this JVM does:
+    // the offline predictors here and a child scorer must fuse the same multiply-adds
+    // (io.streamprop.nn.Kernels#fusedInference), or their answers differ in the last bit.
+    if (ModuleLayer.boot().findModule(Kernels.VECTOR_MODULE).isPresent()) {
+      command.add("--add-modules=" + Kernels.VECTOR_MODULE);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
