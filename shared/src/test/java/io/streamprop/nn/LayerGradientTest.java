@@ -118,7 +118,7 @@ class LayerGradientTest {
   }
 
   @Test
-  void dense_forwardInference_onPanels_manyRows_sameOrderAsOneRowAtATime() {
+  void dense_forwardInference_onPanels_groupsAndTiles_inTheDefinedOrder() {
     // 70 rows: a group of 64 rows, a block of four and two single rows; 300 inputs: two tiles.
     int in = 300;
     int out = 40;
