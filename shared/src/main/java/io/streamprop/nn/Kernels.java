@@ -32,13 +32,6 @@ public final class Kernels {
 
   private static final String FMA_PROPERTY = "streamprop.engine.fma";
 
-  /**
-   * True when inference on weight panels uses fused multiply-add: the vector kernels are there and
-   * the processor has FMA (HotSpot's {@code UseFMA}); {@code -Dstreamprop.engine.fma=false} turns
-   * it off. See {@link #fusedInference()}.
-   */
-  static final boolean FUSED_INFERENCE = VECTOR_AVAILABLE && detectFma();
-
   /** Set once the vector kernels are compiled (or forced); never goes back to false. */
   private static volatile boolean vectorReady;
 
@@ -84,6 +77,16 @@ public final class Kernels {
     return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
   }
 
+  /**
+   * Whether inference on weight panels fuses: the vector kernels are there and the processor has
+   * FMA (HotSpot's {@code UseFMA}); {@code -Dstreamprop.engine.fma=false} turns it off. Asked on
+   * first use, usually by the warm-up thread: HotSpot's management bean takes 20–30 ms to load,
+   * which a command that only trains need not wait for.
+   */
+  private static final class Fused {
+    static final boolean INFERENCE = VECTOR_AVAILABLE && detectFma();
+  }
+
   private static boolean detectFma() {
     if ("false".equals(System.getProperty(FMA_PROPERTY))) {
       return false;
@@ -107,7 +110,7 @@ public final class Kernels {
    * and after the warm-up (a scalar loop of {@link Math#fma} until then).
    */
   public static boolean fusedInference() {
-    return FUSED_INFERENCE;
+    return Fused.INFERENCE;
   }
 
   /**
@@ -132,7 +135,7 @@ public final class Kernels {
       return "vector ("
           + VectorKernels.lanes()
           + " floats"
-          + (FUSED_INFERENCE ? ", fused multiply-add at inference" : "")
+          + (fusedInference() ? ", fused multiply-add at inference" : "")
           + (vector() ? ")" : ", warming up)");
     }
     if ("scalar".equals(System.getProperty(PROPERTY))) {

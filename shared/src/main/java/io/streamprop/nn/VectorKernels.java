@@ -354,7 +354,7 @@ final class VectorKernels {
     return FUSED ? w.fma(x, sum) : sum.add(w.mul(x));
   }
 
-  private static final boolean FUSED = Kernels.FUSED_INFERENCE;
+  private static final boolean FUSED = Kernels.fusedInference();
 
   /** Row b, outputs o..o+2·PANEL from the two panels that start at p (all inputs, in order). */
   private static void panelRow2(
