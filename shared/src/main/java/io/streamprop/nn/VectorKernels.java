@@ -307,7 +307,7 @@ final class VectorKernels {
   /**
    * Inputs i0.. (one tile) of rows g..g+rows (whole blocks of four) for every full panel: copies
    * the rows' tile into scratch, then per panel and block of four rows continues the sums from the
-   * bias (first tile) or from output (where the tile before left them).
+   * bias (first tile) or from output (where the tile before left them), and stores them to output.
    */
   private static void panelTile(
       float[] input,
@@ -330,13 +330,11 @@ final class VectorKernels {
       final int p = (s * in + i0) * PANEL;
       for (int b = 0; b < rows; b += 4) {
         final int y = (g + b) * out + o;
-        for (int r = 0; r < 4; r++) {
-          final float[] from = i0 == 0 ? bias : output;
-          final int at = i0 == 0 ? o : y + r * out;
-          FloatVector.fromArray(SPECIES, from, at).intoArray(scratch, r * PANEL);
-          FloatVector.fromArray(SPECIES, from, at + LANES).intoArray(scratch, r * PANEL + LANES);
+        if (i0 == 0) {
+          panelBlock4(scratch, ROWS_AT + b * TILE, t, panels, p, bias, o, 0);
+        } else {
+          panelBlock4(scratch, ROWS_AT + b * TILE, t, panels, p, output, y, out);
         }
-        panelBlock4(scratch, ROWS_AT + b * TILE, t, panels, p);
         for (int r = 0; r < 4; r++) {
           FloatVector.fromArray(SPECIES, scratch, r * PANEL).intoArray(output, y + r * out);
           FloatVector.fromArray(SPECIES, scratch, r * PANEL + LANES)
@@ -388,19 +386,22 @@ final class VectorKernels {
   }
 
   /**
-   * Four rows, one panel, one tile of t inputs: the sums of row r start from and return to
-   * scratch[r·PANEL ...], its inputs are scratch[x + r·TILE + k] for k < t, and weight[i0 + k, o +
-   * j] is panels[p + k·PANEL + j].
+   * Four rows, one panel, one tile of t inputs: the sums of row r start from from[at + r·stride
+   * ...] (the bias with stride 0 on the first tile, else the outputs the tile before stored) and
+   * end in scratch[r·PANEL ...]; its inputs are scratch[x + r·TILE + k] for k < t, and weight[i0 +
+   * k, o + j] is panels[p + k·PANEL + j]. The arguments that only the loads before the loop use
+   * cost the loop no register.
    */
-  private static void panelBlock4(float[] scratch, int x, int t, float[] panels, int p) {
-    FloatVector a0 = FloatVector.fromArray(SPECIES, scratch, 0);
-    FloatVector c0 = FloatVector.fromArray(SPECIES, scratch, LANES);
-    FloatVector a1 = FloatVector.fromArray(SPECIES, scratch, PANEL);
-    FloatVector c1 = FloatVector.fromArray(SPECIES, scratch, PANEL + LANES);
-    FloatVector a2 = FloatVector.fromArray(SPECIES, scratch, 2 * PANEL);
-    FloatVector c2 = FloatVector.fromArray(SPECIES, scratch, 2 * PANEL + LANES);
-    FloatVector a3 = FloatVector.fromArray(SPECIES, scratch, 3 * PANEL);
-    FloatVector c3 = FloatVector.fromArray(SPECIES, scratch, 3 * PANEL + LANES);
+  private static void panelBlock4(
+      float[] scratch, int x, int t, float[] panels, int p, float[] from, int at, int stride) {
+    FloatVector a0 = FloatVector.fromArray(SPECIES, from, at);
+    FloatVector c0 = FloatVector.fromArray(SPECIES, from, at + LANES);
+    FloatVector a1 = FloatVector.fromArray(SPECIES, from, at + stride);
+    FloatVector c1 = FloatVector.fromArray(SPECIES, from, at + stride + LANES);
+    FloatVector a2 = FloatVector.fromArray(SPECIES, from, at + 2 * stride);
+    FloatVector c2 = FloatVector.fromArray(SPECIES, from, at + 2 * stride + LANES);
+    FloatVector a3 = FloatVector.fromArray(SPECIES, from, at + 3 * stride);
+    FloatVector c3 = FloatVector.fromArray(SPECIES, from, at + 3 * stride + LANES);
     int k = 0;
     // two inputs per iteration: the loop's integer work (indices, bounds) is about as many
     // instructions as its 8 multiply-adds and 6 loads, more than the core issues in the 4 cycles
