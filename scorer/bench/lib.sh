@@ -1,6 +1,7 @@
 # Shell helpers shared by the scorer's benchmark scripts (sourced, not run). The caller keeps the
 # process ids of what it starts in the array PIDS; they are stopped when the script exits. The
-# caller sets WORK (a scratch directory) and KAFKA_PORT before start_broker.
+# caller sets WORK (a scratch directory) and KAFKA_PORT before start_broker, and HTTP_PORT (the
+# scorer's) before served_past.
 
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -24,4 +25,10 @@ start_broker() { # kafka-local's broker on KAFKA_PORT (built beforehand); sets B
   PIDS+=("$BROKER")
   wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"
   BOOTSTRAP="127.0.0.1:${KAFKA_PORT}"
+}
+
+served_past() { # version: true once the scorer on HTTP_PORT serves M at a version at least this
+  local v
+  v="$(curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M" | grep -o '"model_version":[0-9]*' | cut -d: -f2)"
+  [ -n "$v" ] && [ "$v" -ge "$1" ]
 }

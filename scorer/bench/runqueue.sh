@@ -23,7 +23,7 @@ JAR="scorer/target/streamprop-scorer.jar"
 URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
 PIDS=()
 
-# cleanup (stops every process in PIDS on exit), wait_for, start_broker
+# cleanup (stops every process in PIDS on exit), wait_for, start_broker, served_past
 # shellcheck source=scorer/bench/lib.sh
 source "$ROOT/scorer/bench/lib.sh"
 
@@ -49,11 +49,6 @@ if [ -n "${SWAP:-}" ]; then
     >"$WORK/publisher.log" 2>&1 &
   PUBLISHER=$!
   PIDS+=($PUBLISHER)
-  served_past() {
-    local v
-    v="$(curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M" | grep -o '"model_version":[0-9]*' | cut -d: -f2)"
-    [ -n "$v" ] && [ "$v" -ge "$1" ]
-  }
   wait_for "100 swaps" 180 served_past 1100
 fi
 

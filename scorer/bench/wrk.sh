@@ -26,7 +26,7 @@ JAR="scorer/target/streamprop-scorer.jar"
 URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
 PIDS=()
 
-# cleanup (stops every process in PIDS on exit), wait_for, start_broker
+# cleanup (stops every process in PIDS on exit), wait_for, start_broker, served_past
 # shellcheck source=scorer/bench/lib.sh
 source "$ROOT/scorer/bench/lib.sh"
 
@@ -89,18 +89,14 @@ java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRA
   >"$WORK/publisher.log" 2>&1 &
 PUBLISHER=$!
 PIDS+=($PUBLISHER)
-served_past() { # version: true once the scorer serves M at a version at least this
-  local v
-  v="$(curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M" | grep -o '"model_version":[0-9]*' | cut -d: -f2)"
-  [ -n "$v" ] && [ "$v" -ge "$1" ]
-}
 # The publisher trains and encodes every snapshot before it sends the first. Measure from the
 # 100th swap on (10 s of swapping): the scorer's first swaps JIT-compile its snapshot-loading path
 # (and recompile some of Jetty's), a one-time cost that a steady-state p99 should not include.
 # From the 20th swap on, as before session 5, C2 still compiled for 1.4-1.7 s of the 12 s run
 # (per-thread CPU from /proc/PID/task/*/schedstat; docs/benchmarks.md).
 wait_for "swaps to start" 120 served_past 1100
-SWAPS_BEFORE="$(curl -s "http://127.0.0.1:${HTTP_PORT}/metrics" | awk '/^streamprop_snapshots_loaded_total\{model="M"/ {print $2}')"
+swaps_loaded() { curl -s "http://127.0.0.1:${HTTP_PORT}/metrics" | awk '/^streamprop_snapshots_loaded_total\{model="M"/ {print $2}'; }
+SWAPS_BEFORE="$(swaps_loaded)"
 for round in $(seq "$ROUNDS"); do
   kill -STOP "$PUBLISHER"
   run "half-$round" -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
@@ -108,7 +104,7 @@ for round in $(seq "$ROUNDS"); do
   run "swapping-$round" -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
 done
 kill "$PUBLISHER" 2>/dev/null || true
-SWAPS="$(curl -s "http://127.0.0.1:${HTTP_PORT}/metrics" | awk '/^streamprop_snapshots_loaded_total\{model="M"/ {print $2}')"
+SWAPS="$(swaps_loaded)"
 SWAPS="$(awk -v a="$SWAPS" -v b="$SWAPS_BEFORE" 'BEGIN { printf "%d", a - b }')"
 
 median_of() { # kind (half, swapping), column (rps or p50 or p99): median over the rounds

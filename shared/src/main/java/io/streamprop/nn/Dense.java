@@ -218,9 +218,10 @@ public final class Dense {
   /** {@link #forwardInference} until the vector kernels are warmed up (and without them). */
   void forwardInferenceScalar(float[] input, float[] output, int batch, float[] scratch) {
     forward(input, output, batch, scratch);
-    if (fusedOutputs() > 0) {
+    final int fused = fusedOutputs();
+    if (fused > 0) {
       forwardPanelsFused(
-          input, batch, inFeatures, weightPanels, panelWidth, bias, outFeatures, output);
+          input, batch, inFeatures, weightPanels, panelWidth, bias, outFeatures, fused, output);
     }
   }
 
@@ -235,9 +236,9 @@ public final class Dense {
   }
 
   /**
-   * The outputs of full panels (width {@code panel}) as VectorKernels.forwardPanels fuses them, one
-   * at a time: sum = bias[o], then sum = fma(x[b, i], w[i, o], sum) for i = 0, 1, .... Runs only
-   * until the vector kernels are warmed up; the other outputs are left as they are.
+   * Outputs 0..fused (those of full panels of width {@code panel}) as VectorKernels.forwardPanels
+   * fuses them, one at a time: sum = bias[o], then sum = fma(x[b, i], w[i, o], sum) for i = 0, 1,
+   * .... Runs only until the vector kernels are warmed up; the other outputs are left as they are.
    */
   private static void forwardPanelsFused(
       float[] input,
@@ -247,8 +248,8 @@ public final class Dense {
       int panel,
       float[] bias,
       int out,
+      int fused,
       float[] output) {
-    final int fused = out - out % panel;
     for (int b = 0; b < batch; b++) {
       for (int o = 0; o < fused; o++) {
         final int p = (o / panel) * in * panel + o % panel;

@@ -295,7 +295,7 @@ public final class Mlp {
     for (int l = 0; l < layers - 1; l++) {
       int n = rows * widths[l];
       float[] zl = ws.z(l, n);
-      dense[l].forwardInference(x, zl, rows, ws.scratch(l, dense[l].inferenceScratch(rows)));
+      dense[l].forwardInference(x, zl, rows, ws.scratch(dense[l].inferenceScratch(rows)));
       if (batchNorm[l] != null) {
         batchNorm[l].forwardInference(zl, zl, rows);
       }
@@ -305,7 +305,7 @@ public final class Mlp {
     }
     float[] logits = new float[rows * outputs];
     dense[layers - 1].forwardInference(
-        x, logits, rows, ws.scratch(layers - 1, dense[layers - 1].inferenceScratch(rows)));
+        x, logits, rows, ws.scratch(dense[layers - 1].inferenceScratch(rows)));
     return logits;
   }
 
@@ -322,13 +322,13 @@ public final class Mlp {
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
   /**
-   * Inference buffers, grown to the largest call seen: per hidden layer z and a, per dense layer a
-   * scratch row. Knows nothing of any network.
+   * Inference buffers, grown to the largest call seen: per hidden layer z and a, and one scratch
+   * array that each dense layer uses in turn. Knows nothing of any network.
    */
   private static final class Workspace {
     private float[][] z = new float[0][];
     private float[][] a = new float[0][];
-    private float[][] scratch = new float[0][];
+    private float[] scratch = new float[0];
 
     float[] z(int l, int n) {
       z = atLeast(z, l, n);
@@ -340,9 +340,11 @@ public final class Mlp {
       return a[l];
     }
 
-    float[] scratch(int l, int n) {
-      scratch = atLeast(scratch, l, n);
-      return scratch[l];
+    float[] scratch(int n) {
+      if (scratch.length < n) {
+        scratch = new float[n];
+      }
+      return scratch;
     }
 
     /** The table with a buffer of at least n floats at l (the table grown if needed). */

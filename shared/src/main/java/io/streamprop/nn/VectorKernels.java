@@ -263,8 +263,8 @@ final class VectorKernels {
    * #forward}, never fused.
    *
    * <p>Rows in blocks of four, up to {@value #GROUP} at a time, first copy their tile of inputs
-   * into {@code scratch}, every row {@value #TILE} floats from the last, and a block keeps its sums
-   * there while it runs through the tile: the kernel's loop then addresses the four rows at
+   * into {@code scratch}, every row {@value #TILE} floats from the last, and a block stores its
+   * sums there after running through the tile: the kernel's loop then addresses the four rows at
    * constant offsets from one index and keeps no other integer live, so C2 spills nothing (with
    * four row offsets it kept one in a vector register and moved it back and forth on every input, a
    * chain that held the loop to about half its arithmetic's speed).
