@@ -4,7 +4,8 @@
 #   2. batches of 64 instances: predictions/s;
 #   3. single instances at about half the peak request rate: p99;
 #   4. the same while a new snapshot of M is swapped in 10 times a second: p99;
-#   3 and 4 in alternating rounds (ROUNDS of each), each kind's p99 the median of its rounds.
+#   5. GET /health/live at the same rate as 3: the baseline, a route that does no model work;
+#   3, 5 and 4 in alternating rounds (ROUNDS of each), each kind's p99 the median of its rounds.
 # It starts a local broker (kafka-local) and the scorer's runnable jar, publishes M, runs wrk, and
 # writes the results into docs/benchmarks.md, section "Scorer". Everything runs on this machine,
 # wrk included: run it on a quiet machine.
@@ -24,6 +25,7 @@ TOPIC="bench-snapshots"
 WORK="$(mktemp -d)"
 JAR="scorer/target/streamprop-scorer.jar"
 URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
+LIVE_URL="http://127.0.0.1:${HTTP_PORT}/health/live"
 PIDS=()
 
 # cleanup (stops every process in PIDS on exit), wait_for, start_broker, served_past
@@ -79,11 +81,14 @@ PAUSE_MS="$(awk -v c="$CONNECTIONS" -v peak="$PEAK" 'BEGIN { printf "%d", c * 10
 # (docs/benchmarks.md, session 5), a half-rate run straight after the others had C2 compiling for
 # 1.5 s of its 12 and a p99 of 9.9 ms; the next two runs, with no compilation, 3.3 and 3.1 ms.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scorer/bench/health-paced.lua "$LIVE_URL" -- "$PAUSE_MS" >/dev/null
 
-# Runs 3 and 4 alternate, ROUNDS times each, so that both kinds share the machine's minutes (its
+# Runs 3, 5 and 4 alternate, ROUNDS times each, so that all kinds share the machine's minutes (its
 # speed varies by a third from one second to the next): the publisher sends 10 snapshots a second
 # throughout and is paused (SIGSTOP) for the rounds without swaps. Each kind's p99 is the median of
-# its rounds, and the goal compares the two medians.
+# its rounds, and the goal compares the two medians. Run 5, the same pacing on /health/live, is the
+# baseline measured in the same minutes: what the two cores, Jetty, the loopback and wrk itself
+# give a request that does no model work (docs/benchmarks.md, session 7).
 java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" \
   --topic "$TOPIC" --model M --rate 10 --seconds $((ROUNDS * DURATION + 30)) --first-version 1000 \
   >"$WORK/publisher.log" 2>&1 &
@@ -100,6 +105,7 @@ SWAPS_BEFORE="$(swaps_loaded)"
 for round in $(seq "$ROUNDS"); do
   kill -STOP "$PUBLISHER"
   run "half-$round" -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
+  run "live-$round" -s scorer/bench/health-paced.lua "$LIVE_URL" -- "$PAUSE_MS"
   kill -CONT "$PUBLISHER"
   run "swapping-$round" -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
 done
@@ -107,7 +113,7 @@ kill "$PUBLISHER" 2>/dev/null || true
 SWAPS="$(swaps_loaded)"
 SWAPS="$(awk -v a="$SWAPS" -v b="$SWAPS_BEFORE" 'BEGIN { printf "%d", a - b }')"
 
-median_of() { # kind (half, swapping), column (rps or p50 or p99): median over the rounds
+median_of() { # kind (half, live, swapping), column (rps or p50 or p99): median over the rounds
   local round
   for round in $(seq "$ROUNDS"); do
     case "$2" in
@@ -124,7 +130,9 @@ rounds_of() { # kind -> "p99 a, b, c"
 all_errors() { local f; for f in "$WORK/$1"-*.txt; do errors "$f"; done; }
 HALF_P99="$(median_of half p99)"
 SWAP_P99="$(median_of swapping p99)"
+LIVE_P99="$(median_of live p99)"
 RATIO="$(awk -v s="$SWAP_P99" -v h="$HALF_P99" 'BEGIN { printf "%.2f", s / h }')"
+LIVE_RATIO="$(awk -v h="$HALF_P99" -v l="$LIVE_P99" 'BEGIN { printf "%.2f", h / l }')"
 
 BATCH_RPS="$(rps "$WORK/batch64.txt")"
 BATCH_PREDICTIONS="$(awk -v r="$BATCH_RPS" 'BEGIN { printf "%.0f", r * 64 }')"
@@ -146,13 +154,16 @@ serving loss off.
 | 64 instances per request | ${BATCH_RPS} | ${BATCH_PREDICTIONS} | $(pct "$WORK/batch64.txt" 50) | $(pct "$WORK/batch64.txt" 99) | $(errors "$WORK/batch64.txt") |
 | single, about half the peak rate (${PAUSE_MS} ms pause per connection), median of ${ROUNDS} rounds | $(median_of half rps) | $(median_of half rps) | $(median_of half p50) | ${HALF_P99} | $(all_errors half) |
 | same, snapshots swapped 10 times a second, median of ${ROUNDS} rounds | $(median_of swapping rps) | $(median_of swapping rps) | $(median_of swapping p50) | ${SWAP_P99} | $(all_errors swapping) |
+| baseline: \`GET /health/live\` at the same pause (no model work), median of ${ROUNDS} rounds | $(median_of live rps) | – | $(median_of live p50) | ${LIVE_P99} | $(all_errors live) |
 
-The half-rate rounds without and with swaps alternate (the publisher paused for the former); p99
-by round, in order: without swaps $(rounds_of half) ms; with swaps $(rounds_of swapping) ms.
-Median p99 with swaps / without: ${RATIO}. Snapshots of M swapped in during the rounds with
-swaps: ${SWAPS}. Goals: at least 20,000 single predictions/s, at least 500,000 predictions/s in
+The half-rate rounds without swaps, of the baseline and with swaps alternate (the publisher paused
+for the first two); p99 by round, in order: without swaps $(rounds_of half) ms; baseline
+$(rounds_of live) ms; with swaps $(rounds_of swapping) ms. Median p99 with swaps / without:
+${RATIO}. Median p99 of predictions / of the baseline: ${LIVE_RATIO}. Snapshots of M swapped in
+during the rounds with swaps: ${SWAPS}. Goals: at least 20,000 single predictions/s, at least 500,000 predictions/s in
 batches of 64, p99 under 5 ms at half the peak rate, and p99 while swapping within 1.5 times the
-p99 without swaps.
+p99 without swaps. The baseline has no goal of its own: it is what this machine gives a request
+the scorer does no work for, in the same minutes (docs/benchmarks.md, session 7).
 
 MD
 
