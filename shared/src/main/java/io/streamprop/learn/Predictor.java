@@ -33,7 +33,7 @@ public final class Predictor {
   /** Builds a predictor from a snapshot's state (arrays are copied). */
   public static Predictor of(ModelState state) {
     ModelSpec spec = state.spec();
-    Mlp mlp = new Mlp(spec, 1);
+    Mlp mlp = Mlp.forInference(spec);
     float[][] params = mlp.parameters();
     String[] names = mlp.parameterNames();
     for (int i = 0; i < params.length; i++) {

@@ -27,16 +27,26 @@ import java.util.Arrays;
  *
  * <p>The layer owns its parameters and their gradients; {@link #backward} accumulates ({@code +=})
  * into the gradients, and {@link #zeroGradients} clears them.
+ *
+ * <p>A layer made by {@link #forInference} only predicts: it has no gradients and no gradient
+ * scratch, and its scalar mirror of the weight is made only when a {@link #syncRows} finds the
+ * vector kernels off. On the vector kernels it holds the weight and the inference panels, about
+ * twice the weight; a training layer holds four times (the weight, its gradient, and a per-row
+ * mirror of each), five once packed. The scorer keeps a network per served model and builds one per
+ * snapshot.
  */
 public final class Dense {
   private final int inFeatures;
   private final int outFeatures;
   private final float[] weight; // (inFeatures, outFeatures)
   private final float[] bias; // (outFeatures)
-  private final float[] dWeight; // (inFeatures, outFeatures)
-  private final float[] dBias; // (outFeatures)
+  private final boolean training; // false: forInference, no gradients
+  private final float[] dWeight; // (inFeatures, outFeatures); null when !training
+  private final float[] dBias; // (outFeatures); null when !training
 
-  private final float[][] weightRows; // inFeatures rows of (outFeatures): a mirror of weight
+  // inFeatures rows of (outFeatures): a mirror of weight; when !training, made by the first
+  // syncRows that copies into it (null until then, and for ever on the vector kernels)
+  private float[][] weightRows;
   private final float[][] dWeightRows; // inFeatures rows of (outFeatures): scratch for dWeight
   private final float[][] blockRows; // BLOCK rows of (outFeatures): output / dOutput scratch
 
@@ -65,24 +75,38 @@ public final class Dense {
   /** Batch rows that share one pass over the weights. */
   private static final int BLOCK = 4;
 
+  /** A layer that trains (and predicts): zero weights, zero gradients. */
   public Dense(int inFeatures, int outFeatures) {
+    this(inFeatures, outFeatures, true);
+  }
+
+  /**
+   * A layer that only predicts: zero weights, no gradients. {@link #backward}, {@link
+   * #zeroGradients}, {@link #dWeight} and {@link #dBias} throw {@link IllegalStateException}.
+   */
+  public static Dense forInference(int inFeatures, int outFeatures) {
+    return new Dense(inFeatures, outFeatures, false);
+  }
+
+  private Dense(int inFeatures, int outFeatures, boolean training) {
     if (inFeatures < 1 || outFeatures < 1) {
       throw new IllegalArgumentException(
           "dense layer sizes must be >= 1, got " + inFeatures + " x " + outFeatures);
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
+    this.training = training;
     this.weight = new float[Math.multiplyExact(inFeatures, outFeatures)];
     this.bias = new float[outFeatures];
-    this.dWeight = new float[weight.length];
-    this.dBias = new float[outFeatures];
+    this.dWeight = training ? new float[weight.length] : null;
+    this.dBias = training ? new float[outFeatures] : null;
     // Narrow layers work on the flat arrays and need no mirrors.
     int rows = outFeatures < NARROW ? 0 : inFeatures;
-    this.weightRows = new float[rows][outFeatures];
-    this.dWeightRows = new float[rows][outFeatures];
+    this.weightRows = training || rows == 0 ? new float[rows][outFeatures] : null;
+    this.dWeightRows = new float[training ? rows : 0][outFeatures];
     this.blockRows = new float[BLOCK][outFeatures];
-    this.dWeightCols = new float[outFeatures < NARROW ? outFeatures : 0][inFeatures];
-    this.inputRows = new float[BLOCK][inFeatures];
+    this.dWeightCols = new float[training && outFeatures < NARROW ? outFeatures : 0][inFeatures];
+    this.inputRows = new float[training ? BLOCK : 0][inFeatures];
   }
 
   public int inFeatures() {
@@ -105,12 +129,42 @@ public final class Dense {
 
   /** ∂loss/∂weight (inFeatures, outFeatures). */
   public float[] dWeight() {
+    requireTraining();
     return dWeight;
   }
 
   /** ∂loss/∂bias (outFeatures). */
   public float[] dBias() {
+    requireTraining();
     return dBias;
+  }
+
+  /** False for a layer made by {@link #forInference}. */
+  public boolean training() {
+    return training;
+  }
+
+  private void requireTraining() {
+    if (!training) {
+      throw new IllegalStateException(
+          "this " + inFeatures + " x " + outFeatures + " layer only predicts (Dense.forInference)");
+    }
+  }
+
+  /**
+   * Floats this layer holds in arrays: parameters, gradients, mirrors, scratch and panels. For
+   * tests of what a served network costs.
+   */
+  long floatsHeld() {
+    long n = weight.length + bias.length + blockRows.length * (long) outFeatures;
+    n += dWeight == null ? 0 : dWeight.length + dBias.length;
+    n += weightRows == null ? 0 : weightRows.length * (long) outFeatures;
+    n += dWeightRows.length * (long) outFeatures;
+    n += (dWeightCols.length + inputRows.length) * (long) inFeatures;
+    n += weightCols == null ? 0 : weightCols.length * (long) inFeatures;
+    n += weightPadded == null ? 0 : weightPadded.length + biasPadded.length;
+    n += weightPanels == null ? 0 : weightPanels.length;
+    return n;
   }
 
   /**
@@ -128,6 +182,9 @@ public final class Dense {
       // transpose is rebuilt when a backward pass of BLOCK rows or more needs it.
       weightColsStale = true;
       return;
+    }
+    if (weightRows == null) {
+      weightRows = new float[inFeatures][outFeatures]; // an inference layer on the scalar loops
     }
     for (int i = 0; i < inFeatures; i++) {
       System.arraycopy(weight, i * outFeatures, weightRows[i], 0, outFeatures);
@@ -372,6 +429,7 @@ public final class Dense {
 
   private void backward(
       float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
+    requireTraining();
     if (outFeatures < NARROW) {
       if (batch >= BLOCK) {
         backwardNarrow(input, dOutput, dInput, batch, fromZero);
@@ -767,6 +825,7 @@ public final class Dense {
   }
 
   public void zeroGradients() {
+    requireTraining();
     Arrays.fill(dWeight, 0f);
     Arrays.fill(dBias, 0f);
   }

@@ -24,6 +24,11 @@ import java.util.List;
  * fixed order (per layer: dense weight, dense bias, then batch-norm gamma and beta if present) for
  * the optimizer; {@link #parameterNames()} gives their state names ({@code dense.<i>.weight}, ...).
  * Not thread-safe, except {@link #predictLogits}, which only reads the parameters.
+ *
+ * <p>{@link #forInference} builds a network that only predicts (what {@code Predictor} serves): its
+ * dense layers have no gradients ({@link Dense#forInference}), so a served model costs about twice
+ * its weights instead of five times, and {@link #gradients}, {@link #backward} and {@link
+ * #zeroGradients} throw {@link IllegalStateException}.
  */
 public final class Mlp {
   private final int inputs;
@@ -58,6 +63,18 @@ public final class Mlp {
 
   /** A network of the spec's shape with zero weights; call {@link #initialize} or load weights. */
   public Mlp(ModelSpec spec, int maxBatch) {
+    this(spec, maxBatch, true);
+  }
+
+  /**
+   * A network of the spec's shape with zero weights that only predicts: load its {@link
+   * #parameters()} (and batch-norm statistics), {@link #syncWeights}, then {@link #predictLogits}.
+   */
+  public static Mlp forInference(ModelSpec spec) {
+    return new Mlp(spec, 1, false);
+  }
+
+  private Mlp(ModelSpec spec, int maxBatch, boolean training) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
     }
@@ -92,14 +109,14 @@ public final class Mlp {
     for (int l = 0; l < layers; l++) {
       int out = widths[l];
       int size = Math.multiplyExact(maxBatch, out);
-      dense[l] = new Dense(in, out);
+      dense[l] = training ? new Dense(in, out) : Dense.forInference(in, out);
       weightIndex[l] = params.size();
       params.add(dense[l].weight());
-      grads.add(dense[l].dWeight());
+      grads.add(training ? dense[l].dWeight() : null);
       decays.add(true);
       paramNames.add("dense." + l + ".weight");
       params.add(dense[l].bias());
-      grads.add(dense[l].dBias());
+      grads.add(training ? dense[l].dBias() : null);
       decays.add(false);
       paramNames.add("dense." + l + ".bias");
       z[l] = new float[size];
@@ -131,7 +148,7 @@ public final class Mlp {
       in = out;
     }
     parameters = params.toArray(new float[0][]);
-    gradients = grads.toArray(new float[0][]);
+    gradients = training ? grads.toArray(new float[0][]) : null;
     names = paramNames.toArray(new String[0]);
     decay = new boolean[decays.size()];
     for (int i = 0; i < decay.length; i++) {
@@ -166,6 +183,9 @@ public final class Mlp {
   public float[] forward(float[] input, int batch, boolean training, SplitMix64 rng) {
     if (batch < 1 || batch > maxBatch) {
       throw new IllegalArgumentException("batch must be in [1, " + maxBatch + "], got " + batch);
+    }
+    if (training) {
+      requireTraining();
     }
     for (Dense d : dense) {
       d.syncRows(); // training changes the weights every step: no packing for inference
@@ -204,6 +224,7 @@ public final class Mlp {
    * ∂loss/∂parameter for the given ∂loss/∂logits (B, outputWidth). Gradients are cleared first.
    */
   public void backward(float[] dLogits, int batch) {
+    requireTraining();
     if (!lastTraining || batch != lastBatch) {
       throw new IllegalStateException("backward must follow a training forward of the same batch");
     }
@@ -358,6 +379,7 @@ public final class Mlp {
   }
 
   public void zeroGradients() {
+    requireTraining();
     for (int l = 0; l < layers; l++) {
       dense[l].zeroGradients();
       if (batchNorm[l] != null) {
@@ -373,7 +395,19 @@ public final class Mlp {
 
   /** Live gradient arrays, aligned with {@link #parameters()}. */
   public float[][] gradients() {
+    requireTraining();
     return gradients;
+  }
+
+  /** False for a network made by {@link #forInference}. */
+  public boolean training() {
+    return gradients != null;
+  }
+
+  private void requireTraining() {
+    if (gradients == null) {
+      throw new IllegalStateException("this network only predicts (Mlp.forInference)");
+    }
   }
 
   /** Whether weight decay applies to each parameter: dense weights yes; biases, gamma, beta no. */

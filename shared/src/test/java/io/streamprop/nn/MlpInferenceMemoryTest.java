@@ -1,7 +1,9 @@
 package io.streamprop.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import java.lang.ref.WeakReference;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,49 @@ class MlpInferenceMemoryTest {
       assertThat(wide.predictLogits(x, 3)).containsExactly(wideAlone);
       assertThat(wide.predictLogits(x, 1)).containsExactly(java.util.Arrays.copyOf(wideAlone, 3));
     }
+  }
+
+  @Test
+  void forInference_predictsTheSameBits_inAboutTwiceItsWeights() {
+    // What the scorer serves (Predictor.of): no gradients, no gradient scratch, and no mirror of
+    // the weight that the kernels in use do not read. A training network holds four to five times
+    // its weights; this one about two (the weight, and the panels or the scalar mirror).
+    ModelSpec spec = SpecJson.parse("{\"inputs\": 64, \"classes\": 10, \"hidden\": [128, 64]}");
+    Mlp training = new Mlp(spec, 1);
+    training.initialize(new SplitMix64(5));
+    training.syncWeights();
+    Mlp served = Mlp.forInference(spec);
+    long weights = 0;
+    for (int p = 0; p < training.parameters().length; p++) {
+      float[] from = training.parameters()[p];
+      System.arraycopy(from, 0, served.parameters()[p], 0, from.length);
+      weights += from.length;
+    }
+    served.syncWeights();
+
+    float[] x = TestData.uniform(64 * 9, -1, 1, 11);
+    for (int rows : new int[] {1, 4, 9}) {
+      assertThat(served.predictLogits(x, rows))
+          .as("%d rows", rows)
+          .containsExactly(training.predictLogits(x, rows));
+    }
+    assertThat(floatsHeld(served)).isLessThan(weights * 21 / 10);
+    assertThat(floatsHeld(training)).isGreaterThan(weights * 4);
+    assertThat(served.training()).isFalse();
+    assertThatThrownBy(served::gradients)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("only predicts");
+    assertThatThrownBy(() -> served.forward(x, 1, true, new SplitMix64(1)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> served.dense(0).dWeight()).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static long floatsHeld(Mlp mlp) {
+    long n = 0;
+    for (int l = 0; l < mlp.layers(); l++) {
+      n += mlp.dense(l).floatsHeld();
+    }
+    return n;
   }
 
   private static Mlp network(String json) {
