@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Who may call which route: optional bearer tokens (RFC 6750) and optional rate limits, one per
@@ -96,20 +97,21 @@ public final class AccessPolicy {
     return new AccessPolicy(List.of(), List.of(), false, false, null);
   }
 
-  /** {@link #check(Route, String, String)} for a request whose remote address is unknown. */
+  /** {@link #check(Route, String, Supplier)} for a request whose remote address is unknown. */
   public void check(Route route, String authorization) {
-    check(route, authorization, "unknown");
+    check(route, authorization, () -> "unknown");
   }
 
   /**
    * Checks a request.
    *
    * @param authorization the {@code Authorization} header, or null
-   * @param remoteAddress the IP address of the connection: the client, when no token identifies it
+   * @param remoteAddress the IP address of the connection: the client, when no token identifies it;
+   *     asked for only when a per-client limit applies (Jetty builds a string per call)
    * @throws HttpError 401 (no or unknown token, with {@code WWW-Authenticate: Bearer}), 403 (a
    *     predict token on an admin route), or 429 (over a rate limit, with {@code Retry-After})
    */
-  public void check(Route route, String authorization, String remoteAddress) {
+  public void check(Route route, String authorization, Supplier<String> remoteAddress) {
     boolean needsAdmin =
         switch (route) {
           case PREDICT -> false;
@@ -145,7 +147,7 @@ public final class AccessPolicy {
       String client =
           presented != null
               ? "token:" + HexFormat.of().formatHex(presented, 0, 8)
-              : "ip:" + remoteAddress;
+              : "ip:" + remoteAddress.get();
       long wait = clientRateLimiter.tryAcquire(client);
       if (wait > 0) {
         throw HttpError.tooManyRequests(

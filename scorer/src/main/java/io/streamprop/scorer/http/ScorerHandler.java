@@ -83,7 +83,8 @@ public final class ScorerHandler extends Handler.Abstract {
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (predictModel != null) {
       try {
-        access.check(AccessPolicy.Route.PREDICT, authorization, Request.getRemoteAddr(request));
+        access.check(
+            AccessPolicy.Route.PREDICT, authorization, () -> Request.getRemoteAddr(request));
       } catch (HttpError e) {
         metrics.requestRefused(ScorerMetrics.PREDICT_ROUTE, e.status(), e.limit());
         closeIfBodyUnread(request, response);
@@ -97,7 +98,7 @@ public final class ScorerHandler extends Handler.Abstract {
     try {
       AccessPolicy.Route route = routeOf(path);
       try {
-        access.check(route, authorization, Request.getRemoteAddr(request));
+        access.check(route, authorization, () -> Request.getRemoteAddr(request));
       } catch (HttpError e) {
         metrics.requestRefused(route.name().toLowerCase(Locale.ROOT), e.status(), e.limit());
         throw e;
