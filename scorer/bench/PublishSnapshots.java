@@ -1,10 +1,13 @@
 // Publishes snapshots of the benchmark model M (54 -> [64, 32] -> 7) to the snapshot topic:
 // once, or at a fixed rate for a while (the hot-swap load of wrk.sh; paused with SIGSTOP and
-// resumed with SIGCONT, it goes on at its rate without sending the missed ones in a burst). Run in
+// resumed with SIGCONT, it goes on at its rate without sending the missed ones in a burst). With
+// --burst N it first sends N snapshots back to back: a warm-up for the broker's produce and fetch
+// paths and the scorer's swap path, which at 10 a second take minutes to be compiled. Run in
 // source mode with the scorer's runnable jar on the class path:
 //
 //   java -cp scorer/target/streamprop-scorer.jar scorer/bench/PublishSnapshots.java \
-//       --bootstrap-server HOST:PORT --topic model-snapshots --model M [--rate 10 --seconds 30]
+//       --bootstrap-server HOST:PORT --topic model-snapshots --model M \
+//       [--burst 5000] [--rate 10 --seconds 30]
 //
 // A benchmark tool, not product code: it lives beside wrk.sh, not in the scorer's sources.
 
@@ -40,6 +43,7 @@ public class PublishSnapshots {
     double rate = Double.parseDouble(opts.getOrDefault("--rate", "0"));
     double seconds = Double.parseDouble(opts.getOrDefault("--seconds", "0"));
     long version = Long.parseLong(opts.getOrDefault("--first-version", "1"));
+    int burst = Integer.parseInt(opts.getOrDefault("--burst", "0"));
 
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin
@@ -64,7 +68,8 @@ public class PublishSnapshots {
     // Every snapshot is trained and encoded before the first is sent, so that while wrk measures
     // the scorer, this JVM only sends bytes: the swapping run measures the scorer's cost of a
     // swap, not the publisher's training, encoding and JIT compilation on the same two cores.
-    int count = rate <= 0 ? 1 : (int) Math.ceil(rate * seconds);
+    int paced = rate <= 0 ? 1 : (int) Math.ceil(rate * seconds);
+    int count = burst + paced;
     List<byte[]> snapshots = new ArrayList<>(count);
     OnlineLearner learner = OnlineLearner.create(SpecJson.parse(SPEC));
     Random random = new Random(1);
@@ -81,10 +86,16 @@ public class PublishSnapshots {
     byte[] key = model.getBytes(StandardCharsets.UTF_8);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < burst; i++) {
+        producer.send(new ProducerRecord<>(topic, key, snapshots.get(i))).get();
+      }
+      if (burst > 0) {
+        System.out.printf("sent a burst of %d snapshots%n", burst);
+      }
       long interval = rate <= 0 ? 0 : (long) (1e9 / rate);
       long next = System.nanoTime();
-      for (int i = 0; i < count; i++) {
-        if (i > 0) {
+      for (int i = burst; i < count; i++) {
+        if (i > burst) {
           next += interval;
           long now = System.nanoTime();
           if (now - next > interval) {

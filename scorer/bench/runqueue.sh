@@ -23,7 +23,7 @@ JAR="scorer/target/streamprop-scorer.jar"
 URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
 PIDS=()
 
-# cleanup (stops every process in PIDS on exit), wait_for, start_broker, served_past
+# cleanup (stops every process in PIDS on exit), wait_for, start_broker, served_past, start_swapping
 # shellcheck source=scorer/bench/lib.sh
 source "$ROOT/scorer/bench/lib.sh"
 
@@ -44,12 +44,9 @@ wrk -t2 -c64 -d5s -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" >/dev/
 
 PUBLISHER=""
 if [ -n "${SWAP:-}" ]; then
-  java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" \
-    --topic "$TOPIC" --model M --rate 10 --seconds $((ROUNDS * 14 + 20)) --first-version 1000 \
-    >"$WORK/publisher.log" 2>&1 &
-  PUBLISHER=$!
-  PIDS+=($PUBLISHER)
-  wait_for "100 swaps" 180 served_past 1100
+  start_swapping $((ROUNDS * 14 + 20))
+  wrk -t2 -c64 -d5s -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" >/dev/null
+  wait_for_quiet_jit "$BROKER" "$SCORER" "$PUBLISHER"
 fi
 
 threads() { # pid -> lines "name cpu_ns runqueue_ns timeslices", one per thread

@@ -28,7 +28,7 @@ URL="http://127.0.0.1:${HTTP_PORT}/v1/models/M:predict"
 LIVE_URL="http://127.0.0.1:${HTTP_PORT}/health/live"
 PIDS=()
 
-# cleanup (stops every process in PIDS on exit), wait_for, start_broker, served_past
+# cleanup (stops every process in PIDS on exit), wait_for, start_broker, served_past, start_swapping
 # shellcheck source=scorer/bench/lib.sh
 source "$ROOT/scorer/bench/lib.sh"
 
@@ -48,7 +48,8 @@ echo "== starting the scorer on port $HTTP_PORT"
 STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
   java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$JAR" --bootstrap-server "$BOOTSTRAP" --port "$HTTP_PORT" \
   >"$WORK/scorer.log" 2>&1 &
-PIDS+=($!)
+SCORER=$!
+PIDS+=($SCORER)
 wait_for "model M to be served" 120 curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M"
 
 # wrk --latency prints "    99%    1.23ms"; these turn a run's output into numbers.
@@ -81,7 +82,7 @@ PAUSE_MS="$(awk -v c="$CONNECTIONS" -v peak="$PEAK" 'BEGIN { printf "%d", c * 10
 # (docs/benchmarks.md, session 5), a half-rate run straight after the others had C2 compiling for
 # 1.5 s of its 12 and a p99 of 9.9 ms; the next two runs, with no compilation, 3.3 and 3.1 ms.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scorer/bench/health-paced.lua "$LIVE_URL" -- "$PAUSE_MS" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scorer/bench/predict-paced.lua "$LIVE_URL" -- "$PAUSE_MS" get >/dev/null
 
 # Runs 3, 5 and 4 alternate, ROUNDS times each, so that all kinds share the machine's minutes (its
 # speed varies by a third from one second to the next): the publisher sends 10 snapshots a second
@@ -89,23 +90,23 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scorer/bench/health-paced.lua "$LIVE_U
 # its rounds, and the goal compares the two medians. Run 5, the same pacing on /health/live, is the
 # baseline measured in the same minutes: what the two cores, Jetty, the loopback and wrk itself
 # give a request that does no model work (docs/benchmarks.md, session 7).
-java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" \
-  --topic "$TOPIC" --model M --rate 10 --seconds $((ROUNDS * DURATION + 30)) --first-version 1000 \
-  >"$WORK/publisher.log" 2>&1 &
-PUBLISHER=$!
-PIDS+=($PUBLISHER)
-# The publisher trains and encodes every snapshot before it sends the first. Measure from the
-# 100th swap on (10 s of swapping): the scorer's first swaps JIT-compile its snapshot-loading path
-# (and recompile some of Jetty's), a one-time cost that a steady-state p99 should not include.
-# From the 20th swap on, as before session 5, C2 still compiled for 1.4-1.7 s of the 12 s run
-# (per-thread CPU from /proc/PID/task/*/schedstat; docs/benchmarks.md).
-wait_for "swaps to start" 120 served_past 1100
+# The publisher trains and encodes every snapshot before it sends the first, then warms up the
+# broker and the scorer with a burst (start_swapping in lib.sh). Measure from the 100th paced swap
+# on: the scorer's first swaps JIT-compile its snapshot-loading path (and recompile some of
+# Jetty's), a one-time cost that a steady-state p99 should not include. From the 20th swap on, as
+# before session 5, C2 still compiled for 1.4-1.7 s of the 12 s run (per-thread CPU from
+# /proc/PID/task/*/schedstat; docs/benchmarks.md).
+start_swapping $((ROUNDS * DURATION + 30))
+# Load changes what the JIT compiles: a paced warm-up while snapshots swap, then wait for the
+# compilers of the broker, the scorer and the publisher to go quiet (lib.sh).
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" >/dev/null
+wait_for_quiet_jit "$BROKER" "$SCORER" "$PUBLISHER"
 swaps_loaded() { curl -s "http://127.0.0.1:${HTTP_PORT}/metrics" | awk '/^streamprop_snapshots_loaded_total\{model="M"/ {print $2}'; }
 SWAPS_BEFORE="$(swaps_loaded)"
 for round in $(seq "$ROUNDS"); do
   kill -STOP "$PUBLISHER"
   run "half-$round" -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
-  run "live-$round" -s scorer/bench/health-paced.lua "$LIVE_URL" -- "$PAUSE_MS"
+  run "live-$round" -s scorer/bench/predict-paced.lua "$LIVE_URL" -- "$PAUSE_MS" get
   kill -CONT "$PUBLISHER"
   run "swapping-$round" -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS"
 done
