@@ -40,11 +40,10 @@ public final class Dense {
   private final int outFeatures;
   private final float[] weight; // (inFeatures, outFeatures)
   private final float[] bias; // (outFeatures)
-  private final boolean training; // false: forInference, no gradients
-  private final float[] dWeight; // (inFeatures, outFeatures); null when !training
-  private final float[] dBias; // (outFeatures); null when !training
+  private final float[] dWeight; // (inFeatures, outFeatures); null: forInference, no gradients
+  private final float[] dBias; // (outFeatures); null with dWeight
 
-  // inFeatures rows of (outFeatures): a mirror of weight; when !training, made by the first
+  // inFeatures rows of (outFeatures): a mirror of weight; forInference: made by the first
   // syncRows that copies into it (null until then, and for ever on the vector kernels)
   private float[][] weightRows;
   private final float[][] dWeightRows; // inFeatures rows of (outFeatures): scratch for dWeight
@@ -95,7 +94,6 @@ public final class Dense {
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.training = training;
     this.weight = new float[Math.multiplyExact(inFeatures, outFeatures)];
     this.bias = new float[outFeatures];
     this.dWeight = training ? new float[weight.length] : null;
@@ -139,13 +137,8 @@ public final class Dense {
     return dBias;
   }
 
-  /** False for a layer made by {@link #forInference}. */
-  public boolean training() {
-    return training;
-  }
-
   private void requireTraining() {
-    if (!training) {
+    if (dWeight == null) {
       throw new IllegalStateException(
           "this " + inFeatures + " x " + outFeatures + " layer only predicts (Dense.forInference)");
     }

@@ -33,7 +33,7 @@ public final class Children implements AutoCloseable {
     // The engine's vector kernels, as the launcher and the images run them and as this JVM does:
     // the offline predictors here and a child scorer must fuse the same multiply-adds
     // (io.streamprop.nn.Kernels#fusedInference), or their answers differ in the last bit.
-    if (ModuleLayer.boot().findModule(Kernels.VECTOR_MODULE).isPresent()) {
+    if (Kernels.vectorAvailable()) {
       command.add("--add-modules=" + Kernels.VECTOR_MODULE);
     }
     command.add("-cp");
