@@ -164,7 +164,7 @@ ${RATIO}. Median p99 of predictions / of the baseline: ${LIVE_RATIO}. Snapshots 
 during the rounds with swaps: ${SWAPS}. Goals: at least 20,000 single predictions/s, at least 500,000 predictions/s in
 batches of 64, p99 under 5 ms at half the peak rate, and p99 while swapping within 1.5 times the
 p99 without swaps. The baseline has no goal of its own: it is what this machine gives a request
-the scorer does no work for, in the same minutes (docs/benchmarks.md, session 7).
+the scorer does no work for, in the same minutes (section "Scorer: method").
 
 MD
 
