@@ -5,15 +5,16 @@
 # request is the figure to compare on a shared machine; requests/s moves with the neighbours' load.
 #
 # Usage: scorer/bench/cpu-split.sh JAR [JAR ...]     (ROUNDS=3, WARM=10, DURATION=10 seconds)
-#   e.g. build main's jar and this branch's, copy them to /tmp/base.jar and /tmp/new.jar, then
+#   e.g. build the two versions to compare, copy their jars to /tmp/base.jar and /tmp/new.jar, then
 #        scorer/bench/cpu-split.sh /tmp/base.jar /tmp/new.jar
 # PAIRED=1 with two jars runs them side by side instead: both scorers at once (ports HTTP_PORT and
 # HTTP_PORT + 1), each loaded by its own wrk -t1 -c32 in the same windows, so that both see the same
 # background load; prints each one's CPU per request and their ratio per window. On a shared
-# machine this is the comparison that holds still (docs/benchmarks.md, session 4).
+# machine this is the comparison that holds still (docs/benchmarks.md, "Scorer: where the time
+# goes").
 # PROFILE=/path/to/libasyncProfiler.so adds an async-profiler CPU profile (kernel frames included)
-# of each measured run, collapsed stacks beside the output (docs/benchmarks.md, session 4). Attaching
-# it makes the JIT compile again during the run: compare CPU figures from runs without PROFILE.
+# of each measured run, collapsed stacks beside the output. Attaching it makes the JIT compile
+# again during the run: compare CPU figures from runs without PROFILE.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

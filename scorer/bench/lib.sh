@@ -18,9 +18,9 @@ wait_for() { # what, deadline seconds, command...
 }
 
 # The broker logs through Logback (on kafka-local's class path for its tests) with kafka-local's
-# test configuration: WARN. Without a configuration Logback logs everything at DEBUG: until session
-# 7 this broker wrote each request as JSON, about 600 lines a second while snapshots swapped, and
-# that CPU shared the two cores with wrk and the scorer (docs/benchmarks.md, session 7).
+# test configuration: WARN. Without a configuration Logback logs everything at DEBUG: the broker
+# then writes each request as JSON, about 600 lines a second while snapshots swap, on the same two
+# cores as wrk and the scorer.
 start_broker() { # kafka-local's broker on KAFKA_PORT (built beforehand); sets BROKER and BOOTSTRAP
   ./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
   java -Xmx512m -Dlogback.configurationFile=kafka-local/src/test/resources/logback-test.xml \
@@ -73,7 +73,7 @@ wait_for_quiet_jit() { # pids...: until their JIT compilers are quiet (jit_quiet
 # the broker, the scorer and the publisher. Measured from the 100th swap without the burst, the
 # young broker's C2 compiled for 0.5-0.9 s of CPU in each 12 s round, the scorer's for 0.2-0.3 s;
 # with the burst and no wait, both still compiled for 0.4-1.4 s per round: work on the same two
-# cores that a long-running deployment has done long before (docs/benchmarks.md, session 7).
+# cores that a long-running deployment has done long before (docs/benchmarks.md, "Scorer: method").
 # The publisher holds every snapshot it will send (about 70 KB each with the optimizer's state, so
 # 0.5 GB): with G1 a concurrent cycle over that heap cost it 1.3-1.8 s of CPU in some 12 s rounds;
 # the serial collector leaves it alone once it is promoted.

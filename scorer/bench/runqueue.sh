@@ -2,8 +2,8 @@
 # Where a half-rate run's latency goes: per-thread CPU time and time spent waiting for a core (the
 # run queue), for the scorer's threads, wrk's and the broker's, from /proc/PID/task/*/schedstat,
 # plus the broker's and the snapshot publisher's total CPU and the scorer's GC pauses. Same
-# broker, jar and wrk scripts as wrk.sh; no document is written. Used in docs/benchmarks.md,
-# "Session 5" and "Session 6".
+# broker, jar and wrk scripts as wrk.sh; no document is written. Findings from it are in
+# docs/benchmarks.md, "Scorer: where the time goes".
 #
 # Usage: scorer/bench/runqueue.sh                 (ROUNDS=3 runs of 12 s at a 3 ms pause)
 #        SWAP=1 scorer/bench/runqueue.sh          (while snapshots of M swap 10 times a second)

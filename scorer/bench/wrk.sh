@@ -70,17 +70,17 @@ run() { # name, wrk args...
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-single.lua "$URL" >/dev/null # warm-up
 run single -s scorer/bench/predict-single.lua "$URL"
 # Warm-up for the batch path too: its code (64-row inference, long bodies, 448 floats to write) is
-# not what the single-instance runs compiled, and without this the JIT compiled it inside the
-# measured 12 s (about 1 s of a compiler thread's CPU, docs/benchmarks.md, session 4).
+# not what the single-instance runs compiled, and without this the JIT compiles it inside the
+# measured run (about 1 s of a compiler thread's CPU in 12 s).
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-batch64.lua "$URL" >/dev/null
 run batch64 -s scorer/bench/predict-batch64.lua "$URL"
 
 PEAK="$(rps "$WORK/single.txt")"
 # Each connection pauses so that all of them together ask for about half the peak rate.
 PAUSE_MS="$(awk -v c="$CONNECTIONS" -v peak="$PEAK" 'BEGIN { printf "%d", c * 1000 / (peak / 2) + 0.5 }')"
-# Warm-up for the paced runs as well: measured with per-thread CPU from /proc/PID/task/*/schedstat
-# (docs/benchmarks.md, session 5), a half-rate run straight after the others had C2 compiling for
-# 1.5 s of its 12 and a p99 of 9.9 ms; the next two runs, with no compilation, 3.3 and 3.1 ms.
+# Warm-up for the paced runs as well: without it, per-thread CPU from /proc/PID/task/*/schedstat
+# showed a half-rate run straight after the others with C2 compiling for 1.5 s of its 12 and a p99
+# of 9.9 ms, where the next two runs, with no compilation, gave 3.3 and 3.1 ms.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-paced.lua "$URL" -- "$PAUSE_MS" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scorer/bench/predict-paced.lua "$LIVE_URL" -- "$PAUSE_MS" get >/dev/null
 
@@ -89,13 +89,13 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scorer/bench/predict-paced.lua "$LIVE_
 # throughout and is paused (SIGSTOP) for the rounds without swaps. Each kind's p99 is the median of
 # its rounds, and the goal compares the two medians. Run 5, the same pacing on /health/live, is the
 # baseline measured in the same minutes: what the two cores, Jetty, the loopback and wrk itself
-# give a request that does no model work (docs/benchmarks.md, session 7).
+# give a request that does no model work (docs/benchmarks.md, "Scorer: method").
 # The publisher trains and encodes every snapshot before it sends the first, then warms up the
 # broker and the scorer with a burst (start_swapping in lib.sh). Measure from the 100th paced swap
 # on: the scorer's first swaps JIT-compile its snapshot-loading path (and recompile some of
-# Jetty's), a one-time cost that a steady-state p99 should not include. From the 20th swap on, as
-# before session 5, C2 still compiled for 1.4-1.7 s of the 12 s run (per-thread CPU from
-# /proc/PID/task/*/schedstat; docs/benchmarks.md).
+# Jetty's), a one-time cost that a steady-state p99 should not include: measured from the 20th
+# swap on, C2 still compiled for 1.4-1.7 s of a 12 s run (per-thread CPU from
+# /proc/PID/task/*/schedstat).
 start_swapping $((ROUNDS * DURATION + 30))
 # Load changes what the JIT compiles: a paced warm-up while snapshots swap, then wait for the
 # compilers of the broker, the scorer and the publisher to go quiet (lib.sh).
