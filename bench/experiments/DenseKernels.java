@@ -10,9 +10,10 @@
  *
  * Four kernels, timed in thread CPU time (the machine may be shared) at mini-batch 32 on the
  * layer shapes of the engine benchmarks:
- *   - engineBefore: the loop of Dense.forward before commit f1a2978; the output row is read and
- *     written back for every input i, so nothing stays in registers;
- *   - engine: Dense.forward as of f1a2978 (per-row weight arrays, a zero-based scratch row);
+ *   - engineBefore: the plain loop on the flat arrays; the output row is read and written back for
+ *     every input i, so nothing stays in registers;
+ *   - engine: the scalar layout of Dense (per-row weight arrays, a zero-based scratch row), one
+ *     input per pass;
  *   - vector: the Vector API holding one vector of outputs in a register across the whole i loop;
  *   - vector4: the same for 4 rows at once, so each weight vector loaded serves 4 rows.
  * Each vector kernel multiplies then adds (no fused multiply-add), so every lane rounds exactly as
@@ -28,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
 public class DenseKernels {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-  /** Dense.forward as the engine had it before commit f1a2978. */
+  /** The plain loop on the flat arrays: output row read and written back for every input. */
   static void engineBefore(float[] input, float[] output, float[] weight, float[] bias, int batch, int in, int out) {
     for (int b = 0; b < batch; b++) {
       int yRow = b * out;
@@ -45,8 +46,8 @@ public class DenseKernels {
   }
 
   /**
-   * Dense.forward as of commit f1a2978: weights mirrored as one array per input row, the output
-   * row accumulated in a zero-based scratch row (so that the superword pass sees simple loops).
+   * Dense's scalar layout: weights mirrored as one array per input row, the output row accumulated
+   * in a zero-based scratch row (so that the superword pass sees simple loops), one input per pass.
    */
   static void engine(float[] input, float[] output, float[][] weightRows, float[] bias, float[] acc, int batch, int in, int out) {
     for (int b = 0; b < batch; b++) {

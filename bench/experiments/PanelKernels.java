@@ -1,8 +1,7 @@
 /*
  * An experiment, not product code: why the inference kernel of io.streamprop.nn.VectorKernels
  * (forwardPanels, four batch rows by one panel of 16 outputs) copies its rows into a scratch array
- * and fuses its multiply-adds (docs/benchmarks.md, "Inference without spills and fused
- * multiply-add (session 6)").
+ * and fuses its multiply-adds (docs/benchmarks.md, "Where the engine's time goes").
  *
  * Run it (single-file source launcher, JDK 17):
  *
@@ -10,8 +9,8 @@
  *
  * One panel of 256 inputs × 16 outputs and four rows of inputs, all in the L1 cache, so that only
  * the loop itself is measured; best of 40 rounds, the variants interleaved:
- *   - offsets: the loop as it was until session 6, four rows read at four row offsets and the sums
- *     stored to the output afterwards (C2 runs out of general registers and spills in the loop);
+ *   - offsets: four rows read at four row offsets and the sums stored to the output afterwards
+ *     (C2 runs out of general registers and spills in the loop);
  *   - scratch: the rows at a constant stride in one array that also holds the sums (no spill);
  *   - scratch, fused: the same with FloatVector.fma (one rounding per term: other bits);
  *   - fused, unrolled: the same on two inputs per loop iteration (the product's kernel);

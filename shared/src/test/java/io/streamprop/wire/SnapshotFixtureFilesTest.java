@@ -64,9 +64,9 @@ class SnapshotFixtureFilesTest {
   }
 
   /**
-   * A regression model written before targets were standardized: it has no target statistics, so it
-   * keeps predicting (and learning) in raw units. Its predictions for the first five rows of
-   * diabetes.csv, as float bits, were recorded from the engine that wrote it (main at 88e964d).
+   * A regression model in format 1, written by an engine that did not standardize targets: it has
+   * no target statistics, so it keeps predicting (and learning) in raw units. Its predictions for
+   * the first five rows of diabetes.csv, as float bits, were recorded from the engine that wrote it.
    */
   @Test
   void formatOneTrainedDiabetesFixture_predictsExactlyAsWhenWritten() throws Exception {

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link ShortestFloat} against Jackson's {@code FloatToDecimal.toString}, the writer the JSON
  * generator uses: the same characters for every float of whole binades (where probabilities live,
  * the plain/scientific boundaries, the subnormals), for the neighbours of every power of two and
- * ten, and for random bit patterns. (Run once over all 2^32 bit patterns during session 4, see
- * docs/benchmarks.md; too long for every build.)
+ * ten, and for random bit patterns. (Every positive finite float, all 2,139,095,040 bit patterns,
+ * was checked once against Jackson: about 15 minutes, too long for every build.)
  */
 class ShortestFloatTest {
   private final byte[] out = new byte[ShortestFloat.MAX_CHARS + 8];
