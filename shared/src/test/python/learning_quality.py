@@ -13,8 +13,8 @@ online with statistics that include the current batch (as streamprop does). Lear
   partial_fit;
 - sklearn SGDClassifier(loss="log_loss") via partial_fit (a linear model);
 - PyTorch: the same MLP as streamprop's defaults (one hidden layer of 64 ReLU, Adam lr 0.01,
-  softmax cross-entropy, clip 5), one step per batch; and the same with the earlier defaults
-  (hidden (64, 32), lr 0.003).
+  softmax cross-entropy, clip 5), one step per batch; and the same with hidden (64, 32) and lr
+  0.003, a deeper and slower alternative to the defaults.
 The score is accuracy over every example of every full batch, before the model learned from it.
 
 With `regression` as the second argument it scores the regression streams (diabetes, diamonds5k)
@@ -23,8 +23,8 @@ streamprop does it (the batch is scored with target statistics from before it, t
 join them and the model learns the standardized labels). Learners: the running-mean baseline (each
 example predicted by the mean of the labels before it), sklearn SGDRegressor (linear, squared
 error) and MLPRegressor (64, 32), and PyTorch with streamprop's default MLP (64 ReLU, Adam lr 0.01,
-MSE, clip 5), with PyTorch's default initialization, with streamprop's (He normal, zero biases), and with
-streamprop's on the hidden layer only:
+MSE, clip 5), with PyTorch's default initialization, with He normal and zero biases on every layer
+(streamprop's `init: he_normal`), and with He normal on the hidden layer only:
 
     OPENBLAS_CORETYPE=Haswell /usr/bin/python3 shared/src/test/python/learning_quality.py 8 regression
 """
@@ -169,7 +169,7 @@ class TorchRegressor(TorchMlp):
 
 
 class HeTorchRegressor(TorchRegressor):
-    """TorchRegressor initialized as streamprop's `auto` does for ReLU: He normal, zero biases."""
+    """TorchRegressor initialized as streamprop's `init: he_normal`: He normal, zero biases."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
