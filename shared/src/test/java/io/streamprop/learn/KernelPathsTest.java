@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Trained models are the same bits on every kernel path and in every version: the SHA-256 of the
  * whole trained state (weights, optimizer moments, normalizer, in the state's order) was recorded
- * from the scalar kernels, independently of the vector kernels, and the build runs
- * this test once with the vector kernels and once with {@code -Dstreamprop.engine.kernels=scalar}
+ * from the scalar kernels, independently of the vector kernels, and the build runs this test once
+ * with the vector kernels and once with {@code -Dstreamprop.engine.kernels=scalar}
  * (shared/pom.xml). Any change of summation order, fused multiply-add or kernel blocking that moves
  * one bit of one weight fails it on that path.
  */

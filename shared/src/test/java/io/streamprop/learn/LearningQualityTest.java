@@ -43,10 +43,9 @@ class LearningQualityTest {
    * predicted by the mean of the labels before it) by the given factor. Measured ratios (see {@code
    * docs/learning-quality.md}): diabetes 0.66, 0.63, 0.64 for seeds 42, 7, 1 (mean 0.64; 442 rows
    * make one seed's trajectory noisy, so the mean of three seeds is asserted); diamonds5k 0.080. He
-   * initialization on the output layer (the {@code auto} scheme before it was scaled down) gave a
-   * mean of 0.77 on diabetes, so that threshold also guards the output layer's initialization;
-   * raw-scale targets (the engine before targets were standardized) gave 3.9 on diabetes, no
-   * standardization at all 1.39 and 0.90.
+   * normal on the output layer (as on the hidden layer) gives a mean of 0.77 on diabetes, so that
+   * threshold also guards the output layer's initialization; raw-scale targets from standardized
+   * inputs give 3.9 on diabetes, no standardization at all 1.39 and 0.90.
    */
   @ParameterizedTest(name = "{0}: mse <= {1} x running mean")
   @CsvSource({"diabetes, 0.72, 42 7 1", "diamonds5k, 0.12, 42"})

@@ -225,7 +225,7 @@ class TargetStandardizationTest {
 
   @Test
   void stateWithoutTargetStatistics_keepsLearningInRawUnits() {
-    // A regression model written before targets were standardized: same spec, no target.*.
+    // A regression state as a release without target standardization wrote it: no target.*.
     Datasets.Dataset diabetes = Datasets.load("diabetes");
     OnlineLearner learner = OnlineLearner.create(OnlineLearnerTest.spec(DIABETES));
     feed(learner, diabetes, 0, 40);

@@ -66,7 +66,7 @@ class SnapshotFixtureFilesTest {
   /**
    * A regression model in format 1, written by an engine that did not standardize targets: it has
    * no target statistics, so it keeps predicting (and learning) in raw units. Its predictions for
-   * the first five rows of diabetes.csv, as float bits, were recorded from the engine that wrote it.
+   * the first five rows of diabetes.csv, as float bits, were recorded when it was written.
    */
   @Test
   void formatOneTrainedDiabetesFixture_predictsExactlyAsWhenWritten() throws Exception {
@@ -86,9 +86,9 @@ class SnapshotFixtureFilesTest {
       float prediction = predictor.predict(diabetes.features()[r], 1)[0];
       float recorded = Float.intBitsToFloat(recordedBits[r]);
       if (Kernels.fusedInference()) {
-        // written before inference fused its multiply-adds: the hidden layer rounds once per term
-        // now, so the last bits may move (Kernels.fusedInference); the scalar-kernels run checks
-        // the recorded bits themselves
+        // the recorded bits are the unfused forward's; where inference fuses, the hidden layer
+        // rounds once per term, so the last bits may move (Kernels.fusedInference); the
+        // scalar-kernels run checks the recorded bits themselves
         assertThat(prediction).as("row %d", r).isCloseTo(recorded, within(1e-5f * recorded));
       } else {
         assertThat(Float.floatToRawIntBits(prediction)).as("row %d", r).isEqualTo(recordedBits[r]);
