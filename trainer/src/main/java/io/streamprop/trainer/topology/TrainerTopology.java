@@ -46,14 +46,6 @@ public final class TrainerTopology {
   public static final String SNAPSHOTS_SINK = "snapshots-sink";
   public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
 
-  /** The topology with its own metrics registry (tests that do not look at metrics). */
-  public static Topology build(TrainerConfig config) {
-    return build(
-        config,
-        new TrainerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-        new ShutdownSnapshots());
-  }
-
   /** The topology, reporting to {@code metrics} and taking part in {@code shutdown}. */
   public static Topology build(
       TrainerConfig config, TrainerMetrics metrics, ShutdownSnapshots shutdown) {
