@@ -18,12 +18,18 @@ public final class ServiceOptions {
   boolean help;
 
   @Option(
-      names = {"--bootstrap-server", "--bootstrap-servers"},
+      names = "--bootstrap-server",
       paramLabel = "HOST:PORT",
       description =
           "Kafka brokers (bootstrap.servers); else from the --config file or"
               + " KAFKA_BOOTSTRAP_SERVERS.")
   String bootstrapServer;
+
+  /** The plural spelling, as the Kafka key has it; hidden, so that messages name the one above. */
+  @Option(names = "--bootstrap-servers", hidden = true, paramLabel = "HOST:PORT")
+  void bootstrapServers(String servers) {
+    bootstrapServer = servers;
+  }
 
   @Option(
       names = "--config",

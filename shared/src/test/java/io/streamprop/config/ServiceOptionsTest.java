@@ -36,6 +36,12 @@ class ServiceOptionsTest {
   }
 
   @Test
+  void pluralSpelling_isTheSameOption() {
+    assertThat(parse("--bootstrap-servers", "k:9092").sources(Map.of(), Map.of()).flags())
+        .containsEntry("bootstrap.servers", "k:9092");
+  }
+
+  @Test
   void noBootstrapServerFlag_leavesItToTheFileAndTheEnvironment() {
     ConfigSources sources = parse().sources(Map.of(), Map.of());
 
