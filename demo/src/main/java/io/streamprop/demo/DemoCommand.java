@@ -24,8 +24,9 @@ import picocli.CommandLine.TypeConversionException;
 @Command(
     name = "demo",
     description = {
-      "Runs the whole pipeline in this process: a Kafka broker, the trainer, the scorer and a",
-      "producer that streams a data file as examples, with a status line every second."
+      "Runs the local demo: a broker, the trainer, the scorer and a producer.",
+      "All in this process: the producer streams a data file as examples, and a status line"
+          + " follows every second."
     },
     footer = "Logs go to $TMPDIR/streamprop-demo.log. See docs/cli.md#demo.")
 public final class DemoCommand implements Callable<Integer> {

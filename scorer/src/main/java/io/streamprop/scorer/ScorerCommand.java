@@ -26,8 +26,8 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "scorer",
     description = {
-      "Runs the scorer: HTTP predictions from the newest snapshot of every model, swapped in",
-      "as the trainer publishes them."
+      "Runs the scorer (HTTP predictions with hot swap).",
+      "It serves the newest snapshot of every model, swapped in as the trainer publishes" + " it."
     },
     footer = {EnvironmentVariables.HELP, "Every key: docs/scorer.md."})
 public final class ScorerCommand implements Callable<Integer> {

@@ -23,8 +23,9 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "trainer",
     description = {
-      "Runs the trainer (Kafka Streams, exactly-once): trains every model declared on the",
-      "model-specs topic from the examples topic and publishes its snapshots."
+      "Runs the trainer (Kafka Streams, exactly-once).",
+      "It trains every model declared on the model-specs topic from the examples topic and"
+          + " publishes its snapshots."
     },
     footer = {EnvironmentVariables.HELP, "Every key, and the exit status: docs/trainer.md."})
 public final class TrainerCommand implements Callable<Integer> {
