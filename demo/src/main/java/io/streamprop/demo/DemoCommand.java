@@ -57,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "ID",
-      defaultValue = DemoOptions.DEFAULT_MODEL_ID,
+      defaultValue = "letter",
       description = "The model id (default ${DEFAULT-VALUE}).")
   private String model;
 
@@ -79,14 +79,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       paramLabel = "N",
-      defaultValue = "" + DemoOptions.DEFAULT_PORT,
+      defaultValue = "8080",
       description = "The scorer's HTTP port (default ${DEFAULT-VALUE}; 0 = any free port).")
   private int port;
 
   @Option(
       names = "--metrics-port",
       paramLabel = "N",
-      defaultValue = "" + DemoOptions.DEFAULT_METRICS_PORT,
+      defaultValue = "8081",
       description = "The trainer's /metrics port (default ${DEFAULT-VALUE}; 0 = any free port).")
   private int metricsPort;
 

@@ -21,7 +21,7 @@ class DemoMainTest {
   @Test
   void parse_noArguments_bundledDataAndDefaults() {
     DemoOptions options = parse();
-    assertThat(options).isEqualTo(DemoOptions.defaults());
+    assertThat(options).isEqualTo(new DemoOptions(null, null, "letter", 2000, null, 8080, 8081));
     assertThat(options.port()).isEqualTo(8080);
     assertThat(options.metricsPort()).isEqualTo(8081);
     assertThat(options.duration()).isNull();

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * overriding the one before:
  *
  * <ol>
- *   <li>the program's built-in defaults ({@link Program#defaults()});
+ *   <li>the program's built-in defaults ({@link TrainerKeys}, {@link ScorerKeys}, {@link Topics});
  *   <li>the properties file ({@code --config FILE}); Java properties files have no inline comments:
  *       {@code k=v # note} makes {@code v # note} the value;
  *   <li>the environment, by {@link EnvironmentVariables}' rule;

@@ -1,8 +1,6 @@
 package io.streamprop.config;
 
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The one rule between environment variables and configuration keys. {@code STREAMPROP_X_Y} sets
@@ -41,20 +39,6 @@ public final class EnvironmentVariables {
   public static String variableFor(String key) {
     String name = key.replace("_", "__").replace('.', '_').toUpperCase(Locale.ROOT);
     return key.startsWith(Settings.PREFIX) ? name : KAFKA_PREFIX + name;
-  }
-
-  /** Every key the environment sets, with its value. */
-  public static Map<String, String> toProperties(Map<String, String> environment) {
-    Map<String, String> properties = new TreeMap<>();
-    new TreeMap<>(environment)
-        .forEach(
-            (variable, value) -> {
-              String key = keyFor(variable);
-              if (key != null) {
-                properties.put(key, value);
-              }
-            });
-    return properties;
   }
 
   private static String dotted(String name) {

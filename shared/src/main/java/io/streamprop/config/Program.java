@@ -24,12 +24,12 @@ public enum Program {
   }
 
   /** The program's name in messages: "unknown scorer key". */
-  public String label() {
+  String label() {
     return label;
   }
 
   /** Every key the program reads, with its default ("" for "not set"). */
-  public Map<String, String> defaults() {
+  Map<String, String> defaults() {
     return defaults;
   }
 

@@ -85,23 +85,29 @@ class ConfigLoaderTest {
 
   @Test
   void environmentRule_streampropAndKafkaPrefixes_doubleUnderscoreIsLiteral() {
-    Map<String, String> mapped =
-        EnvironmentVariables.toProperties(
+    Settings settings =
+        load(
+            Program.TRAINER,
+            null,
             Map.of(
                 "STREAMPROP_TOPIC_PREFIX", "prod.",
+                "KAFKA_BOOTSTRAP_SERVERS", "k:1",
                 "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
                 "KAFKA_A__B", "x",
                 "KAFKA_", "nothing after the prefix",
-                "HOME", "/root"));
+                "HOME", "/root"),
+            Map.of());
 
-    assertThat(mapped)
+    assertThat(settings.string(Topics.PREFIX)).isEqualTo("prod.");
+    assertThat(settings.kafka())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "streamprop.topic.prefix", "prod.",
+                "bootstrap.servers", "k:1",
                 "security.protocol", "SASL_SSL",
                 "producer.compression.type", "lz4",
-                "a_b", "x"));
+                "a_b", "x",
+                "application.id", "streamprop-trainer"));
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamprop.config.ConfigException;
 import io.streamprop.config.ConfigSources;
-import io.streamprop.config.EnvironmentVariables;
 import io.streamprop.config.ScorerKeys;
 import io.streamprop.scorer.ScorerCommand;
 import io.streamprop.wire.SigningKey;
@@ -134,9 +133,12 @@ class ScorerConfigTest {
   @Test
   void env_doubleUnderscore_isLiteralUnderscore() {
     assertThat(
-            EnvironmentVariables.toProperties(
-                Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_A__B", "x", "HOME", "/root")))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("sasl.mechanism", "PLAIN", "a_b", "x"));
+            load(
+                    new String[] {"--bootstrap-server", "k:1"},
+                    Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_A__B", "x", "HOME", "/root"))
+                .kafka())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("bootstrap.servers", "k:1", "sasl.mechanism", "PLAIN", "a_b", "x"));
   }
 
   @Test

@@ -148,11 +148,6 @@ public final class TrainerConfig {
     }
   }
 
-  /** Every key outside {@code streamprop.}: Kafka client and Streams properties. */
-  public Map<String, String> kafkaProperties() {
-    return settings.kafka();
-  }
-
   /**
    * Properties for {@link org.apache.kafka.streams.KafkaStreams}: exactly-once v2 unless configured
    * otherwise, producer and changelog sizes that fit the largest snapshot, then every pass-through
@@ -172,7 +167,7 @@ public final class TrainerConfig {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
     // The spec loader throws nothing by design; opt in to Kafka 5.0's default now.
     p.put("processing.exception.handler.global.enabled", "true");
-    p.putAll(kafkaProperties());
+    p.putAll(settings.kafka());
     return p;
   }
 
@@ -202,7 +197,8 @@ public final class TrainerConfig {
    */
   private Map<String, String> clientProperties() {
     Map<String, String> client = new TreeMap<>();
-    kafkaProperties()
+    settings
+        .kafka()
         .forEach(
             (k, v) -> {
               boolean streamsOnly =

@@ -22,21 +22,25 @@ class TrainerConfigTest {
 
   @Test
   void environmentVariables_mapToPropertyKeys_kafkaPrefixRemoved_doubleUnderscoreKept() {
-    Map<String, String> mapped =
-        EnvironmentVariables.toProperties(
-            Map.of(
-                "STREAMPROP_TOPIC_PREFIX", "prod.",
-                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-                "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
-                "STREAMPROP_MODEL_SPEC__FILE", "/x",
-                "PATH", "/usr/bin"));
-    assertThat(mapped)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "streamprop.topic.prefix", "prod.",
-                "security.protocol", "SASL_SSL",
-                "producer.compression.type", "lz4",
-                "streamprop.model.spec_file", "/x"));
+    TrainerConfig config =
+        TrainerConfig.load(
+            new ConfigSources(
+                null,
+                "--config",
+                Map.of(
+                    "STREAMPROP_TOPIC_PREFIX", "prod.",
+                    "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                    "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                    "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
+                    "PATH", "/usr/bin"),
+                Map.of()));
+    assertThat(config.topics().examples()).isEqualTo("prod.examples");
+    assertThat(config.streamsProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("producer.compression.type", "lz4")
+        .doesNotContainKey("path");
+    assertThat(EnvironmentVariables.keyFor("STREAMPROP_MODEL_SPEC__FILE"))
+        .isEqualTo("streamprop.model.spec_file");
   }
 
   @Test
