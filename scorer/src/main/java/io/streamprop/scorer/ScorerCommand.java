@@ -35,6 +35,7 @@ public final class ScorerCommand implements Callable<Integer> {
 
   @Mixin private ServiceOptions options;
 
+  // A string: the loader checks it as it checks streamprop.http.port from any other layer.
   @Option(
       names = "--port",
       paramLabel = "N",
