@@ -2,7 +2,7 @@ package io.streamprop.cli;
 
 import picocli.CommandLine.Option;
 
-/** {@code -h/--help} for a subcommand (the services parse their own arguments, help included). */
+/** {@code -h/--help} for a subcommand. */
 final class HelpOption {
   @Option(
       names = {"-h", "--help"},

@@ -1,18 +1,23 @@
 package io.streamprop.cli;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.streamprop.config.ConfigLoader;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.Program;
+import io.streamprop.config.Settings;
+import io.streamprop.config.Topics;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
  * The Kafka connection options every broker-facing command takes, as Kafka's own tools name them:
  * {@code --bootstrap-server} and {@code --command-config} (a client properties file: security,
- * SASL, TLS...). The topic names are the defaults of the trainer, with its common prefix option.
+ * SASL, TLS...), plus the common topic prefix. They are read as the services read theirs ({@link
+ * ConfigLoader}): the file, then the environment ({@code KAFKA_*}, {@code STREAMPROP_TOPIC_*}),
+ * then these flags; the topic names follow {@link Topics}, so a trainer's properties file names the
+ * same topics here.
  */
 final class KafkaOptions {
   @Option(
@@ -32,35 +37,35 @@ final class KafkaOptions {
   @Option(
       names = "--topic-prefix",
       paramLabel = "PREFIX",
-      defaultValue = "",
       description = "Prefix of every streamprop topic (streamprop.topic.prefix); default none.")
   String topicPrefix;
 
-  String examplesTopic() {
-    return topicPrefix + "examples";
+  private Settings settings;
+
+  private Settings settings() {
+    if (settings == null) {
+      Map<String, String> flags = new HashMap<>();
+      flags.put(ConfigLoader.BOOTSTRAP_SERVERS, bootstrapServer);
+      if (topicPrefix != null) {
+        flags.put(Topics.PREFIX, topicPrefix);
+      }
+      settings =
+          ConfigLoader.load(
+              Program.COMMAND_LINE,
+              new ConfigSources(commandConfig, "--command-config", System.getenv(), flags));
+    }
+    return settings;
   }
 
-  String specsTopic() {
-    return topicPrefix + "model-specs";
+  /** The topics, prefix applied. */
+  Topics topics() {
+    return Topics.from(settings());
   }
 
-  String snapshotsTopic() {
-    return topicPrefix + "model-snapshots";
-  }
-
-  /** The client properties: the file's, then the bootstrap servers from the command line. */
+  /** The Kafka client properties: every key outside {@code streamprop.}. */
   Properties clientProperties() {
     Properties properties = new Properties();
-    if (commandConfig != null) {
-      try (Reader reader = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
-        properties.load(reader);
-      } catch (NoSuchFileException e) {
-        throw new UserException("--command-config: no such file: " + commandConfig);
-      } catch (IOException e) {
-        throw new UserException("--command-config: cannot read " + commandConfig + ": " + e);
-      }
-    }
-    properties.setProperty("bootstrap.servers", bootstrapServer);
+    properties.putAll(settings().kafka());
     return properties;
   }
 }

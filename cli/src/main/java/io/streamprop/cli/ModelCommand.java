@@ -80,7 +80,7 @@ final class ModelCommand implements Runnable {
       ModelSpec parsed = SpecJson.parse(json);
       ModelTopics.write(
           kafka.clientProperties(),
-          kafka.specsTopic(),
+          kafka.topics().specs(),
           model,
           json.getBytes(StandardCharsets.UTF_8));
       PrintWriter out = command.commandLine().getOut();
@@ -91,7 +91,7 @@ final class ModelCommand implements Runnable {
           parsed.task().name().toLowerCase(Locale.ROOT),
           parsed.inputs(),
           parsed.outputWidth(),
-          kafka.specsTopic());
+          kafka.topics().specs());
       out.flush();
       return 0;
     }
@@ -106,9 +106,9 @@ final class ModelCommand implements Runnable {
     @Override
     public Integer call() {
       Map<String, byte[]> specs =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.specsTopic());
+          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().specs());
       Map<String, byte[]> snapshots =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.snapshotsTopic());
+          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().snapshots());
       PrintWriter out = command.commandLine().getOut();
       String format = "%-24s %-8s %-14s %6s %8s %12s  %s%n";
       out.printf(
@@ -158,11 +158,13 @@ final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      byte[] spec = ModelTopics.readLatest(kafka.clientProperties(), kafka.specsTopic()).get(model);
+      byte[] spec =
+          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().specs()).get(model);
       byte[] snapshotBytes =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.snapshotsTopic()).get(model);
+          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().snapshots()).get(model);
       if (spec == null && snapshotBytes == null) {
-        throw new UserException("no model '" + model + "' on topic '" + kafka.specsTopic() + "'");
+        throw new UserException(
+            "no model '" + model + "' on topic '" + kafka.topics().specs() + "'");
       }
       PrintWriter out = command.commandLine().getOut();
       out.println("model:    " + model);
@@ -209,12 +211,12 @@ final class ModelCommand implements Runnable {
     @Override
     public Integer call() {
       Map<String, byte[]> specs =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.specsTopic());
+          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().specs());
       if (!specs.containsKey(model)) {
         throw new UserException(
-            "no active model '" + model + "' on topic '" + kafka.specsTopic() + "'");
+            "no active model '" + model + "' on topic '" + kafka.topics().specs() + "'");
       }
-      ModelTopics.write(kafka.clientProperties(), kafka.specsTopic(), model, null);
+      ModelTopics.write(kafka.clientProperties(), kafka.topics().specs(), model, null);
       command.commandLine().getOut().println("model '" + model + "' retired");
       command.commandLine().getOut().flush();
       return 0;

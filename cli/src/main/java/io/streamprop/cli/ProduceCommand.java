@@ -76,13 +76,13 @@ final class ProduceCommand implements Callable<Integer> {
           command.commandLine(), "--rate must be a positive number, got " + rate);
     }
     Properties client = kafka.clientProperties();
-    byte[] specJson = ModelTopics.readLatest(client, kafka.specsTopic()).get(model);
+    byte[] specJson = ModelTopics.readLatest(client, kafka.topics().specs()).get(model);
     if (specJson == null) {
       throw new UserException(
           "no model '"
               + model
               + "' on topic '"
-              + kafka.specsTopic()
+              + kafka.topics().specs()
               + "'; create it first: streamprop model create --model "
               + model
               + " --spec SPEC.json");
@@ -114,14 +114,14 @@ final class ProduceCommand implements Callable<Integer> {
           (features, label) -> {
             if (failure.get() != null) {
               throw new UserException(
-                  "cannot write to '" + kafka.examplesTopic() + "': " + failure.get());
+                  "cannot write to '" + kafka.topics().examples() + "': " + failure.get());
             }
             if (rate != null) {
               pace(start, sent.get());
             }
             producer.send(
                 new ProducerRecord<>(
-                    kafka.examplesTopic(),
+                    kafka.topics().examples(),
                     key,
                     ExampleJson.writeBytes(features, label, spec.task())),
                 (metadata, e) -> {
@@ -145,7 +145,7 @@ final class ProduceCommand implements Callable<Integer> {
     }
     if (failure.get() != null) {
       throw new UserException(
-          "cannot write to '" + kafka.examplesTopic() + "': " + failure.get().getMessage());
+          "cannot write to '" + kafka.topics().examples() + "': " + failure.get().getMessage());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     PrintWriter out = command.commandLine().getOut();
@@ -154,7 +154,7 @@ final class ProduceCommand implements Callable<Integer> {
         "produced %,d examples of model '%s' to '%s' in %.1f s (%,.0f/s)%n",
         sent.get(),
         model,
-        kafka.examplesTopic(),
+        kafka.topics().examples(),
         seconds,
         sent.get() / Math.max(seconds, 1e-9));
     out.flush();

@@ -1,6 +1,10 @@
 package io.streamprop.cli;
 
+import io.streamprop.config.ConfigException;
+import io.streamprop.demo.DemoCommand;
+import io.streamprop.scorer.ScorerCommand;
 import io.streamprop.spec.SpecException;
+import io.streamprop.trainer.TrainerCommand;
 import io.streamprop.wire.ExampleException;
 import io.streamprop.wire.SnapshotException;
 import java.io.IOException;
@@ -35,9 +39,9 @@ import picocli.CommandLine.ParseResult;
       ProduceCommand.class,
       ModelCommand.class,
       PredictCommand.class,
-      ServiceCommand.Trainer.class,
-      ServiceCommand.Scorer.class,
-      ServiceCommand.Demo.class,
+      TrainerCommand.class,
+      ScorerCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreampropCli implements Runnable {
@@ -88,6 +92,7 @@ public final class StreampropCli implements Runnable {
         return "no such file: " + ex.getMessage();
       }
       if (ex instanceof UserException
+          || ex instanceof ConfigException
           || ex instanceof SpecException
           || ex instanceof ExampleException
           || ex instanceof SnapshotException

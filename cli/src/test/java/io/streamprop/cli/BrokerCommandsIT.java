@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.Scorer;
 import io.streamprop.scorer.config.ScorerConfig;
@@ -14,8 +17,8 @@ import io.streamprop.trainer.config.TrainerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,20 +49,21 @@ class BrokerCommandsIT {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     trainer =
         TrainerApp.start(
-            TrainerConfig.of(
-                Map.of(
-                    "bootstrap.servers",
-                    kafka.bootstrapServers(),
-                    "state.dir",
-                    dir.resolve("streams").toString(),
-                    TrainerConfig.TOPIC_PARTITIONS,
-                    "1")),
+            TrainerConfig.load(
+                ConfigSources.of(
+                    Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "state.dir",
+                        dir.resolve("streams").toString(),
+                        TrainerKeys.TOPIC_PARTITIONS,
+                        "1"))),
             registry);
-    Properties scorerProps = new Properties();
-    scorerProps.setProperty("bootstrap.servers", kafka.bootstrapServers());
-    scorerProps.setProperty(ScorerConfig.HTTP_PORT, "0");
-    scorerProps.setProperty(ScorerConfig.HTTP_HOST, "127.0.0.1");
-    scorer = new Scorer(ScorerConfig.of(scorerProps)).start();
+    Map<String, String> scorerProps = new HashMap<>();
+    scorerProps.put("bootstrap.servers", kafka.bootstrapServers());
+    scorerProps.put(ScorerKeys.HTTP_PORT, "0");
+    scorerProps.put(ScorerKeys.HTTP_HOST, "127.0.0.1");
+    scorer = new Scorer(ScorerConfig.load(ConfigSources.of(scorerProps))).start();
   }
 
   @AfterAll

@@ -1,25 +1,18 @@
 package io.streamprop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamprop.demo.DemoCommand;
+import io.streamprop.scorer.ScorerCommand;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.TrainerCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 class CommandLineTest {
-
-  @Command(name = "fake")
-  static final class FakeService extends ServiceCommand {
-    @Override
-    String mainClass() {
-      return FakeServiceMain.class.getName();
-    }
-  }
 
   @Test
   void noCommand_printsUsage_exitsTwo() {
@@ -122,34 +115,51 @@ class CommandLineTest {
   }
 
   @Test
-  void service_passesEveryArgumentUntouched_exitsZero() {
-    CommandLine cli = StreampropCli.commandLine().addSubcommand(new FakeService());
+  void services_areTheirMainsOwnCommands_sameOptionsSameHelp() {
+    CommandLine cli = StreampropCli.commandLine();
 
-    Cli.Run run =
-        Cli.run(cli, "fake", "--bootstrap-server", "localhost:9092", "--config", "a b", "--help");
-
-    assertThat(run.status()).isZero();
-    assertThat(FakeServiceMain.lastArgs)
-        .containsExactly("--bootstrap-server", "localhost:9092", "--config", "a b", "--help");
+    assertThat(cli.getSubcommands().get("trainer").getUsageMessage())
+        .isEqualTo(
+            new CommandLine(new TrainerCommand())
+                .setCommandName("streamprop trainer")
+                .getUsageMessage());
+    assertThat(cli.getSubcommands().get("scorer").getUsageMessage())
+        .isEqualTo(
+            new CommandLine(new ScorerCommand())
+                .setCommandName("streamprop scorer")
+                .getUsageMessage());
+    assertThat(cli.getSubcommands().get("demo").getUsageMessage())
+        .isEqualTo(
+            new CommandLine(new DemoCommand()).setCommandName("streamprop demo").getUsageMessage());
   }
 
   @Test
-  void serviceThatThrows_isReportedAsItsOwnError_exitsOne() {
-    CommandLine cli = StreampropCli.commandLine().addSubcommand(new FakeService());
+  void serviceHelp_listsItsOptionsAndTheEnvironmentRule_exitsZero() {
+    Cli.Run trainer = Cli.run("trainer", "--help");
+    Cli.Run scorer = Cli.run("scorer", "--help");
 
-    Cli.Run run = Cli.run(cli, "fake", "--fail");
+    assertThat(trainer.status()).isZero();
+    assertThat(trainer.out())
+        .contains("Usage: streamprop trainer", "--bootstrap-server", "--config", "STREAMPROP_X_Y");
+    assertThat(scorer.status()).isZero();
+    assertThat(scorer.out()).contains("Usage: streamprop scorer", "--port");
+  }
 
-    assertThat(run.status()).isEqualTo(1);
+  @Test
+  void serviceWithUnknownOption_isAUsageError_exitsTwo() {
+    Cli.Run run = Cli.run("trainer", "--bogus");
+
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("Unknown option: '--bogus'");
+  }
+
+  @Test
+  void serviceWithABadValue_namesKeyValueAndSource_exitsTwo() {
+    Cli.Run run = Cli.run("scorer", "--bootstrap-server", "127.0.0.1:1", "--port", "x");
+
+    assertThat(run.status()).isEqualTo(2);
     assertThat(run.err())
-        .contains("IllegalStateException: the service failed to start")
-        .doesNotContain("InvocationTargetException");
-  }
-
-  @Test
-  void missingServiceClass_saysNotAvailableInThisBuild() {
-    assertThatThrownBy(() -> ServiceCommand.findMain("io.streamprop.nowhere.Main"))
-        .isInstanceOf(UserException.class)
-        .hasMessage(
-            "not available in this build: io.streamprop.nowhere.Main is not on the class path");
+        .contains("streamprop.http.port must be an integer, got 'x' (from the command line)")
+        .contains("Usage: streamprop scorer");
   }
 }

@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.data.SpecInference;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.Scorer;
@@ -29,7 +32,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,10 +129,10 @@ public final class Demo implements AutoCloseable {
     } catch (IOException e) {
       throw portTaken("--metrics-port", options.metricsPort(), e);
     }
-    TrainerConfig trainerConfig = TrainerConfig.of(trainerProperties(specJson));
+    TrainerConfig trainerConfig = TrainerConfig.load(ConfigSources.of(trainerProperties(specJson)));
     trainer = TrainerApp.start(trainerConfig, trainerRegistry);
 
-    scorer = new Scorer(ScorerConfig.of(scorerProperties()));
+    scorer = new Scorer(ScorerConfig.load(ConfigSources.of(scorerProperties())));
     try {
       scorer.start();
     } catch (Exception e) {
@@ -140,7 +142,7 @@ public final class Demo implements AutoCloseable {
     producer =
         new DemoProducer(
             kafka.bootstrapServers(),
-            trainerConfig.examplesTopic(),
+            trainerConfig.topics().examples(),
             options.modelId(),
             data,
             spec,
@@ -152,19 +154,19 @@ public final class Demo implements AutoCloseable {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     properties.put(StreamsConfig.STATE_DIR_CONFIG, runDir.resolve("streams").toString());
-    properties.put(TrainerConfig.METRICS_PORT, Integer.toString(metricsServer.port()));
+    properties.put(TrainerKeys.METRICS_PORT, Integer.toString(metricsServer.port()));
     // One model, one partition: nothing to spread, and the lightest broker load.
-    properties.put(TrainerConfig.TOPIC_PARTITIONS, "1");
-    properties.put(TrainerConfig.MODEL_ID, options.modelId());
-    properties.put(TrainerConfig.MODEL_SPEC, specJson);
+    properties.put(TrainerKeys.TOPIC_PARTITIONS, "1");
+    properties.put(TrainerKeys.MODEL_ID, options.modelId());
+    properties.put(TrainerKeys.MODEL_SPEC, specJson);
     return properties;
   }
 
-  private Properties scorerProperties() {
-    Properties properties = new Properties();
-    properties.setProperty("bootstrap.servers", kafka.bootstrapServers());
-    properties.setProperty(ScorerConfig.HTTP_PORT, Integer.toString(options.port()));
-    properties.setProperty(ScorerConfig.HTTP_THREADS, "8");
+  private Map<String, String> scorerProperties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    properties.put(ScorerKeys.HTTP_PORT, Integer.toString(options.port()));
+    properties.put(ScorerKeys.HTTP_THREADS, "8");
     return properties;
   }
 

@@ -1,63 +1,47 @@
 package io.streamprop.demo;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import picocli.CommandLine;
 
 /**
- * {@code streamprop demo [--data FILE] [--spec FILE] [--model ID] [--rate N] [--duration D] [--port
- * N] [--metrics-port N]}: runs the whole pipeline in this process (see {@link Demo}) and prints a
- * status line every second until the duration is over or Ctrl-C. Exit status: 0 after a clean stop,
- * 2 for a usage error, 1 when the demo cannot start or a part fails.
+ * The demo's main class: {@code streamprop demo [--data FILE] [--spec FILE] [--model ID] [--rate N]
+ * [--duration D] [--port N] [--metrics-port N]} (options in {@link DemoCommand}). Runs the whole
+ * pipeline in this process (see {@link Demo}) and prints a status line every second until the
+ * duration is over or Ctrl-C. Exit status: 0 after a clean stop, 2 for a usage error, 1 when the
+ * demo cannot start or a part fails.
  */
 public final class DemoMain {
-  static final String USAGE =
-      String.join(
-          "\n",
-          "usage: streamprop demo [--data FILE] [--spec FILE] [--model ID] [--rate N]"
-              + " [--duration D] [--port N] [--metrics-port N]",
-          "  --data          CSV or JSON lines (.gz too) with a final label column; default: the"
-              + " bundled UCI Letter Recognition data (20,000 rows, 26 classes, CC BY 4.0)",
-          "  --spec          the model spec (JSON); default: the bundled one for the bundled data,"
-              + " else inferred from the data file",
-          "  --model         the model id (default letter)",
-          "  --rate          examples per second to produce (default 2000); the file is looped",
-          "  --duration      how long to run: 90s, 5m, 1h or PT1M (default: until Ctrl-C)",
-          "  --port          the scorer's HTTP port (default 8080; 0 = any free port)",
-          "  --metrics-port  the trainer's /metrics port (default 8081; 0 = any free port)",
-          "Logs go to " + logFile() + ".");
-
   private DemoMain() {}
 
   public static void main(String[] args) {
-    // Before any logger exists: the demo's logs go to a file, the terminal shows the status.
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "io/streamprop/demo/demo-logback.xml");
-    }
     System.exit(run(args, System.out, System.err));
   }
 
-  /** Runs the demo until its duration ends or the JVM shuts down; returns the exit status. */
+  /** Runs {@code streamprop demo} with {@code args}; returns the exit status. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    DemoOptions options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("streamprop demo: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
-    if (options == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    return new CommandLine(new DemoCommand())
+        .setCommandName("streamprop demo")
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute(args);
+  }
 
+  /** Sends the logs to {@link #logFile()}; must run before the first logger exists. */
+  static void logToFile() {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "io/streamprop/demo/demo-logback.xml");
+    }
+  }
+
+  /** Runs the demo until its duration ends or the JVM shuts down; returns the exit status. */
+  static int run(DemoOptions options, PrintWriter out, PrintWriter err) {
     out.println("streamprop demo: starting a Kafka broker, the trainer and the scorer ...");
     Demo demo;
     try {
@@ -121,7 +105,7 @@ public final class DemoMain {
     return 0;
   }
 
-  private static void printIntro(PrintStream out, Demo demo, DemoOptions options) {
+  private static void printIntro(PrintWriter out, Demo demo, DemoOptions options) {
     String features =
         IntStream.range(0, demo.firstFeatures().length)
             .mapToObj(i -> number(demo.firstFeatures()[i]))
@@ -161,82 +145,5 @@ public final class DemoMain {
 
   static Path logFile() {
     return Path.of(System.getProperty("java.io.tmpdir"), "streamprop-demo.log");
-  }
-
-  /** Parses the arguments; null means "print usage". */
-  static DemoOptions parse(String[] args) {
-    DemoOptions d = DemoOptions.defaults();
-    Path data = d.data();
-    Path spec = d.spec();
-    String model = d.modelId();
-    double rate = d.rate();
-    Duration duration = d.duration();
-    int port = d.port();
-    int metricsPort = d.metricsPort();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      switch (arg) {
-        case "-h", "--help" -> {
-          return null;
-        }
-        case "--data" -> data = Path.of(value(args, ++i, arg));
-        case "--spec" -> spec = Path.of(value(args, ++i, arg));
-        case "--model" -> model = value(args, ++i, arg);
-        case "--rate" -> rate = number(value(args, ++i, arg), arg);
-        case "--duration" -> duration = duration(value(args, ++i, arg));
-        case "--port" -> port = (int) integer(value(args, ++i, arg), arg);
-        case "--metrics-port" -> metricsPort = (int) integer(value(args, ++i, arg), arg);
-        default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
-      }
-    }
-    return new DemoOptions(data, spec, model, rate, duration, port, metricsPort);
-  }
-
-  /** {@code 90s}, {@code 5m}, {@code 1h}, a plain number of seconds, or ISO-8601 ({@code PT1M}). */
-  static Duration duration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("pt")) {
-        return Duration.parse(text.trim());
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      long unit =
-          switch (t.charAt(t.length() - 1)) {
-            case 's' -> 1;
-            case 'm' -> 60;
-            case 'h' -> 3600;
-            default -> 0;
-          };
-      String digits = unit == 0 ? t : t.substring(0, t.length() - 1);
-      return Duration.ofSeconds(Long.parseLong(digits) * Math.max(unit, 1));
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(
-          "--duration: cannot read '" + text + "'; write e.g. 90s, 5m, 1h or PT1M");
-    }
-  }
-
-  private static double number(String text, String option) {
-    try {
-      return Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs a number, got '" + text + "'");
-    }
-  }
-
-  private static long integer(String text, String option) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs an integer, got '" + text + "'");
-    }
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 }

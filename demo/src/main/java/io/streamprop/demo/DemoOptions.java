@@ -7,6 +7,7 @@ import java.time.Duration;
  * What a demo run uses. A null {@code data} means the bundled dataset (UCI Letter Recognition, CC
  * BY 4.0); a null {@code spec} means the bundled spec for it, or for another file a spec inferred
  * from its header and labels; a null {@code duration} means until Ctrl-C. Port 0 picks a free port.
+ * The defaults are those of {@link DemoCommand}'s options.
  */
 public record DemoOptions(
     Path data,
@@ -16,11 +17,6 @@ public record DemoOptions(
     Duration duration,
     int port,
     int metricsPort) {
-
-  public static final String DEFAULT_MODEL_ID = "letter";
-  public static final double DEFAULT_RATE = 2000;
-  public static final int DEFAULT_PORT = 8080;
-  public static final int DEFAULT_METRICS_PORT = 8081;
 
   public DemoOptions {
     if (!(rate > 0) || Double.isInfinite(rate)) {
@@ -39,11 +35,5 @@ public record DemoOptions(
     if (modelId == null || modelId.isBlank()) {
       throw new IllegalArgumentException("--model must not be empty");
     }
-  }
-
-  /** The defaults: bundled data and spec, 2000 examples/s, until Ctrl-C, ports 8080 and 8081. */
-  public static DemoOptions defaults() {
-    return new DemoOptions(
-        null, null, DEFAULT_MODEL_ID, DEFAULT_RATE, null, DEFAULT_PORT, DEFAULT_METRICS_PORT);
   }
 }

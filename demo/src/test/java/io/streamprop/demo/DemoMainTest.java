@@ -7,13 +7,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class DemoMainTest {
 
+  /** The options {@code streamprop demo ARGS} runs with. */
+  private static DemoOptions parse(String... args) {
+    DemoCommand command = new DemoCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.options();
+  }
+
   @Test
   void parse_noArguments_bundledDataAndDefaults() {
-    DemoOptions options = DemoMain.parse(new String[0]);
-    assertThat(options).isEqualTo(DemoOptions.defaults());
+    DemoOptions options = parse();
+    assertThat(options).isEqualTo(new DemoOptions(null, null, "letter", 2000, null, 8080, 8081));
     assertThat(options.port()).isEqualTo(8080);
     assertThat(options.metricsPort()).isEqualTo(8081);
     assertThat(options.duration()).isNull();
@@ -22,7 +30,7 @@ class DemoMainTest {
   @Test
   void parse_everyOption_taken() {
     DemoOptions options =
-        DemoMain.parse(
+        parse(
             new String[] {
               "--data",
               "a.csv",
@@ -46,34 +54,34 @@ class DemoMainTest {
   }
 
   @Test
-  void parse_help_null() {
-    assertThat(DemoMain.parse(new String[] {"--help"})).isNull();
+  void parse_help_requestsUsage() {
+    CommandLine cli = new CommandLine(new DemoCommand());
+    cli.parseArgs("--help");
+    assertThat(cli.isUsageHelpRequested()).isTrue();
   }
 
   @Test
   void parse_badValues_errorNamesTheOption() {
-    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--rate", "fast"}))
-        .hasMessageContaining("--rate");
-    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--rate", "0"}))
-        .hasMessageContaining("--rate");
-    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--duration", "soon"}))
+    assertThatThrownBy(() -> parse(new String[] {"--rate", "fast"})).hasMessageContaining("--rate");
+    assertThatThrownBy(() -> parse(new String[] {"--rate", "0"})).hasMessageContaining("--rate");
+    assertThatThrownBy(() -> parse(new String[] {"--duration", "soon"}))
         .hasMessageContaining("--duration");
-    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--port"}))
-        .hasMessageContaining("--port needs a value");
-    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--port", "8081"}))
+    assertThatThrownBy(() -> parse(new String[] {"--port"}))
+        .hasMessageContaining("Missing required parameter for option '--port'");
+    assertThatThrownBy(() -> parse(new String[] {"--port", "8081"}))
         .hasMessageContaining("both 8081");
-    assertThatThrownBy(() -> DemoMain.parse(new String[] {"--colour"}))
-        .hasMessageContaining("unknown argument '--colour'");
+    assertThatThrownBy(() -> parse(new String[] {"--colour"}))
+        .hasMessageContaining("Unknown option: '--colour'");
   }
 
   @Test
   void duration_unitsAndIso_parsed() {
-    assertThat(DemoMain.duration("90s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(DemoMain.duration("5m")).isEqualTo(Duration.ofMinutes(5));
-    assertThat(DemoMain.duration("1h")).isEqualTo(Duration.ofHours(1));
-    assertThat(DemoMain.duration("30")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(DemoMain.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(DemoMain.duration("PT1M")).isEqualTo(Duration.ofMinutes(1));
+    assertThat(DemoCommand.duration("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(DemoCommand.duration("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(DemoCommand.duration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(DemoCommand.duration("30")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(DemoCommand.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(DemoCommand.duration("PT1M")).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test

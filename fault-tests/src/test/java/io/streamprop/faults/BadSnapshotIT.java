@@ -85,7 +85,7 @@ class BadSnapshotIT {
         Children children = new Children(dir);
         KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
       Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "badsnap");
-      String snapshots = pipeline.config().snapshotsTopic();
+      String snapshots = pipeline.config().topics().snapshots();
       client.send(snapshots, "m", good1);
       client.flush();
       pipeline.startScorer("scorer.log", port);

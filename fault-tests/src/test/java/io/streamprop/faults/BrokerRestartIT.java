@@ -48,7 +48,7 @@ class BrokerRestartIT {
     try (LocalKafka kafka = LocalKafka.builder().start();
         Children children = new Children(dir)) {
       Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "brestart");
-      String snapshots = pipeline.config().snapshotsTopic();
+      String snapshots = pipeline.config().topics().snapshots();
       Process trainer = pipeline.startTrainer("trainer.log");
       Process scorerProcess = pipeline.startScorer("scorer.log", port);
       scorer.awaitReady(timeout);
@@ -56,9 +56,9 @@ class BrokerRestartIT {
       long trainerBackMillis;
       long scorerBackMillis;
       try (KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
-        client.send(pipeline.config().specsTopic(), "m", utf8(SPEC));
+        client.send(pipeline.config().topics().specs(), "m", utf8(SPEC));
         for (int i = 0; i < half; i++) {
-          client.send(pipeline.config().examplesTopic(), "m", stream.json(i));
+          client.send(pipeline.config().topics().examples(), "m", stream.json(i));
         }
         client.flush();
         // Mid-stream: the trainer has committed part of the first half.
@@ -77,7 +77,7 @@ class BrokerRestartIT {
 
       try (KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
         for (int i = half; i < rows; i++) {
-          client.send(pipeline.config().examplesTopic(), "m", stream.json(i));
+          client.send(pipeline.config().topics().examples(), "m", stream.json(i));
         }
         client.flush();
         client.awaitRecord(
@@ -92,7 +92,7 @@ class BrokerRestartIT {
                 timeout);
         ModelState model = SnapshotCodec.decode(last.value());
         States.assertSameModel(model, stream.train(SpecJson.parse(SPEC), rows).state());
-        assertThat(client.readAll(pipeline.config().deadLettersTopic(), timeout)).isEmpty();
+        assertThat(client.readAll(pipeline.config().topics().deadLetters(), timeout)).isEmpty();
         long served = scorer.awaitVersion("m", model.version(), timeout);
         scorerBackMillis = FaultReport.millisSince(back);
         assertThat(served).isGreaterThan(beforeOutage);

@@ -123,10 +123,10 @@ class PoisonMixIT {
         Children children = new Children(dir);
         KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
       Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "poison");
-      String examples = pipeline.config().examplesTopic();
+      String examples = pipeline.config().topics().examples();
       pipeline.startTrainer("trainer.log");
       long start = System.nanoTime();
-      client.send(pipeline.config().specsTopic(), "m", utf8(SPEC));
+      client.send(pipeline.config().topics().specs(), "m", utf8(SPEC));
       int next = 0;
       int special = 0;
       int accepted = 0;
@@ -155,7 +155,7 @@ class PoisonMixIT {
 
       ConsumerRecord<byte[], byte[]> last =
           client.awaitRecord(
-              pipeline.config().snapshotsTopic(),
+              pipeline.config().topics().snapshots(),
               r -> r.value() != null && SnapshotCodec.decode(r.value()).examples() == total,
               timeout);
       long trainMillis = FaultReport.millisSince(start);
@@ -164,7 +164,7 @@ class PoisonMixIT {
       assertThat(model.skippedSteps()).as("steps skipped for overflow").isPositive();
 
       List<ConsumerRecord<byte[], byte[]>> deadLetters =
-          client.readAll(pipeline.config().deadLettersTopic(), timeout);
+          client.readAll(pipeline.config().topics().deadLetters(), timeout);
       Map<String, Integer> byReason = new TreeMap<>();
       for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
         String reason = KafkaTestClient.header(r, "streamprop.reason").orElse("(none)");

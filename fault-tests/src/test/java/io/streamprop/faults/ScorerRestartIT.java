@@ -60,7 +60,7 @@ class ScorerRestartIT {
         Children children = new Children(dir);
         KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
       Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "srestart");
-      String snapshots = pipeline.config().snapshotsTopic();
+      String snapshots = pipeline.config().topics().snapshots();
       for (int v = 0; v < 5; v++) {
         client.send(snapshots, "m", models.next());
       }

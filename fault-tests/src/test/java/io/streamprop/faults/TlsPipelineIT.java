@@ -104,7 +104,7 @@ class TlsPipelineIT {
       TrainerConfig config = pipeline.config();
       // The spec is on its topic before the trainer starts: specs are a global store, bootstrapped
       // at start, and an example that overtook its spec would be dead-lettered as unknown_model.
-      client.send(config.specsTopic(), "m", KafkaTestClient.utf8(SPEC));
+      client.send(config.topics().specs(), "m", KafkaTestClient.utf8(SPEC));
       client.flush();
       // The scorer's JVM boots while the trainer starts, the examples are produced and the
       // plaintext probe waits.
@@ -113,7 +113,7 @@ class TlsPipelineIT {
       long trainerStart = System.nanoTime();
       try (TrainerApp trainer = TrainerApp.start(config, new SimpleMeterRegistry())) {
         for (int r = 0; r < ROWS; r++) {
-          client.send(config.examplesTopic(), "m", stream.json(r));
+          client.send(config.topics().examples(), "m", stream.json(r));
         }
         client.flush();
         assertPlaintextRefused(kafka.tlsBootstrapServers());
@@ -133,7 +133,7 @@ class TlsPipelineIT {
 
         ConsumerRecord<byte[], byte[]> record =
             client.awaitRecord(
-                config.snapshotsTopic(),
+                config.topics().snapshots(),
                 r -> r.value() != null && SnapshotCodec.decode(r.value(), key).examples() == ROWS,
                 TIMEOUT);
         figures.put(

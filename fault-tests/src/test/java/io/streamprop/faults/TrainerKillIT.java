@@ -62,11 +62,11 @@ class TrainerKillIT {
         Children children = new Children(dir);
         KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
       Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "kill");
-      String snapshots = pipeline.config().snapshotsTopic();
+      String snapshots = pipeline.config().topics().snapshots();
       Process trainer = pipeline.startTrainer("trainer-0.log");
-      client.send(pipeline.config().specsTopic(), "m", utf8(SPEC));
+      client.send(pipeline.config().topics().specs(), "m", utf8(SPEC));
       for (int i = 0; i < rows; i++) {
-        client.send(pipeline.config().examplesTopic(), "m", stream.json(i));
+        client.send(pipeline.config().topics().examples(), "m", stream.json(i));
       }
       client.flush();
 
@@ -111,7 +111,7 @@ class TrainerKillIT {
               .map(r -> SnapshotCodec.decode(r.value()).version())
               .toList();
       assertThat(versions).isNotEmpty().isSorted().doesNotHaveDuplicates();
-      assertThat(client.readAll(pipeline.config().deadLettersTopic(), timeout)).isEmpty();
+      assertThat(client.readAll(pipeline.config().topics().deadLetters(), timeout)).isEmpty();
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("examples sent", rows);

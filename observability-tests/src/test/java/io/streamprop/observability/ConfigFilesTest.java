@@ -3,6 +3,7 @@ package io.streamprop.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamprop.config.ConfigSources;
 import io.streamprop.trainer.admin.TopicAdmin;
 import io.streamprop.trainer.config.TrainerConfig;
 import java.nio.file.Files;
@@ -104,7 +105,8 @@ class ConfigFilesTest {
             .path("command")
             .path(0)
             .asText();
-    TrainerConfig config = TrainerConfig.of(Map.of("bootstrap.servers", "kafka:9092"));
+    TrainerConfig config =
+        TrainerConfig.load(ConfigSources.of(Map.of("bootstrap.servers", "kafka:9092")));
     for (TopicAdmin.TopicPlan plan : TopicAdmin.plan(config)) {
       String line =
           topics

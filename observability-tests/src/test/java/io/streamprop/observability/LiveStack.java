@@ -2,6 +2,9 @@ package io.streamprop.observability;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.Scorer;
 import io.streamprop.scorer.config.ScorerConfig;
@@ -24,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -72,18 +74,18 @@ final class LiveStack implements AutoCloseable {
       p.put("bootstrap.servers", kafka.bootstrapServers());
       p.put("application.id", "observability-it");
       p.put("state.dir", stateDir.toString());
-      p.put(TrainerConfig.HOUSEKEEPING_MS, "100");
-      p.put(TrainerConfig.METRICS_PORT, "0");
-      trainerConfig = TrainerConfig.of(p);
+      p.put(TrainerKeys.HOUSEKEEPING_MS, "100");
+      p.put(TrainerKeys.METRICS_PORT, "0");
+      trainerConfig = TrainerConfig.load(ConfigSources.of(p));
       trainerRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       trainerMetrics = MetricsServer.start(trainerConfig.metricsPort(), trainerRegistry);
       trainer = TrainerApp.start(trainerConfig, trainerRegistry);
 
-      Properties props = new Properties();
-      props.setProperty("bootstrap.servers", kafka.bootstrapServers());
-      props.setProperty(ScorerConfig.HTTP_HOST, "127.0.0.1");
-      props.setProperty(ScorerConfig.HTTP_PORT, "0");
-      scorer = new Scorer(ScorerConfig.of(props)).start();
+      Map<String, String> props = new HashMap<>();
+      props.put("bootstrap.servers", kafka.bootstrapServers());
+      props.put(ScorerKeys.HTTP_HOST, "127.0.0.1");
+      props.put(ScorerKeys.HTTP_PORT, "0");
+      scorer = new Scorer(ScorerConfig.load(ConfigSources.of(props))).start();
 
       Map<String, Object> producerProps = new HashMap<>();
       producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -100,7 +102,7 @@ final class LiveStack implements AutoCloseable {
   static LiveStack start(Path stateDir) throws Exception {
     LiveStack stack = new LiveStack(stateDir);
     try {
-      stack.sendAndWait(stack.trainerConfig.specsTopic(), MODEL, utf8(SPEC));
+      stack.sendAndWait(stack.trainerConfig.topics().specs(), MODEL, utf8(SPEC));
       stack.sendPoison();
       stack.thread("feeder", stack::feed);
       stack.thread("predictor", stack::predict);
@@ -123,10 +125,12 @@ final class LiveStack implements AutoCloseable {
    * model (each dead-lettered by the trainer), and a snapshot that fails its checksum.
    */
   private void sendPoison() throws Exception {
-    sendAndWait(trainerConfig.examplesTopic(), MODEL, utf8("{\"features\": [1, 2], \"label\": 0}"));
-    sendAndWait(trainerConfig.examplesTopic(), MODEL, utf8("{not json"));
-    sendAndWait(trainerConfig.examplesTopic(), "no-such-model", examples.get(0));
-    sendAndWait(trainerConfig.snapshotsTopic(), MODEL, utf8("SPSNAP but not a snapshot at all"));
+    sendAndWait(
+        trainerConfig.topics().examples(), MODEL, utf8("{\"features\": [1, 2], \"label\": 0}"));
+    sendAndWait(trainerConfig.topics().examples(), MODEL, utf8("{not json"));
+    sendAndWait(trainerConfig.topics().examples(), "no-such-model", examples.get(0));
+    sendAndWait(
+        trainerConfig.topics().snapshots(), MODEL, utf8("SPSNAP but not a snapshot at all"));
   }
 
   /** Sends one record and waits for the broker's acknowledgement. */
@@ -140,7 +144,8 @@ final class LiveStack implements AutoCloseable {
     long intervalNanos = TimeUnit.SECONDS.toNanos(1) / RATE;
     long next = System.nanoTime();
     for (int i = 0; running; i = (i + 1) % examples.size()) {
-      producer.send(new ProducerRecord<>(trainerConfig.examplesTopic(), MODEL, examples.get(i)));
+      producer.send(
+          new ProducerRecord<>(trainerConfig.topics().examples(), MODEL, examples.get(i)));
       // Pacing, not waiting for a condition: the feeder models a steady producer.
       next += intervalNanos;
       LockSupport.parkNanos(next - System.nanoTime());

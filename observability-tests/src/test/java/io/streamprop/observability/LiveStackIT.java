@@ -167,7 +167,7 @@ class LiveStackIT {
     Tools.require(KCAT, "kcat");
     String model = "kcat-shuttle";
     int rows = 300;
-    stack.sendAndWait(stack.trainerConfig.specsTopic(), model, LiveStack.utf8(LiveStack.SPEC));
+    stack.sendAndWait(stack.trainerConfig.topics().specs(), model, LiveStack.utf8(LiveStack.SPEC));
     Path root = Repo.root();
     ProcessBuilder script =
         new ProcessBuilder("sh", root.resolve("docker/demo/produce.sh").toString())
@@ -177,7 +177,7 @@ class LiveStackIT {
         .putAll(
             Map.of(
                 "BOOTSTRAP", stack.kafka.bootstrapServers(),
-                "TOPIC", stack.trainerConfig.examplesTopic(),
+                "TOPIC", stack.trainerConfig.topics().examples(),
                 "MODEL", model,
                 "RATE", "1000",
                 "LIMIT", Integer.toString(rows),

@@ -31,7 +31,7 @@ public final class Scorer implements AutoCloseable {
     snapshots =
         new SnapshotConsumer(
             config.kafka(),
-            config.snapshotsTopic(),
+            config.topics().snapshots(),
             config.maxSnapshotBytes(),
             new ModelLoader(registry, clock, config.signingKey()),
             registry,
@@ -41,7 +41,7 @@ public final class Scorer implements AutoCloseable {
             ? new ServingLossConsumer(
                 config.kafka(),
                 config.servingLossGroupId(),
-                config.examplesTopic(),
+                config.topics().examples(),
                 config.servingLossHalfLife(),
                 registry,
                 metrics)

@@ -1,35 +1,34 @@
 package io.streamprop.scorer;
 
 import io.streamprop.nn.Kernels;
-import io.streamprop.scorer.config.ConfigException;
 import io.streamprop.scorer.config.ScorerConfig;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
- * {@code streamprop scorer --bootstrap-server HOST:PORT [--config FILE] [--port N]}: loads the
- * configuration, starts the scorer, and stops it cleanly on SIGTERM or Ctrl-C.
+ * The scorer's main class: {@code streamprop scorer --bootstrap-server HOST:PORT [--config FILE]
+ * [--port N]} (options in {@link ScorerCommand}). Loads the configuration, starts the scorer, and
+ * stops it cleanly on SIGTERM or Ctrl-C. Exits 2 on a usage or configuration error, 1 when the
+ * scorer cannot start.
  */
 public final class ScorerMain {
   private static final Logger log = LoggerFactory.getLogger(ScorerMain.class);
 
   private ScorerMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-      System.out.println(ScorerConfig.usage());
-      return;
-    }
-    ScorerConfig config;
-    try {
-      config = ScorerConfig.load(args, System.getenv());
-    } catch (ConfigException e) {
-      System.err.println("streamprop scorer: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs {@code streamprop scorer} with {@code args}; returns the exit status. */
+  static int run(String[] args) {
+    return new CommandLine(new ScorerCommand()).setCommandName("streamprop scorer").execute(args);
+  }
+
+  /** Runs the scorer until SIGTERM or Ctrl-C; returns the exit status. */
+  static int serve(ScorerConfig config) throws InterruptedException {
     log.info("starting with {}; engine kernels: {}", config, Kernels.description());
     Scorer scorer = new Scorer(config);
     try {
@@ -38,14 +37,17 @@ public final class ScorerMain {
       // Most often the port is taken; say so plainly instead of a bare stack trace.
       log.error(
           "cannot start the scorer on {}:{}: {}", config.httpHost(), config.port(), e.toString());
-      scorer.close();
-      System.exit(1);
-      return;
+      try {
+        scorer.close();
+      } catch (Exception closing) {
+        log.warn("error while stopping", closing);
+      }
+      return 1;
     }
     log.info(
         "listening on port {}; reading snapshots from '{}'",
         scorer.port(),
-        config.snapshotsTopic());
+        config.topics().snapshots());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -61,5 +63,6 @@ public final class ScorerMain {
                 },
                 "scorer-shutdown"));
     stopped.await();
+    return 0;
   }
 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
+import io.streamprop.config.Topics;
 import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
@@ -22,10 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -110,18 +113,18 @@ class ScorerIT {
   }
 
   private Scorer startScorer() throws Exception {
-    Properties props = new Properties();
-    props.setProperty("bootstrap.servers", kafka.bootstrapServers());
-    props.setProperty(ScorerConfig.HTTP_PORT, "0");
-    props.setProperty(ScorerConfig.HTTP_HOST, "127.0.0.1");
-    props.setProperty(ScorerConfig.TOPIC_SNAPSHOTS, snapshotsTopic);
-    props.setProperty(ScorerConfig.TOPIC_EXAMPLES, examplesTopic);
-    props.setProperty(ScorerConfig.SERVING_LOSS_GROUP, "scorer-" + examplesTopic);
+    Map<String, String> props = new HashMap<>();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put(ScorerKeys.HTTP_PORT, "0");
+    props.put(ScorerKeys.HTTP_HOST, "127.0.0.1");
+    props.put(Topics.SNAPSHOTS, snapshotsTopic);
+    props.put(Topics.EXAMPLES, examplesTopic);
+    props.put(ScorerKeys.SERVING_LOSS_GROUP, "scorer-" + examplesTopic);
     // Near-infinite half-life: the serving loss becomes the plain mean, checkable offline.
-    props.setProperty(ScorerConfig.SERVING_LOSS_HALF_LIFE, "1e9");
+    props.put(ScorerKeys.SERVING_LOSS_HALF_LIFE, "1e9");
     // The group is new and the test writes examples right after start: read them all.
-    props.setProperty("auto.offset.reset", "earliest");
-    scorer = new Scorer(ScorerConfig.of(props)).start();
+    props.put("auto.offset.reset", "earliest");
+    scorer = new Scorer(ScorerConfig.load(ConfigSources.of(props))).start();
     return scorer;
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
 import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.local.LocalKafka;
@@ -21,10 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -81,16 +83,16 @@ class ScorerSecurityIT {
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(
               producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
-        Properties props = new Properties();
+        Map<String, String> props = new HashMap<>();
         props.putAll(kafka.tlsClientProperties());
-        props.setProperty(ScorerConfig.HTTP_PORT, "0");
-        props.setProperty(ScorerConfig.HTTP_HOST, "127.0.0.1");
-        props.setProperty(ScorerConfig.SERVING_LOSS_ENABLED, "false");
-        props.setProperty(ScorerConfig.SIGNING_KEY, Base64.getEncoder().encodeToString(rawKey));
-        props.setProperty(ScorerConfig.AUTH_TOKENS, TOKEN);
-        props.setProperty(ScorerConfig.AUTH_ADMIN_TOKENS, ADMIN);
+        props.put(ScorerKeys.HTTP_PORT, "0");
+        props.put(ScorerKeys.HTTP_HOST, "127.0.0.1");
+        props.put(ScorerKeys.SERVING_LOSS_ENABLED, "false");
+        props.put(SigningKey.CONFIG_KEY, Base64.getEncoder().encodeToString(rawKey));
+        props.put(ScorerKeys.AUTH_TOKENS, TOKEN);
+        props.put(ScorerKeys.AUTH_ADMIN_TOKENS, ADMIN);
 
-        try (Scorer scorer = new Scorer(ScorerConfig.of(props)).start()) {
+        try (Scorer scorer = new Scorer(ScorerConfig.load(ConfigSources.of(props))).start()) {
           awaitUntil("the scorer is ready over TLS", scorer::ready);
           send(producer, SnapshotCodec.encode(trained(1), 1_000, key));
           awaitUntil(

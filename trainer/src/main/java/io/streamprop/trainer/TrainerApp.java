@@ -92,10 +92,10 @@ public final class TrainerApp implements AutoCloseable {
         "trainer started: application.id={}, examples={}, model-specs={}, model-snapshots={},"
             + " dead-letters={}",
         config.applicationId(),
-        config.examplesTopic(),
-        config.specsTopic(),
-        config.snapshotsTopic(),
-        config.deadLettersTopic());
+        config.topics().examples(),
+        config.topics().specs(),
+        config.topics().snapshots(),
+        config.topics().deadLetters());
     return new TrainerApp(config, streams, shutdown, streamsMetrics, stopped);
   }
 
@@ -109,7 +109,7 @@ public final class TrainerApp implements AutoCloseable {
       producer
           .send(
               new ProducerRecord<>(
-                  config.specsTopic(),
+                  config.topics().specs(),
                   model.modelId(),
                   model.specJson().getBytes(StandardCharsets.UTF_8)))
           .get(30, TimeUnit.SECONDS);

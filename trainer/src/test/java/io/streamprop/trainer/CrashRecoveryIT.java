@@ -4,6 +4,9 @@ import static io.streamprop.trainer.testing.KafkaTestClient.utf8;
 import static io.streamprop.trainer.testing.States.assertSameModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.Topics;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.learn.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
@@ -92,38 +95,38 @@ class CrashRecoveryIT {
               "bootstrap.servers=" + kafka.bootstrapServers(),
               "application.id=crash-it",
               "state.dir=" + dir.resolve("state"),
-              TrainerConfig.TOPIC_PREFIX + "=crash.",
-              TrainerConfig.METRICS_PORT + "=-1",
-              TrainerConfig.HOUSEKEEPING_MS + "=100",
+              Topics.PREFIX + "=crash.",
+              TrainerKeys.METRICS_PORT + "=-1",
+              TrainerKeys.HOUSEKEEPING_MS + "=100",
               // Static membership: the restarted trainer takes over at once, without waiting for
               // the killed one's session to expire.
               "group.instance.id=crash-trainer",
               "consumer.session.timeout.ms=10000",
               ""));
       TrainerConfig config =
-          TrainerConfig.from(TrainerConfig.readPropertiesFile(configFile), Map.of(), Map.of());
+          TrainerConfig.load(new ConfigSources(configFile, "--config", Map.of(), Map.of()));
 
       // Create the topics before writing: producing first would auto-create them uncompacted.
       try (Admin admin = Admin.create(config.adminProperties())) {
         TopicAdmin.ensureTopics(admin, config);
       }
       Process first = startTrainer(configFile, "trainer-1.log");
-      client.send(config.specsTopic(), "shuttle", utf8(SPEC));
+      client.send(config.topics().specs(), "shuttle", utf8(SPEC));
       int poison = 0;
       for (int i = 0; i < shuttle.size(); i++) {
         if (i % POISON_EVERY == 500) {
           client.send(
-              config.examplesTopic(), "shuttle", utf8("{\"features\": [1, 2], \"label\": 0}"));
+              config.topics().examples(), "shuttle", utf8("{\"features\": [1, 2], \"label\": 0}"));
           poison++;
         }
-        client.send(config.examplesTopic(), "shuttle", shuttle.json(i));
+        client.send(config.topics().examples(), "shuttle", shuttle.json(i));
       }
       client.flush();
 
       // Kill as soon as a snapshot (even one not yet committed) shows the chosen progress.
       ConsumerRecord<byte[], byte[]> seen =
           client.awaitRecord(
-              config.snapshotsTopic(),
+              config.topics().snapshots(),
               true,
               r -> r.value() != null && SnapshotCodec.decode(r.value()).examples() >= killAfter,
               TIMEOUT);
@@ -136,7 +139,7 @@ class CrashRecoveryIT {
       Process second = startTrainer(configFile, "trainer-2.log");
       ConsumerRecord<byte[], byte[]> last =
           client.awaitRecord(
-              config.snapshotsTopic(),
+              config.topics().snapshots(),
               r ->
                   r.value() != null && SnapshotCodec.decode(r.value()).examples() == shuttle.size(),
               TIMEOUT);
@@ -148,9 +151,9 @@ class CrashRecoveryIT {
       // Committed output holds every dead letter exactly once, and snapshot versions that only
       // rise (compaction may already have removed older ones; an aborted transaction's snapshots
       // are invisible, so the restarted trainer's versions continue without repeats).
-      assertThat(client.readAll(config.deadLettersTopic(), TIMEOUT)).hasSize(poison);
+      assertThat(client.readAll(config.topics().deadLetters(), TIMEOUT)).hasSize(poison);
       List<Long> versions =
-          client.readAll(config.snapshotsTopic(), TIMEOUT).stream()
+          client.readAll(config.topics().snapshots(), TIMEOUT).stream()
               .map(r -> SnapshotCodec.decode(r.value()).version())
               .toList();
       assertThat(versions).isNotEmpty().isSorted().doesNotHaveDuplicates();

@@ -9,6 +9,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.Topics;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.learn.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
@@ -84,11 +87,11 @@ class TrainerIT {
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("application.id", "trainer-it-" + run);
     p.put("state.dir", stateDir.toString());
-    p.put(TrainerConfig.TOPIC_PREFIX, "t" + run + ".");
-    p.put(TrainerConfig.EXAMPLE_MAX_BYTES, "4096");
-    p.put(TrainerConfig.HOUSEKEEPING_MS, "100");
-    p.put(TrainerConfig.METRICS_PORT, "-1");
-    TrainerConfig config = TrainerConfig.of(p);
+    p.put(Topics.PREFIX, "t" + run + ".");
+    p.put(TrainerKeys.EXAMPLE_MAX_BYTES, "4096");
+    p.put(TrainerKeys.HOUSEKEEPING_MS, "100");
+    p.put(TrainerKeys.METRICS_PORT, "-1");
+    TrainerConfig config = TrainerConfig.load(ConfigSources.of(p));
     // Create the topics first: producing to a missing topic would auto-create it uncompacted.
     try (Admin admin = Admin.create(config.adminProperties())) {
       TopicAdmin.ensureTopics(admin, config);
@@ -99,7 +102,7 @@ class TrainerIT {
   private ModelState awaitSnapshot(TrainerConfig config, String model, long examples) {
     ConsumerRecord<byte[], byte[]> r =
         client.awaitRecord(
-            config.snapshotsTopic(),
+            config.topics().snapshots(),
             rec ->
                 rec.value() != null
                     && new String(rec.key()).equals(model)
@@ -124,9 +127,9 @@ class TrainerIT {
   @Test
   void modelTrainedThroughKafka_equalsTheOfflineModelBitForBit_withTheSamePrequentialAccuracy() {
     TrainerConfig config = config();
-    client.send(config.specsTopic(), "shuttle", utf8(SHUTTLE_SPEC));
+    client.send(config.topics().specs(), "shuttle", utf8(SHUTTLE_SPEC));
     for (int i = 0; i < SHUTTLE.size(); i++) {
-      client.send(config.examplesTopic(), "shuttle", SHUTTLE.json(i));
+      client.send(config.topics().examples(), "shuttle", SHUTTLE.json(i));
     }
     client.flush();
 
@@ -149,21 +152,21 @@ class TrainerIT {
     TrainerConfig config = config();
     app = TrainerApp.start(config, registry);
 
-    client.send(config.specsTopic(), "late", utf8(SHUTTLE_SPEC));
+    client.send(config.topics().specs(), "late", utf8(SHUTTLE_SPEC));
     client.flush();
     awaitCount("streamprop.specs", "outcome", "accepted", 1);
     for (int i = 0; i < 500; i++) {
-      client.send(config.examplesTopic(), "late", SHUTTLE.json(i));
+      client.send(config.topics().examples(), "late", SHUTTLE.json(i));
     }
     client.flush();
     ModelState trained = awaitSnapshot(config, "late", 500);
     assertSameModel(trained, SHUTTLE.train(SpecJson.parse(SHUTTLE_SPEC), 500).learner().state());
 
-    client.send(config.specsTopic(), "late", null);
+    client.send(config.topics().specs(), "late", null);
     client.flush();
     ConsumerRecord<byte[], byte[]> tombstone =
         client.awaitRecord(
-            config.snapshotsTopic(),
+            config.topics().snapshots(),
             r -> new String(r.key()).equals("late") && r.value() == null,
             TIMEOUT);
     assertThat(tombstone.value()).isNull();
@@ -173,7 +176,7 @@ class TrainerIT {
   @Test
   void poisonRecords_landInDeadLettersWithReasons_andTheModelEqualsTheValidOnlyModel() {
     TrainerConfig config = config();
-    client.send(config.specsTopic(), "shuttle", utf8(SHUTTLE_SPEC));
+    client.send(config.topics().specs(), "shuttle", utf8(SHUTTLE_SPEC));
     List<byte[]> poison =
         List.of(
             utf8("{\"features\": [1, 2, 3"),
@@ -187,12 +190,12 @@ class TrainerIT {
     int rows = 2000;
     for (int i = 0; i < rows; i++) {
       if (i % 300 == 7 && i / 300 < poison.size()) {
-        client.send(config.examplesTopic(), "shuttle", poison.get(i / 300));
+        client.send(config.topics().examples(), "shuttle", poison.get(i / 300));
       }
       if (i == 1000) {
-        client.send(config.examplesTopic(), "nobody", SHUTTLE.json(i));
+        client.send(config.topics().examples(), "nobody", SHUTTLE.json(i));
       }
-      client.send(config.examplesTopic(), "shuttle", SHUTTLE.json(i));
+      client.send(config.topics().examples(), "shuttle", SHUTTLE.json(i));
     }
     client.flush();
 
@@ -200,7 +203,8 @@ class TrainerIT {
     ModelState trained = awaitSnapshot(config, "shuttle", rows);
     assertSameModel(trained, SHUTTLE.train(SpecJson.parse(SHUTTLE_SPEC), rows).learner().state());
 
-    List<ConsumerRecord<byte[], byte[]>> dead = client.read(config.deadLettersTopic(), 6, TIMEOUT);
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        client.read(config.topics().deadLetters(), 6, TIMEOUT);
     Map<String, ConsumerRecord<byte[], byte[]>> byReason = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : dead) {
       byReason.put(header(r, DeadLetters.REASON_HEADER).orElseThrow(), r);
@@ -217,7 +221,7 @@ class TrainerIT {
     ConsumerRecord<byte[], byte[]> wrongWidth = byReason.get("wrong_width");
     assertThat(wrongWidth.value()).isEqualTo(poison.get(1));
     assertThat(header(wrongWidth, DeadLetters.SOURCE_TOPIC_HEADER))
-        .contains(config.examplesTopic());
+        .contains(config.topics().examples());
     assertThat(header(wrongWidth, DeadLetters.SOURCE_OFFSET_HEADER)).isPresent();
     assertThat(count("streamprop.dead.letters", "reason", "oversize")).isEqualTo(1.0);
   }
@@ -225,17 +229,16 @@ class TrainerIT {
   @Test
   void specFromTheConfiguration_isPublishedAtStart_andTrainsItsModel() {
     TrainerConfig config =
-        config(
-            Map.of(TrainerConfig.MODEL_ID, "configured", TrainerConfig.MODEL_SPEC, SHUTTLE_SPEC));
+        config(Map.of(TrainerKeys.MODEL_ID, "configured", TrainerKeys.MODEL_SPEC, SHUTTLE_SPEC));
     app = TrainerApp.start(config, registry);
 
     ConsumerRecord<byte[], byte[]> spec =
         client.awaitRecord(
-            config.specsTopic(), r -> new String(r.key()).equals("configured"), TIMEOUT);
+            config.topics().specs(), r -> new String(r.key()).equals("configured"), TIMEOUT);
     assertThat(new String(spec.value())).isEqualTo(SHUTTLE_SPEC);
     awaitCount("streamprop.specs", "outcome", "accepted", 1);
     for (int i = 0; i < 300; i++) {
-      client.send(config.examplesTopic(), "configured", SHUTTLE.json(i));
+      client.send(config.topics().examples(), "configured", SHUTTLE.json(i));
     }
     client.flush();
     assertSameModel(
@@ -247,19 +250,19 @@ class TrainerIT {
   void existingSnapshotTopicThatIsNotCompacted_stopsTheTrainer_withTheFix() throws Exception {
     Map<String, String> p = new HashMap<>();
     p.put("bootstrap.servers", kafka.bootstrapServers());
-    p.put(TrainerConfig.TOPIC_PREFIX, "unfit.");
-    TrainerConfig config = TrainerConfig.of(p);
+    p.put(Topics.PREFIX, "unfit.");
+    TrainerConfig config = TrainerConfig.load(ConfigSources.of(p));
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       admin
-          .createTopics(List.of(new NewTopic(config.snapshotsTopic(), 1, (short) 1)))
+          .createTopics(List.of(new NewTopic(config.topics().snapshots(), 1, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
     }
     assertThatThrownBy(() -> TrainerApp.start(config, registry))
         .isInstanceOf(TopicSetupException.class)
-        .hasMessageContaining(config.snapshotsTopic())
+        .hasMessageContaining(config.topics().snapshots())
         .hasMessageContaining("cleanup.policy=compact");
   }
 
@@ -267,8 +270,8 @@ class TrainerIT {
   void unreachableBroker_failsFast_withAClearMessage() {
     Map<String, String> p = new HashMap<>();
     p.put("bootstrap.servers", "127.0.0.1:1");
-    p.put(TrainerConfig.ADMIN_TIMEOUT_MS, "2000");
-    assertThatThrownBy(() -> TrainerApp.start(TrainerConfig.of(p), registry))
+    p.put(TrainerKeys.ADMIN_TIMEOUT_MS, "2000");
+    assertThatThrownBy(() -> TrainerApp.start(TrainerConfig.load(ConfigSources.of(p)), registry))
         .isInstanceOf(TopicSetupException.class)
         .hasMessageContaining("cannot reach the Kafka broker at 127.0.0.1:1");
   }

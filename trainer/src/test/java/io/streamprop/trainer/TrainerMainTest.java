@@ -3,10 +3,17 @@ package io.streamprop.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamprop.trainer.config.ConfigException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class TrainerMainTest {
+
+  private static TrainerCommand parse(String... args) {
+    TrainerCommand command = new TrainerCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
 
   @Test
   void help_printsUsage_andExitsZero() {
@@ -20,14 +27,25 @@ class TrainerMainTest {
 
   @Test
   void optionWithoutValue_isAUsageError() {
-    assertThatThrownBy(() -> TrainerMain.parse(new String[] {"--bootstrap-server"}))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--bootstrap-server needs a value");
+    assertThatThrownBy(() -> parse("--bootstrap-server"))
+        .isInstanceOf(CommandLine.MissingParameterException.class)
+        .hasMessageContaining("--bootstrap-server");
+    assertThat(TrainerMain.run(new String[] {"--bootstrap-server"})).isEqualTo(2);
   }
 
   @Test
   void bootstrapServer_fromTheCommandLine_setsBootstrapServers() {
-    assertThat(TrainerMain.parse(new String[] {"--bootstrap-server", "k:9092"}).bootstrapServers())
+    assertThat(parse("--bootstrap-server", "k:9092").config(Map.of()).bootstrapServers())
         .isEqualTo("k:9092");
+  }
+
+  @Test
+  void configurationError_isAUsageError_exitsTwo() {
+    assertThat(
+            TrainerMain.run(
+                new String[] {
+                  "--bootstrap-server", "k:9092", "--config", "/nonexistent.properties"
+                }))
+        .isEqualTo(2);
   }
 }

@@ -5,6 +5,8 @@ import static io.streamprop.trainer.testing.States.assertSameModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.learn.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.local.TlsFiles;
@@ -52,24 +54,24 @@ class TrainerTlsIT {
       Map<String, String> p = new HashMap<>(kafka.tlsClientProperties());
       p.put("application.id", "trainer-tls-it");
       p.put("state.dir", dir.resolve("state").toString());
-      p.put(TrainerConfig.HOUSEKEEPING_MS, "100");
-      p.put(TrainerConfig.METRICS_PORT, "-1");
+      p.put(TrainerKeys.HOUSEKEEPING_MS, "100");
+      p.put(TrainerKeys.METRICS_PORT, "-1");
       p.put(SigningKey.CONFIG_KEY, Base64.getEncoder().encodeToString(raw));
-      TrainerConfig config = TrainerConfig.of(p);
+      TrainerConfig config = TrainerConfig.load(ConfigSources.of(p));
       assertThat(config.bootstrapServers()).isEqualTo(kafka.tlsBootstrapServers());
       try (Admin admin = Admin.create(config.adminProperties())) {
         TopicAdmin.ensureTopics(admin, config);
       }
-      client.send(config.specsTopic(), "iris", utf8(SPEC));
+      client.send(config.topics().specs(), "iris", utf8(SPEC));
       for (int i = 0; i < IRIS.size(); i++) {
-        client.send(config.examplesTopic(), "iris", IRIS.json(i));
+        client.send(config.topics().examples(), "iris", IRIS.json(i));
       }
       client.flush();
 
       try (TrainerApp app = TrainerApp.start(config, new SimpleMeterRegistry())) {
         ConsumerRecord<byte[], byte[]> record =
             client.awaitRecord(
-                config.snapshotsTopic(),
+                config.topics().snapshots(),
                 r -> r.value() != null && new String(r.key()).equals("iris"),
                 Duration.ofSeconds(120));
 

@@ -1,7 +1,10 @@
 package io.streamprop.faults.rig;
 
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
+import io.streamprop.config.Topics;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.scorer.ScorerMain;
-import io.streamprop.scorer.config.ScorerConfig;
 import io.streamprop.trainer.TrainerMain;
 import io.streamprop.trainer.admin.TopicAdmin;
 import io.streamprop.trainer.config.TrainerConfig;
@@ -29,6 +32,7 @@ public final class Pipeline {
   private final Children children;
   private final Path trainerConfigFile;
   private final TrainerConfig trainerConfig;
+  private final String topicPrefix;
 
   public Pipeline(String bootstrap, Path dir, Children children, String name) {
     this(Map.of("bootstrap.servers", bootstrap), dir, children, name);
@@ -42,15 +46,16 @@ public final class Pipeline {
     this.dir = dir;
     this.children = children;
     this.trainerConfigFile = dir.resolve("trainer.properties");
+    this.topicPrefix = name + ".";
     try {
       Files.writeString(
           trainerConfigFile,
           lines(
               "application.id=" + name,
               "state.dir=" + dir.resolve("trainer-state"),
-              TrainerConfig.TOPIC_PREFIX + "=" + name + ".",
-              TrainerConfig.METRICS_PORT + "=-1",
-              TrainerConfig.HOUSEKEEPING_MS + "=100",
+              Topics.PREFIX + "=" + topicPrefix,
+              TrainerKeys.METRICS_PORT + "=-1",
+              TrainerKeys.HOUSEKEEPING_MS + "=100",
               // Static membership: a restarted trainer takes over at once instead of waiting for
               // the killed one's session to expire.
               "group.instance.id=" + name + "-trainer",
@@ -59,7 +64,7 @@ public final class Pipeline {
       throw new UncheckedIOException(e);
     }
     trainerConfig =
-        TrainerConfig.from(TrainerConfig.readPropertiesFile(trainerConfigFile), Map.of(), Map.of());
+        TrainerConfig.load(new ConfigSources(trainerConfigFile, "--config", Map.of(), Map.of()));
     // Create the topics before anything writes: producing first would auto-create them
     // uncompacted.
     try (Admin admin = Admin.create(trainerConfig.adminProperties())) {
@@ -101,10 +106,10 @@ public final class Pipeline {
     Files.writeString(
         file,
         lines(
-            ScorerConfig.TOPIC_PREFIX + "=" + trainerConfig.value(TrainerConfig.TOPIC_PREFIX).get(),
-            ScorerConfig.HTTP_HOST + "=127.0.0.1",
-            ScorerConfig.HTTP_PORT + "=" + port,
-            ScorerConfig.SERVING_LOSS_ENABLED + "=false"));
+            Topics.PREFIX + "=" + topicPrefix,
+            ScorerKeys.HTTP_HOST + "=127.0.0.1",
+            ScorerKeys.HTTP_PORT + "=" + port,
+            ScorerKeys.SERVING_LOSS_ENABLED + "=false"));
     return children.start(logName, ScorerMain.class.getName(), "--config", file.toString());
   }
 

@@ -1,5 +1,5 @@
 /**
- * The scorer's configuration: defaults, a properties file, environment variables and arguments, in
- * that order of precedence; keys outside the {@code streamprop.} namespace go to the Kafka clients.
+ * The scorer's configuration as typed values, over the one loader of {@code io.streamprop.config}:
+ * HTTP, serving loss, security and the Kafka properties passed through to its consumers.
  */
 package io.streamprop.scorer.config;

@@ -3,22 +3,42 @@ package io.streamprop.scorer.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamprop.config.ConfigException;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
+import io.streamprop.scorer.ScorerCommand;
+import io.streamprop.wire.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ScorerConfigTest {
 
+  /** The scorer's configuration as {@code streamprop scorer ARGS} reads it. */
+  private static ScorerConfig load(String[] args, Map<String, String> env) {
+    ScorerCommand command = new ScorerCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.config(env);
+  }
+
+  private static ScorerConfig of(Properties properties) {
+    Map<String, String> values = new HashMap<>();
+    properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key)));
+    return ScorerConfig.load(ConfigSources.of(values));
+  }
+
   @Test
   void onlyBootstrapServer_defaultsEverywhere() {
-    ScorerConfig config =
-        ScorerConfig.load(new String[] {"--bootstrap-server", "k:9092"}, Map.of());
+    ScorerConfig config = load(new String[] {"--bootstrap-server", "k:9092"}, Map.of());
 
     assertThat(config.port()).isEqualTo(8080);
-    assertThat(config.snapshotsTopic()).isEqualTo("model-snapshots");
-    assertThat(config.examplesTopic()).isEqualTo("examples");
+    assertThat(config.topics().snapshots()).isEqualTo("model-snapshots");
+    assertThat(config.topics().examples()).isEqualTo("examples");
     assertThat(config.servingLossEnabled()).isTrue();
     assertThat(config.httpSelectors()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.kafka()).containsEntry("bootstrap.servers", "k:9092");
@@ -27,9 +47,8 @@ class ScorerConfigTest {
   @Test
   void httpSelectors_fromEnv_validated() {
     String[] args = {"--bootstrap-server", "k:1"};
-    assertThat(ScorerConfig.load(args, Map.of("STREAMPROP_HTTP_SELECTORS", "2")).httpSelectors())
-        .isEqualTo(2);
-    assertThatThrownBy(() -> ScorerConfig.load(args, Map.of("STREAMPROP_HTTP_SELECTORS", "0")))
+    assertThat(load(args, Map.of("STREAMPROP_HTTP_SELECTORS", "2")).httpSelectors()).isEqualTo(2);
+    assertThatThrownBy(() -> load(args, Map.of("STREAMPROP_HTTP_SELECTORS", "0")))
         .hasMessageContaining("streamprop.http.selectors must be in [1, 256], got 0");
   }
 
@@ -53,14 +72,14 @@ class ScorerConfigTest {
             "STREAMPROP_TOPIC_SNAPSHOTS", "snaps");
 
     ScorerConfig config =
-        ScorerConfig.load(
+        load(
             new String[] {"--config", file.toString(), "--port=9002", "--bootstrap-server", "a:1"},
             env);
 
     assertThat(config.port()).isEqualTo(9002);
     assertThat(config.maxBodyBytes()).isEqualTo(100_000);
-    assertThat(config.snapshotsTopic()).isEqualTo("team-snaps");
-    assertThat(config.examplesTopic()).isEqualTo("team-examples");
+    assertThat(config.topics().snapshots()).isEqualTo("team-snaps");
+    assertThat(config.topics().examples()).isEqualTo("team-examples");
     assertThat(config.kafka())
         .containsEntry("bootstrap.servers", "a:1")
         .containsEntry("security.protocol", "SSL")
@@ -74,36 +93,31 @@ class ScorerConfigTest {
     Files.writeString(file, "bootstrap.servers=k:1\nstreamprop.http.port=9000\n");
 
     ScorerConfig config =
-        ScorerConfig.load(
-            new String[] {"--config", file.toString()}, Map.of("STREAMPROP_HTTP_PORT", "9001"));
+        load(new String[] {"--config", file.toString()}, Map.of("STREAMPROP_HTTP_PORT", "9001"));
 
     assertThat(config.port()).isEqualTo(9001);
   }
 
   @Test
   void mistakes_failNamingTheKeyOrArgument(@TempDir Path dir) {
-    assertThatThrownBy(() -> ScorerConfig.load(new String[] {}, Map.of()))
+    assertThatThrownBy(() -> load(new String[] {}, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--bootstrap-server");
-    assertThatThrownBy(() -> ScorerConfig.load(new String[] {"--bootstrap", "k:1"}, Map.of()))
-        .hasMessageContaining("unknown argument '--bootstrap'");
-    assertThatThrownBy(() -> ScorerConfig.load(new String[] {"--bootstrap-server"}, Map.of()))
-        .hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> load(new String[] {"--bootstrap", "k:1"}, Map.of()))
+        .hasMessageContaining("Unknown options: '--bootstrap'");
+    assertThatThrownBy(() -> load(new String[] {"--bootstrap-server"}, Map.of()))
+        .hasMessageContaining("Missing required parameter for option '--bootstrap-server'");
     assertThatThrownBy(
-            () ->
-                ScorerConfig.load(
-                    new String[] {"--bootstrap-server", "k:1", "--port", "x"}, Map.of()))
+            () -> load(new String[] {"--bootstrap-server", "k:1", "--port", "x"}, Map.of()))
         .hasMessageContaining("streamprop.http.port must be an integer, got 'x'");
     assertThatThrownBy(
             () ->
-                ScorerConfig.load(
+                load(
                     new String[] {"--bootstrap-server", "k:1"},
                     Map.of("STREAMPROP_HTTP_PORT", "70000")))
         .hasMessageContaining("streamprop.http.port must be in [0, 65535], got 70000");
     assertThatThrownBy(
-            () ->
-                ScorerConfig.load(
-                    new String[] {"--config", dir.resolve("missing").toString()}, Map.of()))
+            () -> load(new String[] {"--config", dir.resolve("missing").toString()}, Map.of()))
         .hasMessageContaining("cannot read config file");
   }
 
@@ -112,23 +126,25 @@ class ScorerConfigTest {
     Path file = dir.resolve("scorer.properties");
     Files.writeString(file, "bootstrap.servers=k:1\nstreamprop.http.prot=9000\n");
 
-    assertThatThrownBy(
-            () -> ScorerConfig.load(new String[] {"--config", file.toString()}, Map.of()))
+    assertThatThrownBy(() -> load(new String[] {"--config", file.toString()}, Map.of()))
         .hasMessageContaining("unknown scorer key 'streamprop.http.prot'");
   }
 
   @Test
   void env_doubleUnderscore_isLiteralUnderscore() {
     assertThat(
-            ScorerConfig.envToProperties(
-                Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_A__B", "x", "HOME", "/root")))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("sasl.mechanism", "PLAIN", "a_b", "x"));
+            load(
+                    new String[] {"--bootstrap-server", "k:1"},
+                    Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_A__B", "x", "HOME", "/root"))
+                .kafka())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("bootstrap.servers", "k:1", "sasl.mechanism", "PLAIN", "a_b", "x"));
   }
 
   @Test
   void secrets_hiddenWhenPrinted() {
     ScorerConfig config =
-        ScorerConfig.load(
+        load(
             new String[] {"--bootstrap-server", "k:1"},
             Map.of("KAFKA_SSL_KEY_PASSWORD", "hunter2"));
 
@@ -138,7 +154,7 @@ class ScorerConfigTest {
   @Test
   void clientRateLimit_fromEnvironment_parsedWithDefaults() {
     ScorerConfig config =
-        ScorerConfig.load(
+        load(
             new String[] {"--bootstrap-server", "k:1"},
             Map.of(
                 "STREAMPROP_SCORER_RATE_LIMIT_CLIENT_PER_SECOND", "2.5",
@@ -154,15 +170,15 @@ class ScorerConfigTest {
   void clientRateLimit_badValues_refusedNamingTheKey() {
     for (String[] bad :
         new String[][] {
-          {ScorerConfig.CLIENT_RATE_LIMIT, "-1"},
-          {ScorerConfig.CLIENT_RATE_LIMIT, "fast"},
-          {ScorerConfig.CLIENT_RATE_LIMIT_BURST, "-3"},
-          {ScorerConfig.CLIENT_RATE_LIMIT_MAX_CLIENTS, "0"}
+          {ScorerKeys.CLIENT_RATE_LIMIT, "-1"},
+          {ScorerKeys.CLIENT_RATE_LIMIT, "fast"},
+          {ScorerKeys.CLIENT_RATE_LIMIT_BURST, "-3"},
+          {ScorerKeys.CLIENT_RATE_LIMIT_MAX_CLIENTS, "0"}
         }) {
       java.util.Properties properties = new java.util.Properties();
       properties.setProperty("bootstrap.servers", "k:1");
       properties.setProperty(bad[0], bad[1]);
-      assertThatThrownBy(() -> ScorerConfig.of(properties))
+      assertThatThrownBy(() -> of(properties))
           .as(bad[0] + "=" + bad[1])
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining(bad[0]);
@@ -174,12 +190,12 @@ class ScorerConfigTest {
     String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     java.util.Properties properties = new java.util.Properties();
     properties.setProperty("bootstrap.servers", "k:1");
-    properties.setProperty(ScorerConfig.SIGNING_KEY, key);
-    properties.setProperty(ScorerConfig.AUTH_TOKENS, "aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb");
-    properties.setProperty(ScorerConfig.AUTH_ADMIN_TOKENS, "cccccccccccccccc");
-    properties.setProperty(ScorerConfig.RATE_LIMIT, "50");
+    properties.setProperty(SigningKey.CONFIG_KEY, key);
+    properties.setProperty(ScorerKeys.AUTH_TOKENS, "aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb");
+    properties.setProperty(ScorerKeys.AUTH_ADMIN_TOKENS, "cccccccccccccccc");
+    properties.setProperty(ScorerKeys.RATE_LIMIT, "50");
 
-    ScorerConfig config = ScorerConfig.of(properties);
+    ScorerConfig config = of(properties);
 
     assertThat(config.signingKey()).isNotNull();
     assertThat(config.predictTokens()).containsExactly("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb");
@@ -197,23 +213,23 @@ class ScorerConfigTest {
     java.util.Properties shortKey = new java.util.Properties();
     shortKey.setProperty("bootstrap.servers", "k:1");
     shortKey.setProperty(
-        ScorerConfig.SIGNING_KEY, java.util.Base64.getEncoder().encodeToString(new byte[8]));
+        SigningKey.CONFIG_KEY, java.util.Base64.getEncoder().encodeToString(new byte[8]));
     java.util.Properties shortToken = new java.util.Properties();
     shortToken.setProperty("bootstrap.servers", "k:1");
-    shortToken.setProperty(ScorerConfig.AUTH_TOKENS, "abc");
+    shortToken.setProperty(ScorerKeys.AUTH_TOKENS, "abc");
     java.util.Properties protectWithoutAdmin = new java.util.Properties();
     protectWithoutAdmin.setProperty("bootstrap.servers", "k:1");
-    protectWithoutAdmin.setProperty(ScorerConfig.AUTH_PROTECT_METRICS, "true");
+    protectWithoutAdmin.setProperty(ScorerKeys.AUTH_PROTECT_METRICS, "true");
 
-    assertThatThrownBy(() -> ScorerConfig.of(shortKey))
+    assertThatThrownBy(() -> of(shortKey))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("8 bytes; it needs at least 32");
-    assertThatThrownBy(() -> ScorerConfig.of(shortToken))
+    assertThatThrownBy(() -> of(shortToken))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining(ScorerConfig.AUTH_TOKENS)
+        .hasMessageContaining(ScorerKeys.AUTH_TOKENS)
         .hasMessageContaining("at least 16");
-    assertThatThrownBy(() -> ScorerConfig.of(protectWithoutAdmin))
+    assertThatThrownBy(() -> of(protectWithoutAdmin))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining(ScorerConfig.AUTH_ADMIN_TOKENS);
+        .hasMessageContaining(ScorerKeys.AUTH_ADMIN_TOKENS);
   }
 }

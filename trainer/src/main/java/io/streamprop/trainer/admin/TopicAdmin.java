@@ -1,6 +1,7 @@
 package io.streamprop.trainer.admin;
 
-import io.streamprop.trainer.config.TopicSizes;
+import io.streamprop.config.TrainerKeys;
+import io.streamprop.spec.SpecLimits;
 import io.streamprop.trainer.config.TrainerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ public final class TopicAdmin {
 
   /** The topics and their settings for {@code config}. */
   public static List<TopicPlan> plan(TrainerConfig config) {
-    String maxRecord = Integer.toString(TopicSizes.maxRecordBytes());
+    String maxRecord = Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES);
     Map<String, String> snapshots = new LinkedHashMap<>();
     snapshots.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     snapshots.put(TopicConfig.SEGMENT_MS_CONFIG, "60000");
@@ -61,19 +62,20 @@ public final class TopicAdmin {
     Map<String, String> deadLetters = new LinkedHashMap<>();
     // Dead letters keep the rejected value unchanged, and an oversize example is by definition
     // larger than the example limit: the topic takes anything the trainer's producer may send
-    // (max.request.size = maxRecordBytes), or one oversize record would stop the trainer for good
+    // (max.request.size = MAX_SNAPSHOT_RECORD_BYTES), or one oversize record would stop the trainer
+    // for good
     // (RecordTooLargeException fails the stream thread; the restart meets the same record).
     deadLetters.put(
         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
         Integer.toString(
             Math.max(
                 Math.max(config.exampleMaxBytes(), 1 << 20) + 64 * 1024,
-                TopicSizes.maxRecordBytes())));
+                SpecLimits.MAX_SNAPSHOT_RECORD_BYTES)));
     return List.of(
-        new TopicPlan(config.examplesTopic(), Map.of(), false),
-        new TopicPlan(config.specsTopic(), specs, true),
-        new TopicPlan(config.snapshotsTopic(), snapshots, true),
-        new TopicPlan(config.deadLettersTopic(), deadLetters, false));
+        new TopicPlan(config.topics().examples(), Map.of(), false),
+        new TopicPlan(config.topics().specs(), specs, true),
+        new TopicPlan(config.topics().snapshots(), snapshots, true),
+        new TopicPlan(config.topics().deadLetters(), deadLetters, false));
   }
 
   /**
@@ -92,7 +94,7 @@ public final class TopicAdmin {
               "topic "
                   + plan.name()
                   + " does not exist and "
-                  + TrainerConfig.TOPIC_CREATE
+                  + TrainerKeys.TOPIC_CREATE
                   + "=false: create it (settings "
                   + plan.configs()
                   + ") or let the trainer create it");

@@ -1,13 +1,18 @@
 package io.streamprop.trainer.config;
 
+import io.streamprop.config.ConfigException;
+import io.streamprop.config.ConfigLoader;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.Program;
+import io.streamprop.config.Settings;
+import io.streamprop.config.Topics;
+import io.streamprop.config.TrainerKeys;
+import io.streamprop.spec.SpecLimits;
 import io.streamprop.wire.SigningKey;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -17,288 +22,130 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The trainer's configuration: its own {@code streamprop.*} settings plus every Kafka client and
- * Kafka Streams property, passed through unchanged.
- *
- * <p>Sources, later ones winning: built-in defaults, the properties file ({@code --config}),
- * environment variables, the command line ({@code --bootstrap-server}). Environment variables map
- * to keys by lower-casing and turning {@code _} into {@code .} ({@code __} into a literal {@code
- * _}): {@code STREAMPROP_TOPIC_PREFIX} → {@code streamprop.topic.prefix}, and {@code KAFKA_}
- * variables lose their prefix, so {@code KAFKA_SECURITY_PROTOCOL} → {@code security.protocol} and
- * {@code KAFKA_PRODUCER_COMPRESSION_TYPE} → {@code producer.compression.type}. The full table is in
- * {@code docs/trainer.md}.
+ * The trainer's configuration: its own keys ({@link TrainerKeys}, the topic names of {@link
+ * Topics}, the signing key) and every Kafka client and Kafka Streams property, passed through
+ * unchanged. Read by {@link ConfigLoader} (defaults, properties file, environment, flags) and
+ * checked here, at once, so that a bad value stops the trainer at start. Keys: {@code
+ * docs/trainer.md}.
  */
 public final class TrainerConfig {
+  private final Settings settings;
+  private final Topics topics;
 
-  /** Key prefix of the trainer's own settings; everything else goes to Kafka. */
-  public static final String PREFIX = "streamprop.";
-
-  public static final String TOPIC_PREFIX = "streamprop.topic.prefix";
-  public static final String TOPIC_EXAMPLES = "streamprop.topic.examples";
-  public static final String TOPIC_SPECS = "streamprop.topic.specs";
-  public static final String TOPIC_SNAPSHOTS = "streamprop.topic.snapshots";
-  public static final String TOPIC_DEAD_LETTERS = "streamprop.topic.dead.letters";
-  public static final String TOPIC_PARTITIONS = "streamprop.topic.partitions";
-  public static final String TOPIC_REPLICATION = "streamprop.topic.replication.factor";
-  public static final String TOPIC_CREATE = "streamprop.topic.create";
-  public static final String METRICS_PORT = "streamprop.metrics.port";
-  public static final String EXAMPLE_MAX_BYTES = "streamprop.example.max.bytes";
-  public static final String HOUSEKEEPING_MS = "streamprop.housekeeping.interval.ms";
-  public static final String SHUTDOWN_SNAPSHOT_MS = "streamprop.shutdown.snapshot.timeout.ms";
-  public static final String ADMIN_TIMEOUT_MS = "streamprop.admin.timeout.ms";
-  public static final String MODEL_ID = "streamprop.model.id";
-  public static final String MODEL_SPEC = "streamprop.model.spec";
-  public static final String MODEL_SPEC_FILE = "streamprop.model.spec.file";
-
-  /** The Kafka Streams application id used when none is configured. */
-  public static final String DEFAULT_APPLICATION_ID = "streamprop-trainer";
-
-  private static final Map<String, String> DEFAULTS =
-      Map.ofEntries(
-          Map.entry(TOPIC_PREFIX, ""),
-          Map.entry(TOPIC_EXAMPLES, "examples"),
-          Map.entry(TOPIC_SPECS, "model-specs"),
-          Map.entry(TOPIC_SNAPSHOTS, "model-snapshots"),
-          Map.entry(TOPIC_DEAD_LETTERS, "dead-letters"),
-          Map.entry(TOPIC_PARTITIONS, "3"),
-          Map.entry(TOPIC_REPLICATION, "-1"),
-          Map.entry(TOPIC_CREATE, "true"),
-          Map.entry(METRICS_PORT, "8081"),
-          Map.entry(EXAMPLE_MAX_BYTES, Integer.toString(1 << 20)),
-          Map.entry(HOUSEKEEPING_MS, "250"),
-          Map.entry(SHUTDOWN_SNAPSHOT_MS, "10000"),
-          Map.entry(ADMIN_TIMEOUT_MS, "20000"));
-
-  private final Map<String, String> values;
-
-  private TrainerConfig(Map<String, String> values) {
-    this.values = Map.copyOf(values);
-  }
-
-  /**
-   * Merges the sources; later ones win.
-   *
-   * @param file properties from {@code --config} (may be empty)
-   * @param env the process environment; only {@code STREAMPROP_*} and {@code KAFKA_*} are read
-   * @param overrides from the command line, e.g. {@code bootstrap.servers}
-   */
-  public static TrainerConfig from(
-      Map<String, String> file, Map<String, String> env, Map<String, String> overrides) {
-    Map<String, String> merged = new TreeMap<>(DEFAULTS);
-    merged.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
-    file.forEach((k, v) -> merged.put(k.trim(), v.trim()));
-    envToProperties(env).forEach(merged::put);
-    overrides.forEach(merged::put);
-    TrainerConfig config = new TrainerConfig(merged);
-    config.validate();
-    return config;
-  }
-
-  /** Configuration from properties alone (tests, embedding). */
-  public static TrainerConfig of(Map<String, String> properties) {
-    return from(properties, Map.of(), Map.of());
-  }
-
-  /** Reads a Java properties file (no inline comments: {@code k=v # x} makes "# x" a value). */
-  public static Map<String, String> readPropertiesFile(Path file) {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-    }
-    Map<String, String> result = new LinkedHashMap<>();
-    for (String name : properties.stringPropertyNames()) {
-      result.put(name, properties.getProperty(name));
-    }
-    return result;
-  }
-
-  /**
-   * Maps environment variables to property keys: {@code STREAMPROP_X_Y} → {@code streamprop.x.y},
-   * {@code KAFKA_X_Y} → {@code x.y}; a double underscore stands for a literal underscore.
-   */
-  public static Map<String, String> envToProperties(Map<String, String> env) {
-    Map<String, String> result = new TreeMap<>();
-    env.forEach(
-        (name, value) -> {
-          if (name.startsWith("STREAMPROP_")) {
-            result.put(envKey(name), value);
-          } else if (name.startsWith("KAFKA_") && name.length() > "KAFKA_".length()) {
-            result.put(envKey(name.substring("KAFKA_".length())), value);
-          }
-        });
-    return result;
-  }
-
-  private static String envKey(String name) {
-    // "__" survives as "_", a single "_" becomes ".": split on the double first.
-    String[] parts = name.toLowerCase(Locale.ROOT).split("__", -1);
-    for (int i = 0; i < parts.length; i++) {
-      parts[i] = parts[i].replace('_', '.');
-    }
-    return String.join("_", parts);
-  }
-
-  private void validate() {
-    if (bootstrapServers().isEmpty()) {
-      throw new ConfigException(
-          "bootstrap.servers is not set: pass --bootstrap-server HOST:PORT, set it in the --config"
-              + " file, or set KAFKA_BOOTSTRAP_SERVERS");
-    }
-    positiveInt(TOPIC_PARTITIONS);
-    intValue(TOPIC_REPLICATION);
-    intValue(METRICS_PORT);
-    positiveInt(EXAMPLE_MAX_BYTES);
-    positiveInt(HOUSEKEEPING_MS);
-    positiveInt(SHUTDOWN_SNAPSHOT_MS);
-    positiveInt(ADMIN_TIMEOUT_MS);
-    String create = get(TOPIC_CREATE);
-    if (!create.equals("true") && !create.equals("false")) {
-      throw new ConfigException(TOPIC_CREATE + " must be true or false, got '" + create + "'");
-    }
+  private TrainerConfig(Settings settings) {
+    this.settings = settings;
+    this.topics = Topics.from(settings);
+    // Every getter once, so that a bad value fails now, not on first use.
+    topicPartitions();
+    topicReplicationFactor();
+    createTopics();
+    metricsPort();
+    exampleMaxBytes();
+    housekeepingIntervalMs();
+    shutdownSnapshotTimeoutMs();
+    adminTimeoutMs();
     signingKey();
-    if (values.containsKey(MODEL_SPEC) && values.containsKey(MODEL_SPEC_FILE)) {
-      throw new ConfigException("set only one of " + MODEL_SPEC + " and " + MODEL_SPEC_FILE);
+    checkConfiguredModel();
+  }
+
+  /** Loads, merges and checks the trainer's configuration from {@code sources}. */
+  public static TrainerConfig load(ConfigSources sources) {
+    return new TrainerConfig(ConfigLoader.load(Program.TRAINER, sources));
+  }
+
+  private void checkConfiguredModel() {
+    boolean inline = settings.optional(TrainerKeys.MODEL_SPEC).isPresent();
+    boolean file = settings.optional(TrainerKeys.MODEL_SPEC_FILE).isPresent();
+    if (inline && file) {
+      throw new ConfigException(
+          "set only one of " + TrainerKeys.MODEL_SPEC + " and " + TrainerKeys.MODEL_SPEC_FILE);
     }
-    if ((values.containsKey(MODEL_SPEC) || values.containsKey(MODEL_SPEC_FILE))
-        != values.containsKey(MODEL_ID)) {
+    if ((inline || file) != settings.optional(TrainerKeys.MODEL_ID).isPresent()) {
       throw new ConfigException(
           "a model spec in the configuration needs both "
-              + MODEL_ID
+              + TrainerKeys.MODEL_ID
               + " and one of "
-              + MODEL_SPEC
+              + TrainerKeys.MODEL_SPEC
               + " / "
-              + MODEL_SPEC_FILE);
+              + TrainerKeys.MODEL_SPEC_FILE);
     }
   }
 
-  private String get(String key) {
-    return values.getOrDefault(key, "");
-  }
-
-  private int intValue(String key) {
-    String raw = get(key);
-    try {
-      return Integer.parseInt(raw);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be an integer, got '" + raw + "'");
-    }
-  }
-
-  private int positiveInt(String key) {
-    int value = intValue(key);
-    if (value <= 0) {
-      throw new ConfigException(key + " must be > 0, got " + value);
-    }
-    return value;
-  }
-
-  /**
-   * The key snapshots are signed with ({@value SigningKey#CONFIG_KEY} in base64, or {@value
-   * SigningKey#CONFIG_KEY_FILE}), or null to publish unsigned snapshots; see {@code
-   * docs/security.md}.
-   */
+  /** The key snapshots are signed with, or null to publish unsigned snapshots. */
   public SigningKey signingKey() {
-    try {
-      return SigningKey.fromConfig(values);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
-    }
+    return settings.signingKey();
   }
 
   public String bootstrapServers() {
-    return get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+    return settings.string(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
   }
 
   public String applicationId() {
-    return get(StreamsConfig.APPLICATION_ID_CONFIG);
+    return settings.string(StreamsConfig.APPLICATION_ID_CONFIG);
   }
 
-  public String examplesTopic() {
-    return get(TOPIC_PREFIX) + get(TOPIC_EXAMPLES);
-  }
-
-  public String specsTopic() {
-    return get(TOPIC_PREFIX) + get(TOPIC_SPECS);
-  }
-
-  public String snapshotsTopic() {
-    return get(TOPIC_PREFIX) + get(TOPIC_SNAPSHOTS);
-  }
-
-  public String deadLettersTopic() {
-    return get(TOPIC_PREFIX) + get(TOPIC_DEAD_LETTERS);
+  /** The four topics, prefix applied. */
+  public Topics topics() {
+    return topics;
   }
 
   /** Partitions for topics the trainer creates. */
   public int topicPartitions() {
-    return intValue(TOPIC_PARTITIONS);
+    return settings.integer(TrainerKeys.TOPIC_PARTITIONS, 1, Integer.MAX_VALUE);
   }
 
   /** Replication factor for topics the trainer creates; -1 takes the broker's default. */
   public short topicReplicationFactor() {
-    return (short) intValue(TOPIC_REPLICATION);
+    return (short) settings.integer(TrainerKeys.TOPIC_REPLICATION, -1, Short.MAX_VALUE);
   }
 
   public boolean createTopics() {
-    return Boolean.parseBoolean(get(TOPIC_CREATE));
+    return settings.bool(TrainerKeys.TOPIC_CREATE);
   }
 
   /** Port of the Prometheus endpoint; 0 picks a free port, -1 disables it. */
   public int metricsPort() {
-    return intValue(METRICS_PORT);
+    return settings.integer(TrainerKeys.METRICS_PORT, -1, 65_535);
   }
 
   /** Largest example record value accepted; larger ones are dead-lettered as oversize. */
   public int exampleMaxBytes() {
-    return intValue(EXAMPLE_MAX_BYTES);
+    return settings.integer(TrainerKeys.EXAMPLE_MAX_BYTES, 1, Integer.MAX_VALUE);
   }
 
   /** How often each task checks time-based snapshots and retired specs. */
   public long housekeepingIntervalMs() {
-    return intValue(HOUSEKEEPING_MS);
+    return settings.integer(TrainerKeys.HOUSEKEEPING_MS, 1, Integer.MAX_VALUE);
   }
 
   /** How long topic setup waits for the broker before giving up with a clear message. */
   public long adminTimeoutMs() {
-    return intValue(ADMIN_TIMEOUT_MS);
+    return settings.integer(TrainerKeys.ADMIN_TIMEOUT_MS, 1, Integer.MAX_VALUE);
   }
 
   public long shutdownSnapshotTimeoutMs() {
-    return intValue(SHUTDOWN_SNAPSHOT_MS);
+    return settings.integer(TrainerKeys.SHUTDOWN_SNAPSHOT_MS, 1, Integer.MAX_VALUE);
   }
 
   /** The one-model case: a model id and its spec JSON given in the configuration. */
   public Optional<ConfiguredModel> configuredModel() {
-    if (!values.containsKey(MODEL_ID)) {
+    Optional<String> modelId = settings.optional(TrainerKeys.MODEL_ID);
+    if (modelId.isEmpty()) {
       return Optional.empty();
     }
-    String json;
-    if (values.containsKey(MODEL_SPEC)) {
-      json = values.get(MODEL_SPEC);
-    } else {
-      Path file = Path.of(values.get(MODEL_SPEC_FILE));
-      try {
-        json = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new ConfigException(
-            MODEL_SPEC_FILE + ": cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
-      }
+    Optional<String> inline = settings.optional(TrainerKeys.MODEL_SPEC);
+    if (inline.isPresent()) {
+      return Optional.of(new ConfiguredModel(modelId.get(), inline.get()));
     }
-    return Optional.of(new ConfiguredModel(values.get(MODEL_ID), json));
-  }
-
-  /** Every key that is not a {@code streamprop.*} setting: Kafka client and Streams properties. */
-  public Map<String, String> kafkaProperties() {
-    Map<String, String> kafka = new TreeMap<>();
-    values.forEach(
-        (k, v) -> {
-          if (!k.startsWith(PREFIX)) {
-            kafka.put(k, v);
-          }
-        });
-    return kafka;
+    Path file = Path.of(settings.string(TrainerKeys.MODEL_SPEC_FILE));
+    try {
+      String json = Files.readString(file, StandardCharsets.UTF_8);
+      return Optional.of(new ConfiguredModel(modelId.get(), json));
+    } catch (IOException e) {
+      throw settings.invalid(
+          TrainerKeys.MODEL_SPEC_FILE,
+          "names " + file.toAbsolutePath() + ", which cannot be read: " + e.getMessage());
+    }
   }
 
   /**
@@ -309,16 +156,18 @@ public final class TrainerConfig {
   public Properties streamsProperties() {
     Properties p = new Properties();
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    String maxRecord = Integer.toString(TopicSizes.maxRecordBytes());
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecord);
+    int maxRecord = SpecLimits.MAX_SNAPSHOT_RECORD_BYTES;
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        Integer.toString(maxRecord));
     p.put(
         StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
-        Long.toString(Math.max(32L << 20, 2L * TopicSizes.maxRecordBytes())));
+        Long.toString(Math.max(32L << 20, 2L * maxRecord)));
     // A trained-but-uncommitted model is only as old as the commit interval: keep it short.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
     // The spec loader throws nothing by design; opt in to Kafka 5.0's default now.
     p.put("processing.exception.handler.global.enabled", "true");
-    p.putAll(kafkaProperties());
+    p.putAll(settings.kafka());
     return p;
   }
 
@@ -348,7 +197,8 @@ public final class TrainerConfig {
    */
   private Map<String, String> clientProperties() {
     Map<String, String> client = new TreeMap<>();
-    kafkaProperties()
+    settings
+        .kafka()
         .forEach(
             (k, v) -> {
               boolean streamsOnly =
@@ -368,9 +218,10 @@ public final class TrainerConfig {
     return client;
   }
 
-  /** The raw merged value of a key, for diagnostics. */
-  public Optional<String> value(String key) {
-    return Optional.ofNullable(values.get(key));
+  /** Every key and value, secrets hidden: for the log. */
+  @Override
+  public String toString() {
+    return settings.toString();
   }
 
   /** A spec given in the configuration for the one-model case. */

@@ -1,5 +1,5 @@
 /**
- * The trainer's configuration: command-line arguments, the properties file, environment variables
- * and the Kafka properties passed through to the clients and to Kafka Streams.
+ * The trainer's configuration as typed values, over the one loader of {@code io.streamprop.config},
+ * and the Kafka properties it derives for Kafka Streams, the admin client and the producer.
  */
 package io.streamprop.trainer.config;

@@ -1,6 +1,6 @@
 package io.streamprop.trainer.topology;
 
-import io.streamprop.trainer.config.TopicSizes;
+import io.streamprop.spec.SpecLimits;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.metrics.TrainerMetrics;
 import io.streamprop.trainer.state.ModelStoreBuilder;
@@ -46,14 +46,6 @@ public final class TrainerTopology {
   public static final String SNAPSHOTS_SINK = "snapshots-sink";
   public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
 
-  /** The topology with its own metrics registry (tests that do not look at metrics). */
-  public static Topology build(TrainerConfig config) {
-    return build(
-        config,
-        new TrainerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-        new ShutdownSnapshots());
-  }
-
   /** The topology, reporting to {@code metrics} and taking part in {@code shutdown}. */
   public static Topology build(
       TrainerConfig config, TrainerMetrics metrics, ShutdownSnapshots shutdown) {
@@ -67,7 +59,7 @@ public final class TrainerTopology {
         SPECS_SOURCE,
         new StringDeserializer(),
         new ByteArrayDeserializer(),
-        config.specsTopic(),
+        config.topics().specs(),
         SPECS_LOADER,
         () -> new SpecLoader(metrics));
 
@@ -77,10 +69,10 @@ public final class TrainerTopology {
         new UsePartitionTimeOnInvalidTimestamp(),
         new ByteArrayDeserializer(),
         new ByteArrayDeserializer(),
-        config.examplesTopic());
+        config.topics().examples());
     topology.addProcessor(
         PARSE_AND_VALIDATE,
-        () -> new ParseAndValidate(config.exampleMaxBytes(), config.specsTopic(), metrics),
+        () -> new ParseAndValidate(config.exampleMaxBytes(), config.topics().specs(), metrics),
         EXAMPLES_SOURCE);
     topology.addProcessor(
         TRAIN,
@@ -89,17 +81,17 @@ public final class TrainerTopology {
     topology.addStateStore(
         new ModelStoreBuilder(
             MODEL_STATE_STORE,
-            Map.of("max.message.bytes", Integer.toString(TopicSizes.maxRecordBytes()))),
+            Map.of("max.message.bytes", Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES))),
         TRAIN);
     topology.addSink(
         SNAPSHOTS_SINK,
-        config.snapshotsTopic(),
+        config.topics().snapshots(),
         new StringSerializer(),
         new ByteArraySerializer(),
         TRAIN);
     topology.addSink(
         DEAD_LETTERS_SINK,
-        config.deadLettersTopic(),
+        config.topics().deadLetters(),
         new ByteArraySerializer(),
         new ByteArraySerializer(),
         PARSE_AND_VALIDATE);

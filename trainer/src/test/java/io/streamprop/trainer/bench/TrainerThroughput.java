@@ -2,6 +2,9 @@ package io.streamprop.trainer.bench;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.Topics;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.trainer.TrainerApp;
@@ -173,10 +176,10 @@ public final class TrainerThroughput {
     p.put("bootstrap.servers", bootstrap);
     p.put("application.id", "bench-" + prefix);
     p.put("state.dir", stateDir.resolve(prefix).toString());
-    p.put(TrainerConfig.TOPIC_PREFIX, prefix + ".");
-    p.put(TrainerConfig.TOPIC_PARTITIONS, "1");
-    p.put(TrainerConfig.METRICS_PORT, "-1");
-    TrainerConfig config = TrainerConfig.of(p);
+    p.put(Topics.PREFIX, prefix + ".");
+    p.put(TrainerKeys.TOPIC_PARTITIONS, "1");
+    p.put(TrainerKeys.METRICS_PORT, "-1");
+    TrainerConfig config = TrainerConfig.load(ConfigSources.of(p));
     try (Admin admin = Admin.create(config.adminProperties())) {
       TopicAdmin.ensureTopics(admin, config);
     }
@@ -187,11 +190,11 @@ public final class TrainerThroughput {
   static double trainer(String bootstrap, int n, Path stateDir) throws Exception {
     TrainerConfig config = config(bootstrap, "bench", stateDir);
     // The same records as the pass-through app read, copied into the trainer's examples topic.
-    copy(bootstrap, "bench.examples", config.examplesTopic(), n);
+    copy(bootstrap, "bench.examples", config.topics().examples(), n);
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
       producer.send(
           new ProducerRecord<>(
-              config.specsTopic(),
+              config.topics().specs(),
               "m".getBytes(StandardCharsets.UTF_8),
               SPEC_M.getBytes(StandardCharsets.UTF_8)));
     }
@@ -247,7 +250,7 @@ public final class TrainerThroughput {
       producer
           .send(
               new ProducerRecord<>(
-                  config.specsTopic(),
+                  config.topics().specs(),
                   "m".getBytes(StandardCharsets.UTF_8),
                   SPEC_FRESH.getBytes(StandardCharsets.UTF_8)))
           .get();
@@ -262,7 +265,7 @@ public final class TrainerThroughput {
       while (app.streams().state() != KafkaStreams.State.RUNNING) {
         LockSupport.parkNanos(10_000_000);
       }
-      TopicPartition tp = new TopicPartition(config.snapshotsTopic(), 0);
+      TopicPartition tp = new TopicPartition(config.topics().snapshots(), 0);
       snapshots.assign(List.of(tp));
       snapshots.seekToEnd(List.of(tp));
       snapshots.position(tp);
@@ -277,7 +280,7 @@ public final class TrainerThroughput {
                     LockSupport.parkNanos(100_000);
                   }
                   writeNanos[i] = System.nanoTime();
-                  producer.send(new ProducerRecord<>(config.examplesTopic(), key, values[i]));
+                  producer.send(new ProducerRecord<>(config.topics().examples(), key, values[i]));
                 }
                 producer.flush();
               });

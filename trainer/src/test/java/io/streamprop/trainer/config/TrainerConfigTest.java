@@ -3,6 +3,9 @@ package io.streamprop.trainer.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamprop.config.ConfigException;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.EnvironmentVariables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,41 +16,55 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerConfigTest {
   @TempDir Path dir;
 
-  @Test
-  void environmentVariables_mapToPropertyKeys_kafkaPrefixRemoved_doubleUnderscoreKept() {
-    Map<String, String> mapped =
-        TrainerConfig.envToProperties(
-            Map.of(
-                "STREAMPROP_TOPIC_PREFIX", "prod.",
-                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-                "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
-                "STREAMPROP_MODEL_SPEC__FILE", "/x",
-                "PATH", "/usr/bin"));
-    assertThat(mapped)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "streamprop.topic.prefix", "prod.",
-                "security.protocol", "SASL_SSL",
-                "producer.compression.type", "lz4",
-                "streamprop.model.spec_file", "/x"));
+  private static TrainerConfig load(Map<String, String> properties) {
+    return TrainerConfig.load(ConfigSources.of(properties));
   }
 
   @Test
-  void laterSources_win_fileThenEnvironmentThenCommandLine() {
+  void environmentVariables_mapToPropertyKeys_kafkaPrefixRemoved_doubleUnderscoreKept() {
     TrainerConfig config =
-        TrainerConfig.from(
-            Map.of("bootstrap.servers", "file:1", "streamprop.topic.prefix", "file."),
-            Map.of("KAFKA_BOOTSTRAP_SERVERS", "env:2"),
-            Map.of("bootstrap.servers", "cli:3"));
+        TrainerConfig.load(
+            new ConfigSources(
+                null,
+                "--config",
+                Map.of(
+                    "STREAMPROP_TOPIC_PREFIX", "prod.",
+                    "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                    "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                    "KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
+                    "PATH", "/usr/bin"),
+                Map.of()));
+    assertThat(config.topics().examples()).isEqualTo("prod.examples");
+    assertThat(config.streamsProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("producer.compression.type", "lz4")
+        .doesNotContainKey("path");
+    assertThat(EnvironmentVariables.keyFor("STREAMPROP_MODEL_SPEC__FILE"))
+        .isEqualTo("streamprop.model.spec_file");
+  }
+
+  @Test
+  void laterSources_win_fileThenEnvironmentThenCommandLine() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("t.properties"),
+            "bootstrap.servers=file:1\nstreamprop.topic.prefix=file.\n");
+    TrainerConfig config =
+        TrainerConfig.load(
+            new ConfigSources(
+                file,
+                "--config",
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "env:2"),
+                Map.of("bootstrap.servers", "cli:3")));
     assertThat(config.bootstrapServers()).isEqualTo("cli:3");
-    assertThat(config.examplesTopic()).isEqualTo("file.examples");
-    assertThat(config.snapshotsTopic()).isEqualTo("file.model-snapshots");
+    assertThat(config.topics().examples()).isEqualTo("file.examples");
+    assertThat(config.topics().snapshots()).isEqualTo("file.model-snapshots");
   }
 
   @Test
   void streamsProperties_defaultToExactlyOnceV2_andPassEveryKafkaKeyThrough() {
     TrainerConfig config =
-        TrainerConfig.of(
+        load(
             Map.of(
                 "bootstrap.servers", "k:9092",
                 "security.protocol", "SSL",
@@ -65,7 +82,7 @@ class TrainerConfigTest {
 
   @Test
   void missingBootstrapServers_isAnErrorThatSaysHowToSetIt() {
-    assertThatThrownBy(() -> TrainerConfig.of(Map.of()))
+    assertThatThrownBy(() -> load(Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--bootstrap-server");
   }
@@ -73,9 +90,7 @@ class TrainerConfigTest {
   @Test
   void badNumber_namesTheKeyAndTheValue() {
     assertThatThrownBy(
-            () ->
-                TrainerConfig.of(
-                    Map.of("bootstrap.servers", "k:1", "streamprop.topic.partitions", "three")))
+            () -> load(Map.of("bootstrap.servers", "k:1", "streamprop.topic.partitions", "three")))
         .hasMessageContaining("streamprop.topic.partitions")
         .hasMessageContaining("three");
   }
@@ -85,7 +100,7 @@ class TrainerConfigTest {
     Path spec = dir.resolve("iris.json");
     Files.writeString(spec, "{\"inputs\": 4, \"classes\": 3}");
     TrainerConfig config =
-        TrainerConfig.of(
+        load(
             Map.of(
                 "bootstrap.servers", "k:1",
                 "streamprop.model.id", "iris",
@@ -93,8 +108,7 @@ class TrainerConfigTest {
     assertThat(config.configuredModel().orElseThrow().specJson())
         .isEqualTo("{\"inputs\": 4, \"classes\": 3}");
     assertThatThrownBy(
-            () ->
-                TrainerConfig.of(Map.of("bootstrap.servers", "k:1", "streamprop.model.spec", "{}")))
+            () -> load(Map.of("bootstrap.servers", "k:1", "streamprop.model.spec", "{}")))
         .hasMessageContaining("streamprop.model.id");
   }
 
@@ -103,9 +117,9 @@ class TrainerConfigTest {
     Path file = dir.resolve("t.properties");
     Files.writeString(file, "bootstrap.servers = k:9092  \nstreamprop.topic.prefix=a.\n");
     TrainerConfig config =
-        TrainerConfig.from(TrainerConfig.readPropertiesFile(file), Map.of(), Map.of());
+        TrainerConfig.load(new ConfigSources(file, "--config", Map.of(), Map.of()));
     assertThat(config.bootstrapServers()).isEqualTo("k:9092");
-    assertThat(config.deadLettersTopic()).isEqualTo("a.dead-letters");
+    assertThat(config.topics().deadLetters()).isEqualTo("a.dead-letters");
   }
 
   @Test
@@ -114,7 +128,7 @@ class TrainerConfigTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
-                TrainerConfig.of(
+                load(
                     Map.of(
                         "bootstrap.servers",
                         "k:9092",

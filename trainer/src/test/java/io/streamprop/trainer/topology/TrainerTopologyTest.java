@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.spec.ModelSpec;
@@ -62,8 +64,9 @@ class TrainerTopologyTest {
   @BeforeEach
   void start() {
     config =
-        TrainerConfig.of(
-            Map.of("bootstrap.servers", "unused:9092", TrainerConfig.EXAMPLE_MAX_BYTES, "2000"));
+        TrainerConfig.load(
+            ConfigSources.of(
+                Map.of("bootstrap.servers", "unused:9092", TrainerKeys.EXAMPLE_MAX_BYTES, "2000")));
     startDriver();
   }
 
@@ -77,16 +80,18 @@ class TrainerTopologyTest {
             Instant.parse("2026-01-01T00:00:00Z"));
     specs =
         driver.createInputTopic(
-            config.specsTopic(), new StringSerializer(), new StringSerializer());
+            config.topics().specs(), new StringSerializer(), new StringSerializer());
     examples =
         driver.createInputTopic(
-            config.examplesTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+            config.topics().examples(), new ByteArraySerializer(), new ByteArraySerializer());
     snapshots =
         driver.createOutputTopic(
-            config.snapshotsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+            config.topics().snapshots(), new StringDeserializer(), new ByteArrayDeserializer());
     deadLetters =
         driver.createOutputTopic(
-            config.deadLettersTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            config.topics().deadLetters(),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -211,12 +216,13 @@ class TrainerTopologyTest {
     byte[] raw = new byte[32];
     java.util.Arrays.fill(raw, (byte) 3);
     config =
-        TrainerConfig.of(
-            Map.of(
-                "bootstrap.servers",
-                "unused:9092",
-                SigningKey.CONFIG_KEY,
-                java.util.Base64.getEncoder().encodeToString(raw)));
+        TrainerConfig.load(
+            ConfigSources.of(
+                Map.of(
+                    "bootstrap.servers",
+                    "unused:9092",
+                    SigningKey.CONFIG_KEY,
+                    java.util.Base64.getEncoder().encodeToString(raw))));
     startDriver();
     specs.pipeInput("iris", IRIS_SPEC);
     sendIris("iris", 0, 50);

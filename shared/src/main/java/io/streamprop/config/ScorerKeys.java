@@ -1,0 +1,75 @@
+package io.streamprop.config;
+
+import io.streamprop.spec.SpecLimits;
+import io.streamprop.wire.SigningKey;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The scorer's keys and their defaults ({@code docs/scorer.md}), beside the topic names of {@link
+ * Topics} and the signing key of {@link SigningKey}. An empty default means "not set".
+ */
+public final class ScorerKeys {
+  public static final String HTTP_HOST = "streamprop.http.host";
+  public static final String HTTP_PORT = "streamprop.http.port";
+  public static final String HTTP_THREADS = "streamprop.http.threads";
+  public static final String HTTP_SELECTORS = "streamprop.http.selectors";
+  public static final String HTTP_MAX_BODY_BYTES = "streamprop.http.max.body.bytes";
+  public static final String SERVING_LOSS_ENABLED = "streamprop.serving.loss.enabled";
+  public static final String SERVING_LOSS_GROUP = "streamprop.serving.loss.group.id";
+  public static final String SERVING_LOSS_HALF_LIFE = "streamprop.serving.loss.half.life";
+  public static final String MAX_SNAPSHOT_BYTES = "streamprop.snapshot.max.bytes";
+  public static final String AUTH_TOKENS = "streamprop.scorer.auth.tokens";
+  public static final String AUTH_ADMIN_TOKENS = "streamprop.scorer.auth.admin.tokens";
+  public static final String AUTH_PROTECT_METRICS = "streamprop.scorer.auth.protect.metrics";
+  public static final String AUTH_PROTECT_HEALTH = "streamprop.scorer.auth.protect.health";
+  public static final String RATE_LIMIT = "streamprop.scorer.rate.limit.per.second";
+  public static final String RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.burst";
+  public static final String CLIENT_RATE_LIMIT = "streamprop.scorer.rate.limit.client.per.second";
+  public static final String CLIENT_RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.client.burst";
+  public static final String CLIENT_RATE_LIMIT_MAX_CLIENTS =
+      "streamprop.scorer.rate.limit.client.max.clients";
+
+  /** Every key the scorer reads, with its default, in the order of {@code docs/scorer.md}. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  private ScorerKeys() {}
+
+  private static Map<String, String> defaults() {
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put(HTTP_HOST, "0.0.0.0");
+    keys.put(HTTP_PORT, "8080");
+    keys.put(HTTP_THREADS, "32");
+    keys.put(HTTP_SELECTORS, Integer.toString(defaultSelectors()));
+    keys.put(HTTP_MAX_BODY_BYTES, Integer.toString(4 << 20));
+    keys.putAll(Topics.DEFAULTS);
+    keys.put(SERVING_LOSS_ENABLED, "true");
+    keys.put(SERVING_LOSS_GROUP, "streamprop-scorer");
+    keys.put(SERVING_LOSS_HALF_LIFE, "1000");
+    keys.put(MAX_SNAPSHOT_BYTES, Integer.toString(SpecLimits.MAX_SNAPSHOT_BYTES));
+    keys.put(SigningKey.CONFIG_KEY, "");
+    keys.put(SigningKey.CONFIG_KEY_FILE, "");
+    keys.put(AUTH_TOKENS, "");
+    keys.put(AUTH_ADMIN_TOKENS, "");
+    keys.put(AUTH_PROTECT_METRICS, "false");
+    keys.put(AUTH_PROTECT_HEALTH, "false");
+    keys.put(RATE_LIMIT, "0");
+    keys.put(RATE_LIMIT_BURST, "0");
+    keys.put(CLIENT_RATE_LIMIT, "0");
+    keys.put(CLIENT_RATE_LIMIT_BURST, "0");
+    keys.put(CLIENT_RATE_LIMIT_MAX_CLIENTS, "10000");
+    return Collections.unmodifiableMap(keys);
+  }
+
+  /**
+   * One Jetty selector per core: predictions are CPU work done on the selector threads (the handler
+   * never blocks), so the number of selectors is the number of cores predictions can use. Half the
+   * cores, the earlier default, left one of two cores idle for predictions: on a quiet 2-core
+   * machine two selectors served 1.5–1.8× the requests of one (docs/benchmarks.md). The Kafka
+   * consumers, GC and the network stack take their CPU through the OS scheduler as any thread.
+   */
+  private static int defaultSelectors() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+}

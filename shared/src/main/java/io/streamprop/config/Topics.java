@@ -1,0 +1,65 @@
+package io.streamprop.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The names of the four topics, as a program uses them: each name is configurable and {@value
+ * #PREFIX} goes before all four (for shared clusters), so {@code streamprop.topic.prefix=prod.}
+ * makes {@code prod.examples}. The trainer, the scorer, the command line and the demo all take
+ * their topic names from here. Contracts of the topics: {@code docs/topics.md}.
+ *
+ * @param examples labeled examples, keyed by model id
+ * @param specs model specs (compacted)
+ * @param snapshots model snapshots (compacted)
+ * @param deadLetters records that cannot be trained on, unchanged, with the reason
+ */
+public record Topics(String examples, String specs, String snapshots, String deadLetters) {
+  public static final String PREFIX = "streamprop.topic.prefix";
+  public static final String EXAMPLES = "streamprop.topic.examples";
+  public static final String SPECS = "streamprop.topic.specs";
+  public static final String SNAPSHOTS = "streamprop.topic.snapshots";
+  public static final String DEAD_LETTERS = "streamprop.topic.dead.letters";
+
+  /** The keys above with their defaults: no prefix, and the names of the contract. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  // Kafka's own rule for topic names (org.apache.kafka.common.internals.Topic).
+  private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+  private static Map<String, String> defaults() {
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put(PREFIX, "");
+    keys.put(EXAMPLES, "examples");
+    keys.put(SPECS, "model-specs");
+    keys.put(SNAPSHOTS, "model-snapshots");
+    keys.put(DEAD_LETTERS, "dead-letters");
+    return Collections.unmodifiableMap(keys);
+  }
+
+  /** The topics {@code settings} name: the prefix, then each name. */
+  public static Topics from(Settings settings) {
+    return new Topics(
+        name(settings, EXAMPLES),
+        name(settings, SPECS),
+        name(settings, SNAPSHOTS),
+        name(settings, DEAD_LETTERS));
+  }
+
+  private static String name(Settings settings, String key) {
+    String name = settings.string(PREFIX) + settings.string(key);
+    if (settings.string(key).isEmpty() || !LEGAL.matcher(name).matches()) {
+      throw new ConfigException(
+          PREFIX
+              + " + "
+              + key
+              + " = '"
+              + name
+              + "' is not a Kafka topic name (1 to 249 letters, digits, '.', '_' or '-')"
+              + (settings.from(key).isEmpty() ? settings.from(PREFIX) : settings.from(key)));
+    }
+    return name;
+  }
+}

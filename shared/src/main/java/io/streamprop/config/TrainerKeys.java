@@ -1,0 +1,52 @@
+package io.streamprop.config;
+
+import io.streamprop.wire.SigningKey;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The trainer's keys and their defaults ({@code docs/trainer.md}), beside the topic names of {@link
+ * Topics} and the signing key of {@link SigningKey}. An empty default means "not set".
+ */
+public final class TrainerKeys {
+  /** Kafka Streams' application id: consumer group, transactional ids, changelog names. */
+  public static final String APPLICATION_ID = "application.id";
+
+  public static final String TOPIC_PARTITIONS = "streamprop.topic.partitions";
+  public static final String TOPIC_REPLICATION = "streamprop.topic.replication.factor";
+  public static final String TOPIC_CREATE = "streamprop.topic.create";
+  public static final String ADMIN_TIMEOUT_MS = "streamprop.admin.timeout.ms";
+  public static final String EXAMPLE_MAX_BYTES = "streamprop.example.max.bytes";
+  public static final String HOUSEKEEPING_MS = "streamprop.housekeeping.interval.ms";
+  public static final String SHUTDOWN_SNAPSHOT_MS = "streamprop.shutdown.snapshot.timeout.ms";
+  public static final String METRICS_PORT = "streamprop.metrics.port";
+  public static final String MODEL_ID = "streamprop.model.id";
+  public static final String MODEL_SPEC = "streamprop.model.spec";
+  public static final String MODEL_SPEC_FILE = "streamprop.model.spec.file";
+
+  /** Every key the trainer reads, with its default, in the order of {@code docs/trainer.md}. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  private TrainerKeys() {}
+
+  private static Map<String, String> defaults() {
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put(APPLICATION_ID, "streamprop-trainer");
+    keys.putAll(Topics.DEFAULTS);
+    keys.put(TOPIC_CREATE, "true");
+    keys.put(TOPIC_PARTITIONS, "3");
+    keys.put(TOPIC_REPLICATION, "-1");
+    keys.put(ADMIN_TIMEOUT_MS, "20000");
+    keys.put(EXAMPLE_MAX_BYTES, Integer.toString(1 << 20));
+    keys.put(HOUSEKEEPING_MS, "250");
+    keys.put(SHUTDOWN_SNAPSHOT_MS, "10000");
+    keys.put(METRICS_PORT, "8081");
+    keys.put(MODEL_ID, "");
+    keys.put(MODEL_SPEC, "");
+    keys.put(MODEL_SPEC_FILE, "");
+    keys.put(SigningKey.CONFIG_KEY, "");
+    keys.put(SigningKey.CONFIG_KEY_FILE, "");
+    return Collections.unmodifiableMap(keys);
+  }
+}
