@@ -6,10 +6,12 @@ import io.streamprop.nn.SplitMix64;
 import io.streamprop.nn.optim.GradientClipping;
 import io.streamprop.nn.optim.LearningRateSchedule;
 import io.streamprop.nn.optim.Optimizer;
+import io.streamprop.nn.optim.OptimizerState;
 import io.streamprop.nn.optim.Optimizers;
 import io.streamprop.spec.ModelSpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -174,13 +176,17 @@ public final class OnlineLearner {
     OnlineLearner learner =
         new OnlineLearner(spec, new SplitMix64(rngState), normalizer, targetNormalizer(state));
     learner.loadWeights(state);
-    Map<String, float[]> optimState = new LinkedHashMap<>();
-    for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
-      if (e.getKey().startsWith("optim.")) {
-        optimState.put(e.getKey().substring("optim.".length()), e.getValue());
+    List<String> slots = learner.optimizer.state().slots();
+    float[][][] moments = new float[learner.mlp.parameters().length][slots.size()][];
+    for (int p = 0; p < moments.length; p++) {
+      for (int s = 0; s < slots.size(); s++) {
+        moments[p][s] =
+            requireFloats(
+                state, "optim." + p + "." + slots.get(s), learner.mlp.parameters()[p].length);
       }
     }
-    learner.optimizer.restore(optimState, requireLong(state, "optim.steps"));
+    learner.optimizer.restore(
+        new OptimizerState(requireLong(state, "optim.steps"), slots, moments));
     int count = Math.toIntExact(requireLong(state, "pending.count"));
     if (count < 0 || count >= learner.batchSize) {
       throw new IllegalArgumentException(
@@ -581,8 +587,11 @@ public final class OnlineLearner {
         floats.put("bn." + layer + ".running_var", mlp.batchNorm(layer).runningVar().clone());
       }
     }
-    for (Map.Entry<String, float[]> e : optimizer.state().entrySet()) {
-      floats.put("optim." + e.getKey(), e.getValue().clone());
+    OptimizerState optim = optimizer.state();
+    for (int p = 0; p < optim.tensors(); p++) {
+      for (int s = 0; s < optim.slots().size(); s++) {
+        floats.put("optim." + p + "." + optim.slots().get(s), optim.moments()[p][s]);
+      }
     }
     floats.put("pending.features", java.util.Arrays.copyOf(pendingFeatures, pendingCount * inputs));
     floats.put("pending.labels", java.util.Arrays.copyOf(pendingLabels, pendingCount * labelWidth));
