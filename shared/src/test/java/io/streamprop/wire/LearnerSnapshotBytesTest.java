@@ -69,9 +69,8 @@ class LearnerSnapshotBytesTest {
       String json, int examples, int format, String hash) throws Exception {
     ModelSpec spec = SpecJson.parse(json.replace('\'', '"'));
     OnlineLearner learner = trained(spec, examples, spec.seed());
-    learner.setVersion(7);
 
-    byte[] bytes = SnapshotCodec.encode(learner.state(), CREATED);
+    byte[] bytes = SnapshotCodec.encode(learner.state().withVersion(7), CREATED);
 
     assertThat(bytes[5]).as("format version").isEqualTo((byte) format);
     assertThat(sha256(bytes)).isEqualTo(hash);

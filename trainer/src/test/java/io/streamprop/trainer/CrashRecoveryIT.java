@@ -4,7 +4,7 @@ import static io.streamprop.trainer.testing.KafkaTestClient.utf8;
 import static io.streamprop.trainer.testing.States.assertSameModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.admin.TopicAdmin;

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.admin.TopicAdmin;

@@ -1,7 +1,7 @@
 package io.streamprop.scorer.registry;
 
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.Snapshot;
@@ -122,19 +122,18 @@ public final class ModelLoader {
 
   /**
    * Runs one batch through the new model so that the first request does not pay for lazy
-   * initialization, and refuses a model whose outputs are not finite. The inputs are the
-   * normalizer's running means when the snapshot has them (a typical input), zeros otherwise.
+   * initialization, and refuses a model whose outputs are not finite. The inputs are the input
+   * normalizer's running means (a typical input; zeros for a model that does not standardize, whose
+   * statistics stay empty).
    */
   private static void warmUp(String name, ModelState state, Predictor predictor)
       throws SnapshotRejectedException {
     int inputs = state.spec().inputs();
     float[] features = new float[WARM_UP_ROWS * inputs];
-    double[] mean = state.doubles() == null ? null : state.doubles().get("norm.mean");
-    if (mean != null && mean.length == inputs) {
-      for (int row = 0; row < WARM_UP_ROWS; row++) {
-        for (int j = 0; j < inputs; j++) {
-          features[row * inputs + j] = (float) mean[j];
-        }
+    double[] mean = state.inputNormalizer().mean(); // (inputs), checked by the codec
+    for (int row = 0; row < WARM_UP_ROWS; row++) {
+      for (int j = 0; j < inputs; j++) {
+        features[row * inputs + j] = (float) mean[j];
       }
     }
     float[] outputs;
@@ -185,11 +184,8 @@ public final class ModelLoader {
    * /v1/models}.)
    */
   static double trainingLoss(ModelState state) {
-    if (state.doubles() == null) {
-      return Double.NaN;
-    }
     for (String key : TRAINING_LOSS_KEYS) {
-      double[] values = state.doubles().get(key);
+      double[] values = state.carried().doubles().get(key);
       if (values != null && values.length > 0) {
         return values[0];
       }
