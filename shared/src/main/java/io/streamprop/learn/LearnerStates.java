@@ -19,7 +19,10 @@ final class LearnerStates {
     Standardization standardization = learner.standardization();
     TrainingState training =
         new TrainingState(
-            learner.optimizer().state(), learner.batch().state(), learner.rng().state());
+            learner.optimizer().state(),
+            learner.batch().state(),
+            learner.rng().state(),
+            learner.prequentialLoss());
     return new ModelState(
         learner.spec(),
         new Counters(0, learner.examples(), learner.steps(), learner.skippedSteps()),
@@ -46,7 +49,7 @@ final class LearnerStates {
     NetworkStates.load(state.layers(), learner.mlp());
     learner.optimizer().restore(training.optimizer());
     learner.batch().restore(training.pending());
-    learner.resume(state.counters());
+    learner.resume(state.counters(), training.prequentialLoss());
     return learner;
   }
 }

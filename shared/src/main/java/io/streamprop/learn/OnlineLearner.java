@@ -62,10 +62,19 @@ public final class OnlineLearner {
   private final float[] dLogits; // (batchSize, outputWidth)
   private final GradientNorms gradientNorms;
   private final WeightUpdates weightUpdates;
+  private final double lossWeight; // of a mini-batch in the prequential loss average
 
   private long examples;
   private long steps;
   private long skippedSteps;
+  private double prequentialLoss = Double.NaN;
+
+  /**
+   * Examples the prequential loss is averaged over, roughly: after a mini-batch of n examples with
+   * mean loss x, {@code loss += (1 - e^(-n / window)) · (x - loss)}, as the trainer's {@code
+   * streamprop_prequential_loss} gauge.
+   */
+  static final double LOSS_WINDOW_EXAMPLES = 1000;
 
   /** A learner of the spec's shape with zero weights; see {@link #create} and {@link #restore}. */
   OnlineLearner(ModelSpec spec, SplitMix64 rng, Standardization standardization) {
@@ -93,6 +102,8 @@ public final class OnlineLearner {
     this.dLogits = new float[batchSize * mlp.outputWidth()];
     this.gradientNorms = new GradientNorms(mlp);
     this.weightUpdates = new WeightUpdates(mlp);
+    // StrictMath: the same bits on every JVM, so the state stays deterministic.
+    this.lossWeight = 1 - StrictMath.exp(-batchSize / LOSS_WINDOW_EXAMPLES);
   }
 
   /** A new model with weights initialized from the spec's seed. */
@@ -183,6 +194,7 @@ public final class OnlineLearner {
     if (!separateScoring && !standardization.standardizesTargets()) {
       scoredLoss = trainingLoss;
     }
+    averageLoss(scoredLoss);
 
     gradientNorms.clear();
     boolean finite = Double.isFinite(trainingLoss);
@@ -211,6 +223,16 @@ public final class OnlineLearner {
     steps++;
     StepResult.LayerStats[] stats = weightUpdates.afterUpdate(gradientNorms.layerNorms());
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
+  }
+
+  /** Folds a mini-batch's mean prequential loss into the running average (finite ones only). */
+  private void averageLoss(double batchLoss) {
+    if (Double.isFinite(batchLoss)) {
+      prequentialLoss =
+          Double.isNaN(prequentialLoss)
+              ? batchLoss
+              : prequentialLoss + lossWeight * (batchLoss - prequentialLoss);
+    }
   }
 
   private int countCorrect(float[] logits, float[] labels, int b) {
@@ -265,11 +287,24 @@ public final class OnlineLearner {
     return skippedSteps;
   }
 
-  /** Sets the counters of a restored learner (the version is the publisher's, not kept here). */
-  void resume(Counters counters) {
+  /**
+   * The prequential loss per example in the user's units, exponentially weighted over about the
+   * last {@value #LOSS_WINDOW_EXAMPLES} examples (mini-batches whose loss was not finite are left
+   * out); NaN before the first mini-batch.
+   */
+  public double prequentialLoss() {
+    return prequentialLoss;
+  }
+
+  /**
+   * Sets the counters and loss average of a restored learner (the version is the publisher's, not
+   * kept here).
+   */
+  void resume(Counters counters, double prequentialLoss) {
     this.examples = counters.examples();
     this.steps = counters.steps();
     this.skippedSteps = counters.skippedSteps();
+    this.prequentialLoss = prequentialLoss;
   }
 
   /** The network, for the state and for tests and benchmarks that inspect or load weights. */

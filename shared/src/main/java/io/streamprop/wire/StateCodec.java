@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  *          pending.features, pending.labels
  * float64  norm.count, norm.mean, norm.m2
  *          target.count, target.mean, target.m2        only with target statistics (format 2)
+ *          loss.prequential                            once a mini-batch was scored
  * int64    rng, pending.count, optim.steps
  * </pre>
  *
@@ -55,6 +56,7 @@ public final class StateCodec {
   static final String TARGET_MEAN = "target.mean";
   static final String TARGET_M2 = "target.m2";
   static final List<String> TARGET_ARRAYS = List.of(TARGET_COUNT, TARGET_MEAN, TARGET_M2);
+  static final String PREQUENTIAL_LOSS = "loss.prequential";
 
   static final String RNG = "rng";
   static final String PENDING_COUNT = "pending.count";
@@ -100,7 +102,8 @@ public final class StateCodec {
     return name.equals(NORM_COUNT)
         || name.equals(NORM_MEAN)
         || name.equals(NORM_M2)
-        || TARGET_ARRAYS.contains(name);
+        || TARGET_ARRAYS.contains(name)
+        || name.equals(PREQUENTIAL_LOSS);
   }
 
   /** True for an int64 whose name the format defines. */
@@ -144,6 +147,9 @@ public final class StateCodec {
     putNormalizer(doubles, state.inputNormalizer(), NORM_COUNT, NORM_MEAN, NORM_M2);
     if (state.targetNormalizer() != null) {
       putNormalizer(doubles, state.targetNormalizer(), TARGET_COUNT, TARGET_MEAN, TARGET_M2);
+    }
+    if (!Double.isNaN(training.prequentialLoss())) {
+      doubles.put(PREQUENTIAL_LOSS, new double[] {training.prequentialLoss()});
     }
 
     Map<String, Long> longs = new LinkedHashMap<>();
@@ -217,7 +223,9 @@ public final class StateCodec {
             Math.toIntExact(longs.get(PENDING_COUNT)),
             floats.get(PENDING_FEATURES),
             floats.get(PENDING_LABELS));
-    TrainingState training = new TrainingState(optimizer, pending, longs.get(RNG));
+    double[] loss = doubles.get(PREQUENTIAL_LOSS);
+    TrainingState training =
+        new TrainingState(optimizer, pending, longs.get(RNG), loss == null ? Double.NaN : loss[0]);
 
     NormalizerState inputs = normalizer(doubles, NORM_COUNT, NORM_MEAN, NORM_M2);
     NormalizerState targets =

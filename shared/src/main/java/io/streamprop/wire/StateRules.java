@@ -10,6 +10,7 @@ import static io.streamprop.wire.StateCodec.OPTIM_STEPS;
 import static io.streamprop.wire.StateCodec.PENDING_COUNT;
 import static io.streamprop.wire.StateCodec.PENDING_FEATURES;
 import static io.streamprop.wire.StateCodec.PENDING_LABELS;
+import static io.streamprop.wire.StateCodec.PREQUENTIAL_LOSS;
 import static io.streamprop.wire.StateCodec.RNG;
 import static io.streamprop.wire.StateCodec.TARGET_ARRAYS;
 import static io.streamprop.wire.StateCodec.TARGET_COUNT;
@@ -144,7 +145,7 @@ final class StateRules {
       }
       if (name.equals(NORM_MEAN) || name.equals(NORM_M2)) {
         shape(name, values.length, spec.inputs());
-      } else if (name.equals(NORM_COUNT)) {
+      } else if (name.equals(NORM_COUNT) || name.equals(PREQUENTIAL_LOSS)) {
         shape(name, values.length, 1);
       } else if (TARGET_ARRAYS.contains(name)) {
         if (spec.task() != ModelSpec.Task.REGRESSION || !spec.standardize()) {

@@ -2,6 +2,7 @@ package io.streamprop.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamprop.learn.state.LayerState;
 import io.streamprop.learn.state.ModelState;
@@ -154,6 +155,8 @@ class OnlineLearnerTest {
     assertThat(learner.skippedSteps()).isEqualTo(1);
     assertThat(learner.steps()).isEqualTo(1);
     assertSameModelArrays(learner.state(), before);
+    // a loss that is not finite is left out of the prequential loss
+    assertThat(learner.prequentialLoss()).isEqualTo(before.training().prequentialLoss()).isFinite();
     // The model keeps learning from ordinary data afterwards.
     learner.learn(new float[] {1, 2}, new float[] {3});
     assertThat(learner.learn(new float[] {2, 1}, new float[] {1}).skipped()).isFalse();
@@ -230,6 +233,28 @@ class OnlineLearnerTest {
       assertThat(layer.weightNorm()).isPositive();
       assertThat(layer.updateRatio()).isPositive().isLessThan(0.25);
     }
+  }
+
+  @Test
+  void prequentialLoss_exponentialAverageOfTheStepsLosses_keptInTheState() {
+    OnlineLearner learner = OnlineLearner.create(spec(PLAIN)); // mini-batches of 8
+    Datasets.Dataset wine = Datasets.load("wine");
+    assertThat(learner.prequentialLoss()).isNaN();
+    assertThat(learner.state().training().prequentialLoss()).isNaN();
+    double weight = 1 - Math.exp(-8 / 1000.0);
+    double expected = Double.NaN;
+    for (int i = 0; i < 83; i++) {
+      StepResult step = learner.learn(wine.features()[i], new float[] {wine.labels()[i]});
+      if (step != null) {
+        double mean = step.lossSum() / step.examples();
+        expected = Double.isNaN(expected) ? mean : expected + weight * (mean - expected);
+      }
+    }
+
+    assertThat(learner.prequentialLoss()).isCloseTo(expected, within(1e-12));
+    assertThat(learner.state().training().prequentialLoss()).isEqualTo(learner.prequentialLoss());
+    assertThat(OnlineLearner.restore(learner.state()).prequentialLoss())
+        .isEqualTo(learner.prequentialLoss());
   }
 
   @ParameterizedTest

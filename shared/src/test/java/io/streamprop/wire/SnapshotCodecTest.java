@@ -408,7 +408,8 @@ class SnapshotCodecTest {
     ModelState pending =
         withTraining(
             valid,
-            new TrainingState(optimizer, new PendingBatch(1, new float[4], new float[1]), 7));
+            new TrainingState(
+                optimizer, new PendingBatch(1, new float[4], new float[1]), 7, Double.NaN));
 
     assertThatThrownBy(() -> SnapshotCodec.encode(wrongShape, 0))
         .isInstanceOf(IllegalArgumentException.class)
@@ -429,7 +430,8 @@ class SnapshotCodecTest {
   }
 
   private static TrainingState training(ModelState state, OptimizerState optimizer) {
-    return new TrainingState(optimizer, state.training().pending(), state.training().rngState());
+    return new TrainingState(
+        optimizer, state.training().pending(), state.training().rngState(), Double.NaN);
   }
 
   @Test
@@ -501,6 +503,41 @@ class SnapshotCodecTest {
     assertThat(arrays.longs().keySet()).last().isEqualTo("future.counter");
     // The engine ignores them: the state resumes, and its own state carries none.
     assertThat(OnlineLearner.restore(back).state().carried().isEmpty()).isTrue();
+  }
+
+  @Test
+  void prequentialLoss_anOptionalArrayAfterTheNormalizers() {
+    ModelState state = SnapshotFixtures.state(REGRESSION, 2, 1);
+    TrainingState t = state.training();
+    ModelState withLoss =
+        withTraining(state, new TrainingState(t.optimizer(), t.pending(), t.rngState(), 0.75));
+    ModelState infinite =
+        withTraining(
+            state,
+            new TrainingState(t.optimizer(), t.pending(), t.rngState(), Double.POSITIVE_INFINITY));
+    Named twoValues = Named.of(withLoss);
+    twoValues.doubles().put("loss.prequential", new double[] {0.75, 0.5});
+
+    byte[] bytes = SnapshotCodec.encode(withLoss, CREATED);
+
+    assertThat(StateCodec.toArrays(withLoss).doubles().keySet())
+        .containsExactly(
+            "norm.count",
+            "norm.mean",
+            "norm.m2",
+            "target.count",
+            "target.mean",
+            "target.m2",
+            "loss.prequential");
+    assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 2); // as without it
+    assertThat(SnapshotCodec.decode(bytes).training().prequentialLoss()).isEqualTo(0.75);
+    assertThat(StateCodec.toArrays(state).doubles()).doesNotContainKey("loss.prequential");
+    assertThat(SnapshotCodec.decode(SnapshotCodec.encode(state, 0)).training().prequentialLoss())
+        .isNaN();
+    assertThatThrownBy(() -> SnapshotCodec.encode(infinite, 0))
+        .hasMessageContaining("loss.prequential[0] is Infinity");
+    assertThatThrownBy(() -> SnapshotCodec.decode(twoValues.write()))
+        .hasMessageContaining("loss.prequential: expected 1 values for the spec, got 2");
   }
 
   @Test

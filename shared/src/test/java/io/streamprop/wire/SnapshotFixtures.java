@@ -80,7 +80,8 @@ public final class SnapshotFixtures {
     }
 
     OptimizerState optimizer = new OptimizerState(77, List.of("m", "v"), moments);
-    TrainingState training = new TrainingState(optimizer, pending, random.nextLong());
+    // no prequential loss: the fixture predates it (and the array is optional)
+    TrainingState training = new TrainingState(optimizer, pending, random.nextLong(), Double.NaN);
     return new ModelState(
         spec,
         new Counters(5, 1234, 77, 2),
@@ -100,6 +101,19 @@ public final class SnapshotFixtures {
         state.inputNormalizer(),
         null,
         state.training(),
+        state.carried());
+  }
+
+  /** The same state without its prequential loss, as states written before the learner kept it. */
+  public static ModelState withoutPrequentialLoss(ModelState state) {
+    TrainingState t = state.training();
+    return new ModelState(
+        state.spec(),
+        state.counters(),
+        state.layers(),
+        state.inputNormalizer(),
+        state.targetNormalizer(),
+        new TrainingState(t.optimizer(), t.pending(), t.rngState(), Double.NaN),
         state.carried());
   }
 

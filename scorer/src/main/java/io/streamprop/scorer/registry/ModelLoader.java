@@ -178,20 +178,11 @@ public final class ModelLoader {
   }
 
   /**
-   * The latest training loss the snapshot carries, or NaN when it carries none: the first value of
-   * the first of these float64 arrays present. (The engine's state has none of them yet; a trainer
-   * that records its prequential loss under one of these names gets it shown in {@code GET
-   * /v1/models}.)
+   * The latest training loss the snapshot carries: the learner's prequential loss, exponentially
+   * weighted over about the last 1,000 examples; NaN before the model scored its first mini-batch
+   * and for snapshots written before the learner kept it.
    */
   static double trainingLoss(ModelState state) {
-    for (String key : TRAINING_LOSS_KEYS) {
-      double[] values = state.carried().doubles().get(key);
-      if (values != null && values.length > 0) {
-        return values[0];
-      }
-    }
-    return Double.NaN;
+    return state.training().prequentialLoss();
   }
-
-  private static final String[] TRAINING_LOSS_KEYS = {"metrics.loss", "loss.recent", "loss"};
 }

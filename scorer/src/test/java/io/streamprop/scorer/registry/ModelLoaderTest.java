@@ -50,6 +50,25 @@ class ModelLoaderTest {
   }
 
   @Test
+  void trainedModel_infoCarriesItsLatestPrequentialLoss_untrainedNone() throws Exception {
+    ModelState trained = state(3); // 20 examples: two mini-batches of 8 scored
+
+    ServedModel model = loader.load("m", SnapshotCodec.encode(trained, 1_000), NOW);
+    ServedModel fresh =
+        loader.load(
+            "fresh",
+            SnapshotCodec.encode(
+                OnlineLearner.create(trained.spec()).state().withVersion(1), 1_000),
+            NOW);
+
+    assertThat(model.info().trainingLoss())
+        .isFinite()
+        .isPositive()
+        .isEqualTo(trained.training().prequentialLoss());
+    assertThat(fresh.info().trainingLoss()).isNaN();
+  }
+
+  @Test
   void signingKeyConfigured_onlySnapshotsSignedWithItServed_othersRejectedByReason()
       throws Exception {
     SigningKey key = SigningKey.of(new byte[32]);

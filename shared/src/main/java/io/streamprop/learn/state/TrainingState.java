@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param pending the partly filled mini-batch
  * @param rngState the state of the random generator ({@code SplitMix64}) that drew the initial
  *     weights and draws the dropout masks
+ * @param prequentialLoss the prequential (test-then-train) loss per example, exponentially weighted
+ *     over about the last 1,000 examples ({@code OnlineLearner.prequentialLoss()}); NaN before the
+ *     first scored mini-batch, and in states written before the learner kept it
  */
-public record TrainingState(OptimizerState optimizer, PendingBatch pending, long rngState) {
+public record TrainingState(
+    OptimizerState optimizer, PendingBatch pending, long rngState, double prequentialLoss) {
   public TrainingState {
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(pending, "pending");
