@@ -20,7 +20,7 @@ import java.util.Objects;
  *     standardized targets (regression with {@code standardize}); null otherwise, which includes
  *     regression models written before targets were standardized: they keep learning and predicting
  *     in the user's units
- * @param training optimizer, pending mini-batch and random generator
+ * @param training optimizer, pending mini-batch, random generator and prequential loss
  * @param carried arrays a decoded snapshot held under names this release does not know, written
  *     back unchanged when it is encoded again; the engine never reads them ({@link
  *     NamedArrays#NONE} for the engine's own states)
