@@ -32,7 +32,8 @@ import io.streamprop.spec.ModelSpec;
  *       a separate inference-mode forward scores the batch first, exactly as the predictor would.
  *       With standardized targets the outputs are first mapped back to the user's units with the
  *       target statistics from <em>before</em> this batch (exactly what a predictor of the model
- *       before the step does), so the batch's own labels cannot leak into its score;
+ *       before the step does), so the batch's own labels cannot leak into its score. A finite mean
+ *       loss joins the running {@link #prequentialLoss()};
  *   <li>standardized targets only: add the batch's labels to the target statistics (row order),
  *       then standardize the labels with them (statistics that include the batch, as for inputs);
  *   <li>training forward, loss and ∂loss/∂logits, backward;
