@@ -75,8 +75,7 @@ public class PublishSnapshots {
     Random random = new Random(1);
     learn(learner, random, 256);
     for (int i = 0; i < count; i++) {
-      learner.setVersion(version + i);
-      snapshots.add(SnapshotCodec.encode(learner.state()));
+      snapshots.add(SnapshotCodec.encode(learner.state().withVersion(version + i)));
       learn(learner, random, 16); // a new version differs from the last, as in training
     }
     Map<String, Object> props = new HashMap<>();

@@ -1,6 +1,6 @@
 package io.streamprop.cli;
 
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelIds;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecException;

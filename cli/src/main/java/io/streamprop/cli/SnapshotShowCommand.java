@@ -3,12 +3,16 @@ package io.streamprop.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.BatchNormState;
+import io.streamprop.learn.state.LayerState;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.Snapshot;
 import io.streamprop.wire.SnapshotCodec;
 import io.streamprop.wire.SnapshotException;
+import io.streamprop.wire.StateCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,8 +33,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Decodes a snapshot and shows its spec, version and counters, the arrays it holds, and with {@code
- * --weights} every dense layer's weight and bias.
+ * Decodes a snapshot and shows its spec, version and counters, the arrays it holds (by the names
+ * the snapshot gives them, {@link StateCodec}), and with {@code --weights} every dense layer's
+ * weight and bias.
  *
  * <p>The {@code --json} document (described in {@code docs/cli.md}) carries the spec as an object
  * that is exactly what {@code --spec} accepts: written by {@link SpecJson#write}, so feeding it
@@ -84,25 +89,26 @@ final class SnapshotShowCommand implements Callable<Integer> {
   /** A dense layer's place in the network; weight is (inFeatures, outFeatures). */
   record Layer(int index, int inFeatures, int outFeatures) {
     String weightName() {
-      return "dense." + index + ".weight";
+      return StateCodec.denseWeightName(index);
     }
 
     String biasName() {
-      return "dense." + index + ".bias";
+      return StateCodec.denseBiasName(index);
     }
 
-    /** Batch normalization after this layer's output, when the spec asks for it. */
+    /** The names of the batch normalization after this layer's output. */
     List<String> batchNormNames() {
-      return BATCH_NORM_ARRAYS.stream().map(name -> "bn." + index + "." + name).toList();
+      return StateCodec.batchNormNames(index);
     }
   }
 
-  /** The arrays of one batch-normalization layer, each of width outFeatures. */
-  static final List<String> BATCH_NORM_ARRAYS =
+  /** The {@code --json} fields of a batch normalization, in the order of {@link #batchNorm}. */
+  static final List<String> BATCH_NORM_FIELDS =
       List.of("gamma", "beta", "running_mean", "running_var");
 
-  private static boolean hasBatchNorm(ModelState state, Layer layer) {
-    return state.floats().containsKey(layer.batchNormNames().get(0));
+  /** A batch normalization's arrays: gamma, beta, running mean, running variance. */
+  private static List<float[]> batchNorm(BatchNormState bn) {
+    return List.of(bn.gamma(), bn.beta(), bn.runningMean(), bn.runningVar());
   }
 
   /** The dense layers of a spec, input side first: inputs → hidden... → output width. */
@@ -135,9 +141,10 @@ final class SnapshotShowCommand implements Callable<Integer> {
       json.writeFieldName("spec");
       mapper.writeTree(json, spec);
       json.writeArrayFieldStart("arrays");
-      writeArrayList(json, "float32", state.floats());
-      writeArrayList(json, "float64", state.doubles());
-      for (String name : state.longs().keySet()) {
+      NamedArrays arrays = StateCodec.toArrays(state);
+      writeArrayList(json, "float32", arrays.floats());
+      writeArrayList(json, "float64", arrays.doubles());
+      for (String name : arrays.longs().keySet()) {
         json.writeStartObject();
         json.writeStringField("name", name);
         json.writeStringField("type", "int64");
@@ -148,19 +155,21 @@ final class SnapshotShowCommand implements Callable<Integer> {
       if (weights) {
         json.writeArrayFieldStart("layers");
         for (Layer layer : layers(state.spec())) {
+          LayerState layerState = state.layers().get(layer.index());
           json.writeStartObject();
           json.writeNumberField("index", layer.index());
           json.writeNumberField("in_features", layer.inFeatures());
           json.writeNumberField("out_features", layer.outFeatures());
           json.writeFieldName("weight");
-          writeTensor(json, state, layer.weightName(), layer.inFeatures(), layer.outFeatures());
+          writeTensor(json, layerState.dense().weight(), layer.inFeatures(), layer.outFeatures());
           json.writeFieldName("bias");
-          writeTensor(json, state, layer.biasName(), layer.outFeatures());
-          if (hasBatchNorm(state, layer)) {
+          writeTensor(json, layerState.dense().bias(), layer.outFeatures());
+          if (layerState.batchNorm() != null) {
             json.writeObjectFieldStart("batch_norm");
-            for (int i = 0; i < BATCH_NORM_ARRAYS.size(); i++) {
-              json.writeFieldName(BATCH_NORM_ARRAYS.get(i));
-              writeTensor(json, state, layer.batchNormNames().get(i), layer.outFeatures());
+            List<float[]> batchNorm = batchNorm(layerState.batchNorm());
+            for (int i = 0; i < BATCH_NORM_FIELDS.size(); i++) {
+              json.writeFieldName(BATCH_NORM_FIELDS.get(i));
+              writeTensor(json, batchNorm.get(i), layer.outFeatures());
             }
             json.writeEndObject();
           }
@@ -186,9 +195,9 @@ final class SnapshotShowCommand implements Callable<Integer> {
     }
   }
 
-  private static void writeTensor(JsonGenerator json, ModelState state, String name, int... shape)
+  /** A tensor of the given shape (the codec checked it against the spec when it decoded). */
+  private static void writeTensor(JsonGenerator json, float[] values, int... shape)
       throws IOException {
-    float[] values = tensor(state, name, shape);
     json.writeStartObject();
     json.writeArrayFieldStart("shape");
     for (int dim : shape) {
@@ -202,25 +211,6 @@ final class SnapshotShowCommand implements Callable<Integer> {
     }
     json.writeEndArray();
     json.writeEndObject();
-  }
-
-  /** The named array, checked against the shape the spec implies. */
-  static float[] tensor(ModelState state, String name, int... shape) {
-    float[] values = state.floats().get(name);
-    long expected = 1;
-    for (int dim : shape) {
-      expected *= dim;
-    }
-    if (values == null || values.length != expected) {
-      throw new UserException(
-          "the snapshot has no array "
-              + name
-              + " of "
-              + expected
-              + " floats"
-              + (values == null ? "" : " (it has " + values.length + ")"));
-    }
-    return values;
   }
 
   static String toText(Snapshot snapshot, long bytes, boolean weights) {
@@ -248,7 +238,8 @@ final class SnapshotShowCommand implements Callable<Integer> {
         shapes.put(name, " (" + layer.outFeatures() + ")");
       }
     }
-    for (Map.Entry<String, float[]> entry : state.floats().entrySet()) {
+    NamedArrays arrays = StateCodec.toArrays(state);
+    for (Map.Entry<String, float[]> entry : arrays.floats().entrySet()) {
       text.append(
           String.format(
               Locale.ROOT,
@@ -257,19 +248,20 @@ final class SnapshotShowCommand implements Callable<Integer> {
               entry.getValue().length,
               shapes.getOrDefault(entry.getKey(), "")));
     }
-    for (Map.Entry<String, double[]> entry : state.doubles().entrySet()) {
+    for (Map.Entry<String, double[]> entry : arrays.doubles().entrySet()) {
       text.append(
           String.format(
               Locale.ROOT, "  %-28s float64[%d]%n", entry.getKey(), entry.getValue().length));
     }
-    for (Map.Entry<String, Long> entry : state.longs().entrySet()) {
+    for (Map.Entry<String, Long> entry : arrays.longs().entrySet()) {
       text.append(
           String.format(Locale.ROOT, "  %-28s int64 = %d%n", entry.getKey(), entry.getValue()));
     }
     if (weights) {
       for (Layer layer : layers(spec)) {
-        float[] weight = tensor(state, layer.weightName(), layer.inFeatures(), layer.outFeatures());
-        float[] bias = tensor(state, layer.biasName(), layer.outFeatures());
+        LayerState layerState = state.layers().get(layer.index());
+        float[] weight = layerState.dense().weight();
+        float[] bias = layerState.dense().bias();
         text.append(
             String.format(
                 Locale.ROOT,
@@ -282,10 +274,12 @@ final class SnapshotShowCommand implements Callable<Integer> {
         }
         text.append(String.format(Locale.ROOT, "%s (%d)%n", layer.biasName(), layer.outFeatures()));
         appendRow(text, bias, 0, layer.outFeatures());
-        if (hasBatchNorm(state, layer)) {
-          for (String name : layer.batchNormNames()) {
+        if (layerState.batchNorm() != null) {
+          List<float[]> batchNorm = batchNorm(layerState.batchNorm());
+          for (int i = 0; i < batchNorm.size(); i++) {
+            String name = layer.batchNormNames().get(i);
             text.append(String.format(Locale.ROOT, "%s (%d)%n", name, layer.outFeatures()));
-            appendRow(text, tensor(state, name, layer.outFeatures()), 0, layer.outFeatures());
+            appendRow(text, batchNorm.get(i), 0, layer.outFeatures());
           }
         }
       }

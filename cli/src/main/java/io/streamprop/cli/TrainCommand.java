@@ -1,7 +1,7 @@
 package io.streamprop.cli;
 
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.wire.SnapshotCodec;
 import java.io.IOException;
@@ -83,8 +83,7 @@ final class TrainCommand implements Callable<Integer> {
       scored += pass.tally().examples();
       steps += pass.tally().steps();
     }
-    learner.setVersion(steps);
-    ModelState state = learner.state();
+    ModelState state = learner.state().withVersion(steps);
     byte[] bytes = SnapshotCodec.encode(state);
     write(out, bytes);
     long pending = rows - scored;

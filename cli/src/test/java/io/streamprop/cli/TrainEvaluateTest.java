@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.data.DataFile;
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.state.BatchNormState;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.SameState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.SnapshotCodec;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -217,9 +220,9 @@ class TrainEvaluateTest {
     assertLayer(layers.get(1), 1, 8, 3);
     ModelState state = decode(snap);
     assertThat(floats(layers.get(1).get("weight").get("values")))
-        .containsExactly(state.floats().get("dense.1.weight"));
+        .containsExactly(state.layers().get(1).dense().weight());
     assertThat(floats(layers.get(0).get("bias").get("values")))
-        .containsExactly(state.floats().get("dense.0.bias"));
+        .containsExactly(state.layers().get(0).dense().bias());
   }
 
   @Test
@@ -332,11 +335,17 @@ class TrainEvaluateTest {
     assertThat(show.status()).as(show.err()).isZero();
     JsonNode layers = JSON.readTree(show.out()).get("layers");
     JsonNode batchNorm = layers.get(0).get("batch_norm");
-    for (String name : List.of("gamma", "beta", "running_mean", "running_var")) {
+    BatchNormState expected = state.layers().get(0).batchNorm();
+    Map<String, float[]> arrays =
+        Map.of(
+            "gamma", expected.gamma(),
+            "beta", expected.beta(),
+            "running_mean", expected.runningMean(),
+            "running_var", expected.runningVar());
+    for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+      String name = e.getKey();
       assertThat(batchNorm.get(name).get("shape")).as(name).containsExactly(num(4));
-      assertThat(floats(batchNorm.get(name).get("values")))
-          .as(name)
-          .containsExactly(state.floats().get("bn.0." + name));
+      assertThat(floats(batchNorm.get(name).get("values"))).as(name).containsExactly(e.getValue());
     }
     assertThat(layers.get(1).has("batch_norm")).isFalse();
   }
@@ -536,15 +545,6 @@ class TrainEvaluateTest {
   }
 
   private static void assertSameArrays(ModelState actual, ModelState expected) {
-    assertThat(actual.floats().keySet()).isEqualTo(expected.floats().keySet());
-    expected
-        .floats()
-        .forEach(
-            (name, values) -> assertThat(actual.floats().get(name)).as(name).isEqualTo(values));
-    expected
-        .doubles()
-        .forEach(
-            (name, values) -> assertThat(actual.doubles().get(name)).as(name).isEqualTo(values));
-    assertThat(actual.longs()).isEqualTo(expected.longs());
+    SameState.assertSameState(actual, expected);
   }
 }

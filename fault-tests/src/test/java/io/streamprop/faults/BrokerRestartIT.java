@@ -9,7 +9,7 @@ import io.streamprop.faults.rig.FaultSizes;
 import io.streamprop.faults.rig.Pipeline;
 import io.streamprop.faults.rig.ScorerClient;
 import io.streamprop.faults.rig.SyntheticStream;
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.testing.KafkaTestClient;

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.ScorerKeys;
 import io.streamprop.config.Topics;
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.state.DenseState;
+import io.streamprop.learn.state.LayerState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.config.ScorerConfig;
 import io.streamprop.scorer.http.ScorerHandler;
@@ -145,8 +147,7 @@ class ScorerIT {
       float[] x = randomRow(random, 4);
       learner.learn(x, new float[] {x[0] > 0 ? 1 : (x[1] > 0 ? 2 : 0)});
     }
-    learner.setVersion(version);
-    return learner.state();
+    return learner.state().withVersion(version);
   }
 
   private static float[] randomRow(Random random, int width) {
@@ -168,20 +169,21 @@ class ScorerIT {
    */
   private static ModelState versioned(long version) {
     ModelState fresh = OnlineLearner.create(SpecJson.parse(VERSIONED_SPEC)).state();
-    Map<String, float[]> floats = new LinkedHashMap<>(fresh.floats());
-    floats.put("dense.0.weight", new float[] {0, 0});
-    floats.put("dense.0.bias", new float[] {version, version});
-    floats.put("dense.1.weight", new float[] {1, 0, 0, 1});
-    floats.put("dense.1.bias", new float[] {0, version});
+    List<LayerState> layers =
+        List.of(
+            new LayerState(
+                new DenseState(new float[] {0, 0}, new float[] {version, version}), null),
+            new LayerState(
+                new DenseState(new float[] {1, 0, 0, 1}, new float[] {0, version}), null));
     return new ModelState(
-        fresh.spec(),
-        version,
-        fresh.examples(),
-        fresh.steps(),
-        fresh.skippedSteps(),
-        floats,
-        fresh.doubles(),
-        fresh.longs());
+            fresh.spec(),
+            fresh.counters(),
+            layers,
+            fresh.inputNormalizer(),
+            fresh.targetNormalizer(),
+            fresh.training(),
+            fresh.carried())
+        .withVersion(version);
   }
 
   private void publish(String model, byte[] value) throws Exception {

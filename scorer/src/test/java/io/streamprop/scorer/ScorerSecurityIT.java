@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.ScorerKeys;
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.local.TlsFiles;
 import io.streamprop.scorer.config.ScorerConfig;
@@ -128,8 +128,7 @@ class ScorerSecurityIT {
     for (int i = 0; i < 32; i++) {
       learner.learn(new float[] {i % 5, i % 3, -i % 7, 1}, new float[] {i % 3});
     }
-    learner.setVersion(version);
-    return learner.state();
+    return learner.state().withVersion(version);
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, byte[] value) throws Exception {

@@ -1,5 +1,7 @@
 package io.streamprop.learn;
 
+import io.streamprop.learn.state.NormalizerState;
+
 /**
  * Online standardization of a row of values (the input features, or the regression targets): a
  * running mean and variance per column by Welford's algorithm in double (Welford 1962, "Note on a
@@ -9,10 +11,10 @@ package io.streamprop.learn;
  * scikit-learn's StandardScaler does, so that it does not explode by 1/sqrt(eps) the first time it
  * moves. {@link #invert} maps standardized values back, {@code z · sqrt(var + eps) + mean}.
  *
- * <p>Statistics come from training examples only. Inputs: {@link OnlineLearner} updates them when
- * it accepts an example, before the example joins the pending mini-batch, and the whole mini-batch
- * is standardized at step time with statistics that include all of its examples. Targets: updated
- * at step time, after the batch is scored and before it is learned (see {@link OnlineLearner}).
+ * <p>Statistics come from training examples only. Inputs: the learner updates them when it accepts
+ * an example, before the example joins the pending mini-batch, and the whole mini-batch is
+ * standardized at step time with statistics that include all of its examples. Targets: updated at
+ * step time, after the batch is scored and before it is learned (see {@link Standardization}).
  * Prediction uses the same float arithmetic ({@link #apply}, {@link #invert}), so learner and
  * predictor compute identical values.
  */
@@ -39,18 +41,25 @@ public final class Normalizer {
   }
 
   /**
-   * Restores from {@code norm.count} (1), {@code norm.mean} and {@code norm.m2} (features), or the
-   * {@code target.*} arrays of the same shapes (targets).
+   * Restores from statistics of {@code columns} columns (copied).
+   *
+   * @throws IllegalArgumentException if the means or sums of squares are not {@code columns} long
    */
-  public Normalizer(double count, double[] mean, double[] m2) {
-    this(mean.length);
-    if (m2.length != mean.length) {
+  public Normalizer(NormalizerState state, int columns) {
+    this(columns);
+    if (state.mean().length != columns || state.m2().length != columns) {
       throw new IllegalArgumentException(
-          "m2 has " + m2.length + " values but mean has " + mean.length);
+          "normalizer statistics have "
+              + state.mean().length
+              + " means and "
+              + state.m2().length
+              + " sums of squares, expected "
+              + columns
+              + " of each");
     }
-    this.count = count;
-    System.arraycopy(mean, 0, this.mean, 0, features);
-    System.arraycopy(m2, 0, this.m2, 0, features);
+    this.count = state.count();
+    System.arraycopy(state.mean(), 0, this.mean, 0, features);
+    System.arraycopy(state.m2(), 0, this.m2, 0, features);
   }
 
   /** Adds one example's raw features (Welford: mean += δ/n, m2 += δ·(x - new mean)). */
@@ -116,16 +125,8 @@ public final class Normalizer {
     stale = false;
   }
 
-  public double count() {
-    return count;
-  }
-
   /** Copies of the statistics, for the model state. */
-  public double[] mean() {
-    return mean.clone();
-  }
-
-  public double[] m2() {
-    return m2.clone();
+  public NormalizerState state() {
+    return new NormalizerState(count, mean.clone(), m2.clone());
   }
 }

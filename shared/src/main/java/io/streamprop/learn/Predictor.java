@@ -1,5 +1,6 @@
 package io.streamprop.learn;
 
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.nn.Activation;
 import io.streamprop.nn.Mlp;
 import io.streamprop.nn.Softmax;
@@ -30,47 +31,23 @@ public final class Predictor {
     this.targets = targets;
   }
 
-  /** Builds a predictor from a snapshot's state (arrays are copied). */
+  /**
+   * Builds a predictor from a model state's network and normalizers (arrays are copied).
+   *
+   * @throws IllegalArgumentException if the state does not fit its spec's model
+   */
   public static Predictor of(ModelState state) {
     ModelSpec spec = state.spec();
     Mlp mlp = Mlp.forInference(spec);
-    float[][] params = mlp.parameters();
-    String[] names = mlp.parameterNames();
-    for (int i = 0; i < params.length; i++) {
-      float[] src = OnlineLearner.requireFloats(state, names[i], params[i].length);
-      System.arraycopy(src, 0, params[i], 0, src.length);
-    }
-    for (int l = 0; l < mlp.layers(); l++) {
-      if (mlp.batchNorm(l) != null) {
-        float[] mean = mlp.batchNorm(l).runningMean();
-        float[] var = mlp.batchNorm(l).runningVar();
-        String prefix = "bn." + l + ".";
-        System.arraycopy(
-            OnlineLearner.requireFloats(state, prefix + "running_mean", mean.length),
-            0,
-            mean,
-            0,
-            mean.length);
-        System.arraycopy(
-            OnlineLearner.requireFloats(state, prefix + "running_var", var.length),
-            0,
-            var,
-            0,
-            var.length);
-      }
-    }
+    NetworkStates.load(state.layers(), mlp);
     Normalizer normalizer = null;
     if (spec.standardize()) {
-      normalizer =
-          new Normalizer(
-              OnlineLearner.requireDoubles(state, "norm.count", 1)[0],
-              OnlineLearner.requireDoubles(state, "norm.mean", spec.inputs()),
-              OnlineLearner.requireDoubles(state, "norm.m2", spec.inputs()));
+      normalizer = new Normalizer(state.inputNormalizer(), spec.inputs());
       normalizer.refresh(); // from here on apply() only reads
     }
-    // Standardized targets: present exactly when the state has target.* arrays (absent in models
-    // written before targets were standardized, which keep predicting as they did).
-    Normalizer targets = OnlineLearner.targetNormalizer(state);
+    // Standardized targets: present exactly when the state has target statistics (absent in
+    // models written before targets were standardized, which keep predicting as they did).
+    Normalizer targets = Standardization.targetNormalizer(spec, state.targetNormalizer());
     if (targets != null) {
       targets.refresh(); // from here on invert() only reads
     }

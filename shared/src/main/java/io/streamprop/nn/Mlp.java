@@ -22,8 +22,7 @@ import java.util.List;
  * <p>Every activation buffer is allocated once for {@code maxBatch} rows, so a training step
  * allocates nothing. {@link #parameters()} and {@link #gradients()} expose the live arrays in a
  * fixed order (per layer: dense weight, dense bias, then batch-norm gamma and beta if present) for
- * the optimizer; {@link #parameterNames()} gives their state names ({@code dense.<i>.weight}, ...).
- * Not thread-safe, except {@link #predictLogits}, which only reads the parameters.
+ * the optimizer. Not thread-safe, except {@link #predictLogits}, which only reads the parameters.
  *
  * <p>{@link #forInference} builds a network that only predicts (what {@code Predictor} serves): its
  * dense layers have no gradients ({@link Dense#forInference}), so a served model costs about twice
@@ -58,7 +57,6 @@ public final class Mlp {
   private final float[][] parameters;
   private final float[][] gradients;
   private final boolean[] decay;
-  private final String[] names;
   private final int[] weightIndex; // index in parameters() of dense l's weight
 
   /** A network of the spec's shape with zero weights; call {@link #initialize} or load weights. */
@@ -103,7 +101,6 @@ public final class Mlp {
     List<float[]> params = new ArrayList<>();
     List<float[]> grads = new ArrayList<>();
     List<Boolean> decays = new ArrayList<>();
-    List<String> paramNames = new ArrayList<>();
     weightIndex = new int[layers];
     int in = inputs;
     for (int l = 0; l < layers; l++) {
@@ -114,11 +111,9 @@ public final class Mlp {
       params.add(dense[l].weight());
       grads.add(training ? dense[l].dWeight() : null);
       decays.add(true);
-      paramNames.add("dense." + l + ".weight");
       params.add(dense[l].bias());
       grads.add(training ? dense[l].dBias() : null);
       decays.add(false);
-      paramNames.add("dense." + l + ".bias");
       z[l] = new float[size];
       boolean hiddenLayer = l < layers - 1;
       if (hiddenLayer) {
@@ -127,11 +122,9 @@ public final class Mlp {
           params.add(batchNorm[l].gamma());
           grads.add(batchNorm[l].dGamma());
           decays.add(false);
-          paramNames.add("bn." + l + ".gamma");
           params.add(batchNorm[l].beta());
           grads.add(batchNorm[l].dBeta());
           decays.add(false);
-          paramNames.add("bn." + l + ".beta");
           u[l] = new float[size];
         } else {
           u[l] = z[l];
@@ -149,7 +142,6 @@ public final class Mlp {
     }
     parameters = params.toArray(new float[0][]);
     gradients = training ? grads.toArray(new float[0][]) : null;
-    names = paramNames.toArray(new String[0]);
     decay = new boolean[decays.size()];
     for (int i = 0; i < decay.length; i++) {
       decay[i] = decays.get(i);
@@ -413,11 +405,6 @@ public final class Mlp {
   /** Whether weight decay applies to each parameter: dense weights yes; biases, gamma, beta no. */
   public boolean[] decay() {
     return decay.clone();
-  }
-
-  /** State names of {@link #parameters()}: {@code dense.<i>.weight}, {@code bn.<i>.gamma}, ... */
-  public String[] parameterNames() {
-    return names.clone();
   }
 
   /** Index in {@link #parameters()} of dense layer l's weight (its bias follows it). */

@@ -120,7 +120,8 @@ public final class SpecLimits {
       floats += 2 * hiddenUnits; // running mean and variance
     }
     // Input normalizer count, mean, m2; target mean and m2 (regression with standardize; counted
-    // for every task, a harmless over-estimate); a few running sums and counts.
+    // for every task, a harmless over-estimate); a few running sums and counts (the target count,
+    // the prequential loss).
     long doubles = 3L * inputs + 2L * outputWidth + 64;
     long arrays = 2L * (hidden.size() + 1) * (1 + MAX_OPTIMIZER_SLOTS) + 64;
     if (batchNorm) {

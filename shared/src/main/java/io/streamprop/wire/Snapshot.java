@@ -1,11 +1,11 @@
 package io.streamprop.wire;
 
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.ModelState;
 
 /**
  * A decoded snapshot: the model state and when the snapshot was written.
  *
- * @param state the complete model state (spec, counters, arrays)
+ * @param state the complete model state
  * @param createdAtMillis when the writer encoded it, in epoch milliseconds (the scorer's snapshot
  *     age)
  */

@@ -1,6 +1,8 @@
 package io.streamprop.wire;
 
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.Counters;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecJson;
@@ -12,7 +14,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -20,8 +21,8 @@ import java.util.zip.CRC32C;
 /**
  * The binary snapshot format (specified byte by byte in {@code docs/snapshot-format.md}): magic
  * {@code SPRP}, format version, flags, model version, creation time, counters, the spec as JSON,
- * every state array (float32, float64, int64 sections), and a trailing CRC32C of everything before
- * it. All integers are big-endian.
+ * every state array (float32, float64, int64 sections, named by {@link StateCodec}), and a trailing
+ * CRC32C of everything before it. All integers are big-endian.
  *
  * <p>Decoding a corrupt, truncated or unknown-format snapshot throws {@link SnapshotException}
  * saying which; it never yields a wrong model. Decoding checks the magic, the checksum, the version
@@ -29,8 +30,7 @@ import java.util.zip.CRC32C;
  * allocation), re-validates the spec, checks the shapes of the arrays whose names the engine
  * defines against the spec, and refuses non-finite values in them.
  *
- * <p>Encoding is deterministic: equal states (maps in the same order) and the same creation time
- * give identical bytes.
+ * <p>Encoding is deterministic: equal states and the same creation time give identical bytes.
  */
 public final class SnapshotCodec {
   private SnapshotCodec() {}
@@ -70,7 +70,7 @@ public final class SnapshotCodec {
   }
 
   /**
-   * Encodes the state. Equal states (same map order) with the same time give the same bytes.
+   * Encodes the state. Equal states with the same time give the same bytes.
    *
    * @throws IllegalArgumentException if the state breaks a rule that decoding would enforce (a bad
    *     array name or shape, a non-finite weight, a negative counter, a snapshot above {@link
@@ -88,24 +88,41 @@ public final class SnapshotCodec {
    * @throws IllegalArgumentException as {@link #encode(ModelState, long)}
    */
   public static byte[] encode(ModelState state, long createdAtMillis, SigningKey key) {
-    if (state == null || state.spec() == null) {
-      throw new IllegalArgumentException("state and its spec must be given");
+    if (state == null) {
+      throw new IllegalArgumentException("state must be given");
     }
+    NamedArrays arrays = StateCodec.toArrays(state);
     try {
-      StateRules.check(state);
+      StateRules.check(state.spec(), state.counters(), arrays);
     } catch (SnapshotException e) {
       throw new IllegalArgumentException("cannot encode model state: " + e.getMessage(), e);
     }
-    byte[] spec = SpecJson.write(state.spec()).getBytes(StandardCharsets.UTF_8);
+    return write(state.spec(), state.counters(), arrays, createdAtMillis, key);
+  }
+
+  /**
+   * Lays out a snapshot of named arrays, in their order, without checking them against the spec
+   * (what {@link #encode(ModelState, long, SigningKey)} does first).
+   *
+   * @throws IllegalArgumentException for a bad array name or a snapshot above {@link
+   *     SpecLimits#MAX_SNAPSHOT_BYTES}
+   */
+  static byte[] write(
+      ModelSpec modelSpec,
+      Counters counters,
+      NamedArrays arrays,
+      long createdAtMillis,
+      SigningKey key) {
+    byte[] spec = SpecJson.write(modelSpec).getBytes(StandardCharsets.UTF_8);
     int signatureBytes = key == null ? 0 : SigningKey.SIGNATURE_BYTES;
     long size = HEADER_BYTES + 4L + spec.length + 4 + 4 + 4 + signatureBytes + 4;
-    for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
+    for (Map.Entry<String, float[]> e : arrays.floats().entrySet()) {
       size += 2 + nameBytes(e.getKey()).length + 4 + 4L * e.getValue().length;
     }
-    for (Map.Entry<String, double[]> e : state.doubles().entrySet()) {
+    for (Map.Entry<String, double[]> e : arrays.doubles().entrySet()) {
       size += 2 + nameBytes(e.getKey()).length + 4 + 8L * e.getValue().length;
     }
-    for (Map.Entry<String, Long> e : state.longs().entrySet()) {
+    for (Map.Entry<String, Long> e : arrays.longs().entrySet()) {
       size += 2 + nameBytes(e.getKey()).length + 8;
     }
     if (size > SpecLimits.MAX_SNAPSHOT_BYTES) {
@@ -117,34 +134,34 @@ public final class SnapshotCodec {
     }
     ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
     out.putInt(MAGIC);
-    out.putShort((short) StateRules.formatVersion(state));
+    out.putShort((short) StateRules.formatVersion(arrays));
     out.putShort((short) (key == null ? 0 : FLAG_SIGNED));
-    out.putLong(state.version());
+    out.putLong(counters.version());
     out.putLong(createdAtMillis);
-    out.putLong(state.examples());
-    out.putLong(state.steps());
-    out.putLong(state.skippedSteps());
+    out.putLong(counters.examples());
+    out.putLong(counters.steps());
+    out.putLong(counters.skippedSteps());
     out.putInt(spec.length);
     out.put(spec);
 
-    out.putInt(state.floats().size());
-    for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
+    out.putInt(arrays.floats().size());
+    for (Map.Entry<String, float[]> e : arrays.floats().entrySet()) {
       putName(out, e.getKey());
       float[] values = e.getValue();
       out.putInt(values.length);
       out.asFloatBuffer().put(values);
       out.position(out.position() + 4 * values.length);
     }
-    out.putInt(state.doubles().size());
-    for (Map.Entry<String, double[]> e : state.doubles().entrySet()) {
+    out.putInt(arrays.doubles().size());
+    for (Map.Entry<String, double[]> e : arrays.doubles().entrySet()) {
       putName(out, e.getKey());
       double[] values = e.getValue();
       out.putInt(values.length);
       out.asDoubleBuffer().put(values);
       out.position(out.position() + 8 * values.length);
     }
-    out.putInt(state.longs().size());
-    for (Map.Entry<String, Long> e : state.longs().entrySet()) {
+    out.putInt(arrays.longs().size());
+    for (Map.Entry<String, Long> e : arrays.longs().entrySet()) {
       putName(out, e.getKey());
       out.putLong(e.getValue());
     }
@@ -337,25 +354,20 @@ public final class SnapshotCodec {
               + (end - in.position())
               + " unexpected bytes after the last section");
     }
-    ModelState state =
-        new ModelState(
-            spec,
-            modelVersion,
-            examples,
-            steps,
-            skipped,
-            Collections.unmodifiableMap(floats),
-            Collections.unmodifiableMap(doubles),
-            Collections.unmodifiableMap(longs));
-    StateRules.check(state);
+    Counters counters = new Counters(modelVersion, examples, steps, skipped);
+    NamedArrays arrays = new NamedArrays(floats, doubles, longs);
+    StateRules.check(spec, counters, arrays);
     int version = Short.toUnsignedInt(in.getShort(4));
-    if (StateRules.formatVersion(state) != version) {
+    if (StateRules.formatVersion(arrays) != version) {
       throw new SnapshotException(
           "corrupt snapshot: format "
               + version
               + (version == FORMAT_VERSION_1 ? " cannot hold" : " must hold")
-              + " target statistics (target.count, target.mean, target.m2)");
+              + " target statistics ("
+              + String.join(", ", StateCodec.TARGET_ARRAYS)
+              + ")");
     }
+    ModelState state = StateCodec.fromArrays(spec, counters, arrays);
     return new Snapshot(state, createdAt);
   }
 

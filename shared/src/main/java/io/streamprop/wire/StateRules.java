@@ -1,6 +1,22 @@
 package io.streamprop.wire;
 
-import io.streamprop.learn.ModelState;
+import static io.streamprop.wire.StateCodec.BATCH_NORM;
+import static io.streamprop.wire.StateCodec.DENSE;
+import static io.streamprop.wire.StateCodec.NORM_COUNT;
+import static io.streamprop.wire.StateCodec.NORM_M2;
+import static io.streamprop.wire.StateCodec.NORM_MEAN;
+import static io.streamprop.wire.StateCodec.OPTIM;
+import static io.streamprop.wire.StateCodec.OPTIM_STEPS;
+import static io.streamprop.wire.StateCodec.PENDING_COUNT;
+import static io.streamprop.wire.StateCodec.PENDING_FEATURES;
+import static io.streamprop.wire.StateCodec.PENDING_LABELS;
+import static io.streamprop.wire.StateCodec.PREQUENTIAL_LOSS;
+import static io.streamprop.wire.StateCodec.RNG;
+import static io.streamprop.wire.StateCodec.TARGET_ARRAYS;
+import static io.streamprop.wire.StateCodec.TARGET_COUNT;
+
+import io.streamprop.learn.state.Counters;
+import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecLimits;
 import java.util.ArrayList;
@@ -10,24 +26,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a model state must satisfy to be written or read as a snapshot: counters are not negative,
- * array names are short ASCII, the arrays whose names the engine defines (listed in {@code
- * docs/snapshot-format.md}) have the shapes the spec implies and hold only finite values, and every
- * dense layer (and batch-norm layer) is present, so a decoded state always makes a whole model.
- * Target statistics ({@code target.count}, {@code target.mean}, {@code target.m2}) are optional as
- * a group: a regression model with {@code standardize} has them from this release on, older
- * snapshots do not. Arrays with other names are carried as they are.
+ * What a snapshot's named arrays ({@link StateCodec}) must satisfy to be written or read: counters
+ * are not negative, array names are short ASCII, the arrays whose names the format defines (listed
+ * in {@code docs/snapshot-format.md}) have the shapes the spec implies and hold only finite values,
+ * and every one of them that a model needs is present (dense and batch-norm layers, optimizer slots
+ * for every parameter tensor, the pending batch, the input normalizer, the generator), so a decoded
+ * state always makes a whole model that can predict and resume. Target statistics ({@code
+ * target.count}, {@code target.mean}, {@code target.m2}) are optional as a group: a regression
+ * model with {@code standardize} has them, models written before targets were standardized do not.
+ * Arrays with other names are carried as they are.
  */
 final class StateRules {
   private StateRules() {}
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,255}");
-  private static final Pattern DENSE = Pattern.compile("dense\\.(\\d{1,5})\\.(weight|bias)");
-  private static final Pattern BATCH_NORM =
-      Pattern.compile("bn\\.(\\d{1,5})\\.(gamma|beta|running_mean|running_var)");
-  private static final Pattern OPTIM = Pattern.compile("optim\\.(\\d{1,6})\\.[A-Za-z0-9_]+");
-  private static final List<String> TARGET_ARRAYS =
-      List.of("target.count", "target.mean", "target.m2");
 
   static void checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -42,25 +54,21 @@ final class StateRules {
    * The format version a state is written in: 2 if it holds target statistics, else 1 (see {@link
    * SnapshotCodec#FORMAT_VERSION}).
    */
-  static int formatVersion(ModelState state) {
-    return state.doubles() != null && state.doubles().containsKey("target.count")
+  static int formatVersion(NamedArrays arrays) {
+    return arrays.doubles().containsKey(TARGET_COUNT)
         ? SnapshotCodec.FORMAT_VERSION
         : SnapshotCodec.FORMAT_VERSION_1;
   }
 
-  static void check(ModelState state) {
-    ModelSpec spec = state.spec();
-    nonNegative("model version", state.version());
-    nonNegative("examples", state.examples());
-    nonNegative("steps", state.steps());
-    nonNegative("skipped steps", state.skippedSteps());
-    if (state.floats() == null || state.doubles() == null || state.longs() == null) {
-      throw new SnapshotException("invalid snapshot: an array map is missing (null)");
-    }
+  static void check(ModelSpec spec, Counters counters, NamedArrays arrays) {
+    nonNegative("model version", counters.version());
+    nonNegative("examples", counters.examples());
+    nonNegative("steps", counters.steps());
+    nonNegative("skipped steps", counters.skippedSteps());
 
     int layers = spec.hidden().size() + 1;
     List<Integer> tensorLengths = parameterTensorLengths(spec);
-    for (Map.Entry<String, float[]> e : state.floats().entrySet()) {
+    for (Map.Entry<String, float[]> e : arrays.floats().entrySet()) {
       String name = e.getKey();
       checkName(name);
       float[] values = e.getValue();
@@ -99,9 +107,9 @@ final class StateRules {
                   + ")");
         }
         shape(name, values.length, tensorLengths.get(p));
-      } else if (name.equals("pending.features")) {
+      } else if (name.equals(PENDING_FEATURES)) {
         multipleUpTo(name, values.length, spec.inputs(), spec.batchSize());
-      } else if (name.equals("pending.labels")) {
+      } else if (name.equals(PENDING_LABELS)) {
         multipleUpTo(name, values.length, SpecLimits.labelWidth(spec), spec.batchSize());
       } else {
         continue; // an array this format does not know: carried, not checked
@@ -114,30 +122,31 @@ final class StateRules {
       }
     }
     for (int i = 0; i < layers; i++) {
-      require(state, "dense." + i + ".weight");
-      require(state, "dense." + i + ".bias");
+      require(arrays.floats(), StateCodec.denseWeightName(i));
+      require(arrays.floats(), StateCodec.denseBiasName(i));
     }
     if (spec.batchNorm()) {
       for (int i = 0; i < spec.hidden().size(); i++) {
-        for (String part : new String[] {"gamma", "beta", "running_mean", "running_var"}) {
-          require(state, "bn." + i + "." + part);
+        for (String name : StateCodec.batchNormNames(i)) {
+          require(arrays.floats(), name);
         }
       }
     }
+    checkOptimizerSlots(arrays.floats(), tensorLengths.size());
+    require(arrays.floats(), PENDING_FEATURES);
+    require(arrays.floats(), PENDING_LABELS);
 
-    for (Map.Entry<String, double[]> e : state.doubles().entrySet()) {
+    for (Map.Entry<String, double[]> e : arrays.doubles().entrySet()) {
       String name = e.getKey();
       checkName(name);
       double[] values = e.getValue();
       if (values == null) {
         throw new SnapshotException("invalid snapshot: array " + name + " is null");
       }
-      if (name.equals("norm.mean") || name.equals("norm.m2")) {
+      if (name.equals(NORM_MEAN) || name.equals(NORM_M2)) {
         shape(name, values.length, spec.inputs());
-      } else if (name.equals("norm.count")) {
-        if (values.length != 1 && values.length != spec.inputs()) {
-          throw mismatch(name, "expected 1 or " + spec.inputs() + " values, got " + values.length);
-        }
+      } else if (name.equals(NORM_COUNT) || name.equals(PREQUENTIAL_LOSS)) {
+        shape(name, values.length, 1);
       } else if (TARGET_ARRAYS.contains(name)) {
         if (spec.task() != ModelSpec.Task.REGRESSION || !spec.standardize()) {
           throw mismatch(
@@ -147,7 +156,7 @@ final class StateRules {
                   + " and standardize "
                   + spec.standardize());
         }
-        shape(name, values.length, name.equals("target.count") ? 1 : spec.outputs());
+        shape(name, values.length, name.equals(TARGET_COUNT) ? 1 : spec.outputs());
       } else {
         continue;
       }
@@ -159,7 +168,7 @@ final class StateRules {
       }
     }
     // Target statistics come as a whole or not at all (absent: targets in the user's units).
-    long targetArrays = TARGET_ARRAYS.stream().filter(state.doubles()::containsKey).count();
+    long targetArrays = TARGET_ARRAYS.stream().filter(arrays.doubles()::containsKey).count();
     if (targetArrays != 0 && targetArrays != TARGET_ARRAYS.size()) {
       throw new SnapshotException(
           "invalid snapshot: it has "
@@ -168,11 +177,71 @@ final class StateRules {
               + TARGET_ARRAYS
               + "; a model has all of them or none");
     }
-    for (Map.Entry<String, Long> e : state.longs().entrySet()) {
+    for (String name : List.of(NORM_COUNT, NORM_MEAN, NORM_M2)) {
+      require(arrays.doubles(), name);
+    }
+    for (Map.Entry<String, Long> e : arrays.longs().entrySet()) {
       checkName(e.getKey());
       if (e.getValue() == null) {
         throw new SnapshotException("invalid snapshot: long " + e.getKey() + " is null");
       }
+    }
+    for (String name : List.of(RNG, PENDING_COUNT, OPTIM_STEPS)) {
+      require(arrays.longs(), name);
+    }
+    nonNegative(OPTIM_STEPS, arrays.longs().get(OPTIM_STEPS));
+    checkPendingCount(spec, arrays);
+  }
+
+  /**
+   * Every parameter tensor has the same optimizer slots (those of tensor 0; none for SGD), and
+   * there are no others: the moments make one optimizer's whole state or the snapshot is refused.
+   */
+  private static void checkOptimizerSlots(Map<String, float[]> floats, int tensors) {
+    List<String> slots = StateCodec.optimizerSlots(floats);
+    long moments = floats.keySet().stream().filter(n -> OPTIM.matcher(n).matches()).count();
+    for (int p = 0; p < tensors; p++) {
+      for (String slot : slots) {
+        String name = StateCodec.optimName(p, slot);
+        if (!floats.containsKey(name)) {
+          throw new SnapshotException(
+              "invalid snapshot: array "
+                  + name
+                  + " is missing; every parameter tensor has the optimizer slots "
+                  + slots);
+        }
+      }
+    }
+    if (moments != (long) tensors * slots.size()) {
+      throw new SnapshotException(
+          "invalid snapshot: "
+              + moments
+              + " optimizer arrays, expected the slots "
+              + slots
+              + " of tensor 0 for each of the "
+              + tensors
+              + " parameter tensors");
+    }
+  }
+
+  /** {@code pending.count} is the number of rows of {@code pending.features} and labels. */
+  private static void checkPendingCount(ModelSpec spec, NamedArrays arrays) {
+    long count = arrays.longs().get(PENDING_COUNT);
+    long featureRows = arrays.floats().get(PENDING_FEATURES).length / spec.inputs();
+    long labelRows = arrays.floats().get(PENDING_LABELS).length / SpecLimits.labelWidth(spec);
+    if (count != featureRows || count != labelRows) {
+      throw mismatch(
+          PENDING_COUNT,
+          "it is "
+              + count
+              + ", but "
+              + PENDING_FEATURES
+              + " holds "
+              + featureRows
+              + " rows and "
+              + PENDING_LABELS
+              + " "
+              + labelRows);
     }
   }
 
@@ -203,8 +272,8 @@ final class StateRules {
     return layer == spec.hidden().size() ? spec.outputWidth() : spec.hidden().get(layer);
   }
 
-  private static void require(ModelState state, String name) {
-    if (!state.floats().containsKey(name)) {
+  private static void require(Map<String, ?> section, String name) {
+    if (!section.containsKey(name)) {
       throw new SnapshotException(
           "invalid snapshot: array " + name + " is missing; the spec's model needs it");
     }

@@ -2,11 +2,17 @@ package io.streamprop.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.streamprop.learn.state.LayerState;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.SameState;
+import io.streamprop.nn.optim.OptimizerState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecDefaults;
 import io.streamprop.spec.SpecJson;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +60,7 @@ class OnlineLearnerTest {
     int cut = 83; // not a multiple of any batch size above: the pending batch is partly full
     feed(before, wine, 0, cut);
     ModelState saved = before.state();
-    assertThat(saved.longs().get("pending.count")).isPositive();
+    assertThat(saved.training().pending().rows()).isPositive();
     feed(before, wine, cut, cut + 7); // must not leak into the saved copy
     OnlineLearner resumed = OnlineLearner.restore(saved);
     feed(resumed, wine, cut, wine.rows());
@@ -63,39 +69,75 @@ class OnlineLearnerTest {
   }
 
   @Test
-  void state_arrayNamesAndShapes_followTheConvention() {
+  void state_partsAndShapes_followTheSpec() {
     OnlineLearner learner = OnlineLearner.create(spec(DROPOUT_BN));
     Datasets.Dataset wine = Datasets.load("wine");
     feed(learner, wine, 0, 11);
     ModelState state = learner.state();
-    assertThat(state.floats().keySet())
-        .startsWith(
-            "dense.0.weight",
-            "dense.0.bias",
-            "bn.0.gamma",
-            "bn.0.beta",
-            "bn.0.running_mean",
-            "bn.0.running_var",
-            "dense.1.weight")
-        .contains("dense.2.weight", "optim.0.m", "optim.0.v", "pending.features");
-    assertThat(state.floats().get("dense.0.weight")).hasSize(13 * 16);
-    assertThat(state.floats().get("pending.features")).hasSize(3 * 13);
-    assertThat(state.floats().get("pending.labels")).hasSize(3);
-    assertThat(state.doubles().get("norm.count")).containsExactly(11.0);
-    assertThat(state.doubles().get("norm.mean")).hasSize(13);
-    assertThat(state.longs()).containsKeys("rng", "pending.count", "optim.steps");
+
+    assertThat(state.layers()).hasSize(3);
+    assertThat(state.layers().get(0).dense().weight()).hasSize(13 * 16);
+    assertThat(state.layers().get(0).dense().bias()).hasSize(16);
+    assertThat(state.layers().get(1).batchNorm().runningVar()).hasSize(8);
+    assertThat(state.layers().get(2).batchNorm()).isNull(); // the output layer
+    assertThat(state.layers().get(2).dense().weight()).hasSize(8 * 3);
+    OptimizerState optimizer = state.training().optimizer();
+    assertThat(optimizer.slots()).containsExactly("m", "v");
+    assertThat(optimizer.tensors()).isEqualTo(3 * 2 + 2 * 2); // dense w, b; bn gamma, beta
+    assertThat(optimizer.moment(2, "m")).hasSize(16); // bn.0 gamma
+    assertThat(optimizer.steps()).isEqualTo(1);
+    assertThat(state.training().pending().rows()).isEqualTo(3);
+    assertThat(state.training().pending().features()).hasSize(3 * 13);
+    assertThat(state.training().pending().labels()).hasSize(3);
+    assertThat(state.inputNormalizer().count()).isEqualTo(11.0);
+    assertThat(state.inputNormalizer().mean()).hasSize(13);
+    assertThat(state.targetNormalizer()).isNull();
+    assertThat(state.carried().isEmpty()).isTrue();
     assertThat(state.examples()).isEqualTo(11);
     assertThat(state.steps()).isEqualTo(1);
+    assertThat(state.version()).isZero();
   }
 
   @Test
   void state_isADeepCopy() {
     OnlineLearner learner = OnlineLearner.create(spec(PLAIN));
     ModelState state = learner.state();
-    float before = state.floats().get("dense.0.weight")[0];
+    float before = state.layers().get(0).dense().weight()[0];
     feed(learner, Datasets.load("wine"), 0, 16);
-    assertThat(state.floats().get("dense.0.weight")[0]).isEqualTo(before);
-    assertThat(learner.state().floats().get("dense.0.weight")[0]).isNotEqualTo(before);
+    assertThat(state.layers().get(0).dense().weight()[0]).isEqualTo(before);
+    assertThat(learner.state().layers().get(0).dense().weight()[0]).isNotEqualTo(before);
+  }
+
+  /** Every weight, batch-norm array and optimizer moment of a state (not the pending batch). */
+  static List<float[]> modelArrays(ModelState state) {
+    List<float[]> arrays = new ArrayList<>();
+    for (LayerState layer : state.layers()) {
+      arrays.add(layer.dense().weight());
+      arrays.add(layer.dense().bias());
+      if (layer.batchNorm() != null) {
+        arrays.add(layer.batchNorm().gamma());
+        arrays.add(layer.batchNorm().beta());
+        arrays.add(layer.batchNorm().runningMean());
+        arrays.add(layer.batchNorm().runningVar());
+      }
+    }
+    for (float[][] tensor : state.training().optimizer().moments()) {
+      arrays.addAll(List.of(tensor));
+    }
+    return arrays;
+  }
+
+  /** Weights, batch-norm arrays and optimizer moments unchanged, bit for bit, and finite. */
+  static void assertSameModelArrays(ModelState after, ModelState before) {
+    List<float[]> expected = modelArrays(before);
+    List<float[]> actual = modelArrays(after);
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i)).as("array %d", i).containsExactly(expected.get(i));
+      for (float v : actual.get(i)) {
+        assertThat(Float.isFinite(v)).as("array %d", i).isTrue();
+      }
+    }
   }
 
   @Test
@@ -112,15 +154,9 @@ class OnlineLearnerTest {
     assertThat(result.skipped()).isTrue();
     assertThat(learner.skippedSteps()).isEqualTo(1);
     assertThat(learner.steps()).isEqualTo(1);
-    ModelState after = learner.state();
-    for (Map.Entry<String, float[]> e : before.floats().entrySet()) {
-      if (!e.getKey().startsWith("pending.")) {
-        assertThat(after.floats().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
-        for (float v : after.floats().get(e.getKey())) {
-          assertThat(Float.isFinite(v)).as(e.getKey()).isTrue();
-        }
-      }
-    }
+    assertSameModelArrays(learner.state(), before);
+    // a loss that is not finite is left out of the prequential loss
+    assertThat(learner.prequentialLoss()).isEqualTo(before.training().prequentialLoss()).isFinite();
     // The model keeps learning from ordinary data afterwards.
     learner.learn(new float[] {1, 2}, new float[] {3});
     assertThat(learner.learn(new float[] {2, 1}, new float[] {1}).skipped()).isFalse();
@@ -146,23 +182,14 @@ class OnlineLearnerTest {
     assertThat(result.skipped()).isTrue();
     assertThat(learner.skippedSteps()).isEqualTo(1);
     ModelState after = learner.state();
-    for (Map.Entry<String, float[]> e : before.floats().entrySet()) {
-      if (!e.getKey().startsWith("pending.")) {
-        assertThat(after.floats().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
-      }
-    }
+    assertSameModelArrays(after, before);
     // Ordinary examples still move every weight afterwards (an overflowed moment would freeze
     // them: +∞ in the denominator).
-    for (Map.Entry<String, float[]> e : after.floats().entrySet()) {
-      for (float v : e.getValue()) {
-        assertThat(Float.isFinite(v)).as(e.getKey()).isTrue();
-      }
-    }
     for (int i = 0; i < 20; i++) {
       learner.learn(new float[] {1, 2, 3}, new float[] {i % 2});
     }
-    assertThat(learner.state().floats().get("dense.0.weight"))
-        .isNotEqualTo(after.floats().get("dense.0.weight"));
+    assertThat(learner.state().layers().get(0).dense().weight())
+        .isNotEqualTo(after.layers().get(0).dense().weight());
   }
 
   @Test
@@ -178,7 +205,7 @@ class OnlineLearnerTest {
     assertThatThrownBy(() -> learner.learn(new float[12], new float[] {0}))
         .hasMessageContaining("expected 13 values, got 12");
     assertThat(learner.examples()).isZero();
-    assertThat(learner.state().doubles().get("norm.count")).containsExactly(0.0);
+    assertThat(learner.state().inputNormalizer().count()).isZero();
   }
 
   @Test
@@ -206,6 +233,28 @@ class OnlineLearnerTest {
       assertThat(layer.weightNorm()).isPositive();
       assertThat(layer.updateRatio()).isPositive().isLessThan(0.25);
     }
+  }
+
+  @Test
+  void prequentialLoss_exponentialAverageOfTheStepsLosses_keptInTheState() {
+    OnlineLearner learner = OnlineLearner.create(spec(PLAIN)); // mini-batches of 8
+    Datasets.Dataset wine = Datasets.load("wine");
+    assertThat(learner.prequentialLoss()).isNaN();
+    assertThat(learner.state().training().prequentialLoss()).isNaN();
+    double weight = 1 - Math.exp(-8 / 1000.0);
+    double expected = Double.NaN;
+    for (int i = 0; i < 83; i++) {
+      StepResult step = learner.learn(wine.features()[i], new float[] {wine.labels()[i]});
+      if (step != null) {
+        double mean = step.lossSum() / step.examples();
+        expected = Double.isNaN(expected) ? mean : expected + weight * (mean - expected);
+      }
+    }
+
+    assertThat(learner.prequentialLoss()).isCloseTo(expected, within(1e-12));
+    assertThat(learner.state().training().prequentialLoss()).isEqualTo(learner.prequentialLoss());
+    assertThat(OnlineLearner.restore(learner.state()).prequentialLoss())
+        .isEqualTo(learner.prequentialLoss());
   }
 
   @ParameterizedTest
@@ -241,24 +290,7 @@ class OnlineLearnerTest {
         .hasMessageContaining("batch_size >= 2");
   }
 
-  static void assertSameState(ModelState a, ModelState b) {
-    assertThat(b.examples()).isEqualTo(a.examples());
-    assertThat(b.steps()).isEqualTo(a.steps());
-    assertThat(b.skippedSteps()).isEqualTo(a.skippedSteps());
-    assertThat(b.floats().keySet()).containsExactlyElementsOf(a.floats().keySet());
-    for (Map.Entry<String, float[]> e : a.floats().entrySet()) {
-      float[] other = b.floats().get(e.getKey());
-      assertThat(other).as(e.getKey()).hasSameSizeAs(e.getValue());
-      for (int i = 0; i < other.length; i++) {
-        assertThat(Float.floatToRawIntBits(other[i]))
-            .as("%s[%d]", e.getKey(), i)
-            .isEqualTo(Float.floatToRawIntBits(e.getValue()[i]));
-      }
-    }
-    assertThat(b.doubles().keySet()).containsExactlyElementsOf(a.doubles().keySet());
-    for (Map.Entry<String, double[]> e : a.doubles().entrySet()) {
-      assertThat(b.doubles().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
-    }
-    assertThat(b.longs()).isEqualTo(a.longs());
+  static void assertSameState(ModelState expected, ModelState actual) {
+    SameState.assertSameState(actual, expected);
   }
 }

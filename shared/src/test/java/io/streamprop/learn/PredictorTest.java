@@ -3,6 +3,7 @@ package io.streamprop.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.nn.Kernels;
 import io.streamprop.nn.Mlp;
 import io.streamprop.nn.Softmax;
@@ -32,11 +33,7 @@ class PredictorTest {
     }
     // The learner's own network in inference mode, on inputs standardized by its normalizer.
     ModelState state = learner.state();
-    Normalizer normalizer =
-        new Normalizer(
-            state.doubles().get("norm.count")[0],
-            state.doubles().get("norm.mean"),
-            state.doubles().get("norm.m2"));
+    Normalizer normalizer = new Normalizer(state.inputNormalizer(), 13);
     float[] raw = new float[8 * 13];
     for (int r = 0; r < 8; r++) {
       System.arraycopy(wine.features()[100 + r], 0, raw, r * 13, 13);

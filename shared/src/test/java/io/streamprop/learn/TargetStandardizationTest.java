@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.NormalizerState;
 import io.streamprop.spec.ModelSpec;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,8 +38,8 @@ class TargetStandardizationTest {
     float[] predicted = learner.predictor().predict(new float[] {0.3f, -1.2f, 2f}, 1);
 
     // Constant so far: the target is only centered (m2 == 0), so the network learns 0 exactly.
-    assertThat(learner.state().doubles().get("target.m2")).containsExactly(0.0);
-    assertThat(learner.state().doubles().get("target.mean")).containsExactly(300.0);
+    assertThat(learner.state().targetNormalizer().m2()).containsExactly(0.0);
+    assertThat(learner.state().targetNormalizer().mean()).containsExactly(300.0);
     assertThat(predicted[0]).isCloseTo(300f, within(1f));
   }
 
@@ -112,20 +112,15 @@ class TargetStandardizationTest {
     ModelState before = learner.state(); // 80 = 10 steps of 8, nothing pending
     feed(learner, diabetes, 80, 87);
     StepResult step = learner.learn(diabetes.features()[87], new float[] {diabetes.labels()[87]});
-    Map<String, double[]> doubles = new LinkedHashMap<>(before.doubles());
-    for (String name : new String[] {"norm.count", "norm.mean", "norm.m2"}) {
-      doubles.put(name, learner.state().doubles().get(name)); // input statistics with the batch
-    }
-    ModelState scoredBy =
-        new ModelState(
+    ModelState scoredBy = // the weights and target statistics from before the batch, the input
+        new ModelState( // statistics with the batch
             spec,
-            0,
-            before.examples(),
-            before.steps(),
-            0,
-            before.floats(),
-            doubles,
-            before.longs());
+            before.counters(),
+            before.layers(),
+            learner.state().inputNormalizer(),
+            before.targetNormalizer(),
+            before.training(),
+            before.carried());
     float[] x = new float[8 * 10];
     for (int r = 0; r < 8; r++) {
       System.arraycopy(diabetes.features()[80 + r], 0, x, r * 10, 10);
@@ -159,23 +154,25 @@ class TargetStandardizationTest {
     ModelState state = learner.state();
 
     // Updated at step time: the 4 pending labels are not in them yet.
-    assertThat(state.doubles().get("target.count")).containsExactly(16.0);
+    assertThat(state.targetNormalizer().count()).isEqualTo(16.0);
     double mean = 0;
     for (int i = 0; i < 16; i++) {
       mean += diabetes.labels()[i];
     }
-    assertThat(state.doubles().get("target.mean")[0]).isCloseTo(mean / 16, within(1e-9));
-    assertThat(state.doubles().get("target.m2")).hasSize(1);
+    assertThat(state.targetNormalizer().mean()[0]).isCloseTo(mean / 16, within(1e-9));
+    assertThat(state.targetNormalizer().m2()).hasSize(1);
     assertThat(
             OnlineLearner.create(
                     OnlineLearnerTest.spec(
                         "{'inputs': 10, 'task': 'regression', 'standardize': false}"))
                 .state()
-                .doubles())
-        .doesNotContainKeys("target.count", "target.mean", "target.m2");
-    assertThat(OnlineLearner.create(OnlineLearnerTest.spec("{'inputs': 4, 'classes': 3}")).state())
-        .extracting(ModelState::doubles)
-        .satisfies(d -> assertThat(d).doesNotContainKey("target.count"));
+                .targetNormalizer())
+        .isNull();
+    assertThat(
+            OnlineLearner.create(OnlineLearnerTest.spec("{'inputs': 4, 'classes': 3}"))
+                .state()
+                .targetNormalizer())
+        .isNull();
   }
 
   @Test
@@ -212,14 +209,14 @@ class TargetStandardizationTest {
       int cut = 203; // mid-batch: 25 steps of 8 and 3 pending
       feed(before, diabetes, 0, cut);
       ModelState saved = before.state();
-      assertThat(saved.longs().get("pending.count")).isEqualTo(3L);
+      assertThat(saved.training().pending().rows()).isEqualTo(3);
       feed(before, diabetes, cut, cut + 9); // must not leak into the saved copy
       OnlineLearner resumed = OnlineLearner.restore(saved);
       feed(resumed, diabetes, cut, diabetes.rows());
 
       OnlineLearnerTest.assertSameState(uninterrupted.state(), twin.state());
       OnlineLearnerTest.assertSameState(uninterrupted.state(), resumed.state());
-      assertThat(resumed.state().doubles()).containsKey("target.m2");
+      assertThat(resumed.state().targetNormalizer()).isNotNull();
     }
   }
 
@@ -230,30 +227,27 @@ class TargetStandardizationTest {
     OnlineLearner learner = OnlineLearner.create(OnlineLearnerTest.spec(DIABETES));
     feed(learner, diabetes, 0, 40);
     ModelState state = learner.state();
-    Map<String, double[]> doubles = new LinkedHashMap<>(state.doubles());
-    doubles.keySet().removeIf(name -> name.startsWith("target."));
     ModelState legacy =
         new ModelState(
             state.spec(),
-            state.version(),
-            state.examples(),
-            state.steps(),
-            state.skippedSteps(),
-            state.floats(),
-            doubles,
-            state.longs());
+            state.counters(),
+            state.layers(),
+            state.inputNormalizer(),
+            null,
+            state.training(),
+            state.carried());
 
     OnlineLearner resumed = OnlineLearner.restore(legacy);
     float[] raw = Predictor.of(legacy).predict(diabetes.features()[50], 1);
     float[] mapped = Predictor.of(state).predict(diabetes.features()[50], 1);
     feed(resumed, diabetes, 40, 80);
 
-    assertThat(resumed.state().doubles()).doesNotContainKey("target.count");
+    assertThat(resumed.state().targetNormalizer()).isNull();
     // Same weights: the legacy predictor returns the network's output, the new one maps it back.
-    double std = Math.sqrt(state.doubles().get("target.m2")[0] / 40 + Normalizer.EPS);
+    double std = Math.sqrt(state.targetNormalizer().m2()[0] / 40 + Normalizer.EPS);
     assertThat(mapped[0])
         .isCloseTo(
-            (float) (raw[0] * (float) std + (float) state.doubles().get("target.mean")[0]),
+            (float) (raw[0] * (float) std + (float) state.targetNormalizer().mean()[0]),
             within(1e-3f));
   }
 
@@ -261,16 +255,20 @@ class TargetStandardizationTest {
   void targetStatisticsOnAClassificationState_refused() {
     ModelState state =
         OnlineLearner.create(OnlineLearnerTest.spec("{'inputs': 4, 'classes': 3}")).state();
-    Map<String, double[]> doubles = new LinkedHashMap<>(state.doubles());
-    doubles.put("target.count", new double[] {1});
-    doubles.put("target.mean", new double[3]);
-    doubles.put("target.m2", new double[3]);
     ModelState bad =
-        new ModelState(state.spec(), 0, 0, 0, 0, state.floats(), doubles, state.longs());
+        new ModelState(
+            state.spec(),
+            state.counters(),
+            state.layers(),
+            state.inputNormalizer(),
+            new NormalizerState(1, new double[3], new double[3]),
+            state.training(),
+            state.carried());
 
     assertThatThrownBy(() -> OnlineLearner.restore(bad))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("target.* arrays");
-    assertThatThrownBy(() -> Predictor.of(bad)).hasMessageContaining("target.* arrays");
+        .hasMessageContaining("model state has target statistics");
+    assertThatThrownBy(() -> Predictor.of(bad))
+        .hasMessageContaining("model state has target statistics");
   }
 }

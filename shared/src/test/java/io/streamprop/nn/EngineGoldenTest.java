@@ -53,7 +53,7 @@ class EngineGoldenTest {
     int batch = golden.get("batch").asInt();
     Mlp mlp = new Mlp(spec, batch);
     float[][] params = mlp.parameters();
-    String[] names = mlp.parameterNames();
+    String[] names = TestData.parameterNames(mlp);
     for (int p = 0; p < params.length; p++) {
       float[] values = floats(golden.get("params").get(names[p]));
       assertThat(values).as(name + " " + names[p] + " length").hasSize(params[p].length);

@@ -24,4 +24,22 @@ public final class TestData {
     }
     return sum;
   }
+
+  /**
+   * Names of an Mlp's parameter tensors, in its order, as the golden vectors (golden.py) and test
+   * messages spell them: per dense layer l {@code dense.l.weight}, {@code dense.l.bias}, then with
+   * batch norm {@code bn.l.gamma}, {@code bn.l.beta}.
+   */
+  public static String[] parameterNames(Mlp mlp) {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int l = 0; l < mlp.layers(); l++) {
+      names.add("dense." + l + ".weight");
+      names.add("dense." + l + ".bias");
+      if (mlp.batchNorm(l) != null) {
+        names.add("bn." + l + ".gamma");
+        names.add("bn." + l + ".beta");
+      }
+    }
+    return names.toArray(new String[0]);
+  }
 }

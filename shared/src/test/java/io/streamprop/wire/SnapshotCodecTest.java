@@ -3,14 +3,25 @@ package io.streamprop.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.state.DenseState;
+import io.streamprop.learn.state.LayerState;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.NamedArrays;
+import io.streamprop.learn.state.NormalizerState;
+import io.streamprop.learn.state.PendingBatch;
+import io.streamprop.learn.state.SameState;
+import io.streamprop.learn.state.TrainingState;
+import io.streamprop.nn.optim.OptimizerState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.spec.SpecLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
@@ -40,41 +51,127 @@ class SnapshotCodecTest {
   }
 
   private static void assertSameState(ModelState actual, ModelState expected) {
-    assertThat(actual.spec()).isEqualTo(expected.spec());
+    SameState.assertSameState(actual, expected);
     assertThat(actual.version()).isEqualTo(expected.version());
-    assertThat(actual.examples()).isEqualTo(expected.examples());
-    assertThat(actual.steps()).isEqualTo(expected.steps());
-    assertThat(actual.skippedSteps()).isEqualTo(expected.skippedSteps());
-    assertThat(actual.floats().keySet()).containsExactlyElementsOf(expected.floats().keySet());
-    for (Map.Entry<String, float[]> e : expected.floats().entrySet()) {
-      float[] got = actual.floats().get(e.getKey());
-      assertThat(got.length).as(e.getKey()).isEqualTo(e.getValue().length);
-      for (int i = 0; i < got.length; i++) {
-        assertThat(Float.floatToRawIntBits(got[i]))
-            .as("%s[%d]", e.getKey(), i)
-            .isEqualTo(Float.floatToRawIntBits(e.getValue()[i]));
-      }
+  }
+
+  /** A state with some of its parts replaced. */
+  private static ModelState with(
+      ModelState state,
+      List<LayerState> layers,
+      NormalizerState targets,
+      TrainingState training,
+      NamedArrays carried) {
+    return new ModelState(
+        state.spec(),
+        state.counters(),
+        layers,
+        state.inputNormalizer(),
+        targets,
+        training,
+        carried);
+  }
+
+  private static ModelState withTargets(ModelState state, NormalizerState targets) {
+    return with(state, state.layers(), targets, state.training(), state.carried());
+  }
+
+  private static ModelState withLayers(ModelState state, List<LayerState> layers) {
+    return with(state, layers, state.targetNormalizer(), state.training(), state.carried());
+  }
+
+  private static ModelState withTraining(ModelState state, TrainingState training) {
+    return with(state, state.layers(), state.targetNormalizer(), training, state.carried());
+  }
+
+  /**
+   * Editable copies of a state's named arrays, written as a snapshot without the encode checks: the
+   * snapshots a decoder must refuse that no typed state can express.
+   */
+  private record Named(
+      ModelState state,
+      Map<String, float[]> floats,
+      Map<String, double[]> doubles,
+      Map<String, Long> longs) {
+    static Named of(ModelState state) {
+      NamedArrays arrays = StateCodec.toArrays(state);
+      return new Named(
+          state,
+          new LinkedHashMap<>(arrays.floats()),
+          new LinkedHashMap<>(arrays.doubles()),
+          new LinkedHashMap<>(arrays.longs()));
     }
-    assertThat(actual.doubles().keySet()).containsExactlyElementsOf(expected.doubles().keySet());
-    for (Map.Entry<String, double[]> e : expected.doubles().entrySet()) {
-      assertThat(actual.doubles().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+
+    byte[] write() {
+      return SnapshotCodec.write(
+          state.spec(), state.counters(), new NamedArrays(floats, doubles, longs), CREATED, null);
     }
-    assertThat(actual.longs()).containsExactlyEntriesOf(expected.longs());
   }
 
   @Test
   void state_encodedThenDecoded_bitExact() {
     for (ModelSpec spec : new ModelSpec[] {SMALL, REGRESSION}) {
       ModelState state = SnapshotFixtures.state(spec, 3, 2);
-      state.floats().get("dense.0.weight")[0] = -0.0f;
-      state.floats().get("dense.0.weight")[1] = Float.MIN_VALUE;
-      state.floats().get("dense.0.weight")[2] = Float.MAX_VALUE;
+      float[] weight = state.layers().get(0).dense().weight();
+      weight[0] = -0.0f;
+      weight[1] = Float.MIN_VALUE;
+      weight[2] = Float.MAX_VALUE;
 
       Snapshot back = SnapshotCodec.decodeSnapshot(SnapshotCodec.encode(state, CREATED));
 
       assertSameState(back.state(), state);
       assertThat(back.createdAtMillis()).isEqualTo(CREATED);
     }
+  }
+
+  @Test
+  void syntheticFixtureState_encodesToTheFirstReleasesBytes() throws Exception {
+    byte[] written =
+        java.nio.file.Files.readAllBytes(
+            java.nio.file.Path.of(
+                SnapshotCodecTest.class.getResource("/snapshots/format1-synthetic.sprp").toURI()));
+
+    // The fixture's spec is SMALL under the first release's defaults (learning rate 0.003).
+    ModelSpec spec = SnapshotCodec.decode(written).spec();
+
+    assertThat(SnapshotCodec.encode(SnapshotFixtures.state(spec, 1, 3), CREATED))
+        .isEqualTo(written);
+  }
+
+  @Test
+  void arrays_namedAndOrderedAsTheFormatSays() {
+    NamedArrays arrays = StateCodec.toArrays(SnapshotFixtures.state(SMALL, 1, 3));
+
+    assertThat(arrays.floats().keySet())
+        .containsExactly(
+            "dense.0.weight",
+            "dense.0.bias",
+            "bn.0.gamma",
+            "bn.0.beta",
+            "bn.0.running_mean",
+            "bn.0.running_var",
+            "dense.1.weight",
+            "dense.1.bias",
+            "optim.0.m",
+            "optim.0.v",
+            "optim.1.m",
+            "optim.1.v",
+            "optim.2.m",
+            "optim.2.v",
+            "optim.3.m",
+            "optim.3.v",
+            "optim.4.m",
+            "optim.4.v",
+            "optim.5.m",
+            "optim.5.v",
+            "pending.features",
+            "pending.labels");
+    assertThat(arrays.doubles().keySet()).containsExactly("norm.count", "norm.mean", "norm.m2");
+    assertThat(arrays.longs().keySet()).containsExactly("rng", "pending.count", "optim.steps");
+    assertThat(arrays.longs()).containsEntry("pending.count", 3L).containsEntry("optim.steps", 77L);
+    assertThat(StateCodec.toArrays(SnapshotFixtures.state(REGRESSION, 1, 0)).doubles().keySet())
+        .containsExactly(
+            "norm.count", "norm.mean", "norm.m2", "target.count", "target.mean", "target.m2");
   }
 
   @Test
@@ -180,10 +277,7 @@ class SnapshotCodecTest {
   @Test
   void targetStatistics_writtenAsFormatTwo_othersStayFormatOne() {
     ModelState withTargets = SnapshotFixtures.state(REGRESSION, 5, 1);
-    ModelState legacy = SnapshotFixtures.state(REGRESSION, 5, 1);
-    for (String name : new String[] {"target.count", "target.mean", "target.m2"}) {
-      legacy.doubles().remove(name);
-    }
+    ModelState legacy = SnapshotFixtures.withoutTargets(SnapshotFixtures.state(REGRESSION, 5, 1));
 
     byte[] two = SnapshotCodec.encode(withTargets, CREATED);
     byte[] one = SnapshotCodec.encode(legacy, CREATED);
@@ -193,6 +287,7 @@ class SnapshotCodecTest {
     assertThat(ByteBuffer.wrap(smallSnapshot()).getShort(4)).isEqualTo((short) 1);
     assertSameState(SnapshotCodec.decode(two), withTargets);
     assertSameState(SnapshotCodec.decode(one), legacy);
+    assertThat(SnapshotCodec.decode(one).targetNormalizer()).isNull();
   }
 
   @Test
@@ -213,29 +308,33 @@ class SnapshotCodecTest {
   }
 
   @Test
-  void badTargetStatistics_refused_onEncode() {
-    ModelState wrongLength = SnapshotFixtures.state(REGRESSION, 1, 0);
-    wrongLength.doubles().put("target.mean", new double[3]);
-    ModelState partial = SnapshotFixtures.state(REGRESSION, 1, 0);
+  void badTargetStatistics_refused() {
+    ModelState state = SnapshotFixtures.state(REGRESSION, 1, 0);
+    NormalizerState targets = state.targetNormalizer();
+    ModelState wrongLength =
+        withTargets(state, new NormalizerState(3, new double[3], targets.m2().clone()));
+    double[] infiniteM2 = targets.m2().clone();
+    infiniteM2[1] = Double.POSITIVE_INFINITY;
+    ModelState infinite = withTargets(state, new NormalizerState(3, targets.mean(), infiniteM2));
+    ModelState classification =
+        withTargets(
+            SnapshotFixtures.state(SMALL, 1, 0),
+            new NormalizerState(1, new double[3], new double[3]));
+    Named partial = Named.of(state);
     partial.doubles().remove("target.m2");
-    ModelState infinite = SnapshotFixtures.state(REGRESSION, 1, 0);
-    infinite.doubles().get("target.m2")[1] = Double.POSITIVE_INFINITY;
-    ModelState classification = SnapshotFixtures.state(SMALL, 1, 0);
-    classification.doubles().put("target.count", new double[] {1});
-    classification.doubles().put("target.mean", new double[3]);
-    classification.doubles().put("target.m2", new double[3]);
 
     assertThatThrownBy(() -> SnapshotCodec.encode(wrongLength, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("target.mean: expected 2 values for the spec, got 3");
-    assertThatThrownBy(() -> SnapshotCodec.encode(partial, 0))
-        .hasMessageContaining("it has 2 of the target statistics");
     assertThatThrownBy(() -> SnapshotCodec.encode(infinite, 0))
         .hasMessageContaining("target.m2[1] is Infinity");
     assertThatThrownBy(() -> SnapshotCodec.encode(classification, 0))
         .hasMessageContaining(
             "target.count: target statistics need a regression spec with standardize true, the"
                 + " spec has task classification");
+    assertThatThrownBy(() -> SnapshotCodec.decode(partial.write()))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("it has 2 of the target statistics");
   }
 
   @Test
@@ -275,22 +374,42 @@ class SnapshotCodecTest {
 
   @Test
   void badStates_refused_onEncode() {
-    ModelState wrongShape = SnapshotFixtures.state(SMALL, 1, 0);
-    wrongShape.floats().put("dense.1.bias", new float[4]);
+    ModelState valid = SnapshotFixtures.state(SMALL, 1, 0);
+    List<LayerState> wrongBias = new ArrayList<>(valid.layers());
+    wrongBias.set(
+        1, new LayerState(new DenseState(wrongBias.get(1).dense().weight(), new float[4]), null));
+    ModelState wrongShape = withLayers(valid, wrongBias);
     ModelState nan = SnapshotFixtures.state(SMALL, 1, 0);
-    nan.floats().get("optim.0.v")[3] = Float.NaN;
-    ModelState missing = SnapshotFixtures.state(SMALL, 1, 0);
-    missing.floats().remove("bn.0.running_var");
-    ModelState extraLayer = SnapshotFixtures.state(SMALL, 1, 0);
-    extraLayer.floats().put("dense.2.bias", new float[3]);
-    ModelState badName = SnapshotFixtures.state(SMALL, 1, 0);
-    badName.longs().put("rng state", 1L);
-    ModelState optimLength = SnapshotFixtures.state(SMALL, 1, 0);
-    optimLength.floats().put("optim.2.m", new float[12]); // tensor 2 is bn.0.gamma: 4 values
-    ModelState optimIndex = SnapshotFixtures.state(SMALL, 1, 0);
-    optimIndex.floats().put("optim.6.m", new float[3]);
-    ModelState pending = SnapshotFixtures.state(SMALL, 1, 0);
-    pending.floats().put("pending.features", new float[4]);
+    nan.training().optimizer().moment(0, "v")[3] = Float.NaN;
+    List<LayerState> noBatchNorm = new ArrayList<>(valid.layers());
+    noBatchNorm.set(0, new LayerState(noBatchNorm.get(0).dense(), null));
+    ModelState missing = withLayers(valid, noBatchNorm);
+    List<LayerState> threeLayers = new ArrayList<>(valid.layers());
+    threeLayers.add(valid.layers().get(1));
+    ModelState extraLayer = withLayers(valid, threeLayers);
+    ModelState badName =
+        with(
+            valid,
+            valid.layers(),
+            null,
+            valid.training(),
+            new NamedArrays(Map.of(), Map.of(), Map.of("rng state", 1L)));
+    OptimizerState optimizer = valid.training().optimizer();
+    float[][][] longerMoment = optimizer.moments().clone();
+    longerMoment[2] = new float[][] {new float[12], longerMoment[2][1]}; // bn.0.gamma: 4 values
+    ModelState optimLength =
+        withTraining(
+            valid, training(valid, new OptimizerState(77, optimizer.slots(), longerMoment)));
+    float[][][] sevenTensors = Arrays.copyOf(optimizer.moments(), 7);
+    sevenTensors[6] = new float[][] {new float[3], new float[3]};
+    ModelState optimIndex =
+        withTraining(
+            valid, training(valid, new OptimizerState(77, optimizer.slots(), sevenTensors)));
+    ModelState pending =
+        withTraining(
+            valid,
+            new TrainingState(
+                optimizer, new PendingBatch(1, new float[4], new float[1]), 7, Double.NaN));
 
     assertThatThrownBy(() -> SnapshotCodec.encode(wrongShape, 0))
         .isInstanceOf(IllegalArgumentException.class)
@@ -298,7 +417,7 @@ class SnapshotCodecTest {
     assertThatThrownBy(() -> SnapshotCodec.encode(nan, 0))
         .hasMessageContaining("optim.0.v[3] is NaN");
     assertThatThrownBy(() -> SnapshotCodec.encode(missing, 0))
-        .hasMessageContaining("bn.0.running_var is missing");
+        .hasMessageContaining("bn.0.gamma is missing");
     assertThatThrownBy(() -> SnapshotCodec.encode(extraLayer, 0))
         .hasMessageContaining("the spec has 2 dense layers");
     assertThatThrownBy(() -> SnapshotCodec.encode(badName, 0)).hasMessageContaining("rng state");
@@ -310,15 +429,131 @@ class SnapshotCodecTest {
         .hasMessageContaining("pending.features: expected a multiple of 3");
   }
 
+  private static TrainingState training(ModelState state, OptimizerState optimizer) {
+    return new TrainingState(
+        optimizer, state.training().pending(), state.training().rngState(), Double.NaN);
+  }
+
   @Test
-  void unknownArrays_carried_unchecked() {
+  void incompleteOrInconsistentArrays_refused_onDecode() {
+    ModelState valid = SnapshotFixtures.state(SMALL, 1, 2);
+    Named noRng = Named.of(valid);
+    noRng.longs().remove("rng");
+    Named noNormalizer = Named.of(valid);
+    noNormalizer.doubles().remove("norm.m2");
+    Named noPending = Named.of(valid);
+    noPending.floats().remove("pending.labels");
+    Named countPerFeature = Named.of(valid);
+    countPerFeature.doubles().put("norm.count", new double[3]);
+    Named pendingCount = Named.of(valid);
+    pendingCount.longs().put("pending.count", 1L);
+    Named slotMissing = Named.of(valid);
+    slotMissing.floats().remove("optim.3.v");
+    Named slotExtra = Named.of(valid);
+    slotExtra.floats().put("optim.3.velocity", new float[4]);
+    Named negativeSteps = Named.of(valid);
+    negativeSteps.longs().put("optim.steps", -1L);
+
+    assertThatThrownBy(() -> SnapshotCodec.decode(noRng.write()))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessage("invalid snapshot: array rng is missing; the spec's model needs it");
+    assertThatThrownBy(() -> SnapshotCodec.decode(noNormalizer.write()))
+        .hasMessageContaining("array norm.m2 is missing");
+    assertThatThrownBy(() -> SnapshotCodec.decode(noPending.write()))
+        .hasMessageContaining("array pending.labels is missing");
+    assertThatThrownBy(() -> SnapshotCodec.decode(countPerFeature.write()))
+        .hasMessageContaining("norm.count: expected 1 values for the spec, got 3");
+    assertThatThrownBy(() -> SnapshotCodec.decode(pendingCount.write()))
+        .hasMessageContaining(
+            "pending.count: it is 1, but pending.features holds 2 rows and pending.labels 2");
+    assertThatThrownBy(() -> SnapshotCodec.decode(slotMissing.write()))
+        .hasMessageContaining(
+            "optim.3.v is missing; every parameter tensor has the optimizer slots [m, v]");
+    assertThatThrownBy(() -> SnapshotCodec.decode(slotExtra.write()))
+        .hasMessageContaining("13 optimizer arrays, expected the slots [m, v] of tensor 0");
+    assertThatThrownBy(() -> SnapshotCodec.decode(negativeSteps.write()))
+        .hasMessageContaining("optim.steps is negative, got -1");
+  }
+
+  @Test
+  void unknownArrays_carried_unchecked_afterTheKnownOnes() {
     ModelState state = SnapshotFixtures.state(REGRESSION, 4, 0);
-    Map<String, double[]> doubles = new LinkedHashMap<>(state.doubles());
+    Map<String, double[]> doubles = new LinkedHashMap<>();
     doubles.put("loss.ema", new double[] {Double.POSITIVE_INFINITY, 0.5});
     ModelState extended =
-        new ModelState(state.spec(), 1, 0, 0, 0, state.floats(), doubles, state.longs());
+        with(
+            state,
+            state.layers(),
+            state.targetNormalizer(),
+            state.training(),
+            new NamedArrays(
+                Map.of("future.weights", new float[] {Float.NaN}),
+                doubles,
+                Map.of("future.counter", 9L)));
 
-    assertSameState(SnapshotCodec.decode(SnapshotCodec.encode(extended, 0)), extended);
+    ModelState back = SnapshotCodec.decode(SnapshotCodec.encode(extended, 0));
+
+    assertSameState(back, extended);
+    assertThat(back.carried().doubles()).containsOnlyKeys("loss.ema");
+    assertThat(back.carried().floats()).containsOnlyKeys("future.weights");
+    assertThat(back.carried().longs()).containsEntry("future.counter", 9L);
+    NamedArrays arrays = StateCodec.toArrays(back);
+    assertThat(arrays.doubles().keySet()).last().isEqualTo("loss.ema");
+    assertThat(arrays.floats().keySet()).last().isEqualTo("future.weights");
+    assertThat(arrays.longs().keySet()).last().isEqualTo("future.counter");
+    // The engine ignores them: the state resumes, and its own state carries none.
+    assertThat(OnlineLearner.restore(back).state().carried().isEmpty()).isTrue();
+  }
+
+  @Test
+  void prequentialLoss_anOptionalArrayAfterTheNormalizers() {
+    ModelState state = SnapshotFixtures.state(REGRESSION, 2, 1);
+    TrainingState t = state.training();
+    ModelState withLoss =
+        withTraining(state, new TrainingState(t.optimizer(), t.pending(), t.rngState(), 0.75));
+    ModelState infinite =
+        withTraining(
+            state,
+            new TrainingState(t.optimizer(), t.pending(), t.rngState(), Double.POSITIVE_INFINITY));
+    Named twoValues = Named.of(withLoss);
+    twoValues.doubles().put("loss.prequential", new double[] {0.75, 0.5});
+
+    byte[] bytes = SnapshotCodec.encode(withLoss, CREATED);
+
+    assertThat(StateCodec.toArrays(withLoss).doubles().keySet())
+        .containsExactly(
+            "norm.count",
+            "norm.mean",
+            "norm.m2",
+            "target.count",
+            "target.mean",
+            "target.m2",
+            "loss.prequential");
+    assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 2); // as without it
+    assertThat(SnapshotCodec.decode(bytes).training().prequentialLoss()).isEqualTo(0.75);
+    assertThat(StateCodec.toArrays(state).doubles()).doesNotContainKey("loss.prequential");
+    assertThat(SnapshotCodec.decode(SnapshotCodec.encode(state, 0)).training().prequentialLoss())
+        .isNaN();
+    assertThatThrownBy(() -> SnapshotCodec.encode(infinite, 0))
+        .hasMessageContaining("loss.prequential[0] is Infinity");
+    assertThatThrownBy(() -> SnapshotCodec.decode(twoValues.write()))
+        .hasMessageContaining("loss.prequential: expected 1 values for the spec, got 2");
+  }
+
+  @Test
+  void carriedArrayWithAKnownName_refused() {
+    ModelState state = SnapshotFixtures.state(SMALL, 1, 0);
+    ModelState clash =
+        with(
+            state,
+            state.layers(),
+            null,
+            state.training(),
+            new NamedArrays(Map.of(), Map.of(), Map.of("rng", 1L)));
+
+    assertThatThrownBy(() -> SnapshotCodec.encode(clash, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("carried array rng has a name the state defines itself");
   }
 
   @Test

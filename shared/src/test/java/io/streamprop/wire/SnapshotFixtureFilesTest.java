@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamprop.learn.Datasets;
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.nn.Kernels;
 import io.streamprop.spec.SpecJson;
 import java.io.IOException;
@@ -56,11 +56,16 @@ class SnapshotFixtureFilesTest {
     assertThat(state.skippedSteps()).isEqualTo(2);
     assertThat(state.spec().featureNames()).containsExactly("a", "b", "c");
     assertThat(state.spec().batchNorm()).isTrue();
-    assertThat(state.floats()).hasSize(22);
-    assertThat(state.floats().get("dense.0.weight")).hasSize(12);
-    assertThat(state.floats().get("pending.features")).hasSize(9);
-    assertThat(state.doubles().get("norm.count")).containsExactly(1234.0);
-    assertThat(state.longs()).containsEntry("pending.count", 3L).containsEntry("optim.steps", 77L);
+    assertThat(StateCodec.toArrays(state).floats()).hasSize(22);
+    assertThat(state.layers()).hasSize(2);
+    assertThat(state.layers().get(0).dense().weight()).hasSize(12);
+    assertThat(state.layers().get(0).batchNorm().runningVar()).hasSize(4);
+    assertThat(state.training().pending().rows()).isEqualTo(3);
+    assertThat(state.training().pending().features()).hasSize(9);
+    assertThat(state.inputNormalizer().count()).isEqualTo(1234.0);
+    assertThat(state.training().optimizer().slots()).containsExactly("m", "v");
+    assertThat(state.training().optimizer().steps()).isEqualTo(77);
+    assertThat(state.carried().isEmpty()).isTrue();
   }
 
   /**
@@ -81,7 +86,7 @@ class SnapshotFixtureFilesTest {
         .isEqualTo(SpecJson.parse("{\"inputs\": 10, \"task\": \"regression\"}"));
     assertThat(state.examples()).isEqualTo(442);
     assertThat(state.steps()).isEqualTo(55);
-    assertThat(state.doubles()).doesNotContainKeys("target.count", "target.mean", "target.m2");
+    assertThat(state.targetNormalizer()).isNull();
     for (int r = 0; r < recordedBits.length; r++) {
       float prediction = predictor.predict(diabetes.features()[r], 1)[0];
       float recorded = Float.intBitsToFloat(recordedBits[r]);
@@ -100,8 +105,49 @@ class SnapshotFixtureFilesTest {
     for (int i = 0; i < 16; i++) {
       resumed.learn(diabetes.features()[i], new float[] {diabetes.labels()[i]});
     }
-    assertThat(resumed.state().doubles()).doesNotContainKey("target.count");
+    assertThat(resumed.state().targetNormalizer()).isNull();
     assertThat(SnapshotCodec.encode(resumed.state(), 0)[5]).isEqualTo((byte) 1);
+  }
+
+  /**
+   * The same regression model written with target statistics (format 2): it predicts in the
+   * target's units. Its predictions for the first five rows of diabetes.csv, as float bits, were
+   * recorded from the engine that wrote it, on both kernel paths.
+   */
+  @Test
+  void formatTwoTrainedDiabetesFixture_predictsExactlyAsWhenWritten() throws Exception {
+    byte[] bytes = Files.readAllBytes(dir().resolve("format2-trained-diabetes.sprp"));
+    ModelState state = SnapshotCodec.decode(bytes);
+    Datasets.Dataset diabetes = Datasets.load("diabetes");
+    int[] recordedBits = {1128975266, 1120057856, 1127431656, 1126024153, 1124884050};
+
+    Predictor predictor = Predictor.of(state);
+
+    assertThat(bytes[5]).as("format version").isEqualTo((byte) 2);
+    assertThat(state.spec())
+        .isEqualTo(SpecJson.parse("{\"inputs\": 10, \"task\": \"regression\"}"));
+    assertThat(state.version()).isEqualTo(3);
+    assertThat(state.examples()).isEqualTo(442);
+    assertThat(state.steps()).isEqualTo(55);
+    assertThat(state.targetNormalizer().count()).isEqualTo(440.0);
+    for (int r = 0; r < recordedBits.length; r++) {
+      float prediction = predictor.predict(diabetes.features()[r], 1)[0];
+      float recorded = Float.intBitsToFloat(recordedBits[r]);
+      if (Kernels.fusedInference()) {
+        // the fused inference kernels may round the hidden layer's sums differently; the
+        // scalar-kernels run checks the recorded bits themselves
+        assertThat(prediction).as("row %d", r).isCloseTo(recorded, within(1e-5f * recorded));
+      } else {
+        assertThat(Float.floatToRawIntBits(prediction)).as("row %d", r).isEqualTo(recordedBits[r]);
+      }
+    }
+    // Training resumes with the target statistics, and the next state is format 2 again.
+    OnlineLearner resumed = OnlineLearner.restore(state);
+    for (int i = 0; i < 16; i++) {
+      resumed.learn(diabetes.features()[i], new float[] {diabetes.labels()[i]});
+    }
+    assertThat(resumed.state().targetNormalizer().count()).isEqualTo(456.0);
+    assertThat(SnapshotCodec.encode(resumed.state(), 0)[5]).isEqualTo((byte) 2);
   }
 
   @Test
@@ -114,9 +160,9 @@ class SnapshotFixtureFilesTest {
     assertThat(state.version()).isEqualTo(3);
     assertThat(state.examples()).isEqualTo(150);
     assertThat(state.steps()).isEqualTo(37); // 150 examples in batches of 4, 2 pending
-    assertThat(state.longs()).containsEntry("pending.count", 2L);
-    assertThat(state.floats().get("dense.2.weight")).hasSize(8 * 3);
-    assertThat(state.doubles().get("norm.count")).containsExactly(150.0);
+    assertThat(state.training().pending().rows()).isEqualTo(2);
+    assertThat(state.layers().get(2).dense().weight()).hasSize(8 * 3);
+    assertThat(state.inputNormalizer().count()).isEqualTo(150.0);
     float[] probabilities = Predictor.of(state).predict(new float[] {5.1f, 3.5f, 1.4f, 0.2f}, 1);
     assertThat(probabilities[0]).isCloseTo(0.997f, org.assertj.core.api.Assertions.within(5e-4f));
   }

@@ -3,7 +3,7 @@ package io.streamprop.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import java.nio.ByteBuffer;

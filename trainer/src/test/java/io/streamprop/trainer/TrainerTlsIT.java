@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.TrainerKeys;
-import io.streamprop.learn.ModelState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.local.TlsFiles;
 import io.streamprop.spec.SpecJson;

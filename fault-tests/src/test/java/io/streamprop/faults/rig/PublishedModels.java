@@ -2,6 +2,7 @@ package io.streamprop.faults.rig;
 
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.wire.SnapshotCodec;
 import java.util.Map;
@@ -34,10 +35,10 @@ public final class PublishedModels {
           stream.features(row % stream.size()), new float[] {stream.label(row % stream.size())});
     }
     version++;
-    learner.setVersion(version);
-    byte[] bytes = SnapshotCodec.encode(learner.state(), 1_800_000_000_000L + version);
+    ModelState state = learner.state().withVersion(version);
+    byte[] bytes = SnapshotCodec.encode(state, 1_800_000_000_000L + version);
     snapshots.put(version, bytes);
-    predictors.put(version, Predictor.of(learner.state()));
+    predictors.put(version, Predictor.of(state));
     return bytes;
   }
 

@@ -1,7 +1,7 @@
 package io.streamprop.scorer.registry;
 
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.Snapshot;
@@ -122,19 +122,18 @@ public final class ModelLoader {
 
   /**
    * Runs one batch through the new model so that the first request does not pay for lazy
-   * initialization, and refuses a model whose outputs are not finite. The inputs are the
-   * normalizer's running means when the snapshot has them (a typical input), zeros otherwise.
+   * initialization, and refuses a model whose outputs are not finite. The inputs are the input
+   * normalizer's running means (a typical input; zeros for a model that does not standardize, whose
+   * statistics stay empty).
    */
   private static void warmUp(String name, ModelState state, Predictor predictor)
       throws SnapshotRejectedException {
     int inputs = state.spec().inputs();
     float[] features = new float[WARM_UP_ROWS * inputs];
-    double[] mean = state.doubles() == null ? null : state.doubles().get("norm.mean");
-    if (mean != null && mean.length == inputs) {
-      for (int row = 0; row < WARM_UP_ROWS; row++) {
-        for (int j = 0; j < inputs; j++) {
-          features[row * inputs + j] = (float) mean[j];
-        }
+    double[] mean = state.inputNormalizer().mean(); // (inputs), checked by the codec
+    for (int row = 0; row < WARM_UP_ROWS; row++) {
+      for (int j = 0; j < inputs; j++) {
+        features[row * inputs + j] = (float) mean[j];
       }
     }
     float[] outputs;
@@ -179,23 +178,11 @@ public final class ModelLoader {
   }
 
   /**
-   * The latest training loss the snapshot carries, or NaN when it carries none: the first value of
-   * the first of these float64 arrays present. (The engine's state has none of them yet; a trainer
-   * that records its prequential loss under one of these names gets it shown in {@code GET
-   * /v1/models}.)
+   * The latest training loss the snapshot carries: the learner's prequential loss, exponentially
+   * weighted over about the last 1,000 examples; NaN before the model scored its first mini-batch
+   * and for snapshots written before the learner kept it.
    */
   static double trainingLoss(ModelState state) {
-    if (state.doubles() == null) {
-      return Double.NaN;
-    }
-    for (String key : TRAINING_LOSS_KEYS) {
-      double[] values = state.doubles().get(key);
-      if (values != null && values.length > 0) {
-        return values[0];
-      }
-    }
-    return Double.NaN;
+    return state.training().prequentialLoss();
   }
-
-  private static final String[] TRAINING_LOSS_KEYS = {"metrics.loss", "loss.recent", "loss"};
 }

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.learn.OnlineLearner;
 import io.streamprop.scorer.metrics.ScorerMetrics;
+import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.SnapshotCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -317,6 +321,21 @@ class ScorerHandlerTest {
     assertThat(body.at("/metadata/snapshot_created_at").asText()).isEqualTo("2026-01-01T00:00:00Z");
     assertThat(body.at("/metadata/snapshot_age_seconds").asDouble()).isEqualTo(11.0);
     assertThat(body.at("/spec/inputs").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void getModel_trainedByTheEngine_showsItsLatestTrainingLoss() throws Exception {
+    OnlineLearner learner = OnlineLearner.create(SpecJson.parse("{\"inputs\": 2, \"classes\": 2}"));
+    for (int i = 0; i < 24; i++) {
+      learner.learn(new float[] {i % 3, -i}, new float[] {i % 2});
+    }
+    byte[] snapshot = SnapshotCodec.encode(learner.state().withVersion(1), 1_000);
+    models.swapIfNewer(new ModelLoader(models, clock).load("trained", snapshot, Instant.EPOCH));
+
+    JsonNode loss = json(get("/v1/models/trained")).at("/metadata/latest_training_loss");
+
+    assertThat(loss.isNumber()).as("latest_training_loss is %s", loss).isTrue();
+    assertThat(loss.asDouble()).isEqualTo(learner.prequentialLoss()).isFinite().isPositive();
   }
 
   @Test

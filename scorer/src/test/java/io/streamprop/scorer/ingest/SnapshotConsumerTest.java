@@ -48,8 +48,7 @@ class SnapshotConsumerTest {
 
   private static byte[] snapshot(long version) {
     OnlineLearner learner = OnlineLearner.create(SpecJson.parse("{\"inputs\": 2, \"classes\": 2}"));
-    learner.setVersion(version);
-    return SnapshotCodec.encode(learner.state());
+    return SnapshotCodec.encode(learner.state().withVersion(version));
   }
 
   private double counter(String name, String... tags) {

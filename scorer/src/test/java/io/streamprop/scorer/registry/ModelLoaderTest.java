@@ -3,9 +3,11 @@ package io.streamprop.scorer.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.state.DenseState;
+import io.streamprop.learn.state.LayerState;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.SnapshotCodec;
@@ -13,8 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelLoaderTest {
@@ -28,8 +29,7 @@ class ModelLoaderTest {
     for (int i = 0; i < 20; i++) {
       learner.learn(new float[] {i, -i, i % 3}, new float[] {i % 2});
     }
-    learner.setVersion(version);
-    return learner.state();
+    return learner.state().withVersion(version);
   }
 
   @Test
@@ -47,6 +47,25 @@ class ModelLoaderTest {
     assertThat(SpecJson.parse(model.info().specJson())).isEqualTo(state.spec());
     float[] x = {1, 2, 3, 4, 5, 6};
     assertThat(model.inference().predict(x, 2)).containsExactly(Predictor.of(state).predict(x, 2));
+  }
+
+  @Test
+  void trainedModel_infoCarriesItsLatestPrequentialLoss_untrainedNone() throws Exception {
+    ModelState trained = state(3); // 20 examples: two mini-batches of 8 scored
+
+    ServedModel model = loader.load("m", SnapshotCodec.encode(trained, 1_000), NOW);
+    ServedModel fresh =
+        loader.load(
+            "fresh",
+            SnapshotCodec.encode(
+                OnlineLearner.create(trained.spec()).state().withVersion(1), 1_000),
+            NOW);
+
+    assertThat(model.info().trainingLoss())
+        .isFinite()
+        .isPositive()
+        .isEqualTo(trained.training().prequentialLoss());
+    assertThat(fresh.info().trainingLoss()).isNaN();
   }
 
   @Test
@@ -108,23 +127,22 @@ class ModelLoaderTest {
         OnlineLearner.create(
                 SpecJson.parse("{\"inputs\": 3, \"task\": \"regression\", \"hidden\": [4]}"))
             .state();
-    Map<String, float[]> floats = new LinkedHashMap<>(state.floats());
-    floats.put("dense.0.weight", new float[12]);
-    floats.put("dense.0.bias", new float[] {1, 1, 1, 1});
     float[] weight = new float[4];
     Arrays.fill(weight, Float.MAX_VALUE);
-    floats.put("dense.1.weight", weight);
-    floats.put("dense.1.bias", new float[] {Float.MAX_VALUE});
+    List<LayerState> layers =
+        List.of(
+            new LayerState(new DenseState(new float[12], new float[] {1, 1, 1, 1}), null),
+            new LayerState(new DenseState(weight, new float[] {Float.MAX_VALUE}), null));
     ModelState overflowing =
         new ModelState(
-            state.spec(),
-            2,
-            state.examples(),
-            state.steps(),
-            state.skippedSteps(),
-            floats,
-            state.doubles(),
-            state.longs());
+                state.spec(),
+                state.counters(),
+                layers,
+                state.inputNormalizer(),
+                state.targetNormalizer(),
+                state.training(),
+                state.carried())
+            .withVersion(2);
 
     assertThatThrownBy(() -> loader.load("m", SnapshotCodec.encode(overflowing), NOW))
         .isInstanceOfSatisfying(

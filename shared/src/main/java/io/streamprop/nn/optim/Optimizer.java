@@ -1,7 +1,5 @@
 package io.streamprop.nn.optim;
 
-import java.util.Map;
-
 /**
  * Updates a model's parameters from their gradients, one mini-batch step at a time.
  *
@@ -26,9 +24,12 @@ public interface Optimizer {
   /** Steps taken so far (Adam's bias correction uses it). */
   long steps();
 
-  /** The optimizer's state as named arrays, for snapshots; see {@link #restore}. */
-  Map<String, float[]> state();
+  /** A copy of the optimizer's state (steps and moments), for snapshots; see {@link #restore}. */
+  OptimizerState state();
 
-  /** Restores what {@link #state} returned; arrays are copied. */
-  void restore(Map<String, float[]> state, long steps);
+  /**
+   * Restores what {@link #state} returned; arrays are copied. The state of another optimizer or of
+   * other parameter shapes is refused, and this optimizer is left untouched.
+   */
+  void restore(OptimizerState state);
 }

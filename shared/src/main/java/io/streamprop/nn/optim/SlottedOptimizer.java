@@ -1,13 +1,12 @@
 package io.streamprop.nn.optim;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * What every optimizer here shares: the step counter, argument checks, and the per-parameter state
  * slots (each slot one flat float array per parameter tensor, the same length as the tensor), saved
- * and restored under the names {@code <paramIndex>.<slot>}.
+ * and restored as an {@link OptimizerState}.
  *
  * <p>Subclasses implement {@link #update} for one tensor; {@link #step} has already checked the
  * shapes and advanced the counter, so {@link #steps()} inside {@code update} is the 1-based index
@@ -110,77 +109,66 @@ abstract class SlottedOptimizer implements Optimizer {
     return steps;
   }
 
-  /** Copies of the state arrays, parameter-major: {@code 0.m, 0.v, 1.m, 1.v, ...}. */
+  /** Copies of the moments, tensor by tensor in the slot order given to the constructor. */
   @Override
-  public final Map<String, float[]> state() {
-    Map<String, float[]> out = new LinkedHashMap<>();
+  public final OptimizerState state() {
+    float[][][] moments = new float[paramSizes.length][slotNames.length][];
     for (int p = 0; p < paramSizes.length; p++) {
       for (int s = 0; s < slotNames.length; s++) {
-        out.put(p + "." + slotNames[s], state[s][p].clone());
+        moments[p][s] = state[s][p].clone();
       }
     }
-    return out;
+    return new OptimizerState(steps, List.of(slotNames), moments);
   }
 
   /**
-   * Copies the arrays back. The map must hold exactly the names {@link #state} produces, each with
-   * the right length: a snapshot of another optimizer or another architecture is refused rather
-   * than half applied.
+   * Copies the moments back. The state must have exactly this optimizer's slots and one array of
+   * the right length per slot and tensor: a snapshot of another optimizer or another architecture
+   * is refused rather than half applied.
    */
   @Override
-  public final void restore(Map<String, float[]> saved, long savedSteps) {
-    if (savedSteps < 0) {
-      throw new IllegalArgumentException("steps must be >= 0, got " + savedSteps);
+  public final void restore(OptimizerState saved) {
+    if (saved.steps() < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + saved.steps());
     }
-    int expected = paramSizes.length * slotNames.length;
-    if (saved.size() != expected) {
+    if (!saved.slots().equals(List.of(slotNames))) {
       throw new IllegalArgumentException(
           getClass().getSimpleName()
-              + " expects "
-              + expected
-              + " state arrays "
-              + Arrays.toString(expectedNames())
-              + ", got "
-              + saved.size()
-              + " "
-              + saved.keySet());
+              + " keeps the slots "
+              + Arrays.toString(slotNames)
+              + " per tensor, the state has "
+              + saved.slots());
     }
-    // Check everything before copying anything, so a bad map leaves this optimizer untouched.
+    if (saved.tensors() != paramSizes.length) {
+      throw new IllegalArgumentException(
+          "the state covers "
+              + saved.tensors()
+              + " parameter tensors, this optimizer steps "
+              + paramSizes.length);
+    }
+    // Check everything before copying anything, so a bad state leaves this optimizer untouched.
     for (int p = 0; p < paramSizes.length; p++) {
       for (int s = 0; s < slotNames.length; s++) {
-        String name = p + "." + slotNames[s];
-        float[] array = saved.get(name);
-        if (array == null) {
+        int length = saved.moments()[p][s].length;
+        if (length != paramSizes[p]) {
           throw new IllegalArgumentException(
-              getClass().getSimpleName()
-                  + " state is missing '"
-                  + name
-                  + "'; present: "
-                  + saved.keySet());
-        }
-        if (array.length != paramSizes[p]) {
-          throw new IllegalArgumentException(
-              "state '" + name + "' has length " + array.length + ", expected " + paramSizes[p]);
+              "state of tensor "
+                  + p
+                  + ", slot "
+                  + slotNames[s]
+                  + " has length "
+                  + length
+                  + ", expected "
+                  + paramSizes[p]);
         }
       }
     }
     for (int p = 0; p < paramSizes.length; p++) {
       for (int s = 0; s < slotNames.length; s++) {
-        float[] array = saved.get(p + "." + slotNames[s]);
+        float[] array = saved.moments()[p][s];
         System.arraycopy(array, 0, state[s][p], 0, array.length);
       }
     }
-    this.steps = savedSteps;
-  }
-
-  private String[] expectedNames() {
-    String[] names = new String[paramSizes.length * slotNames.length];
-    int k = 0;
-    for (int p = 0; p < paramSizes.length; p++) {
-      for (String slot : slotNames) {
-        names[k++] = p + "." + slot;
-      }
-    }
-    return names;
+    this.steps = saved.steps();
   }
 }

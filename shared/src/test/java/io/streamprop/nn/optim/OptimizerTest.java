@@ -10,9 +10,7 @@ import io.streamprop.spec.ModelSpec.ScheduleName;
 import io.streamprop.spec.ModelSpec.ScheduleSpec;
 import io.streamprop.spec.SpecException;
 import java.lang.management.ManagementFactory;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -134,9 +132,9 @@ class OptimizerTest {
       original.step(params, grads, decay, 0.7f * (float) spec.learningRate());
     }
 
-    Map<String, float[]> saved = original.state();
+    OptimizerState saved = original.state();
     Optimizer resumed = Optimizers.create(spec, f.sizes());
-    resumed.restore(saved, original.steps());
+    resumed.restore(saved);
     float[][] resumedParams = deepCopy(params);
     float[][] resumedGrads = zeros(f.sizes());
     for (int t = 0; t < 23; t++) {
@@ -151,74 +149,81 @@ class OptimizerTest {
       // float[] equality in AssertJ compares bit patterns (Float.floatToIntBits).
       assertThat(resumedParams[t]).as("tensor %d", t).isEqualTo(params[t]);
     }
-    Map<String, float[]> a = original.state();
-    Map<String, float[]> b = resumed.state();
-    assertThat(b.keySet()).containsExactlyElementsOf(a.keySet());
-    a.forEach((key, value) -> assertThat(b.get(key)).as(key).isEqualTo(value));
+    OptimizerState a = original.state();
+    OptimizerState b = resumed.state();
+    assertThat(b.slots()).isEqualTo(a.slots());
+    for (int p = 0; p < a.tensors(); p++) {
+      for (String slot : a.slots()) {
+        assertThat(b.moment(p, slot)).as("%d.%s", p, slot).isEqualTo(a.moment(p, slot));
+      }
+    }
   }
 
   static Stream<Arguments> slotNames() {
     return Stream.of(
         Arguments.of(OptimizerName.SGD, List.of()),
-        Arguments.of(OptimizerName.MOMENTUM, List.of("0.velocity", "1.velocity")),
-        Arguments.of(OptimizerName.NESTEROV, List.of("0.velocity", "1.velocity")),
-        Arguments.of(OptimizerName.ADAGRAD, List.of("0.sum", "1.sum")),
-        Arguments.of(OptimizerName.RMSPROP, List.of("0.square_avg", "1.square_avg")),
-        Arguments.of(OptimizerName.ADAM, List.of("0.m", "0.v", "1.m", "1.v")),
-        Arguments.of(OptimizerName.ADAMW, List.of("0.m", "0.v", "1.m", "1.v")));
+        Arguments.of(OptimizerName.MOMENTUM, List.of("velocity")),
+        Arguments.of(OptimizerName.NESTEROV, List.of("velocity")),
+        Arguments.of(OptimizerName.ADAGRAD, List.of("sum")),
+        Arguments.of(OptimizerName.RMSPROP, List.of("square_avg")),
+        Arguments.of(OptimizerName.ADAM, List.of("m", "v")),
+        Arguments.of(OptimizerName.ADAMW, List.of("m", "v")));
   }
 
   @ParameterizedTest
   @MethodSource("slotNames")
-  void freshOptimizer_state_namesSlotsPerTensorInOrderWithZeros(
+  void freshOptimizer_state_slotsPerTensorInOrderWithZeros(
       OptimizerName name, List<String> expected) {
     Optimizer optimizer = Optimizers.create(TestSpecs.optimizer(name).build(), new int[] {5, 2});
 
-    Map<String, float[]> state = optimizer.state();
+    OptimizerState state = optimizer.state();
 
-    assertThat(state.keySet()).containsExactlyElementsOf(expected);
-    state.forEach(
-        (key, value) ->
-            assertThat(value).as(key).hasSize(key.startsWith("0.") ? 5 : 2).containsOnly(0f));
-    assertThat(optimizer.steps()).isZero();
+    assertThat(state.slots()).containsExactlyElementsOf(expected);
+    assertThat(state.tensors()).isEqualTo(2);
+    for (String slot : expected) {
+      assertThat(state.moment(0, slot)).as("0.%s", slot).hasSize(5).containsOnly(0f);
+      assertThat(state.moment(1, slot)).as("1.%s", slot).hasSize(2).containsOnly(0f);
+    }
+    assertThat(state.steps()).isZero();
   }
 
   @Test
   void stateReturned_mutatedByCaller_optimizerUnaffected() {
     Optimizer adam =
         Optimizers.create(TestSpecs.optimizer(OptimizerName.ADAM).build(), new int[] {3});
-    adam.state().get("0.m")[0] = 42f;
+    adam.state().moment(0, "m")[0] = 42f;
 
-    assertThat(adam.state().get("0.m")).containsOnly(0f);
+    assertThat(adam.state().moment(0, "m")).containsOnly(0f);
+  }
+
+  private static OptimizerState state(long steps, List<String> slots, float[]... perSlot) {
+    return new OptimizerState(steps, slots, new float[][][] {perSlot});
   }
 
   @Test
   void restoredArrays_mutatedByCaller_optimizerUnaffected() {
     Optimizer adam =
         Optimizers.create(TestSpecs.optimizer(OptimizerName.ADAM).build(), new int[] {2});
-    Map<String, float[]> saved = new LinkedHashMap<>();
-    saved.put("0.m", new float[] {1f, 2f});
-    saved.put("0.v", new float[] {3f, 4f});
-    adam.restore(saved, 9);
+    OptimizerState saved = state(9, List.of("m", "v"), new float[] {1f, 2f}, new float[] {3f, 4f});
+    adam.restore(saved);
 
-    saved.get("0.m")[0] = 42f;
+    saved.moment(0, "m")[0] = 42f;
 
-    assertThat(adam.state().get("0.m")).containsExactly(1f, 2f);
+    assertThat(adam.state().moment(0, "m")).containsExactly(1f, 2f);
     assertThat(adam.steps()).isEqualTo(9);
   }
 
   @Test
-  void restore_missingSlot_refusedNamingItAndStateUntouched() {
+  void restore_otherSlots_refusedNamingThemAndStateUntouched() {
     Optimizer adam =
         Optimizers.create(TestSpecs.optimizer(OptimizerName.ADAM).build(), new int[] {2});
-    Map<String, float[]> saved = new LinkedHashMap<>();
-    saved.put("0.m", new float[] {1f, 2f});
-    saved.put("0.velocity", new float[] {3f, 4f});
+    OptimizerState saved =
+        state(3, List.of("m", "velocity"), new float[] {1f, 2f}, new float[] {3f, 4f});
 
-    assertThatThrownBy(() -> adam.restore(saved, 3))
+    assertThatThrownBy(() -> adam.restore(saved))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'0.v'");
-    assertThat(adam.state().get("0.m")).containsOnly(0f);
+        .hasMessageContaining("keeps the slots [m, v] per tensor, the state has [m, velocity]");
+    assertThat(adam.state().moment(0, "m")).containsOnly(0f);
     assertThat(adam.steps()).isZero();
   }
 
@@ -226,24 +231,26 @@ class OptimizerTest {
   void restore_wrongLength_refusedNamingSlotAndLengths() {
     Optimizer momentum =
         Optimizers.create(TestSpecs.optimizer(OptimizerName.MOMENTUM).build(), new int[] {2, 3});
-    Map<String, float[]> saved = new LinkedHashMap<>();
-    saved.put("0.velocity", new float[2]);
-    saved.put("1.velocity", new float[4]);
+    OptimizerState saved =
+        new OptimizerState(
+            1, List.of("velocity"), new float[][][] {{new float[2]}, {new float[4]}});
 
-    assertThatThrownBy(() -> momentum.restore(saved, 1))
-        .hasMessageContaining("'1.velocity'")
+    assertThatThrownBy(() -> momentum.restore(saved))
+        .hasMessageContaining("tensor 1, slot velocity")
         .hasMessageContaining("length 4")
         .hasMessageContaining("expected 3");
+    assertThat(momentum.state().moment(0, "velocity")).containsOnly(0f);
   }
 
   @Test
-  void restore_extraSlot_refused() {
+  void restore_extraSlotOrOtherTensorCount_refused() {
     Optimizer sgd =
         Optimizers.create(TestSpecs.optimizer(OptimizerName.SGD).build(), new int[] {2});
 
-    assertThatThrownBy(() -> sgd.restore(Map.of("0.m", new float[2]), 1))
-        .hasMessageContaining("expects 0 state arrays")
-        .hasMessageContaining("0.m");
+    assertThatThrownBy(() -> sgd.restore(state(1, List.of("m"), new float[2])))
+        .hasMessageContaining("Sgd keeps the slots [] per tensor, the state has [m]");
+    assertThatThrownBy(() -> sgd.restore(new OptimizerState(1, List.of(), new float[2][0][])))
+        .hasMessageContaining("the state covers 2 parameter tensors, this optimizer steps 1");
   }
 
   @Test
@@ -251,7 +258,7 @@ class OptimizerTest {
     Optimizer sgd =
         Optimizers.create(TestSpecs.optimizer(OptimizerName.SGD).build(), new int[] {2});
 
-    assertThatThrownBy(() -> sgd.restore(Map.of(), -1)).hasMessageContaining("-1");
+    assertThatThrownBy(() -> sgd.restore(state(-1, List.of()))).hasMessageContaining("-1");
   }
 
   @ParameterizedTest
@@ -508,10 +515,7 @@ class OptimizerTest {
         v[i] = (float) random.nextDouble(0, 0.01);
       }
       Optimizer adam = Optimizers.create(spec, new int[] {n});
-      Map<String, float[]> saved = new LinkedHashMap<>();
-      saved.put("0.m", m.clone());
-      saved.put("0.v", v.clone());
-      adam.restore(saved, t - 1);
+      adam.restore(state(t - 1, List.of("m", "v"), m.clone(), v.clone()));
       float[] actual = param.clone();
       adam.step(new float[][] {actual}, new float[][] {grad}, new boolean[] {true}, 0.003f);
 

@@ -1,7 +1,7 @@
 package io.streamprop.trainer.state;
 
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.wire.SnapshotCodec;
 import java.nio.ByteBuffer;
 
@@ -24,9 +24,7 @@ public final class StoredModel {
 
   /** Serializes the whole model; called once per commit for each model that changed. */
   public static byte[] encode(LiveModel model) {
-    OnlineLearner learner = model.learner();
-    learner.setVersion(model.version());
-    byte[] snapshot = SnapshotCodec.encode(learner.state());
+    byte[] snapshot = SnapshotCodec.encode(model.learner().state().withVersion(model.version()));
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + snapshot.length);
     buffer.putInt(MAGIC).putShort(FORMAT);
     buffer.putLong(model.examplesAtSnapshot()).putLong(model.lastSnapshotMillis());

@@ -1,6 +1,5 @@
 package io.streamprop.trainer.topology;
 
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.StepResult;
 import io.streamprop.spec.ModelSpec;
@@ -110,18 +109,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
         // Equal but not the same instance (the spec was re-read); nothing to do.
       }
       case IN_PLACE -> {
-        ModelState s = model.learner().state();
-        OnlineLearner updated =
-            OnlineLearner.restore(
-                new ModelState(
-                    spec,
-                    s.version(),
-                    s.examples(),
-                    s.steps(),
-                    s.skippedSteps(),
-                    s.floats(),
-                    s.doubles(),
-                    s.longs()));
+        OnlineLearner updated = OnlineLearner.restore(model.learner().state().withSpec(spec));
         model.updateLearner(updated);
         log.info("model '{}': spec updated in place (hyper-parameters only)", modelId);
       }
@@ -138,9 +126,9 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
 
   private void publish(String modelId, LiveModel model, long now) {
     long version = model.version() + 1;
-    OnlineLearner learner = model.learner();
-    learner.setVersion(version);
-    byte[] snapshot = SnapshotCodec.encode(learner.state(), System.currentTimeMillis(), signingKey);
+    byte[] snapshot =
+        SnapshotCodec.encode(
+            model.learner().state().withVersion(version), System.currentTimeMillis(), signingKey);
     context.forward(new Record<>(modelId, snapshot, now), TrainerTopology.SNAPSHOTS_SINK);
     model.published(version, now);
     metrics.model(modelId).snapshot(version, snapshot.length);

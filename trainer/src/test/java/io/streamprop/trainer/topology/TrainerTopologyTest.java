@@ -8,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.TrainerKeys;
-import io.streamprop.learn.ModelState;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.config.TrainerConfig;
@@ -318,17 +318,7 @@ class TrainerTopologyTest {
 
     // Offline: 50 rows under the old spec, the same state under the new spec, 50 more rows.
     ModelState after50 = IRIS.train(SpecJson.parse(IRIS_SPEC), 50).learner().state();
-    OnlineLearner continued =
-        OnlineLearner.restore(
-            new ModelState(
-                SpecJson.parse(faster),
-                after50.version(),
-                after50.examples(),
-                after50.steps(),
-                after50.skippedSteps(),
-                after50.floats(),
-                after50.doubles(),
-                after50.longs()));
+    OnlineLearner continued = OnlineLearner.restore(after50.withSpec(SpecJson.parse(faster)));
     for (int i = 50; i < 100; i++) {
       continued.learn(IRIS.features().get(i), IRIS.labels().get(i));
     }

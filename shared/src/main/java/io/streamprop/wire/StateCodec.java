@@ -1,0 +1,272 @@
+package io.streamprop.wire;
+
+import io.streamprop.learn.state.BatchNormState;
+import io.streamprop.learn.state.Counters;
+import io.streamprop.learn.state.DenseState;
+import io.streamprop.learn.state.LayerState;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.NamedArrays;
+import io.streamprop.learn.state.NormalizerState;
+import io.streamprop.learn.state.PendingBatch;
+import io.streamprop.learn.state.TrainingState;
+import io.streamprop.nn.optim.OptimizerState;
+import io.streamprop.spec.ModelSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that knows the names of a snapshot's arrays: maps a typed {@link ModelState} to the
+ * named arrays of the snapshot's three sections, in their fixed order, and back. The names, shapes
+ * and order are the format ({@code docs/snapshot-format.md}); {@link StateRules} checks named
+ * arrays against the spec before they are written and after they are read.
+ *
+ * <pre>
+ * float32  dense.&lt;i&gt;.weight, dense.&lt;i&gt;.bias       per dense layer i, input side first,
+ *          bn.&lt;i&gt;.gamma, .beta, .running_mean, .running_var   each followed by its batch norm
+ *          optim.&lt;p&gt;.&lt;slot&gt;                         per parameter tensor p, then slot
+ *          pending.features, pending.labels
+ * float64  norm.count, norm.mean, norm.m2
+ *          target.count, target.mean, target.m2        only with target statistics (format 2)
+ *          loss.prequential                            once a mini-batch was scored
+ * int64    rng, pending.count, optim.steps
+ * </pre>
+ *
+ * Arrays a state carries under other names ({@link ModelState#carried()}) follow the known ones of
+ * their section, in their order.
+ */
+public final class StateCodec {
+  private StateCodec() {}
+
+  // Indices are written without leading zeros; a name with them is not one of these.
+  static final Pattern DENSE = Pattern.compile("dense\\.(0|[1-9]\\d{0,4})\\.(weight|bias)");
+  static final Pattern BATCH_NORM =
+      Pattern.compile("bn\\.(0|[1-9]\\d{0,4})\\.(gamma|beta|running_mean|running_var)");
+  static final Pattern OPTIM = Pattern.compile("optim\\.(0|[1-9]\\d{0,5})\\.([A-Za-z0-9_]+)");
+  static final String PENDING_FEATURES = "pending.features";
+  static final String PENDING_LABELS = "pending.labels";
+
+  static final String NORM_COUNT = "norm.count";
+  static final String NORM_MEAN = "norm.mean";
+  static final String NORM_M2 = "norm.m2";
+  static final String TARGET_COUNT = "target.count";
+  static final String TARGET_MEAN = "target.mean";
+  static final String TARGET_M2 = "target.m2";
+  static final List<String> TARGET_ARRAYS = List.of(TARGET_COUNT, TARGET_MEAN, TARGET_M2);
+  static final String PREQUENTIAL_LOSS = "loss.prequential";
+
+  static final String RNG = "rng";
+  static final String PENDING_COUNT = "pending.count";
+  static final String OPTIM_STEPS = "optim.steps";
+
+  /** The parts of a batch normalization, in the order they are written. */
+  static final List<String> BATCH_NORM_PARTS =
+      List.of("gamma", "beta", "running_mean", "running_var");
+
+  /** The name of dense layer {@code layer}'s weight, (inFeatures, outFeatures) row-major. */
+  public static String denseWeightName(int layer) {
+    return "dense." + layer + ".weight";
+  }
+
+  /** The name of dense layer {@code layer}'s bias. */
+  public static String denseBiasName(int layer) {
+    return "dense." + layer + ".bias";
+  }
+
+  /**
+   * The names of the batch normalization after hidden layer {@code layer}: gamma, beta, running
+   * mean, running variance.
+   */
+  public static List<String> batchNormNames(int layer) {
+    return BATCH_NORM_PARTS.stream().map(part -> "bn." + layer + "." + part).toList();
+  }
+
+  static String optimName(int tensor, String slot) {
+    return "optim." + tensor + "." + slot;
+  }
+
+  /** True for a float32 array whose name the format defines. */
+  static boolean knownFloats(String name) {
+    return DENSE.matcher(name).matches()
+        || BATCH_NORM.matcher(name).matches()
+        || OPTIM.matcher(name).matches()
+        || name.equals(PENDING_FEATURES)
+        || name.equals(PENDING_LABELS);
+  }
+
+  /** True for a float64 array whose name the format defines. */
+  static boolean knownDoubles(String name) {
+    return name.equals(NORM_COUNT)
+        || name.equals(NORM_MEAN)
+        || name.equals(NORM_M2)
+        || TARGET_ARRAYS.contains(name)
+        || name.equals(PREQUENTIAL_LOSS);
+  }
+
+  /** True for an int64 whose name the format defines. */
+  static boolean knownLongs(String name) {
+    return name.equals(RNG) || name.equals(PENDING_COUNT) || name.equals(OPTIM_STEPS);
+  }
+
+  /**
+   * The state's arrays by name, in the order a snapshot holds them (the arrays are shared, not
+   * copied).
+   *
+   * @throws IllegalArgumentException if a carried array has a name the format defines
+   */
+  public static NamedArrays toArrays(ModelState state) {
+    Map<String, float[]> floats = new LinkedHashMap<>();
+    List<LayerState> layers = state.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      LayerState layer = layers.get(i);
+      floats.put(denseWeightName(i), layer.dense().weight());
+      floats.put(denseBiasName(i), layer.dense().bias());
+      BatchNormState bn = layer.batchNorm();
+      if (bn != null) {
+        List<String> names = batchNormNames(i);
+        floats.put(names.get(0), bn.gamma());
+        floats.put(names.get(1), bn.beta());
+        floats.put(names.get(2), bn.runningMean());
+        floats.put(names.get(3), bn.runningVar());
+      }
+    }
+    TrainingState training = state.training();
+    OptimizerState optimizer = training.optimizer();
+    for (int p = 0; p < optimizer.tensors(); p++) {
+      for (int s = 0; s < optimizer.slots().size(); s++) {
+        floats.put(optimName(p, optimizer.slots().get(s)), optimizer.moments()[p][s]);
+      }
+    }
+    floats.put(PENDING_FEATURES, training.pending().features());
+    floats.put(PENDING_LABELS, training.pending().labels());
+
+    Map<String, double[]> doubles = new LinkedHashMap<>();
+    putNormalizer(doubles, state.inputNormalizer(), NORM_COUNT, NORM_MEAN, NORM_M2);
+    if (state.targetNormalizer() != null) {
+      putNormalizer(doubles, state.targetNormalizer(), TARGET_COUNT, TARGET_MEAN, TARGET_M2);
+    }
+    if (!Double.isNaN(training.prequentialLoss())) {
+      doubles.put(PREQUENTIAL_LOSS, new double[] {training.prequentialLoss()});
+    }
+
+    Map<String, Long> longs = new LinkedHashMap<>();
+    longs.put(RNG, training.rngState());
+    longs.put(PENDING_COUNT, (long) training.pending().rows());
+    longs.put(OPTIM_STEPS, optimizer.steps());
+
+    NamedArrays carried = state.carried();
+    carry(floats, carried.floats());
+    carry(doubles, carried.doubles());
+    carry(longs, carried.longs());
+    return new NamedArrays(floats, doubles, longs);
+  }
+
+  private static void putNormalizer(
+      Map<String, double[]> doubles, NormalizerState n, String count, String mean, String m2) {
+    doubles.put(count, new double[] {n.count()});
+    doubles.put(mean, n.mean());
+    doubles.put(m2, n.m2());
+  }
+
+  private static <T> void carry(Map<String, T> section, Map<String, T> carried) {
+    for (Map.Entry<String, T> e : carried.entrySet()) {
+      if (section.containsKey(e.getKey())) {
+        throw new IllegalArgumentException(
+            "carried array " + e.getKey() + " has a name the state defines itself");
+      }
+      section.put(e.getKey(), e.getValue());
+    }
+  }
+
+  /**
+   * The typed state of named arrays that {@link StateRules#check} accepted: every array the spec's
+   * model needs is present with its shape, so this only assembles; names the format does not define
+   * go to {@link ModelState#carried()}.
+   */
+  static ModelState fromArrays(ModelSpec spec, Counters counters, NamedArrays arrays) {
+    Map<String, float[]> floats = arrays.floats();
+    Map<String, double[]> doubles = arrays.doubles();
+    Map<String, Long> longs = arrays.longs();
+
+    List<LayerState> layers = new ArrayList<>();
+    int denseLayers = spec.hidden().size() + 1;
+    for (int i = 0; i < denseLayers; i++) {
+      DenseState dense =
+          new DenseState(floats.get(denseWeightName(i)), floats.get(denseBiasName(i)));
+      BatchNormState bn = null;
+      if (spec.batchNorm() && i < denseLayers - 1) {
+        List<String> names = batchNormNames(i);
+        bn =
+            new BatchNormState(
+                floats.get(names.get(0)),
+                floats.get(names.get(1)),
+                floats.get(names.get(2)),
+                floats.get(names.get(3)));
+      }
+      layers.add(new LayerState(dense, bn));
+    }
+
+    int tensors = StateRules.parameterTensorLengths(spec).size();
+    List<String> slots = optimizerSlots(floats);
+    float[][][] moments = new float[tensors][slots.size()][];
+    for (int p = 0; p < tensors; p++) {
+      for (int s = 0; s < slots.size(); s++) {
+        moments[p][s] = floats.get(optimName(p, slots.get(s)));
+      }
+    }
+    OptimizerState optimizer = new OptimizerState(longs.get(OPTIM_STEPS), slots, moments);
+    PendingBatch pending =
+        new PendingBatch(
+            Math.toIntExact(longs.get(PENDING_COUNT)),
+            floats.get(PENDING_FEATURES),
+            floats.get(PENDING_LABELS));
+    double[] loss = doubles.get(PREQUENTIAL_LOSS);
+    TrainingState training =
+        new TrainingState(optimizer, pending, longs.get(RNG), loss == null ? Double.NaN : loss[0]);
+
+    NormalizerState inputs = normalizer(doubles, NORM_COUNT, NORM_MEAN, NORM_M2);
+    NormalizerState targets =
+        doubles.containsKey(TARGET_COUNT)
+            ? normalizer(doubles, TARGET_COUNT, TARGET_MEAN, TARGET_M2)
+            : null;
+
+    NamedArrays carried =
+        new NamedArrays(
+            unknown(floats, StateCodec::knownFloats),
+            unknown(doubles, StateCodec::knownDoubles),
+            unknown(longs, StateCodec::knownLongs));
+    return new ModelState(spec, counters, layers, inputs, targets, training, carried);
+  }
+
+  /** The optimizer's slots, in the order tensor 0's appear (every tensor has the same ones). */
+  static List<String> optimizerSlots(Map<String, float[]> floats) {
+    List<String> slots = new ArrayList<>();
+    for (String name : floats.keySet()) {
+      Matcher m = OPTIM.matcher(name);
+      if (m.matches() && m.group(1).equals("0")) {
+        slots.add(m.group(2));
+      }
+    }
+    return slots;
+  }
+
+  private static NormalizerState normalizer(
+      Map<String, double[]> doubles, String count, String mean, String m2) {
+    return new NormalizerState(doubles.get(count)[0], doubles.get(mean), doubles.get(m2));
+  }
+
+  private static <T> Map<String, T> unknown(
+      Map<String, T> section, java.util.function.Predicate<String> known) {
+    Map<String, T> out = new LinkedHashMap<>();
+    section.forEach(
+        (name, value) -> {
+          if (!known.test(name)) {
+            out.put(name, value);
+          }
+        });
+    return out;
+  }
+}
