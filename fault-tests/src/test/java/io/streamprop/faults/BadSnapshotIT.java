@@ -9,6 +9,7 @@ import io.streamprop.faults.rig.LoadLoop;
 import io.streamprop.faults.rig.Pipeline;
 import io.streamprop.faults.rig.PublishedModels;
 import io.streamprop.faults.rig.ScorerClient;
+import io.streamprop.faults.rig.ScorerPhases;
 import io.streamprop.faults.rig.SyntheticStream;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
@@ -88,14 +89,24 @@ class BadSnapshotIT {
       String snapshots = pipeline.config().topics().snapshots();
       client.send(snapshots, "m", good1);
       client.flush();
+      ScorerPhases phases = ScorerPhases.beforeStart();
+      phases.starting();
       pipeline.startScorer("scorer.log", port);
       scorer.awaitReady(timeout);
+      phases.ready();
       assertThat(scorer.servedVersion("m")).isEqualTo(1);
 
       LoadLoop load;
       long rejectMillis;
       try (LoadLoop loop =
-          new LoadLoop(scorer, "m", instances, models::predictor, 1_000_000, Duration.ofMinutes(4))
+          new LoadLoop(
+                  scorer,
+                  phases,
+                  "m",
+                  instances,
+                  models::predictor,
+                  1_000_000,
+                  Duration.ofMinutes(4))
               .start()) {
         load = loop;
         long start = System.nanoTime();
@@ -129,7 +140,8 @@ class BadSnapshotIT {
       assertThat(rejectedNotNewer).isEqualTo(1);
       assertThat(load.problems()).isEmpty();
       assertThat(load.wrong.get()).isZero();
-      assertThat(load.notReady.get() + load.refused.get() + load.other.get()).isZero();
+      assertThat(load.unexpected.get()).isZero();
+      assertThat(load.total()).as("every request answered 200").isEqualTo(load.ok.get());
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("bad values written", String.join("; ", bad.keySet()));

@@ -17,24 +17,31 @@ import io.streamprop.trainer.testing.KafkaTestClient;
 import io.streamprop.trainer.testing.States;
 import io.streamprop.wire.ExampleJson;
 import io.streamprop.wire.SnapshotCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Poison records of every kind interleaved with a valid stream. Every bad record must reach
- * dead-letters unchanged, with the reason its kind deserves, and the model must be bit-identical to
- * the one trained offline on the accepted records alone. Records of huge but finite magnitude
- * (3e38) are valid input: they are accepted, their mini-batches overflow in training, and the
- * engine must skip those steps (the offline run skips the very same ones).
+ * dead-letters unchanged (its key and value bytes exactly as sent, each bad record a different
+ * value, so each dead letter is matched to its own record), with the reason its kind deserves, and
+ * the model must be bit-identical to the one trained offline on the accepted records alone. Records
+ * of huge but finite magnitude (3e38) are valid input: they are accepted, their mini-batches
+ * overflow in training, and the engine must skip those steps (the offline run skips the very same
+ * ones).
  */
 class PoisonMixIT {
   // No standardization, so that 3e38 reaches the weights and overflows the forward pass.
@@ -44,53 +51,80 @@ class PoisonMixIT {
           + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
   static final int MB = 1 << 20;
 
-  /** One kind of bad record: the reason it must be dead-lettered with, and its value. */
-  record Poison(String kind, String key, String reason, byte[] value) {}
+  /**
+   * One kind of bad record: the reason it must be dead-lettered with, and its {@code n}-th value.
+   * Every value of a kind differs from the others (but the null ones), so that each dead letter can
+   * be matched to the very record it stands for.
+   */
+  record Kind(String kind, String key, String reason, IntFunction<byte[]> value) {}
+
+  /** The {@code n}-th bad record of its kind, as sent: what its dead letter must hold. */
+  record Sent(String kind, int n, String key, String reason, byte[] value) {}
 
   @TempDir Path dir;
 
-  static List<Poison> kinds(Random random) {
-    byte[] garbage = new byte[64 + random.nextInt(512)];
-    random.nextBytes(garbage);
-    garbage[0] = (byte) 0xFF; // never a JSON start
+  static List<Kind> kinds(Random random) {
     String valid = "\"label\": 1}";
     String pad = "x".repeat(3 * MB);
     return List.of(
-        new Poison("malformed JSON", "m", "bad_json", utf8("{\"features\": [1, 2")),
-        new Poison("binary garbage", "m", "bad_json", garbage),
-        new Poison("no features", "m", "missing_field", utf8("{\"label\": 1}")),
-        new Poison("null value", "m", "missing_field", null),
-        new Poison("wrong width", "m", "wrong_width", utf8("{\"features\": [1, 2, 3], " + valid)),
-        new Poison(
-            "NaN", "m", "not_finite", utf8("{\"features\": [0, 0, NaN, 0, 0, 0, 0, 0], " + valid)),
-        new Poison(
+        new Kind("malformed JSON", "m", "bad_json", n -> utf8("{\"features\": [1, 2, " + n)),
+        new Kind("binary garbage", "m", "bad_json", n -> garbage(random, n)),
+        new Kind(
+            "no features", "m", "missing_field", n -> utf8("{\"label\": 1, \"n\": " + n + "}")),
+        new Kind("null value", "m", "missing_field", n -> null),
+        new Kind(
+            "wrong width",
+            "m",
+            "wrong_width",
+            n -> utf8("{\"features\": [1, 2, " + n + "], " + valid)),
+        new Kind(
+            "NaN",
+            "m",
+            "not_finite",
+            n -> utf8("{\"features\": [" + n + ", 0, NaN, 0, 0, 0, 0, 0], " + valid)),
+        new Kind(
             "-Infinity",
             "m",
             "not_finite",
-            utf8("{\"features\": [0, 0, 0, 0, 0, 0, 0, -Infinity], " + valid)),
-        new Poison(
+            n -> utf8("{\"features\": [" + n + ", 0, 0, 0, 0, 0, 0, -Infinity], " + valid)),
+        new Kind(
             "1e39 (beyond float32)",
             "m",
             "not_finite",
-            utf8("{\"features\": [1e39, 0, 0, 0, 0, 0, 0, 0], " + valid)),
-        new Poison(
+            n -> utf8("{\"features\": [1e39, " + n + ", 0, 0, 0, 0, 0, 0], " + valid)),
+        new Kind(
             "label out of range",
             "m",
             "label_out_of_range",
-            utf8("{\"features\": [0, 0, 0, 0, 0, 0, 0, 0], \"label\": 4}")),
-        new Poison(
+            n -> utf8("{\"features\": [" + n + ", 0, 0, 0, 0, 0, 0, 0], \"label\": 4}")),
+        new Kind(
             "unknown model",
             "ghost",
             "unknown_model",
-            utf8("{\"features\": [0, 0, 0, 0, 0, 0, 0, 0], " + valid)),
-        new Poison(
+            n -> utf8("{\"features\": [" + n + ", 0, 0, 0, 0, 0, 0, 0], " + valid)),
+        new Kind(
             "3 MiB value",
             "m",
             "oversize",
-            utf8(
-                "{\"features\": [0, 0, 0, 0, 0, 0, 0, 0], \"label\": 1, \"pad\": \""
-                    + pad
-                    + "\"}")));
+            n ->
+                utf8(
+                    "{\"features\": [0, 0, 0, 0, 0, 0, 0, 0], \"label\": 1, \"n\": "
+                        + n
+                        + ", \"pad\": \""
+                        + pad
+                        + "\"}")));
+  }
+
+  /**
+   * 64–575 random bytes, a new draw each time: 0xFF first (never a JSON start), then {@code n}, so
+   * that no two are equal.
+   */
+  static byte[] garbage(Random random, int n) {
+    byte[] bytes = new byte[64 + random.nextInt(512)];
+    random.nextBytes(bytes);
+    bytes[0] = (byte) 0xFF;
+    ByteBuffer.wrap(bytes).putInt(1, n);
+    return bytes;
   }
 
   @Test
@@ -100,7 +134,7 @@ class PoisonMixIT {
     int perKind = FaultSizes.poisonPerKind();
     SyntheticStream stream = new SyntheticStream(23, 8, 4, validRows);
     Random random = new Random(5);
-    List<Poison> kinds = kinds(random);
+    List<Kind> kinds = kinds(new Random(7));
     float[] huge = new float[8];
     Arrays.fill(huge, 3e38f);
     float[] hugeLabel = {2};
@@ -119,6 +153,7 @@ class PoisonMixIT {
     OnlineLearner offline = OnlineLearner.create(SpecJson.parse(SPEC));
     Map<String, Integer> expected = new TreeMap<>();
     Map<String, Integer> sentByKind = new LinkedHashMap<>();
+    List<Sent> sent = new ArrayList<>();
     try (LocalKafka kafka = LocalKafka.builder().start();
         Children children = new Children(dir);
         KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
@@ -142,10 +177,13 @@ class PoisonMixIT {
             offline.learn(huge, hugeLabel);
             accepted++;
           } else {
-            Poison p = kinds.get(which);
-            client.send(examples, p.key(), p.value());
-            expected.merge(p.reason(), 1, Integer::sum);
-            sentByKind.merge(p.kind(), 1, Integer::sum);
+            Kind kind = kinds.get(which);
+            int n = sentByKind.getOrDefault(kind.kind(), 0);
+            byte[] value = kind.value().apply(n);
+            client.send(examples, kind.key(), value);
+            sent.add(new Sent(kind.kind(), n, kind.key(), kind.reason(), value));
+            expected.merge(kind.reason(), 1, Integer::sum);
+            sentByKind.merge(kind.kind(), 1, Integer::sum);
           }
           next++;
         }
@@ -170,11 +208,9 @@ class PoisonMixIT {
         String reason = KafkaTestClient.header(r, "streamprop.reason").orElse("(none)");
         byReason.merge(reason, 1, Integer::sum);
         assertThat(KafkaTestClient.header(r, "streamprop.source.topic")).contains(examples);
-        if (reason.equals("oversize")) {
-          assertThat(r.value()).as("oversize value kept unchanged").hasSizeGreaterThan(3 * MB);
-        }
       }
       assertThat(byReason).isEqualTo(expected);
+      assertEachDeadLetterIsTheRecordSent(deadLetters, sent);
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("valid examples sent", validRows);
@@ -187,6 +223,70 @@ class PoisonMixIT {
       figures.put("model vs offline run on accepted records", "bit-identical");
       figures.put("send to final snapshot (ms)", trainMillis);
       FaultReport.write("Poison mix", figures);
+    }
+  }
+
+  /**
+   * Each dead letter holds exactly the key and value bytes of the bad record it stands for, with
+   * that record's reason: per key (one partition each), the dead letters in the order of their
+   * {@code streamprop.source.offset} header must be the bad records in the order they were sent.
+   */
+  static void assertEachDeadLetterIsTheRecordSent(
+      List<ConsumerRecord<byte[], byte[]>> deadLetters, List<Sent> sent) {
+    assertThat(deadLetters).as("dead letters").hasSameSizeAs(sent);
+    Map<String, List<ConsumerRecord<byte[], byte[]>>> lettersByKey = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
+      assertThat(r.key()).as("dead letter key").isNotNull();
+      lettersByKey
+          .computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+          .add(r);
+    }
+    Map<String, List<Sent>> sentByKey = new TreeMap<>();
+    for (Sent s : sent) {
+      sentByKey.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s);
+    }
+    assertThat(lettersByKey.keySet()).isEqualTo(sentByKey.keySet());
+    for (Map.Entry<String, List<Sent>> e : sentByKey.entrySet()) {
+      List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>(lettersByKey.get(e.getKey()));
+      letters.sort(Comparator.comparingLong(PoisonMixIT::sourceOffset));
+      List<Sent> expected = e.getValue();
+      assertThat(letters).as("dead letters keyed " + e.getKey()).hasSameSizeAs(expected);
+      for (int i = 0; i < expected.size(); i++) {
+        Sent s = expected.get(i);
+        ConsumerRecord<byte[], byte[]> letter = letters.get(i);
+        String what =
+            s.kind() + " #" + s.n() + " (bad record " + (i + 1) + " keyed " + s.key() + ")";
+        assertThat(letter.key()).as(what + ": key").isEqualTo(utf8(s.key()));
+        assertSameBytes(what + ": value", letter.value(), s.value());
+        assertThat(KafkaTestClient.header(letter, "streamprop.reason"))
+            .as(what + ": reason")
+            .contains(s.reason());
+      }
+    }
+  }
+
+  private static long sourceOffset(ConsumerRecord<byte[], byte[]> letter) {
+    return Long.parseLong(
+        KafkaTestClient.header(letter, "streamprop.source.offset")
+            .orElseThrow(() -> new AssertionError("dead letter without a source offset")));
+  }
+
+  /** Byte-for-byte equality that names the first difference instead of printing 3 MiB. */
+  private static void assertSameBytes(String what, byte[] actual, byte[] expected) {
+    if (expected == null || actual == null) {
+      assertThat(actual).as(what).isEqualTo(expected);
+      return;
+    }
+    int at = Arrays.mismatch(actual, expected);
+    if (at >= 0) {
+      throw new AssertionError(
+          what
+              + ": "
+              + actual.length
+              + " bytes, sent "
+              + expected.length
+              + "; first difference at byte "
+              + at);
     }
   }
 }

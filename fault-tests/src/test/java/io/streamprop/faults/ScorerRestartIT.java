@@ -10,6 +10,7 @@ import io.streamprop.faults.rig.LoadLoop;
 import io.streamprop.faults.rig.Pipeline;
 import io.streamprop.faults.rig.PublishedModels;
 import io.streamprop.faults.rig.ScorerClient;
+import io.streamprop.faults.rig.ScorerPhases;
 import io.streamprop.faults.rig.SyntheticStream;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
@@ -26,9 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The scorer, a child JVM, is killed with SIGKILL under a loop of prediction requests and restarted
  * on the same port. It must become ready again from the compacted snapshot topic alone and serve
- * the version it served before; the load generator sees only 503s (scorer up, not ready) or refused
- * connections (process down), never a wrong answer and never an older version. Snapshots are
- * published directly (as the trainer would), so every version's offline predictor is known.
+ * the version it served before. The load generator judges every answer against what the scorer was
+ * at that moment ({@link ScorerPhases}, kept here: started, seen ready, killed): 503s only while a
+ * started scorer was not yet seen ready, refused connections only while no process listened, broken
+ * connections only across a kill; a timeout from a scorer that should be up, a wrong answer or an
+ * older version fails. Snapshots are published directly (as the trainer would), so every version's
+ * offline predictor is known.
  */
 class ScorerRestartIT {
   static final String SPEC = "{\"inputs\": 8, \"classes\": 4, \"hidden\": [16, 8]}";
@@ -53,6 +57,7 @@ class ScorerRestartIT {
     Duration timeout = Duration.ofSeconds(120);
     int port = Pipeline.freePort();
     ScorerClient scorer = new ScorerClient(port);
+    ScorerPhases phases = ScorerPhases.beforeStart();
     List<Long> readyMillis = new ArrayList<>();
     List<Long> versionsBack = new ArrayList<>();
 
@@ -65,13 +70,22 @@ class ScorerRestartIT {
         client.send(snapshots, "m", models.next());
       }
       client.flush();
+      phases.starting();
       Process process = pipeline.startScorer("scorer-0.log", port);
       readyMillis.add(scorer.awaitReady(timeout));
+      phases.ready();
       assertThat(scorer.servedVersion("m")).isEqualTo(5);
 
       LoadLoop load;
       try (LoadLoop loop =
-          new LoadLoop(scorer, "m", instances, models::predictor, 2_000_000, Duration.ofMinutes(8))
+          new LoadLoop(
+                  scorer,
+                  phases,
+                  "m",
+                  instances,
+                  models::predictor,
+                  2_000_000,
+                  Duration.ofMinutes(8))
               .start()) {
         load = loop;
         for (int r = 0; r < restarts; r++) {
@@ -83,11 +97,14 @@ class ScorerRestartIT {
           long latest = models.version();
           scorer.awaitVersion("m", latest, timeout);
           awaitAnswers(load, 100, timeout);
+          phases.down();
           Children.sigkill(process);
           long start = System.nanoTime();
+          phases.starting();
           process = pipeline.startScorer("scorer-" + (r + 1) + ".log", port);
           scorer.awaitReady(timeout);
           readyMillis.add(FaultReport.millisSince(start));
+          phases.ready();
           long served = scorer.servedVersion("m");
           versionsBack.add(served);
           assertThat(served).as("version served right after ready").isEqualTo(latest);
@@ -99,20 +116,27 @@ class ScorerRestartIT {
         scorer.awaitVersion("m", models.version(), timeout);
       }
       assertThat(load.problems()).isEmpty();
+      assertThat(load.unexpected.get()).as("answers not expected at their moment").isZero();
       assertThat(load.wrong.get()).isZero();
       assertThat(load.other.get()).isZero();
+      assertThat(load.timedOut.get()).isZero();
       assertThat(load.versionWentBack.get()).isZero();
       assertThat(load.ok.get()).isPositive();
-      assertThat(load.notReady.get() + load.refused.get()).as("the outage was seen").isPositive();
+      assertThat(load.notReady.get() + load.refused.get() + load.broken.get())
+          .as("the outage was seen")
+          .isPositive();
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("scorer SIGKILLs under load", restarts);
       figures.put("snapshot versions published", models.version());
       figures.put("requests sent (sequential client)", load.total());
       figures.put("200 answers, each equal to the offline predictor of its version", load.ok);
-      figures.put("503 not ready (process up, topic not yet read)", load.notReady);
-      figures.put("connection refused or reset (process down)", load.refused);
+      figures.put("503 not ready (process started, not yet seen ready)", load.notReady);
+      figures.put("connection refused (no process listening)", load.refused);
+      figures.put("connection broken (process killed mid-request)", load.broken);
+      figures.put("timeouts", load.timedOut);
       figures.put("other statuses", load.other);
+      figures.put("answers not expected at their moment", load.unexpected);
       figures.put("wrong answers", load.wrong);
       figures.put("answers with an older version than one seen before", load.versionWentBack);
       figures.put("first start, then each restart: start to ready (ms)", readyMillis);

@@ -11,6 +11,7 @@ import io.streamprop.faults.rig.SyntheticStream;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.testing.KafkaTestClient;
 import io.streamprop.trainer.testing.States;
 import io.streamprop.wire.SnapshotCodec;
@@ -21,7 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -32,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * examples and 2 kills in the short run; 200,000 and 5 in the full one), and restarted each time.
  * The final snapshot must equal, bit for bit, the model trained offline on the same records in
  * order, and count exactly the records sent: nothing lost, nothing applied twice.
+ *
+ * <p>Each kill must land before the stream is fully trained, or the restart has nothing to recover:
+ * the examples offset the trainer had committed when it died is read from the broker and must be
+ * below the stream's length. The last {@link #TAIL} of the stream is produced only after the last
+ * restart, so that a trainer fast enough to finish between the snapshot that triggers a kill and
+ * the kill itself cannot empty the test.
  */
 class TrainerKillIT {
   private static final Logger log = LoggerFactory.getLogger(TrainerKillIT.class);
@@ -39,7 +50,27 @@ class TrainerKillIT {
       "{\"inputs\": 8, \"classes\": 4, \"hidden\": [24, 12], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
 
+  /** The share of the stream held back until every kill is done (kill points lie below 90%). */
+  static final double TAIL = 0.05;
+
   @TempDir Path dir;
+
+  /** The examples offsets the trainer's group has committed, summed over the topic's partitions. */
+  static long committedExamples(Admin admin, TrainerConfig config, Duration timeout)
+      throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        admin
+            .listConsumerGroupOffsets(config.applicationId())
+            .partitionsToOffsetAndMetadata()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long sum = 0;
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+      if (e.getKey().topic().equals(config.topics().examples()) && e.getValue() != null) {
+        sum += e.getValue().offset();
+      }
+    }
+    return sum;
+  }
 
   @Test
   void trainerKilledAtRandomPoints_andRestarted_publishesTheModelOfAnUninterruptedRun()
@@ -58,19 +89,22 @@ class TrainerKillIT {
     log.info("kill points {} (seed {})", killPoints, seed);
     Duration timeout = Duration.ofSeconds(FaultSizes.FULL ? 600 : 150);
 
+    int upFront = (int) (rows * (1 - TAIL));
     try (LocalKafka kafka = LocalKafka.builder().start();
         Children children = new Children(dir);
-        KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
+        KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       Pipeline pipeline = new Pipeline(kafka.bootstrapServers(), dir, children, "kill");
       String snapshots = pipeline.config().topics().snapshots();
       Process trainer = pipeline.startTrainer("trainer-0.log");
       client.send(pipeline.config().topics().specs(), "m", utf8(SPEC));
-      for (int i = 0; i < rows; i++) {
+      for (int i = 0; i < upFront; i++) {
         client.send(pipeline.config().topics().examples(), "m", stream.json(i));
       }
       client.flush();
 
       List<Long> seenAtKill = new ArrayList<>();
+      List<Long> committedAtKill = new ArrayList<>();
       List<Long> restartMillis = new ArrayList<>();
       for (int k = 0; k < kills; k++) {
         int point = killPoints.get(k);
@@ -84,7 +118,20 @@ class TrainerKillIT {
         Children.sigkill(trainer);
         long examplesAtKill = SnapshotCodec.decode(seen.value()).examples();
         seenAtKill.add(examplesAtKill);
-        log.info("kill {}: SIGKILL after a snapshot of {} examples", k + 1, examplesAtKill);
+        // The dead trainer commits nothing more (a transaction it left open is aborted, never
+        // committed): its committed offset is what the restarted trainer resumes from.
+        long committed = committedExamples(admin, pipeline.config(), timeout);
+        committedAtKill.add(committed);
+        log.info(
+            "kill {}: SIGKILL after a snapshot of {} examples, {} committed",
+            k + 1,
+            examplesAtKill,
+            committed);
+        assertThat(committed)
+            .as(
+                "examples committed when kill %d landed: the stream is not yet fully trained",
+                k + 1)
+            .isLessThan(rows);
         long restart = System.nanoTime();
         trainer = pipeline.startTrainer("trainer-" + (k + 1) + ".log");
         // Recovery time: until the restarted trainer commits a snapshot beyond the kill point.
@@ -95,6 +142,10 @@ class TrainerKillIT {
         restartMillis.add(FaultReport.millisSince(restart));
       }
 
+      for (int i = upFront; i < rows; i++) {
+        client.send(pipeline.config().topics().examples(), "m", stream.json(i));
+      }
+      client.flush();
       long start = System.nanoTime();
       ConsumerRecord<byte[], byte[]> last =
           client.awaitRecord(
@@ -116,14 +167,16 @@ class TrainerKillIT {
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("examples sent", rows);
       figures.put("SIGKILLs", kills);
+      figures.put("examples held back until after the last restart", rows - upFront);
       figures.put("examples in the snapshot seen before each kill", seenAtKill);
+      figures.put("examples offset committed when each kill landed", committedAtKill);
       figures.put("restart to first new committed snapshot (ms)", restartMillis);
       figures.put("final snapshot: examples", recovered.examples());
       figures.put(
           "final snapshot: steps / skipped", recovered.steps() + " / " + recovered.skippedSteps());
       figures.put("final model vs offline run", "bit-identical (every state array)");
       figures.put("dead letters", 0);
-      figures.put("after last restart, wait for the final snapshot (ms)", drainMillis);
+      figures.put("after the held-back examples, wait for the final snapshot (ms)", drainMillis);
       FaultReport.write("Trainer killed with SIGKILL", figures);
     }
   }

@@ -251,17 +251,17 @@ class ScorerIT {
   // Tests
 
   @Test
-  void publishedSnapshot_isServedWithinBoundedTime_withOfflinePredictions() throws Exception {
+  void publishedSnapshot_isServed_withOfflinePredictions() throws Exception {
     startScorer();
     awaitUntil("the scorer is ready", scorer::ready);
     ModelState state = trained(1, 64);
 
-    long published = System.nanoTime();
-    publish("iris", state);
+    // How fast a snapshot is served is measured by the benchmarks (docs/benchmarks.md); here it
+    // only has to be served before the deadline, however loaded the machine.
+    long encoded = System.currentTimeMillis();
+    publish("iris", SnapshotCodec.encode(state, encoded));
     awaitUntil("version 1 is served", () -> servedVersion("iris") == 1);
-    Duration toServe = Duration.ofNanos(System.nanoTime() - published);
 
-    assertThat(toServe).isLessThan(Duration.ofSeconds(10));
     Random random = new Random(99);
     int rows = 32;
     float[] features = new float[rows * 4];
@@ -297,7 +297,9 @@ class ScorerIT {
     JsonNode model = JSON.readTree(get("/v1/models/iris").body());
     assertThat(model.at("/metadata/examples").asLong()).isEqualTo(64);
     assertThat(model.at("/spec/inputs").asInt()).isEqualTo(4);
-    assertThat(model.at("/metadata/snapshot_age_seconds").asDouble()).isBetween(0.0, 60.0);
+    // The age counts from the snapshot's creation time: at most the time since it was encoded.
+    double sinceEncoded = (System.currentTimeMillis() - encoded) / 1000.0;
+    assertThat(model.at("/metadata/snapshot_age_seconds").asDouble()).isBetween(0.0, sinceEncoded);
   }
 
   @Test
@@ -430,7 +432,6 @@ class ScorerIT {
     assertThat(failures).isEmpty();
     assertThat(seen).allMatch(version -> version >= 1 && version <= versions);
     assertThat(seen).contains((long) versions);
-    assertThat((versions - 1) / seconds).as("swaps per second").isGreaterThan(1);
     System.out.printf(
         "hot swap: %d versions in %.1f s (%.0f swaps/s), %d requests%n",
         versions - 1, seconds, (versions - 1) / seconds, total);

@@ -3,22 +3,19 @@ package io.streamprop.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.streamprop.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
-import org.junit.jupiter.api.Assertions;
 
 /**
  * Property-based fuzzing (jqwik) of {@link SpecJson#parse}: arbitrary text and bytes, and mutations
  * of valid specs, give a spec that writes and re-parses to itself, or a {@link SpecException};
- * nothing else, and quickly.
+ * nothing else, with CPU time bounded by the input's size, and never hanging ({@link FuzzBounds}).
  */
 class SpecJsonFuzzTest {
-  private static final Duration LIMIT = Duration.ofSeconds(5);
-
   private static final String[] SPECS = {
     "{\"inputs\": 4, \"classes\": 3}",
     "{\"inputs\": 10, \"task\": \"regression\", \"targets\": 2, \"hidden\": [8, 4],"
@@ -29,9 +26,9 @@ class SpecJsonFuzzTest {
         + " \"batch_norm\": true, \"dropout\": 0.2, \"snapshot\": {\"every_examples\": 10}}",
   };
 
-  private static void parseBounded(Runnable parse) {
-    Assertions.assertTimeoutPreemptively(
-        LIMIT,
+  private static void parseBounded(int inputBytes, Runnable parse) {
+    FuzzBounds.run(
+        inputBytes,
         () -> {
           try {
             parse.run();
@@ -49,12 +46,13 @@ class SpecJsonFuzzTest {
 
   @Property(tries = 2000)
   void arbitraryText_parse_onlySpecException(@ForAll @Size(max = 200) String text) {
-    parseBounded(() -> roundTrips(SpecJson.parse(text)));
+    parseBounded(
+        text.getBytes(StandardCharsets.UTF_8).length, () -> roundTrips(SpecJson.parse(text)));
   }
 
   @Property(tries = 2000)
   void arbitraryBytes_parse_onlySpecException(@ForAll @Size(max = 200) byte[] bytes) {
-    parseBounded(() -> roundTrips(SpecJson.parse(bytes)));
+    parseBounded(bytes.length, () -> roundTrips(SpecJson.parse(bytes)));
   }
 
   @Property(tries = 2000)
@@ -69,13 +67,13 @@ class SpecJsonFuzzTest {
           random.nextBoolean() ? tokens[random.nextInt(tokens.length)] : (byte) random.nextInt(256);
     }
     byte[] mutated = bytes;
-    parseBounded(() -> roundTrips(SpecJson.parse(mutated)));
+    parseBounded(mutated.length, () -> roundTrips(SpecJson.parse(mutated)));
   }
 
   @Property(tries = 100)
   void hugeHiddenList_parse_refusedQuickly(@ForAll("sizes") int size) {
     String json = "{\"inputs\": 4, \"classes\": 3, \"hidden\": [" + "100000,".repeat(size) + "1]}";
-    parseBounded(() -> SpecJson.parse(json));
+    parseBounded(json.getBytes(StandardCharsets.UTF_8).length, () -> SpecJson.parse(json));
   }
 
   @net.jqwik.api.Provide

@@ -5,27 +5,25 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.testing.FuzzBounds;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
-import org.junit.jupiter.api.Assertions;
 
 /**
  * Property-based fuzzing (jqwik) of the two wire decoders: arbitrary bytes and mutations of valid
  * inputs must end in a result or in the documented exception ({@link ExampleException}, {@link
- * SnapshotException}), within a time limit, and without allocating much more than the input's size
- * (a declared length of 2 GiB in a 100-byte input must not allocate 2 GiB).
+ * SnapshotException}), with CPU time and allocation bounded by the input's size ({@link
+ * FuzzBounds}; a declared length of 2 GiB in a 100-byte input must not allocate 2 GiB), and never
+ * hang.
  */
 class WireFuzzTest {
-  private static final Duration LIMIT = Duration.ofSeconds(5);
-
   private static final ModelSpec NAMED =
       SpecJson.parse("{\"feature_names\": [\"a\", \"b\", \"c\"], \"classes\": 3}");
   private static final ModelSpec REGRESSION =
@@ -51,14 +49,14 @@ class WireFuzzTest {
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   /**
-   * Runs {@code decode} under a time limit and checks that it allocates at most 64 bytes per input
-   * byte plus 16 MiB (room for the parser's buffers and first-call class loading) and throws
+   * Runs {@code decode} within {@link FuzzBounds} and checks that it allocates at most 64 bytes per
+   * input byte plus 16 MiB (room for the parser's buffers and first-call class loading) and throws
    * nothing but {@code allowed}.
    */
   static void decodeBounded(
       byte[] input, Class<? extends RuntimeException> allowed, Runnable decode) {
-    Assertions.assertTimeoutPreemptively(
-        LIMIT,
+    FuzzBounds.run(
+        input.length,
         () -> {
           long before = THREADS.getCurrentThreadAllocatedBytes();
           try {

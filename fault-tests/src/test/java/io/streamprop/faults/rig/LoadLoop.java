@@ -1,23 +1,37 @@
 package io.streamprop.faults.rig;
 
+import io.streamprop.faults.rig.ScorerPhases.Phase;
 import io.streamprop.learn.Predictor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
  * A load generator: one thread sending the same prediction request back to back until stopped (or a
- * bound on count or time), classifying each answer. A 200 is checked against the offline predictor
- * of the version it names; the versions a sequential client sees must never go back. While the
- * scorer process is down a request is refused (counted apart from the 503s of a running scorer that
- * is not yet ready); the client then backs off 5 ms, as a real client would, so it does not spin on
- * the CPU the restarting scorer needs.
+ * bound on count or time), classifying each answer against what the scorer was while the request
+ * ran ({@link ScorerPhases}, kept by the scenario):
+ *
+ * <ul>
+ *   <li>a 200 is checked against the offline predictor of the version it names, and the versions a
+ *       sequential client sees must never go back;
+ *   <li>a 503 is expected only while a started scorer had not yet been seen ready;
+ *   <li>a refused connection only while no process listened (down, or starting);
+ *   <li>a broken connection, or a timeout, only across a kill;
+ *   <li>anything else, or any of these at another moment, is counted in {@link #unexpected} and
+ *       described in {@link #problems()}.
+ * </ul>
+ *
+ * <p>After a refusal or a broken connection the client backs off 5 ms, as a real client would, so
+ * that it does not spin on the CPU the restarting scorer needs (a pause in the load, not a wait for
+ * a condition).
  */
 public final class LoadLoop implements AutoCloseable {
   private final ScorerClient client;
+  private final ScorerPhases phases;
   private final String model;
   private final float[][] instances;
   private final LongFunction<Predictor> byVersion;
@@ -29,20 +43,28 @@ public final class LoadLoop implements AutoCloseable {
   public final AtomicLong ok = new AtomicLong();
   public final AtomicLong notReady = new AtomicLong();
   public final AtomicLong refused = new AtomicLong();
+  public final AtomicLong broken = new AtomicLong();
+  public final AtomicLong timedOut = new AtomicLong();
   public final AtomicLong other = new AtomicLong();
   public final AtomicLong wrong = new AtomicLong();
   public final AtomicLong versionWentBack = new AtomicLong();
+
+  /** Answers not expected in the phases during which they were asked for. */
+  public final AtomicLong unexpected = new AtomicLong();
+
   private final List<String> problems = new ArrayList<>();
   private volatile Throwable failure;
 
   public LoadLoop(
       ScorerClient client,
+      ScorerPhases phases,
       String model,
       float[][] instances,
       LongFunction<Predictor> byVersion,
       long maxRequests,
       Duration maxTime) {
     this.client = client;
+    this.phases = phases;
     this.model = model;
     this.instances = instances;
     this.byVersion = byVersion;
@@ -57,12 +79,34 @@ public final class LoadLoop implements AutoCloseable {
     return this;
   }
 
+  /** Whether an answer of {@code status} is expected while the scorer went through {@code in}. */
+  static boolean expected(int status, Set<Phase> in) {
+    return switch (status) {
+      case 200 -> true;
+      case 503 -> in.contains(Phase.STARTING);
+      case ScorerClient.REFUSED -> in.contains(Phase.STARTING) || in.contains(Phase.DOWN);
+      case ScorerClient.BROKEN, ScorerClient.TIMEOUT -> in.contains(Phase.DOWN);
+      default -> false;
+    };
+  }
+
   private void run() {
     long lastVersion = -1;
     try {
       for (long n = 0; n < maxRequests && !stop.get() && System.nanoTime() < deadlineNanos; n++) {
+        int mark = phases.mark();
         ScorerClient.Answer answer = client.predict(model, instances);
-        switch (answer.status()) {
+        Set<Phase> in = phases.since(mark);
+        int status = answer.status();
+        if (!expected(status, in)) {
+          unexpected.incrementAndGet();
+          problem(
+              ScorerClient.describe(status)
+                  + " while the scorer was "
+                  + in
+                  + (answer.body() == null ? "" : ": " + answer.body()));
+        }
+        switch (status) {
           case 200 -> {
             ok.incrementAndGet();
             String why = ScorerClient.mismatch(answer, byVersion, instances);
@@ -82,10 +126,12 @@ public final class LoadLoop implements AutoCloseable {
             refused.incrementAndGet();
             Thread.sleep(5); // client back-off while the process is down
           }
-          default -> {
-            other.incrementAndGet();
-            problem("status " + answer.status() + ": " + answer.body());
+          case ScorerClient.BROKEN -> {
+            broken.incrementAndGet();
+            Thread.sleep(5); // client back-off while the process is down
           }
+          case ScorerClient.TIMEOUT -> timedOut.incrementAndGet();
+          default -> other.incrementAndGet();
         }
       }
     } catch (Throwable t) {
@@ -104,14 +150,22 @@ public final class LoadLoop implements AutoCloseable {
   }
 
   public long total() {
-    return ok.get() + notReady.get() + refused.get() + other.get();
+    return ok.get() + notReady.get() + refused.get() + broken.get() + timedOut.get() + other.get();
   }
 
-  /** Stops the loop and waits for it; rethrows what broke the loop itself. */
+  /**
+   * Stops the loop and waits for it to end: at most one request in flight, which ends by its
+   * timeouts. Rethrows what broke the loop itself.
+   */
   @Override
   public void close() throws InterruptedException {
     stop.set(true);
-    thread.join(30_000);
+    Duration longestRequest =
+        ScorerClient.CONNECT_TIMEOUT.plus(ScorerClient.REQUEST_TIMEOUT).multipliedBy(2);
+    thread.join(longestRequest.toMillis());
+    if (thread.isAlive()) {
+      throw new AssertionError("the load loop did not end within " + longestRequest);
+    }
     if (failure != null) {
       throw new AssertionError("the load loop failed", failure);
     }

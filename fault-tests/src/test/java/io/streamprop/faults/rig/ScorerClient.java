@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.LongFunction;
@@ -20,24 +21,57 @@ import java.util.regex.Pattern;
 
 /**
  * A small HTTP client of the scorer: predictions, readiness, served version and counters from
- * {@code /metrics}. A refused connection (process down or not yet listening) is reported as status
- * {@link #REFUSED}, not as an exception, so a load loop can count it.
+ * {@code /metrics}. A request that gets no HTTP answer is reported with a pseudo status, not as an
+ * exception, so a load loop can count it, and the three ways to get none are kept apart: {@link
+ * #REFUSED} (nothing listens: the process is down or not yet listening), {@link #BROKEN} (the
+ * connection closed before an answer: the process died mid-request) and {@link #TIMEOUT} (no
+ * connection or no answer within {@link #CONNECT_TIMEOUT} or {@link #REQUEST_TIMEOUT}: a live
+ * process that does not answer). Which of them a scenario may accept depends on what the scorer was
+ * at that moment ({@link ScorerPhases}).
  */
 public final class ScorerClient {
   /** Pseudo status of a request whose connection was refused. */
   public static final int REFUSED = -1;
 
+  /** Pseudo status of a request whose connection was reset or closed before an answer. */
+  public static final int BROKEN = -2;
+
+  /** Pseudo status of a request that got no connection or no answer in time. */
+  public static final int TIMEOUT = -3;
+
+  /**
+   * On this host a connection is refused or accepted at once, even by a busy process (the kernel
+   * completes the handshake); waiting this long for one means the scorer stopped accepting.
+   */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * A prediction of three rows takes milliseconds; this much is allowed so that a loaded machine (a
+   * cold JVM, a neighbour's build) never turns a slow answer into a timeout, while a scorer that
+   * hangs still fails the scenario.
+   */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
   private final String base;
 
   public ScorerClient(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  /** One answer: HTTP status (or {@link #REFUSED}) and the parsed JSON body, if any. */
+  /** One answer: HTTP status (or a pseudo status) and the parsed JSON body, if any. */
   public record Answer(int status, JsonNode body) {}
+
+  /** The name of a status, pseudo statuses included, for reports. */
+  public static String describe(int status) {
+    return switch (status) {
+      case REFUSED -> "refused";
+      case BROKEN -> "connection broken";
+      case TIMEOUT -> "timeout";
+      default -> Integer.toString(status);
+    };
+  }
 
   public Answer predict(String model, float[][] instances) throws InterruptedException {
     try {
@@ -46,7 +80,7 @@ public final class ScorerClient {
           HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model + ":predict"))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(body))
-              .timeout(Duration.ofSeconds(10))
+              .timeout(REQUEST_TIMEOUT)
               .build());
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -54,8 +88,7 @@ public final class ScorerClient {
   }
 
   public Answer get(String path) throws InterruptedException {
-    return send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build());
+    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT).build());
   }
 
   private Answer send(HttpRequest request) throws InterruptedException {
@@ -64,9 +97,12 @@ public final class ScorerClient {
       return new Answer(response.statusCode(), parse(response.body()));
     } catch (ConnectException e) {
       return new Answer(REFUSED, null);
+    } catch (HttpTimeoutException e) {
+      // HttpConnectTimeoutException too: no connection or no answer in time.
+      return new Answer(TIMEOUT, null);
     } catch (IOException e) {
-      // A connection reset while the process dies counts as refused: no answer was given.
-      return new Answer(REFUSED, null);
+      // Reset or closed by the peer (a process dying mid-request), or any other broken exchange.
+      return new Answer(BROKEN, null);
     }
   }
 
@@ -150,7 +186,9 @@ public final class ScorerClient {
     try {
       response =
           http.send(
-              HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+              HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                  .timeout(REQUEST_TIMEOUT)
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("cannot read /metrics", e);

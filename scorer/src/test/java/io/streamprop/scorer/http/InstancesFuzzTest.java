@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Assertions;
 /**
  * Property-based fuzzing (jqwik) of the predict request body parser: arbitrary bytes and mutated
  * valid bodies give instances of the model's width with finite features, or an {@link HttpError}
- * with a 4xx status; never another exception, never slowly, never a large allocation.
+ * with a 4xx status; never another exception, never a large allocation, and never slowly: the
+ * parse's own CPU time is bounded by the body's size, which a loaded machine does not change, and a
+ * hang guard far above any parse's wall-clock time catches a parse that never returns (the bounds
+ * of {@code io.streamprop.testing.FuzzBounds} in the engine's tests).
  */
 class InstancesFuzzTest {
   private static final ServedModel IRIS = TestModels.iris(7);
@@ -35,11 +38,22 @@ class InstancesFuzzTest {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+  /** CPU time any parse may take (class loading, interpretation before the JIT compiles). */
+  private static final Duration CPU_BASE = Duration.ofSeconds(2);
+
+  /** CPU time per body byte on top of {@link #CPU_BASE}. */
+  private static final Duration CPU_PER_BYTE = Duration.ofNanos(2_000);
+
+  /** Wall-clock time after which a parse is taken to hang: only a hang reaches it. */
+  private static final Duration HANG_GUARD = Duration.ofMinutes(3);
+
   private static void parseBounded(byte[] body, ServedModel model) {
+    Duration cpuBudget = CPU_BASE.plus(CPU_PER_BYTE.multipliedBy(body.length));
     Assertions.assertTimeoutPreemptively(
-        Duration.ofSeconds(5),
+        HANG_GUARD,
         () -> {
           long before = THREADS.getCurrentThreadAllocatedBytes();
+          long cpuBefore = THREADS.getCurrentThreadCpuTime();
           try {
             Instances instances = Instances.parse(body, model);
             int inputs = model.spec().inputs();
@@ -53,9 +67,14 @@ class InstancesFuzzTest {
           } catch (RuntimeException e) {
             fail("undocumented " + e + " for body " + new String(body, StandardCharsets.UTF_8), e);
           }
+          Duration cpu = Duration.ofNanos(THREADS.getCurrentThreadCpuTime() - cpuBefore);
           long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
           assertThat(allocated).isLessThan(64L * body.length + (16L << 20));
-        });
+          assertThat(cpu)
+              .as("CPU time for a body of %d bytes", body.length)
+              .isLessThanOrEqualTo(cpuBudget);
+        },
+        () -> "no result after " + HANG_GUARD + " for a body of " + body.length + " bytes: a hang");
   }
 
   @Property(tries = 2000)

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.ModelSpec.OptimizerName;
+import io.streamprop.spec.SpecJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -88,6 +94,30 @@ class OptimizerGoldenTest {
       out.add(Arguments.of(Named.of(label, c), optimizers));
     }
     return out.stream();
+  }
+
+  /**
+   * The cases cover every optimizer a spec can name, each with and without weight decay: a new
+   * {@link OptimizerName} fails here until optim_golden.py gives it golden vectors.
+   */
+  @Test
+  void goldenCases_coverEveryOptimizerTheSpecAccepts_withAndWithoutWeightDecay() {
+    Map<OptimizerName, Set<Boolean>> covered = new EnumMap<>(OptimizerName.class);
+    for (JsonNode c : golden().get("optimizers").get("cases")) {
+      JsonNode s = c.get("spec");
+      // Read through the spec parser: the case's name must be one a spec accepts.
+      ModelSpec spec =
+          SpecJson.parse(
+              "{\"inputs\": 2, \"classes\": 2, \"optimizer\": \"" + s.get("name").asText() + "\"}");
+      covered
+          .computeIfAbsent(spec.optimizer().name(), name -> new TreeSet<>())
+          .add(s.get("weight_decay").asDouble() > 0);
+    }
+    Map<OptimizerName, Set<Boolean>> expected = new EnumMap<>(OptimizerName.class);
+    for (OptimizerName name : OptimizerName.values()) {
+      expected.put(name, Set.of(false, true));
+    }
+    assertThat(covered).isEqualTo(expected);
   }
 
   @ParameterizedTest
