@@ -65,9 +65,9 @@ public final class ScorerKeys {
   /**
    * One Jetty selector per core: predictions are CPU work done on the selector threads (the handler
    * never blocks), so the number of selectors is the number of cores predictions can use. Half the
-   * cores, the earlier default, left one of two cores idle for predictions: on a quiet 2-core
-   * machine two selectors served 1.5–1.8× the requests of one (docs/benchmarks.md). The Kafka
-   * consumers, GC and the network stack take their CPU through the OS scheduler as any thread.
+   * cores would leave one of two cores idle for predictions: on a quiet 2-core machine two
+   * selectors serve more requests than one (docs/benchmarks.md). The Kafka consumers, GC and the
+   * network stack take their CPU through the OS scheduler as any thread.
    */
   private static int defaultSelectors() {
     return Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -24,8 +24,8 @@ import java.util.Arrays;
  * weights). That saves the full copy of the weights before each update and the copy of them into
  * scratch.
  *
- * <p>Measured against the four-way scalar double sums it replaces (commit 88e964d): about five
- * times faster per element; see docs/benchmarks.md. Holds scratch arrays: one instance per learner.
+ * <p>Measured against four-way scalar double sums over the same elements: about 3–4 times faster
+ * per element; see docs/benchmarks.md. Holds scratch arrays: one instance per learner.
  */
 final class UpdateSums {
   static final int LANES = 256;

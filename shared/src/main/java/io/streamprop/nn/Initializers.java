@@ -17,7 +17,7 @@ import io.streamprop.spec.ModelSpec;
  * standard deviation away from the mean, and a single pass does not fully recover from it; measured
  * in {@code docs/learning-quality.md} ("Initialization of the output layer"). The output layer
  * keeps the hidden scheme's distribution (normal under He, uniform under Xavier), so every layer
- * takes the same number of generator draws as before: only a scale changes.
+ * takes the same number of generator draws whatever its scheme: only a scale changes.
  */
 public final class Initializers {
   /**

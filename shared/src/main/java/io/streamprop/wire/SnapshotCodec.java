@@ -42,8 +42,8 @@ public final class SnapshotCodec {
    * The newest format version this code reads and writes. Format 2 is format 1's layout for a state
    * that holds target statistics ({@code target.*}, a regression model that learns standardized
    * targets): a reader that predates them would decode such a snapshot and predict in standardized
-   * units, a wrong model, so it must refuse it as too new instead. Every other state is still
-   * written as format 1, byte for byte as before.
+   * units, a wrong model, so it must refuse it as too new instead. Every other state is written as
+   * format 1, which readers of format 1 decode unchanged.
    */
   public static final int FORMAT_VERSION = 2;
 

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code predict} tokens open the predict route; {@code admin} tokens open every route. An
- *       empty token list leaves its routes open (the default, as before this class existed).
+ *       empty token list leaves its routes open (the default).
  *   <li>Model metadata ({@code GET /v1/models...}) needs an admin token when admin tokens are set.
  *   <li>{@code /metrics} and {@code /health/*} stay open unless protected, so that Prometheus and
  *       orchestrator probes work without a secret; protected, they need an admin token.

@@ -15,9 +15,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class ScorerHttpServer implements AutoCloseable {
   /**
    * Bytes a connection reads from its socket at a time (Jetty's default: 8 KiB). A batch of 64
-   * instances of 54 features is about 27 KB, which took four {@code read} calls at 8 KiB and takes
-   * one at 64 KiB (docs/benchmarks.md, session 4). 64 KiB is the largest buffer Jetty's default
-   * pool keeps for reuse, and a connection holds it only while bytes are waiting in it.
+   * instances of 54 features is about 27 KB, which takes four {@code read} calls at 8 KiB and one
+   * at 64 KiB (docs/benchmarks.md, "Scorer: where the time goes"). 64 KiB is the largest buffer
+   * Jetty's default pool keeps for reuse, and a connection holds it only while bytes are waiting in
+   * it.
    */
   static final int INPUT_BUFFER_BYTES = 64 * 1024;
 

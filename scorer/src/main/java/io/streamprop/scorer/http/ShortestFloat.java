@@ -13,7 +13,7 @@ import java.math.BigInteger;
  * <p>Why not Jackson's: its only entry point, {@code FloatToDecimal.toString(float)}, allocates an
  * object, a byte buffer and a {@code String} per float and builds the digits one field write at a
  * time; a predict response of 64 instances of 7 classes writes 448 floats, and that was about a
- * tenth of the scorer's CPU per request (docs/benchmarks.md, session 4).
+ * tenth of the scorer's CPU per request (docs/benchmarks.md, "Scorer: where the time goes").
  *
  * <p>The digits are chosen by Giulietti's Schubfach algorithm (R. Giulietti, "The Schubfach way to
  * render doubles", 2020, figures 7 and 9 and the appendix), the algorithm behind both of the above:
