@@ -14,22 +14,29 @@ import io.streamprop.faults.rig.SyntheticStream;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.testing.KafkaTestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32C;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Corrupt, truncated, old-format, unknown-format and foreign values written to the snapshot topic
- * while a scorer (child JVM) serves under load: each is rejected and counted in {@code
- * streamprop_snapshots_rejected_total}, the last good model keeps serving, every answer equals the
- * offline predictor of the version it names, and the next good snapshot is served again.
+ * Corrupt, truncated, old-format, unknown-format, foreign and not-newer values written to the
+ * snapshot topic while a scorer (child JVM) serves under load: each is rejected and counted in
+ * {@code streamprop_snapshots_rejected_total}, the last good model keeps serving, every answer
+ * equals the offline predictor of the version it names, and the next good snapshot is served again.
+ * Foreign values are what another writer may put on the topic: JSON (a spec, an example), and the
+ * newer snapshot wrapped by its producer (gzip-compressed, base64 text); a scorer that unwrapped
+ * one would serve version 2 too early.
  */
 class BadSnapshotIT {
   static final String SPEC = "{\"inputs\": 8, \"classes\": 4, \"hidden\": [16, 8]}";
@@ -48,6 +55,14 @@ class BadSnapshotIT {
     crc.update(bytes, 0, bytes.length - 4);
     ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
     return bytes;
+  }
+
+  static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(bytes);
+    }
+    return out.toByteArray();
   }
 
   @Test
@@ -79,6 +94,14 @@ class BadSnapshotIT {
     bad.put("unknown format version 99", withFormatVersion(good2, 99));
     bad.put("random bytes", garbage);
     bad.put("empty value", new byte[0]);
+    bad.put("foreign: a model spec (JSON)", KafkaTestClient.utf8(SPEC));
+    bad.put(
+        "foreign: an example (JSON)",
+        KafkaTestClient.utf8("{\"features\": [0, 1, 2, 3, 4, 5, 6, 7], \"label\": 1}"));
+    bad.put("foreign: the next snapshot gzip-compressed by its producer", gzip(good2));
+    bad.put(
+        "foreign: the next snapshot as base64 text",
+        KafkaTestClient.utf8(Base64.getEncoder().encodeToString(good2)));
     int corrupt = bad.size();
     bad.put("valid but not newer (version 1 again)", notNewer);
 
@@ -114,15 +137,20 @@ class BadSnapshotIT {
           client.send(snapshots, "m", value);
         }
         client.flush();
-        await("all rejections counted")
+        // Until every rejection is counted, or a bad value got served (then fail at once).
+        await("all rejections counted, or version 1 no longer served")
             .atMost(timeout)
             .pollInterval(Duration.ofMillis(50))
             .until(
                 () ->
                     scorer.metric("streamprop_snapshots_rejected_total", "model=\"m\"")
-                        >= bad.size());
+                            >= bad.size()
+                        || scorer.servedVersion("m") != 1);
         rejectMillis = FaultReport.millisSince(start);
         assertThat(scorer.servedVersion("m")).as("last good model still served").isEqualTo(1);
+        assertThat(scorer.metric("streamprop_snapshots_rejected_total", "model=\"m\""))
+            .as("rejections counted")
+            .isEqualTo(bad.size());
         assertThat(scorer.get("/health/live").status()).isEqualTo(200);
 
         client.send(snapshots, "m", good2);

@@ -178,22 +178,33 @@ class TlsPipelineIT {
 
   /**
    * A client with the right TLS settings and a wrong password is refused by SASL: the listener
-   * authenticates every client.
+   * authenticates every client. The refusal comes as soon as the handshake is done; the limits are
+   * generous so that a slow handshake on a loaded machine is never mistaken for the outcome (a
+   * timeout instead of the authentication error would fail the check).
    */
   private static void assertWrongPasswordRefused(Map<String, String> clientProperties) {
     Map<String, Object> wrong = new LinkedHashMap<>(clientProperties);
     wrong.put("sasl.jaas.config", LocalKafka.plainJaasConfig(SASL_USER, "not-the-password"));
-    wrong.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    wrong.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    wrong.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    wrong.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     try (Admin admin = Admin.create(wrong)) {
-      assertThatThrownBy(() -> admin.describeCluster().clusterId().get(20, TimeUnit.SECONDS))
+      assertThatThrownBy(
+              () ->
+                  admin
+                      .describeCluster()
+                      .clusterId()
+                      .get(TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS))
           .as("a client with a wrong password is refused")
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(SaslAuthenticationException.class);
     }
   }
 
-  /** A plaintext client at the TLS port gets no metadata: the TLS listener speaks only TLS. */
+  /**
+   * A plaintext client at the TLS port gets no metadata: the TLS listener speaks only TLS. Its
+   * short limits only bound how long the expected failure takes: a loaded machine can slow the
+   * client down but cannot make it succeed.
+   */
   private static void assertPlaintextRefused(String bootstrap) {
     Map<String, Object> plaintext = new LinkedHashMap<>();
     plaintext.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -7,11 +7,21 @@ import io.streamprop.scorer.metrics.PredictOutcome;
 import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.SnapshotCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +92,100 @@ class SnapshotConsumerTest {
         .isEqualTo(1);
     assertThat(counter("streamprop.snapshots.rejected", "model", "unknown", "reason", "no_key"))
         .isEqualTo(1);
+  }
+
+  /**
+   * Values another writer put on the snapshot topic (docs/reliability.md, "foreign"): not
+   * streamprop snapshots at all, even when one wraps a valid, newer snapshot. Each is rejected as
+   * corrupt and counted, and the served model is the very same object as before.
+   */
+  @Test
+  void foreignValues_rejectedAsCorruptAndCounted_servedModelUntouched() throws IOException {
+    apply("m", snapshot(1));
+    ServedModel served = registry.get("m");
+    byte[] newer = snapshot(2);
+    Map<String, byte[]> foreign = new LinkedHashMap<>();
+    foreign.put("a model spec", utf8("{\"inputs\": 2, \"classes\": 2}"));
+    foreign.put("an example", utf8("{\"features\": [0.5, 1], \"label\": 1}"));
+    foreign.put("a newer snapshot, gzip-compressed by its producer", gzip(newer));
+    foreign.put("a newer snapshot as base64 text", utf8(Base64.getEncoder().encodeToString(newer)));
+    foreign.put("a Java-serialized object", javaSerialized("model m, version 2"));
+
+    foreign.values().forEach(value -> apply("m", value));
+
+    assertThat(counter("streamprop.snapshots.rejected", "model", "m", "reason", "corrupt"))
+        .as("rejected as corrupt: %s", foreign.keySet())
+        .isEqualTo(foreign.size());
+    assertThat(registry.get("m")).as("the served model").isSameAs(served);
+    apply("m", newer);
+    assertThat(registry.servedVersion("m")).as("the next real snapshot is served").isEqualTo(2);
+  }
+
+  /**
+   * With a signing key, a well-formed snapshot from another deployment (signed with its own key, or
+   * not signed) is foreign too: rejected by reason, the served model untouched.
+   */
+  @Test
+  void foreignSnapshots_withASigningKey_rejectedByReason_servedModelUntouched() {
+    SigningKey ours = SigningKey.of(filled(7));
+    SigningKey theirs = SigningKey.of(filled(9));
+    SnapshotConsumer verifying =
+        new SnapshotConsumer(
+            Map.of("bootstrap.servers", "unused:9092"),
+            "model-snapshots",
+            1 << 20,
+            new ModelLoader(registry, Clock.systemUTC(), ours),
+            registry,
+            metrics);
+    verifying.apply(record("m", signed(1, ours)));
+    ServedModel served = registry.get("m");
+
+    verifying.apply(record("m", signed(2, theirs)));
+    verifying.apply(record("m", snapshot(3)));
+
+    assertThat(counter("streamprop.snapshots.rejected", "model", "m", "reason", "bad_signature"))
+        .isEqualTo(1);
+    assertThat(counter("streamprop.snapshots.rejected", "model", "m", "reason", "unsigned"))
+        .isEqualTo(1);
+    assertThat(registry.get("m")).as("the served model").isSameAs(served);
+    verifying.apply(record("m", signed(4, ours)));
+    assertThat(registry.servedVersion("m")).isEqualTo(4);
+  }
+
+  private ConsumerRecord<byte[], byte[]> record(String key, byte[] value) {
+    return new ConsumerRecord<>("model-snapshots", 0, offset++, utf8(key), value);
+  }
+
+  private static byte[] signed(long version, SigningKey key) {
+    OnlineLearner learner = OnlineLearner.create(SpecJson.parse("{\"inputs\": 2, \"classes\": 2}"));
+    learner.setVersion(version);
+    return SnapshotCodec.encode(learner.state(), System.currentTimeMillis(), key);
+  }
+
+  private static byte[] filled(int value) {
+    byte[] raw = new byte[32];
+    Arrays.fill(raw, (byte) value);
+    return raw;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] javaSerialized(Serializable object) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ObjectOutputStream stream = new ObjectOutputStream(out)) {
+      stream.writeObject(object);
+    }
+    return out.toByteArray();
   }
 
   @Test
