@@ -158,8 +158,8 @@ class SnapshotConsumerTest {
 
   private static byte[] signed(long version, SigningKey key) {
     OnlineLearner learner = OnlineLearner.create(SpecJson.parse("{\"inputs\": 2, \"classes\": 2}"));
-    learner.setVersion(version);
-    return SnapshotCodec.encode(learner.state(), System.currentTimeMillis(), key);
+    return SnapshotCodec.encode(
+        learner.state().withVersion(version), System.currentTimeMillis(), key);
   }
 
   private static byte[] filled(int value) {
