@@ -18,6 +18,12 @@ import java.util.Properties;
  * its broker with it instead of leaving an orphan on the port.
  */
 final class ChildBroker {
+  /** The line this JVM prints once its broker serves clients. */
+  static final String READY_LINE = "streamprop-local-kafka: ready";
+
+  /** The line this JVM prints once its broker has shut down cleanly. */
+  static final String STOPPED_LINE = "streamprop-local-kafka: stopped cleanly";
+
   private ChildBroker() {}
 
   public static void main(String[] args) throws Exception {
@@ -28,11 +34,11 @@ final class ChildBroker {
     KraftNode node = new KraftNode(readProperties(Path.of(args[0])), args[1]);
     Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "local-kafka-shutdown"));
     node.start();
-    System.out.println(LocalKafka.CHILD_READY_LINE);
+    System.out.println(READY_LINE);
     System.out.flush();
     waitForEndOfInput(System.in);
     node.stop();
-    System.out.println(LocalKafka.CHILD_STOPPED_LINE);
+    System.out.println(STOPPED_LINE);
     System.out.flush();
     System.exit(0);
   }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * the same server class that {@code kafka.Kafka} (the broker's own {@code main}) runs. Used by
  * {@link LocalKafka} in process and by {@link ChildBroker} inside a child JVM.
  */
-final class KraftNode {
+final class KraftNode implements KafkaNode {
   private static final Logger log = LoggerFactory.getLogger(KraftNode.class);
 
   private final Map<String, String> config;
@@ -33,7 +33,8 @@ final class KraftNode {
   }
 
   /** Formats the storage if it has never been formatted, then starts and waits for the broker. */
-  synchronized void start() throws Exception {
+  @Override
+  public synchronized void start() throws Exception {
     if (server != null) {
       throw new IllegalStateException("the Kafka node is already running");
     }
@@ -57,7 +58,8 @@ final class KraftNode {
   }
 
   /** Shuts the node down cleanly (leaders moved, logs flushed, checkpoints written). */
-  synchronized void stop() {
+  @Override
+  public synchronized void stop() {
     if (server == null) {
       return;
     }
@@ -67,7 +69,8 @@ final class KraftNode {
     stopping.awaitShutdown();
   }
 
-  synchronized boolean isRunning() {
+  @Override
+  public synchronized boolean isRunning() {
     return server != null;
   }
 

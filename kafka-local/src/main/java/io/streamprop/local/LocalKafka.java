@@ -1,35 +1,11 @@
 package io.streamprop.local;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,36 +57,6 @@ public final class LocalKafka implements AutoCloseable {
   public static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
-  /** The line a child JVM prints once its broker serves clients. */
-  static final String CHILD_READY_LINE = "streamprop-local-kafka: ready";
-
-  /** The line a child JVM prints once its broker has shut down cleanly. */
-  static final String CHILD_STOPPED_LINE = "streamprop-local-kafka: stopped cleanly";
-
-  private static final String BROKER_LISTENER = "PLAINTEXT";
-  private static final String CONTROLLER_LISTENER = "CONTROLLER";
-  private static final String TLS_LISTENER = "SSL";
-  private static final String HOST = "127.0.0.1";
-  private static final int NODE_ID = 1;
-  private static final int FIRST_CHOSEN_PORT = 10000;
-
-  /** Keys that LocalKafka sets itself: changing them would break the single-node layout. */
-  private static final Set<String> RESERVED_KEYS =
-      Set.of(
-          "process.roles",
-          "node.id",
-          "listeners",
-          "advertised.listeners",
-          "listener.security.protocol.map",
-          "controller.listener.names",
-          "inter.broker.listener.name",
-          "controller.quorum.voters",
-          "controller.quorum.bootstrap.servers",
-          "log.dirs",
-          "log.dir",
-          "metadata.log.dir",
-          "message.max.bytes");
-
   /** Where the node runs. */
   public enum Mode {
     /** In this JVM: fastest to start; {@link #kill()} is not available. */
@@ -120,149 +66,46 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private final Mode mode;
-  private final Path logDir;
-  private final boolean deleteLogDirOnClose;
-  private final int port;
+  private final NodeDirectory directory;
   private final int maxMessageBytes;
-  private final Map<String, String> brokerConfig;
   private final String clusterId;
-  private final Duration startupTimeout;
-  private final int childHeapMegabytes;
-  private final List<String> childJvmOptions;
-  private final TlsFiles tls;
-  private final boolean plaintext;
-  private final String saslUser; // null: the TLS listener authenticates nobody (SSL, not SASL_SSL)
-  private final String saslPassword;
-  private final int tlsPort;
+  private final ClientSecurity security;
+  private final ListenerPorts ports;
+  private final Map<String, String> brokerConfig;
+  private final KafkaNode node;
 
-  private KraftNode inProcessNode;
-  private Process childProcess;
-  private Thread childOutputCopier;
   private Duration lastStartupTime;
   private boolean closed;
 
-  private LocalKafka(Builder builder, Path logDir, boolean deleteLogDirOnClose) {
+  private LocalKafka(Builder builder, NodeDirectory directory) {
     this.mode = builder.mode;
-    this.logDir = logDir;
-    this.deleteLogDirOnClose = deleteLogDirOnClose;
-    this.port = builder.port == 0 ? freePort() : builder.port;
+    this.directory = directory;
     this.maxMessageBytes = builder.maxMessageBytes;
     this.clusterId = Uuid.randomUuid().toString();
-    this.startupTimeout = builder.startupTimeout;
-    this.childHeapMegabytes = builder.childHeapMegabytes;
-    this.childJvmOptions = builder.childJvmOptions;
-    this.tls = builder.tls;
-    this.plaintext = builder.plaintext;
-    this.saslUser = builder.saslUser;
-    this.saslPassword = builder.saslPassword;
-    int controllerPort = freePortOtherThan(port);
-    int chosenTlsPort = plaintext ? -1 : port;
-    while (tls != null && (chosenTlsPort < 0 || chosenTlsPort == controllerPort)) {
-      chosenTlsPort = freePortOtherThan(port);
-    }
-    this.tlsPort = chosenTlsPort;
+    this.security =
+        new ClientSecurity(builder.tls, builder.plaintext, builder.saslUser, builder.saslPassword);
+    this.ports = ListenerPorts.choose(builder.port, security);
     this.brokerConfig =
-        Collections.unmodifiableMap(brokerConfig(port, controllerPort, builder.extraProperties));
+        Collections.unmodifiableMap(
+            BrokerConfig.singleNode(
+                ports, security, directory.dataDir(), maxMessageBytes, builder.extraProperties));
+    this.node =
+        switch (mode) {
+          case IN_PROCESS -> new KraftNode(brokerConfig, clusterId);
+          case CHILD_PROCESS ->
+              new ChildProcessNode(
+                  directory,
+                  clusterId,
+                  ports,
+                  builder.childHeapMegabytes,
+                  builder.childJvmOptions,
+                  builder.startupTimeout);
+        };
   }
 
   /** A builder with the defaults: in process, temporary log directory, any free port. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * The configuration of the single node. The listener layout is fixed; the rest are settings a
-   * one-node cluster needs, each explained in {@code docs/local-kafka.md}, then the caller's {@link
-   * Builder#brokerProperty extra properties}, which win.
-   */
-  private Map<String, String> brokerConfig(
-      int brokerPort, int controllerPort, Map<String, String> extraProperties) {
-    Map<String, String> config = new LinkedHashMap<>();
-    // Listener layout: client listeners (plaintext, TLS, or both) and one controller listener, all
-    // on loopback.
-    config.put("process.roles", "broker,controller");
-    config.put("node.id", Integer.toString(NODE_ID));
-    List<String> clientListeners = new ArrayList<>();
-    List<String> protocols = new ArrayList<>();
-    if (plaintext) {
-      clientListeners.add(BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-      protocols.add(BROKER_LISTENER + ":PLAINTEXT");
-    }
-    protocols.add(CONTROLLER_LISTENER + ":PLAINTEXT");
-    if (tls != null) {
-      clientListeners.add(TLS_LISTENER + "://" + HOST + ":" + tlsPort);
-      protocols.add(TLS_LISTENER + (saslUser == null ? ":SSL" : ":SASL_SSL"));
-    }
-    config.put(
-        "listeners",
-        String.join(",", clientListeners)
-            + ","
-            + CONTROLLER_LISTENER
-            + "://"
-            + HOST
-            + ":"
-            + controllerPort);
-    config.put("advertised.listeners", String.join(",", clientListeners));
-    config.put("listener.security.protocol.map", String.join(",", protocols));
-    if (tls != null) {
-      // A server-authenticated TLS listener for clients; the controller keeps talking over
-      // loopback in plaintext (one node: nothing crosses a network, and no client can use the
-      // controller listener).
-      config.put("ssl.keystore.type", "PKCS12");
-      config.put("ssl.keystore.location", tls.keyStore().toString());
-      config.put("ssl.keystore.password", tls.password());
-      config.put("ssl.key.password", tls.password());
-      config.put("ssl.client.auth", "none");
-    }
-    if (saslUser != null) {
-      // SASL/PLAIN over TLS on the TLS listener: one user, whose credentials the broker's own
-      // inter-broker client uses too when there is no plaintext listener.
-      config.put("sasl.enabled.mechanisms", "PLAIN");
-      config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-      config.put(
-          "listener.name." + TLS_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
-          plainLogin(saslUser, saslPassword) + " user_" + saslUser + "=\"" + saslPassword + "\";");
-    }
-    if (!plaintext) {
-      // TLS only: the broker's own inter-broker clients (transaction markers it sends to the
-      // partition leaders, i.e. to itself) go over the TLS listener and must trust its
-      // certificate.
-      config.put("ssl.truststore.type", "PKCS12");
-      config.put("ssl.truststore.location", tls.trustStore().toString());
-      config.put("ssl.truststore.password", tls.password());
-    }
-    config.put("inter.broker.listener.name", plaintext ? BROKER_LISTENER : TLS_LISTENER);
-    config.put("controller.listener.names", CONTROLLER_LISTENER);
-    // A static quorum of one voter: the controller's port lives only in this config, not in
-    // the formatted storage, and it is kept across restarts anyway.
-    config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    config.put("log.dirs", logDir.resolve("data").toString());
-
-    // Internal topics default to replication factor 3 (and min ISR 2); on one node their
-    // creation fails and group, transaction and Streams clients hang on coordinator look-ups.
-    config.put("offsets.topic.replication.factor", "1");
-    config.put("transaction.state.log.replication.factor", "1");
-    config.put("transaction.state.log.min.isr", "1");
-    config.put("share.coordinator.state.topic.replication.factor", "1");
-    config.put("share.coordinator.state.topic.min.isr", "1");
-    // One node serves every coordinator: a single partition per internal topic is created
-    // fastest (the defaults are 50 and 50 partitions).
-    config.put("offsets.topic.num.partitions", "1");
-    config.put("transaction.state.log.num.partitions", "1");
-    // Consumer groups and Streams apps rebalance at once instead of waiting 3 s for more members.
-    config.put("group.initial.rebalance.delay.ms", "0");
-    // The log cleaner reserves its dedupe buffer (128 MiB by default) at start; 4 MiB covers
-    // compacted test and demo topics and lets the broker live in a small heap.
-    config.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
-    // Model snapshots are single records: the broker must accept the largest a user can declare.
-    config.put("message.max.bytes", Integer.toString(maxMessageBytes));
-    long socketRequestMax = Math.max(100L * 1024 * 1024, maxMessageBytes + 1024L * 1024);
-    config.put(
-        "socket.request.max.bytes", Long.toString(Math.min(Integer.MAX_VALUE, socketRequestMax)));
-    config.put("replica.fetch.max.bytes", Integer.toString(maxMessageBytes));
-
-    config.putAll(extraProperties);
-    return config;
   }
 
   /**
@@ -278,14 +121,8 @@ public final class LocalKafka implements AutoCloseable {
     }
     long startNanos = System.nanoTime();
     try {
-      writeServerProperties();
-      if (mode == Mode.IN_PROCESS) {
-        KraftNode node = new KraftNode(brokerConfig, clusterId);
-        node.start();
-        inProcessNode = node;
-      } else {
-        startChild();
-      }
+      directory.writeServerProperties(brokerConfig, clusterId);
+      node.start();
     } catch (LocalKafkaException e) {
       throw e;
     } catch (Exception e) {
@@ -293,7 +130,7 @@ public final class LocalKafka implements AutoCloseable {
           "Kafka did not start on "
               + bootstrapServers()
               + " (log dir "
-              + logDir
+              + directory.root()
               + "): "
               + rootCause(e),
           e);
@@ -304,23 +141,13 @@ public final class LocalKafka implements AutoCloseable {
         mode,
         bootstrapServers(),
         lastStartupTime.toMillis(),
-        logDir);
+        directory.root());
     return this;
   }
 
   /** Shuts the node down cleanly; its data stays for a later {@link #start()}. */
   public synchronized void stop() {
-    if (inProcessNode != null) {
-      KraftNode node = inProcessNode;
-      inProcessNode = null;
-      node.stop();
-    }
-    if (childProcess != null) {
-      Process child = childProcess;
-      childProcess = null;
-      stopChild(child);
-      awaitChildOutput();
-    }
+    node.stop();
   }
 
   /** Stops the node cleanly and starts it again on the same log directory and port. */
@@ -337,22 +164,16 @@ public final class LocalKafka implements AutoCloseable {
    *     with the caller and cannot be killed alone
    */
   public synchronized void kill() {
-    if (mode != Mode.CHILD_PROCESS) {
+    if (!(node instanceof ChildProcessNode child)) {
       throw new UnsupportedOperationException(
           "kill() needs Mode.CHILD_PROCESS; an in-process broker can only stop() cleanly");
     }
-    if (childProcess != null) {
-      Process child = childProcess;
-      childProcess = null;
-      child.destroyForcibly();
-      awaitExit(child, Duration.ofSeconds(30));
-      awaitChildOutput();
-    }
+    child.kill();
   }
 
   /** Whether the node is started and not stopped, killed or closed. */
   public synchronized boolean isRunning() {
-    return inProcessNode != null || (childProcess != null && childProcess.isAlive());
+    return node.isRunning();
   }
 
   /**
@@ -361,7 +182,7 @@ public final class LocalKafka implements AutoCloseable {
    * #tlsClientProperties()}.
    */
   public String bootstrapServers() {
-    return HOST + ":" + port;
+    return ports.clientAddress();
   }
 
   /**
@@ -370,10 +191,10 @@ public final class LocalKafka implements AutoCloseable {
    * @throws IllegalStateException if the node was built without {@link Builder#tls}
    */
   public String tlsBootstrapServers() {
-    if (tls == null) {
+    if (!security.hasTls()) {
       throw new IllegalStateException("this LocalKafka has no TLS listener; build it with tls()");
     }
-    return HOST + ":" + tlsPort;
+    return ports.tlsAddress();
   }
 
   /**
@@ -383,46 +204,29 @@ public final class LocalKafka implements AutoCloseable {
    * sasl.jaas.config} as well.
    */
   public Map<String, String> tlsClientProperties() {
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("bootstrap.servers", tlsBootstrapServers());
-    properties.putAll(tls.clientProperties());
-    if (saslUser != null) {
-      properties.put("security.protocol", "SASL_SSL");
-      properties.put("sasl.mechanism", "PLAIN");
-      properties.put("sasl.jaas.config", plainJaasConfig(saslUser, saslPassword));
-    }
-    return properties;
+    return security.clientProperties(tlsBootstrapServers());
   }
 
   /** The {@code sasl.jaas.config} value of a SASL/PLAIN client with these credentials. */
   public static String plainJaasConfig(String user, String password) {
-    return plainLogin(user, password) + ";";
-  }
-
-  /** The PLAIN login module with these credentials, without the closing {@code ;}. */
-  private static String plainLogin(String user, String password) {
-    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-        + user
-        + "\" password=\""
-        + password
-        + "\"";
+    return ClientSecurity.plainJaasConfig(user, password);
   }
 
   /** The client port; the same across restarts. */
   public int port() {
-    return port;
+    return ports.client();
   }
 
   /**
    * Whether clients can reach the node over plaintext (false only with {@link Builder#tlsOnly}).
    */
   public boolean hasPlaintextListener() {
-    return plaintext;
+    return security.plaintext();
   }
 
   /** The directory under which the node keeps its data ({@code data/}) and its properties. */
   public Path logDir() {
-    return logDir;
+    return directory.root();
   }
 
   public Mode mode() {
@@ -454,115 +258,13 @@ public final class LocalKafka implements AutoCloseable {
       stop();
     } finally {
       closed = true;
-      if (deleteLogDirOnClose) {
-        deleteRecursively(logDir);
-      }
+      directory.deleteIfTemporary();
     }
   }
 
   private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("this LocalKafka is closed; build a new one");
-    }
-  }
-
-  private void writeServerProperties() throws IOException {
-    Properties properties = new Properties();
-    properties.putAll(brokerConfig);
-    Files.createDirectories(logDir);
-    try (Writer writer = Files.newBufferedWriter(serverProperties(), StandardCharsets.UTF_8)) {
-      properties.store(writer, "written by io.streamprop.local.LocalKafka; cluster " + clusterId);
-    }
-  }
-
-  private Path serverProperties() {
-    return logDir.resolve("server.properties");
-  }
-
-  private Path childLog() {
-    return logDir.resolve("broker.log");
-  }
-
-  /**
-   * Runs {@link ChildBroker} in a new JVM on our class path, copies its output to {@code
-   * broker.log}, and waits for the line it prints once the broker serves clients.
-   */
-  private void startChild() throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + childHeapMegabytes + "m");
-    command.addAll(childJvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ChildBroker.class.getName());
-    command.add(serverProperties().toString());
-    command.add(clusterId);
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread copier = new Thread(() -> copyChildOutput(child, ready), "local-kafka-child-output");
-    copier.setDaemon(true);
-    copier.start();
-    child.onExit().thenRun(() -> ready.completeExceptionally(childExited(child)));
-    try {
-      ready.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      child.destroyForcibly();
-      awaitExit(child, Duration.ofSeconds(30));
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new LocalKafkaException(
-          "Kafka child JVM did not become ready on "
-              + bootstrapServers()
-              + " within "
-              + startupTimeout.toSeconds()
-              + " s: "
-              + cause.getMessage()
-              + "; see "
-              + childLog(),
-          cause);
-    }
-    childProcess = child;
-    childOutputCopier = copier;
-  }
-
-  private void copyChildOutput(Process child, CompletableFuture<Void> ready) {
-    try (BufferedReader reader =
-            new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Writer out =
-            Files.newBufferedWriter(
-                childLog(),
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        out.write(line);
-        out.write('\n');
-        out.flush();
-        if (line.equals(CHILD_READY_LINE)) {
-          ready.complete(null);
-        }
-      }
-    } catch (IOException e) {
-      ready.completeExceptionally(new UncheckedIOException("reading the child's output", e));
-    }
-  }
-
-  private LocalKafkaException childExited(Process child) {
-    return new LocalKafkaException("the child JVM exited with code " + child.exitValue());
-  }
-
-  /** Closing the child's standard input asks it to shut down cleanly (see {@link ChildBroker}). */
-  private void stopChild(Process child) {
-    try (OutputStream stdin = child.getOutputStream()) {
-      stdin.flush();
-    } catch (IOException e) {
-      log.debug("closing the child's input failed; it is exiting already", e);
-    }
-    if (!awaitExit(child, Duration.ofSeconds(60))) {
-      log.warn("Kafka child JVM did not stop within 60 s; killing it");
-      child.destroyForcibly();
-      awaitExit(child, Duration.ofSeconds(30));
     }
   }
 
@@ -573,109 +275,6 @@ public final class LocalKafka implements AutoCloseable {
       root = root.getCause();
     }
     return root == e ? e.toString() : e.getMessage() + "; cause: " + root;
-  }
-
-  /** Once the child is gone, its last lines reach {@code broker.log} before we return. */
-  private void awaitChildOutput() {
-    Thread copier = childOutputCopier;
-    childOutputCopier = null;
-    if (copier == null) {
-      return;
-    }
-    try {
-      copier.join(Duration.ofSeconds(10).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static boolean awaitExit(Process child, Duration timeout) {
-    try {
-      return child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /**
-   * A port that was free a moment ago, chosen below the operating system's ephemeral range. The
-   * broker binds it seconds later (and again after every restart); a port inside the ephemeral
-   * range could meanwhile become the local end of some outgoing connection on this machine, and the
-   * bind would fail. Below that range only a process that binds this very port can collide.
-   */
-  private static int freePort() {
-    int ephemeralLow = ephemeralPortRangeStart();
-    if (ephemeralLow > FIRST_CHOSEN_PORT + 1000) {
-      for (int attempt = 0; attempt < 50; attempt++) {
-        int candidate = ThreadLocalRandom.current().nextInt(FIRST_CHOSEN_PORT, ephemeralLow);
-        if (isFree(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new LocalKafkaException("no free port on " + HOST + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static int freePortOtherThan(int taken) {
-    int port = freePort();
-    while (port == taken) {
-      port = freePort();
-    }
-    return port;
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Linux publishes its ephemeral range; elsewhere assume the IANA range (49152 and up). */
-  private static int ephemeralPortRangeStart() {
-    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-    // Read line by line: /proc reports a size of 0, and size-based reads (Files.readString)
-    // come back truncated.
-    try (BufferedReader reader = Files.newBufferedReader(range, StandardCharsets.US_ASCII)) {
-      String[] bounds = reader.readLine().trim().split("\\s+");
-      return Integer.parseInt(bounds[0]);
-    } catch (IOException | RuntimeException e) {
-      return 49152;
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.delete(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      log.warn("could not delete the local Kafka log dir {}: {}", root, e.toString());
-    }
   }
 
   /** Options of a {@link LocalKafka}; every one has a default that suits tests. */
@@ -725,13 +324,7 @@ public final class LocalKafka implements AutoCloseable {
      * {@code -_.}, so that they need no quoting in a JAAS configuration.
      */
     public Builder saslPlain(String user, String password) {
-      for (String value : new String[] {user, password}) {
-        if (value == null || !value.matches("[A-Za-z0-9._-]+")) {
-          throw new IllegalArgumentException(
-              "SASL user and password must be non-empty letters, digits, '.', '_' or '-', got: "
-                  + value);
-        }
-      }
+      ClientSecurity.requireJaasSafe(user, password);
       this.saslUser = user;
       this.saslPassword = password;
       return this;
@@ -821,15 +414,7 @@ public final class LocalKafka implements AutoCloseable {
       if (value == null) {
         throw new IllegalArgumentException("broker property " + key + " has a null value");
       }
-      if (RESERVED_KEYS.contains(key)) {
-        throw new IllegalArgumentException(
-            "broker property "
-                + key
-                + " is set by LocalKafka"
-                + (key.equals("message.max.bytes")
-                    ? "; use maxMessageBytes(int)"
-                    : " (single-node listener, quorum and directory layout)"));
-      }
+      BrokerConfig.requireNotReserved(key);
       extraProperties.put(key, value);
       return this;
     }
@@ -845,14 +430,8 @@ public final class LocalKafka implements AutoCloseable {
       if (saslUser != null && tls == null) {
         throw new IllegalStateException("saslPlain needs a TLS listener: add tls() or tlsOnly()");
       }
-      if (logDir != null) {
-        return new LocalKafka(this, logDir.toAbsolutePath(), false);
-      }
-      try {
-        return new LocalKafka(this, Files.createTempDirectory("streamprop-kafka-"), true);
-      } catch (IOException e) {
-        throw new LocalKafkaException("cannot create a temporary log dir: " + e.getMessage(), e);
-      }
+      return new LocalKafka(
+          this, logDir != null ? NodeDirectory.given(logDir) : NodeDirectory.temporary());
     }
 
     /** {@link #build()} then {@link LocalKafka#start()}; closes the node if it fails to start. */

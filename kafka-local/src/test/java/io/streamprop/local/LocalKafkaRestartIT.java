@@ -100,7 +100,7 @@ class LocalKafkaRestartIT {
       assertThat(kafka.logDir().resolve("broker.log"))
           .as("stop() shuts the child down cleanly instead of killing it")
           .content()
-          .containsOnlyOnce(LocalKafka.CHILD_STOPPED_LINE);
+          .containsOnlyOnce(ChildBroker.STOPPED_LINE);
     }
   }
 
