@@ -2,7 +2,7 @@ package io.streamprop.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamprop.nn.Kernels;
+import io.streamprop.nn.kernel.Kernels;
 import io.streamprop.spec.SpecJson;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
