@@ -18,7 +18,8 @@ import java.util.Arrays;
  *     -cp bench/target/benchmarks.jar io.streamprop.bench.MinCpuTime M 32 [blocks]
  * </pre>
  *
- * <p>(Without the two flags it measures the scalar kernels; see {@code io.streamprop.nn.Kernels}.)
+ * <p>(Without the two flags it measures the scalar kernels; see {@code
+ * io.streamprop.nn.kernel.Kernels}.)
  */
 public final class MinCpuTime {
   private static final int BLOCK = 2048;

@@ -1,6 +1,6 @@
 package io.streamprop.scorer;
 
-import io.streamprop.nn.Kernels;
+import io.streamprop.nn.kernel.Kernels;
 import io.streamprop.scorer.config.ScorerConfig;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;

@@ -179,9 +179,6 @@ public final class Mlp {
     if (training) {
       requireTraining();
     }
-    for (Dense d : dense) {
-      d.syncRows(); // training changes the weights every step: no packing for inference
-    }
     float[] x = input;
     for (int l = 0; l < layers - 1; l++) {
       int n = batch * widths[l];
@@ -279,15 +276,12 @@ public final class Mlp {
   }
 
   /**
-   * Refreshes the dense layers' weight mirrors from the flat parameter arrays (see {@link Dense})
-   * and packs the copies that inference reads ({@link Dense#packForInference}). {@link #forward}
-   * refreshes the mirrors itself (and leaves inference on the unpacked kernels until this runs);
-   * call it before {@link #predictLogits} after changing parameters.
+   * Lets the dense layers copy their weights into what inference reads ({@link
+   * Dense#prepareInference}); call it before {@link #predictLogits} after changing parameters.
    */
   public void syncWeights() {
     for (Dense d : dense) {
-      d.syncRows();
-      d.packForInference();
+      d.prepareInference();
     }
   }
 

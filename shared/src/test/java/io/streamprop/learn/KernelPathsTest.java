@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.learn.state.NamedArrays;
-import io.streamprop.nn.Kernels;
+import io.streamprop.nn.kernel.Kernels;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.SnapshotFixtures;
 import io.streamprop.wire.StateCodec;

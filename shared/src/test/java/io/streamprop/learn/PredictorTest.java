@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamprop.learn.state.ModelState;
-import io.streamprop.nn.Kernels;
 import io.streamprop.nn.Mlp;
 import io.streamprop.nn.Softmax;
 import io.streamprop.nn.SplitMix64;
+import io.streamprop.nn.kernel.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -2,6 +2,7 @@ package io.streamprop.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamprop.nn.kernel.Kernels;
 import org.junit.jupiter.api.Test;
 
 /** Central-difference checks of Dense and BatchNorm on the objective Σ c ⊙ output. */
@@ -19,15 +20,13 @@ class LayerGradientTest {
     float[] c = TestData.uniform(batch * out, -1, 1, 14);
     float[] y = new float[batch * out];
     float[] dInput = new float[batch * in];
-    dense.syncRows();
     dense.forward(x, y, batch);
     dense.backward(x, c, dInput, batch);
 
     java.util.function.DoubleSupplier objective =
         () -> {
           float[] o = new float[batch * out];
-          dense.syncRows(); // the checker perturbs the flat weight array
-          dense.forward(x, o, batch);
+          dense.forward(x, o, batch); // reads the weight array that the checker perturbs
           return TestData.dot(c, o, batch * out);
         };
     GradientChecker checker = GradientChecker.standard();
@@ -60,8 +59,6 @@ class LayerGradientTest {
         float[] w = TestData.uniform(in * out, -1, 1, 31);
         System.arraycopy(w, 0, a.weight(), 0, w.length);
         System.arraycopy(w, 0, b.weight(), 0, w.length);
-        a.syncRows();
-        b.syncRows();
         float[] x = TestData.uniform(batch * in, -2, 2, 32);
         float[] d = TestData.uniform(batch * out, -1, 1, 33);
         // Leave stale gradients behind in both first.
@@ -86,7 +83,7 @@ class LayerGradientTest {
 
   @Test
   void dense_forwardInference_afterWeightsChange_neverReadsStalePanels() {
-    // Training changes the weight and calls syncRows every step without packing: inference must
+    // Training changes the weight every step and runs its forward without packing: inference must
     // then read the new weight, not the panels packed before the change.
     int in = 20;
     int out = 33; // two strips of 16 on AVX2, and a single output
@@ -94,27 +91,26 @@ class LayerGradientTest {
     Dense dense = new Dense(in, out);
     float[] x = TestData.uniform(batch * in, -2, 2, 51);
     System.arraycopy(TestData.uniform(in * out, -1, 1, 52), 0, dense.weight(), 0, in * out);
-    dense.syncRows();
-    dense.packForInference();
+    dense.prepareInference();
     float[] scratch = new float[dense.inferenceScratch(batch)];
     float[] before = new float[batch * out];
     dense.forwardInference(x, before, batch, scratch);
 
     dense.weight()[0] += 1f; // weight[0, 0]: the first panel's first element
-    dense.syncRows();
+    float[] trained = new float[batch * out];
+    dense.forward(x, trained, batch); // the next training step
     float[] after = new float[batch * out];
     dense.forwardInference(x, after, batch, scratch);
-    float[] trained = new float[batch * out];
-    dense.forward(x, trained, batch);
 
     assertThat(after).containsExactly(trained);
     assertThat(after[0]).isNotEqualTo(before[0]);
-    dense.packForInference();
+    dense.prepareInference();
     float[] repacked = new float[batch * out];
     dense.forwardInference(x, repacked, batch, scratch);
     assertThat(repacked)
         .containsExactly(
-            expectedForward(x, dense.weight(), dense.bias(), batch, in, out, dense.fusedOutputs()));
+            expectedForward(
+                x, dense.weight(), dense.bias(), batch, in, out, Kernels.fusedOutputs(out)));
   }
 
   @Test
@@ -126,8 +122,7 @@ class LayerGradientTest {
     Dense dense = new Dense(in, out);
     System.arraycopy(TestData.uniform(in * out, -1, 1, 61), 0, dense.weight(), 0, in * out);
     System.arraycopy(TestData.uniform(out, -1, 1, 62), 0, dense.bias(), 0, out);
-    dense.syncRows();
-    dense.packForInference();
+    dense.prepareInference();
     float[] x = TestData.uniform(batch * in, -3, 3, 63);
     float[] y = new float[batch * out];
 
@@ -135,7 +130,8 @@ class LayerGradientTest {
 
     assertThat(y)
         .containsExactly(
-            expectedForward(x, dense.weight(), dense.bias(), batch, in, out, dense.fusedOutputs()));
+            expectedForward(
+                x, dense.weight(), dense.bias(), batch, in, out, Kernels.fusedOutputs(out)));
   }
 
   /**
@@ -166,7 +162,7 @@ class LayerGradientTest {
     // Every kernel (wide rows, narrow transposed, blocks of four rows and the rest) must give the
     // bits of the plain loops below: outputs add bias, then i = 0, 1, ...; gradients add rows
     // b = 0, 1, ... onto what they held; dInput adds o = 0, 1, ... from 0.
-    // The vector kernels (Kernels.VECTOR) work in strips of 16 outputs, then vectors of 8 (on
+    // The vector kernels work in strips of 16 outputs, then vectors of 8 (on
     // AVX2), then single outputs, and in tiles of 256 inputs; on panels, rows outside a block of
     // four take two strips per pass, then one: {7, 33}, {300, 40} and {5, 50} reach every part.
     for (int[] shape :
@@ -182,7 +178,6 @@ class LayerGradientTest {
         float[] bias = TestData.uniform(out, -1, 1, 42 + batch);
         System.arraycopy(w, 0, dense.weight(), 0, w.length);
         System.arraycopy(bias, 0, dense.bias(), 0, out);
-        dense.syncRows();
         float[] x = TestData.uniform(batch * in, -3, 3, 43 + batch);
         float[] g = TestData.uniform(batch * out, -2, 2, 44 + batch);
 
@@ -190,21 +185,17 @@ class LayerGradientTest {
         dense.forward(x, y, batch);
         float[] yInference = new float[batch * out];
         dense.forwardInference(x, yInference, batch, new float[dense.inferenceScratch(batch)]);
-        dense.packForInference(); // the vector kernels' panels from here on (if this JVM has them)
+        dense.prepareInference(); // the vector kernels' panels from here on (if this JVM has them)
         float[] scratch = new float[dense.inferenceScratch(batch)];
         float[] yPacked = new float[batch * out];
         dense.forwardInference(x, yPacked, batch, scratch);
-        float[] yWarmingUp = new float[batch * out];
-        dense.forwardInferenceScalar(x, yWarmingUp, batch, scratch);
         float[] yExpected = expectedForward(x, w, bias, batch, in, out, 0);
-        float[] yExpectedPacked = expectedForward(x, w, bias, batch, in, out, dense.fusedOutputs());
+        float[] yExpectedPacked =
+            expectedForward(x, w, bias, batch, in, out, Kernels.fusedOutputs(out));
         assertThat(y).as("forward, %s", at).containsExactly(yExpected);
         assertThat(yInference).as("forwardInference, %s", at).containsExactly(yExpected);
         assertThat(yPacked)
             .as("forwardInference on panels, %s", at)
-            .containsExactly(yExpectedPacked);
-        assertThat(yWarmingUp)
-            .as("forwardInference before the warm-up, %s", at)
             .containsExactly(yExpectedPacked);
 
         float[] dInput = new float[batch * in];
@@ -244,12 +235,15 @@ class LayerGradientTest {
             .as("accumulated dWeight, %s", at)
             .containsExactly(dWeightExpected);
 
-        // New weights after syncRows (as after an optimizer step) reach every mirror.
+        // New weights (as after an optimizer step) reach every mirror by the next forward.
         for (int k = 0; k < w.length; k++) {
           w[k] = -0.5f * w[k] + 0.25f;
         }
         System.arraycopy(w, 0, dense.weight(), 0, w.length);
-        dense.syncRows();
+        dense.forward(x, y, batch);
+        assertThat(y)
+            .as("forward after new weights, %s", at)
+            .containsExactly(expectedForward(x, w, bias, batch, in, out, 0));
         dense.backwardFromZero(x, g, dInput, batch);
         for (int b = 0; b < batch; b++) {
           for (int i = 0; i < in; i++) {

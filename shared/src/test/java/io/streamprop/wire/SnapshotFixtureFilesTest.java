@@ -7,7 +7,7 @@ import io.streamprop.learn.Datasets;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
 import io.streamprop.learn.state.ModelState;
-import io.streamprop.nn.Kernels;
+import io.streamprop.nn.kernel.Kernels;
 import io.streamprop.spec.SpecJson;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.streamprop.nn.Kernels;
+import io.streamprop.nn.kernel.Kernels;
 import io.streamprop.spec.SpecException;
 import io.streamprop.trainer.admin.TopicSetupException;
 import io.streamprop.trainer.config.TrainerConfig;

@@ -1,6 +1,6 @@
 package io.streamprop.faults.rig;
 
-import io.streamprop.nn.Kernels;
+import io.streamprop.nn.kernel.Kernels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public final class Children implements AutoCloseable {
     command.add("-XX:+UseSerialGC");
     // The engine's vector kernels, as the launcher and the images run them and as this JVM does:
     // the offline predictors here and a child scorer must fuse the same multiply-adds
-    // (io.streamprop.nn.Kernels#fusedInference), or their answers differ in the last bit.
+    // (io.streamprop.nn.kernel.Kernels#fusedInference), or their answers differ in the last bit.
     if (Kernels.vectorAvailable()) {
       command.add("--add-modules=" + Kernels.VECTOR_MODULE);
     }

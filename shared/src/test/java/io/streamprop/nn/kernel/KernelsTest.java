@@ -1,4 +1,4 @@
-package io.streamprop.nn;
+package io.streamprop.nn.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
