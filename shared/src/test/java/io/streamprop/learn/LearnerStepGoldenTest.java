@@ -1,5 +1,7 @@
 package io.streamprop.learn;
 
+import static io.streamprop.nn.GoldenVectors.assertClose;
+import static io.streamprop.nn.GoldenVectors.floats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,8 +33,6 @@ import org.junit.jupiter.api.Test;
  * the weights ({@link #weights}, the one place that knows how a state holds them).
  */
 class LearnerStepGoldenTest {
-  private static final double ABS = 2e-5;
-  private static final double REL = 2e-5;
 
   static JsonNode golden() {
     try (InputStream in = LearnerStepGoldenTest.class.getResourceAsStream("/golden/learner.json")) {
@@ -166,26 +166,5 @@ class LearnerStepGoldenTest {
     List<String> out = new ArrayList<>();
     object.fieldNames().forEachRemaining(out::add);
     return out;
-  }
-
-  private static void assertClose(String what, float[] actual, float[] expected) {
-    assertThat(actual).as(what + " length").hasSameSizeAs(expected);
-    for (int i = 0; i < expected.length; i++) {
-      double diff = Math.abs((double) actual[i] - expected[i]);
-      if (!(diff <= ABS + REL * Math.abs(expected[i]))) {
-        throw new AssertionError(
-            String.format(
-                "%s[%d]: java %.8g vs torch %.8g (|diff| %.3g)",
-                what, i, actual[i], expected[i], diff));
-      }
-    }
-  }
-
-  private static float[] floats(JsonNode array) {
-    float[] values = new float[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) array.get(i).asDouble();
-    }
-    return values;
   }
 }

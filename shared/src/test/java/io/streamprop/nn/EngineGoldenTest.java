@@ -1,5 +1,9 @@
 package io.streamprop.nn;
 
+import static io.streamprop.nn.GoldenVectors.ABS;
+import static io.streamprop.nn.GoldenVectors.REL;
+import static io.streamprop.nn.GoldenVectors.assertClose;
+import static io.streamprop.nn.GoldenVectors.floats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,8 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ≤ 2e-5 + 2e-5·|torch| (sums run in different orders, so bits may differ).
  */
 class EngineGoldenTest {
-  private static final double ABS = 2e-5;
-  private static final double REL = 2e-5;
 
   static Stream<JsonNode> cases() throws IOException {
     try (InputStream in = EngineGoldenTest.class.getResourceAsStream("/golden/engine.json")) {
@@ -101,25 +103,5 @@ class EngineGoldenTest {
           mlp.predictLogits(input, batch),
           floats(golden.get("inference_logits")));
     }
-  }
-
-  private static void assertClose(String what, float[] actual, float[] expected) {
-    for (int i = 0; i < expected.length; i++) {
-      double diff = Math.abs((double) actual[i] - expected[i]);
-      if (!(diff <= ABS + REL * Math.abs(expected[i]))) {
-        throw new AssertionError(
-            String.format(
-                "%s[%d]: java %.8g vs torch %.8g (|diff| %.3g)",
-                what, i, actual[i], expected[i], diff));
-      }
-    }
-  }
-
-  private static float[] floats(JsonNode array) {
-    float[] values = new float[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) array.get(i).asDouble();
-    }
-    return values;
   }
 }
