@@ -134,12 +134,19 @@ class TrainerKillIT {
             .isLessThan(rows);
         long restart = System.nanoTime();
         trainer = pipeline.startTrainer("trainer-" + (k + 1) + ".log");
-        // Recovery time: until the restarted trainer commits a snapshot beyond the kill point.
-        client.awaitRecord(
-            snapshots,
-            r -> r.value() != null && SnapshotCodec.decode(r.value()).examples() > examplesAtKill,
-            timeout);
-        restartMillis.add(FaultReport.millisSince(restart));
+        if (examplesAtKill < upFront) {
+          // Recovery time: until the restarted trainer commits a snapshot beyond the kill point.
+          client.awaitRecord(
+              snapshots,
+              r -> r.value() != null && SnapshotCodec.decode(r.value()).examples() > examplesAtKill,
+              timeout);
+          restartMillis.add(FaultReport.millisSince(restart));
+        } else {
+          // The trainer had learned every example sent so far before the kill landed (it can run
+          // ahead of this loop): the restarted one has nothing new to publish until the held-back
+          // examples arrive, and the final wait below covers its recovery.
+          log.info("kill {}: after every example sent so far; no recovery time", k + 1);
+        }
       }
 
       for (int i = upFront; i < rows; i++) {
