@@ -128,9 +128,12 @@ export("house_votes_84", with_label(votes, "Class"))
 # (passenger names) are not exported.
 export("titanic", with_label(permuted(TitanicSurvival), "survived"))
 
-# Arrests (carData): colour, year, age, sex, employed, citizen, checks; released "No"/"Yes".
-# Package order (not sorted by any column).
-export("arrests", with_label(Arrests, "released"))
+# Chile (carData): region, population, sex, age, education, income, statusquo (missing values in
+# age, education, income and statusquo); vote "A" (abstain), "N", "U" (undecided), "Y". The 168
+# rows without a vote are dropped (an example needs a label). The package is sorted by region
+# (runs of 1 to 960 rows), so the 2,532 remaining rows are permuted.
+labelled <- Chile[!is.na(Chile$vote), ]
+export("chile", with_label(permuted(labelled), "vote"))
 
 # diamonds (ggplot2): carat, cut, color, clarity, depth, table, x, y, z; price (USD) as the
 # regression label. The package is sorted by price in 164 ascending runs of about 330 rows, so the
