@@ -142,26 +142,46 @@ class ExampleWeightsTest {
   }
 
   /**
-   * A weight-0 example whose logits overflow (features of 3e38 in a linear model) adds nothing, not
-   * a NaN: the step is taken, and the weights are those of the same batch with that example's
-   * features and label replaced by anything else.
+   * A weight-0 example whose logits overflow adds nothing, not a NaN (0·∞): the step is taken, and
+   * the weights are those of the same batch with that example's features and label replaced by
+   * anything else. Its features are ±3e38 with the signs of class 0's initial weights, so its
+   * class-0 logit is +∞; with weight 1 the same batch is skipped as not finite, which the test
+   * checks first.
    */
   @Test
   void weightZero_infiniteLogits_addNoNaN_sameModelAsAnyOtherValues() {
     ModelSpec spec =
         spec(
-            "{'inputs': 3, 'classes': 3, 'hidden': [], 'batch_size': 4, 'standardize': false,"
+            "{'inputs': 8, 'classes': 3, 'hidden': [], 'batch_size': 4, 'standardize': false,"
                 + " 'optimizer': 'sgd'}");
+    float[] w0 = OnlineLearner.create(spec).state().layers().get(0).dense().weight(); // (8, 3)
+    float[] huge = new float[8];
+    for (int j = 0; j < 8; j++) {
+      huge[j] = Math.copySign(3e38f, w0[j * 3]);
+    }
+    float[][] x = new float[4][8];
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 8; j++) {
+        x[i][j] = (float) Math.sin(i * 8 + j);
+      }
+    }
+    x[2] = huge;
+    float[] y = {0, 2, 1, 1};
+
+    OnlineLearner weightOne = OnlineLearner.create(spec);
     OnlineLearner overflowing = OnlineLearner.create(spec);
     OnlineLearner tame = OnlineLearner.create(spec);
-    float[][] x = {{1, -2, 0.5f}, {0.3f, 0.1f, -1}, {3e38f, 3e38f, -3e38f}, {-1, 1, 2}};
-    float[] y = {0, 2, 1, 1};
+    StepResult unweighted = null;
     StepResult step = null;
     for (int i = 0; i < 4; i++) {
       float w = i == 2 ? 0f : 1f;
+      unweighted = weightOne.learn(x[i], new float[] {y[i]}, 1f);
       step = overflowing.learn(x[i], new float[] {y[i]}, w);
-      tame.learn(i == 2 ? new float[] {0, 7, 0} : x[i], new float[] {i == 2 ? 0 : y[i]}, w);
+      tame.learn(i == 2 ? new float[8] : x[i], new float[] {i == 2 ? 0 : y[i]}, w);
     }
+    assertThat(unweighted.skipped())
+        .as("precondition: with weight 1 the step is not finite")
+        .isTrue();
     assertThat(step.skipped()).isFalse();
     ModelState a = overflowing.state();
     ModelState b = tame.state();
@@ -171,7 +191,7 @@ class ExampleWeightsTest {
         .isEqualTo(bits(b.layers().get(0).dense().bias()));
     assertThat(bits(a.layers().get(0).dense().weight()))
         .as("and the step did move the weights")
-        .isNotEqualTo(bits(OnlineLearner.create(spec).state().layers().get(0).dense().weight()));
+        .isNotEqualTo(bits(w0));
   }
 
   @Test
