@@ -22,7 +22,8 @@ final class LearnerStates {
             learner.optimizer().state(),
             learner.batch().state(),
             learner.rng().state(),
-            learner.prequentialLoss());
+            learner.prequentialLoss(),
+            learner.lossWeights().state());
     return new ModelState(
         learner.spec(),
         new Counters(0, learner.examples(), learner.steps(), learner.skippedSteps()),
@@ -49,6 +50,7 @@ final class LearnerStates {
     NetworkStates.load(state.layers(), learner.mlp());
     learner.optimizer().restore(training.optimizer());
     learner.batch().restore(training.pending());
+    learner.lossWeights().restore(training.classCounts());
     learner.resume(state.counters(), training.prequentialLoss());
     return learner;
   }

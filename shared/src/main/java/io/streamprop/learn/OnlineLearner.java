@@ -36,7 +36,9 @@ import io.streamprop.spec.ModelSpec;
  *       loss joins the running {@link #prequentialLoss()};
  *   <li>standardized targets only: add the batch's labels to the target statistics (row order),
  *       then standardize the labels with them (statistics that include the batch, as for inputs);
- *   <li>training forward, loss and ∂loss/∂logits, backward;
+ *   <li>training forward, loss and ∂loss/∂logits, backward; the loss is weighted (Σᵢ ωᵢ·lossᵢ / B,
+ *       ωᵢ the example's weight times its class weight, see {@link LossWeights}) unless every ωᵢ is
+ *       1, and the prequential loss of the step before is always unweighted;
  *   <li>if the training loss or any gradient is not finite: skip (weights, optimizer and batch-norm
  *       running statistics untouched), count it;
  *   <li>else clip by global norm, learning rate from the schedule for step t = steps + 1, optimizer
@@ -59,6 +61,7 @@ public final class OnlineLearner {
   private final SplitMix64 rng;
   private final boolean separateScoring;
   private final MiniBatch batch;
+  private final LossWeights lossWeights;
   private final float[] batchInput; // (batchSize, inputs), standardized
   private final float[] dLogits; // (batchSize, outputWidth)
   private final GradientNorms gradientNorms;
@@ -99,6 +102,7 @@ public final class OnlineLearner {
     this.rng = rng;
     this.separateScoring = mlp.hasBatchNorm() || mlp.hasDropout();
     this.batch = new MiniBatch(spec);
+    this.lossWeights = new LossWeights(spec);
     this.batchInput = new float[batchSize * spec.inputs()];
     this.dLogits = new float[batchSize * mlp.outputWidth()];
     this.gradientNorms = new GradientNorms(mlp);
@@ -151,20 +155,35 @@ public final class OnlineLearner {
    * @param label class index as a float (classification), or the targets (regression)
    */
   public StepResult learn(float[] features, float[] label) {
-    batch.check(features, label);
+    return learn(features, label, 1f);
+  }
+
+  /**
+   * {@link #learn(float[], float[])} for an example that weighs {@code weight} in the loss (times
+   * its class weight, see {@link LossWeights}): its loss and gradient are scaled by it. Weight 0
+   * still joins the input statistics and the class counts and is still scored, but adds exactly
+   * nothing to the gradient; weight 1 is {@link #learn(float[], float[])}.
+   *
+   * @param weight finite and >= 0
+   */
+  public StepResult learn(float[] features, float[] label, float weight) {
+    batch.check(features, label, weight);
     standardization.observe(features);
-    boolean full = batch.add(features, label);
+    lossWeights.observe(label);
+    boolean full = batch.add(features, label, weight);
     examples++;
     if (!full) {
       return null;
     }
+    float[] exampleWeights = batch.weights(); // null: all 1
     batch.clear();
-    return step();
+    return step(exampleWeights);
   }
 
-  private StepResult step() {
+  private StepResult step(float[] exampleWeights) {
     final int b = batchSize;
     float[] labels = batch.labels(); // (b, labelWidth), in the user's units
+    float[] weights = lossWeights.forBatch(labels, exampleWeights, b); // (b); null: all 1
     standardization.standardizeInputs(batch.features(), batchInput, b);
 
     // Test: loss and accuracy under the weights from before the update, in the user's units.
@@ -190,10 +209,14 @@ public final class OnlineLearner {
       correct = countCorrect(logits, labels, b);
       squaredError = squaredError(outputs, labels, b);
     }
+    float[] trainingLabels = standardization.trainingLabels(labels, b);
     double trainingLoss =
-        loss.forward(logits, standardization.trainingLabels(labels, b), b, dLogits);
+        weights == null
+            ? loss.forward(logits, trainingLabels, b, dLogits)
+            : loss.forward(logits, trainingLabels, weights, b, dLogits);
     if (!separateScoring && !standardization.standardizesTargets()) {
-      scoredLoss = trainingLoss;
+      // The prequential loss is unweighted: how well the model predicts every example.
+      scoredLoss = weights == null ? trainingLoss : loss.forward(logits, labels, b, null);
     }
     averageLoss(scoredLoss);
 
@@ -323,6 +346,10 @@ public final class OnlineLearner {
 
   MiniBatch batch() {
     return batch;
+  }
+
+  LossWeights lossWeights() {
+    return lossWeights;
   }
 
   SplitMix64 rng() {

@@ -31,6 +31,11 @@ import java.util.List;
  * @param standardize online input standardization (running mean and variance per feature)
  * @param seed seed of every random choice (initialization, dropout)
  * @param snapshot when the trainer publishes a snapshot
+ * @param classNames optional names of the classes in class order (classification only; empty:
+ *     classes are known by index only); examples may give the label by name and predictions carry
+ *     it
+ * @param classWeight how much each class's examples weigh in the loss ({@link ClassWeight#NONE}:
+ *     all 1)
  */
 public record ModelSpec(
     Task task,
@@ -50,7 +55,9 @@ public record ModelSpec(
     int batchSize,
     boolean standardize,
     long seed,
-    SnapshotPolicy snapshot) {
+    SnapshotPolicy snapshot,
+    List<String> classNames,
+    ClassWeight classWeight) {
 
   /**
    * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
@@ -78,6 +85,66 @@ public record ModelSpec(
         clipNorm,
         batchSize,
         snapshot);
+    classNames = List.copyOf(SpecValidator.notNull("class_names", classNames));
+    SpecValidator.labels(
+        task,
+        outputs,
+        batchSize,
+        classNames,
+        SpecValidator.notNull("class_weight", classWeight),
+        SpecLimits.snapshotBytesUpperBound(
+            inputs,
+            featureNames,
+            hidden,
+            batchNorm,
+            loss == Loss.BINARY_CROSS_ENTROPY ? 1 : outputs,
+            SpecLimits.pendingFloats(batchSize, inputs, SpecLimits.labelWidth(task, outputs))));
+  }
+
+  /**
+   * A spec without class names or class weights: every example and class weighs 1, classes are
+   * known by index.
+   */
+  public ModelSpec(
+      Task task,
+      int inputs,
+      List<String> featureNames,
+      int outputs,
+      List<Integer> hidden,
+      Activation activation,
+      Init init,
+      boolean batchNorm,
+      double dropout,
+      Loss loss,
+      double huberDelta,
+      OptimizerSpec optimizer,
+      ScheduleSpec schedule,
+      double clipNorm,
+      int batchSize,
+      boolean standardize,
+      long seed,
+      SnapshotPolicy snapshot) {
+    this(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        List.of(),
+        ClassWeight.NONE);
   }
 
   public enum Task {
@@ -161,6 +228,51 @@ public record ModelSpec(
    * @param everySeconds publish after this many seconds (0: never by time)
    */
   public record SnapshotPolicy(long everyExamples, double everySeconds) {}
+
+  public enum ClassWeightMode {
+    /** Every class weighs 1. */
+    NONE,
+    /** The weights the spec lists, one per class. */
+    EXPLICIT,
+    /**
+     * From the running class prior: class c weighs (n + C) / (C · (n_c + 1)), where n_c counts the
+     * examples of class c accepted so far (the mini-batch being learned included) and n = Σ n_c.
+     */
+    BALANCED
+  }
+
+  /**
+   * How much an example of each class weighs in the loss; it multiplies the example's own weight.
+   *
+   * @param mode none, explicit or balanced
+   * @param weights one finite weight >= 0 per class, in class order, for {@link
+   *     ClassWeightMode#EXPLICIT}; empty otherwise
+   */
+  public record ClassWeight(ClassWeightMode mode, List<Double> weights) {
+    /** Every class weighs 1. */
+    public static final ClassWeight NONE = new ClassWeight(ClassWeightMode.NONE, List.of());
+
+    /** Weights from the running class prior ({@link ClassWeightMode#BALANCED}). */
+    public static final ClassWeight BALANCED = new ClassWeight(ClassWeightMode.BALANCED, List.of());
+
+    public ClassWeight {
+      SpecValidator.notNull("class_weight", mode);
+      weights = List.copyOf(SpecValidator.notNull("class_weight", weights));
+    }
+
+    /** One weight per class, in class order. */
+    public static ClassWeight explicit(List<Double> weights) {
+      return new ClassWeight(ClassWeightMode.EXPLICIT, weights);
+    }
+  }
+
+  /**
+   * The label of class {@code index} as predictions show it: its name when the spec declares {@code
+   * class_names}, else the index.
+   */
+  public String className(int index) {
+    return classNames.isEmpty() ? Integer.toString(index) : classNames.get(index);
+  }
 
   /** Width of the network's last layer: 1 for binary cross-entropy, else {@link #outputs}. */
   public int outputWidth() {

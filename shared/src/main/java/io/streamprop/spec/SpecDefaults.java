@@ -53,6 +53,9 @@ public final class SpecDefaults {
   public static final boolean STANDARDIZE = true;
   public static final long SEED = 42;
 
+  /** Every class weighs 1 (no {@code class_weight}). */
+  public static final ModelSpec.ClassWeight CLASS_WEIGHT = ModelSpec.ClassWeight.NONE;
+
   public static final long SNAPSHOT_EVERY_EXAMPLES = 10_000;
   public static final double SNAPSHOT_EVERY_SECONDS = 5.0;
 

@@ -49,6 +49,8 @@ public final class SpecJson {
           "feature_names",
           "classes",
           "targets",
+          "class_names",
+          "class_weight",
           "hidden",
           "activation",
           "init",
@@ -146,12 +148,16 @@ public final class SpecJson {
 
     JsonNode classesNode = root.get("classes");
     JsonNode targetsNode = root.get("targets");
+    List<String> classNames = List.of();
+    if (root.has("class_names")) {
+      classNames = stringList("class_names", root.get("class_names"));
+    }
     Task task;
     if (root.has("task")) {
       task = enumValue("task", root.get("task"), Task.class);
-    } else if (targetsNode != null && classesNode == null) {
+    } else if (targetsNode != null && classesNode == null && classNames.isEmpty()) {
       task = Task.REGRESSION;
-    } else if (classesNode != null) {
+    } else if (classesNode != null || !classNames.isEmpty()) {
       task = Task.CLASSIFICATION;
     } else {
       throw new SpecException(
@@ -165,10 +171,15 @@ public final class SpecJson {
         throw new SpecException(
             "targets", "is for regression; a classification model takes \"classes\"");
       }
-      if (classesNode == null) {
-        throw new SpecException("classes", "missing: a classification model needs its class count");
+      if (classesNode != null) {
+        outputs = intValue("classes", classesNode);
+      } else if (!classNames.isEmpty()) {
+        outputs = classNames.size();
+      } else {
+        throw new SpecException(
+            "classes",
+            "missing: a classification model needs its class count (or \"class_names\")");
       }
-      outputs = intValue("classes", classesNode);
     } else {
       if (classesNode != null) {
         throw new SpecException(
@@ -222,7 +233,9 @@ public final class SpecJson {
             : SpecDefaults.BATCH_SIZE,
         boolOr(root, "standardize", SpecDefaults.STANDARDIZE),
         root.has("seed") ? longValue("seed", root.get("seed")) : SpecDefaults.SEED,
-        snapshot(root.get("snapshot")));
+        snapshot(root.get("snapshot")),
+        classNames,
+        LabelsJson.classWeight(root.get("class_weight"), classNames));
   }
 
   /** The optimizer object, or its name alone as a shorthand ({@code "optimizer": "sgd"}). */
@@ -399,7 +412,7 @@ public final class SpecJson {
     return List.of(values);
   }
 
-  private static List<String> stringList(String field, JsonNode node) {
+  static List<String> stringList(String field, JsonNode node) {
     if (!node.isArray()) {
       throw new SpecException(field, "must be a list of strings, got " + show(node));
     }
@@ -414,7 +427,7 @@ public final class SpecJson {
     return Arrays.asList(values);
   }
 
-  private static String show(JsonNode node) {
+  static String show(JsonNode node) {
     return SpecValidator.abbreviate(node.toString());
   }
 
@@ -438,6 +451,7 @@ public final class SpecJson {
       g.writeEndArray();
       g.writeNumberField(
           spec.task() == Task.CLASSIFICATION ? "classes" : "targets", spec.outputs());
+      LabelsJson.write(g, spec);
       g.writeArrayFieldStart("hidden");
       for (int width : spec.hidden()) {
         g.writeNumber(width);

@@ -29,6 +29,7 @@ public final class SpecLimits {
   public static final int MAX_WIDTH = 65_536;
   public static final int MAX_BATCH_SIZE = 65_536;
   public static final int MAX_FEATURE_NAME_LENGTH = 256;
+  public static final int MAX_CLASS_NAME_LENGTH = 256;
 
   /** Trainable parameters: dense weights and biases plus batch-norm scale and shift. */
   public static final long MAX_PARAMETERS = 4_000_000;
@@ -95,12 +96,33 @@ public final class SpecLimits {
    */
   public static long snapshotBytesUpperBound(ModelSpec spec) {
     return snapshotBytesUpperBound(
-        spec.inputs(),
-        spec.featureNames(),
-        spec.hidden(),
-        spec.batchNorm(),
-        spec.outputWidth(),
-        pendingFloats(spec));
+            spec.inputs(),
+            spec.featureNames(),
+            spec.hidden(),
+            spec.batchNorm(),
+            spec.outputWidth(),
+            pendingFloats(spec))
+        + labelBytesUpperBound(
+            spec.outputs(), spec.batchSize(), spec.classNames(), spec.classWeight());
+  }
+
+  /**
+   * What class names and class weights add to a snapshot at most: the names in the spec's JSON (six
+   * bytes per character when escaped), explicit weights written as JSON numbers, the running class
+   * counts (one float64 per class), the pending example weights (one float32 per row, counted for
+   * every spec), and an array's overhead.
+   */
+  static long labelBytesUpperBound(
+      int outputs, int batchSize, List<String> classNames, ModelSpec.ClassWeight classWeight) {
+    long bytes = 4L * batchSize;
+    for (String name : classNames) {
+      bytes += 6L * name.length() + 4;
+    }
+    bytes += 26L * classWeight.weights().size(); // "-1.2345678901234567E-300,"
+    if (classWeight.mode() == ModelSpec.ClassWeightMode.BALANCED) {
+      bytes += 8L * outputs;
+    }
+    return bytes + 2 * (2 + 64 + 4);
   }
 
   static long snapshotBytesUpperBound(

@@ -98,6 +98,95 @@ final class SpecValidator {
     }
   }
 
+  /**
+   * Class names and class weights: classification only; names unique, 1..{@value
+   * SpecLimits#MAX_CLASS_NAME_LENGTH} characters, not blank, one per class; explicit weights one
+   * per class, finite and >= 0, not all 0; and the snapshot bound with them added still fits.
+   *
+   * @param boundWithoutLabels {@link SpecLimits#snapshotBytesUpperBound} of the rest of the spec
+   */
+  static void labels(
+      Task task,
+      int outputs,
+      int batchSize,
+      List<String> classNames,
+      ModelSpec.ClassWeight classWeight,
+      long boundWithoutLabels) {
+    boolean weighted = classWeight.mode() != ModelSpec.ClassWeightMode.NONE;
+    if (task != Task.CLASSIFICATION) {
+      if (!classNames.isEmpty()) {
+        throw new SpecException(
+            "class_names", "is for classification; a regression model has none");
+      }
+      if (weighted) {
+        throw new SpecException(
+            "class_weight", "is for classification; a regression model weighs examples only");
+      }
+      return;
+    }
+    if (!classNames.isEmpty()) {
+      if (classNames.size() != outputs) {
+        throw new SpecException(
+            "class_names",
+            "must name every class: classes is " + outputs + ", got " + classNames.size());
+      }
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < classNames.size(); i++) {
+        String field = "class_names[" + i + "]";
+        String name = notNull(field, classNames.get(i));
+        if (name.isBlank() || name.length() > SpecLimits.MAX_CLASS_NAME_LENGTH) {
+          throw new SpecException(
+              field,
+              "must be 1.."
+                  + SpecLimits.MAX_CLASS_NAME_LENGTH
+                  + " characters and not blank, got \""
+                  + abbreviate(name)
+                  + "\"");
+        }
+        if (!seen.add(name)) {
+          throw new SpecException(field, "duplicate name \"" + abbreviate(name) + "\"");
+        }
+      }
+    }
+    List<Double> weights = classWeight.weights();
+    if (classWeight.mode() == ModelSpec.ClassWeightMode.EXPLICIT) {
+      if (weights.size() != outputs) {
+        throw new SpecException(
+            "class_weight",
+            "must give one weight per class: classes is " + outputs + ", got " + weights.size());
+      }
+      boolean positive = false;
+      for (int i = 0; i < weights.size(); i++) {
+        double w = notNull("class_weight[" + i + "]", weights.get(i));
+        nonNegative("class_weight[" + i + "]", w);
+        positive |= w > 0;
+      }
+      if (!positive) {
+        throw new SpecException(
+            "class_weight", "every weight is 0: the model would never learn; got " + weights);
+      }
+    } else if (!weights.isEmpty()) {
+      throw new SpecException(
+          "class_weight",
+          "only explicit class weights list numbers, got "
+              + classWeight.mode().name().toLowerCase(Locale.ROOT)
+              + " with "
+              + weights.size());
+    }
+    long bound =
+        boundWithoutLabels
+            + SpecLimits.labelBytesUpperBound(outputs, batchSize, classNames, classWeight);
+    if (bound > SpecLimits.MAX_SNAPSHOT_BYTES) {
+      throw new SpecException(
+          "class_names",
+          "a snapshot of this model could take "
+              + bound
+              + " bytes, more than the limit of "
+              + SpecLimits.MAX_SNAPSHOT_BYTES
+              + "; use shorter class names or a smaller model");
+    }
+  }
+
   private static void hidden(List<Integer> hidden) {
     if (hidden.size() > SpecLimits.MAX_HIDDEN_LAYERS) {
       throw new SpecException(

@@ -25,8 +25,10 @@ import java.util.Map;
  *   <li>{@code features}: a list of {@code inputs} numbers, or, when the spec declares {@code
  *       feature_names}, an object with a number for every name (order free, all names required).
  *   <li>{@code label}: classification, a class index in {@code 0..classes-1} (integral: {@code 2}
- *       and {@code 2.0} are class 2, {@code 2.5} is refused); regression, a number (one target) or
- *       a list of {@code targets} numbers.
+ *       and {@code 2.0} are class 2, {@code 2.5} is refused) or, when the spec declares {@code
+ *       class_names}, a class name; regression, a number (one target) or a list of {@code targets}
+ *       numbers.
+ *   <li>{@code weight} (optional, default 1): a finite number >= 0 that scales the example's loss.
  *   <li>Any other top-level key (an id, a timestamp) is skipped; keys may come in any order.
  * </ul>
  *
@@ -52,6 +54,9 @@ public final class ExampleParser {
 
   private static final int NONE = -1;
 
+  /** No {@code weight} key seen yet (a weight is never negative). */
+  private static final float NO_WEIGHT = -1f;
+
   private final ModelSpec spec;
   private final int inputs;
   private final int maxBytes;
@@ -60,6 +65,7 @@ public final class ExampleParser {
   private final int targets;
   private final List<String> featureNames;
   private final Map<String, Integer> featureIndex;
+  private final ClassLabels classLabels;
 
   /** A parser for examples of this model, refusing values above {@link #DEFAULT_MAX_BYTES}. */
   public ExampleParser(ModelSpec spec) {
@@ -86,6 +92,7 @@ public final class ExampleParser {
       index.put(featureNames.get(i), i);
     }
     this.featureIndex = index;
+    this.classLabels = new ClassLabels(spec);
   }
 
   public ModelSpec spec() {
@@ -168,6 +175,7 @@ public final class ExampleParser {
     p.nextToken(); // START_OBJECT, guaranteed by checkStart
     float[] features = null;
     float[] label = null;
+    float weight = NO_WEIGHT;
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String key = p.currentName();
@@ -182,6 +190,11 @@ public final class ExampleParser {
           throw badJson("duplicate key \"label\"");
         }
         label = readLabel(p, value);
+      } else if ("weight".equals(key)) {
+        if (weight != NO_WEIGHT) {
+          throw badJson("duplicate key \"weight\"");
+        }
+        weight = readWeight(p, value);
       } else {
         p.skipChildren(); // ids, timestamps and other producer fields are not ours
       }
@@ -199,7 +212,28 @@ public final class ExampleParser {
           RejectReason.MISSING_FIELD,
           "label: missing; an example is {\"features\": [...], \"label\": ...}");
     }
-    return new Example(features, label);
+    return new Example(features, label, weight == NO_WEIGHT ? 1f : weight);
+  }
+
+  /** A finite number >= 0 (as a float32); anything else is {@link RejectReason#WEIGHT_INVALID}. */
+  private static float readWeight(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+      double w = p.getDoubleValue();
+      if (w >= 0 && (float) w < Float.POSITIVE_INFINITY) {
+        return w == 0 ? 0f : (float) w; // -0 is 0
+      }
+      throw weightInvalid(abbreviate(p.getText()));
+    }
+    String shown =
+        t == JsonToken.VALUE_STRING ? "\"" + abbreviate(p.getText()) + "\"" : describe(t);
+    p.skipChildren();
+    throw weightInvalid(shown);
+  }
+
+  private static ExampleException weightInvalid(String shown) {
+    return new ExampleException(
+        RejectReason.WEIGHT_INVALID,
+        "weight: must be a finite number >= 0 (float32: < 3.4e38), got " + shown);
   }
 
   private float[] readFeatures(JsonParser p, JsonToken start) throws IOException {
@@ -327,7 +361,7 @@ public final class ExampleParser {
 
   private float[] readLabel(JsonParser p, JsonToken start) throws IOException {
     if (classification) {
-      return new float[] {readClass(p, start)};
+      return new float[] {classLabels.read(p, start)};
     }
     if (start == JsonToken.VALUE_NUMBER_FLOAT || start == JsonToken.VALUE_NUMBER_INT) {
       if (targets != 1) {
@@ -360,36 +394,6 @@ public final class ExampleParser {
             + describe(start));
   }
 
-  private float readClass(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
-      throw notFinite("label", null);
-    }
-    if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-      throw badJson(
-          "label: expected a class index (a number in 0.."
-              + (classes - 1)
-              + "), got "
-              + describe(t));
-    }
-    // A double keeps 2.0000001 distinct from 2, so only integral values pass.
-    double v =
-        t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
-            ? p.getIntValue()
-            : p.getDoubleValue();
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      throw notFinite("label", p.getText());
-    }
-    if (v < 0 || v >= classes || v != Math.rint(v)) {
-      throw new ExampleException(
-          RejectReason.LABEL_OUT_OF_RANGE,
-          "label: must be a class index, an integer in 0.."
-              + (classes - 1)
-              + ", got "
-              + abbreviate(p.getText()));
-    }
-    return (float) v;
-  }
-
   /**
    * The current number token as a float32, parsed from the parser's own character buffer (no
    * String, no double) with the fast parser. Integer tokens convert exactly where they can; the
@@ -408,7 +412,7 @@ public final class ExampleParser {
   }
 
   /** {@code text} is the token as written, so {@code 1e39} is shown as such, not as Infinity. */
-  private static ExampleException notFinite(String field, String text) {
+  static ExampleException notFinite(String field, String text) {
     String shown =
         text == null ? "null (JavaScript's JSON.stringify writes NaN as null)" : abbreviate(text);
     return new ExampleException(
@@ -416,11 +420,11 @@ public final class ExampleParser {
         field + ": must be a finite number (float32: |x| < 3.4e38), got " + shown);
   }
 
-  private static ExampleException badJson(String message) {
+  static ExampleException badJson(String message) {
     return new ExampleException(RejectReason.BAD_JSON, message);
   }
 
-  private static String describe(JsonToken t) {
+  static String describe(JsonToken t) {
     if (t == null) {
       return "end of input";
     }

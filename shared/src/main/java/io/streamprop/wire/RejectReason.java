@@ -11,6 +11,7 @@ public enum RejectReason {
   UNKNOWN_FEATURE("unknown_feature"),
   NOT_FINITE("not_finite"),
   LABEL_OUT_OF_RANGE("label_out_of_range"),
+  WEIGHT_INVALID("weight_invalid"),
   UNKNOWN_MODEL("unknown_model"),
   OVERSIZE("oversize");
 

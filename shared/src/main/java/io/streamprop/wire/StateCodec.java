@@ -1,6 +1,7 @@
 package io.streamprop.wire;
 
 import io.streamprop.learn.state.BatchNormState;
+import io.streamprop.learn.state.ClassCounts;
 import io.streamprop.learn.state.Counters;
 import io.streamprop.learn.state.DenseState;
 import io.streamprop.learn.state.LayerState;
@@ -29,9 +30,11 @@ import java.util.regex.Pattern;
  *          bn.&lt;i&gt;.gamma, .beta, .running_mean, .running_var   each followed by its batch norm
  *          optim.&lt;p&gt;.&lt;slot&gt;                         per parameter tensor p, then slot
  *          pending.features, pending.labels
+ *          pending.weights                             only when a pending example's weight is not 1
  * float64  norm.count, norm.mean, norm.m2
  *          target.count, target.mean, target.m2        only with target statistics (format 2)
  *          loss.prequential                            once a mini-batch was scored
+ *          class.counts                                only with "balanced" class weights
  * int64    rng, pending.count, optim.steps
  * </pre>
  *
@@ -48,6 +51,7 @@ public final class StateCodec {
   static final Pattern OPTIM = Pattern.compile("optim\\.(0|[1-9]\\d{0,5})\\.([A-Za-z0-9_]+)");
   static final String PENDING_FEATURES = "pending.features";
   static final String PENDING_LABELS = "pending.labels";
+  static final String PENDING_WEIGHTS = "pending.weights";
 
   static final String NORM_COUNT = "norm.count";
   static final String NORM_MEAN = "norm.mean";
@@ -57,6 +61,7 @@ public final class StateCodec {
   static final String TARGET_M2 = "target.m2";
   static final List<String> TARGET_ARRAYS = List.of(TARGET_COUNT, TARGET_MEAN, TARGET_M2);
   static final String PREQUENTIAL_LOSS = "loss.prequential";
+  static final String CLASS_COUNTS = "class.counts";
 
   static final String RNG = "rng";
   static final String PENDING_COUNT = "pending.count";
@@ -94,7 +99,8 @@ public final class StateCodec {
         || BATCH_NORM.matcher(name).matches()
         || OPTIM.matcher(name).matches()
         || name.equals(PENDING_FEATURES)
-        || name.equals(PENDING_LABELS);
+        || name.equals(PENDING_LABELS)
+        || name.equals(PENDING_WEIGHTS);
   }
 
   /** True for a float64 array whose name the format defines. */
@@ -103,7 +109,8 @@ public final class StateCodec {
         || name.equals(NORM_MEAN)
         || name.equals(NORM_M2)
         || TARGET_ARRAYS.contains(name)
-        || name.equals(PREQUENTIAL_LOSS);
+        || name.equals(PREQUENTIAL_LOSS)
+        || name.equals(CLASS_COUNTS);
   }
 
   /** True for an int64 whose name the format defines. */
@@ -142,6 +149,9 @@ public final class StateCodec {
     }
     floats.put(PENDING_FEATURES, training.pending().features());
     floats.put(PENDING_LABELS, training.pending().labels());
+    if (training.pending().weights() != null) {
+      floats.put(PENDING_WEIGHTS, training.pending().weights());
+    }
 
     Map<String, double[]> doubles = new LinkedHashMap<>();
     putNormalizer(doubles, state.inputNormalizer(), NORM_COUNT, NORM_MEAN, NORM_M2);
@@ -150,6 +160,9 @@ public final class StateCodec {
     }
     if (!Double.isNaN(training.prequentialLoss())) {
       doubles.put(PREQUENTIAL_LOSS, new double[] {training.prequentialLoss()});
+    }
+    if (training.classCounts() != null) {
+      doubles.put(CLASS_COUNTS, training.classCounts().counts());
     }
 
     Map<String, Long> longs = new LinkedHashMap<>();
@@ -222,10 +235,17 @@ public final class StateCodec {
         new PendingBatch(
             Math.toIntExact(longs.get(PENDING_COUNT)),
             floats.get(PENDING_FEATURES),
-            floats.get(PENDING_LABELS));
+            floats.get(PENDING_LABELS),
+            floats.get(PENDING_WEIGHTS));
     double[] loss = doubles.get(PREQUENTIAL_LOSS);
+    double[] classCounts = doubles.get(CLASS_COUNTS);
     TrainingState training =
-        new TrainingState(optimizer, pending, longs.get(RNG), loss == null ? Double.NaN : loss[0]);
+        new TrainingState(
+            optimizer,
+            pending,
+            longs.get(RNG),
+            loss == null ? Double.NaN : loss[0],
+            classCounts == null ? null : new ClassCounts(classCounts));
 
     NormalizerState inputs = normalizer(doubles, NORM_COUNT, NORM_MEAN, NORM_M2);
     NormalizerState targets =

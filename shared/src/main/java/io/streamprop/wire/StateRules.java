@@ -1,6 +1,7 @@
 package io.streamprop.wire;
 
 import static io.streamprop.wire.StateCodec.BATCH_NORM;
+import static io.streamprop.wire.StateCodec.CLASS_COUNTS;
 import static io.streamprop.wire.StateCodec.DENSE;
 import static io.streamprop.wire.StateCodec.NORM_COUNT;
 import static io.streamprop.wire.StateCodec.NORM_M2;
@@ -10,6 +11,7 @@ import static io.streamprop.wire.StateCodec.OPTIM_STEPS;
 import static io.streamprop.wire.StateCodec.PENDING_COUNT;
 import static io.streamprop.wire.StateCodec.PENDING_FEATURES;
 import static io.streamprop.wire.StateCodec.PENDING_LABELS;
+import static io.streamprop.wire.StateCodec.PENDING_WEIGHTS;
 import static io.streamprop.wire.StateCodec.PREQUENTIAL_LOSS;
 import static io.streamprop.wire.StateCodec.RNG;
 import static io.streamprop.wire.StateCodec.TARGET_ARRAYS;
@@ -34,7 +36,10 @@ import java.util.regex.Pattern;
  * state always makes a whole model that can predict and resume. Target statistics ({@code
  * target.count}, {@code target.mean}, {@code target.m2}) are optional as a group: a regression
  * model with {@code standardize} has them, models written before targets were standardized do not.
- * Arrays with other names are carried as they are.
+ * {@code pending.weights} (float32, one per pending row, finite and >= 0) is present only when a
+ * pending example's weight is not 1; {@code class.counts} (float64, one whole number >= 0 per
+ * class) exactly when the spec's {@code class_weight} is {@code "balanced"}. Arrays with other
+ * names are carried as they are.
  */
 final class StateRules {
   private StateRules() {}
@@ -111,6 +116,9 @@ final class StateRules {
         multipleUpTo(name, values.length, spec.inputs(), spec.batchSize());
       } else if (name.equals(PENDING_LABELS)) {
         multipleUpTo(name, values.length, SpecLimits.labelWidth(spec), spec.batchSize());
+      } else if (name.equals(PENDING_WEIGHTS)) {
+        multipleUpTo(name, values.length, 1, spec.batchSize());
+        nonNegative(name, values);
       } else {
         continue; // an array this format does not know: carried, not checked
       }
@@ -157,6 +165,23 @@ final class StateRules {
                   + spec.standardize());
         }
         shape(name, values.length, name.equals(TARGET_COUNT) ? 1 : spec.outputs());
+      } else if (name.equals(CLASS_COUNTS)) {
+        if (spec.classWeight().mode() != ModelSpec.ClassWeightMode.BALANCED) {
+          throw mismatch(name, "class counts need a spec with \"class_weight\": \"balanced\"");
+        }
+        shape(name, values.length, spec.outputs());
+        for (int k = 0; k < values.length; k++) {
+          if (!(values[k] >= 0) || values[k] != Math.rint(values[k]) || values[k] > 0x1p53) {
+            throw new SnapshotException(
+                "invalid snapshot: "
+                    + name
+                    + "["
+                    + k
+                    + "] is "
+                    + values[k]
+                    + "; a count is a whole number >= 0");
+          }
+        }
       } else {
         continue;
       }
@@ -179,6 +204,9 @@ final class StateRules {
     }
     for (String name : List.of(NORM_COUNT, NORM_MEAN, NORM_M2)) {
       require(arrays.doubles(), name);
+    }
+    if (spec.classWeight().mode() == ModelSpec.ClassWeightMode.BALANCED) {
+      require(arrays.doubles(), CLASS_COUNTS);
     }
     for (Map.Entry<String, Long> e : arrays.longs().entrySet()) {
       checkName(e.getKey());
@@ -224,9 +252,18 @@ final class StateRules {
     }
   }
 
-  /** {@code pending.count} is the number of rows of {@code pending.features} and labels. */
+  /**
+   * {@code pending.count} is the number of rows of {@code pending.features} and labels, and of
+   * {@code pending.weights} when present.
+   */
   private static void checkPendingCount(ModelSpec spec, NamedArrays arrays) {
     long count = arrays.longs().get(PENDING_COUNT);
+    float[] weights = arrays.floats().get(PENDING_WEIGHTS);
+    if (weights != null && weights.length != count) {
+      throw mismatch(
+          PENDING_COUNT,
+          "it is " + count + ", but " + PENDING_WEIGHTS + " holds " + weights.length + " weights");
+    }
     long featureRows = arrays.floats().get(PENDING_FEATURES).length / spec.inputs();
     long labelRows = arrays.floats().get(PENDING_LABELS).length / SpecLimits.labelWidth(spec);
     if (count != featureRows || count != labelRows) {
@@ -295,6 +332,15 @@ final class StateRules {
               + (long) rowWidth * maxRows
               + ", got "
               + length);
+    }
+  }
+
+  private static void nonNegative(String name, float[] values) {
+    for (int k = 0; k < values.length; k++) {
+      if (!(values[k] >= 0)) {
+        throw new SnapshotException(
+            "invalid snapshot: " + name + "[" + k + "] is " + values[k] + "; a weight is >= 0");
+      }
     }
   }
 

@@ -9,13 +9,13 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #NONE}: the spec is equal; nothing happens.
  *   <li>{@link #IN_PLACE}: only training hyper-parameters changed (optimizer numbers such as the
- *       learning rate, the schedule, clipping, dropout, the Huber delta, the snapshot policy): the
- *       model keeps its weights, optimizer moments, normalizer and pending mini-batch, and trains
- *       on with the new values.
+ *       learning rate, the schedule, clipping, dropout, the Huber delta, the class weights, the
+ *       snapshot policy): the model keeps its weights, optimizer moments, normalizer and pending
+ *       mini-batch, and trains on with the new values.
  *   <li>{@link #RESTART}: anything that shapes the network or how it begins changed (task, inputs,
- *       feature names, outputs, hidden widths, activation, initialization, batch norm, loss,
- *       optimizer kind, mini-batch size, standardization, seed): the model starts from scratch with
- *       the new spec, and its snapshot versions continue upwards from the old ones.
+ *       feature names, outputs, class names, hidden widths, activation, initialization, batch norm,
+ *       loss, optimizer kind, mini-batch size, standardization, seed): the model starts from
+ *       scratch with the new spec, and its snapshot versions continue upwards from the old ones.
  * </ul>
  */
 enum SpecChange {
@@ -32,6 +32,7 @@ enum SpecChange {
             && old.inputs() == updated.inputs()
             && Objects.equals(old.featureNames(), updated.featureNames())
             && old.outputs() == updated.outputs()
+            && Objects.equals(old.classNames(), updated.classNames())
             && Objects.equals(old.hidden(), updated.hidden())
             && old.activation() == updated.activation()
             && old.init() == updated.init()

@@ -89,7 +89,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     model.specSeen(spec);
     Example example = record.value().example();
     OnlineLearner learner = model.learner();
-    StepResult step = learner.learn(example.features(), example.label());
+    StepResult step = learner.learn(example.features(), example.label(), example.weight());
     model.markDirty();
     ModelMeters meters = metrics.model(modelId);
     meters.trained(learner.examples());

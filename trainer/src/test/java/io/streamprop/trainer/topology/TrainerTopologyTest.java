@@ -211,6 +211,50 @@ class TrainerTopologyTest {
   }
 
   @Test
+  void namedLabelsAndWeights_trainAsOffline_badOnesDeadLettered() {
+    String spec =
+        "{\"inputs\": 4, \"class_names\": [\"setosa\", \"versicolor\", \"virginica\"],"
+            + " \"class_weight\": \"balanced\", \"hidden\": [8], \"batch_size\": 4,"
+            + " \"snapshot\": {\"every_examples\": 50, \"every_seconds\": 0}}";
+    specs.pipeInput("iris", spec);
+    List<String> names = List.of("setosa", "versicolor", "virginica");
+    float[] weights = {1, 0, 2.5f, 0.5f, 1};
+    OnlineLearner offline = OnlineLearner.create(SpecJson.parse(spec));
+    for (int i = 0; i < 50; i++) {
+      float[] x = IRIS.features().get(i * 3);
+      int y = (int) IRIS.labels().get(i * 3)[0];
+      float w = weights[i % weights.length];
+      String features = java.util.Arrays.toString(x);
+      examples.pipeInput(
+          utf8("iris"),
+          utf8(
+              "{\"features\": "
+                  + features
+                  + ", \"label\": \""
+                  + names.get(y)
+                  + "\", \"weight\": "
+                  + w
+                  + "}"));
+      offline.learn(x, new float[] {y}, w);
+      if (i == 10) {
+        examples.pipeInput(
+            utf8("iris"), utf8("{\"features\": " + features + ", \"label\": \"Setosa\"}"));
+        examples.pipeInput(
+            utf8("iris"), utf8("{\"features\": " + features + ", \"label\": 0, \"weight\": -1}"));
+      }
+    }
+
+    List<String> reasons =
+        deadLetters.readRecordsToList().stream()
+            .map(r -> header(r.headers(), DeadLetters.REASON_HEADER))
+            .toList();
+    assertThat(reasons).containsExactly("label_out_of_range", "weight_invalid");
+    ModelState published = SnapshotCodec.decode(snapshots.readValue());
+    assertSameModel(published, offline.state());
+    assertThat(published.training().classCounts()).isNotNull();
+  }
+
+  @Test
   void signingKeyConfigured_snapshotsSigned_verifyWithTheKeyOnly() {
     driver.close();
     byte[] raw = new byte[32];
