@@ -1,5 +1,6 @@
 package io.streamprop.spec;
 
+import io.streamprop.features.FeatureSchema;
 import java.util.List;
 
 /**
@@ -31,6 +32,9 @@ import java.util.List;
  * @param standardize online input standardization (running mean and variance per feature)
  * @param seed seed of every random choice (initialization, dropout)
  * @param snapshot when the trainer publishes a snapshot
+ * @param features the raw features by name and kind ({@code features}, {@code closed_schema},
+ *     {@code hash_seed}), or null for a vector of {@code inputs} numbers; with features, {@code
+ *     inputs} is the width of the network input they make ({@link FeatureSchema#layout()})
  */
 public record ModelSpec(
     Task task,
@@ -50,7 +54,8 @@ public record ModelSpec(
     int batchSize,
     boolean standardize,
     long seed,
-    SnapshotPolicy snapshot) {
+    SnapshotPolicy snapshot,
+    FeatureSchema features) {
 
   /**
    * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
@@ -77,7 +82,55 @@ public record ModelSpec(
         schedule,
         clipNorm,
         batchSize,
-        snapshot);
+        snapshot,
+        features);
+  }
+
+  /** A spec whose inputs are a vector of {@code inputs} numbers (no raw {@code features}). */
+  public ModelSpec(
+      Task task,
+      int inputs,
+      List<String> featureNames,
+      int outputs,
+      List<Integer> hidden,
+      Activation activation,
+      Init init,
+      boolean batchNorm,
+      double dropout,
+      Loss loss,
+      double huberDelta,
+      OptimizerSpec optimizer,
+      ScheduleSpec schedule,
+      double clipNorm,
+      int batchSize,
+      boolean standardize,
+      long seed,
+      SnapshotPolicy snapshot) {
+    this(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        null);
+  }
+
+  /** True when the inputs are raw features by name ({@link #features()} is not null). */
+  public boolean hasFeatures() {
+    return features != null;
   }
 
   public enum Task {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.streamprop.features.FeatureSchema;
 import io.streamprop.spec.ModelSpec.Activation;
 import io.streamprop.spec.ModelSpec.Init;
 import io.streamprop.spec.ModelSpec.Loss;
@@ -47,6 +48,9 @@ public final class SpecJson {
           "task",
           "inputs",
           "feature_names",
+          "features",
+          "closed_schema",
+          "hash_seed",
           "classes",
           "targets",
           "hidden",
@@ -181,9 +185,12 @@ public final class SpecJson {
     if (root.has("feature_names")) {
       featureNames = stringList("feature_names", root.get("feature_names"));
     }
+    FeatureSchema features = FeaturesJson.read(root);
     int inputs;
     if (root.has("inputs")) {
       inputs = intValue("inputs", root.get("inputs"));
+    } else if (features != null) {
+      inputs = features.layout().inputs();
     } else if (!featureNames.isEmpty()) {
       inputs = featureNames.size();
     } else {
@@ -222,7 +229,8 @@ public final class SpecJson {
             : SpecDefaults.BATCH_SIZE,
         boolOr(root, "standardize", SpecDefaults.STANDARDIZE),
         root.has("seed") ? longValue("seed", root.get("seed")) : SpecDefaults.SEED,
-        snapshot(root.get("snapshot")));
+        snapshot(root.get("snapshot")),
+        features);
   }
 
   /** The optimizer object, or its name alone as a shorthand ({@code "optimizer": "sgd"}). */
@@ -303,7 +311,7 @@ public final class SpecJson {
         doubleOr(node, "snapshot.", "every_seconds", SpecDefaults.SNAPSHOT_EVERY_SECONDS));
   }
 
-  private static void checkKeys(String prefix, JsonNode object, List<String> allowed) {
+  static void checkKeys(String prefix, JsonNode object, List<String> allowed) {
     Iterator<String> names = object.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
@@ -325,7 +333,7 @@ public final class SpecJson {
     return object.has(key) ? enumValue(key, object.get(key), type) : fallback;
   }
 
-  private static <E extends Enum<E>> E enumValue(String field, JsonNode node, Class<E> type) {
+  static <E extends Enum<E>> E enumValue(String field, JsonNode node, Class<E> type) {
     List<String> names = new ArrayList<>();
     for (E e : type.getEnumConstants()) {
       names.add(e.name().toLowerCase(Locale.ROOT));
@@ -366,7 +374,7 @@ public final class SpecJson {
     return node.doubleValue();
   }
 
-  private static long longValue(String field, JsonNode node) {
+  static long longValue(String field, JsonNode node) {
     if (node.isIntegralNumber() && node.canConvertToLong()) {
       return node.longValue();
     }
@@ -380,7 +388,7 @@ public final class SpecJson {
     throw new SpecException(field, "must be an integer, got " + show(node));
   }
 
-  private static int intValue(String field, JsonNode node) {
+  static int intValue(String field, JsonNode node) {
     long value = longValue(field, node);
     if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
       throw new SpecException(field, "is out of range, got " + show(node));
@@ -414,7 +422,7 @@ public final class SpecJson {
     return Arrays.asList(values);
   }
 
-  private static String show(JsonNode node) {
+  static String show(JsonNode node) {
     return SpecValidator.abbreviate(node.toString());
   }
 
@@ -436,6 +444,7 @@ public final class SpecJson {
         g.writeString(n);
       }
       g.writeEndArray();
+      FeaturesJson.write(g, spec.features()); // only when the spec has raw features
       g.writeNumberField(
           spec.task() == Task.CLASSIFICATION ? "classes" : "targets", spec.outputs());
       g.writeArrayFieldStart("hidden");
