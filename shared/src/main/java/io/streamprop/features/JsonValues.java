@@ -49,6 +49,9 @@ final class JsonValues {
     } else if (v.isBoolean()) {
       return v.booleanValue() ? "true" : "false";
     } else if (v.isNumber()) {
+      if (!v.isBigDecimal() && !Double.isFinite(v.doubleValue())) {
+        throw FeatureErrors.notFinite(path, show(v)); // 1e999 read as a double, or NaN
+      }
       value = RawValues.canonical(v, f.maxLength());
       if (value == null) {
         throw FeatureErrors.numberTooLong(path, f, show(v));

@@ -107,7 +107,8 @@ public final class RawValues {
 
   /**
    * The canonical decimal of a JSON number, or null if it would be longer than {@code maxLength}
-   * characters (so that {@code 1e999999999} is refused, not written out).
+   * characters (so that {@code 1e999999999} is refused, not written out). The number must be
+   * finite.
    */
   public static String canonical(JsonNode number, int maxLength) {
     if (number.isIntegralNumber()) {
