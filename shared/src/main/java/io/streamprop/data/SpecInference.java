@@ -1,5 +1,7 @@
 package io.streamprop.data;
 
+import io.streamprop.features.FeatureSchema;
+import io.streamprop.features.FeatureSpec;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.ModelSpec.Task;
 import io.streamprop.spec.SpecDefaults;
@@ -7,6 +9,7 @@ import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecLimits;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,8 +38,9 @@ public final class SpecInference {
    * @param spec the proposed spec
    * @param rows rows read
    * @param reason one sentence on why the task was chosen, for the command line to print
+   * @param featureReasons raw features only: one line per feature on its kind (else empty)
    */
-  public record Inference(ModelSpec spec, long rows, String reason) {}
+  public record Inference(ModelSpec spec, long rows, String reason, List<String> featureReasons) {}
 
   /** The proposed spec for the file. */
   public static ModelSpec infer(Path path) throws IOException {
@@ -44,105 +48,156 @@ public final class SpecInference {
   }
 
   /**
-   * Reads the file and proposes a spec, with the reason for the task.
+   * Reads the file and proposes a spec, with the reason for the task. A file whose features are
+   * numbers in every row (CSV cells, a JSON list or object of numbers) gets a spec of {@code
+   * inputs} numbers as it always has; any other, string, boolean, token or missing values, gets a
+   * spec with {@code features} ({@link FeatureInference} gives each column its kind).
    *
    * @throws DataFileException if the file has no rows or a bad row
    */
   public static Inference analyze(Path path) throws IOException {
+    RawScan raw = RawScan.read(path);
+    if (raw.numeric()) {
+      return analyzeNumeric(path);
+    }
+    Decision d = raw.labels.decide(raw.labelName);
+    List<FeatureSpec> features = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    for (FeatureInference column : raw.columns) {
+      features.add(column.feature());
+      reasons.add(column.reason());
+    }
+    FeatureSchema schema;
+    try {
+      schema = new FeatureSchema(features, SpecDefaults.CLOSED_SCHEMA, SpecDefaults.HASH_SEED);
+    } catch (SpecException e) {
+      throw new DataFileException("the data does not fit a model: " + e.getMessage());
+    }
+    return new Inference(
+        spec(d.task(), schema.layout().inputs(), List.of(), d.outputs(), schema),
+        raw.rows,
+        d.reason(),
+        List.copyOf(reasons));
+  }
+
+  /** The inference of a file of numbers only, read as {@link DataFile} rows. */
+  private static Inference analyzeNumeric(Path path) throws IOException {
     try (DataFile data = DataFile.open(path)) {
-      long rows = 0;
-      boolean integral = true;
-      double min = Double.POSITIVE_INFINITY;
-      double max = Double.NEGATIVE_INFINITY;
-      Set<Float> distinct = new HashSet<>();
+      LabelStats labels = new LabelStats();
       DataFile.Row row;
       while ((row = data.next()) != null) {
-        rows++;
-        if (data.labelWidth() != 1) {
-          continue;
-        }
-        float label = row.label()[0];
-        min = Math.min(min, label);
-        max = Math.max(max, label);
-        if (label < 0 || label != Math.rint(label)) {
-          integral = false;
-        }
-        if (integral && distinct.size() <= MAX_INFERRED_CLASSES) {
-          distinct.add(label);
-        }
+        labels.add(row.label());
       }
-      if (rows == 0) {
+      if (labels.rows == 0) {
         throw new DataFileException(path.getFileName() + ": no rows to infer a spec from");
       }
-      String labelName = data.labelName();
-      Task task;
-      int outputs;
-      String reason;
-      if (data.labelWidth() != 1) {
-        task = Task.REGRESSION;
-        outputs = data.labelWidth();
-        reason =
-            "labels are lists of " + outputs + " numbers: regression with " + outputs + " targets";
-      } else if (!integral) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason = labelName + " has values that are not integers >= 0: regression";
-      } else if (min != 0) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason =
+      Decision d = labels.decide(data.labelName());
+      List<String> names = data.featureNames();
+      if (!usableNames(names)) {
+        names = List.of();
+      }
+      return new Inference(
+          spec(d.task(), data.featureCount(), names, d.outputs(), null),
+          labels.rows,
+          d.reason(),
+          List.of());
+    }
+  }
+
+  /** The task, the number of outputs and why. */
+  record Decision(Task task, int outputs, String reason) {}
+
+  /** The labels seen so far, and the task rule of the class comment. */
+  static final class LabelStats {
+    long rows;
+    int width = -1;
+    boolean integral = true;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    final Set<Float> distinct = new HashSet<>();
+
+    void add(float[] label) {
+      rows++;
+      width = label.length;
+      if (label.length != 1) {
+        return;
+      }
+      float value = label[0];
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+      if (value < 0 || value != Math.rint(value)) {
+        integral = false;
+      }
+      if (integral && distinct.size() <= MAX_INFERRED_CLASSES) {
+        distinct.add(value);
+      }
+    }
+
+    Decision decide(String labelName) {
+      if (width != 1) {
+        return new Decision(
+            Task.REGRESSION,
+            width,
+            "labels are lists of " + width + " numbers: regression with " + width + " targets");
+      }
+      if (!integral) {
+        return new Decision(
+            Task.REGRESSION, 1, labelName + " has values that are not integers >= 0: regression");
+      }
+      if (min != 0) {
+        return new Decision(
+            Task.REGRESSION,
+            1,
             labelName
                 + " holds integers "
                 + (long) min
                 + ".."
                 + (long) max
-                + ", not class codes starting at 0: regression";
-      } else if (distinct.size() > MAX_INFERRED_CLASSES || max + 1 > MAX_INFERRED_CLASSES) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason =
+                + ", not class codes starting at 0: regression");
+      }
+      if (distinct.size() > MAX_INFERRED_CLASSES || max + 1 > MAX_INFERRED_CLASSES) {
+        return new Decision(
+            Task.REGRESSION,
+            1,
             labelName
                 + " holds integers up to "
                 + (long) max
                 + ", more than "
                 + MAX_INFERRED_CLASSES
-                + " classes: regression";
-      } else if (distinct.size() < 2 || max + 1 > 2.0 * distinct.size()) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason =
+                + " classes: regression");
+      }
+      if (distinct.size() < 2 || max + 1 > 2.0 * distinct.size()) {
+        return new Decision(
+            Task.REGRESSION,
+            1,
             labelName
                 + " has "
                 + distinct.size()
                 + " distinct integers in 0.."
                 + (long) max
-                + ", too sparse for class codes: regression";
-      } else {
-        task = Task.CLASSIFICATION;
-        outputs = (int) max + 1;
-        reason =
-            labelName
-                + " holds class codes 0.."
-                + (long) max
-                + " ("
-                + distinct.size()
-                + " distinct): classification with "
-                + outputs
-                + " classes";
+                + ", too sparse for class codes: regression");
       }
-      return new Inference(spec(data, task, outputs), rows, reason);
+      int classes = (int) max + 1;
+      return new Decision(
+          Task.CLASSIFICATION,
+          classes,
+          labelName
+              + " holds class codes 0.."
+              + (long) max
+              + " ("
+              + distinct.size()
+              + " distinct): classification with "
+              + classes
+              + " classes");
     }
   }
 
-  private static ModelSpec spec(DataFile data, Task task, int outputs) {
-    List<String> names = data.featureNames();
-    if (!usableNames(names)) {
-      names = List.of();
-    }
+  private static ModelSpec spec(
+      Task task, int inputs, List<String> names, int outputs, FeatureSchema features) {
     try {
       return new ModelSpec(
           task,
-          data.featureCount(),
+          inputs,
           names,
           outputs,
           SpecDefaults.HIDDEN,
@@ -160,7 +215,10 @@ public final class SpecInference {
           SpecDefaults.BATCH_SIZE,
           SpecDefaults.STANDARDIZE,
           SpecDefaults.SEED,
-          SpecDefaults.snapshot());
+          SpecDefaults.snapshot(),
+          List.of(),
+          SpecDefaults.CLASS_WEIGHT,
+          features);
     } catch (SpecException e) {
       throw new DataFileException("the data does not fit a model: " + e.getMessage());
     }

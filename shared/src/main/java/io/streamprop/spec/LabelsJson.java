@@ -65,12 +65,12 @@ final class LabelsJson {
         "class_weight",
         "must be \"balanced\", a list of one weight per class, or an object of class name:"
             + " weight; got "
-            + SpecJson.show(node));
+            + JsonFields.show(node));
   }
 
   private static double number(String field, JsonNode node) {
     if (!node.isNumber()) {
-      throw new SpecException(field, "must be a number, got " + SpecJson.show(node));
+      throw new SpecException(field, "must be a number, got " + JsonFields.show(node));
     }
     return node.doubleValue();
   }

@@ -1,5 +1,6 @@
 package io.streamprop.spec;
 
+import io.streamprop.features.FeatureSchema;
 import java.util.List;
 
 /**
@@ -36,6 +37,9 @@ import java.util.List;
  *     it
  * @param classWeight how much each class's examples weigh in the loss ({@link ClassWeight#NONE}:
  *     all 1)
+ * @param features the raw features by name and kind ({@code features}, {@code closed_schema},
+ *     {@code hash_seed}), or null for a vector of {@code inputs} numbers; with features, {@code
+ *     inputs} is the width of the network input they make ({@link FeatureSchema#layout()})
  */
 public record ModelSpec(
     Task task,
@@ -57,7 +61,8 @@ public record ModelSpec(
     long seed,
     SnapshotPolicy snapshot,
     List<String> classNames,
-    ClassWeight classWeight) {
+    ClassWeight classWeight,
+    FeatureSchema features) {
 
   /**
    * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
@@ -84,7 +89,8 @@ public record ModelSpec(
         schedule,
         clipNorm,
         batchSize,
-        snapshot);
+        snapshot,
+        features);
     classNames = List.copyOf(SpecValidator.notNull("class_names", classNames));
     SpecValidator.labels(
         task,
@@ -98,12 +104,16 @@ public record ModelSpec(
             hidden,
             batchNorm,
             loss == Loss.BINARY_CROSS_ENTROPY ? 1 : outputs,
-            SpecLimits.pendingFloats(batchSize, inputs, SpecLimits.labelWidth(task, outputs))));
+            SpecLimits.pendingFloats(
+                batchSize,
+                inputs + SpecLimits.maxIdsPerExample(features),
+                SpecLimits.labelWidth(task, outputs)),
+            features));
   }
 
   /**
-   * A spec without class names or class weights: every example and class weighs 1, classes are
-   * known by index.
+   * A spec of a vector of {@code inputs} numbers (no raw {@code features}) without class names or
+   * class weights: every example and class weighs 1, classes are known by index.
    */
   public ModelSpec(
       Task task,
@@ -144,7 +154,13 @@ public record ModelSpec(
         seed,
         snapshot,
         List.of(),
-        ClassWeight.NONE);
+        ClassWeight.NONE,
+        null);
+  }
+
+  /** True when the inputs are raw features by name ({@link #features()} is not null). */
+  public boolean hasFeatures() {
+    return features != null;
   }
 
   public enum Task {

@@ -1,5 +1,6 @@
 package io.streamprop.spec;
 
+import io.streamprop.features.FeatureSchema;
 import io.streamprop.spec.ModelSpec.Activation;
 import io.streamprop.spec.ModelSpec.Init;
 import io.streamprop.spec.ModelSpec.Loss;
@@ -43,10 +44,12 @@ final class SpecValidator {
       ScheduleSpec schedule,
       double clipNorm,
       int batchSize,
-      SnapshotPolicy snapshot) {
+      SnapshotPolicy snapshot,
+      FeatureSchema features) {
     notNull("task", task);
     intRange("inputs", inputs, 1, SpecLimits.MAX_INPUTS);
     featureNames(featureNames, inputs);
+    features(features, inputs, featureNames);
     if (task == Task.CLASSIFICATION) {
       intRange("classes", outputs, SpecLimits.MIN_CLASSES, SpecLimits.MAX_CLASSES);
     } else {
@@ -68,7 +71,33 @@ final class SpecValidator {
     nonNegative("clip_norm", clipNorm);
     intRange("batch_size", batchSize, 1, SpecLimits.MAX_BATCH_SIZE);
     snapshot(notNull("snapshot", snapshot));
-    size(task, inputs, featureNames, outputs, hidden, batchNorm, loss, batchSize);
+    size(task, inputs, featureNames, outputs, hidden, batchNorm, loss, batchSize, features);
+  }
+
+  private static void features(FeatureSchema features, int inputs, List<String> featureNames) {
+    if (features == null) {
+      return;
+    }
+    if (!featureNames.isEmpty()) {
+      throw new SpecException(
+          "feature_names",
+          "must be empty when \"features\" names the inputs, got "
+              + featureNames.size()
+              + " names");
+    }
+    int width = features.layout().inputs();
+    if (inputs != width) {
+      throw new SpecException(
+          "inputs",
+          "must agree with \"features\", which make "
+              + width
+              + " network inputs ("
+              + features.layout().denseWidth()
+              + " dense + "
+              + (width - features.layout().denseWidth())
+              + " embedding outputs); leave it out, got "
+              + inputs);
+    }
   }
 
   private static void featureNames(List<String> names, int inputs) {
@@ -250,9 +279,12 @@ final class SpecValidator {
       List<Integer> hidden,
       boolean batchNorm,
       Loss loss,
-      int batchSize) {
+      int batchSize,
+      FeatureSchema features) {
     int outputWidth = loss == Loss.BINARY_CROSS_ENTROPY ? 1 : outputs;
-    long parameters = SpecLimits.parameterCount(inputs, hidden, batchNorm, outputWidth);
+    long parameters =
+        SpecLimits.parameterCount(inputs, hidden, batchNorm, outputWidth)
+            + SpecLimits.embeddingParameters(features);
     if (parameters > SpecLimits.MAX_PARAMETERS) {
       throw new SpecException(
           "hidden",
@@ -263,7 +295,10 @@ final class SpecValidator {
               + " (so that its snapshot fits in one Kafka record); use narrower layers");
     }
     long pending =
-        SpecLimits.pendingFloats(batchSize, inputs, SpecLimits.labelWidth(task, outputs));
+        SpecLimits.pendingFloats(
+            batchSize,
+            inputs + SpecLimits.maxIdsPerExample(features),
+            SpecLimits.labelWidth(task, outputs));
     if (pending > SpecLimits.MAX_PENDING_FLOATS) {
       throw new SpecException(
           "batch_size",
@@ -276,7 +311,7 @@ final class SpecValidator {
     }
     long bound =
         SpecLimits.snapshotBytesUpperBound(
-            inputs, featureNames, hidden, batchNorm, outputWidth, pending);
+            inputs, featureNames, hidden, batchNorm, outputWidth, pending, features);
     if (bound > SpecLimits.MAX_SNAPSHOT_BYTES) {
       throw new SpecException(
           "hidden",

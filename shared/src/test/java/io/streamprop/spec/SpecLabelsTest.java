@@ -152,7 +152,8 @@ class SpecLabelsTest {
                     valid.seed(),
                     valid.snapshot(),
                     List.of("x", "y"),
-                    new ClassWeight(ClassWeightMode.BALANCED, List.of(1.0, 2.0))))
+                    new ClassWeight(ClassWeightMode.BALANCED, List.of(1.0, 2.0)),
+                    null))
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("class_weight: only explicit class weights list numbers");
   }
