@@ -1,5 +1,6 @@
 package io.streamprop.learn;
 
+import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.learn.state.Counters;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.nn.LossFunction;
@@ -10,6 +11,7 @@ import io.streamprop.nn.optim.LearningRateSchedule;
 import io.streamprop.nn.optim.Optimizer;
 import io.streamprop.nn.optim.Optimizers;
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.wire.Example;
 
 /**
  * One model that learns online: examples arrive one at a time, are standardized, collected into a
@@ -45,6 +47,13 @@ import io.streamprop.spec.ModelSpec;
  *       step, batch-norm running statistics update.
  * </ol>
  *
+ * <p>A spec with raw features ({@link ModelSpec#features()}) learns from featurized examples
+ * ({@link #learn(float[], int[][], float[], float)}): the dense part is standardized by {@link
+ * MissingAwareNormalizer} (numeric columns only, missing values imputed), each embedding table
+ * ({@link RawInputs}) writes its bags' means into its input columns, and after the network's
+ * backward pass each table's backward reads ∂loss/∂input; clipping measures the tables' touched
+ * rows with the network's gradients, and the optimizer updates the touched rows lazily.
+ *
  * <p>Regression targets are standardized when the spec's {@code standardize} is true: the network
  * learns {@code (y - mean) / std} and {@link Predictor} maps its outputs back. The loss and squared
  * error in {@link StepResult} are always in the user's units (see {@code docs/engine.md}).
@@ -64,6 +73,11 @@ public final class OnlineLearner {
   private final LossWeights lossWeights;
   private final float[] batchInput; // (batchSize, inputs), standardized
   private final float[] dLogits; // (batchSize, outputWidth)
+  private final RawInputs raw; // raw features: the embedding tables; null for a spec of numbers
+  private final boolean tables; // raw features with at least one embedding table
+  private final float[] dInput; // (batchSize, inputs) ∂loss/∂input, with tables; else null
+  private final int[][] batchIds; // (tables) scratch: a featurized batch's id arrays
+  private final int[][] batchOffsets; // (tables) scratch: its offset arrays
   private final GradientNorms gradientNorms;
   private final WeightUpdates weightUpdates;
   private final double lossWeight; // of a mini-batch in the prequential loss average
@@ -90,14 +104,15 @@ public final class OnlineLearner {
     }
     this.mlp = new Mlp(spec, batchSize);
     this.loss = LossFunction.of(spec);
-    float[][] params = mlp.parameters();
-    int[] sizes = new int[params.length];
-    for (int i = 0; i < params.length; i++) {
-      sizes[i] = params[i].length;
-    }
-    this.optimizer = Optimizers.create(spec.optimizer(), sizes);
-    this.schedule = LearningRateSchedule.of(spec.schedule());
+    this.raw = spec.hasFeatures() ? new RawInputs(spec) : null;
+    this.tables = raw != null && raw.count() > 0;
     this.decay = mlp.decay();
+    if (tables) {
+      raw.bind(mlp); // the step's tensors: the network's, then the tables' (optimizer state too)
+    }
+    this.dInput = tables ? new float[batchSize * spec.inputs()] : null;
+    this.optimizer = Optimizers.create(spec.optimizer(), tensorSizes(mlp, tables ? raw : null));
+    this.schedule = LearningRateSchedule.of(spec.schedule());
     this.standardization = standardization;
     this.rng = rng;
     this.separateScoring = mlp.hasBatchNorm() || mlp.hasDropout();
@@ -105,17 +120,27 @@ public final class OnlineLearner {
     this.lossWeights = new LossWeights(spec);
     this.batchInput = new float[batchSize * spec.inputs()];
     this.dLogits = new float[batchSize * mlp.outputWidth()];
-    this.gradientNorms = new GradientNorms(mlp);
+    this.gradientNorms = new GradientNorms(mlp, tables ? raw : null);
+    this.batchIds = new int[raw == null ? 0 : raw.count()][];
+    this.batchOffsets = new int[batchIds.length][];
     this.weightUpdates = new WeightUpdates(mlp);
     // StrictMath: the same bits on every JVM, so the state stays deterministic.
     this.lossWeight = 1 - StrictMath.exp(-batchSize / LOSS_WINDOW_EXAMPLES);
   }
 
-  /** A new model with weights initialized from the spec's seed. */
+  /**
+   * A new model with weights initialized from the spec's seed: the network's first, then (raw
+   * features) each embedding table in the order of {@code FeatureLayout.embeddings()}, from the
+   * same generator. The network's initial weights are thus those of a spec of numbers of the same
+   * shape.
+   */
   public static OnlineLearner create(ModelSpec spec) {
     SplitMix64 rng = new SplitMix64(spec.seed());
     OnlineLearner learner = new OnlineLearner(spec, rng, Standardization.create(spec));
     learner.mlp.initialize(rng);
+    if (learner.raw != null) {
+      learner.raw.initialize(rng);
+    }
     return learner;
   }
 
@@ -167,10 +192,83 @@ public final class OnlineLearner {
    * @param weight finite and >= 0
    */
   public StepResult learn(float[] features, float[] label, float weight) {
+    if (raw != null) {
+      // raw features without embedded fields: the dense row is the whole example
+      return learn(features, null, label, weight);
+    }
     batch.check(features, label, weight);
-    standardization.observe(features);
+    standardization.observe(features, 0);
     lossWeights.observe(label);
     boolean full = batch.add(features, label, weight);
+    return accepted(full);
+  }
+
+  /**
+   * {@link #learn(float[], float[], float)} for a spec with raw features: one featurized example
+   * ({@code FeatureRow}: {@code dense} and {@code ids}), copied. A missing number (NaN in its value
+   * column) does not join the input statistics and is imputed with their running mean.
+   *
+   * @param dense the dense part of the input row, {@code FeatureLayout.denseWidth()} floats:
+   *     finite, or NaN in a numeric value column
+   * @param ids per embedded field (the order of {@code FeatureLayout.embeddings()}), its bag of
+   *     bucket ids in [0, buckets); may be null when the spec embeds no field
+   * @throws IllegalArgumentException for a spec of numbers, or an example that does not fit the
+   *     spec (the model is unchanged)
+   */
+  public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
+    requireFeatures();
+    batch.checkRaw(dense, 0, ids, null, 0, label, weight);
+    standardization.observe(dense, 0);
+    lossWeights.observe(label);
+    return accepted(batch.addRaw(dense, 0, ids, null, 0, label, weight));
+  }
+
+  /**
+   * {@link #learn(float[], int[][], float[], float)} for row {@code row} of a featurized batch,
+   * copied straight from its arrays (no {@code FeatureRow} in between).
+   */
+  public StepResult learn(FeaturizedBatch features, int row, float[] label, float weight) {
+    requireFeatures();
+    if (row < 0 || row >= features.size()) {
+      throw new IllegalArgumentException("row must be in [0, " + features.size() + "), got " + row);
+    }
+    if (features.denseWidth() != raw.denseWidth() || features.embeddingCount() != raw.count()) {
+      throw new IllegalArgumentException("the featurized batch is of another schema");
+    }
+    float[] dense = features.dense();
+    int from = row * features.denseWidth();
+    int[][] ids = batchIds;
+    int[][] offsets = batchOffsets;
+    for (int k = 0; k < ids.length; k++) {
+      ids[k] = features.ids(k);
+      offsets[k] = features.offsets(k);
+    }
+    batch.checkRaw(dense, from, ids, offsets, row, label, weight);
+    standardization.observe(dense, from);
+    lossWeights.observe(label);
+    return accepted(batch.addRaw(dense, from, ids, offsets, row, label, weight));
+  }
+
+  /**
+   * Learns a parsed example: {@link #learn(float[], int[][], float[], float)} when it carries
+   * bucket ids or the spec has raw features, else {@link #learn(float[], float[], float)}.
+   */
+  public StepResult learn(Example example) {
+    if (example.ids() != null || raw != null) {
+      return learn(example.features(), example.ids(), example.label(), example.weight());
+    }
+    return learn(example.features(), example.label(), example.weight());
+  }
+
+  private void requireFeatures() {
+    if (raw == null) {
+      throw new IllegalArgumentException(
+          "this spec has no raw features: learn(features, label, weight) takes its examples");
+    }
+  }
+
+  /** Counts an example the batch took; steps when the batch is full. */
+  private StepResult accepted(boolean full) {
     examples++;
     if (!full) {
       return null;
@@ -185,6 +283,9 @@ public final class OnlineLearner {
     float[] labels = batch.labels(); // (b, labelWidth), in the user's units
     float[] weights = lossWeights.forBatch(labels, exampleWeights, b); // (b); null: all 1
     standardization.standardizeInputs(batch.features(), batchInput, b);
+    if (tables) {
+      raw.forward(batch, b, batchInput); // each table's bag means into its columns
+    }
 
     // Test: loss and accuracy under the weights from before the update, in the user's units.
     int correct = 0;
@@ -224,29 +325,50 @@ public final class OnlineLearner {
     boolean finite = Double.isFinite(trainingLoss);
     double globalNorm = Double.NaN;
     if (finite) {
-      mlp.backward(dLogits, b);
+      if (tables) {
+        mlp.backward(dLogits, b, dInput); // dInput = dz_0 · W_0ᵀ (b, inputs)
+        raw.backward(batch, b, dInput); // dWeight_k[id] += dInput[b, table k's columns] / n_b
+      } else {
+        mlp.backward(dLogits, b);
+      }
       globalNorm = gradientNorms.measure(b, spec.clipNorm());
       finite = GradientNorms.updatable(globalNorm, spec.clipNorm());
     }
     double learningRate = schedule.rate(steps + 1, spec.optimizer().learningRate());
     if (!finite) {
+      if (tables) {
+        raw.zeroGradients(); // tables untouched; their gradient rows cleared for the next step
+      }
       skippedSteps++;
       StepResult.LayerStats[] stats = weightUpdates.withoutUpdate(gradientNorms.layerNorms());
       return new StepResult(b, scoredLoss * b, correct, squaredError, true, learningRate, stats);
     }
 
-    float[][] params = mlp.parameters();
-    float[][] grads = mlp.gradients();
-    if (spec.clipNorm() > 0 && globalNorm > spec.clipNorm()) {
-      // Rare in steady state, so the second pass over the gradients costs nothing on average.
-      GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
-    }
     weightUpdates.beforeUpdate();
-    optimizer.step(params, grads, decay, (float) learningRate);
+    if (tables) {
+      raw.step(optimizer, spec.clipNorm(), globalNorm, (float) learningRate);
+    } else {
+      float[][] grads = mlp.gradients();
+      if (spec.clipNorm() > 0 && globalNorm > spec.clipNorm()) {
+        // Rare in steady state, so the second pass over the gradients costs nothing on average.
+        GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
+      }
+      optimizer.step(mlp.parameters(), grads, decay, (float) learningRate);
+    }
     mlp.commitRunningStatistics();
     steps++;
     StepResult.LayerStats[] stats = weightUpdates.afterUpdate(gradientNorms.layerNorms());
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
+  }
+
+  /** Lengths of the tensors the optimizer steps: the network's, then the tables' (if any). */
+  private static int[] tensorSizes(Mlp mlp, RawInputs tables) {
+    float[][] params = mlp.parameters();
+    int[] sizes = new int[params.length + (tables == null ? 0 : tables.count())];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = i < params.length ? params[i].length : tables.weight(i - params.length).length;
+    }
+    return sizes;
   }
 
   /** Folds a mini-batch's mean prequential loss into the running average (finite ones only). */
@@ -338,6 +460,11 @@ public final class OnlineLearner {
 
   Optimizer optimizer() {
     return optimizer;
+  }
+
+  /** The embedding tables of a spec with raw features; null for a spec of numbers. */
+  RawInputs raw() {
+    return raw;
   }
 
   Standardization standardization() {

@@ -4,6 +4,7 @@ import static io.streamprop.wire.StateCodec.BATCH_NORM;
 import static io.streamprop.wire.StateCodec.CLASS_COUNTS;
 import static io.streamprop.wire.StateCodec.DENSE;
 import static io.streamprop.wire.StateCodec.NORM_COUNT;
+import static io.streamprop.wire.StateCodec.NORM_COUNTS;
 import static io.streamprop.wire.StateCodec.NORM_M2;
 import static io.streamprop.wire.StateCodec.NORM_MEAN;
 import static io.streamprop.wire.StateCodec.OPTIM;
@@ -17,6 +18,7 @@ import static io.streamprop.wire.StateCodec.RNG;
 import static io.streamprop.wire.StateCodec.TARGET_ARRAYS;
 import static io.streamprop.wire.StateCodec.TARGET_COUNT;
 
+import io.streamprop.features.FeatureLayout;
 import io.streamprop.learn.state.Counters;
 import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.spec.ModelSpec;
@@ -38,8 +40,14 @@ import java.util.regex.Pattern;
  * model with {@code standardize} has them, models written before targets were standardized do not.
  * {@code pending.weights} (float32, one per pending row, finite and >= 0) is present only when a
  * pending example's weight is not 1; {@code class.counts} (float64, one whole number >= 0 per
- * class) exactly when the spec's {@code class_weight} is {@code "balanced"}. Arrays with other
- * names are carried as they are.
+ * class) exactly when the spec's {@code class_weight} is {@code "balanced"}. A spec with raw
+ * features needs one {@code embedding.<k>.weight} (buckets × dim) per embedded field, the input
+ * statistics of its numeric features only with their per-column counts ({@code norm.counts}, whole
+ * numbers up to {@code norm.count}), and per table the pending bags ({@code pending.ids.<k>}, whole
+ * numbers in [0, buckets); {@code pending.offsets.<k>}, pending.count + 1 of them from 0, never
+ * decreasing, ending at the number of ids); its {@code pending.features} are dense rows that may
+ * hold NaN in the numeric value columns (a missing number). A spec of numbers has none of these.
+ * Arrays with other names are carried as they are.
  */
 final class StateRules {
   private StateRules() {}
@@ -56,12 +64,15 @@ final class StateRules {
   }
 
   /**
-   * The format version a state is written in: 2 if it holds target statistics, else 1 (see {@link
-   * SnapshotCodec#FORMAT_VERSION}).
+   * The format version a state is written in: 3 for a spec with raw features, else 2 if it holds
+   * target statistics, else 1 (see {@link SnapshotCodec#FORMAT_VERSION}).
    */
-  static int formatVersion(NamedArrays arrays) {
+  static int formatVersion(ModelSpec spec, NamedArrays arrays) {
+    if (spec.hasFeatures()) {
+      return SnapshotCodec.FORMAT_VERSION;
+    }
     return arrays.doubles().containsKey(TARGET_COUNT)
-        ? SnapshotCodec.FORMAT_VERSION
+        ? SnapshotCodec.FORMAT_VERSION_2
         : SnapshotCodec.FORMAT_VERSION_1;
   }
 
@@ -112,8 +123,11 @@ final class StateRules {
                   + ")");
         }
         shape(name, values.length, tensorLengths.get(p));
+      } else if (RawStateRules.floats(spec, name, values)) {
+        continue; // an array of raw features, checked there
       } else if (name.equals(PENDING_FEATURES)) {
-        multipleUpTo(name, values.length, spec.inputs(), spec.batchSize());
+        RawStateRules.pendingFeatures(spec, name, values);
+        continue;
       } else if (name.equals(PENDING_LABELS)) {
         multipleUpTo(name, values.length, SpecLimits.labelWidth(spec), spec.batchSize());
       } else if (name.equals(PENDING_WEIGHTS)) {
@@ -140,6 +154,7 @@ final class StateRules {
         }
       }
     }
+    RawStateRules.requireTables(spec, arrays);
     checkOptimizerSlots(arrays.floats(), tensorLengths.size());
     require(arrays.floats(), PENDING_FEATURES);
     require(arrays.floats(), PENDING_LABELS);
@@ -152,7 +167,9 @@ final class StateRules {
         throw new SnapshotException("invalid snapshot: array " + name + " is null");
       }
       if (name.equals(NORM_MEAN) || name.equals(NORM_M2)) {
-        shape(name, values.length, spec.inputs());
+        shape(name, values.length, RawStateRules.statisticsWidth(spec));
+      } else if (name.equals(NORM_COUNTS)) {
+        RawStateRules.columnCounts(spec, name, values, arrays);
       } else if (name.equals(NORM_COUNT) || name.equals(PREQUENTIAL_LOSS)) {
         shape(name, values.length, 1);
       } else if (TARGET_ARRAYS.contains(name)) {
@@ -264,7 +281,8 @@ final class StateRules {
           PENDING_COUNT,
           "it is " + count + ", but " + PENDING_WEIGHTS + " holds " + weights.length + " weights");
     }
-    long featureRows = arrays.floats().get(PENDING_FEATURES).length / spec.inputs();
+    long featureRows =
+        arrays.floats().get(PENDING_FEATURES).length / RawStateRules.pendingWidth(spec);
     long labelRows = arrays.floats().get(PENDING_LABELS).length / SpecLimits.labelWidth(spec);
     if (count != featureRows || count != labelRows) {
       throw mismatch(
@@ -280,12 +298,13 @@ final class StateRules {
               + " "
               + labelRows);
     }
+    RawStateRules.pendingBags(spec, arrays, count);
   }
 
   /**
    * Lengths of the parameter tensors in the engine's order, which optimizer state is indexed by:
    * for each dense layer from the input side, its weight and bias, then (hidden layers with batch
-   * norm) the batch-norm gamma and beta.
+   * norm) the batch-norm gamma and beta; then (raw features) each embedding table.
    */
   static List<Integer> parameterTensorLengths(ModelSpec spec) {
     List<Integer> lengths = new ArrayList<>();
@@ -296,6 +315,11 @@ final class StateRules {
       if (spec.batchNorm() && i < layers - 1) {
         lengths.add(fanOut(spec, i)); // gamma
         lengths.add(fanOut(spec, i)); // beta
+      }
+    }
+    if (spec.hasFeatures()) {
+      for (FeatureLayout.Embedding table : spec.features().layout().embeddings()) {
+        lengths.add(table.buckets() * table.dim()); // the tables, after the network's tensors
       }
     }
     return lengths;
@@ -309,20 +333,20 @@ final class StateRules {
     return layer == spec.hidden().size() ? spec.outputWidth() : spec.hidden().get(layer);
   }
 
-  private static void require(Map<String, ?> section, String name) {
+  static void require(Map<String, ?> section, String name) {
     if (!section.containsKey(name)) {
       throw new SnapshotException(
           "invalid snapshot: array " + name + " is missing; the spec's model needs it");
     }
   }
 
-  private static void shape(String name, long actual, long expected) {
+  static void shape(String name, long actual, long expected) {
     if (actual != expected) {
       throw mismatch(name, "expected " + expected + " values for the spec, got " + actual);
     }
   }
 
-  private static void multipleUpTo(String name, int length, int rowWidth, int maxRows) {
+  static void multipleUpTo(String name, int length, int rowWidth, int maxRows) {
     if (length % rowWidth != 0 || length / rowWidth > maxRows) {
       throw mismatch(
           name,
@@ -350,7 +374,7 @@ final class StateRules {
     }
   }
 
-  private static SnapshotException mismatch(String name, String detail) {
+  static SnapshotException mismatch(String name, String detail) {
     return new SnapshotException("snapshot does not match its spec: " + name + ": " + detail);
   }
 }
