@@ -180,22 +180,6 @@ public final class OnlineLearner {
     return step(exampleWeights);
   }
 
-  /**
-   * STUB of the raw-features contract: one featurized example of a spec with {@code features}
-   * ({@code dense} is {@link io.streamprop.features.FeatureRow#dense()}, {@code ids} its bucket
-   * ids). Replaced by the learner's implementation.
-   */
-  public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
-    throw new UnsupportedOperationException("stub: the raw-features learner is not here yet");
-  }
-
-  /** STUB of the raw-features contract: {@link #learn(float[], int[][], float[], float)}. */
-  public StepResult learn(io.streamprop.wire.Example example) {
-    return example.ids() == null
-        ? learn(example.features(), example.label(), example.weight())
-        : learn(example.features(), example.ids(), example.label(), example.weight());
-  }
-
   private StepResult step(float[] exampleWeights) {
     final int b = batchSize;
     float[] labels = batch.labels(); // (b, labelWidth), in the user's units

@@ -109,12 +109,4 @@ public final class Predictor {
       }
     };
   }
-
-  /**
-   * STUB of the raw-features contract: (rows.length, outputs) predictions for featurized rows of a
-   * spec with {@code features}. Replaced by the learner's implementation.
-   */
-  public float[] predict(io.streamprop.features.FeatureRow[] rows) {
-    throw new UnsupportedOperationException("stub: the raw-features predictor is not here yet");
-  }
 }
