@@ -1,14 +1,16 @@
 package io.streamprop.cli;
 
+import io.streamprop.features.FeatureRow;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.StepResult;
 import java.nio.file.Path;
 
 /**
  * One prequential pass of a data file through a learner, in file order: every row goes to {@link
- * OnlineLearner#learn}, which scores each full mini-batch and then learns from it; the step results
- * add up in a {@link Tally}. Rows that fill no complete mini-batch by the end of the file stay
- * pending inside the learner (as they would in the trainer), neither scored nor learned yet.
+ * OnlineLearner#learn} (a featurized row, for a spec with raw {@code features}), which scores each
+ * full mini-batch and then learns from it; the step results add up in a {@link Tally}. Rows that
+ * fill no complete mini-batch by the end of the file stay pending inside the learner (as they would
+ * in the trainer), neither scored nor learned yet.
  *
  * @param rows rows read from the file
  * @param tally prequential figures of the complete mini-batches
@@ -21,22 +23,41 @@ record Pass(long rows, Tally tally, double seconds) {
     long start = System.nanoTime();
     long[] rows = {0};
     try {
-      DataReader.forEach(
-          data,
-          learner.spec(),
-          (features, label) -> {
-            StepResult step = learner.learn(features, label);
-            rows[0]++;
-            if (step != null) {
-              tally.add(step);
-              progress.update(progressPrefix, rows[0], tally);
-            }
-          });
+      if (learner.spec().hasFeatures()) {
+        DataReader.forEachRaw(
+            data,
+            learner.spec(),
+            example -> {
+              FeatureRow row = example.row();
+              if (count(learner.learn(row.dense(), row.ids(), example.label(), 1f), rows, tally)) {
+                progress.update(progressPrefix, rows[0], tally);
+              }
+            });
+      } else {
+        DataReader.forEach(
+            data,
+            learner.spec(),
+            (features, label) -> {
+              if (count(learner.learn(features, label), rows, tally)) {
+                progress.update(progressPrefix, rows[0], tally);
+              }
+            });
+      }
     } finally {
       // Also on a bad row: the error message must start on a clean line.
       progress.finish();
     }
     return new Pass(rows[0], tally, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Counts one row and its step, if it completed a mini-batch; true if it did. */
+  private static boolean count(StepResult step, long[] rows, Tally tally) {
+    rows[0]++;
+    if (step == null) {
+      return false;
+    }
+    tally.add(step);
+    return true;
   }
 
   /** Rows per second of wall time. */

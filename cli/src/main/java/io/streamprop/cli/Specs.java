@@ -56,17 +56,26 @@ final class Specs {
     return spec;
   }
 
-  /** One line: task, shape, activation, loss, optimizer, mini-batch. */
+  /**
+   * One line: task, shape (with the raw features and class names when there are), activation, loss,
+   * optimizer, mini-batch.
+   */
   static String describe(ModelSpec spec) {
     String outputs =
         spec.task() == ModelSpec.Task.CLASSIFICATION
-            ? spec.outputs() + " classes"
+            ? spec.outputs()
+                + " classes"
+                + (spec.classNames().isEmpty() ? "" : " " + abbreviate(spec.classNames()))
             : spec.outputs() + (spec.outputs() == 1 ? " target" : " targets");
+    String inputs =
+        spec.hasFeatures()
+            ? spec.inputs() + " inputs from " + spec.features().size() + " raw features"
+            : spec.inputs() + " inputs";
     return String.format(
         Locale.ROOT,
-        "%s %d inputs -> %s -> %s, %s, %s, %s lr %s, batch_size %d",
+        "%s %s -> %s -> %s, %s, %s, %s lr %s, batch_size %d",
         lower(spec.task()),
-        spec.inputs(),
+        inputs,
         spec.hidden(),
         outputs,
         lower(spec.activation()),
@@ -74,6 +83,13 @@ final class Specs {
         lower(spec.optimizer().name()),
         spec.optimizer().learningRate(),
         spec.batchSize());
+  }
+
+  /** Up to 5 names, then "..." */
+  private static String abbreviate(java.util.List<String> names) {
+    return names.size() <= 5
+        ? names.toString()
+        : names.subList(0, 5).toString().replace("]", ", ... (" + names.size() + ")]");
   }
 
   static String lower(Enum<?> value) {

@@ -1,7 +1,6 @@
 package io.streamprop.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamprop.features.RawValues;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,11 +12,11 @@ import java.util.Map;
 /**
  * One pass over a {@link RawDataFile} for {@link SpecInference}: what each feature column holds
  * ({@link FeatureInference}, in header order for CSV, first-appearance order for JSON lines) and
- * the labels' statistics. Labels must be numbers (class codes or targets).
+ * the labels ({@link LabelInference}).
  */
 final class RawScan {
   final List<FeatureInference> columns = new ArrayList<>();
-  final SpecInference.LabelStats labels = new SpecInference.LabelStats();
+  final LabelInference labels = new LabelInference();
   String labelName;
   long rows;
   private boolean positional;
@@ -66,7 +65,7 @@ final class RawScan {
         } else {
           throw new DataFileException(where + ": features must be an object or a list");
         }
-        scan.labels.add(label(row.label(), where, scan.labelName));
+        scan.labels.add(row.label(), where, scan.labelName);
       }
       if (scan.rows == 0) {
         throw new DataFileException(source + ": no rows to infer a spec from");
@@ -75,10 +74,16 @@ final class RawScan {
     return scan;
   }
 
-  /** True when the file holds numbers only: the numeric-vector spec applies. */
+  /**
+   * True when the file holds numbers only, labels included: the numeric-vector spec applies. Class
+   * names in the label make a spec with {@code features}, even when every feature is a number.
+   */
   boolean numeric() {
     if (positional) {
       return true;
+    }
+    if (labels.named()) {
+      return false;
     }
     for (FeatureInference column : columns) {
       if (!column.numericWithoutMissing(rows)) {
@@ -86,30 +91,5 @@ final class RawScan {
       }
     }
     return true;
-  }
-
-  private static float[] label(JsonNode label, String where, String name) {
-    if (label.isNumber()) {
-      return new float[] {label.floatValue()};
-    }
-    if (label.isTextual() && RawValues.isDecimal(label.textValue())) {
-      return new float[] {Float.parseFloat(label.textValue())};
-    }
-    if (label.isArray()) {
-      float[] values = new float[label.size()];
-      for (int i = 0; i < values.length; i++) {
-        if (!label.get(i).isNumber()) {
-          throw new DataFileException(where + ": " + name + "[" + i + "]: expected a number");
-        }
-        values[i] = label.get(i).floatValue();
-      }
-      return values;
-    }
-    throw new DataFileException(
-        where
-            + ": "
-            + name
-            + ": expected a number (a class code or a target), got "
-            + (label.isNull() ? "nothing" : DataLines.abbreviate(label.toString())));
   }
 }

@@ -18,9 +18,12 @@ import java.util.Set;
  * Proposes a spec for a data file: the inputs and feature names from the file, the task from the
  * labels, every other field from {@link SpecDefaults}. It reads the whole file once.
  *
- * <p>The task rule (also in {@code docs/data.md}): <b>classification</b> with {@code classes = max
- * + 1} when the label is a single value and every label is an integer {@code >= 0}, class 0 occurs
- * (labels are class codes {@code 0..K-1}), there are at least 2 and at most {@value
+ * <p>The task rule (also in {@code docs/data.md}): a label column with a string in some row holds
+ * class names: <b>classification</b> with {@code class_names} sorted by Unicode code point (as
+ * Python's {@code sorted} and scikit-learn's {@code LabelEncoder} order them; see {@link
+ * LabelInference}). Labels that are all numbers give <b>classification</b> with {@code classes =
+ * max + 1} when the label is a single value and every label is an integer {@code >= 0}, class 0
+ * occurs (labels are class codes {@code 0..K-1}), there are at least 2 and at most {@value
  * #MAX_INFERRED_CLASSES} distinct values, and they use at least half of the codes {@code 0..max};
  * otherwise <b>regression</b> with as many targets as the label has values. So iris (0, 1, 2) is
  * classification with 3 classes, while diabetes (integers 25..346) and prices are regression. Count
@@ -29,7 +32,7 @@ import java.util.Set;
 public final class SpecInference {
   private SpecInference() {}
 
-  /** More distinct integer labels than this means regression. */
+  /** More distinct integer labels than this means regression; more distinct names, an error. */
   public static final int MAX_INFERRED_CLASSES = 1000;
 
   /**
@@ -60,7 +63,7 @@ public final class SpecInference {
     if (raw.numeric()) {
       return analyzeNumeric(path);
     }
-    Decision d = raw.labels.decide(raw.labelName);
+    LabelInference.Decision d = raw.labels.decide(raw.labelName);
     List<FeatureSpec> features = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
     for (FeatureInference column : raw.columns) {
@@ -74,7 +77,7 @@ public final class SpecInference {
       throw new DataFileException("the data does not fit a model: " + e.getMessage());
     }
     return new Inference(
-        spec(d.task(), schema.layout().inputs(), List.of(), d.outputs(), schema),
+        spec(d, schema.layout().inputs(), List.of(), schema),
         raw.rows,
         d.reason(),
         List.copyOf(reasons));
@@ -83,7 +86,7 @@ public final class SpecInference {
   /** The inference of a file of numbers only, read as {@link DataFile} rows. */
   private static Inference analyzeNumeric(Path path) throws IOException {
     try (DataFile data = DataFile.open(path)) {
-      LabelStats labels = new LabelStats();
+      LabelInference labels = new LabelInference();
       DataFile.Row row;
       while ((row = data.next()) != null) {
         labels.add(row.label());
@@ -91,115 +94,25 @@ public final class SpecInference {
       if (labels.rows == 0) {
         throw new DataFileException(path.getFileName() + ": no rows to infer a spec from");
       }
-      Decision d = labels.decide(data.labelName());
+      LabelInference.Decision d = labels.decide(data.labelName());
       List<String> names = data.featureNames();
       if (!usableNames(names)) {
         names = List.of();
       }
       return new Inference(
-          spec(d.task(), data.featureCount(), names, d.outputs(), null),
-          labels.rows,
-          d.reason(),
-          List.of());
-    }
-  }
-
-  /** The task, the number of outputs and why. */
-  record Decision(Task task, int outputs, String reason) {}
-
-  /** The labels seen so far, and the task rule of the class comment. */
-  static final class LabelStats {
-    long rows;
-    int width = -1;
-    boolean integral = true;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    final Set<Float> distinct = new HashSet<>();
-
-    void add(float[] label) {
-      rows++;
-      width = label.length;
-      if (label.length != 1) {
-        return;
-      }
-      float value = label[0];
-      min = Math.min(min, value);
-      max = Math.max(max, value);
-      if (value < 0 || value != Math.rint(value)) {
-        integral = false;
-      }
-      if (integral && distinct.size() <= MAX_INFERRED_CLASSES) {
-        distinct.add(value);
-      }
-    }
-
-    Decision decide(String labelName) {
-      if (width != 1) {
-        return new Decision(
-            Task.REGRESSION,
-            width,
-            "labels are lists of " + width + " numbers: regression with " + width + " targets");
-      }
-      if (!integral) {
-        return new Decision(
-            Task.REGRESSION, 1, labelName + " has values that are not integers >= 0: regression");
-      }
-      if (min != 0) {
-        return new Decision(
-            Task.REGRESSION,
-            1,
-            labelName
-                + " holds integers "
-                + (long) min
-                + ".."
-                + (long) max
-                + ", not class codes starting at 0: regression");
-      }
-      if (distinct.size() > MAX_INFERRED_CLASSES || max + 1 > MAX_INFERRED_CLASSES) {
-        return new Decision(
-            Task.REGRESSION,
-            1,
-            labelName
-                + " holds integers up to "
-                + (long) max
-                + ", more than "
-                + MAX_INFERRED_CLASSES
-                + " classes: regression");
-      }
-      if (distinct.size() < 2 || max + 1 > 2.0 * distinct.size()) {
-        return new Decision(
-            Task.REGRESSION,
-            1,
-            labelName
-                + " has "
-                + distinct.size()
-                + " distinct integers in 0.."
-                + (long) max
-                + ", too sparse for class codes: regression");
-      }
-      int classes = (int) max + 1;
-      return new Decision(
-          Task.CLASSIFICATION,
-          classes,
-          labelName
-              + " holds class codes 0.."
-              + (long) max
-              + " ("
-              + distinct.size()
-              + " distinct): classification with "
-              + classes
-              + " classes");
+          spec(d, data.featureCount(), names, null), labels.rows, d.reason(), List.of());
     }
   }
 
   private static ModelSpec spec(
-      Task task, int inputs, List<String> names, int outputs, FeatureSchema features) {
+      LabelInference.Decision d, int inputs, List<String> names, FeatureSchema features) {
+    Task task = d.task();
     try {
       return new ModelSpec(
           task,
           inputs,
           names,
-          outputs,
+          d.outputs(),
           SpecDefaults.HIDDEN,
           SpecDefaults.ACTIVATION,
           SpecDefaults.INIT,
@@ -216,7 +129,7 @@ public final class SpecInference {
           SpecDefaults.STANDARDIZE,
           SpecDefaults.SEED,
           SpecDefaults.snapshot(),
-          List.of(),
+          d.classNames(),
           SpecDefaults.CLASS_WEIGHT,
           features);
     } catch (SpecException e) {

@@ -154,11 +154,72 @@ class RawInferenceTest {
   }
 
   @Test
-  void stringLabel_errorNamingTheLineAndValue() throws Exception {
-    Path file = write("s.csv", "a,label\nx,cat\ny,dog\n");
+  void stringLabels_classificationWithClassNamesInCodePointOrder() throws Exception {
+    // "Z" < "a" < "é" (U+00E9) < "Ａ" (U+FF21) < "😀" (U+1F600): by code point, as Python's
+    // sorted() and scikit-learn's LabelEncoder; String.compareTo would put the emoji (a surrogate
+    // pair, 0xD83D...) before U+FF21.
+    Path file = write("s.csv", "a,label\nx,\uff21\ny,a\nz,😀\nx,Z\ny,é\nz,a\n");
+
+    SpecInference.Inference inference = SpecInference.analyze(file);
+
+    assertThat(inference.spec().task()).isEqualTo(Task.CLASSIFICATION);
+    assertThat(inference.spec().classNames()).containsExactly("Z", "a", "é", "\uff21", "😀");
+    assertThat(inference.spec().outputs()).isEqualTo(5);
+    assertThat(inference.reason())
+        .isEqualTo(
+            "label holds 5 distinct names: classification with 5 classes, class_names in code"
+                + " point order");
+    assertThat(SpecJson.parse(SpecJson.write(inference.spec()))).isEqualTo(inference.spec());
+  }
+
+  @Test
+  void stringLabels_numbersAmongThemNamedByTheirCanonicalDecimal() throws Exception {
+    Path csv = write("n.csv", "a,label\nx,10\ny,2.0\nz,other\nx,2\n");
+    Path json =
+        write(
+            "n.jsonl",
+            "{\"features\": {\"a\": \"x\"}, \"label\": 10}\n"
+                + "{\"features\": {\"a\": \"y\"}, \"label\": 2.0}\n"
+                + "{\"features\": {\"a\": \"z\"}, \"label\": \"other\"}\n");
+
+    assertThat(SpecInference.infer(csv).classNames()).containsExactly("10", "2", "other");
+    assertThat(SpecInference.infer(json).classNames()).containsExactly("10", "2", "other");
+  }
+
+  @Test
+  void stringLabels_numericFeatures_featureSpecOfNumbers() throws Exception {
+    ModelSpec spec = SpecInference.infer(write("i.csv", "a,b,label\n1,2,setosa\n3,4,virginica\n"));
+
+    assertThat(spec.hasFeatures()).isTrue();
+    assertThat(kinds(spec)).containsExactly(FeatureKind.NUMERIC, FeatureKind.NUMERIC);
+    assertThat(spec.classNames()).containsExactly("setosa", "virginica");
+  }
+
+  @Test
+  void stringLabels_sameFileInAnotherRowOrder_sameClassNames() throws Exception {
+    ModelSpec one = SpecInference.infer(write("o1.csv", "a,label\nx,b\ny,c\nz,a\n"));
+    ModelSpec two = SpecInference.infer(write("o2.csv", "a,label\nz,a\nx,c\ny,b\n"));
+
+    assertThat(one.classNames()).containsExactly("a", "b", "c").isEqualTo(two.classNames());
+  }
+
+  @Test
+  void oneClassName_errorNamingTheClass() throws Exception {
+    Path file = write("one.csv", "a,label\nx,cat\ny,cat\n");
     assertThatThrownBy(() -> SpecInference.infer(file))
         .isInstanceOf(DataFileException.class)
-        .hasMessage("s.csv:2: label: expected a number (a class code or a target), got \"cat\"");
+        .hasMessage(
+            "label: every row has the class \"cat\"; a classifier needs at least 2 classes");
+  }
+
+  @Test
+  void missingLabel_errorNamingTheLine() throws Exception {
+    Path file = write("m.csv", "a,label\nx,cat\ny,\n");
+    assertThatThrownBy(() -> SpecInference.infer(file))
+        .isInstanceOf(DataFileException.class)
+        .hasMessage(
+            "m.csv:3: label: expected a class name, a class code or a target, got nothing (every"
+                + " row needs its label)");
   }
 
   @Test
