@@ -180,15 +180,6 @@ public final class OnlineLearner {
     return step(exampleWeights);
   }
 
-  /**
-   * Learns one example of a spec with raw features: {@code dense} is {@link
-   * io.streamprop.features.FeatureRow#dense()}, {@code ids} its bucket ids per embedded field. Stub
-   * of the raw-features learner's signature, so that callers compile.
-   */
-  public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
-    throw new UnsupportedOperationException("stub: the raw-features learner is not here yet");
-  }
-
   private StepResult step(float[] exampleWeights) {
     final int b = batchSize;
     float[] labels = batch.labels(); // (b, labelWidth), in the user's units

@@ -109,13 +109,4 @@ public final class Predictor {
       }
     };
   }
-
-  /**
-   * Predicts featurized rows of a spec with raw features; (rows, outputs) as {@link
-   * #predict(float[], int)}. Stub of the raw-features predictor's signature, so that callers
-   * compile.
-   */
-  public float[] predict(io.streamprop.features.FeatureRow[] rows) {
-    throw new UnsupportedOperationException("stub: the raw-features predictor is not here yet");
-  }
 }
