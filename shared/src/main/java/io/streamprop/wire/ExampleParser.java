@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.streamprop.features.FeatureRow;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecLimits;
 import java.io.IOException;
@@ -23,7 +24,10 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code features}: a list of {@code inputs} numbers, or, when the spec declares {@code
- *       feature_names}, an object with a number for every name (order free, all names required).
+ *       feature_names}, an object with a number for every name (order free, all names required);
+ *       for a spec with raw {@code features}, an object of raw values by name, featurized by the
+ *       spec's {@link io.streamprop.features.Featurizer} ({@link RawFeatureReader}): the example's
+ *       {@code features} is then the row's dense part and its {@code ids} the bucket ids.
  *   <li>{@code label}: classification, a class index in {@code 0..classes-1} (integral: {@code 2}
  *       and {@code 2.0} are class 2, {@code 2.5} is refused) or, when the spec declares {@code
  *       class_names}, a class name; regression, a number (one target) or a list of {@code targets}
@@ -33,10 +37,11 @@ import java.util.Map;
  * </ul>
  *
  * <p>Speed: one pass of Jackson's streaming parser with its fast floating-point parser, numbers
- * read straight into {@code float[]} (no tree, no boxing). {@code NaN} and {@code Infinity} tokens
- * (as Python's {@code json} writes them) and {@code null} (as JavaScript writes {@code NaN}) are
- * read so that they can be refused as {@link RejectReason#NOT_FINITE} with their position, rather
- * than as unreadable JSON; a number beyond the float range ({@code 1e39}) is not finite either.
+ * read straight into {@code float[]} (no tree, no boxing; raw features alone are read as a tree,
+ * which the featurizer takes). {@code NaN} and {@code Infinity} tokens (as Python's {@code json}
+ * writes them) and {@code null} (as JavaScript writes {@code NaN}) are read so that they can be
+ * refused as {@link RejectReason#NOT_FINITE} with their position, rather than as unreadable JSON; a
+ * number beyond the float range ({@code 1e39}) is not finite either.
  *
  * <p>{@link #parse} never throws anything but {@link ExampleException}, whatever the bytes.
  */
@@ -66,6 +71,7 @@ public final class ExampleParser {
   private final List<String> featureNames;
   private final Map<String, Integer> featureIndex;
   private final ClassLabels classLabels;
+  private final RawFeatureReader raw; // null for a spec of numbers
 
   /** A parser for examples of this model, refusing values above {@link #DEFAULT_MAX_BYTES}. */
   public ExampleParser(ModelSpec spec) {
@@ -93,6 +99,7 @@ public final class ExampleParser {
     }
     this.featureIndex = index;
     this.classLabels = new ClassLabels(spec);
+    this.raw = spec.hasFeatures() ? new RawFeatureReader(spec.features()) : null;
   }
 
   public ModelSpec spec() {
@@ -174,6 +181,7 @@ public final class ExampleParser {
   private Example parseObject(JsonParser p) throws IOException {
     p.nextToken(); // START_OBJECT, guaranteed by checkStart
     float[] features = null;
+    int[][] ids = null;
     float[] label = null;
     float weight = NO_WEIGHT;
     JsonToken t;
@@ -184,7 +192,13 @@ public final class ExampleParser {
         if (features != null) {
           throw badJson("duplicate key \"features\"");
         }
-        features = readFeatures(p, value);
+        if (raw != null) {
+          FeatureRow row = raw.read(p, value);
+          features = row.dense();
+          ids = row.ids();
+        } else {
+          features = readFeatures(p, value);
+        }
       } else if ("label".equals(key)) {
         if (label != null) {
           throw badJson("duplicate key \"label\"");
@@ -203,16 +217,18 @@ public final class ExampleParser {
       throw badJson("found " + describe(t) + " where a key was expected");
     }
     if (features == null) {
-      throw new ExampleException(
-          RejectReason.MISSING_FIELD,
-          "features: missing; an example is {\"features\": [...], \"label\": ...}");
+      throw new ExampleException(RejectReason.MISSING_FIELD, "features: missing; " + shape());
     }
     if (label == null) {
-      throw new ExampleException(
-          RejectReason.MISSING_FIELD,
-          "label: missing; an example is {\"features\": [...], \"label\": ...}");
+      throw new ExampleException(RejectReason.MISSING_FIELD, "label: missing; " + shape());
     }
-    return new Example(features, label, weight == NO_WEIGHT ? 1f : weight);
+    return new Example(features, label, weight == NO_WEIGHT ? 1f : weight, ids);
+  }
+
+  private String shape() {
+    return raw == null
+        ? "an example is {\"features\": [...], \"label\": ...}"
+        : "an example is {\"features\": {\"<name>\": value, ...}, \"label\": ...}";
   }
 
   /** A finite number >= 0 (as a float32); anything else is {@link RejectReason#WEIGHT_INVALID}. */
