@@ -10,7 +10,6 @@ import io.streamprop.wire.SnapshotCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,7 +122,6 @@ class RawDataCommandsTest {
   }
 
   @Test
-  @Disabled("needs the raw-features learner")
   void evaluate_rawCsvInferred_announcesTheSpec_jsonOfTheSameShape() throws Exception {
     Cli.Run run = Cli.run("evaluate", "--data", TITANIC.toString(), "--json", "--progress=never");
 
@@ -149,7 +147,6 @@ class RawDataCommandsTest {
   }
 
   @Test
-  @Disabled("needs the raw-features learner")
   void evaluate_csvAndJsonLinesOfTheSameData_sameFigures() throws Exception {
     List<String> keys = List.of("examples", "accuracy", "loss", "pending", "steps");
     JsonNode csv = evaluateJson(RAW.resolve("chile.csv"));
@@ -161,7 +158,6 @@ class RawDataCommandsTest {
   }
 
   @Test
-  @Disabled("needs the raw-features learner")
   void train_rawCsv_writesASnapshotOfTheInferredSpec() throws Exception {
     Path snap = dir.resolve("titanic.snap");
 

@@ -50,7 +50,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,7 +111,6 @@ class RawScorerIT {
   }
 
   @Test
-  @Disabled("needs the raw-features learner")
   void rawModel_servedWithOfflinePredictions_andMeasuredOnRawEventsFromKcat() throws Exception {
     assumeKcat();
     String suffix = UUID.randomUUID().toString().substring(0, 8);

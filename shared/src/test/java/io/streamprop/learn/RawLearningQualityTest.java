@@ -10,7 +10,6 @@ import io.streamprop.features.FeatureRow;
 import io.streamprop.spec.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Measure the figures with {@code examples/references/compare_raw.sh}, which runs {@code
  * streamprop evaluate --json} on the same files with the same inferred specs.
  */
-@Disabled("needs the raw-features learner")
 class RawLearningQualityTest {
   private static final Path RAW = Path.of("..", "examples", "data", "raw");
   private static final Path REFERENCES =

@@ -11,6 +11,7 @@ import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
+import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.admin.TopicAdmin;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.testing.KafkaTestClient;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,7 +169,6 @@ class RawEventsIT {
   }
 
   @Test
-  @Disabled("needs the raw-features learner")
   void rawEventsFromKcat_trainTheOfflineModelBitForBit_badOnesDeadLettered() throws Exception {
     Kcat.require();
     TrainerConfig config = config();
@@ -178,13 +177,16 @@ class RawEventsIT {
     List<byte[]> events = RawEvents.load();
     List<Kcat.Line> bad = new ArrayList<>();
     List<Letter> expected = sendBad(config, bad);
+    // One bad event among every 20 good ones, the rest of the bad ones after the last good one.
     List<Kcat.Line> lines = new ArrayList<>();
+    int nextBad = 0;
     for (int i = 0; i < events.size(); i++) {
-      if (i % 20 == 10 && i / 20 < bad.size()) {
-        lines.add(bad.get(i / 20));
+      if (i % 20 == 10 && nextBad < bad.size()) {
+        lines.add(bad.get(nextBad++));
       }
       lines.add(new Kcat.Line("churn", events.get(i)));
     }
+    lines.addAll(bad.subList(nextBad, bad.size()));
     assertThat(lines).hasSize(events.size() + bad.size());
     Kcat.produce(kafka.bootstrapServers(), config.topics().examples(), lines);
 
@@ -199,7 +201,7 @@ class RawEventsIT {
                     && SnapshotCodec.decode(r.value()).examples() == events.size(),
             TIMEOUT);
     ModelState trained = SnapshotCodec.decode(last.value());
-    assertSameModel(trained, RawEvents.train(RawEvents.parsedSpec(SPEC), events).state());
+    assertSameModel(trained, RawEvents.train(SpecJson.parse(SPEC), events).state());
     assertDeadLetters(config, expected);
   }
 }

@@ -40,7 +40,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -431,7 +430,6 @@ class TrainerTopologyTest {
   static final String RAW_SPEC = RawEvents.spec("{\"every_examples\": 100, \"every_seconds\": 0}");
 
   @Test
-  @Disabled("needs the raw-features learner")
   void rawEvents_trainAsTheOfflineModel_withNullsAbsentKeysNewCategoriesClassNamesAndWeights() {
     specs.pipeInput("churn", RAW_SPEC);
     List<byte[]> events = RawEvents.load();
@@ -490,7 +488,6 @@ class TrainerTopologyTest {
   }
 
   @Test
-  @Disabled("needs the raw-features learner")
   void badRawEventsAmongGoodOnes_deadLettered_andTheModelEqualsTheModelOfTheGoodOnes() {
     specs.pipeInput("churn", RAW_SPEC);
     List<byte[]> events = RawEvents.load().subList(0, 200);
