@@ -40,7 +40,8 @@ class ProgressTest {
         4,
         true,
         42,
-        new SnapshotPolicy(10_000, 5.0));
+        new SnapshotPolicy(10_000, 5.0),
+        ModelSpec.Learner.SINGLE);
   }
 
   private final long[] now = {0};

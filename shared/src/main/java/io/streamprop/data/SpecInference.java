@@ -160,7 +160,8 @@ public final class SpecInference {
           SpecDefaults.BATCH_SIZE,
           SpecDefaults.STANDARDIZE,
           SpecDefaults.SEED,
-          SpecDefaults.snapshot());
+          SpecDefaults.snapshot(),
+          SpecDefaults.OPEN_LEARNER);
     } catch (SpecException e) {
       throw new DataFileException("the data does not fit a model: " + e.getMessage());
     }

@@ -31,6 +31,10 @@ import java.util.List;
  * @param standardize online input standardization (running mean and variance per feature)
  * @param seed seed of every random choice (initialization, dropout)
  * @param snapshot when the trainer publishes a snapshot
+ * @param learner one learner of exactly this spec, or a population of variants of it (learning
+ *     rates and widths) that serves whichever member predicts best ({@code
+ *     io.streamprop.learn.population}); the population is the default when the spec gives no {@code
+ *     optimizer}
  */
 public record ModelSpec(
     Task task,
@@ -50,7 +54,8 @@ public record ModelSpec(
     int batchSize,
     boolean standardize,
     long seed,
-    SnapshotPolicy snapshot) {
+    SnapshotPolicy snapshot,
+    Learner learner) {
 
   /**
    * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
@@ -78,6 +83,13 @@ public record ModelSpec(
         clipNorm,
         batchSize,
         snapshot);
+    SpecValidator.notNull("learner", learner);
+  }
+
+  /** Who learns: the spec's one model, or a population of variants of it. */
+  public enum Learner {
+    SINGLE,
+    POPULATION
   }
 
   public enum Task {
@@ -161,6 +173,30 @@ public record ModelSpec(
    * @param everySeconds publish after this many seconds (0: never by time)
    */
   public record SnapshotPolicy(long everyExamples, double everySeconds) {}
+
+  /** The same spec with another learner (how a population makes its members' specs). */
+  public ModelSpec withLearner(Learner learner) {
+    return new ModelSpec(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        learner);
+  }
 
   /** Width of the network's last layer: 1 for binary cross-entropy, else {@link #outputs}. */
   public int outputWidth() {

@@ -308,7 +308,8 @@ class SpecJsonTest {
                     valid.batchSize(),
                     valid.standardize(),
                     valid.seed(),
-                    valid.snapshot()))
+                    valid.snapshot(),
+                    valid.learner()))
         .isInstanceOf(SpecException.class)
         .hasMessage("dropout: must be in [0, 1), got 1.5");
   }
