@@ -2,6 +2,7 @@ package io.streamprop.cli;
 
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.StepResult;
+import io.streamprop.spec.ModelSpec;
 import java.nio.file.Path;
 
 /**
@@ -17,13 +18,24 @@ import java.nio.file.Path;
 record Pass(long rows, Tally tally, double seconds) {
 
   static Pass run(OnlineLearner learner, Path data, Progress progress, String progressPrefix) {
-    Tally tally = new Tally(learner.spec());
+    return run(learner.spec(), learner::learn, data, progress, progressPrefix);
+  }
+
+  /** What learns the rows: a learner, or a population of them. */
+  interface Learns {
+    StepResult learn(float[] features, float[] label);
+  }
+
+  /** A pass through anything that {@link Learns}, of the spec's shape. */
+  static Pass run(
+      ModelSpec spec, Learns learner, Path data, Progress progress, String progressPrefix) {
+    Tally tally = new Tally(spec);
     long start = System.nanoTime();
     long[] rows = {0};
     try {
       DataReader.forEach(
           data,
-          learner.spec(),
+          spec,
           (features, label) -> {
             StepResult step = learner.learn(features, label);
             rows[0]++;
