@@ -3,6 +3,8 @@ package io.streamprop.cli;
 import io.streamprop.features.FeatureRow;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.StepResult;
+import io.streamprop.learn.population.PopulationLearner;
+import io.streamprop.spec.ModelSpec;
 import java.nio.file.Path;
 
 /**
@@ -19,24 +21,67 @@ import java.nio.file.Path;
 record Pass(long rows, Tally tally, double seconds) {
 
   static Pass run(OnlineLearner learner, Path data, Progress progress, String progressPrefix) {
-    Tally tally = new Tally(learner.spec());
+    return run(learner.spec(), Learns.of(learner), data, progress, progressPrefix);
+  }
+
+  /** What learns the rows: a learner, or a population of them. */
+  interface Learns {
+    /** An example of a spec of numbers. */
+    StepResult learn(float[] features, float[] label);
+
+    /** A featurized example of a spec with raw features, of weight 1. */
+    StepResult learn(float[] dense, int[][] ids, float[] label);
+
+    static Learns of(OnlineLearner learner) {
+      return new Learns() {
+        @Override
+        public StepResult learn(float[] features, float[] label) {
+          return learner.learn(features, label);
+        }
+
+        @Override
+        public StepResult learn(float[] dense, int[][] ids, float[] label) {
+          return learner.learn(dense, ids, label, 1f);
+        }
+      };
+    }
+
+    static Learns of(PopulationLearner population) {
+      return new Learns() {
+        @Override
+        public StepResult learn(float[] features, float[] label) {
+          return population.learn(features, label);
+        }
+
+        @Override
+        public StepResult learn(float[] dense, int[][] ids, float[] label) {
+          return population.learn(dense, ids, label, 1f);
+        }
+      };
+    }
+  }
+
+  /** A pass through anything that {@link Learns}, of the spec's shape. */
+  static Pass run(
+      ModelSpec spec, Learns learner, Path data, Progress progress, String progressPrefix) {
+    Tally tally = new Tally(spec);
     long start = System.nanoTime();
     long[] rows = {0};
     try {
-      if (learner.spec().hasFeatures()) {
+      if (spec.hasFeatures()) {
         DataReader.forEachRaw(
             data,
-            learner.spec(),
+            spec,
             example -> {
               FeatureRow row = example.row();
-              if (count(learner.learn(row.dense(), row.ids(), example.label(), 1f), rows, tally)) {
+              if (count(learner.learn(row.dense(), row.ids(), example.label()), rows, tally)) {
                 progress.update(progressPrefix, rows[0], tally);
               }
             });
       } else {
         DataReader.forEach(
             data,
-            learner.spec(),
+            spec,
             (features, label) -> {
               if (count(learner.learn(features, label), rows, tally)) {
                 progress.update(progressPrefix, rows[0], tally);

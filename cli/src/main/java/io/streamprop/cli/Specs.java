@@ -1,6 +1,7 @@
 package io.streamprop.cli;
 
 import io.streamprop.data.SpecInference;
+import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecJson;
@@ -73,7 +74,7 @@ final class Specs {
             : spec.inputs() + " inputs";
     return String.format(
         Locale.ROOT,
-        "%s %s -> %s -> %s, %s, %s, %s lr %s, batch_size %d",
+        "%s %s -> %s -> %s, %s, %s, %s %s, batch_size %d",
         lower(spec.task()),
         inputs,
         spec.hidden(),
@@ -81,7 +82,12 @@ final class Specs {
         lower(spec.activation()),
         lower(spec.loss()),
         lower(spec.optimizer().name()),
-        spec.optimizer().learningRate(),
+        spec.learner() == ModelSpec.Learner.POPULATION
+            ? "population of lr "
+                + PopulationPlan.standard().rateFactors().stream()
+                    .map(f -> String.valueOf(f * spec.optimizer().learningRate()))
+                    .toList()
+            : "lr " + spec.optimizer().learningRate(),
         spec.batchSize());
   }
 

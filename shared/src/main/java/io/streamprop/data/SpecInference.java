@@ -131,7 +131,8 @@ public final class SpecInference {
           SpecDefaults.snapshot(),
           d.classNames(),
           SpecDefaults.CLASS_WEIGHT,
-          features);
+          features,
+          SpecDefaults.OPEN_LEARNER);
     } catch (SpecException e) {
       throw new DataFileException("the data does not fit a model: " + e.getMessage());
     }

@@ -40,6 +40,10 @@ import java.util.List;
  * @param features the raw features by name and kind ({@code features}, {@code closed_schema},
  *     {@code hash_seed}), or null for a vector of {@code inputs} numbers; with features, {@code
  *     inputs} is the width of the network input they make ({@link FeatureSchema#layout()})
+ * @param learner one learner of exactly this spec, or a population of variants of it (learning
+ *     rates and widths) that serves whichever member predicts best ({@code
+ *     io.streamprop.learn.population}); the population is the default when the spec gives no {@code
+ *     optimizer}
  */
 public record ModelSpec(
     Task task,
@@ -62,7 +66,8 @@ public record ModelSpec(
     SnapshotPolicy snapshot,
     List<String> classNames,
     ClassWeight classWeight,
-    FeatureSchema features) {
+    FeatureSchema features,
+    Learner learner) {
 
   /**
    * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
@@ -109,6 +114,13 @@ public record ModelSpec(
                 inputs + SpecLimits.maxIdsPerExample(features),
                 SpecLimits.labelWidth(task, outputs)),
             features));
+    SpecValidator.notNull("learner", learner);
+  }
+
+  /** Who learns: the spec's one model, or a population of variants of it. */
+  public enum Learner {
+    SINGLE,
+    POPULATION
   }
 
   /**
@@ -155,7 +167,8 @@ public record ModelSpec(
         snapshot,
         List.of(),
         ClassWeight.NONE,
-        null);
+        null,
+        Learner.SINGLE);
   }
 
   /** True when the inputs are raw features by name ({@link #features()} is not null). */
@@ -288,6 +301,33 @@ public record ModelSpec(
    */
   public String className(int index) {
     return classNames.isEmpty() ? Integer.toString(index) : classNames.get(index);
+  }
+
+  /** The same spec with another learner (how a population makes its members' specs). */
+  public ModelSpec withLearner(Learner learner) {
+    return new ModelSpec(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        classNames,
+        classWeight,
+        features,
+        learner);
   }
 
   /** Width of the network's last layer: 1 for binary cross-entropy, else {@link #outputs}. */

@@ -71,6 +71,13 @@ public final class SpecDefaults {
   public static final int MAX_TOKENS = 256;
   public static final boolean BIGRAMS = false;
 
+  /**
+   * The learner of a spec that gives no {@code optimizer}: a population of learning rates and
+   * widths (see {@code docs/learning-quality.md}); a spec that gives one gets exactly that one
+   * learner.
+   */
+  public static final ModelSpec.Learner OPEN_LEARNER = ModelSpec.Learner.POPULATION;
+
   public static final long SNAPSHOT_EVERY_EXAMPLES = 10_000;
   public static final double SNAPSHOT_EVERY_SECONDS = 5.0;
 

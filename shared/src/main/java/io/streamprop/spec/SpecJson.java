@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.features.FeatureSchema;
 import io.streamprop.spec.ModelSpec.Activation;
 import io.streamprop.spec.ModelSpec.Init;
+import io.streamprop.spec.ModelSpec.Learner;
 import io.streamprop.spec.ModelSpec.Loss;
 import io.streamprop.spec.ModelSpec.OptimizerName;
 import io.streamprop.spec.ModelSpec.OptimizerSpec;
@@ -70,6 +71,7 @@ public final class SpecJson {
           "dropout",
           "loss",
           "huber_delta",
+          "learner",
           "optimizer",
           "schedule",
           "clip_norm",
@@ -251,7 +253,19 @@ public final class SpecJson {
         snapshot(root.get("snapshot")),
         classNames,
         LabelsJson.classWeight(root.get("class_weight"), classNames),
-        features);
+        features,
+        learner(root));
+  }
+
+  /**
+   * The {@code learner} key, or its default: a population when the spec leaves the learning choices
+   * open (no {@code optimizer}), the one learner of the spec when it fixes its optimizer.
+   */
+  private static Learner learner(JsonNode root) {
+    if (root.has("learner")) {
+      return enumValue("learner", root.get("learner"), Learner.class);
+    }
+    return root.has("optimizer") ? Learner.SINGLE : SpecDefaults.OPEN_LEARNER;
   }
 
   /** The optimizer object, or its name alone as a shorthand ({@code "optimizer": "sgd"}). */
@@ -361,6 +375,11 @@ public final class SpecJson {
       g.writeNumberField("dropout", spec.dropout());
       g.writeStringField("loss", name(spec.loss()));
       g.writeNumberField("huber_delta", spec.huberDelta());
+      if (spec.learner() != Learner.SINGLE) {
+        // Written only when it is not what the written-out optimizer implies (single), so the
+        // canonical form, and every snapshot, of a single learner's spec keeps its bytes.
+        g.writeStringField("learner", name(spec.learner()));
+      }
       OptimizerSpec o = spec.optimizer();
       g.writeObjectFieldStart("optimizer");
       g.writeStringField("name", name(o.name()));

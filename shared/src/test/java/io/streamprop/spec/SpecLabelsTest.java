@@ -153,7 +153,8 @@ class SpecLabelsTest {
                     valid.snapshot(),
                     List.of("x", "y"),
                     new ClassWeight(ClassWeightMode.BALANCED, List.of(1.0, 2.0)),
-                    null))
+                    null,
+                    ModelSpec.Learner.SINGLE))
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("class_weight: only explicit class weights list numbers");
   }
