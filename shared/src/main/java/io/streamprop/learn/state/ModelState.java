@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param counters version, examples, steps, skipped steps
  * @param layers one per dense layer, input side first ({@code hidden.size() + 1})
  * @param inputNormalizer running statistics of the raw features (always present; they stay empty
- *     when the spec's {@code standardize} is false)
+ *     when the spec's {@code standardize} is false); for a spec with raw features, of its numeric
+ *     features only, with per-column counts, kept whatever {@code standardize} says (they impute
+ *     missing numbers)
  * @param targetNormalizer running statistics of the regression targets when the network learns
  *     standardized targets (regression with {@code standardize}); null otherwise, which includes
  *     regression models written before targets were standardized: they keep learning and predicting
