@@ -44,7 +44,7 @@ class SpecLabelsTest {
 
   @Test
   void specWithoutLabelKeys_writesNeither_sameTextAsBefore() {
-    String json = SpecJson.write(parse("{'inputs': 4, 'classes': 3}"));
+    String json = SpecJson.write(parse("{'inputs': 4, 'classes': 3, 'learner': 'single'}"));
 
     assertThat(json).doesNotContain("class_names").doesNotContain("class_weight");
     // The exact text a spec without these keys wrote before they existed.

@@ -36,7 +36,7 @@ public class RawSnapshotFixture {
           + " \"embedding_dim\": 2}, {\"name\": \"age\", \"kind\": \"numeric\"},"
           + " {\"name\": \"passengerClass\", \"kind\": \"categorical\", \"buckets\": 8,"
           + " \"embedding_dim\": 2}], \"class_names\": [\"no\", \"yes\"], \"hidden\": [4],"
-          + " \"batch_size\": 4, \"seed\": 11}";
+          + " \"batch_size\": 4, \"seed\": 11, \"learner\": \"single\"}";
 
   /** 7 steps of 4, 2 examples pending. */
   static final int ROWS = 30;
