@@ -1,6 +1,7 @@
 package io.streamprop.learn;
 
 import io.streamprop.features.FeatureLayout;
+import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.learn.state.PendingBatch;
 import io.streamprop.spec.ModelSpec;
 import java.util.Arrays;
@@ -82,28 +83,34 @@ final class MiniBatch {
   /**
    * Checks one example of a spec with raw features: {@code dense[from .. from + denseWidth)} finite
    * except for NaN (missing) in the numeric value columns; for each embedding table k, its bag
-   * {@code bags[k][start(k) .. end(k))} of bucket ids in [0, buckets), where start and end are
-   * {@code bagOffsets[k][row]} and {@code bagOffsets[k][row + 1]}, or the whole array when {@code
-   * bagOffsets} is null; then the label and the weight as {@link #check(float[], float[], float)}.
+   * {@code bags[k]} of bucket ids in [0, buckets), or, when {@code bags} is null, row {@code row}'s
+   * bag of the featurized batch {@code from} (whose dense row is then {@code dense[start ..)});
+   * then the label and the weight as {@link #check(float[], float[], float)}.
    *
    * @throws IllegalArgumentException naming the problem
    */
   void checkRaw(
-      float[] dense, int from, int[][] bags, int[][] bagOffsets, int row, float[] label, float w) {
+      float[] dense,
+      int start,
+      int[][] bags,
+      FeaturizedBatch from,
+      int row,
+      float[] label,
+      float w) {
     checkWeight(w);
-    if (dense == null || dense.length < from + width) {
+    if (dense == null || dense.length < start + width) {
       throw new IllegalArgumentException(
           "dense features: expected "
               + width
               + " values, got "
-              + (dense == null ? "null" : dense.length - from));
+              + (dense == null ? "null" : dense.length - start));
     }
-    if (bagOffsets == null && dense.length != width) {
+    if (from == null && dense.length != width) {
       throw new IllegalArgumentException(
           "dense features: expected " + width + " values, got " + dense.length);
     }
     for (int j = 0; j < width; j++) {
-      float x = dense[from + j];
+      float x = dense[start + j];
       if (!Float.isFinite(x) && !(j < numeric && Float.isNaN(x))) {
         throw new IllegalArgumentException(
             "dense features["
@@ -114,7 +121,7 @@ final class MiniBatch {
       }
     }
     int tables = buckets.length;
-    if (tables > 0 && (bags == null || bags.length != tables)) {
+    if (from == null && tables > 0 && (bags == null || bags.length != tables)) {
       throw new IllegalArgumentException(
           "ids: expected a bag for each of "
               + tables
@@ -122,19 +129,20 @@ final class MiniBatch {
               + (bags == null ? "null" : bags.length));
     }
     for (int k = 0; k < tables; k++) {
-      if (bags[k] == null) {
+      int[] bag = from == null ? bags[k] : from.ids(k);
+      if (bag == null) {
         throw new IllegalArgumentException("ids[" + k + "] is null");
       }
-      int start = bagOffsets == null ? 0 : bagOffsets[k][row];
-      int end = bagOffsets == null ? bags[k].length : bagOffsets[k][row + 1];
-      for (int i = start; i < end; i++) {
-        int id = bags[k][i];
+      int first = from == null ? 0 : from.offsets(k)[row];
+      int end = from == null ? bag.length : from.offsets(k)[row + 1];
+      for (int i = first; i < end; i++) {
+        int id = bag[i];
         if (id < 0 || id >= buckets[k]) {
           throw new IllegalArgumentException(
               "ids["
                   + k
                   + "]["
-                  + (i - start)
+                  + (i - first)
                   + "] = "
                   + id
                   + " is not a bucket in [0, "
@@ -185,17 +193,24 @@ final class MiniBatch {
    * batch is full.
    */
   boolean addRaw(
-      float[] dense, int from, int[][] bags, int[][] bagOffsets, int row, float[] label, float w) {
-    System.arraycopy(dense, from, features, rows * width, width);
+      float[] dense,
+      int start,
+      int[][] bags,
+      FeaturizedBatch from,
+      int row,
+      float[] label,
+      float w) {
+    System.arraycopy(dense, start, features, rows * width, width);
     for (int k = 0; k < buckets.length; k++) {
-      int start = bagOffsets == null ? 0 : bagOffsets[k][row];
-      int n = (bagOffsets == null ? bags[k].length : bagOffsets[k][row + 1]) - start;
+      int[] bag = from == null ? bags[k] : from.ids(k);
+      int first = from == null ? 0 : from.offsets(k)[row];
+      int n = (from == null ? bag.length : from.offsets(k)[row + 1]) - first;
       int at = offsets[k][rows];
       if (at + n > ids[k].length) {
         // Rare: more ids than any mini-batch before.
         ids[k] = Arrays.copyOf(ids[k], Math.max(at + n, 2 * ids[k].length));
       }
-      System.arraycopy(bags[k], start, ids[k], at, n);
+      System.arraycopy(bag, first, ids[k], at, n);
       offsets[k][rows + 1] = at + n;
     }
     return addLabel(label, w);

@@ -76,8 +76,6 @@ public final class OnlineLearner {
   private final RawInputs raw; // raw features: the embedding tables; null for a spec of numbers
   private final boolean tables; // raw features with at least one embedding table
   private final float[] dInput; // (batchSize, inputs) ∂loss/∂input, with tables; else null
-  private final int[][] batchIds; // (tables) scratch: a featurized batch's id arrays
-  private final int[][] batchOffsets; // (tables) scratch: its offset arrays
   private final GradientNorms gradientNorms;
   private final WeightUpdates weightUpdates;
   private final double lossWeight; // of a mini-batch in the prequential loss average
@@ -121,8 +119,6 @@ public final class OnlineLearner {
     this.batchInput = new float[batchSize * spec.inputs()];
     this.dLogits = new float[batchSize * mlp.outputWidth()];
     this.gradientNorms = new GradientNorms(mlp, tables ? raw : null);
-    this.batchIds = new int[raw == null ? 0 : raw.count()][];
-    this.batchOffsets = new int[batchIds.length][];
     this.weightUpdates = new WeightUpdates(mlp);
     // StrictMath: the same bits on every JVM, so the state stays deterministic.
     this.lossWeight = 1 - StrictMath.exp(-batchSize / LOSS_WINDOW_EXAMPLES);
@@ -236,17 +232,11 @@ public final class OnlineLearner {
       throw new IllegalArgumentException("the featurized batch is of another schema");
     }
     float[] dense = features.dense();
-    int from = row * features.denseWidth();
-    int[][] ids = batchIds;
-    int[][] offsets = batchOffsets;
-    for (int k = 0; k < ids.length; k++) {
-      ids[k] = features.ids(k);
-      offsets[k] = features.offsets(k);
-    }
-    batch.checkRaw(dense, from, ids, offsets, row, label, weight);
-    standardization.observe(dense, from);
+    int start = row * features.denseWidth();
+    batch.checkRaw(dense, start, null, features, row, label, weight);
+    standardization.observe(dense, start);
     lossWeights.observe(label);
-    return accepted(batch.addRaw(dense, from, ids, offsets, row, label, weight));
+    return accepted(batch.addRaw(dense, start, null, features, row, label, weight));
   }
 
   /**
