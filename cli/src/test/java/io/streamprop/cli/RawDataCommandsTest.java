@@ -140,7 +140,12 @@ class RawDataCommandsTest {
             "pending",
             "steps",
             "skipped_steps",
-            "seconds");
+            "seconds",
+            // an inferred spec leaves the learning choices open: the population's standings
+            "members",
+            "leader",
+            "switches",
+            "replacements");
     assertThat(figures.get("examples").asLong()).isEqualTo(1304);
     assertThat(figures.get("pending").asLong()).isEqualTo(5);
     assertThat(figures.get("accuracy").asDouble()).isGreaterThan(0.7); // majority: 0.62
