@@ -2,13 +2,22 @@
 # Trainer throughput benchmark: a pass-through exactly-once Kafka Streams app vs the trainer on
 # model M, on one local broker in the same run, plus freshness. Writes the section
 # "Trainer throughput" of docs/benchmarks.md. Run it on a quiet machine; it takes a few minutes.
+# With "raw" first, the same comparison on raw events (the 20-field mixed event, mini-batch 8),
+# written to the section "Trainer throughput, raw events".
 #
 #   trainer/bench/throughput.sh [EXAMPLES=500000] [FRESH_RATE=5000] [FRESH_SECONDS=20]
+#   trainer/bench/throughput.sh raw [EXAMPLES=200000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-n=${1:-500000}
-rate=${2:-5000}
-seconds=${3:-20}
+if [[ "${1:-}" == raw ]]; then
+  main=io.streamprop.trainer.bench.RawEventThroughput
+  heading="Trainer throughput, raw events"
+  args=("${2:-200000}")
+else
+  main=io.streamprop.trainer.bench.TrainerThroughput
+  heading="Trainer throughput"
+  args=("${1:-500000}" "${2:-5000}" "${3:-20}")
+fi
 
 # One reactor run compiles and resolves the class path (sibling modules as target/classes).
 ./mvnw -B -q -pl trainer -am test-compile dependency:build-classpath \
@@ -16,17 +25,17 @@ seconds=${3:-20}
 cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench.classpath)"
 
 section=$(mktemp)
-java -Xmx2g -cp "$cp" io.streamprop.trainer.bench.TrainerThroughput "$n" "$rate" "$seconds" >"$section"
+java -Xmx2g -cp "$cp" "$main" "${args[@]}" >"$section"
 cat "$section"
 
 doc=docs/benchmarks.md
 touch "$doc"
 # Replace the section (from its heading to the next "## " heading) or append it.
-python3 - "$doc" "$section" <<'PY'
+python3 - "$doc" "$section" "$heading" <<'PY'
 import re, sys
 doc, section = sys.argv[1], open(sys.argv[2]).read().rstrip() + "\n"
 text = open(doc).read()
-pattern = re.compile(r"^## Trainer throughput\n.*?(?=^## |\Z)", re.S | re.M)
+pattern = re.compile(r"^## " + re.escape(sys.argv[3]) + r"\n.*?(?=^## |\Z)", re.S | re.M)
 if pattern.search(text):
     text = pattern.sub(lambda m: section + "\n", text)
 else:

@@ -2,6 +2,7 @@ package io.streamprop.cli;
 
 import io.streamprop.data.DataFile;
 import io.streamprop.data.DataFileException;
+import io.streamprop.data.RawExamples;
 import io.streamprop.data.SpecInference;
 import io.streamprop.spec.ModelSpec;
 import java.io.IOException;
@@ -11,9 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the labeled rows of a data file ({@link DataFile}: CSV or JSON lines, optionally
- * gzip-compressed) in file order and checks each one against the spec before it reaches the engine,
- * which expects validated input. Every error names the file and the line.
+ * Reads the labeled rows of a data file in file order and checks each one against the spec before
+ * it reaches the engine, which expects validated input. Every error names the file and the line. A
+ * spec of numbers reads the file with {@link DataFile} (CSV or JSON lines of numbers, optionally
+ * gzip-compressed, {@link #forEach}); a spec with raw {@code features} with {@link RawExamples}
+ * (RFC 4180 CSV with string columns and empty cells, JSON lines of mixed values, {@link
+ * #forEachRaw}), which featurizes every row with the spec's featurizer and names the field and the
+ * value of a bad one.
  *
  * <p>When both the spec and the file name their features, the names must match as sets; the columns
  * are then taken in the spec's order, so a CSV with its columns in another order still feeds each
@@ -52,6 +57,39 @@ final class DataReader {
       throw new UserException(e.getMessage(), e);
     } catch (IOException e) {
       // Bad gzip or bad UTF-8 surfaces here, without a line number of its own.
+      throw new UserException(
+          data + ": cannot read" + (line > 0 ? " after line " + line : "") + ": " + e, e);
+    }
+    return rows;
+  }
+
+  /** Receives the checked rows of a raw file, in file order. */
+  interface RawHandler {
+    void accept(RawExamples.RawExample example);
+  }
+
+  /**
+   * Streams every row of {@code data}, featurized for {@code spec} (which has {@code features}), to
+   * {@code handler}.
+   *
+   * @return the number of rows read
+   * @throws UserException naming the file, the line, the field and the value of the first bad row
+   */
+  static long forEachRaw(Path data, ModelSpec spec, RawHandler handler) {
+    long rows = 0;
+    long line = 0;
+    try (RawExamples file = RawExamples.open(data, spec)) {
+      RawExamples.RawExample example;
+      while ((example = file.next()) != null) {
+        line = example.line();
+        handler.accept(example);
+        rows++;
+      }
+    } catch (NoSuchFileException e) {
+      throw new UserException(data + ": no such file");
+    } catch (DataFileException e) {
+      throw new UserException(e.getMessage(), e);
+    } catch (IOException e) {
       throw new UserException(
           data + ": cannot read" + (line > 0 ? " after line " + line : "") + ": " + e, e);
     }

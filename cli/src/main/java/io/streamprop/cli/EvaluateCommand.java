@@ -3,6 +3,7 @@ package io.streamprop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.spec.ModelSpec;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
     description = {
       "Prequential evaluation (test, then train) of a new model on a data file.",
       "One pass in file order; each mini-batch is scored before the model learns from it.",
-      "Prints accuracy (classification) or MSE (regression), mean loss and examples/second."
+      "Prints accuracy (classification) or MSE (regression), mean loss and examples/second;",
+      "for a population (the default when the spec gives no optimizer), the members' standings."
     })
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -45,8 +47,15 @@ final class EvaluateCommand implements Callable<Integer> {
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     ModelSpec modelSpec = Specs.resolve(options.spec, options.data, err);
-    OnlineLearner learner = OnlineLearner.create(modelSpec);
-    Pass pass = Pass.run(learner, options.data, new Progress(err, options.progressMode), "");
+    Progress progress = new Progress(err, options.progressMode);
+    PopulationLearner population = null;
+    Pass pass;
+    if (modelSpec.learner() == ModelSpec.Learner.POPULATION) {
+      population = PopulationLearner.create(modelSpec);
+      pass = Pass.run(modelSpec, Pass.Learns.of(population), options.data, progress, "");
+    } else {
+      pass = Pass.run(OnlineLearner.create(modelSpec), options.data, progress, "");
+    }
     Tally tally = pass.tally();
     long pending = pass.rows() - tally.examples();
     if (tally.examples() == 0) {
@@ -59,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
               + ", so nothing was scored");
     }
     if (json) {
-      out.println(toJson(tally, pass, pending));
+      out.println(toJson(tally, pass, pending, population));
     } else {
       out.printf(
           Locale.ROOT,
@@ -75,12 +84,16 @@ final class EvaluateCommand implements Callable<Integer> {
           tally.skippedSteps() > 0
               ? "  (" + tally.skippedSteps() + " steps skipped: loss or gradients not finite)"
               : "");
+      if (population != null) {
+        Standings.print(out, population);
+      }
     }
     out.flush();
     return 0;
   }
 
-  static String toJson(Tally tally, Pass pass, long pending) throws Exception {
+  static String toJson(Tally tally, Pass pass, long pending, PopulationLearner population)
+      throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode node = mapper.createObjectNode();
     node.put("examples", tally.examples());
@@ -95,6 +108,9 @@ final class EvaluateCommand implements Callable<Integer> {
     node.put("steps", tally.steps());
     node.put("skipped_steps", tally.skippedSteps());
     node.put("seconds", pass.seconds());
+    if (population != null) {
+      Standings.putJson(node, population);
+    }
     return mapper.writeValueAsString(node);
   }
 }

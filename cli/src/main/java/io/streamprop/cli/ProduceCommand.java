@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,12 +26,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code streamprop produce}: writes the rows of a data file (CSV or JSON lines, optionally gzip)
  * to the examples topic as JSON examples keyed by the model id, in file order, with {@code
- * acks=all} and idempotence (nothing lost, nothing duplicated by retries).
+ * acks=all} and idempotence (nothing lost, nothing duplicated by retries). For a spec of numbers a
+ * row is written as {@code {"features": [...], "label": n}}; for a spec with raw {@code features}
+ * as a raw example record {@code {"features": {name: value, ...}, "label": "name"}} ({@link
+ * io.streamprop.data.RawExamples}), which the trainer featurizes exactly as the file's row.
  *
  * <p>The model's spec is read from the model-specs topic first and the whole file is checked
- * against it before anything is sent (widths, labels, feature names), so a bad line stops the
- * command with its line number instead of filling the dead-letter topic. {@code --rate} paces the
- * sending by the wall clock.
+ * against it before anything is sent (widths, labels, feature names; for raw features every row is
+ * featurized), so a bad line stops the command with its line number instead of filling the
+ * dead-letter topic. {@code --rate} paces the sending by the wall clock.
  */
 @Command(
     name = "produce",
@@ -89,7 +93,10 @@ final class ProduceCommand implements Callable<Integer> {
     }
     ModelSpec spec = SpecJson.parse(new String(specJson, StandardCharsets.UTF_8));
     // A full pass first: every row checked against the spec, and the total for the bar.
-    long total = DataReader.forEach(file, spec, (features, label) -> {});
+    long total =
+        spec.hasFeatures()
+            ? DataReader.forEachRaw(file, spec, example -> {})
+            : DataReader.forEach(file, spec, (features, label) -> {});
 
     PrintWriter err = command.commandLine().getErr();
     boolean showProgress =
@@ -108,10 +115,8 @@ final class ProduceCommand implements Callable<Integer> {
     long[] lastDraw = {0};
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      DataReader.forEach(
-          file,
-          spec,
-          (features, label) -> {
+      Consumer<byte[]> send =
+          value -> {
             if (failure.get() != null) {
               throw new UserException(
                   "cannot write to '" + kafka.topics().examples() + "': " + failure.get());
@@ -120,10 +125,7 @@ final class ProduceCommand implements Callable<Integer> {
               pace(start, sent.get());
             }
             producer.send(
-                new ProducerRecord<>(
-                    kafka.topics().examples(),
-                    key,
-                    ExampleJson.writeBytes(features, label, spec.task())),
+                new ProducerRecord<>(kafka.topics().examples(), key, value),
                 (metadata, e) -> {
                   if (e != null) {
                     failure.compareAndSet(null, e);
@@ -136,7 +138,15 @@ final class ProduceCommand implements Callable<Integer> {
               err.print("\r" + bar(n, total, (now - start) / 1e9));
               err.flush();
             }
-          });
+          };
+      if (spec.hasFeatures()) {
+        DataReader.forEachRaw(file, spec, example -> send.accept(example.recordBytes()));
+      } else {
+        DataReader.forEach(
+            file,
+            spec,
+            (features, label) -> send.accept(ExampleJson.writeBytes(features, label, spec.task())));
+      }
       producer.flush();
     }
     if (showProgress) {

@@ -1,6 +1,7 @@
 package io.streamprop.cli;
 
 import io.streamprop.data.SpecInference;
+import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecJson;
@@ -56,24 +57,45 @@ final class Specs {
     return spec;
   }
 
-  /** One line: task, shape, activation, loss, optimizer, mini-batch. */
+  /**
+   * One line: task, shape (with the raw features and class names when there are), activation, loss,
+   * optimizer, mini-batch.
+   */
   static String describe(ModelSpec spec) {
     String outputs =
         spec.task() == ModelSpec.Task.CLASSIFICATION
-            ? spec.outputs() + " classes"
+            ? spec.outputs()
+                + " classes"
+                + (spec.classNames().isEmpty() ? "" : " " + abbreviate(spec.classNames()))
             : spec.outputs() + (spec.outputs() == 1 ? " target" : " targets");
+    String inputs =
+        spec.hasFeatures()
+            ? spec.inputs() + " inputs from " + spec.features().size() + " raw features"
+            : spec.inputs() + " inputs";
     return String.format(
         Locale.ROOT,
-        "%s %d inputs -> %s -> %s, %s, %s, %s lr %s, batch_size %d",
+        "%s %s -> %s -> %s, %s, %s, %s %s, batch_size %d",
         lower(spec.task()),
-        spec.inputs(),
+        inputs,
         spec.hidden(),
         outputs,
         lower(spec.activation()),
         lower(spec.loss()),
         lower(spec.optimizer().name()),
-        spec.optimizer().learningRate(),
+        spec.learner() == ModelSpec.Learner.POPULATION
+            ? "population of lr "
+                + PopulationPlan.standard().rateFactors().stream()
+                    .map(f -> String.valueOf(f * spec.optimizer().learningRate()))
+                    .toList()
+            : "lr " + spec.optimizer().learningRate(),
         spec.batchSize());
+  }
+
+  /** Up to 5 names, then "..." */
+  private static String abbreviate(java.util.List<String> names) {
+    return names.size() <= 5
+        ? names.toString()
+        : names.subList(0, 5).toString().replace("]", ", ... (" + names.size() + ")]");
   }
 
   static String lower(Enum<?> value) {

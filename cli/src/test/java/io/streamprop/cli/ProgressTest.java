@@ -40,7 +40,11 @@ class ProgressTest {
         4,
         true,
         42,
-        new SnapshotPolicy(10_000, 5.0));
+        new SnapshotPolicy(10_000, 5.0),
+        java.util.List.of(),
+        ModelSpec.ClassWeight.NONE,
+        null,
+        ModelSpec.Learner.SINGLE);
   }
 
   private final long[] now = {0};

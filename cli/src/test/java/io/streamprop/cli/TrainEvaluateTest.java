@@ -127,6 +127,47 @@ class TrainEvaluateTest {
   }
 
   @Test
+  void evaluate_openSpec_isAPopulation_andReportsItsStandings() throws Exception {
+    Cli.Run json = Cli.run("evaluate", "--data", digits.toString(), "--json", "--progress=never");
+    Cli.Run text = Cli.run("evaluate", "--data", digits.toString(), "--progress=never");
+
+    assertThat(json.status()).as(json.err()).isZero();
+    JsonNode figures = lastLineJson(json);
+    JsonNode members = figures.get("members");
+    assertThat(members).hasSize(4);
+    assertThat(members.get(0).get("lr").asDouble()).isEqualTo(0.001);
+    assertThat(members.get(3).get("lr").asDouble()).isEqualTo(0.03);
+    assertThat(members.get(0).get("hidden").get(0).asInt()).isEqualTo(64);
+    int leader = figures.get("leader").asInt();
+    double lead = members.get(leader).get("recent_loss").asDouble();
+    for (JsonNode m : members) {
+      assertThat(m.get("recent_loss").asDouble()).isGreaterThanOrEqualTo(lead);
+    }
+    assertThat(json.err()).contains("population of lr");
+    assertThat(text.out())
+        .contains("population of 4:")
+        .containsPattern("\\* " + leader + " +0\\.0")
+        .contains("(* served: member " + leader + " (lr ");
+  }
+
+  @Test
+  void evaluate_specWithItsOptimizer_isOneLearner_withoutStandings() throws Exception {
+    Path spec = write("fixed.json", "{\"inputs\": 64, \"classes\": 10, \"optimizer\": \"adam\"}");
+    Cli.Run run =
+        Cli.run(
+            "evaluate",
+            "--data",
+            digits.toString(),
+            "--spec",
+            spec.toString(),
+            "--json",
+            "--progress=never");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(lastLineJson(run).has("members")).isFalse();
+  }
+
+  @Test
   void evaluate_withoutJson_printsReadableFigures() {
     Cli.Run run = Cli.run("evaluate", "--data", iris.toString(), "--progress=never");
 

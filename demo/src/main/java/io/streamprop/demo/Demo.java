@@ -10,6 +10,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.ScorerKeys;
 import io.streamprop.config.TrainerKeys;
+import io.streamprop.data.DataFileException;
+import io.streamprop.data.RawExamples;
 import io.streamprop.data.SpecInference;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.Scorer;
@@ -109,6 +111,8 @@ public final class Demo implements AutoCloseable {
       }
       spec = SpecJson.parse(specJson);
       DemoProducer.columns(data, spec);
+    } catch (DataFileException e) {
+      throw new DemoException(e.getMessage(), e);
     } catch (NoSuchFileException e) {
       throw new DemoException("no such file: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -228,7 +232,34 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * The features of the data file's first row, in the spec's input order (for a sample request).
+   * One instance of a predict request for the data file's first row: a list of its numbers in the
+   * spec's input order, or, for a spec with raw {@code features}, the object of its raw features.
+   */
+  public String firstInstance() {
+    if (!spec.hasFeatures()) {
+      StringBuilder out = new StringBuilder("[");
+      float[] features = firstFeatures();
+      for (int i = 0; i < features.length; i++) {
+        out.append(i == 0 ? "" : ",").append(number(features[i]));
+      }
+      return out.append(']').toString();
+    }
+    try (RawExamples file = RawExamples.open(data, spec)) {
+      return file.next().features().toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String number(float value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e7
+        ? Long.toString((long) value)
+        : Float.toString(value);
+  }
+
+  /**
+   * The features of the data file's first row, in the spec's input order (for a sample request); a
+   * spec of numbers only.
    */
   public float[] firstFeatures() {
     try (io.streamprop.data.DataFile file = io.streamprop.data.DataFile.open(data)) {

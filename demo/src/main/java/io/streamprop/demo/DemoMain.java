@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import picocli.CommandLine;
 
 /**
@@ -106,15 +104,13 @@ public final class DemoMain {
   }
 
   private static void printIntro(PrintWriter out, Demo demo, DemoOptions options) {
-    String features =
-        IntStream.range(0, demo.firstFeatures().length)
-            .mapToObj(i -> number(demo.firstFeatures()[i]))
-            .collect(Collectors.joining(","));
     out.printf(
         Locale.ROOT,
-        "streamprop demo: model '%s' (%d inputs, %s), streaming %s at %,.0f examples/s%s%n",
+        "streamprop demo: model '%s' (%s, %s), streaming %s at %,.0f examples/s%s%n",
         demo.modelId(),
-        demo.spec().inputs(),
+        demo.spec().hasFeatures()
+            ? demo.spec().features().size() + " raw features"
+            : demo.spec().inputs() + " inputs",
         demo.spec().task().name().toLowerCase(Locale.ROOT),
         options.data() == null ? "the bundled UCI Letter Recognition data" : demo.data(),
         options.rate(),
@@ -128,19 +124,13 @@ public final class DemoMain {
             + "/v1/models/"
             + demo.modelId()
             + ":predict -H 'Content-Type: application/json'"
-            + " -d '{\"instances\": [["
-            + features
-            + "]]}'");
+            + " -d '{\"instances\": ["
+            + demo.firstInstance().replace("'", "'\\''")
+            + "]}'");
     out.println("  scorer metrics:  http://localhost:" + demo.scorerPort() + "/metrics");
     out.println("  trainer metrics: http://localhost:" + demo.trainerMetricsPort() + "/metrics");
     out.println("  logs:            " + logFile());
     out.println("Press Ctrl-C to stop.");
-  }
-
-  private static String number(float value) {
-    return value == Math.rint(value) && Math.abs(value) < 1e7
-        ? Long.toString((long) value)
-        : Float.toString(value);
   }
 
   static Path logFile() {

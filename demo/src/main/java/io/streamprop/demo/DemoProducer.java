@@ -1,6 +1,8 @@
 package io.streamprop.demo;
 
 import io.streamprop.data.DataFile;
+import io.streamprop.data.DataFileException;
+import io.streamprop.data.RawExamples;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.wire.ExampleJson;
 import java.io.IOException;
@@ -21,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams the rows of a data file to the examples topic as JSON examples keyed by the model id, at
- * a steady rate, starting over at the end of the file (so a run of any length has data). Pacing
- * follows the wall clock: after {@code t} seconds about {@code rate · t} examples have been sent,
- * so a slow moment is caught up rather than lost.
+ * Streams the rows of a data file to the examples topic as JSON examples keyed by the model id (for
+ * a spec with raw {@code features}, raw example records from {@link RawExamples}: CSV with string
+ * columns and empty cells, or mixed JSON lines), at a steady rate, starting over at the end of the
+ * file (so a run of any length has data). Pacing follows the wall clock: after {@code t} seconds
+ * about {@code rate · t} examples have been sent, so a slow moment is caught up rather than lost.
  */
 final class DemoProducer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DemoProducer.class);
@@ -71,8 +74,22 @@ final class DemoProducer implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** Checks the file against the spec (columns, widths) before anything is sent. */
+  /**
+   * Checks the file against the spec before anything is sent: for a spec of numbers its columns and
+   * widths (returning the spec's column order, or null when the file's is already right); for a
+   * spec with raw {@code features} every row, featurized (returning null).
+   */
   static int[] columns(Path data, ModelSpec spec) throws IOException {
+    if (spec.hasFeatures()) {
+      try (RawExamples file = RawExamples.open(data, spec)) {
+        while (file.next() != null) {
+          // each row featurized and its label read: a bad one throws, naming its line
+        }
+      } catch (DataFileException e) {
+        throw new DemoException(e.getMessage(), e);
+      }
+      return null;
+    }
     try (DataFile file = DataFile.open(data)) {
       if (file.featureCount() != spec.inputs()) {
         throw new DemoException(
@@ -119,21 +136,22 @@ final class DemoProducer implements AutoCloseable {
     long startNanos = System.nanoTime();
     try {
       int[] columns = columns(data, spec);
+      while (running && spec.hasFeatures()) {
+        try (RawExamples file = RawExamples.open(data, spec)) {
+          RawExamples.RawExample example;
+          while (running && (example = file.next()) != null) {
+            awaitBudget(startNanos);
+            send(example.recordBytes());
+          }
+        }
+      }
       while (running) {
         try (DataFile file = DataFile.open(data)) {
           DataFile.Row row;
           while (running && (row = file.next()) != null) {
             awaitBudget(startNanos);
             float[] features = columns == null ? row.features() : pick(row.features(), columns);
-            byte[] value = ExampleJson.writeBytes(features, row.label(), spec.task());
-            producer.send(
-                new ProducerRecord<>(topic, key, value),
-                (metadata, e) -> {
-                  if (e != null) {
-                    failure.compareAndSet(null, e);
-                  }
-                });
-            sent.incrementAndGet();
+            send(ExampleJson.writeBytes(features, row.label(), spec.task()));
           }
         }
       }
@@ -141,6 +159,17 @@ final class DemoProducer implements AutoCloseable {
       failure.compareAndSet(null, e);
       log.error("demo producer stopped", e);
     }
+  }
+
+  private void send(byte[] value) {
+    producer.send(
+        new ProducerRecord<>(topic, key, value),
+        (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
+    sent.incrementAndGet();
   }
 
   /** Waits until the wall clock allows one more example at the configured rate. */

@@ -30,6 +30,14 @@ final class DataLines implements Closeable {
 
   /** Opens {@code path}, gzip-compressed or not. */
   static DataLines open(Path path) throws IOException {
+    return new DataLines(path, reader(path));
+  }
+
+  /**
+   * A strict UTF-8 reader of {@code path}, gunzipped when its first two bytes are gzip's magic
+   * ({@code 1f 8b}).
+   */
+  static BufferedReader reader(Path path) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
     try {
       in.mark(2);
@@ -39,16 +47,14 @@ final class DataLines implements Closeable {
       if (b0 == 0x1f && b1 == 0x8b) {
         in = new GZIPInputStream(in, 1 << 16);
       }
-      BufferedReader reader =
-          new BufferedReader(
-              new InputStreamReader(
-                  in,
-                  StandardCharsets.UTF_8
-                      .newDecoder()
-                      .onMalformedInput(CodingErrorAction.REPORT)
-                      .onUnmappableCharacter(CodingErrorAction.REPORT)),
-              1 << 16);
-      return new DataLines(path, reader);
+      return new BufferedReader(
+          new InputStreamReader(
+              in,
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)),
+          1 << 16);
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;

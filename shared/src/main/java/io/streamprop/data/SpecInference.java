@@ -1,5 +1,7 @@
 package io.streamprop.data;
 
+import io.streamprop.features.FeatureSchema;
+import io.streamprop.features.FeatureSpec;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.ModelSpec.Task;
 import io.streamprop.spec.SpecDefaults;
@@ -7,6 +9,7 @@ import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecLimits;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,9 +18,12 @@ import java.util.Set;
  * Proposes a spec for a data file: the inputs and feature names from the file, the task from the
  * labels, every other field from {@link SpecDefaults}. It reads the whole file once.
  *
- * <p>The task rule (also in {@code docs/data.md}): <b>classification</b> with {@code classes = max
- * + 1} when the label is a single value and every label is an integer {@code >= 0}, class 0 occurs
- * (labels are class codes {@code 0..K-1}), there are at least 2 and at most {@value
+ * <p>The task rule (also in {@code docs/data.md}): a label column with a string in some row holds
+ * class names: <b>classification</b> with {@code class_names} sorted by Unicode code point (as
+ * Python's {@code sorted} and scikit-learn's {@code LabelEncoder} order them; see {@link
+ * LabelInference}). Labels that are all numbers give <b>classification</b> with {@code classes =
+ * max + 1} when the label is a single value and every label is an integer {@code >= 0}, class 0
+ * occurs (labels are class codes {@code 0..K-1}), there are at least 2 and at most {@value
  * #MAX_INFERRED_CLASSES} distinct values, and they use at least half of the codes {@code 0..max};
  * otherwise <b>regression</b> with as many targets as the label has values. So iris (0, 1, 2) is
  * classification with 3 classes, while diabetes (integers 25..346) and prices are regression. Count
@@ -26,7 +32,7 @@ import java.util.Set;
 public final class SpecInference {
   private SpecInference() {}
 
-  /** More distinct integer labels than this means regression. */
+  /** More distinct integer labels than this means regression; more distinct names, an error. */
   public static final int MAX_INFERRED_CLASSES = 1000;
 
   /**
@@ -35,8 +41,9 @@ public final class SpecInference {
    * @param spec the proposed spec
    * @param rows rows read
    * @param reason one sentence on why the task was chosen, for the command line to print
+   * @param featureReasons raw features only: one line per feature on its kind (else empty)
    */
-  public record Inference(ModelSpec spec, long rows, String reason) {}
+  public record Inference(ModelSpec spec, long rows, String reason, List<String> featureReasons) {}
 
   /** The proposed spec for the file. */
   public static ModelSpec infer(Path path) throws IOException {
@@ -44,107 +51,68 @@ public final class SpecInference {
   }
 
   /**
-   * Reads the file and proposes a spec, with the reason for the task.
+   * Reads the file and proposes a spec, with the reason for the task. A file whose features are
+   * numbers in every row (CSV cells, a JSON list or object of numbers) gets a spec of {@code
+   * inputs} numbers as it always has; any other, string, boolean, token or missing values, gets a
+   * spec with {@code features} ({@link FeatureInference} gives each column its kind).
    *
    * @throws DataFileException if the file has no rows or a bad row
    */
   public static Inference analyze(Path path) throws IOException {
+    RawScan raw = RawScan.read(path);
+    if (raw.numeric()) {
+      return analyzeNumeric(path);
+    }
+    LabelInference.Decision d = raw.labels.decide(raw.labelName);
+    List<FeatureSpec> features = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    for (FeatureInference column : raw.columns) {
+      features.add(column.feature());
+      reasons.add(column.reason());
+    }
+    FeatureSchema schema;
+    try {
+      schema = new FeatureSchema(features, SpecDefaults.CLOSED_SCHEMA, SpecDefaults.HASH_SEED);
+    } catch (SpecException e) {
+      throw new DataFileException("the data does not fit a model: " + e.getMessage());
+    }
+    return new Inference(
+        spec(d, schema.layout().inputs(), List.of(), schema),
+        raw.rows,
+        d.reason(),
+        List.copyOf(reasons));
+  }
+
+  /** The inference of a file of numbers only, read as {@link DataFile} rows. */
+  private static Inference analyzeNumeric(Path path) throws IOException {
     try (DataFile data = DataFile.open(path)) {
-      long rows = 0;
-      boolean integral = true;
-      double min = Double.POSITIVE_INFINITY;
-      double max = Double.NEGATIVE_INFINITY;
-      Set<Float> distinct = new HashSet<>();
+      LabelInference labels = new LabelInference();
       DataFile.Row row;
       while ((row = data.next()) != null) {
-        rows++;
-        if (data.labelWidth() != 1) {
-          continue;
-        }
-        float label = row.label()[0];
-        min = Math.min(min, label);
-        max = Math.max(max, label);
-        if (label < 0 || label != Math.rint(label)) {
-          integral = false;
-        }
-        if (integral && distinct.size() <= MAX_INFERRED_CLASSES) {
-          distinct.add(label);
-        }
+        labels.add(row.label());
       }
-      if (rows == 0) {
+      if (labels.rows == 0) {
         throw new DataFileException(path.getFileName() + ": no rows to infer a spec from");
       }
-      String labelName = data.labelName();
-      Task task;
-      int outputs;
-      String reason;
-      if (data.labelWidth() != 1) {
-        task = Task.REGRESSION;
-        outputs = data.labelWidth();
-        reason =
-            "labels are lists of " + outputs + " numbers: regression with " + outputs + " targets";
-      } else if (!integral) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason = labelName + " has values that are not integers >= 0: regression";
-      } else if (min != 0) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason =
-            labelName
-                + " holds integers "
-                + (long) min
-                + ".."
-                + (long) max
-                + ", not class codes starting at 0: regression";
-      } else if (distinct.size() > MAX_INFERRED_CLASSES || max + 1 > MAX_INFERRED_CLASSES) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason =
-            labelName
-                + " holds integers up to "
-                + (long) max
-                + ", more than "
-                + MAX_INFERRED_CLASSES
-                + " classes: regression";
-      } else if (distinct.size() < 2 || max + 1 > 2.0 * distinct.size()) {
-        task = Task.REGRESSION;
-        outputs = 1;
-        reason =
-            labelName
-                + " has "
-                + distinct.size()
-                + " distinct integers in 0.."
-                + (long) max
-                + ", too sparse for class codes: regression";
-      } else {
-        task = Task.CLASSIFICATION;
-        outputs = (int) max + 1;
-        reason =
-            labelName
-                + " holds class codes 0.."
-                + (long) max
-                + " ("
-                + distinct.size()
-                + " distinct): classification with "
-                + outputs
-                + " classes";
+      LabelInference.Decision d = labels.decide(data.labelName());
+      List<String> names = data.featureNames();
+      if (!usableNames(names)) {
+        names = List.of();
       }
-      return new Inference(spec(data, task, outputs), rows, reason);
+      return new Inference(
+          spec(d, data.featureCount(), names, null), labels.rows, d.reason(), List.of());
     }
   }
 
-  private static ModelSpec spec(DataFile data, Task task, int outputs) {
-    List<String> names = data.featureNames();
-    if (!usableNames(names)) {
-      names = List.of();
-    }
+  private static ModelSpec spec(
+      LabelInference.Decision d, int inputs, List<String> names, FeatureSchema features) {
+    Task task = d.task();
     try {
       return new ModelSpec(
           task,
-          data.featureCount(),
+          inputs,
           names,
-          outputs,
+          d.outputs(),
           SpecDefaults.HIDDEN,
           SpecDefaults.ACTIVATION,
           SpecDefaults.INIT,
@@ -160,7 +128,11 @@ public final class SpecInference {
           SpecDefaults.BATCH_SIZE,
           SpecDefaults.STANDARDIZE,
           SpecDefaults.SEED,
-          SpecDefaults.snapshot());
+          SpecDefaults.snapshot(),
+          d.classNames(),
+          SpecDefaults.CLASS_WEIGHT,
+          features,
+          SpecDefaults.OPEN_LEARNER);
     } catch (SpecException e) {
       throw new DataFileException("the data does not fit a model: " + e.getMessage());
     }

@@ -9,7 +9,9 @@ import java.util.Arrays;
  * gradient (reported), and the global norm over every tensor (what clipping and the skip decision
  * read). Squares summed in double cannot overflow for float inputs, and the identity is used only
  * where it proves every element finite, so the global norm is finite exactly when every gradient
- * element is. Holds its buffers: one instance per learner.
+ * element is. With raw features the embedding tables' gradients count too, after the network's
+ * tensors, each over its touched rows (zero elsewhere). Holds its buffers: one instance per
+ * learner.
  */
 final class GradientNorms {
   /**
@@ -36,13 +38,22 @@ final class GradientNorms {
   static final double MIN_OUTER = 0x1p-200;
 
   private final Mlp mlp;
-  private final double[] tensorSquares; // per parameter tensor: Σ gradient²
+  private final RawInputs tables; // null for a spec of numbers
+  private final int networkTensors;
+  private final double[] tensorSquares; // per parameter tensor, then per table: Σ gradient²
   private final int[] layerOfTensor; // per parameter tensor: the dense layer of a weight, else -1
   private final double[] layerNorms; // per dense layer: ‖dW‖
 
   GradientNorms(Mlp mlp) {
+    this(mlp, null);
+  }
+
+  /** Norms of the network's gradients and, when {@code tables} is not null, of the tables'. */
+  GradientNorms(Mlp mlp, RawInputs tables) {
     this.mlp = mlp;
-    this.tensorSquares = new double[mlp.parameters().length];
+    this.tables = tables;
+    this.networkTensors = mlp.parameters().length;
+    this.tensorSquares = new double[networkTensors + (tables == null ? 0 : tables.count())];
     this.layerOfTensor = new int[tensorSquares.length];
     Arrays.fill(layerOfTensor, -1);
     for (int l = 0; l < mlp.layers(); l++) {
@@ -80,6 +91,9 @@ final class GradientNorms {
         identity |= !Double.isNaN(s);
       }
       tensorSquares[p] = Double.isNaN(s) ? sumOfSquares(grads[p]) : s;
+    }
+    for (int k = networkTensors; k < tensorSquares.length; k++) {
+      tensorSquares[k] = tables.sumOfSquares(k - networkTensors);
     }
     double globalNorm = normsFromSquares();
     // The identity is within about 2⁻²³ relative of the exact sum. Near or above clip_norm, the

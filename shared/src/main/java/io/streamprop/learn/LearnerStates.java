@@ -6,6 +6,7 @@ import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.learn.state.TrainingState;
 import io.streamprop.nn.SplitMix64;
 import io.streamprop.spec.ModelSpec;
+import java.util.List;
 
 /**
  * A learner's complete state out ({@link #export}, deep copies) and a learner back from one ({@link
@@ -22,7 +23,8 @@ final class LearnerStates {
             learner.optimizer().state(),
             learner.batch().state(),
             learner.rng().state(),
-            learner.prequentialLoss());
+            learner.prequentialLoss(),
+            learner.lossWeights().state());
     return new ModelState(
         learner.spec(),
         new Counters(0, learner.examples(), learner.steps(), learner.skippedSteps()),
@@ -30,7 +32,8 @@ final class LearnerStates {
         standardization.inputState(),
         standardization.targetState(),
         training,
-        NamedArrays.NONE);
+        NamedArrays.NONE,
+        learner.raw() == null ? List.of() : learner.raw().export());
   }
 
   /**
@@ -47,8 +50,15 @@ final class LearnerStates {
     OnlineLearner learner =
         new OnlineLearner(spec, new SplitMix64(training.rngState()), standardization);
     NetworkStates.load(state.layers(), learner.mlp());
+    if (learner.raw() != null) {
+      learner.raw().load(state.embeddings());
+    } else if (!state.embeddings().isEmpty()) {
+      throw new IllegalArgumentException(
+          "model state has embedding tables, but its spec has no raw features");
+    }
     learner.optimizer().restore(training.optimizer());
     learner.batch().restore(training.pending());
+    learner.lossWeights().restore(training.classCounts());
     learner.resume(state.counters(), training.prequentialLoss());
     return learner;
   }

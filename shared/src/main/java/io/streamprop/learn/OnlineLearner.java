@@ -1,5 +1,6 @@
 package io.streamprop.learn;
 
+import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.learn.state.Counters;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.nn.LossFunction;
@@ -10,6 +11,7 @@ import io.streamprop.nn.optim.LearningRateSchedule;
 import io.streamprop.nn.optim.Optimizer;
 import io.streamprop.nn.optim.Optimizers;
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.wire.Example;
 
 /**
  * One model that learns online: examples arrive one at a time, are standardized, collected into a
@@ -36,12 +38,21 @@ import io.streamprop.spec.ModelSpec;
  *       loss joins the running {@link #prequentialLoss()};
  *   <li>standardized targets only: add the batch's labels to the target statistics (row order),
  *       then standardize the labels with them (statistics that include the batch, as for inputs);
- *   <li>training forward, loss and ∂loss/∂logits, backward;
+ *   <li>training forward, loss and ∂loss/∂logits, backward; the loss is weighted (Σᵢ ωᵢ·lossᵢ / B,
+ *       ωᵢ the example's weight times its class weight, see {@link LossWeights}) unless every ωᵢ is
+ *       1, and the prequential loss of the step before is always unweighted;
  *   <li>if the training loss or any gradient is not finite: skip (weights, optimizer and batch-norm
  *       running statistics untouched), count it;
  *   <li>else clip by global norm, learning rate from the schedule for step t = steps + 1, optimizer
  *       step, batch-norm running statistics update.
  * </ol>
+ *
+ * <p>A spec with raw features ({@link ModelSpec#features()}) learns from featurized examples
+ * ({@link #learn(float[], int[][], float[], float)}): the dense part is standardized by {@link
+ * MissingAwareNormalizer} (numeric columns only, missing values imputed), each embedding table
+ * ({@link RawInputs}) writes its bags' means into its input columns, and after the network's
+ * backward pass each table's backward reads ∂loss/∂input; clipping measures the tables' touched
+ * rows with the network's gradients, and the optimizer updates the touched rows lazily.
  *
  * <p>Regression targets are standardized when the spec's {@code standardize} is true: the network
  * learns {@code (y - mean) / std} and {@link Predictor} maps its outputs back. The loss and squared
@@ -59,8 +70,12 @@ public final class OnlineLearner {
   private final SplitMix64 rng;
   private final boolean separateScoring;
   private final MiniBatch batch;
+  private final LossWeights lossWeights;
   private final float[] batchInput; // (batchSize, inputs), standardized
   private final float[] dLogits; // (batchSize, outputWidth)
+  private final RawInputs raw; // raw features: the embedding tables; null for a spec of numbers
+  private final boolean tables; // raw features with at least one embedding table
+  private final float[] dInput; // (batchSize, inputs) ∂loss/∂input, with tables; else null
   private final GradientNorms gradientNorms;
   private final WeightUpdates weightUpdates;
   private final double lossWeight; // of a mini-batch in the prequential loss average
@@ -87,31 +102,41 @@ public final class OnlineLearner {
     }
     this.mlp = new Mlp(spec, batchSize);
     this.loss = LossFunction.of(spec);
-    float[][] params = mlp.parameters();
-    int[] sizes = new int[params.length];
-    for (int i = 0; i < params.length; i++) {
-      sizes[i] = params[i].length;
-    }
-    this.optimizer = Optimizers.create(spec.optimizer(), sizes);
-    this.schedule = LearningRateSchedule.of(spec.schedule());
+    this.raw = spec.hasFeatures() ? new RawInputs(spec) : null;
+    this.tables = raw != null && raw.count() > 0;
     this.decay = mlp.decay();
+    if (tables) {
+      raw.bind(mlp); // the step's tensors: the network's, then the tables' (optimizer state too)
+    }
+    this.dInput = tables ? new float[batchSize * spec.inputs()] : null;
+    this.optimizer = Optimizers.create(spec.optimizer(), tensorSizes(mlp, tables ? raw : null));
+    this.schedule = LearningRateSchedule.of(spec.schedule());
     this.standardization = standardization;
     this.rng = rng;
     this.separateScoring = mlp.hasBatchNorm() || mlp.hasDropout();
     this.batch = new MiniBatch(spec);
+    this.lossWeights = new LossWeights(spec);
     this.batchInput = new float[batchSize * spec.inputs()];
     this.dLogits = new float[batchSize * mlp.outputWidth()];
-    this.gradientNorms = new GradientNorms(mlp);
+    this.gradientNorms = new GradientNorms(mlp, tables ? raw : null);
     this.weightUpdates = new WeightUpdates(mlp);
     // StrictMath: the same bits on every JVM, so the state stays deterministic.
     this.lossWeight = 1 - StrictMath.exp(-batchSize / LOSS_WINDOW_EXAMPLES);
   }
 
-  /** A new model with weights initialized from the spec's seed. */
+  /**
+   * A new model with weights initialized from the spec's seed: the network's first, then (raw
+   * features) each embedding table in the order of {@code FeatureLayout.embeddings()}, from the
+   * same generator. The network's initial weights are thus those of a spec of numbers of the same
+   * shape.
+   */
   public static OnlineLearner create(ModelSpec spec) {
     SplitMix64 rng = new SplitMix64(spec.seed());
     OnlineLearner learner = new OnlineLearner(spec, rng, Standardization.create(spec));
     learner.mlp.initialize(rng);
+    if (learner.raw != null) {
+      learner.raw.initialize(rng);
+    }
     return learner;
   }
 
@@ -151,21 +176,106 @@ public final class OnlineLearner {
    * @param label class index as a float (classification), or the targets (regression)
    */
   public StepResult learn(float[] features, float[] label) {
-    batch.check(features, label);
-    standardization.observe(features);
-    boolean full = batch.add(features, label);
+    return learn(features, label, 1f);
+  }
+
+  /**
+   * {@link #learn(float[], float[])} for an example that weighs {@code weight} in the loss (times
+   * its class weight, see {@link LossWeights}): its loss and gradient are scaled by it. Weight 0
+   * still joins the input statistics and the class counts and is still scored, but adds exactly
+   * nothing to the gradient; weight 1 is {@link #learn(float[], float[])}.
+   *
+   * @param weight finite and >= 0
+   */
+  public StepResult learn(float[] features, float[] label, float weight) {
+    if (raw != null) {
+      // raw features without embedded fields: the dense row is the whole example
+      return learn(features, null, label, weight);
+    }
+    batch.check(features, label, weight);
+    standardization.observe(features, 0);
+    lossWeights.observe(label);
+    boolean full = batch.add(features, label, weight);
+    return accepted(full);
+  }
+
+  /**
+   * {@link #learn(float[], float[], float)} for a spec with raw features: one featurized example
+   * ({@code FeatureRow}: {@code dense} and {@code ids}), copied. A missing number (NaN in its value
+   * column) does not join the input statistics and is imputed with their running mean.
+   *
+   * @param dense the dense part of the input row, {@code FeatureLayout.denseWidth()} floats:
+   *     finite, or NaN in a numeric value column
+   * @param ids per embedded field (the order of {@code FeatureLayout.embeddings()}), its bag of
+   *     bucket ids in [0, buckets); may be null when the spec embeds no field
+   * @throws IllegalArgumentException for a spec of numbers, or an example that does not fit the
+   *     spec (the model is unchanged)
+   */
+  public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
+    requireFeatures();
+    batch.checkRaw(dense, 0, ids, null, 0, label, weight);
+    standardization.observe(dense, 0);
+    lossWeights.observe(label);
+    return accepted(batch.addRaw(dense, 0, ids, null, 0, label, weight));
+  }
+
+  /**
+   * {@link #learn(float[], int[][], float[], float)} for row {@code row} of a featurized batch,
+   * copied straight from its arrays (no {@code FeatureRow} in between).
+   */
+  public StepResult learn(FeaturizedBatch features, int row, float[] label, float weight) {
+    requireFeatures();
+    if (row < 0 || row >= features.size()) {
+      throw new IllegalArgumentException("row must be in [0, " + features.size() + "), got " + row);
+    }
+    if (features.denseWidth() != raw.denseWidth() || features.embeddingCount() != raw.count()) {
+      throw new IllegalArgumentException("the featurized batch is of another schema");
+    }
+    float[] dense = features.dense();
+    int start = row * features.denseWidth();
+    batch.checkRaw(dense, start, null, features, row, label, weight);
+    standardization.observe(dense, start);
+    lossWeights.observe(label);
+    return accepted(batch.addRaw(dense, start, null, features, row, label, weight));
+  }
+
+  /**
+   * Learns a parsed example: {@link #learn(float[], int[][], float[], float)} when it carries
+   * bucket ids or the spec has raw features, else {@link #learn(float[], float[], float)}.
+   */
+  public StepResult learn(Example example) {
+    if (example.ids() != null || raw != null) {
+      return learn(example.features(), example.ids(), example.label(), example.weight());
+    }
+    return learn(example.features(), example.label(), example.weight());
+  }
+
+  private void requireFeatures() {
+    if (raw == null) {
+      throw new IllegalArgumentException(
+          "this spec has no raw features: learn(features, label, weight) takes its examples");
+    }
+  }
+
+  /** Counts an example the batch took; steps when the batch is full. */
+  private StepResult accepted(boolean full) {
     examples++;
     if (!full) {
       return null;
     }
+    float[] exampleWeights = batch.weights(); // null: all 1
     batch.clear();
-    return step();
+    return step(exampleWeights);
   }
 
-  private StepResult step() {
+  private StepResult step(float[] exampleWeights) {
     final int b = batchSize;
     float[] labels = batch.labels(); // (b, labelWidth), in the user's units
+    float[] weights = lossWeights.forBatch(labels, exampleWeights, b); // (b); null: all 1
     standardization.standardizeInputs(batch.features(), batchInput, b);
+    if (tables) {
+      raw.forward(batch, b, batchInput); // each table's bag means into its columns
+    }
 
     // Test: loss and accuracy under the weights from before the update, in the user's units.
     int correct = 0;
@@ -190,10 +300,14 @@ public final class OnlineLearner {
       correct = countCorrect(logits, labels, b);
       squaredError = squaredError(outputs, labels, b);
     }
+    float[] trainingLabels = standardization.trainingLabels(labels, b);
     double trainingLoss =
-        loss.forward(logits, standardization.trainingLabels(labels, b), b, dLogits);
+        weights == null
+            ? loss.forward(logits, trainingLabels, b, dLogits)
+            : loss.forward(logits, trainingLabels, weights, b, dLogits);
     if (!separateScoring && !standardization.standardizesTargets()) {
-      scoredLoss = trainingLoss;
+      // The prequential loss is unweighted: how well the model predicts every example.
+      scoredLoss = weights == null ? trainingLoss : loss.forward(logits, labels, b, null);
     }
     averageLoss(scoredLoss);
 
@@ -201,29 +315,50 @@ public final class OnlineLearner {
     boolean finite = Double.isFinite(trainingLoss);
     double globalNorm = Double.NaN;
     if (finite) {
-      mlp.backward(dLogits, b);
+      if (tables) {
+        mlp.backward(dLogits, b, dInput); // dInput = dz_0 · W_0ᵀ (b, inputs)
+        raw.backward(batch, b, dInput); // dWeight_k[id] += dInput[b, table k's columns] / n_b
+      } else {
+        mlp.backward(dLogits, b);
+      }
       globalNorm = gradientNorms.measure(b, spec.clipNorm());
       finite = GradientNorms.updatable(globalNorm, spec.clipNorm());
     }
     double learningRate = schedule.rate(steps + 1, spec.optimizer().learningRate());
     if (!finite) {
+      if (tables) {
+        raw.zeroGradients(); // tables untouched; their gradient rows cleared for the next step
+      }
       skippedSteps++;
       StepResult.LayerStats[] stats = weightUpdates.withoutUpdate(gradientNorms.layerNorms());
       return new StepResult(b, scoredLoss * b, correct, squaredError, true, learningRate, stats);
     }
 
-    float[][] params = mlp.parameters();
-    float[][] grads = mlp.gradients();
-    if (spec.clipNorm() > 0 && globalNorm > spec.clipNorm()) {
-      // Rare in steady state, so the second pass over the gradients costs nothing on average.
-      GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
-    }
     weightUpdates.beforeUpdate();
-    optimizer.step(params, grads, decay, (float) learningRate);
+    if (tables) {
+      raw.step(optimizer, spec.clipNorm(), globalNorm, (float) learningRate);
+    } else {
+      float[][] grads = mlp.gradients();
+      if (spec.clipNorm() > 0 && globalNorm > spec.clipNorm()) {
+        // Rare in steady state, so the second pass over the gradients costs nothing on average.
+        GradientClipping.clipByGlobalNorm(grads, spec.clipNorm());
+      }
+      optimizer.step(mlp.parameters(), grads, decay, (float) learningRate);
+    }
     mlp.commitRunningStatistics();
     steps++;
     StepResult.LayerStats[] stats = weightUpdates.afterUpdate(gradientNorms.layerNorms());
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
+  }
+
+  /** Lengths of the tensors the optimizer steps: the network's, then the tables' (if any). */
+  private static int[] tensorSizes(Mlp mlp, RawInputs tables) {
+    float[][] params = mlp.parameters();
+    int[] sizes = new int[params.length + (tables == null ? 0 : tables.count())];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = i < params.length ? params[i].length : tables.weight(i - params.length).length;
+    }
+    return sizes;
   }
 
   /** Folds a mini-batch's mean prequential loss into the running average (finite ones only). */
@@ -317,12 +452,21 @@ public final class OnlineLearner {
     return optimizer;
   }
 
+  /** The embedding tables of a spec with raw features; null for a spec of numbers. */
+  RawInputs raw() {
+    return raw;
+  }
+
   Standardization standardization() {
     return standardization;
   }
 
   MiniBatch batch() {
     return batch;
+  }
+
+  LossWeights lossWeights() {
+    return lossWeights;
   }
 
   SplitMix64 rng() {

@@ -19,16 +19,22 @@ final class Standardization {
   private final boolean inputsOn;
   private final int inputs;
   private final int targetWidth;
-  private final Normalizer inputStatistics;
+  private final Normalizer inputStatistics; // a spec of numbers; null with raw features
+  private final MissingAwareNormalizer rawStatistics; // raw features; null otherwise
   private final Normalizer targets; // null: the network learns targets in the user's units
   private final float[] standardizedLabels; // (batchSize, targets)
   private final float[] userUnits; // (batchSize, targets)
 
-  private Standardization(ModelSpec spec, Normalizer inputStatistics, Normalizer targets) {
+  private Standardization(
+      ModelSpec spec,
+      Normalizer inputStatistics,
+      MissingAwareNormalizer rawStatistics,
+      Normalizer targets) {
     this.inputsOn = spec.standardize();
     this.inputs = spec.inputs();
     this.targetWidth = spec.outputs();
     this.inputStatistics = inputStatistics;
+    this.rawStatistics = rawStatistics;
     this.targets = targets;
     int targetFloats = targets == null ? 0 : spec.batchSize() * spec.outputs();
     this.standardizedLabels = targets == null ? null : new float[targetFloats];
@@ -38,13 +44,31 @@ final class Standardization {
   /** A new model's: empty statistics, targets standardized exactly when the spec asks for it. */
   static Standardization create(ModelSpec spec) {
     Normalizer targets = standardizesTargets(spec) ? new Normalizer(spec.outputs()) : null;
-    return new Standardization(spec, new Normalizer(spec.inputs()), targets);
+    if (spec.hasFeatures()) {
+      MissingAwareNormalizer raw =
+          new MissingAwareNormalizer(spec.features().layout(), spec.standardize());
+      return new Standardization(spec, null, raw, targets);
+    }
+    return new Standardization(spec, new Normalizer(spec.inputs()), null, targets);
   }
 
   /** Resumes from a state's statistics (targets: see {@link #targetNormalizer}). */
   static Standardization restore(ModelSpec spec, NormalizerState inputs, NormalizerState targets) {
-    return new Standardization(
-        spec, new Normalizer(inputs, spec.inputs()), targetNormalizer(spec, targets));
+    Normalizer targetStatistics = targetNormalizer(spec, targets);
+    if (spec.hasFeatures()) {
+      return new Standardization(spec, null, rawNormalizer(spec, inputs), targetStatistics);
+    }
+    return new Standardization(spec, new Normalizer(inputs, spec.inputs()), null, targetStatistics);
+  }
+
+  /**
+   * The missing-aware input standardization of a spec with raw features from a state's input
+   * statistics (arrays copied).
+   *
+   * @throws IllegalArgumentException if the statistics do not fit the spec's numeric features
+   */
+  static MissingAwareNormalizer rawNormalizer(ModelSpec spec, NormalizerState inputs) {
+    return new MissingAwareNormalizer(spec.features().layout(), spec.standardize(), inputs);
   }
 
   /** True if a new model of this spec learns standardized targets: regression with standardize. */
@@ -71,16 +95,28 @@ final class Standardization {
     return new Normalizer(targets, spec.outputs());
   }
 
-  /** An accepted example's raw features join the input statistics (when inputs standardize). */
-  void observe(float[] features) {
-    if (inputsOn) {
-      inputStatistics.update(features);
+  /**
+   * An accepted example's raw features, {@code features[offset ..)}, join the input statistics:
+   * when inputs standardize, and always with raw features (whose statistics impute missing
+   * numbers).
+   */
+  void observe(float[] features, int offset) {
+    if (rawStatistics != null) {
+      rawStatistics.update(features, offset);
+    } else if (inputsOn) {
+      inputStatistics.update(features, offset);
     }
   }
 
-  /** (rows, inputs) raw features into {@code out}: standardized, or copied when inputs do not. */
+  /**
+   * (rows, inputs) raw features into {@code out}: standardized, or copied when inputs do not. With
+   * raw features, (rows, denseWidth) dense rows into the first denseWidth columns of (rows, inputs)
+   * {@code out} ({@link MissingAwareNormalizer#apply}).
+   */
   void standardizeInputs(float[] raw, float[] out, int rows) {
-    if (inputsOn) {
+    if (rawStatistics != null) {
+      rawStatistics.apply(raw, out, rows);
+    } else if (inputsOn) {
       inputStatistics.apply(raw, out, rows);
     } else {
       System.arraycopy(raw, 0, out, 0, rows * inputs);
@@ -119,7 +155,7 @@ final class Standardization {
   }
 
   NormalizerState inputState() {
-    return inputStatistics.state();
+    return rawStatistics != null ? rawStatistics.state() : inputStatistics.state();
   }
 
   /** The target statistics, or null when targets are in the user's units. */

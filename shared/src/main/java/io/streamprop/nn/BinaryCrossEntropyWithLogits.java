@@ -21,4 +21,27 @@ public final class BinaryCrossEntropyWithLogits implements LossFunction {
     }
     return sum * inv;
   }
+
+  @Override
+  public double forward(
+      float[] logits, float[] labels, float[] weights, int batch, float[] dLogits) {
+    double sum = 0.0;
+    final double inv = 1.0 / batch;
+    for (int b = 0; b < batch; b++) {
+      final float w = weights[b];
+      if (w == 0f) {
+        if (dLogits != null) {
+          dLogits[b] = 0f; // no gradient, not even NaN
+        }
+        continue;
+      }
+      double z = logits[b];
+      double y = labels[b];
+      sum += w * (Math.max(z, 0.0) - z * y + Math.log1p(Math.exp(-Math.abs(z))));
+      if (dLogits != null) {
+        dLogits[b] = (float) ((Activation.sigmoid(z) - y) * (w * inv)); // w·(σ(z) - y)/B
+      }
+    }
+    return sum * inv;
+  }
 }

@@ -3,6 +3,7 @@ package io.streamprop.nn;
 /**
  * Huber loss (Huber 1964) over all (B, outputs) elements, as PyTorch's {@code HuberLoss}: for r = z
  * - y, ½r² when |r| ≤ δ, δ(|r| - ½δ) beyond; quadratic near zero, linear (robust) in the tails.
+ * Weighted, each example's terms are scaled by its weight and the divisor stays B·outputs.
  */
 public final class Huber implements LossFunction {
   private final int outputs;
@@ -33,6 +34,41 @@ public final class Huber implements LossFunction {
         sum += delta * (abs - 0.5 * delta);
         if (dLogits != null) {
           dLogits[i] = Math.copySign(delta, r) * inv; // ∂/∂z δ|r| = δ·sign(r)
+        }
+      }
+    }
+    return sum / n;
+  }
+
+  @Override
+  public double forward(
+      float[] logits, float[] labels, float[] weights, int batch, float[] dLogits) {
+    final int n = batch * outputs;
+    final float inv = 1f / n;
+    double sum = 0.0;
+    for (int b = 0; b < batch; b++) {
+      final float w = weights[b];
+      final int row = b * outputs;
+      if (w == 0f) {
+        if (dLogits != null) {
+          java.util.Arrays.fill(dLogits, row, row + outputs, 0f); // no gradient, not even NaN
+        }
+        continue;
+      }
+      final float s = w * inv; // exactly inv when w = 1
+      for (int i = row; i < row + outputs; i++) {
+        float r = logits[i] - labels[i];
+        float abs = Math.abs(r);
+        if (abs <= delta) {
+          sum += w * (0.5 * r * r);
+          if (dLogits != null) {
+            dLogits[i] = r * s; // ∂/∂z w·½r² = w·r
+          }
+        } else {
+          sum += w * (delta * (abs - 0.5 * delta));
+          if (dLogits != null) {
+            dLogits[i] = Math.copySign(delta, r) * s; // ∂/∂z w·δ|r| = w·δ·sign(r)
+          }
         }
       }
     }

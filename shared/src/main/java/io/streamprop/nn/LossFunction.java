@@ -22,6 +22,20 @@ public interface LossFunction {
    */
   double forward(float[] logits, float[] labels, int batch, float[] dLogits);
 
+  /**
+   * The weighted mean loss Σᵢ wᵢ·lossᵢ / B and its ∂/∂logits: example i's gradient row is scaled by
+   * wᵢ. The divisor is the batch size B, not Σ wᵢ (PyTorch's {@code CrossEntropyLoss(weight=...)}
+   * with {@code reduction='mean'} divides by Σ wᵢ): an example's effect then does not depend on the
+   * weights of its batch companions, a batch of weights 0 is no 0/0, and a weight w acts as w
+   * copies of the example at the same learning rate (as scikit-learn's {@code sample_weight} in
+   * {@code SGDClassifier}). An example of weight 0 adds exactly 0 to the loss and writes a row of
+   * +0 to {@code dLogits}, whatever its logits (no 0·∞ = NaN). With every weight 1 the result is
+   * bit for bit that of {@link #forward(float[], float[], int, float[])}.
+   *
+   * @param weights (B) per-example weights, finite and >= 0
+   */
+  double forward(float[] logits, float[] labels, float[] weights, int batch, float[] dLogits);
+
   /** The loss a spec names, for its output width. */
   static LossFunction of(ModelSpec spec) {
     int outputs = spec.outputWidth();

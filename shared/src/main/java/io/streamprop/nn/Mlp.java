@@ -213,9 +213,31 @@ public final class Mlp {
    * ∂loss/∂parameter for the given ∂loss/∂logits (B, outputWidth). Gradients are cleared first.
    */
   public void backward(float[] dLogits, int batch) {
+    backward(dLogits, batch, null);
+  }
+
+  /**
+   * {@link #backward(float[], int)} that also gives ∂loss/∂input, what the input's own producers
+   * (embedding tables) backpropagate: the first dense layer computes {@code dInput = dz_0 · W_0ᵀ}
+   * as every other layer computes its dh. The parameters' gradients are the same bits as without
+   * it.
+   *
+   * @param dInput receives ∂loss/∂input (B, inputs), overwritten; null: not computed (the plain
+   *     backward, which skips that product)
+   */
+  public void backward(float[] dLogits, int batch, float[] dInput) {
     requireTraining();
     if (!lastTraining || batch != lastBatch) {
       throw new IllegalStateException("backward must follow a training forward of the same batch");
+    }
+    if (dInput != null && dInput.length < (long) batch * inputs) {
+      throw new IllegalArgumentException(
+          "dInput has "
+              + dInput.length
+              + " floats, needs batch x inputs = "
+              + batch
+              + " x "
+              + inputs);
     }
     for (int l = 0; l < layers; l++) {
       if (batchNorm[l] != null) {
@@ -225,9 +247,9 @@ public final class Mlp {
     // The dense layers' gradients are cleared by backwardFromZero itself.
     int top = layers - 1;
     lastDLogits = dLogits;
-    // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1]
+    // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1] (dInput when L = 0)
     dense[top].backwardFromZero(
-        top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? null : g[top - 1], batch);
+        top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? dInput : g[top - 1], batch);
     for (int l = top - 1; l >= 0; l--) {
       int n = batch * widths[l];
       float[] d = g[l]; // ∂loss/∂h_l
@@ -238,8 +260,9 @@ public final class Mlp {
       if (batchNorm[l] != null) {
         batchNorm[l].backward(d, batch); // → ∂loss/∂z_l
       }
-      // z_l = h_(l-1) · W_l + b_l: dW_l, db_l, and dh_(l-1) (none for the input)
-      dense[l].backwardFromZero(l == 0 ? lastInput : h[l - 1], d, l == 0 ? null : g[l - 1], batch);
+      // z_l = h_(l-1) · W_l + b_l: dW_l, db_l, and dh_(l-1) (dInput for the input, if asked)
+      dense[l].backwardFromZero(
+          l == 0 ? lastInput : h[l - 1], d, l == 0 ? dInput : g[l - 1], batch);
     }
   }
 

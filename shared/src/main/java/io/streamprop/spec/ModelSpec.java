@@ -1,5 +1,6 @@
 package io.streamprop.spec;
 
+import io.streamprop.features.FeatureSchema;
 import java.util.List;
 
 /**
@@ -31,6 +32,18 @@ import java.util.List;
  * @param standardize online input standardization (running mean and variance per feature)
  * @param seed seed of every random choice (initialization, dropout)
  * @param snapshot when the trainer publishes a snapshot
+ * @param classNames optional names of the classes in class order (classification only; empty:
+ *     classes are known by index only); examples may give the label by name and predictions carry
+ *     it
+ * @param classWeight how much each class's examples weigh in the loss ({@link ClassWeight#NONE}:
+ *     all 1)
+ * @param features the raw features by name and kind ({@code features}, {@code closed_schema},
+ *     {@code hash_seed}), or null for a vector of {@code inputs} numbers; with features, {@code
+ *     inputs} is the width of the network input they make ({@link FeatureSchema#layout()})
+ * @param learner one learner of exactly this spec, or a population of variants of it (learning
+ *     rates and widths) that serves whichever member predicts best ({@code
+ *     io.streamprop.learn.population}); the population is the default when the spec gives no {@code
+ *     optimizer}
  */
 public record ModelSpec(
     Task task,
@@ -50,7 +63,11 @@ public record ModelSpec(
     int batchSize,
     boolean standardize,
     long seed,
-    SnapshotPolicy snapshot) {
+    SnapshotPolicy snapshot,
+    List<String> classNames,
+    ClassWeight classWeight,
+    FeatureSchema features,
+    Learner learner) {
 
   /**
    * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
@@ -77,7 +94,86 @@ public record ModelSpec(
         schedule,
         clipNorm,
         batchSize,
-        snapshot);
+        snapshot,
+        features);
+    classNames = List.copyOf(SpecValidator.notNull("class_names", classNames));
+    SpecValidator.labels(
+        task,
+        outputs,
+        batchSize,
+        classNames,
+        SpecValidator.notNull("class_weight", classWeight),
+        SpecLimits.snapshotBytesUpperBound(
+            inputs,
+            featureNames,
+            hidden,
+            batchNorm,
+            loss == Loss.BINARY_CROSS_ENTROPY ? 1 : outputs,
+            SpecLimits.pendingFloats(
+                batchSize,
+                inputs + SpecLimits.maxIdsPerExample(features),
+                SpecLimits.labelWidth(task, outputs)),
+            features));
+    SpecValidator.notNull("learner", learner);
+  }
+
+  /** Who learns: the spec's one model, or a population of variants of it. */
+  public enum Learner {
+    SINGLE,
+    POPULATION
+  }
+
+  /**
+   * A spec of a vector of {@code inputs} numbers (no raw {@code features}) without class names or
+   * class weights: every example and class weighs 1, classes are known by index.
+   */
+  public ModelSpec(
+      Task task,
+      int inputs,
+      List<String> featureNames,
+      int outputs,
+      List<Integer> hidden,
+      Activation activation,
+      Init init,
+      boolean batchNorm,
+      double dropout,
+      Loss loss,
+      double huberDelta,
+      OptimizerSpec optimizer,
+      ScheduleSpec schedule,
+      double clipNorm,
+      int batchSize,
+      boolean standardize,
+      long seed,
+      SnapshotPolicy snapshot) {
+    this(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        List.of(),
+        ClassWeight.NONE,
+        null,
+        Learner.SINGLE);
+  }
+
+  /** True when the inputs are raw features by name ({@link #features()} is not null). */
+  public boolean hasFeatures() {
+    return features != null;
   }
 
   public enum Task {
@@ -161,6 +257,78 @@ public record ModelSpec(
    * @param everySeconds publish after this many seconds (0: never by time)
    */
   public record SnapshotPolicy(long everyExamples, double everySeconds) {}
+
+  public enum ClassWeightMode {
+    /** Every class weighs 1. */
+    NONE,
+    /** The weights the spec lists, one per class. */
+    EXPLICIT,
+    /**
+     * From the running class prior: class c weighs (n + C) / (C · (n_c + 1)), where n_c counts the
+     * examples of class c accepted so far (the mini-batch being learned included) and n = Σ n_c.
+     */
+    BALANCED
+  }
+
+  /**
+   * How much an example of each class weighs in the loss; it multiplies the example's own weight.
+   *
+   * @param mode none, explicit or balanced
+   * @param weights one finite weight >= 0 per class, in class order, for {@link
+   *     ClassWeightMode#EXPLICIT}; empty otherwise
+   */
+  public record ClassWeight(ClassWeightMode mode, List<Double> weights) {
+    /** Every class weighs 1. */
+    public static final ClassWeight NONE = new ClassWeight(ClassWeightMode.NONE, List.of());
+
+    /** Weights from the running class prior ({@link ClassWeightMode#BALANCED}). */
+    public static final ClassWeight BALANCED = new ClassWeight(ClassWeightMode.BALANCED, List.of());
+
+    public ClassWeight {
+      SpecValidator.notNull("class_weight", mode);
+      weights = List.copyOf(SpecValidator.notNull("class_weight", weights));
+    }
+
+    /** One weight per class, in class order. */
+    public static ClassWeight explicit(List<Double> weights) {
+      return new ClassWeight(ClassWeightMode.EXPLICIT, weights);
+    }
+  }
+
+  /**
+   * The label of class {@code index} as predictions show it: its name when the spec declares {@code
+   * class_names}, else the index.
+   */
+  public String className(int index) {
+    return classNames.isEmpty() ? Integer.toString(index) : classNames.get(index);
+  }
+
+  /** The same spec with another learner (how a population makes its members' specs). */
+  public ModelSpec withLearner(Learner learner) {
+    return new ModelSpec(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        classNames,
+        classWeight,
+        features,
+        learner);
+  }
 
   /** Width of the network's last layer: 1 for binary cross-entropy, else {@link #outputs}. */
   public int outputWidth() {

@@ -53,6 +53,31 @@ public final class SpecDefaults {
   public static final boolean STANDARDIZE = true;
   public static final long SEED = 42;
 
+  /** Every class weighs 1 (no {@code class_weight}). */
+  public static final ModelSpec.ClassWeight CLASS_WEIGHT = ModelSpec.ClassWeight.NONE;
+
+  /** Raw features ({@code features}): unknown event fields are ignored unless closed. */
+  public static final boolean CLOSED_SCHEMA = false;
+
+  /** Seed of the MurmurHash3 bucket hash of categorical and token features. */
+  public static final long HASH_SEED = 0;
+
+  public static final int CATEGORICAL_BUCKETS = 1024;
+  public static final int CATEGORICAL_EMBEDDING_DIM = 8;
+  public static final int CATEGORICAL_MAX_LENGTH = 1024;
+  public static final int TOKENS_BUCKETS = 4096;
+  public static final int TOKENS_EMBEDDING_DIM = 16;
+  public static final int TOKENS_MAX_LENGTH = 8192;
+  public static final int MAX_TOKENS = 256;
+  public static final boolean BIGRAMS = false;
+
+  /**
+   * The learner of a spec that gives no {@code optimizer}: a population of learning rates and
+   * widths (see {@code docs/learning-quality.md}); a spec that gives one gets exactly that one
+   * learner.
+   */
+  public static final ModelSpec.Learner OPEN_LEARNER = ModelSpec.Learner.POPULATION;
+
   public static final long SNAPSHOT_EVERY_EXAMPLES = 10_000;
   public static final double SNAPSHOT_EVERY_SECONDS = 5.0;
 

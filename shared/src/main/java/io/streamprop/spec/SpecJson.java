@@ -1,5 +1,18 @@
 package io.streamprop.spec;
 
+import static io.streamprop.spec.JsonFields.boolOr;
+import static io.streamprop.spec.JsonFields.checkKeys;
+import static io.streamprop.spec.JsonFields.doubleOr;
+import static io.streamprop.spec.JsonFields.enumOr;
+import static io.streamprop.spec.JsonFields.enumValue;
+import static io.streamprop.spec.JsonFields.intList;
+import static io.streamprop.spec.JsonFields.intValue;
+import static io.streamprop.spec.JsonFields.longValue;
+import static io.streamprop.spec.JsonFields.name;
+import static io.streamprop.spec.JsonFields.requireObject;
+import static io.streamprop.spec.JsonFields.show;
+import static io.streamprop.spec.JsonFields.stringList;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,9 +20,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.streamprop.features.FeatureSchema;
 import io.streamprop.spec.ModelSpec.Activation;
 import io.streamprop.spec.ModelSpec.Init;
+import io.streamprop.spec.ModelSpec.Learner;
 import io.streamprop.spec.ModelSpec.Loss;
 import io.streamprop.spec.ModelSpec.OptimizerName;
 import io.streamprop.spec.ModelSpec.OptimizerSpec;
@@ -24,11 +38,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads, validates and writes model specs as JSON (format in {@code docs/spec.md}). Missing fields
@@ -47,8 +57,13 @@ public final class SpecJson {
           "task",
           "inputs",
           "feature_names",
+          "features",
+          "closed_schema",
+          "hash_seed",
           "classes",
           "targets",
+          "class_names",
+          "class_weight",
           "hidden",
           "activation",
           "init",
@@ -56,6 +71,7 @@ public final class SpecJson {
           "dropout",
           "loss",
           "huber_delta",
+          "learner",
           "optimizer",
           "schedule",
           "clip_norm",
@@ -146,12 +162,16 @@ public final class SpecJson {
 
     JsonNode classesNode = root.get("classes");
     JsonNode targetsNode = root.get("targets");
+    List<String> classNames = List.of();
+    if (root.has("class_names")) {
+      classNames = stringList("class_names", root.get("class_names"));
+    }
     Task task;
     if (root.has("task")) {
       task = enumValue("task", root.get("task"), Task.class);
-    } else if (targetsNode != null && classesNode == null) {
+    } else if (targetsNode != null && classesNode == null && classNames.isEmpty()) {
       task = Task.REGRESSION;
-    } else if (classesNode != null) {
+    } else if (classesNode != null || !classNames.isEmpty()) {
       task = Task.CLASSIFICATION;
     } else {
       throw new SpecException(
@@ -165,10 +185,15 @@ public final class SpecJson {
         throw new SpecException(
             "targets", "is for regression; a classification model takes \"classes\"");
       }
-      if (classesNode == null) {
-        throw new SpecException("classes", "missing: a classification model needs its class count");
+      if (classesNode != null) {
+        outputs = intValue("classes", classesNode);
+      } else if (!classNames.isEmpty()) {
+        outputs = classNames.size();
+      } else {
+        throw new SpecException(
+            "classes",
+            "missing: a classification model needs its class count (or \"class_names\")");
       }
-      outputs = intValue("classes", classesNode);
     } else {
       if (classesNode != null) {
         throw new SpecException(
@@ -181,9 +206,12 @@ public final class SpecJson {
     if (root.has("feature_names")) {
       featureNames = stringList("feature_names", root.get("feature_names"));
     }
+    FeatureSchema features = FeaturesJson.read(root);
     int inputs;
     if (root.has("inputs")) {
       inputs = intValue("inputs", root.get("inputs"));
+    } else if (features != null) {
+      inputs = features.layout().inputs();
     } else if (!featureNames.isEmpty()) {
       inputs = featureNames.size();
     } else {
@@ -222,7 +250,22 @@ public final class SpecJson {
             : SpecDefaults.BATCH_SIZE,
         boolOr(root, "standardize", SpecDefaults.STANDARDIZE),
         root.has("seed") ? longValue("seed", root.get("seed")) : SpecDefaults.SEED,
-        snapshot(root.get("snapshot")));
+        snapshot(root.get("snapshot")),
+        classNames,
+        LabelsJson.classWeight(root.get("class_weight"), classNames),
+        features,
+        learner(root));
+  }
+
+  /**
+   * The {@code learner} key, or its default: a population when the spec leaves the learning choices
+   * open (no {@code optimizer}), the one learner of the spec when it fixes its optimizer.
+   */
+  private static Learner learner(JsonNode root) {
+    if (root.has("learner")) {
+      return enumValue("learner", root.get("learner"), Learner.class);
+    }
+    return root.has("optimizer") ? Learner.SINGLE : SpecDefaults.OPEN_LEARNER;
   }
 
   /** The optimizer object, or its name alone as a shorthand ({@code "optimizer": "sgd"}). */
@@ -303,125 +346,6 @@ public final class SpecJson {
         doubleOr(node, "snapshot.", "every_seconds", SpecDefaults.SNAPSHOT_EVERY_SECONDS));
   }
 
-  private static void checkKeys(String prefix, JsonNode object, List<String> allowed) {
-    Iterator<String> names = object.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
-      if (!allowed.contains(name)) {
-        throw new SpecException(
-            prefix + name, "unknown key; allowed keys are " + String.join(", ", allowed));
-      }
-    }
-  }
-
-  private static void requireObject(String field, JsonNode node) {
-    if (!node.isObject()) {
-      throw new SpecException(field, "must be a JSON object or a name, got " + show(node));
-    }
-  }
-
-  private static <E extends Enum<E>> E enumOr(
-      JsonNode object, String key, Class<E> type, E fallback) {
-    return object.has(key) ? enumValue(key, object.get(key), type) : fallback;
-  }
-
-  private static <E extends Enum<E>> E enumValue(String field, JsonNode node, Class<E> type) {
-    List<String> names = new ArrayList<>();
-    for (E e : type.getEnumConstants()) {
-      names.add(e.name().toLowerCase(Locale.ROOT));
-    }
-    if (node.isTextual()) {
-      int i = names.indexOf(node.textValue());
-      if (i >= 0) {
-        return type.getEnumConstants()[i];
-      }
-    }
-    throw new SpecException(
-        field, "must be one of " + String.join(", ", names) + "; got " + show(node));
-  }
-
-  private static boolean boolOr(JsonNode object, String key, boolean fallback) {
-    JsonNode node = object.get(key);
-    if (node == null) {
-      return fallback;
-    }
-    if (!node.isBoolean()) {
-      throw new SpecException(key, "must be true or false, got " + show(node));
-    }
-    return node.booleanValue();
-  }
-
-  private static double doubleOr(JsonNode object, String key, double fallback) {
-    return doubleOr(object, "", key, fallback);
-  }
-
-  private static double doubleOr(JsonNode object, String prefix, String key, double fallback) {
-    JsonNode node = object.get(key);
-    if (node == null) {
-      return fallback;
-    }
-    if (!node.isNumber()) {
-      throw new SpecException(prefix + key, "must be a number, got " + show(node));
-    }
-    return node.doubleValue();
-  }
-
-  private static long longValue(String field, JsonNode node) {
-    if (node.isIntegralNumber() && node.canConvertToLong()) {
-      return node.longValue();
-    }
-    if (node.isFloatingPointNumber()) {
-      double d = node.doubleValue();
-      // 64.0 is accepted as 64 (some encoders write every number as a float); 64.5 is not.
-      if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
-        return (long) d;
-      }
-    }
-    throw new SpecException(field, "must be an integer, got " + show(node));
-  }
-
-  private static int intValue(String field, JsonNode node) {
-    long value = longValue(field, node);
-    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-      throw new SpecException(field, "is out of range, got " + show(node));
-    }
-    return (int) value;
-  }
-
-  private static List<Integer> intList(String field, JsonNode node) {
-    if (!node.isArray()) {
-      throw new SpecException(field, "must be a list of integers, got " + show(node));
-    }
-    Integer[] values = new Integer[node.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = intValue(field + "[" + i + "]", node.get(i));
-    }
-    return List.of(values);
-  }
-
-  private static List<String> stringList(String field, JsonNode node) {
-    if (!node.isArray()) {
-      throw new SpecException(field, "must be a list of strings, got " + show(node));
-    }
-    String[] values = new String[node.size()];
-    for (int i = 0; i < values.length; i++) {
-      JsonNode item = node.get(i);
-      if (item.getNodeType() != JsonNodeType.STRING) {
-        throw new SpecException(field + "[" + i + "]", "must be a string, got " + show(item));
-      }
-      values[i] = item.textValue();
-    }
-    return Arrays.asList(values);
-  }
-
-  private static String show(JsonNode node) {
-    return SpecValidator.abbreviate(node.toString());
-  }
-
-  private static String name(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
-  }
-
   private static String write(ModelSpec spec, boolean pretty) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
@@ -436,8 +360,10 @@ public final class SpecJson {
         g.writeString(n);
       }
       g.writeEndArray();
+      FeaturesJson.write(g, spec.features()); // only when the spec has raw features
       g.writeNumberField(
           spec.task() == Task.CLASSIFICATION ? "classes" : "targets", spec.outputs());
+      LabelsJson.write(g, spec);
       g.writeArrayFieldStart("hidden");
       for (int width : spec.hidden()) {
         g.writeNumber(width);
@@ -449,6 +375,11 @@ public final class SpecJson {
       g.writeNumberField("dropout", spec.dropout());
       g.writeStringField("loss", name(spec.loss()));
       g.writeNumberField("huber_delta", spec.huberDelta());
+      if (spec.learner() != Learner.SINGLE) {
+        // Written only when it is not what the written-out optimizer implies (single), so the
+        // canonical form, and every snapshot, of a single learner's spec keeps its bytes.
+        g.writeStringField("learner", name(spec.learner()));
+      }
       OptimizerSpec o = spec.optimizer();
       g.writeObjectFieldStart("optimizer");
       g.writeStringField("name", name(o.name()));

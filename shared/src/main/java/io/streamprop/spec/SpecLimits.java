@@ -1,5 +1,7 @@
 package io.streamprop.spec;
 
+import io.streamprop.features.FeatureSchema;
+import io.streamprop.features.FeatureSpec;
 import io.streamprop.spec.ModelSpec.Loss;
 import io.streamprop.spec.ModelSpec.Task;
 import java.util.List;
@@ -29,6 +31,23 @@ public final class SpecLimits {
   public static final int MAX_WIDTH = 65_536;
   public static final int MAX_BATCH_SIZE = 65_536;
   public static final int MAX_FEATURE_NAME_LENGTH = 256;
+  public static final int MAX_CLASS_NAME_LENGTH = 256;
+
+  /** Raw features ({@code features}): at most this many fields. */
+  public static final int MAX_FEATURES = 10_000;
+
+  /** Hash buckets of one categorical or tokens feature (bucket 0 is "missing"). */
+  public static final int MIN_BUCKETS = 2;
+
+  public static final int MAX_BUCKETS = 1 << 24;
+  public static final int MAX_EMBEDDING_DIM = 1024;
+  public static final int MAX_TOKENS = 65_536;
+
+  /** Longest string a feature may declare as its {@code max_length}, in UTF-16 code units. */
+  public static final int MAX_STRING_LENGTH = 1 << 20;
+
+  /** {@code hash_seed} is an unsigned 32-bit integer. */
+  public static final long MAX_HASH_SEED = 0xffff_ffffL;
 
   /** Trainable parameters: dense weights and biases plus batch-norm scale and shift. */
   public static final long MAX_PARAMETERS = 4_000_000;
@@ -53,9 +72,20 @@ public final class SpecLimits {
   /** Optimizer slots per parameter in the worst case (Adam and AdamW keep m and v). */
   static final int MAX_OPTIMIZER_SLOTS = 2;
 
-  /** Trainable parameters of the network the spec describes. */
+  /** Trainable parameters of the network the spec describes, embedding tables included. */
   public static long parameterCount(ModelSpec spec) {
-    return parameterCount(spec.inputs(), spec.hidden(), spec.batchNorm(), spec.outputWidth());
+    return parameterCount(spec.inputs(), spec.hidden(), spec.batchNorm(), spec.outputWidth())
+        + embeddingParameters(spec.features());
+  }
+
+  /** Parameters of the embedding tables of raw features (0 without features). */
+  static long embeddingParameters(FeatureSchema features) {
+    return features == null ? 0 : features.layout().embeddingParameters();
+  }
+
+  /** Bucket ids one example can make (0 without features). */
+  static int maxIdsPerExample(FeatureSchema features) {
+    return features == null ? 0 : features.layout().maxIdsPerExample();
   }
 
   static long parameterCount(int inputs, List<Integer> hidden, boolean batchNorm, int outputWidth) {
@@ -80,9 +110,13 @@ public final class SpecLimits {
     return task == Task.CLASSIFICATION ? 1 : outputs;
   }
 
-  /** Floats a full pending mini-batch holds: batch size times (inputs + label width). */
+  /**
+   * Floats a full pending mini-batch holds: batch size times (inputs + label width); with raw
+   * features, each example's bucket ids are counted as well.
+   */
   public static long pendingFloats(ModelSpec spec) {
-    return pendingFloats(spec.batchSize(), spec.inputs(), labelWidth(spec));
+    return pendingFloats(
+        spec.batchSize(), spec.inputs() + maxIdsPerExample(spec.features()), labelWidth(spec));
   }
 
   static long pendingFloats(int batchSize, int inputs, int labelWidth) {
@@ -95,12 +129,34 @@ public final class SpecLimits {
    */
   public static long snapshotBytesUpperBound(ModelSpec spec) {
     return snapshotBytesUpperBound(
-        spec.inputs(),
-        spec.featureNames(),
-        spec.hidden(),
-        spec.batchNorm(),
-        spec.outputWidth(),
-        pendingFloats(spec));
+            spec.inputs(),
+            spec.featureNames(),
+            spec.hidden(),
+            spec.batchNorm(),
+            spec.outputWidth(),
+            pendingFloats(spec),
+            spec.features())
+        + labelBytesUpperBound(
+            spec.outputs(), spec.batchSize(), spec.classNames(), spec.classWeight());
+  }
+
+  /**
+   * What class names and class weights add to a snapshot at most: the names in the spec's JSON (six
+   * bytes per character when escaped), explicit weights written as JSON numbers, the running class
+   * counts (one float64 per class), the pending example weights (one float32 per row, counted for
+   * every spec), and an array's overhead.
+   */
+  static long labelBytesUpperBound(
+      int outputs, int batchSize, List<String> classNames, ModelSpec.ClassWeight classWeight) {
+    long bytes = 4L * batchSize;
+    for (String name : classNames) {
+      bytes += 6L * name.length() + 4;
+    }
+    bytes += 26L * classWeight.weights().size(); // "-1.2345678901234567E-300,"
+    if (classWeight.mode() == ModelSpec.ClassWeightMode.BALANCED) {
+      bytes += 8L * outputs;
+    }
+    return bytes + 2 * (2 + 64 + 4);
   }
 
   static long snapshotBytesUpperBound(
@@ -109,8 +165,10 @@ public final class SpecLimits {
       List<Integer> hidden,
       boolean batchNorm,
       int outputWidth,
-      long pendingFloats) {
-    long parameters = parameterCount(inputs, hidden, batchNorm, outputWidth);
+      long pendingFloats,
+      FeatureSchema features) {
+    long parameters =
+        parameterCount(inputs, hidden, batchNorm, outputWidth) + embeddingParameters(features);
     long floats = parameters * (1 + MAX_OPTIMIZER_SLOTS) + pendingFloats;
     long hiddenUnits = 0;
     for (int width : hidden) {
@@ -127,12 +185,28 @@ public final class SpecLimits {
     if (batchNorm) {
       arrays += 4L * hidden.size() * (1 + MAX_OPTIMIZER_SLOTS);
     }
+    if (features != null) {
+      arrays += (long) features.layout().embeddings().size() * (1 + MAX_OPTIMIZER_SLOTS);
+    }
     long perArrayOverhead = 2 + 64 + 4; // name length, a generous name, array length
     return 4 * floats
         + 8 * doubles
         + arrays * perArrayOverhead
         + specJsonBytesUpperBound(featureNames, hidden)
+        + featuresJsonBytesUpperBound(features)
         + 4096; // header, counters, checksum
+  }
+
+  /** An upper bound of the JSON of {@code features}: escaped names and every option written. */
+  static long featuresJsonBytesUpperBound(FeatureSchema features) {
+    if (features == null) {
+      return 0;
+    }
+    long bytes = 128;
+    for (FeatureSpec f : features.features()) {
+      bytes += 6L * f.name().length() + 200;
+    }
+    return bytes;
   }
 
   /** An upper bound of the spec's JSON size: names may escape every character as six bytes. */

@@ -1,5 +1,6 @@
 package io.streamprop.spec;
 
+import io.streamprop.features.FeatureSchema;
 import io.streamprop.spec.ModelSpec.Activation;
 import io.streamprop.spec.ModelSpec.Init;
 import io.streamprop.spec.ModelSpec.Loss;
@@ -43,10 +44,12 @@ final class SpecValidator {
       ScheduleSpec schedule,
       double clipNorm,
       int batchSize,
-      SnapshotPolicy snapshot) {
+      SnapshotPolicy snapshot,
+      FeatureSchema features) {
     notNull("task", task);
     intRange("inputs", inputs, 1, SpecLimits.MAX_INPUTS);
     featureNames(featureNames, inputs);
+    features(features, inputs, featureNames);
     if (task == Task.CLASSIFICATION) {
       intRange("classes", outputs, SpecLimits.MIN_CLASSES, SpecLimits.MAX_CLASSES);
     } else {
@@ -68,7 +71,33 @@ final class SpecValidator {
     nonNegative("clip_norm", clipNorm);
     intRange("batch_size", batchSize, 1, SpecLimits.MAX_BATCH_SIZE);
     snapshot(notNull("snapshot", snapshot));
-    size(task, inputs, featureNames, outputs, hidden, batchNorm, loss, batchSize);
+    size(task, inputs, featureNames, outputs, hidden, batchNorm, loss, batchSize, features);
+  }
+
+  private static void features(FeatureSchema features, int inputs, List<String> featureNames) {
+    if (features == null) {
+      return;
+    }
+    if (!featureNames.isEmpty()) {
+      throw new SpecException(
+          "feature_names",
+          "must be empty when \"features\" names the inputs, got "
+              + featureNames.size()
+              + " names");
+    }
+    int width = features.layout().inputs();
+    if (inputs != width) {
+      throw new SpecException(
+          "inputs",
+          "must agree with \"features\", which make "
+              + width
+              + " network inputs ("
+              + features.layout().denseWidth()
+              + " dense + "
+              + (width - features.layout().denseWidth())
+              + " embedding outputs); leave it out, got "
+              + inputs);
+    }
   }
 
   private static void featureNames(List<String> names, int inputs) {
@@ -95,6 +124,95 @@ final class SpecValidator {
       if (!seen.add(name)) {
         throw new SpecException(field, "duplicate name \"" + abbreviate(name) + "\"");
       }
+    }
+  }
+
+  /**
+   * Class names and class weights: classification only; names unique, 1..{@value
+   * SpecLimits#MAX_CLASS_NAME_LENGTH} characters, not blank, one per class; explicit weights one
+   * per class, finite and >= 0, not all 0; and the snapshot bound with them added still fits.
+   *
+   * @param boundWithoutLabels {@link SpecLimits#snapshotBytesUpperBound} of the rest of the spec
+   */
+  static void labels(
+      Task task,
+      int outputs,
+      int batchSize,
+      List<String> classNames,
+      ModelSpec.ClassWeight classWeight,
+      long boundWithoutLabels) {
+    boolean weighted = classWeight.mode() != ModelSpec.ClassWeightMode.NONE;
+    if (task != Task.CLASSIFICATION) {
+      if (!classNames.isEmpty()) {
+        throw new SpecException(
+            "class_names", "is for classification; a regression model has none");
+      }
+      if (weighted) {
+        throw new SpecException(
+            "class_weight", "is for classification; a regression model weighs examples only");
+      }
+      return;
+    }
+    if (!classNames.isEmpty()) {
+      if (classNames.size() != outputs) {
+        throw new SpecException(
+            "class_names",
+            "must name every class: classes is " + outputs + ", got " + classNames.size());
+      }
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < classNames.size(); i++) {
+        String field = "class_names[" + i + "]";
+        String name = notNull(field, classNames.get(i));
+        if (name.isBlank() || name.length() > SpecLimits.MAX_CLASS_NAME_LENGTH) {
+          throw new SpecException(
+              field,
+              "must be 1.."
+                  + SpecLimits.MAX_CLASS_NAME_LENGTH
+                  + " characters and not blank, got \""
+                  + abbreviate(name)
+                  + "\"");
+        }
+        if (!seen.add(name)) {
+          throw new SpecException(field, "duplicate name \"" + abbreviate(name) + "\"");
+        }
+      }
+    }
+    List<Double> weights = classWeight.weights();
+    if (classWeight.mode() == ModelSpec.ClassWeightMode.EXPLICIT) {
+      if (weights.size() != outputs) {
+        throw new SpecException(
+            "class_weight",
+            "must give one weight per class: classes is " + outputs + ", got " + weights.size());
+      }
+      boolean positive = false;
+      for (int i = 0; i < weights.size(); i++) {
+        double w = notNull("class_weight[" + i + "]", weights.get(i));
+        nonNegative("class_weight[" + i + "]", w);
+        positive |= w > 0;
+      }
+      if (!positive) {
+        throw new SpecException(
+            "class_weight", "every weight is 0: the model would never learn; got " + weights);
+      }
+    } else if (!weights.isEmpty()) {
+      throw new SpecException(
+          "class_weight",
+          "only explicit class weights list numbers, got "
+              + classWeight.mode().name().toLowerCase(Locale.ROOT)
+              + " with "
+              + weights.size());
+    }
+    long bound =
+        boundWithoutLabels
+            + SpecLimits.labelBytesUpperBound(outputs, batchSize, classNames, classWeight);
+    if (bound > SpecLimits.MAX_SNAPSHOT_BYTES) {
+      throw new SpecException(
+          "class_names",
+          "a snapshot of this model could take "
+              + bound
+              + " bytes, more than the limit of "
+              + SpecLimits.MAX_SNAPSHOT_BYTES
+              + "; use shorter class names or a smaller model");
     }
   }
 
@@ -161,9 +279,12 @@ final class SpecValidator {
       List<Integer> hidden,
       boolean batchNorm,
       Loss loss,
-      int batchSize) {
+      int batchSize,
+      FeatureSchema features) {
     int outputWidth = loss == Loss.BINARY_CROSS_ENTROPY ? 1 : outputs;
-    long parameters = SpecLimits.parameterCount(inputs, hidden, batchNorm, outputWidth);
+    long parameters =
+        SpecLimits.parameterCount(inputs, hidden, batchNorm, outputWidth)
+            + SpecLimits.embeddingParameters(features);
     if (parameters > SpecLimits.MAX_PARAMETERS) {
       throw new SpecException(
           "hidden",
@@ -174,7 +295,10 @@ final class SpecValidator {
               + " (so that its snapshot fits in one Kafka record); use narrower layers");
     }
     long pending =
-        SpecLimits.pendingFloats(batchSize, inputs, SpecLimits.labelWidth(task, outputs));
+        SpecLimits.pendingFloats(
+            batchSize,
+            inputs + SpecLimits.maxIdsPerExample(features),
+            SpecLimits.labelWidth(task, outputs));
     if (pending > SpecLimits.MAX_PENDING_FLOATS) {
       throw new SpecException(
           "batch_size",
@@ -187,7 +311,7 @@ final class SpecValidator {
     }
     long bound =
         SpecLimits.snapshotBytesUpperBound(
-            inputs, featureNames, hidden, batchNorm, outputWidth, pending);
+            inputs, featureNames, hidden, batchNorm, outputWidth, pending, features);
     if (bound > SpecLimits.MAX_SNAPSHOT_BYTES) {
       throw new SpecException(
           "hidden",

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.streamprop.features.FeatureRow;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecLimits;
 import java.io.IOException;
@@ -23,18 +24,24 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code features}: a list of {@code inputs} numbers, or, when the spec declares {@code
- *       feature_names}, an object with a number for every name (order free, all names required).
+ *       feature_names}, an object with a number for every name (order free, all names required);
+ *       for a spec with raw {@code features}, an object of raw values by name, featurized by the
+ *       spec's {@link io.streamprop.features.Featurizer} ({@link RawFeatureReader}): the example's
+ *       {@code features} is then the row's dense part and its {@code ids} the bucket ids.
  *   <li>{@code label}: classification, a class index in {@code 0..classes-1} (integral: {@code 2}
- *       and {@code 2.0} are class 2, {@code 2.5} is refused); regression, a number (one target) or
- *       a list of {@code targets} numbers.
+ *       and {@code 2.0} are class 2, {@code 2.5} is refused) or, when the spec declares {@code
+ *       class_names}, a class name; regression, a number (one target) or a list of {@code targets}
+ *       numbers.
+ *   <li>{@code weight} (optional, default 1): a finite number >= 0 that scales the example's loss.
  *   <li>Any other top-level key (an id, a timestamp) is skipped; keys may come in any order.
  * </ul>
  *
  * <p>Speed: one pass of Jackson's streaming parser with its fast floating-point parser, numbers
- * read straight into {@code float[]} (no tree, no boxing). {@code NaN} and {@code Infinity} tokens
- * (as Python's {@code json} writes them) and {@code null} (as JavaScript writes {@code NaN}) are
- * read so that they can be refused as {@link RejectReason#NOT_FINITE} with their position, rather
- * than as unreadable JSON; a number beyond the float range ({@code 1e39}) is not finite either.
+ * read straight into {@code float[]} (no tree, no boxing; raw features alone are read as a tree,
+ * which the featurizer takes). {@code NaN} and {@code Infinity} tokens (as Python's {@code json}
+ * writes them) and {@code null} (as JavaScript writes {@code NaN}) are read so that they can be
+ * refused as {@link RejectReason#NOT_FINITE} with their position, rather than as unreadable JSON; a
+ * number beyond the float range ({@code 1e39}) is not finite either.
  *
  * <p>{@link #parse} never throws anything but {@link ExampleException}, whatever the bytes.
  */
@@ -52,6 +59,9 @@ public final class ExampleParser {
 
   private static final int NONE = -1;
 
+  /** No {@code weight} key seen yet (a weight is never negative). */
+  private static final float NO_WEIGHT = -1f;
+
   private final ModelSpec spec;
   private final int inputs;
   private final int maxBytes;
@@ -60,6 +70,8 @@ public final class ExampleParser {
   private final int targets;
   private final List<String> featureNames;
   private final Map<String, Integer> featureIndex;
+  private final ClassLabels classLabels;
+  private final RawFeatureReader raw; // null for a spec of numbers
 
   /** A parser for examples of this model, refusing values above {@link #DEFAULT_MAX_BYTES}. */
   public ExampleParser(ModelSpec spec) {
@@ -86,6 +98,8 @@ public final class ExampleParser {
       index.put(featureNames.get(i), i);
     }
     this.featureIndex = index;
+    this.classLabels = new ClassLabels(spec);
+    this.raw = spec.hasFeatures() ? new RawFeatureReader(spec.features()) : null;
   }
 
   public ModelSpec spec() {
@@ -167,7 +181,9 @@ public final class ExampleParser {
   private Example parseObject(JsonParser p) throws IOException {
     p.nextToken(); // START_OBJECT, guaranteed by checkStart
     float[] features = null;
+    int[][] ids = null;
     float[] label = null;
+    float weight = NO_WEIGHT;
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String key = p.currentName();
@@ -176,12 +192,23 @@ public final class ExampleParser {
         if (features != null) {
           throw badJson("duplicate key \"features\"");
         }
-        features = readFeatures(p, value);
+        if (raw != null) {
+          FeatureRow row = raw.read(p, value);
+          features = row.dense();
+          ids = row.ids();
+        } else {
+          features = readFeatures(p, value);
+        }
       } else if ("label".equals(key)) {
         if (label != null) {
           throw badJson("duplicate key \"label\"");
         }
         label = readLabel(p, value);
+      } else if ("weight".equals(key)) {
+        if (weight != NO_WEIGHT) {
+          throw badJson("duplicate key \"weight\"");
+        }
+        weight = readWeight(p, value);
       } else {
         p.skipChildren(); // ids, timestamps and other producer fields are not ours
       }
@@ -190,16 +217,39 @@ public final class ExampleParser {
       throw badJson("found " + describe(t) + " where a key was expected");
     }
     if (features == null) {
-      throw new ExampleException(
-          RejectReason.MISSING_FIELD,
-          "features: missing; an example is {\"features\": [...], \"label\": ...}");
+      throw new ExampleException(RejectReason.MISSING_FIELD, "features: missing; " + shape());
     }
     if (label == null) {
-      throw new ExampleException(
-          RejectReason.MISSING_FIELD,
-          "label: missing; an example is {\"features\": [...], \"label\": ...}");
+      throw new ExampleException(RejectReason.MISSING_FIELD, "label: missing; " + shape());
     }
-    return new Example(features, label);
+    return new Example(features, label, weight == NO_WEIGHT ? 1f : weight, ids);
+  }
+
+  private String shape() {
+    return raw == null
+        ? "an example is {\"features\": [...], \"label\": ...}"
+        : "an example is {\"features\": {\"<name>\": value, ...}, \"label\": ...}";
+  }
+
+  /** A finite number >= 0 (as a float32); anything else is {@link RejectReason#WEIGHT_INVALID}. */
+  private static float readWeight(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+      double w = p.getDoubleValue();
+      if (w >= 0 && (float) w < Float.POSITIVE_INFINITY) {
+        return w == 0 ? 0f : (float) w; // -0 is 0
+      }
+      throw weightInvalid(abbreviate(p.getText()));
+    }
+    String shown =
+        t == JsonToken.VALUE_STRING ? "\"" + abbreviate(p.getText()) + "\"" : describe(t);
+    p.skipChildren();
+    throw weightInvalid(shown);
+  }
+
+  private static ExampleException weightInvalid(String shown) {
+    return new ExampleException(
+        RejectReason.WEIGHT_INVALID,
+        "weight: must be a finite number >= 0 (float32: < 3.4e38), got " + shown);
   }
 
   private float[] readFeatures(JsonParser p, JsonToken start) throws IOException {
@@ -327,7 +377,7 @@ public final class ExampleParser {
 
   private float[] readLabel(JsonParser p, JsonToken start) throws IOException {
     if (classification) {
-      return new float[] {readClass(p, start)};
+      return new float[] {classLabels.read(p, start)};
     }
     if (start == JsonToken.VALUE_NUMBER_FLOAT || start == JsonToken.VALUE_NUMBER_INT) {
       if (targets != 1) {
@@ -360,36 +410,6 @@ public final class ExampleParser {
             + describe(start));
   }
 
-  private float readClass(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
-      throw notFinite("label", null);
-    }
-    if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-      throw badJson(
-          "label: expected a class index (a number in 0.."
-              + (classes - 1)
-              + "), got "
-              + describe(t));
-    }
-    // A double keeps 2.0000001 distinct from 2, so only integral values pass.
-    double v =
-        t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
-            ? p.getIntValue()
-            : p.getDoubleValue();
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      throw notFinite("label", p.getText());
-    }
-    if (v < 0 || v >= classes || v != Math.rint(v)) {
-      throw new ExampleException(
-          RejectReason.LABEL_OUT_OF_RANGE,
-          "label: must be a class index, an integer in 0.."
-              + (classes - 1)
-              + ", got "
-              + abbreviate(p.getText()));
-    }
-    return (float) v;
-  }
-
   /**
    * The current number token as a float32, parsed from the parser's own character buffer (no
    * String, no double) with the fast parser. Integer tokens convert exactly where they can; the
@@ -408,7 +428,7 @@ public final class ExampleParser {
   }
 
   /** {@code text} is the token as written, so {@code 1e39} is shown as such, not as Infinity. */
-  private static ExampleException notFinite(String field, String text) {
+  static ExampleException notFinite(String field, String text) {
     String shown =
         text == null ? "null (JavaScript's JSON.stringify writes NaN as null)" : abbreviate(text);
     return new ExampleException(
@@ -416,11 +436,11 @@ public final class ExampleParser {
         field + ": must be a finite number (float32: |x| < 3.4e38), got " + shown);
   }
 
-  private static ExampleException badJson(String message) {
+  static ExampleException badJson(String message) {
     return new ExampleException(RejectReason.BAD_JSON, message);
   }
 
-  private static String describe(JsonToken t) {
+  static String describe(JsonToken t) {
     if (t == null) {
       return "end of input";
     }

@@ -11,8 +11,15 @@ public enum RejectReason {
   UNKNOWN_FEATURE("unknown_feature"),
   NOT_FINITE("not_finite"),
   LABEL_OUT_OF_RANGE("label_out_of_range"),
+  WEIGHT_INVALID("weight_invalid"),
   UNKNOWN_MODEL("unknown_model"),
-  OVERSIZE("oversize");
+  OVERSIZE("oversize"),
+  /** A raw feature of the wrong type: an object for a number, "maybe" for a boolean, ... */
+  FEATURE_TYPE_MISMATCH("feature_type_mismatch"),
+  /** A raw feature's string longer than its {@code max_length}. */
+  FEATURE_TOO_LONG("feature_too_long"),
+  /** A tokens feature with more tokens than its {@code max_tokens}. */
+  TOO_MANY_TOKENS("too_many_tokens");
 
   private final String code;
 

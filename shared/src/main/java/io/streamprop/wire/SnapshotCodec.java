@@ -42,10 +42,17 @@ public final class SnapshotCodec {
    * The newest format version this code reads and writes. Format 2 is format 1's layout for a state
    * that holds target statistics ({@code target.*}, a regression model that learns standardized
    * targets): a reader that predates them would decode such a snapshot and predict in standardized
-   * units, a wrong model, so it must refuse it as too new instead. Every other state is written as
-   * format 1, which readers of format 1 decode unchanged.
+   * units, a wrong model, so it must refuse it as too new instead. Format 3 is the same layout for
+   * a spec with raw features ({@code features}): embedding tables ({@code embedding.<k>.weight})
+   * and their optimizer slots, the pending bags ({@code pending.ids.<k>}, {@code
+   * pending.offsets.<k>}) and the per-column counts of the input statistics ({@code norm.counts});
+   * a reader of formats 1 and 2 could not use them. Every other state is written as format 1 or 2
+   * as before, which their readers decode unchanged.
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
+
+  /** The format version of states of a spec of numbers with target statistics. */
+  static final int FORMAT_VERSION_2 = 2;
 
   /** The format version of states without target statistics. */
   static final int FORMAT_VERSION_1 = 1;
@@ -134,7 +141,7 @@ public final class SnapshotCodec {
     }
     ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
     out.putInt(MAGIC);
-    out.putShort((short) StateRules.formatVersion(arrays));
+    out.putShort((short) StateRules.formatVersion(modelSpec, arrays));
     out.putShort((short) (key == null ? 0 : FLAG_SIGNED));
     out.putLong(counters.version());
     out.putLong(createdAtMillis);
@@ -358,7 +365,16 @@ public final class SnapshotCodec {
     NamedArrays arrays = new NamedArrays(floats, doubles, longs);
     StateRules.check(spec, counters, arrays);
     int version = Short.toUnsignedInt(in.getShort(4));
-    if (StateRules.formatVersion(arrays) != version) {
+    int expected = StateRules.formatVersion(spec, arrays);
+    if (expected != version) {
+      if (expected == FORMAT_VERSION || version == FORMAT_VERSION) {
+        throw new SnapshotException(
+            "corrupt snapshot: format "
+                + version
+                + (version == FORMAT_VERSION ? " needs" : " cannot hold")
+                + " a spec with raw features; this one is format "
+                + expected);
+      }
       throw new SnapshotException(
           "corrupt snapshot: format "
               + version

@@ -1,8 +1,10 @@
 package io.streamprop.wire;
 
 import io.streamprop.learn.state.BatchNormState;
+import io.streamprop.learn.state.ClassCounts;
 import io.streamprop.learn.state.Counters;
 import io.streamprop.learn.state.DenseState;
+import io.streamprop.learn.state.EmbeddingState;
 import io.streamprop.learn.state.LayerState;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.learn.state.NamedArrays;
@@ -27,16 +29,26 @@ import java.util.regex.Pattern;
  * <pre>
  * float32  dense.&lt;i&gt;.weight, dense.&lt;i&gt;.bias       per dense layer i, input side first,
  *          bn.&lt;i&gt;.gamma, .beta, .running_mean, .running_var   each followed by its batch norm
- *          optim.&lt;p&gt;.&lt;slot&gt;                         per parameter tensor p, then slot
+ *          embedding.&lt;k&gt;.weight                      raw features: per embedding table k
+ *          optim.&lt;p&gt;.&lt;slot&gt;                         per parameter tensor p, then slot (the
+ *                                                      tables' tensors after the network's)
  *          pending.features, pending.labels
+ *          pending.weights                             only when a pending example's weight is not 1
+ *          pending.ids.&lt;k&gt;, pending.offsets.&lt;k&gt;       raw features: per table k, whole numbers
  * float64  norm.count, norm.mean, norm.m2
+ *          norm.counts                                 raw features: per numeric column (format 3)
  *          target.count, target.mean, target.m2        only with target statistics (format 2)
  *          loss.prequential                            once a mini-batch was scored
+ *          class.counts                                only with "balanced" class weights
  * int64    rng, pending.count, optim.steps
  * </pre>
  *
- * Arrays a state carries under other names ({@link ModelState#carried()}) follow the known ones of
- * their section, in their order.
+ * The pending bags' ids and offsets are integers written as float32, exact because every one is
+ * below 2²⁴: an id is below its table's buckets (at most 2²⁴), and an offset is at most the number
+ * of pending ids, each of which a snapshot (at most 64 MiB) holds in 4 bytes.
+ *
+ * <p>Arrays a state carries under other names ({@link ModelState#carried()}) follow the known ones
+ * of their section, in their order.
  */
 public final class StateCodec {
   private StateCodec() {}
@@ -46,17 +58,23 @@ public final class StateCodec {
   static final Pattern BATCH_NORM =
       Pattern.compile("bn\\.(0|[1-9]\\d{0,4})\\.(gamma|beta|running_mean|running_var)");
   static final Pattern OPTIM = Pattern.compile("optim\\.(0|[1-9]\\d{0,5})\\.([A-Za-z0-9_]+)");
+  static final Pattern EMBEDDING = Pattern.compile("embedding\\.(0|[1-9]\\d{0,4})\\.weight");
+  static final Pattern PENDING_BAGS =
+      Pattern.compile("pending\\.(ids|offsets)\\.(0|[1-9]\\d{0,4})");
   static final String PENDING_FEATURES = "pending.features";
   static final String PENDING_LABELS = "pending.labels";
+  static final String PENDING_WEIGHTS = "pending.weights";
 
   static final String NORM_COUNT = "norm.count";
   static final String NORM_MEAN = "norm.mean";
   static final String NORM_M2 = "norm.m2";
+  static final String NORM_COUNTS = "norm.counts";
   static final String TARGET_COUNT = "target.count";
   static final String TARGET_MEAN = "target.mean";
   static final String TARGET_M2 = "target.m2";
   static final List<String> TARGET_ARRAYS = List.of(TARGET_COUNT, TARGET_MEAN, TARGET_M2);
   static final String PREQUENTIAL_LOSS = "loss.prequential";
+  static final String CLASS_COUNTS = "class.counts";
 
   static final String RNG = "rng";
   static final String PENDING_COUNT = "pending.count";
@@ -84,6 +102,19 @@ public final class StateCodec {
     return BATCH_NORM_PARTS.stream().map(part -> "bn." + layer + "." + part).toList();
   }
 
+  /** The name of embedding table {@code table}'s weight, (buckets, dim) row-major. */
+  public static String embeddingWeightName(int table) {
+    return "embedding." + table + ".weight";
+  }
+
+  static String pendingIdsName(int table) {
+    return "pending.ids." + table;
+  }
+
+  static String pendingOffsetsName(int table) {
+    return "pending.offsets." + table;
+  }
+
   static String optimName(int tensor, String slot) {
     return "optim." + tensor + "." + slot;
   }
@@ -93,8 +124,11 @@ public final class StateCodec {
     return DENSE.matcher(name).matches()
         || BATCH_NORM.matcher(name).matches()
         || OPTIM.matcher(name).matches()
+        || EMBEDDING.matcher(name).matches()
+        || PENDING_BAGS.matcher(name).matches()
         || name.equals(PENDING_FEATURES)
-        || name.equals(PENDING_LABELS);
+        || name.equals(PENDING_LABELS)
+        || name.equals(PENDING_WEIGHTS);
   }
 
   /** True for a float64 array whose name the format defines. */
@@ -102,8 +136,10 @@ public final class StateCodec {
     return name.equals(NORM_COUNT)
         || name.equals(NORM_MEAN)
         || name.equals(NORM_M2)
+        || name.equals(NORM_COUNTS)
         || TARGET_ARRAYS.contains(name)
-        || name.equals(PREQUENTIAL_LOSS);
+        || name.equals(PREQUENTIAL_LOSS)
+        || name.equals(CLASS_COUNTS);
   }
 
   /** True for an int64 whose name the format defines. */
@@ -133,6 +169,10 @@ public final class StateCodec {
         floats.put(names.get(3), bn.runningVar());
       }
     }
+    List<EmbeddingState> embeddings = state.embeddings();
+    for (int k = 0; k < embeddings.size(); k++) {
+      floats.put(embeddingWeightName(k), embeddings.get(k).weight());
+    }
     TrainingState training = state.training();
     OptimizerState optimizer = training.optimizer();
     for (int p = 0; p < optimizer.tensors(); p++) {
@@ -142,14 +182,31 @@ public final class StateCodec {
     }
     floats.put(PENDING_FEATURES, training.pending().features());
     floats.put(PENDING_LABELS, training.pending().labels());
+    if (training.pending().weights() != null) {
+      floats.put(PENDING_WEIGHTS, training.pending().weights());
+    }
+    PendingBatch pending = training.pending();
+    if (pending.ids() != null) {
+      for (int k = 0; k < pending.ids().length; k++) {
+        floats.put(pendingIdsName(k), wholeNumbers(pending.ids()[k], pendingIdsName(k)));
+        floats.put(
+            pendingOffsetsName(k), wholeNumbers(pending.offsets()[k], pendingOffsetsName(k)));
+      }
+    }
 
     Map<String, double[]> doubles = new LinkedHashMap<>();
     putNormalizer(doubles, state.inputNormalizer(), NORM_COUNT, NORM_MEAN, NORM_M2);
+    if (state.inputNormalizer().columnCounts() != null) {
+      doubles.put(NORM_COUNTS, state.inputNormalizer().columnCounts());
+    }
     if (state.targetNormalizer() != null) {
       putNormalizer(doubles, state.targetNormalizer(), TARGET_COUNT, TARGET_MEAN, TARGET_M2);
     }
     if (!Double.isNaN(training.prequentialLoss())) {
       doubles.put(PREQUENTIAL_LOSS, new double[] {training.prequentialLoss()});
+    }
+    if (training.classCounts() != null) {
+      doubles.put(CLASS_COUNTS, training.classCounts().counts());
     }
 
     Map<String, Long> longs = new LinkedHashMap<>();
@@ -162,6 +219,28 @@ public final class StateCodec {
     carry(doubles, carried.doubles());
     carry(longs, carried.longs());
     return new NamedArrays(floats, doubles, longs);
+  }
+
+  /** Integers below 2²⁴ as float32, exactly. */
+  private static float[] wholeNumbers(int[] values, String name) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] < 0 || values[i] >= 1 << 24) {
+        throw new IllegalArgumentException(
+            name + "[" + i + "] = " + values[i] + " is not an integer in [0, 2^24)");
+      }
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  /** float32 whole numbers (checked by {@link StateRules}) back to integers. */
+  private static int[] integers(float[] values) {
+    int[] out = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (int) values[i];
+    }
+    return out;
   }
 
   private static void putNormalizer(
@@ -209,6 +288,12 @@ public final class StateCodec {
       layers.add(new LayerState(dense, bn));
     }
 
+    int tables = RawStateRules.embeddingTables(spec);
+    List<EmbeddingState> embeddings = new ArrayList<>();
+    for (int k = 0; k < tables; k++) {
+      embeddings.add(new EmbeddingState(floats.get(embeddingWeightName(k))));
+    }
+
     int tensors = StateRules.parameterTensorLengths(spec).size();
     List<String> slots = optimizerSlots(floats);
     float[][][] moments = new float[tensors][slots.size()][];
@@ -218,16 +303,40 @@ public final class StateCodec {
       }
     }
     OptimizerState optimizer = new OptimizerState(longs.get(OPTIM_STEPS), slots, moments);
+    int[][] pendingIds = null;
+    int[][] pendingOffsets = null;
+    if (spec.hasFeatures()) {
+      pendingIds = new int[tables][];
+      pendingOffsets = new int[tables][];
+      for (int k = 0; k < tables; k++) {
+        pendingIds[k] = integers(floats.get(pendingIdsName(k)));
+        pendingOffsets[k] = integers(floats.get(pendingOffsetsName(k)));
+      }
+    }
     PendingBatch pending =
         new PendingBatch(
             Math.toIntExact(longs.get(PENDING_COUNT)),
             floats.get(PENDING_FEATURES),
-            floats.get(PENDING_LABELS));
+            floats.get(PENDING_LABELS),
+            floats.get(PENDING_WEIGHTS),
+            pendingIds,
+            pendingOffsets);
     double[] loss = doubles.get(PREQUENTIAL_LOSS);
+    double[] classCounts = doubles.get(CLASS_COUNTS);
     TrainingState training =
-        new TrainingState(optimizer, pending, longs.get(RNG), loss == null ? Double.NaN : loss[0]);
+        new TrainingState(
+            optimizer,
+            pending,
+            longs.get(RNG),
+            loss == null ? Double.NaN : loss[0],
+            classCounts == null ? null : new ClassCounts(classCounts));
 
-    NormalizerState inputs = normalizer(doubles, NORM_COUNT, NORM_MEAN, NORM_M2);
+    NormalizerState inputs =
+        new NormalizerState(
+            doubles.get(NORM_COUNT)[0],
+            doubles.get(NORM_MEAN),
+            doubles.get(NORM_M2),
+            doubles.get(NORM_COUNTS));
     NormalizerState targets =
         doubles.containsKey(TARGET_COUNT)
             ? normalizer(doubles, TARGET_COUNT, TARGET_MEAN, TARGET_M2)
@@ -238,7 +347,7 @@ public final class StateCodec {
             unknown(floats, StateCodec::knownFloats),
             unknown(doubles, StateCodec::knownDoubles),
             unknown(longs, StateCodec::knownLongs));
-    return new ModelState(spec, counters, layers, inputs, targets, training, carried);
+    return new ModelState(spec, counters, layers, inputs, targets, training, carried, embeddings);
   }
 
   /** The optimizer's slots, in the order tensor 0's appear (every tensor has the same ones). */

@@ -1,8 +1,10 @@
 package io.streamprop.wire;
 
 import static io.streamprop.wire.StateCodec.BATCH_NORM;
+import static io.streamprop.wire.StateCodec.CLASS_COUNTS;
 import static io.streamprop.wire.StateCodec.DENSE;
 import static io.streamprop.wire.StateCodec.NORM_COUNT;
+import static io.streamprop.wire.StateCodec.NORM_COUNTS;
 import static io.streamprop.wire.StateCodec.NORM_M2;
 import static io.streamprop.wire.StateCodec.NORM_MEAN;
 import static io.streamprop.wire.StateCodec.OPTIM;
@@ -10,11 +12,13 @@ import static io.streamprop.wire.StateCodec.OPTIM_STEPS;
 import static io.streamprop.wire.StateCodec.PENDING_COUNT;
 import static io.streamprop.wire.StateCodec.PENDING_FEATURES;
 import static io.streamprop.wire.StateCodec.PENDING_LABELS;
+import static io.streamprop.wire.StateCodec.PENDING_WEIGHTS;
 import static io.streamprop.wire.StateCodec.PREQUENTIAL_LOSS;
 import static io.streamprop.wire.StateCodec.RNG;
 import static io.streamprop.wire.StateCodec.TARGET_ARRAYS;
 import static io.streamprop.wire.StateCodec.TARGET_COUNT;
 
+import io.streamprop.features.FeatureLayout;
 import io.streamprop.learn.state.Counters;
 import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.spec.ModelSpec;
@@ -34,6 +38,15 @@ import java.util.regex.Pattern;
  * state always makes a whole model that can predict and resume. Target statistics ({@code
  * target.count}, {@code target.mean}, {@code target.m2}) are optional as a group: a regression
  * model with {@code standardize} has them, models written before targets were standardized do not.
+ * {@code pending.weights} (float32, one per pending row, finite and >= 0) is present only when a
+ * pending example's weight is not 1; {@code class.counts} (float64, one whole number >= 0 per
+ * class) exactly when the spec's {@code class_weight} is {@code "balanced"}. A spec with raw
+ * features needs one {@code embedding.<k>.weight} (buckets × dim) per embedded field, the input
+ * statistics of its numeric features only with their per-column counts ({@code norm.counts}, whole
+ * numbers up to {@code norm.count}), and per table the pending bags ({@code pending.ids.<k>}, whole
+ * numbers in [0, buckets); {@code pending.offsets.<k>}, pending.count + 1 of them from 0, never
+ * decreasing, ending at the number of ids); its {@code pending.features} are dense rows that may
+ * hold NaN in the numeric value columns (a missing number). A spec of numbers has none of these.
  * Arrays with other names are carried as they are.
  */
 final class StateRules {
@@ -51,12 +64,15 @@ final class StateRules {
   }
 
   /**
-   * The format version a state is written in: 2 if it holds target statistics, else 1 (see {@link
-   * SnapshotCodec#FORMAT_VERSION}).
+   * The format version a state is written in: 3 for a spec with raw features, else 2 if it holds
+   * target statistics, else 1 (see {@link SnapshotCodec#FORMAT_VERSION}).
    */
-  static int formatVersion(NamedArrays arrays) {
+  static int formatVersion(ModelSpec spec, NamedArrays arrays) {
+    if (spec.hasFeatures()) {
+      return SnapshotCodec.FORMAT_VERSION;
+    }
     return arrays.doubles().containsKey(TARGET_COUNT)
-        ? SnapshotCodec.FORMAT_VERSION
+        ? SnapshotCodec.FORMAT_VERSION_2
         : SnapshotCodec.FORMAT_VERSION_1;
   }
 
@@ -107,10 +123,16 @@ final class StateRules {
                   + ")");
         }
         shape(name, values.length, tensorLengths.get(p));
+      } else if (RawStateRules.floats(spec, name, values)) {
+        continue; // an array of raw features, checked there
       } else if (name.equals(PENDING_FEATURES)) {
-        multipleUpTo(name, values.length, spec.inputs(), spec.batchSize());
+        RawStateRules.pendingFeatures(spec, name, values);
+        continue;
       } else if (name.equals(PENDING_LABELS)) {
         multipleUpTo(name, values.length, SpecLimits.labelWidth(spec), spec.batchSize());
+      } else if (name.equals(PENDING_WEIGHTS)) {
+        multipleUpTo(name, values.length, 1, spec.batchSize());
+        nonNegative(name, values);
       } else {
         continue; // an array this format does not know: carried, not checked
       }
@@ -132,6 +154,7 @@ final class StateRules {
         }
       }
     }
+    RawStateRules.requireTables(spec, arrays);
     checkOptimizerSlots(arrays.floats(), tensorLengths.size());
     require(arrays.floats(), PENDING_FEATURES);
     require(arrays.floats(), PENDING_LABELS);
@@ -144,7 +167,9 @@ final class StateRules {
         throw new SnapshotException("invalid snapshot: array " + name + " is null");
       }
       if (name.equals(NORM_MEAN) || name.equals(NORM_M2)) {
-        shape(name, values.length, spec.inputs());
+        shape(name, values.length, RawStateRules.statisticsWidth(spec));
+      } else if (name.equals(NORM_COUNTS)) {
+        RawStateRules.columnCounts(spec, name, values, arrays);
       } else if (name.equals(NORM_COUNT) || name.equals(PREQUENTIAL_LOSS)) {
         shape(name, values.length, 1);
       } else if (TARGET_ARRAYS.contains(name)) {
@@ -157,6 +182,23 @@ final class StateRules {
                   + spec.standardize());
         }
         shape(name, values.length, name.equals(TARGET_COUNT) ? 1 : spec.outputs());
+      } else if (name.equals(CLASS_COUNTS)) {
+        if (spec.classWeight().mode() != ModelSpec.ClassWeightMode.BALANCED) {
+          throw mismatch(name, "class counts need a spec with \"class_weight\": \"balanced\"");
+        }
+        shape(name, values.length, spec.outputs());
+        for (int k = 0; k < values.length; k++) {
+          if (!(values[k] >= 0) || values[k] != Math.rint(values[k]) || values[k] > 0x1p53) {
+            throw new SnapshotException(
+                "invalid snapshot: "
+                    + name
+                    + "["
+                    + k
+                    + "] is "
+                    + values[k]
+                    + "; a count is a whole number >= 0");
+          }
+        }
       } else {
         continue;
       }
@@ -179,6 +221,9 @@ final class StateRules {
     }
     for (String name : List.of(NORM_COUNT, NORM_MEAN, NORM_M2)) {
       require(arrays.doubles(), name);
+    }
+    if (spec.classWeight().mode() == ModelSpec.ClassWeightMode.BALANCED) {
+      require(arrays.doubles(), CLASS_COUNTS);
     }
     for (Map.Entry<String, Long> e : arrays.longs().entrySet()) {
       checkName(e.getKey());
@@ -224,10 +269,20 @@ final class StateRules {
     }
   }
 
-  /** {@code pending.count} is the number of rows of {@code pending.features} and labels. */
+  /**
+   * {@code pending.count} is the number of rows of {@code pending.features} and labels, and of
+   * {@code pending.weights} when present.
+   */
   private static void checkPendingCount(ModelSpec spec, NamedArrays arrays) {
     long count = arrays.longs().get(PENDING_COUNT);
-    long featureRows = arrays.floats().get(PENDING_FEATURES).length / spec.inputs();
+    float[] weights = arrays.floats().get(PENDING_WEIGHTS);
+    if (weights != null && weights.length != count) {
+      throw mismatch(
+          PENDING_COUNT,
+          "it is " + count + ", but " + PENDING_WEIGHTS + " holds " + weights.length + " weights");
+    }
+    long featureRows =
+        arrays.floats().get(PENDING_FEATURES).length / RawStateRules.pendingWidth(spec);
     long labelRows = arrays.floats().get(PENDING_LABELS).length / SpecLimits.labelWidth(spec);
     if (count != featureRows || count != labelRows) {
       throw mismatch(
@@ -243,12 +298,13 @@ final class StateRules {
               + " "
               + labelRows);
     }
+    RawStateRules.pendingBags(spec, arrays, count);
   }
 
   /**
    * Lengths of the parameter tensors in the engine's order, which optimizer state is indexed by:
    * for each dense layer from the input side, its weight and bias, then (hidden layers with batch
-   * norm) the batch-norm gamma and beta.
+   * norm) the batch-norm gamma and beta; then (raw features) each embedding table.
    */
   static List<Integer> parameterTensorLengths(ModelSpec spec) {
     List<Integer> lengths = new ArrayList<>();
@@ -259,6 +315,11 @@ final class StateRules {
       if (spec.batchNorm() && i < layers - 1) {
         lengths.add(fanOut(spec, i)); // gamma
         lengths.add(fanOut(spec, i)); // beta
+      }
+    }
+    if (spec.hasFeatures()) {
+      for (FeatureLayout.Embedding table : spec.features().layout().embeddings()) {
+        lengths.add(table.buckets() * table.dim()); // the tables, after the network's tensors
       }
     }
     return lengths;
@@ -272,20 +333,20 @@ final class StateRules {
     return layer == spec.hidden().size() ? spec.outputWidth() : spec.hidden().get(layer);
   }
 
-  private static void require(Map<String, ?> section, String name) {
+  static void require(Map<String, ?> section, String name) {
     if (!section.containsKey(name)) {
       throw new SnapshotException(
           "invalid snapshot: array " + name + " is missing; the spec's model needs it");
     }
   }
 
-  private static void shape(String name, long actual, long expected) {
+  static void shape(String name, long actual, long expected) {
     if (actual != expected) {
       throw mismatch(name, "expected " + expected + " values for the spec, got " + actual);
     }
   }
 
-  private static void multipleUpTo(String name, int length, int rowWidth, int maxRows) {
+  static void multipleUpTo(String name, int length, int rowWidth, int maxRows) {
     if (length % rowWidth != 0 || length / rowWidth > maxRows) {
       throw mismatch(
           name,
@@ -298,13 +359,22 @@ final class StateRules {
     }
   }
 
+  private static void nonNegative(String name, float[] values) {
+    for (int k = 0; k < values.length; k++) {
+      if (!(values[k] >= 0)) {
+        throw new SnapshotException(
+            "invalid snapshot: " + name + "[" + k + "] is " + values[k] + "; a weight is >= 0");
+      }
+    }
+  }
+
   private static void nonNegative(String what, long value) {
     if (value < 0) {
       throw new SnapshotException("invalid snapshot: " + what + " is negative, got " + value);
     }
   }
 
-  private static SnapshotException mismatch(String name, String detail) {
+  static SnapshotException mismatch(String name, String detail) {
     return new SnapshotException("snapshot does not match its spec: " + name + ": " + detail);
   }
 }

@@ -54,4 +54,41 @@ class AllocationTest {
     }
     assertThat(perStep).isLessThanOrEqualTo(MAX_BYTES_PER_STEP);
   }
+
+  /**
+   * A raw-features step (missing-aware standardization, two embedding tables forward and backward,
+   * touched-row clipping, the lazy Adam step) allocates only its result too, learning straight from
+   * a featurized batch's arrays.
+   */
+  @org.junit.jupiter.api.Test
+  void steadyStateRawFeatureSteps_allocateOnlyTheirResult() {
+    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    assumeTrue(
+        bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
+        "this JVM cannot count allocated bytes per thread");
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
+    mx.setThreadAllocatedMemoryEnabled(true);
+    ModelSpec spec =
+        RawExamples.spec("'classes': 3, 'hidden': [32, 16], 'batch_size': 8, 'clip_norm': 0.1");
+    OnlineLearner learner = OnlineLearner.create(spec);
+    io.streamprop.features.Featurizer featurizer =
+        new io.streamprop.features.Featurizer(spec.features());
+    io.streamprop.features.FeaturizedBatch batch = featurizer.newBatch(64);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    float[][] labels = RawExamples.labels(64, 3, 3);
+    for (int i = 0; i < 64; i++) {
+      featurizer.add(RawExamples.event(random), batch);
+    }
+    int steps = 2000;
+    long perStep = Long.MAX_VALUE;
+    int example = 0;
+    for (int round = 0; round < 1000 && perStep > MAX_BYTES_PER_STEP; round++) {
+      long before = mx.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < steps * 8; i++, example++) {
+        learner.learn(batch, example & 63, labels[example & 63], 1f);
+      }
+      perStep = (mx.getCurrentThreadAllocatedBytes() - before) / steps;
+    }
+    assertThat(perStep).isLessThanOrEqualTo(MAX_BYTES_PER_STEP);
+  }
 }

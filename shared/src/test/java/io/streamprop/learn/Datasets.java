@@ -38,6 +38,17 @@ public final class Datasets {
     }
   }
 
+  /** Reads a dataset file ({@code .csv} or {@code .csv.gz}) of the same format from disk. */
+  public static Dataset loadFile(java.nio.file.Path file) {
+    String name = file.getFileName().toString().replaceFirst("\\.csv(\\.gz)?$", "");
+    try (InputStream raw = java.nio.file.Files.newInputStream(file)) {
+      InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+      return read(name, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Reads {@code /data/<name>.csv} (or, if there is none, {@code .csv.gz}) from the classpath. */
   public static Dataset load(String name) {
     String resource = "/data/" + name + ".csv";
@@ -49,32 +60,35 @@ public final class Datasets {
       if (file == null) {
         throw new IllegalArgumentException("no test dataset " + resource);
       }
-      InputStream in = gzip ? new GZIPInputStream(file) : file;
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      String[] header = reader.readLine().split(",");
-      List<float[]> rows = new ArrayList<>();
-      List<Float> labels = new ArrayList<>();
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.isEmpty()) {
-          continue;
-        }
-        String[] cells = line.split(",");
-        float[] features = new float[cells.length - 1];
-        for (int j = 0; j < features.length; j++) {
-          features[j] = Float.parseFloat(cells[j]);
-        }
-        rows.add(features);
-        labels.add(Float.parseFloat(cells[cells.length - 1]));
-      }
-      float[] labelArray = new float[labels.size()];
-      for (int i = 0; i < labelArray.length; i++) {
-        labelArray[i] = labels.get(i);
-      }
-      return new Dataset(name, header, rows.toArray(new float[0][]), labelArray);
+      return read(name, gzip ? new GZIPInputStream(file) : file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Dataset read(String name, InputStream in) throws IOException {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    String[] header = reader.readLine().split(",");
+    List<float[]> rows = new ArrayList<>();
+    List<Float> labels = new ArrayList<>();
+    String line;
+    while ((line = reader.readLine()) != null) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] cells = line.split(",");
+      float[] features = new float[cells.length - 1];
+      for (int j = 0; j < features.length; j++) {
+        features[j] = Float.parseFloat(cells[j]);
+      }
+      rows.add(features);
+      labels.add(Float.parseFloat(cells[cells.length - 1]));
+    }
+    float[] labelArray = new float[labels.size()];
+    for (int i = 0; i < labelArray.length; i++) {
+      labelArray[i] = labels.get(i);
+    }
+    return new Dataset(name, header, rows.toArray(new float[0][]), labelArray);
   }
 
   /**
@@ -83,6 +97,16 @@ public final class Datasets {
    * StepResult}s (examples in complete mini-batches only).
    */
   public static double prequentialMse(OnlineLearner learner, Dataset data) {
+    return prequentialMse(learner::learn, data);
+  }
+
+  /** Something that learns one example at a time and reports its steps: a learner, a population. */
+  public interface Learns {
+    StepResult learn(float[] features, float[] label);
+  }
+
+  /** {@link #prequentialMse(OnlineLearner, Dataset)} of any {@link Learns}. */
+  public static double prequentialMse(Learns learner, Dataset data) {
     double squaredErrors = 0;
     long scored = 0;
     for (int i = 0; i < data.rows(); i++) {
@@ -112,6 +136,11 @@ public final class Datasets {
 
   /** Prequential (test-then-train) accuracy of one single pass over the data, in stream order. */
   public static double prequentialAccuracy(OnlineLearner learner, Dataset data) {
+    return prequentialAccuracy(learner::learn, data);
+  }
+
+  /** {@link #prequentialAccuracy(OnlineLearner, Dataset)} of any {@link Learns}. */
+  public static double prequentialAccuracy(Learns learner, Dataset data) {
     long correct = 0;
     long scored = 0;
     for (int i = 0; i < data.rows(); i++) {

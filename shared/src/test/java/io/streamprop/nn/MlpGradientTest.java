@@ -1,24 +1,29 @@
 package io.streamprop.nn;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whole-network gradient checks: the loss of a training forward against every parameter's gradient
- * from the backward pass, for several depths, smooth activations, every loss, batch norm and
- * dropout (the dropout generator is re-seeded for each evaluation so the mask is fixed).
+ * from the backward pass, and against the input gradient that embedding tables read, for several
+ * depths, smooth activations, every loss, batch norm and dropout (the dropout generator is
+ * re-seeded for each evaluation so the mask is fixed).
  */
 class MlpGradientTest {
   private static final int B = 5;
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
+  static Stream<String> specs() {
+    return Stream.of(
         "{'inputs': 4, 'classes': 3, 'hidden': [], 'loss': 'softmax_cross_entropy'}",
         "{'inputs': 4, 'classes': 3, 'hidden': [5], 'activation': 'tanh'}",
         "{'inputs': 4, 'classes': 3, 'hidden': [6, 5, 4], 'activation': 'sigmoid'}",
+        // a wide first layer (8 outputs or more) takes the other dense kernels
+        "{'inputs': 4, 'classes': 3, 'hidden': [9, 4], 'activation': 'tanh'}",
         "{'inputs': 4, 'classes': 2, 'hidden': [5, 4], 'activation': 'gelu',"
             + " 'loss': 'binary_cross_entropy'}",
         "{'inputs': 4, 'task': 'regression', 'targets': 2, 'hidden': [5, 3], 'activation': 'elu'}",
@@ -29,8 +34,11 @@ class MlpGradientTest {
             + " 'batch_norm': true}",
         "{'inputs': 4, 'classes': 3, 'hidden': [6, 5], 'activation': 'elu', 'dropout': 0.3}",
         "{'inputs': 4, 'classes': 3, 'hidden': [6, 5], 'activation': 'tanh', 'dropout': 0.2,"
-            + " 'batch_norm': true}"
-      })
+            + " 'batch_norm': true}");
+  }
+
+  @ParameterizedTest
+  @MethodSource("specs")
   void everyParameterGradient_matchesCentralDifferences(String json) {
     ModelSpec spec = SpecJson.parse(json.replace('\'', '"'));
     Mlp mlp = new Mlp(spec, B);
@@ -70,6 +78,41 @@ class MlpGradientTest {
           analytic[p],
           () -> loss.forward(mlp.forward(x, B, true, new SplitMix64(99)), labels, B, null));
     }
+  }
+
+  /**
+   * ∂loss/∂input from {@link Mlp#backward(float[], int, float[])} against central differences over
+   * every input element, and the parameters' gradients the same bits as the plain backward's.
+   */
+  @ParameterizedTest
+  @MethodSource("specs")
+  void inputGradient_matchesCentralDifferences_parameterGradientsUnchanged(String json) {
+    ModelSpec spec = SpecJson.parse(json.replace('\'', '"'));
+    Mlp mlp = new Mlp(spec, B);
+    mlp.initialize(new SplitMix64(17));
+    float[] x = TestData.uniform(B * spec.inputs(), -2, 2, 31);
+    float[] labels = labels(spec);
+    LossFunction loss = LossFunction.of(spec);
+    float[] dLogits = new float[B * mlp.outputWidth()];
+    loss.forward(mlp.forward(x, B, true, new SplitMix64(99)), labels, B, dLogits);
+    mlp.backward(dLogits, B);
+    float[][] plain = new float[mlp.parameters().length][];
+    for (int p = 0; p < plain.length; p++) {
+      plain[p] = mlp.gradients()[p].clone();
+    }
+    loss.forward(mlp.forward(x, B, true, new SplitMix64(99)), labels, B, dLogits);
+    float[] dInput = new float[B * spec.inputs()];
+    java.util.Arrays.fill(dInput, Float.NaN); // overwritten, never accumulated into
+    mlp.backward(dLogits, B, dInput);
+    for (int p = 0; p < plain.length; p++) {
+      assertThat(mlp.gradients()[p]).as("gradient %d", p).isEqualTo(plain[p]);
+    }
+    new GradientChecker(1e-3, 5e-3, 1e-4)
+        .check(
+            "input",
+            x,
+            dInput,
+            () -> loss.forward(mlp.forward(x, B, true, new SplitMix64(99)), labels, B, null));
   }
 
   private static float[] labels(ModelSpec spec) {

@@ -24,6 +24,12 @@ class SpecJsonFuzzTest {
         + " \"optimizer\": {\"name\": \"adamw\", \"learning_rate\": 0.01, \"weight_decay\": 0.1},"
         + " \"schedule\": {\"name\": \"step\", \"decay_steps\": 100, \"decay_rate\": 0.5},"
         + " \"batch_norm\": true, \"dropout\": 0.2, \"snapshot\": {\"every_examples\": 10}}",
+    "{\"features\": [{\"name\": \"a\", \"kind\": \"numeric\"}, {\"name\": \"c\", \"kind\":"
+        + " \"categorical\", \"buckets\": 50, \"embedding_dim\": 4}, {\"name\": \"q\", \"kind\":"
+        + " \"tokens\", \"bigrams\": true, \"max_tokens\": 9}], \"closed_schema\": true,"
+        + " \"hash_seed\": 7, \"classes\": 2}",
+    "{\"features\": {\"a\": \"boolean\", \"b\": {\"kind\": \"categorical\", \"buckets\": 3}},"
+        + " \"task\": \"regression\"}",
   };
 
   private static void parseBounded(int inputBytes, Runnable parse) {

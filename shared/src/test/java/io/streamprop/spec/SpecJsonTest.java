@@ -308,7 +308,11 @@ class SpecJsonTest {
                     valid.batchSize(),
                     valid.standardize(),
                     valid.seed(),
-                    valid.snapshot()))
+                    valid.snapshot(),
+                    valid.classNames(),
+                    valid.classWeight(),
+                    valid.features(),
+                    valid.learner()))
         .isInstanceOf(SpecException.class)
         .hasMessage("dropout: must be in [0, 1), got 1.5");
   }

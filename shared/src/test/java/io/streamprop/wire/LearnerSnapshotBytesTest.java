@@ -58,8 +58,8 @@ class LearnerSnapshotBytesTest {
       delimiter = '|',
       value = {
         // batch norm, dropout, Adam, three classes, 1 of 4 examples pending: format 1
-        "{'inputs': 5, 'classes': 3, 'hidden': [8, 4], 'batch_norm': true, 'dropout': 0.25,"
-            + " 'batch_size': 4, 'seed': 11} | 37 | 1 | "
+        "{'inputs': 5, 'classes': 3, 'learner': 'single', 'hidden': [8, 4], 'batch_norm': true,"
+            + " 'dropout': 0.25, 'batch_size': 4, 'seed': 11} | 37 | 1 | "
             + "5fa43fa5ec85d48e7479a149ec51e2ab549ead92818db611458a90202ecd3090 | "
             + "715b508852999bacff897ca502cd026c3657a42b964d314a69fe0470506155e8",
         // two standardized targets (target statistics), momentum, 2 of 3 pending: format 2

@@ -265,13 +265,24 @@ class SnapshotCodecTest {
   @Test
   void newerFormatVersion_reported_withUpgradeAdvice() {
     byte[] bytes = smallSnapshot();
+    ByteBuffer.wrap(bytes).putShort(4, (short) 4);
+
+    assertThatThrownBy(() -> SnapshotCodec.decode(withChecksum(bytes)))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessage(
+            "snapshot written by a newer streamprop (format 4; this one reads formats 1 to 3);"
+                + " upgrade streamprop to read it");
+  }
+
+  @Test
+  void formatThreeHeader_onASpecOfNumbers_refused() {
+    byte[] bytes = smallSnapshot();
     ByteBuffer.wrap(bytes).putShort(4, (short) 3);
 
     assertThatThrownBy(() -> SnapshotCodec.decode(withChecksum(bytes)))
         .isInstanceOf(SnapshotException.class)
         .hasMessage(
-            "snapshot written by a newer streamprop (format 3; this one reads formats 1 to 2);"
-                + " upgrade streamprop to read it");
+            "corrupt snapshot: format 3 needs a spec with raw features; this one is format 1");
   }
 
   @Test

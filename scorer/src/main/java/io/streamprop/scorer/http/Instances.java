@@ -37,8 +37,22 @@ record Instances(float[] features, int rows) {
 
   /** The full parser: every accepted body shape, and the message for every mistake. */
   static Instances parseWithJackson(byte[] body, ServedModel model) {
+    return read(body, parser -> rows(parser, model));
+  }
+
+  /** Reads the list of instances at the parser's current token (the start of the list). */
+  @FunctionalInterface
+  interface RowsReader<T> {
+    T read(JsonParser parser) throws IOException;
+  }
+
+  /**
+   * Reads a predict body, {@code {"instances": [...]}} (or {@code "inputs"}, with an ignored {@code
+   * "signature_name"}), its list by {@code rows}: the envelope every model's body shares.
+   */
+  static <T> T read(byte[] body, RowsReader<T> rows) {
     try (JsonParser parser = JSON.createParser(body)) {
-      return parse(parser, model);
+      return envelope(parser, rows);
     } catch (StreamReadException e) {
       throw badRequest("bad JSON: " + e.getOriginalMessage() + " at " + location(e));
     } catch (IOException e) {
@@ -46,13 +60,13 @@ record Instances(float[] features, int rows) {
     }
   }
 
-  private static Instances parse(JsonParser parser, ServedModel model) throws IOException {
+  private static <T> T envelope(JsonParser parser, RowsReader<T> rows) throws IOException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw badRequest(
           "the body must be a JSON object like {\"instances\": [[...], ...]}, got "
               + describe(parser.currentToken()));
     }
-    Instances instances = null;
+    T instances = null;
     String field;
     while ((field = parser.nextFieldName()) != null) {
       switch (field) {
@@ -61,7 +75,7 @@ record Instances(float[] features, int rows) {
             throw badRequest("the body has more than one of 'instances' and 'inputs'");
           }
           parser.nextToken();
-          instances = rows(parser, model);
+          instances = rows.read(parser);
         }
         case "signature_name" -> {
           parser.nextToken();
@@ -262,7 +276,7 @@ record Instances(float[] features, int rows) {
     return name == null ? "feature " + column : "feature '" + name + "'";
   }
 
-  private static String describe(JsonToken token) {
+  static String describe(JsonToken token) {
     if (token == null) {
       return "the end of the body";
     }
@@ -283,7 +297,7 @@ record Instances(float[] features, int rows) {
         : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
   }
 
-  private static HttpError badRequest(String message) {
+  static HttpError badRequest(String message) {
     return new HttpError(400, message);
   }
 }

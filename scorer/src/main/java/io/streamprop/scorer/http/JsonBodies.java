@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.streamprop.scorer.registry.ModelInfo;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,9 @@ final class JsonBodies {
 
   /**
    * The predict response. Classification: per instance {@code {"class": k, "probabilities":
-   * [...]}}; regression: per instance a number (one target) or a list (several targets).
+   * [...]}}, where the class is the most probable class's name when the spec declares {@code
+   * class_names} (a string) and its index otherwise (a number), and the probabilities are in class
+   * order; regression: per instance a number (one target) or a list (several targets).
    *
    * <p>This is the per-request hot path (448 floats for 64 instances of a 7-class model), so it is
    * written straight into a byte array: the constant parts as prepared bytes, the class and version
@@ -90,10 +93,11 @@ final class JsonBodies {
    * control characters or anything beyond ASCII, takes the generator, which escapes it its own
    * way), each float by {@link ShortestFloat} (the shortest decimal that reads back to the same
    * float32, as Jackson's Schubfach writes it, without its per-float objects). That skips the
-   * generator's per-token bookkeeping and its String-to-char-to byte copies, and gives the very
-   * bytes the generator gives ({@link #predictionsWithJackson}, which {@code JsonBodiesTest}
-   * compares it with). Outputs that are not finite, which the engine never returns, are left to the
-   * generator too, which quotes them.
+   * generator's per-token bookkeeping and its String-to-char-to byte copies (a class name is copied
+   * as is when it is plain ASCII, else the generator takes the response), and gives the very bytes
+   * the generator gives ({@link #predictionsWithJackson}, which {@code JsonBodiesTest} compares it
+   * with). Outputs that are not finite, which the engine never returns, are left to the generator
+   * too, which quotes them.
    *
    * @param outputs (rows, model.outputs()) as the model returned them
    */
@@ -110,9 +114,11 @@ final class JsonBodies {
       return predictionsWithJackson(model, outputs, rows);
     }
     byte[] name = ascii(model.name());
+    List<String> classNames = model.spec().classNames();
+    int classChars = classNames.isEmpty() ? 11 : SpecLimits.MAX_CLASS_NAME_LENGTH + 2;
     long bound =
         PREDICTIONS.length
-            + (long) rows * (CLASS.length + 11 + PROBABILITIES.length + 3)
+            + (long) rows * (CLASS.length + classChars + PROBABILITIES.length + 3)
             + (long) count * (FLOAT_CHARS + 1)
             + MODEL.length
             + name.length
@@ -137,7 +143,20 @@ final class JsonBodies {
       }
       if (classification) {
         at = put(out, at, CLASS);
-        at = NumberOutput.outputInt(argmax(outputs, offset, width), out, at);
+        int best = argmax(outputs, offset, width);
+        if (classNames.isEmpty()) {
+          at = NumberOutput.outputInt(best, out, at);
+        } else {
+          String className = classNames.get(best);
+          if (!plainAscii(className)) {
+            return predictionsWithJackson(model, outputs, rows);
+          }
+          out[at++] = '"';
+          for (int i = 0; i < className.length(); i++) {
+            out[at++] = (byte) className.charAt(i);
+          }
+          out[at++] = '"';
+        }
         at = put(out, at, PROBABILITIES);
         at = floats(out, at, outputs, offset, width);
         out[at++] = ']';
@@ -227,7 +246,12 @@ final class JsonBodies {
             int offset = row * width;
             if (classification) {
               json.writeStartObject();
-              json.writeNumberField("class", argmax(outputs, offset, width));
+              int best = argmax(outputs, offset, width);
+              if (model.spec().classNames().isEmpty()) {
+                json.writeNumberField("class", best);
+              } else {
+                json.writeStringField("class", model.spec().classNames().get(best));
+              }
               json.writeArrayFieldStart("probabilities");
               for (int k = 0; k < width; k++) {
                 json.writeNumber(outputs[offset + k]);
@@ -295,6 +319,13 @@ final class JsonBodies {
     json.writeStringField("task", model.spec().task().name().toLowerCase(java.util.Locale.ROOT));
     json.writeNumberField("inputs", model.inputs());
     json.writeNumberField("outputs", model.outputs());
+    if (!model.spec().classNames().isEmpty()) {
+      json.writeArrayFieldStart("class_names");
+      for (String className : model.spec().classNames()) {
+        json.writeString(className);
+      }
+      json.writeEndArray();
+    }
     json.writeNumberField("examples", info.examples());
     json.writeNumberField("steps", info.steps());
     json.writeNumberField("skipped_steps", info.skippedSteps());

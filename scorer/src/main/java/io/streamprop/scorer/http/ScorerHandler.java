@@ -1,5 +1,6 @@
 package io.streamprop.scorer.http;
 
+import io.streamprop.features.FeatureRow;
 import io.streamprop.scorer.metrics.PredictOutcome;
 import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.registry.ModelRegistry;
@@ -197,10 +198,11 @@ public final class ScorerHandler extends Handler.Abstract {
   }
 
   /**
-   * Look the model up once, read the body without blocking, parse it against the model's width,
-   * predict, and answer with that model's version. Every step is CPU work of microseconds, which is
-   * why the handler can be {@link InvocationType#NON_BLOCKING}: Jetty may run it on the selector
-   * thread and save a thread hand-off per request.
+   * Look the model up once, read the body without blocking, parse it against the model's width (or
+   * featurize its raw instances, for a model with raw features), predict, and answer with that
+   * model's version. Every step is CPU work of microseconds, which is why the handler can be {@link
+   * InvocationType#NON_BLOCKING}: Jetty may run it on the selector thread and save a thread
+   * hand-off per request.
    */
   private void predict(Request request, Response response, Callback callback, String name) {
     long start = System.nanoTime();
@@ -237,9 +239,16 @@ public final class ScorerHandler extends Handler.Abstract {
             if (error != null) {
               throw error;
             }
-            Instances instances = Instances.parse(body, served);
-            rows = instances.rows();
-            float[] outputs = served.inference().predict(instances.features(), rows);
+            float[] outputs;
+            if (served.featurizer() != null) {
+              FeatureRow[] instances = RawInstances.parse(body, served);
+              rows = instances.length;
+              outputs = served.inference().predict(instances);
+            } else {
+              Instances instances = Instances.parse(body, served);
+              rows = instances.rows();
+              outputs = served.inference().predict(instances.features(), rows);
+            }
             reply =
                 Reply.json(200, JsonBodies.predictions(served, outputs, rows), served.version());
           } catch (HttpError e) {

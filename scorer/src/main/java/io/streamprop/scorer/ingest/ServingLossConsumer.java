@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamprop.features.FeatureRow;
 import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.registry.ModelRegistry;
 import io.streamprop.scorer.registry.ServedModel;
@@ -141,7 +142,9 @@ public final class ServingLossConsumer implements AutoCloseable {
     }
     Evaluation evaluation = evaluation(model);
     int inputs = model.inputs();
-    float[] features = new float[values.size() * inputs];
+    boolean raw = model.spec().hasFeatures();
+    float[] features = raw ? null : new float[values.size() * inputs];
+    FeatureRow[] featureRows = raw ? new FeatureRow[values.size()] : null;
     float[][] labels = new float[values.size()][];
     int rows = 0;
     for (byte[] value : values) {
@@ -150,7 +153,11 @@ public final class ServingLossConsumer implements AutoCloseable {
           throw new ExampleException(RejectReason.BAD_JSON, "record has no value");
         }
         Example example = evaluation.parser().parse(value);
-        System.arraycopy(example.features(), 0, features, rows * inputs, inputs);
+        if (raw) {
+          featureRows[rows] = new FeatureRow(example.features(), example.ids());
+        } else {
+          System.arraycopy(example.features(), 0, features, rows * inputs, inputs);
+        }
         labels[rows++] = example.label();
       } catch (ExampleException e) {
         rejected(name, e.reason().code());
@@ -164,10 +171,15 @@ public final class ServingLossConsumer implements AutoCloseable {
     if (rows == 0) {
       return;
     }
-    if (rows < values.size()) {
-      features = Arrays.copyOf(features, rows * inputs); // the model takes exactly (rows, inputs)
+    float[] outputs;
+    if (raw) {
+      outputs = model.inference().predict(Arrays.copyOf(featureRows, rows));
+    } else {
+      if (rows < values.size()) {
+        features = Arrays.copyOf(features, rows * inputs); // the model takes exactly (rows, inputs)
+      }
+      outputs = model.inference().predict(features, rows);
     }
-    float[] outputs = model.inference().predict(features, rows);
     int width = model.outputs();
     for (int row = 0; row < rows; row++) {
       evaluation.stats().add(outputs, row * width, labels[row]);

@@ -1,7 +1,12 @@
 package io.streamprop.scorer.registry;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.streamprop.features.FeatureRow;
+import io.streamprop.features.FeaturizedBatch;
+import io.streamprop.features.Featurizer;
 import io.streamprop.learn.Predictor;
 import io.streamprop.learn.state.ModelState;
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.Snapshot;
@@ -117,28 +122,24 @@ public final class ModelLoader {
             loadSeconds,
             bytes.length,
             specJson);
-    return new ServedModel(name, state.version(), state.spec(), predictor::predict, info);
+    return new ServedModel(name, state.version(), state.spec(), Inference.of(predictor), info);
   }
 
   /**
    * Runs one batch through the new model so that the first request does not pay for lazy
    * initialization, and refuses a model whose outputs are not finite. The inputs are the input
    * normalizer's running means (a typical input; zeros for a model that does not standardize, whose
-   * statistics stay empty).
+   * statistics stay empty); for a model with raw features, an event whose every feature is missing
+   * (numbers imputed with their running means, categories in the missing bucket).
    */
   private static void warmUp(String name, ModelState state, Predictor predictor)
       throws SnapshotRejectedException {
-    int inputs = state.spec().inputs();
-    float[] features = new float[WARM_UP_ROWS * inputs];
-    double[] mean = state.inputNormalizer().mean(); // (inputs), checked by the codec
-    for (int row = 0; row < WARM_UP_ROWS; row++) {
-      for (int j = 0; j < inputs; j++) {
-        features[row * inputs + j] = (float) mean[j];
-      }
-    }
     float[] outputs;
     try {
-      outputs = predictor.predict(features, WARM_UP_ROWS);
+      outputs =
+          state.spec().hasFeatures()
+              ? predictor.predict(missingEvents(state.spec()))
+              : predictor.predict(meanInputs(state), WARM_UP_ROWS);
     } catch (RuntimeException e) {
       throw new SnapshotRejectedException(
           SnapshotRejectReason.INVALID,
@@ -175,6 +176,30 @@ public final class ModelLoader {
             null);
       }
     }
+  }
+
+  private static float[] meanInputs(ModelState state) {
+    int inputs = state.spec().inputs();
+    float[] features = new float[WARM_UP_ROWS * inputs];
+    double[] mean = state.inputNormalizer().mean(); // (inputs), checked by the codec
+    for (int row = 0; row < WARM_UP_ROWS; row++) {
+      for (int j = 0; j < inputs; j++) {
+        features[row * inputs + j] = (float) mean[j];
+      }
+    }
+    return features;
+  }
+
+  /** {@link #WARM_UP_ROWS} featurized events {@code {}}: every feature missing. */
+  private static FeatureRow[] missingEvents(ModelSpec spec) {
+    Featurizer featurizer = new Featurizer(spec.features());
+    FeaturizedBatch batch = featurizer.newBatch(WARM_UP_ROWS);
+    FeatureRow[] rows = new FeatureRow[WARM_UP_ROWS];
+    for (int row = 0; row < WARM_UP_ROWS; row++) {
+      featurizer.add(JsonNodeFactory.instance.objectNode(), batch);
+      rows[row] = FeatureRow.of(batch, row);
+    }
+    return rows;
   }
 
   /**

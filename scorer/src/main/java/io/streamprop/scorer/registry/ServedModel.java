@@ -1,5 +1,6 @@
 package io.streamprop.scorer.registry;
 
+import io.streamprop.features.Featurizer;
 import io.streamprop.spec.ModelSpec;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +10,10 @@ import java.util.Objects;
 /**
  * One model as served: immutable, built and warmed before it is published, so that a request that
  * reads it once sees one consistent model (weights, spec and version together).
+ *
+ * <p>A model with raw features ({@link ModelSpec#hasFeatures()}) takes instances of raw values by
+ * name, featurized by {@link #featurizer()} and predicted with {@link Inference#predict(
+ * io.streamprop.features.FeatureRow[])}; a model of numbers takes vectors.
  *
  * <p>The output width of {@link #inference()} is {@code spec.outputs()}: class probabilities for
  * classification (two for binary cross-entropy), predicted values for regression.
@@ -20,6 +25,7 @@ public final class ServedModel {
   private final Inference inference;
   private final ModelInfo info;
   private final Map<String, Integer> featureIndex;
+  private final Featurizer featurizer; // null for a model of numbers
 
   public ServedModel(
       String name, long version, ModelSpec spec, Inference inference, ModelInfo info) {
@@ -34,6 +40,7 @@ public final class ServedModel {
       index.put(names.get(i), i);
     }
     this.featureIndex = Map.copyOf(index);
+    this.featurizer = spec.hasFeatures() ? new Featurizer(spec.features()) : null;
   }
 
   public String name() {
@@ -64,6 +71,14 @@ public final class ServedModel {
   /** Values per predicted instance (see the class comment). */
   public int outputs() {
     return spec.outputs();
+  }
+
+  /**
+   * The spec's featurizer, which turns an instance of raw features into the model's inputs exactly
+   * as the trainer turned its examples; null for a model of numbers.
+   */
+  public Featurizer featurizer() {
+    return featurizer;
   }
 
   /** True when the spec names its features, so that instances may come as objects. */

@@ -100,6 +100,54 @@ class JsonBodiesTest {
                 + "\"model\":\"iris\",\"model_version\":42}");
   }
 
+  private static ServedModel named(List<String> classNames) {
+    ModelSpec spec =
+        io.streamprop.spec.SpecJson.parse(
+            "{\"inputs\": 2, \"class_names\": "
+                + com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .arrayNode()
+                    .addAll(
+                        classNames.stream()
+                            .map(com.fasterxml.jackson.databind.node.TextNode::valueOf)
+                            .toList())
+                + "}");
+    return TestModels.model(
+        "iris",
+        42,
+        spec,
+        (features, rows) -> {
+          throw new AssertionError("not called");
+        });
+  }
+
+  @Test
+  void classNames_direct_classIsTheName_probabilitiesInClassOrder() {
+    ServedModel model = named(List.of("setosa", "versicolor", "virginica"));
+    float[] outputs = {0.97f, 0.02f, 0.01f, 0.01f, 0.12f, 0.87f};
+    assertThat(direct(model, outputs, 2))
+        .isEqualTo(
+            "{\"predictions\":[{\"class\":\"setosa\",\"probabilities\":[0.97,0.02,0.01]},"
+                + "{\"class\":\"virginica\",\"probabilities\":[0.01,0.12,0.87]}],"
+                + "\"model\":\"iris\",\"model_version\":42}")
+        .isEqualTo(jackson(model, outputs, 2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"with \"quotes\"", "back\\slash", "tab\tand\nnewline", "é-中文", "🙂"})
+  void classNamesNeedingEscapes_direct_sameBytesAsJackson(String className) {
+    ServedModel model = named(List.of("plain", className));
+    float[] outputs = {0.1f, 0.9f, 0.8f, 0.2f};
+    String body = direct(model, outputs, 2);
+    assertThat(body).isEqualTo(jackson(model, outputs, 2));
+    try { // and the body reads back to the name
+      var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+      assertThat(tree.at("/predictions/0/class").textValue()).isEqualTo(className);
+      assertThat(tree.at("/predictions/1/class").textValue()).isEqualTo("plain");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(body, e);
+    }
+  }
+
   @Test
   void regression_direct_writesNumbersOrLists() {
     ServedModel one = model("house", 7, ModelSpec.Task.REGRESSION, 1);

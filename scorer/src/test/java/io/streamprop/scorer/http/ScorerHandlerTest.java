@@ -324,6 +324,44 @@ class ScorerHandlerTest {
   }
 
   @Test
+  void classNames_predictionsCarryTheName_metadataListsTheNames() throws Exception {
+    OnlineLearner learner =
+        OnlineLearner.create(
+            SpecJson.parse(
+                "{\"inputs\": 2, \"class_names\": [\"stay\", \"churned\", \"paused\"],"
+                    + " \"batch_size\": 4}"));
+    for (int i = 0; i < 40; i++) {
+      learner.learn(new float[] {i % 3, -i % 5}, new float[] {i % 3});
+    }
+    byte[] snapshot = SnapshotCodec.encode(learner.state().withVersion(1), 1_000);
+    models.swapIfNewer(new ModelLoader(models, clock).load("churn", snapshot, Instant.EPOCH));
+    float[] probabilities =
+        learner.predictor().predict(new float[] {1, -1, 2, 0}, 2); // the engine's own answer
+
+    JsonNode body = json(post("/v1/models/churn:predict", "{\"instances\": [[1, -1], [2, 0]]}"));
+
+    List<String> names = List.of("stay", "churned", "paused");
+    for (int row = 0; row < 2; row++) {
+      JsonNode prediction = body.at("/predictions/" + row);
+      int best = 0;
+      for (int k = 0; k < 3; k++) {
+        assertThat((float) prediction.at("/probabilities/" + k).asDouble())
+            .as("row %d class %d, in class order", row, k)
+            .isEqualTo(probabilities[row * 3 + k]);
+        best = probabilities[row * 3 + k] > probabilities[row * 3 + best] ? k : best;
+      }
+      assertThat(prediction.get("class").isTextual()).isTrue();
+      assertThat(prediction.get("class").asText()).isEqualTo(names.get(best));
+    }
+    JsonNode metadata = json(get("/v1/models/churn")).get("metadata");
+    assertThat(metadata.get("class_names").toString())
+        .isEqualTo("[\"stay\",\"churned\",\"paused\"]");
+    assertThat(json(get("/v1/models/iris")).get("metadata").has("class_names"))
+        .as("no names declared, no class_names")
+        .isFalse();
+  }
+
+  @Test
   void getModel_trainedByTheEngine_showsItsLatestTrainingLoss() throws Exception {
     OnlineLearner learner = OnlineLearner.create(SpecJson.parse("{\"inputs\": 2, \"classes\": 2}"));
     for (int i = 0; i < 24; i++) {

@@ -1,5 +1,6 @@
 package io.streamprop.scorer.http;
 
+import io.streamprop.features.FeatureRow;
 import io.streamprop.scorer.registry.Inference;
 import io.streamprop.scorer.registry.ModelInfo;
 import io.streamprop.scorer.registry.ServedModel;
@@ -7,6 +8,7 @@ import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Served models with hand-made inference, so that tests know every output exactly. */
 final class TestModels {
@@ -93,5 +95,57 @@ final class TestModels {
           }
           return out;
         });
+  }
+
+  /** A raw-features churn spec: the four kinds, a closed schema, class names. */
+  static final String CHURN_SPEC =
+      "{\"features\": ["
+          + "{\"name\": \"amount\", \"kind\": \"numeric\"},"
+          + "{\"name\": \"country\", \"kind\": \"categorical\", \"buckets\": 64,"
+          + " \"embedding_dim\": 4, \"max_length\": 16},"
+          + "{\"name\": \"device\", \"kind\": \"categorical\", \"buckets\": 4},"
+          + "{\"name\": \"is_new\", \"kind\": \"boolean\"},"
+          + "{\"name\": \"query\", \"kind\": \"tokens\", \"buckets\": 256,"
+          + " \"embedding_dim\": 4, \"bigrams\": true, \"max_tokens\": 8}],"
+          + " \"closed_schema\": true, \"class_names\": [\"stay\", \"churned\"]}";
+
+  /**
+   * A model of raw features whose inference keeps the rows it was given in {@code seen} and answers
+   * P(churned) = 0.75 for a new customer ({@code is_new} true), 0.25 otherwise.
+   */
+  static ServedModel churn(long version, AtomicReference<FeatureRow[]> seen) {
+    ModelSpec spec = SpecJson.parse(CHURN_SPEC);
+    int isNew = spec.features().layout().column(spec.features().indexOf("is_new"));
+    Inference inference =
+        new Inference() {
+          @Override
+          public float[] predict(float[] features, int rows) {
+            throw new AssertionError("a model of raw features was given a vector");
+          }
+
+          @Override
+          public float[] predict(FeatureRow[] rows) {
+            seen.set(rows);
+            float[] out = new float[rows.length * 2];
+            for (int r = 0; r < rows.length; r++) {
+              float p = rows[r].dense()[isNew] == 1f ? 0.75f : 0.25f;
+              out[2 * r] = 1 - p;
+              out[2 * r + 1] = p;
+            }
+            return out;
+          }
+        };
+    ModelInfo info =
+        new ModelInfo(
+            10,
+            2,
+            0,
+            0.5,
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Instant.parse("2026-01-01T00:00:01Z"),
+            0.002,
+            999,
+            SpecJson.write(spec));
+    return new ServedModel("churn", version, spec, inference, info);
   }
 }

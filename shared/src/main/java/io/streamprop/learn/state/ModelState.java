@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param counters version, examples, steps, skipped steps
  * @param layers one per dense layer, input side first ({@code hidden.size() + 1})
  * @param inputNormalizer running statistics of the raw features (always present; they stay empty
- *     when the spec's {@code standardize} is false)
+ *     when the spec's {@code standardize} is false); for a spec with raw features, of its numeric
+ *     features only, with per-column counts, kept whatever {@code standardize} says (they impute
+ *     missing numbers)
  * @param targetNormalizer running statistics of the regression targets when the network learns
  *     standardized targets (regression with {@code standardize}); null otherwise, which includes
  *     regression models written before targets were standardized: they keep learning and predicting
@@ -24,6 +26,8 @@ import java.util.Objects;
  * @param carried arrays a decoded snapshot held under names this release does not know, written
  *     back unchanged when it is encoded again; the engine never reads them ({@link
  *     NamedArrays#NONE} for the engine's own states)
+ * @param embeddings a spec with raw features: one table per embedded field, in the order of {@code
+ *     FeatureLayout.embeddings()}; empty for a spec of numbers
  */
 public record ModelState(
     ModelSpec spec,
@@ -32,7 +36,8 @@ public record ModelState(
     NormalizerState inputNormalizer,
     NormalizerState targetNormalizer,
     TrainingState training,
-    NamedArrays carried) {
+    NamedArrays carried,
+    List<EmbeddingState> embeddings) {
 
   public ModelState {
     Objects.requireNonNull(spec, "spec");
@@ -41,6 +46,19 @@ public record ModelState(
     Objects.requireNonNull(inputNormalizer, "inputNormalizer");
     Objects.requireNonNull(training, "training");
     Objects.requireNonNull(carried, "carried");
+    embeddings = List.copyOf(embeddings);
+  }
+
+  /** The state of a model without embedding tables (a spec of numbers). */
+  public ModelState(
+      ModelSpec spec,
+      Counters counters,
+      List<LayerState> layers,
+      NormalizerState inputNormalizer,
+      NormalizerState targetNormalizer,
+      TrainingState training,
+      NamedArrays carried) {
+    this(spec, counters, layers, inputNormalizer, targetNormalizer, training, carried, List.of());
   }
 
   /** The model version ({@link Counters#version()}). */
@@ -72,7 +90,8 @@ public record ModelState(
         inputNormalizer,
         targetNormalizer,
         training,
-        carried);
+        carried,
+        embeddings);
   }
 
   /**
@@ -81,6 +100,6 @@ public record ModelState(
    */
   public ModelState withSpec(ModelSpec spec) {
     return new ModelState(
-        spec, counters, layers, inputNormalizer, targetNormalizer, training, carried);
+        spec, counters, layers, inputNormalizer, targetNormalizer, training, carried, embeddings);
   }
 }

@@ -14,11 +14,23 @@ import java.util.Objects;
  * @param prequentialLoss the prequential (test-then-train) loss per example, exponentially weighted
  *     over about the last 1,000 examples ({@code OnlineLearner.prequentialLoss()}); NaN before the
  *     first scored mini-batch, and in states written before the learner kept it
+ * @param classCounts the running class prior of a spec with {@code "balanced"} class weights; null
+ *     for every other spec
  */
 public record TrainingState(
-    OptimizerState optimizer, PendingBatch pending, long rngState, double prequentialLoss) {
+    OptimizerState optimizer,
+    PendingBatch pending,
+    long rngState,
+    double prequentialLoss,
+    ClassCounts classCounts) {
   public TrainingState {
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(pending, "pending");
+  }
+
+  /** A training state without class counts. */
+  public TrainingState(
+      OptimizerState optimizer, PendingBatch pending, long rngState, double prequentialLoss) {
+    this(optimizer, pending, rngState, prequentialLoss, null);
   }
 }

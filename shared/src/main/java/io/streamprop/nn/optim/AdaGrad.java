@@ -43,4 +43,25 @@ public final class AdaGrad extends SlottedOptimizer {
       param[i] += negLr * g / std;
     }
   }
+
+  /**
+   * The dense rule on the touched rows only. AdaGrad forgets nothing, so this is the dense step
+   * without weight decay bit for bit: an untouched row's gradient is 0, which leaves its sum and
+   * its weights as they are. (PyTorch's {@code Adagrad} on a sparse gradient does the same.)
+   */
+  @Override
+  void updateRows(int index, float[] param, float[] grad, TouchedRows rows, float learningRate) {
+    float[] sum = slot(SUM, index);
+    final int width = rows.width();
+    float negLr = -learningRate;
+    for (int k = 0; k < rows.count(); k++) {
+      int start = rows.row(k) * width;
+      for (int i = start; i < start + width; i++) {
+        float g = grad[i];
+        sum[i] += g * g;
+        float std = (float) Math.sqrt(sum[i]) + epsilon;
+        param[i] += negLr * g / std;
+      }
+    }
+  }
 }

@@ -18,6 +18,18 @@ import io.streamprop.spec.ModelSpec;
  * <p>The bias corrections and the step size are computed in double from the 1-based step t, then
  * rounded once to float, as PyTorch computes them in Python floats. State slots: {@code m} (the
  * first moment, PyTorch's {@code exp_avg}) and {@code v} (the second, {@code exp_avg_sq}).
+ *
+ * <p>Embedding tables ({@link #updateRows}) take PyTorch's {@code torch.optim.SparseAdam} step on
+ * their touched rows instead, for both Adam and AdamW (no weight decay on tables):
+ *
+ * <pre>
+ *   m += (1 − β1) · (g − m)
+ *   v += (1 − β2) · (g² − v)
+ *   param -= (lr · √(1 − β2ᵗ) / (1 − β1ᵗ)) · (m / (√v + ε))
+ * </pre>
+ *
+ * <p>with t the global step: untouched rows keep m, v and their weights (lazy). ε sits beside √v
+ * rather than beside √v̂ as in the dense rule, as SparseAdam puts it.
  */
 abstract class AdamBase extends SlottedOptimizer {
   private static final int M = 0;
@@ -55,6 +67,7 @@ abstract class AdamBase extends SlottedOptimizer {
   // This step's constants, from beginStep: the same for every tensor of the step.
   private float negStepSize;
   private float biasCorrection2Sqrt;
+  private float negSparseStepSize; // −lr · √(1 − β2ᵗ) / (1 − β1ᵗ), SparseAdam's step size
 
   @Override
   final void beginStep(float learningRate) {
@@ -63,6 +76,30 @@ abstract class AdamBase extends SlottedOptimizer {
     double biasCorrection2 = 1 - Math.pow(beta2, t);
     negStepSize = (float) -(learningRate / biasCorrection1);
     biasCorrection2Sqrt = (float) Math.sqrt(biasCorrection2);
+    negSparseStepSize = (float) -(learningRate * Math.sqrt(biasCorrection2) / biasCorrection1);
+  }
+
+  /**
+   * SparseAdam on the touched rows (see the class comment), with its association: {@code m + (1 −
+   * β1)·(g − m)}, then the step size times the quotient {@code m / (√v + ε)}.
+   */
+  @Override
+  final void updateRows(
+      int index, float[] param, float[] grad, TouchedRows rows, float learningRate) {
+    float[] m = slot(M, index);
+    float[] v = slot(V, index);
+    final float negStep = negSparseStepSize;
+    final int width = rows.width();
+    for (int k = 0; k < rows.count(); k++) {
+      int start = rows.row(k) * width;
+      for (int i = start; i < start + width; i++) {
+        float g = grad[i];
+        m[i] = m[i] + oneMinusBeta1 * (g - m[i]);
+        v[i] = v[i] + oneMinusBeta2 * (g * g - v[i]);
+        float denom = (float) Math.sqrt(v[i]) + epsilon;
+        param[i] += negStep * (m[i] / denom);
+      }
+    }
   }
 
   @Override

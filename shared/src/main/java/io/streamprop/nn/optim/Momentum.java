@@ -45,4 +45,23 @@ public final class Momentum extends SlottedOptimizer {
       param[i] += negLr * velocity[i];
     }
   }
+
+  /**
+   * Lazy momentum: the dense rule on the touched rows only. An untouched row keeps its velocity
+   * (not decayed by μ) and its weights (not moved by the velocity it still holds), where the dense
+   * rule would keep moving it; its velocity resumes decaying at the next step that touches it.
+   */
+  @Override
+  void updateRows(int index, float[] param, float[] grad, TouchedRows rows, float learningRate) {
+    float[] velocity = slot(VELOCITY, index);
+    final int width = rows.width();
+    float negLr = -learningRate;
+    for (int k = 0; k < rows.count(); k++) {
+      int start = rows.row(k) * width;
+      for (int i = start; i < start + width; i++) {
+        velocity[i] = velocity[i] * momentum + grad[i];
+        param[i] += negLr * velocity[i];
+      }
+    }
+  }
 }

@@ -45,4 +45,24 @@ public final class Nesterov extends SlottedOptimizer {
       param[i] += negLr * lookAhead;
     }
   }
+
+  /**
+   * Lazy Nesterov momentum: the dense rule on the touched rows only; an untouched row keeps its
+   * velocity and its weights (see {@link Momentum}'s lazy rule).
+   */
+  @Override
+  void updateRows(int index, float[] param, float[] grad, TouchedRows rows, float learningRate) {
+    float[] velocity = slot(VELOCITY, index);
+    final int width = rows.width();
+    float negLr = -learningRate;
+    for (int k = 0; k < rows.count(); k++) {
+      int start = rows.row(k) * width;
+      for (int i = start; i < start + width; i++) {
+        float g = grad[i];
+        velocity[i] = velocity[i] * momentum + g;
+        float lookAhead = g + momentum * velocity[i];
+        param[i] += negLr * lookAhead;
+      }
+    }
+  }
 }

@@ -21,6 +21,24 @@ public interface Optimizer {
    */
   void step(float[][] params, float[][] grads, boolean[] decay, float learningRate);
 
+  /**
+   * One step in which some tensors are embedding tables whose gradient is zero outside the rows a
+   * mini-batch touched: those tensors are updated lazily, only in their touched rows, and every
+   * other tensor exactly as by {@link #step(float[][], float[][], boolean[], float)} (the same
+   * bits). Lazy means that an untouched row's weights and its state (moments, sums, velocity) keep
+   * their bits, as in PyTorch's {@code torch.optim.SparseAdam}; the step counter, and with it
+   * Adam's bias correction, advances once per step for all tensors. See {@code docs/optimizers.md}
+   * ("Embedding tables: lazy row updates") for each optimizer's rule.
+   *
+   * @param rows per tensor: null for a dense tensor; for a table, its touched rows, whose {@code
+   *     rows() · width()} must be the tensor's length
+   * @param decay must be false for every table: weight decay does not apply to embedding tables
+   * @throws IllegalArgumentException on a shape mismatch or a table with its decay flag set; the
+   *     optimizer is left untouched
+   */
+  void step(
+      float[][] params, float[][] grads, boolean[] decay, TouchedRows[] rows, float learningRate);
+
   /** Steps taken so far (Adam's bias correction uses it). */
   long steps();
 

@@ -49,4 +49,25 @@ public final class RmsProp extends SlottedOptimizer {
       param[i] += negLr * g / avg;
     }
   }
+
+  /**
+   * Lazy RMSProp: the dense rule on the touched rows only. An untouched row keeps its square_avg
+   * (not decayed by ρ) and its weights; the dense rule would shrink the average and leave the
+   * weights alone, so the two differ only in the memory of rows that come back after a pause.
+   */
+  @Override
+  void updateRows(int index, float[] param, float[] grad, TouchedRows rows, float learningRate) {
+    float[] squareAvg = slot(SQUARE_AVG, index);
+    final int width = rows.width();
+    float negLr = -learningRate;
+    for (int k = 0; k < rows.count(); k++) {
+      int start = rows.row(k) * width;
+      for (int i = start; i < start + width; i++) {
+        float g = grad[i];
+        squareAvg[i] = squareAvg[i] * rho + oneMinusRho * g * g;
+        float avg = (float) Math.sqrt(squareAvg[i]) + epsilon;
+        param[i] += negLr * g / avg;
+      }
+    }
+  }
 }

@@ -39,4 +39,21 @@ public final class Sgd extends SlottedOptimizer {
       }
     }
   }
+
+  /**
+   * Sparse SGD: {@code param[r, :] -= lr · dParam[r, :]} on the touched rows r. The gradient is
+   * zero elsewhere, so this is the dense step without weight decay, bit for bit (PyTorch's {@code
+   * SGD} on a sparse gradient).
+   */
+  @Override
+  void updateRows(int index, float[] param, float[] grad, TouchedRows rows, float learningRate) {
+    final int width = rows.width();
+    float negLr = -learningRate;
+    for (int k = 0; k < rows.count(); k++) {
+      int start = rows.row(k) * width;
+      for (int i = start; i < start + width; i++) {
+        param[i] += negLr * grad[i];
+      }
+    }
+  }
 }

@@ -8,9 +8,10 @@ import java.util.List;
  * slots (each slot one flat float array per parameter tensor, the same length as the tensor), saved
  * and restored as an {@link OptimizerState}.
  *
- * <p>Subclasses implement {@link #update} for one tensor; {@link #step} has already checked the
- * shapes and advanced the counter, so {@link #steps()} inside {@code update} is the 1-based index
- * of the step being taken (what Adam's bias correction needs).
+ * <p>Subclasses implement {@link #update} for one tensor, and {@link #updateRows} for the touched
+ * rows of one embedding table (lazy: nothing else of the table or its state changes); {@link #step}
+ * has already checked the shapes and advanced the counter, so {@link #steps()} inside {@code
+ * update} is the 1-based index of the step being taken (what Adam's bias correction needs).
  */
 abstract class SlottedOptimizer implements Optimizer {
   private final int[] paramSizes;
@@ -51,6 +52,19 @@ abstract class SlottedOptimizer implements Optimizer {
   abstract void update(int index, float[] param, float[] grad, boolean decay, float learningRate);
 
   /**
+   * Updates the touched rows of one embedding table in place, lazily: rows outside {@code rows},
+   * and their state, keep their bits. No weight decay (it never applies to tables).
+   *
+   * @param index the table's position in the parameter list (selects its state)
+   * @param param the table, (rows.rows(), rows.width()) row-major
+   * @param grad ∂loss/∂param, zero outside the touched rows; read only
+   * @param rows the touched rows, ascending
+   * @param learningRate this step's learning rate
+   */
+  abstract void updateRows(
+      int index, float[] param, float[] grad, TouchedRows rows, float learningRate);
+
+  /**
    * Called once per {@link #step}, after the counter advanced and before the first {@link #update}:
    * where per-step constants (Adam's bias corrections) are computed once rather than per tensor.
    * Does nothing by default.
@@ -73,6 +87,60 @@ abstract class SlottedOptimizer implements Optimizer {
     beginStep(learningRate);
     for (int i = 0; i < params.length; i++) {
       update(i, params[i], grads[i], decay[i], learningRate);
+    }
+  }
+
+  @Override
+  public final void step(
+      float[][] params, float[][] grads, boolean[] decay, TouchedRows[] rows, float learningRate) {
+    checkShapes(params, grads, decay);
+    checkRows(params, decay, rows);
+    if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
+      throw new IllegalArgumentException(
+          "learningRate must be a finite number >= 0, got " + learningRate);
+    }
+    steps++;
+    beginStep(learningRate);
+    for (int i = 0; i < params.length; i++) {
+      if (rows[i] == null) {
+        update(i, params[i], grads[i], decay[i], learningRate);
+      } else {
+        updateRows(i, params[i], grads[i], rows[i], learningRate);
+      }
+    }
+  }
+
+  private static void checkRows(float[][] params, boolean[] decay, TouchedRows[] rows) {
+    if (rows == null || rows.length != params.length) {
+      throw new IllegalArgumentException(
+          "expected touched rows (or null) for each of "
+              + params.length
+              + " parameter tensors, got "
+              + (rows == null ? "none" : rows.length));
+    }
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] == null) {
+        continue;
+      }
+      long size = (long) rows[i].rows() * rows[i].width();
+      if (size != params[i].length) {
+        throw new IllegalArgumentException(
+            "tensor "
+                + i
+                + ": touched rows of a "
+                + rows[i].rows()
+                + " x "
+                + rows[i].width()
+                + " table, but the tensor has length "
+                + params[i].length);
+      }
+      if (decay[i]) {
+        throw new IllegalArgumentException(
+            "tensor "
+                + i
+                + " is an embedding table (updated by rows): weight decay does not apply to it,"
+                + " so its decay flag must be false");
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,54 @@ class GradientClippingTest {
     for (int t = 0; t < grads.length; t++) {
       OptimizerGoldenTest.assertFloat32Close(grads[t], expected[t], label + " tensor " + t);
     }
+  }
+
+  /**
+   * A table's gradient zero outside its touched rows: the norm and the clipped gradients over the
+   * touched rows are the bits of the dense computation over the whole arrays.
+   */
+  @Test
+  void tableGradient_normAndClipOverTouchedRows_sameBitsAsOverTheWholeArray() {
+    float[] dense = {0.3f, -1.7f, 2.2f};
+    float[] table = new float[8 * 3];
+    int[] touched = {6, 1, 4, 1};
+    SplittableRandom random = new SplittableRandom(4);
+    for (int r : touched) {
+      for (int d = 0; d < 3; d++) {
+        table[r * 3 + d] = (float) random.nextDouble(-2, 2);
+      }
+    }
+    TouchedRows rows = new TouchedRows(8, 3);
+    rows.addAll(touched, 0, touched.length);
+    float[][] sparse = {dense.clone(), table.clone()};
+    float[][] whole = {dense.clone(), table.clone()};
+    TouchedRows[] which = {null, rows};
+
+    assertThat(GradientClipping.globalNorm(sparse, which))
+        .isEqualTo(GradientClipping.globalNorm(whole));
+    assertThat(GradientClipping.sumOfSquares(table, rows)).isEqualTo(squares(table));
+    double norm = GradientClipping.clipByGlobalNorm(sparse, which, 1.0);
+    assertThat(norm).isEqualTo(GradientClipping.clipByGlobalNorm(whole, 1.0)).isGreaterThan(1.0);
+    assertThat(sparse[0]).isEqualTo(whole[0]);
+    assertThat(sparse[1]).isEqualTo(whole[1]);
+    assertThat(sparse[1][6 * 3]).isNotEqualTo(table[6 * 3]);
+  }
+
+  private static double squares(float[] values) {
+    double sum = 0;
+    for (float v : values) {
+      sum += (double) v * v;
+    }
+    return sum;
+  }
+
+  @Test
+  void touchedRowsOfAnotherShape_refused() {
+    float[][] grads = {new float[6]};
+    assertThatThrownBy(
+            () -> GradientClipping.globalNorm(grads, new TouchedRows[] {new TouchedRows(4, 2)}))
+        .hasMessageContaining(
+            "tensor 0: touched rows of a 4 x 2 table, but the gradient has length 6");
   }
 
   @Test

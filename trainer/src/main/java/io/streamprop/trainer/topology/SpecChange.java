@@ -1,5 +1,6 @@
 package io.streamprop.trainer.topology;
 
+import io.streamprop.features.FeatureSchema;
 import io.streamprop.spec.ModelSpec;
 import java.util.Objects;
 
@@ -9,11 +10,12 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #NONE}: the spec is equal; nothing happens.
  *   <li>{@link #IN_PLACE}: only training hyper-parameters changed (optimizer numbers such as the
- *       learning rate, the schedule, clipping, dropout, the Huber delta, the snapshot policy): the
- *       model keeps its weights, optimizer moments, normalizer and pending mini-batch, and trains
- *       on with the new values.
+ *       learning rate, the schedule, clipping, dropout, the Huber delta, the class weights, the
+ *       snapshot policy, whether a raw-features schema is closed): the model keeps its weights,
+ *       optimizer moments, normalizer and pending mini-batch, and trains on with the new values.
  *   <li>{@link #RESTART}: anything that shapes the network or how it begins changed (task, inputs,
- *       feature names, outputs, hidden widths, activation, initialization, batch norm, loss,
+ *       feature names, raw features (their names, kinds, buckets, widths, limits, hash seed),
+ *       outputs, class names, hidden widths, activation, initialization, batch norm, loss,
  *       optimizer kind, mini-batch size, standardization, seed): the model starts from scratch with
  *       the new spec, and its snapshot versions continue upwards from the old ones.
  * </ul>
@@ -31,7 +33,9 @@ enum SpecChange {
         old.task() == updated.task()
             && old.inputs() == updated.inputs()
             && Objects.equals(old.featureNames(), updated.featureNames())
+            && sameFeatures(old.features(), updated.features())
             && old.outputs() == updated.outputs()
+            && Objects.equals(old.classNames(), updated.classNames())
             && Objects.equals(old.hidden(), updated.hidden())
             && old.activation() == updated.activation()
             && old.init() == updated.init()
@@ -42,5 +46,13 @@ enum SpecChange {
             && old.standardize() == updated.standardize()
             && old.seed() == updated.seed();
     return sameShape ? IN_PLACE : RESTART;
+  }
+
+  /** Same raw features and hash: the same inputs from every event ({@code closed_schema} aside). */
+  private static boolean sameFeatures(FeatureSchema old, FeatureSchema updated) {
+    if (old == null || updated == null) {
+      return old == updated;
+    }
+    return old.features().equals(updated.features()) && old.hashSeed() == updated.hashSeed();
   }
 }

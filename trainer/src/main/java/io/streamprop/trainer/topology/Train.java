@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-model training: each validated example is learned by its model (created on its first example,
- * updated when its spec changes), and snapshots are published to the model-snapshots sink after
+ * updated when its spec changes) — a vector of numbers, or for a spec with raw features the
+ * featurized row and its bucket ids — and snapshots are published to the model-snapshots sink after
  * every N examples (in {@link #process}) or T seconds (in the housekeeping punctuation), per the
  * model's spec.
  *
@@ -89,7 +90,10 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     model.specSeen(spec);
     Example example = record.value().example();
     OnlineLearner learner = model.learner();
-    StepResult step = learner.learn(example.features(), example.label());
+    StepResult step =
+        example.ids() == null
+            ? learner.learn(example.features(), example.label(), example.weight())
+            : learner.learn(example.features(), example.ids(), example.label(), example.weight());
     model.markDirty();
     ModelMeters meters = metrics.model(modelId);
     meters.trained(learner.examples());

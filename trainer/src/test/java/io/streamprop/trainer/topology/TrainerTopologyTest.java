@@ -15,6 +15,7 @@ import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.metrics.TrainerMetrics;
 import io.streamprop.trainer.testing.Dataset;
+import io.streamprop.trainer.testing.RawEvents;
 import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.SnapshotCodec;
 import io.streamprop.wire.SnapshotException;
@@ -211,6 +212,50 @@ class TrainerTopologyTest {
   }
 
   @Test
+  void namedLabelsAndWeights_trainAsOffline_badOnesDeadLettered() {
+    String spec =
+        "{\"inputs\": 4, \"class_names\": [\"setosa\", \"versicolor\", \"virginica\"],"
+            + " \"class_weight\": \"balanced\", \"hidden\": [8], \"batch_size\": 4,"
+            + " \"snapshot\": {\"every_examples\": 50, \"every_seconds\": 0}}";
+    specs.pipeInput("iris", spec);
+    List<String> names = List.of("setosa", "versicolor", "virginica");
+    float[] weights = {1, 0, 2.5f, 0.5f, 1};
+    OnlineLearner offline = OnlineLearner.create(SpecJson.parse(spec));
+    for (int i = 0; i < 50; i++) {
+      float[] x = IRIS.features().get(i * 3);
+      int y = (int) IRIS.labels().get(i * 3)[0];
+      float w = weights[i % weights.length];
+      String features = java.util.Arrays.toString(x);
+      examples.pipeInput(
+          utf8("iris"),
+          utf8(
+              "{\"features\": "
+                  + features
+                  + ", \"label\": \""
+                  + names.get(y)
+                  + "\", \"weight\": "
+                  + w
+                  + "}"));
+      offline.learn(x, new float[] {y}, w);
+      if (i == 10) {
+        examples.pipeInput(
+            utf8("iris"), utf8("{\"features\": " + features + ", \"label\": \"Setosa\"}"));
+        examples.pipeInput(
+            utf8("iris"), utf8("{\"features\": " + features + ", \"label\": 0, \"weight\": -1}"));
+      }
+    }
+
+    List<String> reasons =
+        deadLetters.readRecordsToList().stream()
+            .map(r -> header(r.headers(), DeadLetters.REASON_HEADER))
+            .toList();
+    assertThat(reasons).containsExactly("label_out_of_range", "weight_invalid");
+    ModelState published = SnapshotCodec.decode(snapshots.readValue());
+    assertSameModel(published, offline.state());
+    assertThat(published.training().classCounts()).isNotNull();
+  }
+
+  @Test
   void signingKeyConfigured_snapshotsSigned_verifyWithTheKeyOnly() {
     driver.close();
     byte[] raw = new byte[32];
@@ -378,5 +423,104 @@ class TrainerTopologyTest {
                     TestRecord::key, r -> SnapshotCodec.decode(r.value()).examples()));
     assertThat(examplesByModel)
         .containsExactlyInAnyOrderEntriesOf(Map.of("iris", 60L, "other", 10L));
+  }
+
+  // ---- raw events ------------------------------------------------------------------------------
+
+  static final String RAW_SPEC = RawEvents.spec("{\"every_examples\": 100, \"every_seconds\": 0}");
+
+  @Test
+  void rawEvents_trainAsTheOfflineModel_withNullsAbsentKeysNewCategoriesClassNamesAndWeights() {
+    specs.pipeInput("churn", RAW_SPEC);
+    List<byte[]> events = RawEvents.load();
+    for (byte[] event : events) {
+      examples.pipeInput(utf8("churn"), event);
+    }
+
+    assertThat(deadLetters.isEmpty()).isTrue();
+    List<TestRecord<String, byte[]>> published = snapshots.readRecordsToList();
+    assertThat(published).hasSize(events.size() / 100);
+    ModelSpec spec = SpecJson.parse(RAW_SPEC);
+    for (int i = 0; i < published.size(); i++) {
+      ModelState state = SnapshotCodec.decode(published.get(i).value());
+      assertThat(state.version()).isEqualTo(i + 1);
+      assertSameModel(state, RawEvents.train(spec, events.subList(0, 100 * (i + 1))).state());
+    }
+  }
+
+  @Test
+  void badRawEvents_deadLetteredUnchanged_withTheirReasonsNamingFieldAndValue() {
+    specs.pipeInput("churn", RAW_SPEC);
+    List<RawEvents.Bad> bad = RawEvents.bad(config.exampleMaxBytes());
+    for (RawEvents.Bad b : bad) {
+      examples.pipeInput(utf8("churn"), b.value());
+    }
+    byte[] ghost = RawEvents.load().get(0);
+    examples.pipeInput(utf8("ghost"), ghost);
+
+    List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(bad.size() + 1);
+    for (int i = 0; i < bad.size(); i++) {
+      TestRecord<byte[], byte[]> letter = dead.get(i);
+      String error = header(letter.headers(), DeadLetters.ERROR_HEADER);
+      assertThat(letter.key()).isEqualTo(utf8("churn"));
+      assertThat(letter.value()).as(error).isEqualTo(bad.get(i).value());
+      assertThat(header(letter.headers(), DeadLetters.REASON_HEADER))
+          .as(error)
+          .isEqualTo(bad.get(i).reason());
+      assertThat(header(letter.headers(), DeadLetters.SOURCE_OFFSET_HEADER))
+          .isEqualTo(Integer.toString(i));
+    }
+    assertThat(header(dead.get(bad.size()).headers(), DeadLetters.REASON_HEADER))
+        .isEqualTo("unknown_model");
+    assertThat(dead.get(bad.size()).value()).isEqualTo(ghost);
+    List<String> errors =
+        dead.stream().map(r -> header(r.headers(), DeadLetters.ERROR_HEADER)).toList();
+    assertThat(errors)
+        .contains(
+            "features.amount: must be a number (numeric feature), got \"12\"",
+            "features.referer: not a feature of this model (its schema is closed); its features"
+                + " are amount, country, device, is_new, query",
+            "features.query: 9 tokens, more than max_tokens 8, got \"where is my order it is very"
+                + " late now\"");
+    assertThat(deadLetterCount("feature_type_mismatch")).isEqualTo(4.0);
+    assertThat(snapshots.isEmpty()).isTrue();
+  }
+
+  @Test
+  void badRawEventsAmongGoodOnes_deadLettered_andTheModelEqualsTheModelOfTheGoodOnes() {
+    specs.pipeInput("churn", RAW_SPEC);
+    List<byte[]> events = RawEvents.load().subList(0, 200);
+    List<RawEvents.Bad> bad = RawEvents.bad(config.exampleMaxBytes());
+    for (int i = 0; i < events.size(); i++) {
+      if (i % 10 == 5 && i / 10 < bad.size()) {
+        examples.pipeInput(utf8("churn"), bad.get(i / 10).value());
+      }
+      examples.pipeInput(utf8("churn"), events.get(i));
+    }
+
+    assertThat(
+            deadLetters.readRecordsToList().stream()
+                .map(r -> header(r.headers(), DeadLetters.REASON_HEADER)))
+        .containsExactlyElementsOf(bad.stream().map(RawEvents.Bad::reason).toList());
+    List<TestRecord<String, byte[]>> published = snapshots.readRecordsToList();
+    assertSameModel(
+        SnapshotCodec.decode(published.get(1).value()),
+        RawEvents.train(SpecJson.parse(RAW_SPEC), events).state());
+  }
+
+  @Test
+  void rawRegressionTargetsOfTheWrongWidth_deadLettered_asWrongWidth() {
+    specs.pipeInput(
+        "price",
+        "{\"features\": {\"amount\": \"numeric\"}, \"task\": \"regression\", \"targets\": 2}");
+    byte[] value = utf8("{\"features\": {\"amount\": 3}, \"label\": [1, 2, 3]}");
+    examples.pipeInput(utf8("price"), value);
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.value()).isEqualTo(value);
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("wrong_width");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER))
+        .isEqualTo("label: expected 2 numbers, got 3");
   }
 }

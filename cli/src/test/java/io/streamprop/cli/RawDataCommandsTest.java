@@ -1,0 +1,195 @@
+package io.streamprop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.SnapshotCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code spec}, {@code evaluate} and {@code train} on raw files: CSV with string columns and empty
+ * cells, JSON lines of mixed values, labels by class name ({@code examples/data/raw/}).
+ */
+class RawDataCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path RAW = Path.of("..", "examples", "data", "raw");
+  private static final Path TITANIC = RAW.resolve("titanic.csv");
+
+  @TempDir Path dir;
+
+  @Test
+  void spec_rawCsv_classNamesAndFeatures_reasonsOnStderr() throws Exception {
+    Cli.Run run = Cli.run("spec", "--data", TITANIC.toString());
+
+    assertThat(run.status()).as(run.err()).isZero();
+    ModelSpec spec = SpecJson.parse(run.out()); // stdout is the JSON alone
+    assertThat(spec.classNames()).containsExactly("no", "yes");
+    assertThat(spec.features().features().stream().map(f -> f.name() + " " + f.kind()))
+        .containsExactly("sex CATEGORICAL", "age NUMERIC", "passengerClass CATEGORICAL");
+    assertThat(run.err().lines())
+        .containsExactly(
+            "task: label holds 2 distinct names: classification with 2 classes, class_names in"
+                + " code point order",
+            "features.sex: categorical (1.0 tokens per value)",
+            "features.age: numeric (every value is a number)",
+            "features.passengerClass: categorical (1.0 tokens per value)");
+  }
+
+  @Test
+  void spec_explain_reasonsOnStdoutAfterTheSpec() throws Exception {
+    Cli.Run run = Cli.run("spec", "--data", RAW.resolve("chile.jsonl").toString(), "--explain");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.err()).isEmpty();
+    int end = run.out().lastIndexOf("}\n") + 2;
+    assertThat(SpecJson.parse(run.out().substring(0, end)).classNames())
+        .containsExactly("A", "N", "U", "Y");
+    assertThat(run.out().substring(end).lines())
+        .hasSize(8)
+        .startsWith(
+            "task: label holds 4 distinct names: classification with 4 classes,"
+                + " class_names in code point order")
+        .contains("features.income: numeric (every value is a number)");
+  }
+
+  @Test
+  void spec_numericFile_taskReasonOnly() throws Exception {
+    Path csv = Files.writeString(dir.resolve("n.csv"), "a,b,label\n1,2,0\n3,4,1\n");
+
+    Cli.Run run = Cli.run("spec", "--data", csv.toString());
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.err().lines())
+        .containsExactly(
+            "task: label holds class codes 0..1 (2 distinct): classification with 2" + " classes");
+  }
+
+  @Test
+  void evaluate_rawCsvWithSpec_badCell_errorNamesTheLineTheFieldAndTheValue() throws Exception {
+    Path spec =
+        Files.writeString(
+            dir.resolve("s.json"),
+            "{\"features\": {\"sex\": \"categorical\", \"age\": \"numeric\"},"
+                + " \"class_names\": [\"no\", \"yes\"]}");
+    Path csv = Files.writeString(dir.resolve("bad.csv"), "sex,age,label\n\nfemale,thirty,yes\n");
+
+    Cli.Run run =
+        Cli.run(
+            "evaluate", "--data", csv.toString(), "--spec", spec.toString(), "--progress=never");
+
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err().strip())
+        .isEqualTo(
+            "streamprop evaluate: bad.csv:3: features.age: must be a number (numeric feature), got"
+                + " \"thirty\"");
+  }
+
+  @Test
+  void train_rawJsonLines_unknownClass_errorNamesTheLineAndTheClasses() throws Exception {
+    Path spec =
+        Files.writeString(
+            dir.resolve("s.json"),
+            "{\"features\": {\"sex\": \"categorical\"}, \"class_names\": [\"no\", \"yes\"]}");
+    Path jsonl =
+        Files.writeString(
+            dir.resolve("bad.jsonl"),
+            "{\"features\": {\"sex\": \"male\"}, \"label\": \"maybe\"}\n");
+
+    Cli.Run run =
+        Cli.run(
+            "train",
+            "--data",
+            jsonl.toString(),
+            "--spec",
+            spec.toString(),
+            "--out",
+            dir.resolve("m.snap").toString(),
+            "--progress=never");
+
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(
+            "bad.jsonl:1: label: \"maybe\" is not a class of this model; its classes are \"no\","
+                + " \"yes\" (or their indices 0..1)");
+    assertThat(dir.resolve("m.snap")).doesNotExist();
+  }
+
+  @Test
+  void evaluate_rawCsvInferred_announcesTheSpec_jsonOfTheSameShape() throws Exception {
+    Cli.Run run = Cli.run("evaluate", "--data", TITANIC.toString(), "--json", "--progress=never");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains("no --spec: inferred classification 18 inputs from 3 raw features -> ")
+        .contains("2 classes [no, yes]");
+    JsonNode figures = JSON.readTree(run.lastLine());
+    assertThat(figures.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "examples",
+            "accuracy",
+            "loss",
+            "examples_per_second",
+            "pending",
+            "steps",
+            "skipped_steps",
+            "seconds",
+            // an inferred spec leaves the learning choices open: the population's standings
+            "members",
+            "leader",
+            "switches",
+            "replacements");
+    assertThat(figures.get("examples").asLong()).isEqualTo(1304);
+    assertThat(figures.get("pending").asLong()).isEqualTo(5);
+    assertThat(figures.get("accuracy").asDouble()).isGreaterThan(0.7); // majority: 0.62
+  }
+
+  @Test
+  void evaluate_csvAndJsonLinesOfTheSameData_sameFigures() throws Exception {
+    List<String> keys = List.of("examples", "accuracy", "loss", "pending", "steps");
+    JsonNode csv = evaluateJson(RAW.resolve("chile.csv"));
+    JsonNode jsonl = evaluateJson(RAW.resolve("chile.jsonl"));
+
+    for (String key : keys) {
+      assertThat(jsonl.get(key)).as(key).isEqualTo(csv.get(key));
+    }
+  }
+
+  @Test
+  void train_rawCsv_writesASnapshotOfTheInferredSpec() throws Exception {
+    Path snap = dir.resolve("titanic.snap");
+
+    Cli.Run run =
+        Cli.run(
+            "train", "--data", TITANIC.toString(), "--out", snap.toString(), "--progress=never");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("1,309 examples").contains("wrote " + snap);
+    ModelSpec spec = SnapshotCodec.decode(Files.readAllBytes(snap)).spec();
+    assertThat(spec.hasFeatures()).isTrue();
+    assertThat(spec.classNames()).containsExactly("no", "yes");
+  }
+
+  private JsonNode evaluateJson(Path data) throws Exception {
+    Path spec = dir.resolve("chile.json");
+    Files.writeString(spec, Cli.run("spec", "--data", RAW.resolve("chile.csv").toString()).out());
+    Cli.Run run =
+        Cli.run(
+            "evaluate",
+            "--data",
+            data.toString(),
+            "--spec",
+            spec.toString(),
+            "--json",
+            "--progress=never");
+    assertThat(run.status()).as(run.err()).isZero();
+    return JSON.readTree(run.lastLine());
+  }
+}

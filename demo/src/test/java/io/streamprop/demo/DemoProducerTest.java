@@ -1,0 +1,42 @@
+package io.streamprop.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamprop.data.SpecInference;
+import io.streamprop.spec.ModelSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's check of a mixed-type data file before it streams it. */
+class DemoProducerTest {
+  private static final Path RAW = Path.of("..", "examples", "data", "raw");
+
+  @TempDir Path dir;
+
+  @Test
+  void rawCsvAndJsonLines_ofTheInferredSpec_pass() throws Exception {
+    for (String file : new String[] {"titanic.csv", "titanic.jsonl", "house_votes_84.csv"}) {
+      Path data = RAW.resolve(file);
+      ModelSpec spec = SpecInference.infer(data);
+
+      assertThat(spec.hasFeatures()).isTrue();
+      assertThat(DemoProducer.columns(data, spec)).as(file).isNull();
+    }
+  }
+
+  @Test
+  void rawRowThatDoesNotFitTheSpec_refusedBeforeAnythingIsSent_naming_lineFieldValue()
+      throws Exception {
+    ModelSpec spec = SpecInference.infer(RAW.resolve("titanic.csv"));
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.csv"), "sex,age,passengerClass,label\nmale,old,1st,no\n");
+
+    assertThatThrownBy(() -> DemoProducer.columns(bad, spec))
+        .isInstanceOf(DemoException.class)
+        .hasMessage("bad.csv:2: features.age: must be a number (numeric feature), got \"old\"");
+  }
+}

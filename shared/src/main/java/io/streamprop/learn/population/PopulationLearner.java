@@ -1,0 +1,307 @@
+package io.streamprop.learn.population;
+
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.StepResult;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.learn.state.TrainingState;
+import io.streamprop.nn.SplitMix64;
+import io.streamprop.spec.ModelSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A population of {@link OnlineLearner}s on one stream that serves whichever member has predicted
+ * best recently. Not thread-safe: one population, one thread.
+ *
+ * <p>Every example goes to every member, in member order; the members share the spec's mini-batch
+ * size, so they step together, and each step is scored prequentially by each member before it
+ * learns ({@link StepResult}). Then, in order:
+ *
+ * <ol>
+ *   <li><b>scores</b>: each member's recent loss folds in the mean loss of its batch, exponentially
+ *       weighted over the plan's window ({@link PopulationPlan#lossWindowExamples()});
+ *   <li><b>selection</b> ("follow the leader" on recent prequential loss): the served member
+ *       changes when another member's recent loss is strictly lower (the lowest index wins a tie
+ *       among challengers);
+ *   <li><b>replacement</b>, when the step completes a rung of the plan's length: each member of the
+ *       worse half (by recent loss) that is at least a rung old and whose recent loss is more than
+ *       the plan's margin above the leader's, or not finite, is replaced by a copy of the leader
+ *       (weights, optimizer moments, statistics) learning at the leader's rate × or ÷ the plan's
+ *       perturbation. The budget of successive halving (Jamieson and Talwalkar 2016; Li et al.,
+ *       Hyperband, 2017) moves from the members that fall behind to the leader's neighbourhood, as
+ *       in population-based training's exploit and explore (Jaderberg et al. 2017); the number of
+ *       members, and so the cost of a step, stays constant, and the rates keep moving after the
+ *       stream changes.
+ * </ol>
+ *
+ * <p>{@link #learn} returns the step result of the member that was served <em>before</em> the step:
+ * the population's own prequential score, what a scorer of the previous leader would have scored.
+ *
+ * <p>Deterministic: members start from the spec's seed ({@link PopulationPlan}); the population's
+ * own generator starts from {@code seed ^ SEED_MIX} and draws only at replacements. The same spec,
+ * plan and examples in the same order give a bit-identical {@link PopulationState}.
+ */
+public final class PopulationLearner {
+  /** Mixed into the spec's seed for the population's own generator (ASCII "POPULATN"). */
+  static final long SEED_MIX = 0x504F50554C41544EL;
+
+  private final ModelSpec spec;
+  private final PopulationPlan plan;
+  private final SplitMix64 rng;
+  private final OnlineLearner[] learners;
+  private final double[] recentLoss;
+  private final long[] bornAt;
+  private final double lossWeight; // of one mini-batch in a member's recent loss
+  private int leader;
+  private long examples;
+  private long switches;
+  private long replacements;
+
+  private PopulationLearner(ModelSpec spec, PopulationPlan plan, SplitMix64 rng, int members) {
+    this.spec = spec;
+    this.plan = plan;
+    this.rng = rng;
+    this.learners = new OnlineLearner[members];
+    this.recentLoss = new double[members];
+    this.bornAt = new long[members];
+    // StrictMath: the same bits on every JVM.
+    this.lossWeight = 1 - StrictMath.exp(-spec.batchSize() / plan.lossWindowExamples());
+  }
+
+  /** A new population of the spec with the standard plan. */
+  public static PopulationLearner create(ModelSpec spec) {
+    return create(spec, PopulationPlan.standard());
+  }
+
+  /**
+   * A new population of the spec: one new {@link OnlineLearner} per member of the plan. The first
+   * served member is the spec's own learner (factors 1 and 1) when the plan has it, else member 0.
+   */
+  public static PopulationLearner create(ModelSpec spec, PopulationPlan plan) {
+    List<ModelSpec> specs = plan.memberSpecs(spec);
+    PopulationLearner population =
+        new PopulationLearner(spec, plan, new SplitMix64(spec.seed() ^ SEED_MIX), specs.size());
+    ModelSpec own = spec.withLearner(ModelSpec.Learner.SINGLE);
+    for (int i = 0; i < specs.size(); i++) {
+      population.learners[i] = OnlineLearner.create(specs.get(i));
+      population.recentLoss[i] = Double.NaN;
+      if (specs.get(i).equals(own)) {
+        population.leader = i;
+      }
+    }
+    return population;
+  }
+
+  /**
+   * Resumes exactly from a state returned by {@link #state()} (or decoded from its snapshot).
+   *
+   * @throws IllegalArgumentException if a member's state does not fit its spec's model
+   */
+  public static PopulationLearner restore(PopulationState state) {
+    List<MemberState> members = state.members();
+    PopulationLearner population =
+        new PopulationLearner(
+            state.spec(), state.plan(), new SplitMix64(state.rngState()), members.size());
+    for (int i = 0; i < members.size(); i++) {
+      population.learners[i] = OnlineLearner.restore(members.get(i).model());
+      population.recentLoss[i] = members.get(i).recentLoss();
+      population.bornAt[i] = members.get(i).bornAt();
+    }
+    population.leader = state.leader();
+    population.examples = state.examples();
+    population.switches = state.switches();
+    population.replacements = state.replacements();
+    return population;
+  }
+
+  /** Deep copies of everything the population holds (members at version 0). */
+  public PopulationState state() {
+    List<MemberState> members = new ArrayList<>(learners.length);
+    for (int i = 0; i < learners.length; i++) {
+      members.add(new MemberState(learners[i].state(), recentLoss[i], bornAt[i]));
+    }
+    return new PopulationState(
+        spec, plan, members, leader, examples, switches, replacements, rng.state());
+  }
+
+  /**
+   * Gives one example to every member; when their mini-batch is full, each steps, the scores and
+   * the leader are updated and, at the end of a rung, laggards are replaced. Returns the step
+   * result of the member served before the step, or null when no step ran. A bad example throws
+   * {@link IllegalArgumentException} from the first member and leaves the population unchanged.
+   *
+   * @param features the raw features, length {@code spec.inputs()}
+   * @param label class index as a float (classification), or the targets (regression)
+   */
+  public StepResult learn(float[] features, float[] label) {
+    return learn(member -> member.learn(features, label));
+  }
+
+  /**
+   * {@link #learn(float[], float[])} for a spec with raw {@code features}: one featurized example
+   * ({@link io.streamprop.features.FeatureRow}) of the given weight to every member.
+   */
+  public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
+    return learn(member -> member.learn(dense, ids, label, weight));
+  }
+
+  private StepResult learn(java.util.function.Function<OnlineLearner, StepResult> example) {
+    int served = leader;
+    StepResult result = null;
+    for (int i = 0; i < learners.length; i++) {
+      StepResult step = example.apply(learners[i]);
+      if (step != null) {
+        score(i, step);
+        if (i == served) {
+          result = step;
+        }
+      }
+    }
+    examples++;
+    if (result != null) {
+      select();
+      long rung = plan.rungExamples();
+      if (examples / rung > (examples - spec.batchSize()) / rung) {
+        replaceLaggards();
+      }
+    }
+    return result;
+  }
+
+  /** Folds a step's mean prequential loss into member i's recent loss. */
+  private void score(int i, StepResult step) {
+    double x = step.lossSum() / step.examples();
+    if (!Double.isFinite(x) || recentLoss[i] == Double.POSITIVE_INFINITY) {
+      recentLoss[i] = Double.POSITIVE_INFINITY; // never served again; replaced at the next rung
+    } else if (Double.isNaN(recentLoss[i])) {
+      recentLoss[i] = x;
+    } else {
+      recentLoss[i] += lossWeight * (x - recentLoss[i]);
+    }
+  }
+
+  /** Follow the leader: a strictly lower recent loss takes over, the lowest index first. */
+  private void select() {
+    int best = leader;
+    for (int i = 0; i < learners.length; i++) {
+      if (ServedModel.less(recentLoss[i], recentLoss[best])) {
+        best = i;
+      }
+    }
+    if (best != leader) {
+      leader = best;
+      switches++;
+    }
+  }
+
+  private void replaceLaggards() {
+    Integer[] order = new Integer[learners.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    // Best first; a stable sort, so ties keep member order.
+    Arrays.sort(
+        order,
+        Comparator.comparingDouble((Integer i) -> Double.isNaN(recentLoss[i]) ? 1 : 0)
+            .thenComparingDouble(i -> recentLoss[i]));
+    double bar = recentLoss[leader] * (1 + plan.pruneMargin());
+    for (int k = (order.length + 1) / 2; k < order.length; k++) {
+      int i = order[k];
+      boolean old = examples - bornAt[i] >= plan.rungExamples();
+      boolean behind = !(recentLoss[i] <= bar); // NaN and +∞ are behind
+      if (i != leader && old && behind) {
+        replace(i);
+      }
+    }
+  }
+
+  /** Member i becomes a copy of the leader learning at a perturbed rate. */
+  private void replace(int i) {
+    ModelState lead = learners[leader].state();
+    ModelSpec leadSpec = lead.spec();
+    double base = spec.optimizer().learningRate();
+    double rate = leadSpec.optimizer().learningRate();
+    rate = (rng.nextLong() & 1) == 0 ? rate * plan.perturbation() : rate / plan.perturbation();
+    rate = Math.min(Math.max(rate, base * plan.minRateFactor()), base * plan.maxRateFactor());
+    TrainingState t = lead.training();
+    TrainingState training =
+        new TrainingState(
+            t.optimizer(), t.pending(), rng.nextLong(), t.prequentialLoss(), t.classCounts());
+    ModelState copy =
+        new ModelState(
+            PopulationPlan.variant(leadSpec, leadSpec.hidden(), rate),
+            lead.counters(),
+            lead.layers(),
+            lead.inputNormalizer(),
+            lead.targetNormalizer(),
+            training,
+            lead.carried(),
+            lead.embeddings());
+    learners[i] = OnlineLearner.restore(copy);
+    recentLoss[i] = recentLoss[leader];
+    bornAt[i] = examples;
+    replacements++;
+  }
+
+  /** Every member's standing, in member order. */
+  public List<Standing> standings() {
+    List<Standing> out = new ArrayList<>(learners.length);
+    for (int i = 0; i < learners.length; i++) {
+      ModelSpec s = learners[i].spec();
+      out.add(
+          new Standing(
+              i,
+              s.optimizer().learningRate(),
+              s.hidden(),
+              recentLoss[i],
+              learners[i].steps(),
+              bornAt[i],
+              i == leader));
+    }
+    return out;
+  }
+
+  /** The leader's state and why it is served. */
+  public ServedModel served() {
+    return new ServedModel(learners[leader].state(), leader, standings());
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public PopulationPlan plan() {
+    return plan;
+  }
+
+  /** The index of the served member. */
+  public int leader() {
+    return leader;
+  }
+
+  /** The served member's learner (read it; learning goes through {@link #learn}). */
+  public OnlineLearner leaderLearner() {
+    return learners[leader];
+  }
+
+  public int size() {
+    return learners.length;
+  }
+
+  /** Examples accepted so far, pending ones included. */
+  public long examples() {
+    return examples;
+  }
+
+  /** Times the served member changed. */
+  public long switches() {
+    return switches;
+  }
+
+  /** Members replaced by a perturbed copy of the leader. */
+  public long replacements() {
+    return replacements;
+  }
+}

@@ -1,0 +1,137 @@
+package io.streamprop.learn.population;
+
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a population is made and run: which variants of the spec it starts with, how recent a
+ * member's loss must be to count, and when a member is replaced. A population keeps its plan in its
+ * state, so a population resumed by a later release runs on with the plan it started with.
+ *
+ * <p>Members: for every width factor w (outer) and every rate factor f (inner), the spec with every
+ * hidden width × w and the learning rate × f; a variant the spec's limits refuse (too many
+ * parameters) is left out. Every member starts from the spec's own seed (common random numbers:
+ * members differ by their learning rate and width alone), so the member of factors (1, 1) is the
+ * spec's single learner, bit for bit.
+ *
+ * @param rateFactors initial learning rates as multiples of the spec's
+ * @param widthFactors initial hidden widths as multiples of the spec's
+ * @param lossWindowExamples a member's recent loss is exponentially weighted over about this many
+ *     examples: after a mini-batch of n examples with mean loss x, {@code loss += (1 - e^(-n /
+ *     window)) · (x - loss)}
+ * @param rungExamples every this many examples, members are considered for replacement (a rung of
+ *     successive halving); a member younger than one rung is never replaced
+ * @param pruneMargin a member of the worse half is replaced when its recent loss exceeds the
+ *     leader's by more than this fraction of the leader's
+ * @param perturbation a replacement learns at the leader's rate × or ÷ this factor (a fair coin
+ *     from the population's generator), kept within [minRateFactor, maxRateFactor] × the spec's
+ *     rate
+ * @param minRateFactor smallest learning rate a replacement may get, as a multiple of the spec's
+ * @param maxRateFactor largest learning rate a replacement may get, as a multiple of the spec's
+ */
+public record PopulationPlan(
+    List<Double> rateFactors,
+    List<Integer> widthFactors,
+    double lossWindowExamples,
+    long rungExamples,
+    double pruneMargin,
+    double perturbation,
+    double minRateFactor,
+    double maxRateFactor) {
+
+  public PopulationPlan {
+    rateFactors = List.copyOf(rateFactors);
+    widthFactors = List.copyOf(widthFactors);
+    if (rateFactors.isEmpty() || widthFactors.isEmpty()) {
+      throw new IllegalArgumentException("a population needs at least one rate and one width");
+    }
+    for (double f : rateFactors) {
+      if (!(f > 0 && Double.isFinite(f))) {
+        throw new IllegalArgumentException("rate factor must be > 0 and finite, got " + f);
+      }
+    }
+    for (int w : widthFactors) {
+      if (w < 1) {
+        throw new IllegalArgumentException("width factor must be >= 1, got " + w);
+      }
+    }
+    if (!(lossWindowExamples >= 1 && Double.isFinite(lossWindowExamples))) {
+      throw new IllegalArgumentException("loss window must be >= 1, got " + lossWindowExamples);
+    }
+    if (rungExamples < 1) {
+      throw new IllegalArgumentException("rung must be >= 1 example, got " + rungExamples);
+    }
+    if (!(pruneMargin >= 0 && Double.isFinite(pruneMargin))) {
+      throw new IllegalArgumentException("prune margin must be >= 0, got " + pruneMargin);
+    }
+    if (!(perturbation >= 1 && Double.isFinite(perturbation))) {
+      throw new IllegalArgumentException("perturbation must be >= 1, got " + perturbation);
+    }
+    if (!(minRateFactor > 0 && maxRateFactor >= minRateFactor && Double.isFinite(maxRateFactor))) {
+      throw new IllegalArgumentException(
+          "rate bounds must satisfy 0 < min <= max, got " + minRateFactor + ", " + maxRateFactor);
+    }
+  }
+
+  /** The default plan; its choices are measured in {@code docs/learning-quality.md}. */
+  public static PopulationPlan standard() {
+    return new PopulationPlan(
+        List.of(0.1, 0.3, 1.0, 3.0), List.of(1), 500, 2000, 0.05, 2, 0.01, 10);
+  }
+
+  /** The initial members' specs, in member order (each a single learner). */
+  public List<ModelSpec> memberSpecs(ModelSpec spec) {
+    List<ModelSpec> specs = new ArrayList<>();
+    for (int w : widthFactors) {
+      List<Integer> hidden = spec.hidden().stream().map(h -> h * w).toList();
+      for (double f : rateFactors) {
+        try {
+          specs.add(variant(spec, hidden, spec.optimizer().learningRate() * f));
+        } catch (SpecException tooLarge) {
+          // a wider variant beyond the spec's limits is left out
+        }
+      }
+    }
+    return specs;
+  }
+
+  /** The spec as one learner of these hidden widths and base learning rate. */
+  static ModelSpec variant(ModelSpec spec, List<Integer> hidden, double learningRate) {
+    ModelSpec.OptimizerSpec o = spec.optimizer();
+    ModelSpec.OptimizerSpec optimizer =
+        new ModelSpec.OptimizerSpec(
+            o.name(),
+            learningRate,
+            o.momentum(),
+            o.beta1(),
+            o.beta2(),
+            o.rho(),
+            o.epsilon(),
+            o.weightDecay());
+    return new ModelSpec(
+        spec.task(),
+        spec.inputs(),
+        spec.featureNames(),
+        spec.outputs(),
+        hidden,
+        spec.activation(),
+        spec.init(),
+        spec.batchNorm(),
+        spec.dropout(),
+        spec.loss(),
+        spec.huberDelta(),
+        optimizer,
+        spec.schedule(),
+        spec.clipNorm(),
+        spec.batchSize(),
+        spec.standardize(),
+        spec.seed(),
+        spec.snapshot(),
+        spec.classNames(),
+        spec.classWeight(),
+        spec.features(),
+        ModelSpec.Learner.SINGLE);
+  }
+}

@@ -1,0 +1,129 @@
+package io.streamprop.nn.optim;
+
+import java.util.Arrays;
+
+/**
+ * The rows of a (rows, width) row-major table that a step's gradient touched: ascending, each once.
+ * An embedding table's gradient is zero outside them, so the optimizer ({@link
+ * Optimizer#step(float[][], float[][], boolean[], TouchedRows[], float)}), gradient clipping
+ * ({@link GradientClipping#sumOfSquares(float[], TouchedRows)}) and zeroing visit only these rows:
+ * a step costs the rows a mini-batch touched, never the whole table.
+ *
+ * <p>Filled by the layer that owns the gradient ({@link #addAll} after each backward, {@link
+ * #clear} when it zeroes the gradient). A mark per table row (one byte each, beside a table of
+ * {@code width} floats per row) finds repeats in O(1); the list of rows starts small and doubles
+ * when a mini-batch touches more rows than any before (at most up to the table's rows), so once the
+ * largest mini-batch has been seen nothing allocates. The list is sorted in place (a heapsort,
+ * which needs no buffer), so the order, and with it every sum over the rows, depends only on which
+ * rows were touched.
+ */
+public final class TouchedRows {
+  private final int rows;
+  private final int width;
+  private final boolean[] marked; // (rows): true for the rows in the list
+  private int[] list; // list[0..count): the touched rows, ascending after each addAll
+  private int count;
+
+  /** An empty set for a table of {@code rows} rows of {@code width} floats. */
+  public TouchedRows(int rows, int width) {
+    if (rows < 1 || width < 1) {
+      throw new IllegalArgumentException(
+          "a table needs rows >= 1 and width >= 1, got " + rows + " x " + width);
+    }
+    this.rows = rows;
+    this.width = width;
+    this.marked = new boolean[rows];
+    this.list = new int[Math.min(rows, 64)];
+  }
+
+  /** Rows of the table. */
+  public int rows() {
+    return rows;
+  }
+
+  /** Floats per row. */
+  public int width() {
+    return width;
+  }
+
+  /** How many rows are touched. */
+  public int count() {
+    return count;
+  }
+
+  /** The k-th touched row, ascending: row(0) < row(1) < ... < row(count() - 1). */
+  public int row(int k) {
+    if (k < 0 || k >= count) {
+      throw new IndexOutOfBoundsException("touched row " + k + " of " + count);
+    }
+    return list[k];
+  }
+
+  /** Whether {@code row} is touched. */
+  public boolean contains(int row) {
+    return marked[row];
+  }
+
+  /**
+   * Adds the rows {@code ids[from..to)} (repeats and rows already touched are kept once) and sorts
+   * the set. The caller has checked that every id is in [0, rows).
+   */
+  public void addAll(int[] ids, int from, int to) {
+    int before = count;
+    for (int k = from; k < to; k++) {
+      int row = ids[k];
+      if (!marked[row]) {
+        marked[row] = true;
+        if (count == list.length) {
+          // Rare: more distinct rows than any mini-batch before; never more than the table's rows.
+          list = Arrays.copyOf(list, (int) Math.min(rows, 2L * list.length));
+        }
+        list[count++] = row;
+      }
+    }
+    if (count != before) {
+      heapsort(list, count);
+    }
+  }
+
+  /** Empties the set (O(count), not O(rows)). */
+  public void clear() {
+    for (int k = 0; k < count; k++) {
+      marked[list[k]] = false;
+    }
+    count = 0;
+  }
+
+  /** Sorts a[0..n) ascending in place (Williams' heapsort, CACM 7(6), 1964): no buffer. */
+  private static void heapsort(int[] a, int n) {
+    for (int i = n / 2 - 1; i >= 0; i--) {
+      siftDown(a, i, n);
+    }
+    for (int end = n - 1; end > 0; end--) {
+      int top = a[0];
+      a[0] = a[end];
+      a[end] = top;
+      siftDown(a, 0, end);
+    }
+  }
+
+  /** Restores the max-heap below i in a[0..n). */
+  private static void siftDown(int[] a, int i, int n) {
+    int value = a[i];
+    while (true) {
+      int child = 2 * i + 1;
+      if (child >= n) {
+        break;
+      }
+      if (child + 1 < n && a[child + 1] > a[child]) {
+        child++;
+      }
+      if (a[child] <= value) {
+        break;
+      }
+      a[i] = a[child];
+      i = child;
+    }
+    a[i] = value;
+  }
+}

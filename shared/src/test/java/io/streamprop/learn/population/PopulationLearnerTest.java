@@ -1,0 +1,228 @@
+package io.streamprop.learn.population;
+
+import static io.streamprop.learn.state.SameState.assertSameState;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamprop.learn.Datasets;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.StepResult;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PopulationLearnerTest {
+  /** Short rungs, so that a small stream sees replacements. */
+  static final int RUNG = 48;
+
+  static final PopulationPlan FAST =
+      new PopulationPlan(List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, RUNG, 0.0, 2, 0.01, 10);
+
+  private static final String WINE = "{'inputs': 13, 'classes': 3, 'hidden': [16]}";
+  private static final String DIABETES = "{'inputs': 10, 'task': 'regression', 'hidden': [8]}";
+
+  static ModelSpec spec(String json) {
+    return SpecJson.parse(json.replace('\'', '"'));
+  }
+
+  static void feed(PopulationLearner population, Datasets.Dataset data, int from, int to) {
+    for (int i = from; i < to; i++) {
+      population.learn(data.features()[i], new float[] {data.labels()[i]});
+    }
+  }
+
+  static void assertSamePopulation(PopulationState actual, PopulationState expected) {
+    assertThat(actual.spec()).isEqualTo(expected.spec());
+    assertThat(actual.plan()).isEqualTo(expected.plan());
+    assertThat(actual.leader()).isEqualTo(expected.leader());
+    assertThat(actual.examples()).isEqualTo(expected.examples());
+    assertThat(actual.switches()).isEqualTo(expected.switches());
+    assertThat(actual.replacements()).isEqualTo(expected.replacements());
+    assertThat(actual.rngState()).isEqualTo(expected.rngState());
+    assertThat(actual.members()).hasSameSizeAs(expected.members());
+    for (int i = 0; i < actual.members().size(); i++) {
+      MemberState a = actual.members().get(i);
+      MemberState e = expected.members().get(i);
+      assertThat(Double.doubleToRawLongBits(a.recentLoss()))
+          .as("member %d recent loss", i)
+          .isEqualTo(Double.doubleToRawLongBits(e.recentLoss()));
+      assertThat(a.bornAt()).as("member %d born at", i).isEqualTo(e.bornAt());
+      assertSameState(a.model(), e.model());
+    }
+  }
+
+  @Test
+  void openSpec_isAPopulation_fixedOptimizer_isASingleLearner() {
+    assertThat(spec("{'inputs': 4, 'classes': 3}").learner())
+        .isEqualTo(ModelSpec.Learner.POPULATION);
+    assertThat(spec("{'inputs': 4, 'classes': 3, 'optimizer': 'adam'}").learner())
+        .isEqualTo(ModelSpec.Learner.SINGLE);
+    assertThat(spec("{'inputs': 4, 'classes': 3, 'learner': 'single'}").learner())
+        .isEqualTo(ModelSpec.Learner.SINGLE);
+    ModelSpec explicit =
+        spec("{'inputs': 4, 'classes': 3, 'learner': 'population', 'optimizer': 'adam'}");
+    assertThat(explicit.learner()).isEqualTo(ModelSpec.Learner.POPULATION);
+    assertThat(SpecJson.parse(SpecJson.write(explicit))).isEqualTo(explicit);
+    ModelSpec single = spec("{'inputs': 4, 'classes': 3, 'learner': 'single'}");
+    assertThat(SpecJson.write(single)).doesNotContain("learner");
+    assertThat(SpecJson.parse(SpecJson.write(single))).isEqualTo(single);
+  }
+
+  @Test
+  void members_areTheGrid_andTheSpecsOwnMemberIsTheSingleLearnerBitForBit() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    ModelSpec spec = spec(WINE);
+    PopulationLearner population = PopulationLearner.create(spec, PopulationPlan.standard());
+    OnlineLearner single = OnlineLearner.create(spec.withLearner(ModelSpec.Learner.SINGLE));
+
+    List<Standing> start = population.standings();
+    assertThat(start).extracting(Standing::learningRate).containsExactly(0.001, 0.003, 0.01, 0.03);
+    assertThat(start).extracting(Standing::hidden).containsOnly(List.of(16));
+    assertThat(population.leader()).as("the spec's own rate is served first").isEqualTo(2);
+
+    StepResult firstServed = null;
+    StepResult firstSingle = null;
+    for (int i = 0; i < wine.rows(); i++) {
+      float[] label = {wine.labels()[i]};
+      StepResult p = population.learn(wine.features()[i], label);
+      StepResult s = single.learn(wine.features()[i], label);
+      if (firstServed == null && p != null) {
+        firstServed = p;
+        firstSingle = s;
+      }
+    }
+    assertSameState(population.state().members().get(2).model(), single.state());
+    assertThat(firstServed.lossSum()).isEqualTo(firstSingle.lossSum());
+  }
+
+  @Test
+  void widerWidths_multiplyEveryHiddenLayer() {
+    ModelSpec spec = spec("{'inputs': 13, 'classes': 3, 'hidden': [16, 8]}");
+    assertThat(FAST.memberSpecs(spec))
+        .extracting(ModelSpec::hidden)
+        .containsExactly(
+            List.of(16, 8),
+            List.of(16, 8),
+            List.of(16, 8),
+            List.of(16, 8),
+            List.of(32, 16),
+            List.of(32, 16),
+            List.of(32, 16),
+            List.of(32, 16));
+    assertThat(FAST.memberSpecs(spec))
+        .allSatisfy(m -> assertThat(m.learner()).isEqualTo(ModelSpec.Learner.SINGLE));
+  }
+
+  @Test
+  void servedResult_isThePreviousLeadersStep_andTheLeaderHasTheLowestRecentLoss() {
+    Datasets.Dataset letter = Datasets.load("letter");
+    PopulationLearner population =
+        PopulationLearner.create(spec("{'inputs': 16, 'classes': 26, 'hidden': [16]}"), FAST);
+    for (int i = 0; i < 4000; i++) {
+      int before = population.leader();
+      List<Standing> standings = population.standings();
+      StepResult served = population.learn(letter.features()[i], new float[] {letter.labels()[i]});
+      if (served != null) {
+        assertThat(served.learningRate())
+            .as("the served step is the previous leader's")
+            .isEqualTo(standings.get(before).learningRate());
+      }
+    }
+    double lead = population.standings().get(population.leader()).recentLoss();
+    assertThat(population.standings())
+        .allSatisfy(s -> assertThat(s.recentLoss()).isGreaterThanOrEqualTo(lead));
+    assertThat(population.replacements()).as("laggards replaced").isPositive();
+    assertThat(population.switches()).isPositive();
+  }
+
+  @Test
+  void replacement_isACopyOfTheLeaderAtAPerturbedRate() {
+    Datasets.Dataset letter = Datasets.load("letter");
+    PopulationLearner population =
+        PopulationLearner.create(spec("{'inputs': 16, 'classes': 26, 'hidden': [16]}"), FAST);
+    feed(population, letter, 0, RUNG - 8);
+    PopulationState before = population.state();
+    feed(population, letter, RUNG - 8, RUNG); // completes the first rung
+    PopulationState after = population.state();
+
+    assertThat(after.replacements()).isPositive();
+    for (int i = 0; i < after.members().size(); i++) {
+      MemberState m = after.members().get(i);
+      if (m.bornAt() == RUNG) {
+        double leaderRate = after.leaderState().learningRate();
+        assertThat(m.learningRate()).isIn(leaderRate * 2, leaderRate / 2, 0.0001, 0.1);
+        assertThat(m.model().spec().hidden())
+            .isEqualTo(after.leaderState().model().spec().hidden());
+        assertThat(m.recentLoss()).isEqualTo(after.leaderState().recentLoss());
+        assertThat(m.model().layers().get(0).dense().weight())
+            .isEqualTo(after.leaderState().model().layers().get(0).dense().weight());
+      } else {
+        assertThat(m.bornAt()).isZero();
+        assertThat(m.learningRate()).isEqualTo(before.members().get(i).learningRate());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {WINE, DIABETES})
+  void sameSpecAndOrder_twoPopulations_identicalBits(String json) {
+    Datasets.Dataset data = Datasets.load(json.contains("regression") ? "diabetes" : "wine");
+    PopulationLearner first = PopulationLearner.create(spec(json), FAST);
+    PopulationLearner second = PopulationLearner.create(spec(json), FAST);
+    feed(first, data, 0, data.rows());
+    feed(second, data, 0, data.rows());
+    assertSamePopulation(first.state(), second.state());
+    assertThat(first.replacements()).isPositive();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {WINE, DIABETES})
+  void resumeMidBatchAndMidRung_identicalToUninterrupted(String json) {
+    Datasets.Dataset data = Datasets.load(json.contains("regression") ? "diabetes" : "wine");
+    PopulationLearner uninterrupted = PopulationLearner.create(spec(json), FAST);
+    feed(uninterrupted, data, 0, data.rows());
+
+    PopulationLearner before = PopulationLearner.create(spec(json), FAST);
+    int cut = 123; // after one rung's replacements, inside the next rung and mini-batch
+    feed(before, data, 0, cut);
+    PopulationState saved = before.state();
+    assertThat(saved.replacements()).isPositive();
+    feed(before, data, cut, cut + 5); // must not leak into the saved copy
+    PopulationLearner resumed = PopulationLearner.restore(saved);
+    feed(resumed, data, cut, data.rows());
+
+    assertSamePopulation(resumed.state(), uninterrupted.state());
+  }
+
+  @Test
+  void badExample_isRefused_andChangesNothing() {
+    PopulationLearner population = PopulationLearner.create(spec(WINE), FAST);
+    Datasets.Dataset wine = Datasets.load("wine");
+    feed(population, wine, 0, 13);
+    PopulationState before = population.state();
+
+    assertThatThrownBy(() -> population.learn(new float[12], new float[] {0}))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> population.learn(wine.features()[13], new float[] {7}))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertSamePopulation(population.state(), before);
+  }
+
+  @Test
+  void servedModel_isTheLeadersState_withItsReason() {
+    PopulationLearner population = PopulationLearner.create(spec(WINE), FAST);
+    feed(population, Datasets.load("wine"), 0, 100);
+    ServedModel served = population.served();
+
+    assertThat(served.member()).isEqualTo(population.leader());
+    assertSameState(served.model(), population.state().leaderState().model());
+    assertThat(served.reason())
+        .startsWith("member " + population.leader() + " (lr ")
+        .contains("recent loss")
+        .contains("next best");
+  }
+}

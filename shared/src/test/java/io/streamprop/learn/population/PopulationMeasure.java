@@ -1,0 +1,143 @@
+package io.streamprop.learn.population;
+
+import io.streamprop.learn.Datasets;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Long-form measurement behind {@code docs/learning-quality.md}: single-pass prequential accuracy
+ * (classification) or MSE (regression) of the fixed default single learner and of populations, per
+ * dataset. Not a test; run with {@code bench/population-quality.sh} or by hand:
+ *
+ * <pre>
+ * java -cp ... io.streamprop.learn.population.PopulationMeasure PLAN FILE...
+ * </pre>
+ *
+ * where a FILE is a dataset CSV (or .csv.gz) path or the name of a test dataset, and PLAN is one of
+ * the plans named in {@link #plan}.
+ */
+public final class PopulationMeasure {
+  private PopulationMeasure() {}
+
+  static PopulationPlan plan(String name) {
+    PopulationPlan s = PopulationPlan.standard();
+    return switch (name) {
+      case "standard" -> s;
+      case "lr5" -> withRates(s, List.of(0.03, 0.1, 0.3, 1.0, 3.0));
+      case "lr4w2" -> withWidths(s, List.of(1, 2));
+      case "lr3" -> withRates(s, List.of(0.1, 0.3, 1.0));
+      case "lr3w2" -> withWidths(withRates(s, List.of(0.1, 0.3, 1.0)), List.of(1, 2));
+      case "noprune" ->
+          new PopulationPlan(
+              s.rateFactors(),
+              s.widthFactors(),
+              s.lossWindowExamples(),
+              Long.MAX_VALUE / 2,
+              s.pruneMargin(),
+              s.perturbation(),
+              s.minRateFactor(),
+              s.maxRateFactor());
+      case "w200" ->
+          new PopulationPlan(
+              s.rateFactors(),
+              s.widthFactors(),
+              200,
+              s.rungExamples(),
+              s.pruneMargin(),
+              s.perturbation(),
+              s.minRateFactor(),
+              s.maxRateFactor());
+      case "w1000" ->
+          new PopulationPlan(
+              s.rateFactors(),
+              s.widthFactors(),
+              1000,
+              s.rungExamples(),
+              s.pruneMargin(),
+              s.perturbation(),
+              s.minRateFactor(),
+              s.maxRateFactor());
+      default -> throw new IllegalArgumentException("unknown plan " + name);
+    };
+  }
+
+  static PopulationPlan withRates(PopulationPlan s, List<Double> rates) {
+    return new PopulationPlan(
+        rates,
+        s.widthFactors(),
+        s.lossWindowExamples(),
+        s.rungExamples(),
+        s.pruneMargin(),
+        s.perturbation(),
+        s.minRateFactor(),
+        s.maxRateFactor());
+  }
+
+  static PopulationPlan withWidths(PopulationPlan s, List<Integer> widths) {
+    return new PopulationPlan(
+        s.rateFactors(),
+        widths,
+        s.lossWindowExamples(),
+        s.rungExamples(),
+        s.pruneMargin(),
+        s.perturbation(),
+        s.minRateFactor(),
+        s.maxRateFactor());
+  }
+
+  public static void main(String[] args) {
+    PopulationPlan plan = plan(args[0]);
+    for (int a = 1; a < args.length; a++) {
+      Path path = Path.of(args[a]);
+      Datasets.Dataset data = Files.exists(path) ? Datasets.loadFile(path) : Datasets.load(args[a]);
+      boolean regression = data.name().startsWith("diabetes") || data.name().startsWith("diamonds");
+      String open =
+          regression
+              ? "{\"inputs\": " + data.inputs() + ", \"task\": \"regression\""
+              : "{\"inputs\": " + data.inputs() + ", \"classes\": " + data.classes();
+      ModelSpec single = SpecJson.parse(open + ", \"learner\": \"single\"}");
+      ModelSpec population = SpecJson.parse(open + "}");
+      long t0 = System.nanoTime();
+      OnlineLearner learner = OnlineLearner.create(single);
+      double s =
+          regression
+              ? Datasets.prequentialMse(learner, data)
+              : Datasets.prequentialAccuracy(learner, data);
+      long t1 = System.nanoTime();
+      PopulationLearner pop = PopulationLearner.create(population, plan);
+      double p =
+          regression
+              ? Datasets.prequentialMse(pop::learn, data)
+              : Datasets.prequentialAccuracy(pop::learn, data);
+      long t2 = System.nanoTime();
+      StringBuilder members = new StringBuilder();
+      for (Standing st : pop.standings()) {
+        members.append(
+            String.format(
+                Locale.ROOT,
+                " [%s%.4g %s %.4g]",
+                st.leader() ? "*" : "",
+                st.learningRate(),
+                st.hidden(),
+                st.recentLoss()));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%-14s %-8s single %.4f  population %.4f  (%.1fs / %.1fs) switches %d replaced %d%s%n",
+          data.name(),
+          args[0],
+          s,
+          p,
+          (t1 - t0) / 1e9,
+          (t2 - t1) / 1e9,
+          pop.switches(),
+          pop.replacements(),
+          members);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.streamprop.nn.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class TouchedRowsTest {
+
+  @Test
+  void addAll_keepsEachRowOnce_ascending_acrossCallsAndPastTheFirstCapacity() {
+    TouchedRows rows = new TouchedRows(5000, 4);
+    TreeSet<Integer> expected = new TreeSet<>();
+    SplittableRandom random = new SplittableRandom(9);
+    for (int call = 0; call < 6; call++) {
+      int[] ids = new int[400];
+      for (int k = 0; k < ids.length; k++) {
+        ids[k] = random.nextInt(call % 2 == 0 ? 300 : 5000); // many repeats, then many rows
+      }
+      rows.addAll(ids, 10, 390);
+      for (int k = 10; k < 390; k++) {
+        expected.add(ids[k]);
+      }
+      assertThat(rows.count()).isEqualTo(expected.size());
+      int k = 0;
+      for (int row : expected) {
+        assertThat(rows.row(k++)).isEqualTo(row);
+        assertThat(rows.contains(row)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void clear_emptiesTheSet_andRowsCanBeAddedAgain() {
+    TouchedRows rows = new TouchedRows(10, 2);
+    rows.addAll(new int[] {7, 3, 7, 9}, 0, 4);
+    assertThat(rows.count()).isEqualTo(3);
+    rows.clear();
+    assertThat(rows.count()).isZero();
+    assertThat(rows.contains(7)).isFalse();
+    rows.addAll(new int[] {7}, 0, 1);
+    assertThat(rows.count()).isEqualTo(1);
+    assertThat(rows.row(0)).isEqualTo(7);
+  }
+
+  @Test
+  void everyRowOfASmallTable_fitsWithoutGrowingPastIt() {
+    TouchedRows rows = new TouchedRows(3, 1);
+    rows.addAll(new int[] {2, 1, 0, 2, 1, 0}, 0, 6);
+    assertThat(new int[] {rows.row(0), rows.row(1), rows.row(2)}).containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void rowPastTheCount_andEmptyTables_refused() {
+    TouchedRows rows = new TouchedRows(4, 2);
+    rows.addAll(new int[] {1}, 0, 1);
+    assertThatThrownBy(() -> rows.row(1)).hasMessageContaining("touched row 1 of 1");
+    assertThatThrownBy(() -> new TouchedRows(0, 3))
+        .hasMessageContaining("rows >= 1 and width >= 1, got 0 x 3");
+  }
+}

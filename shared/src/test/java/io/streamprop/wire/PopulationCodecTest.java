@@ -1,0 +1,74 @@
+package io.streamprop.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamprop.learn.Datasets;
+import io.streamprop.learn.population.PopulationLearner;
+import io.streamprop.learn.population.PopulationPlan;
+import io.streamprop.learn.population.PopulationState;
+import io.streamprop.spec.SpecJson;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PopulationCodecTest {
+  private static final PopulationPlan FAST =
+      new PopulationPlan(List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10);
+
+  private static PopulationLearner trained(Datasets.Dataset data, int rows) {
+    PopulationLearner population =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), FAST);
+    for (int i = 0; i < rows; i++) {
+      population.learn(data.features()[i], new float[] {data.labels()[i]});
+    }
+    return population;
+  }
+
+  @Test
+  void stateToBytesToStateAndOn_identicalToUninterrupted() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationLearner uninterrupted = trained(wine, wine.rows());
+
+    PopulationLearner before = trained(wine, 101); // mid-batch, after two rungs
+    byte[] bytes = PopulationCodec.encode(before.state());
+    PopulationLearner resumed = PopulationLearner.restore(PopulationCodec.decode(bytes));
+    for (int i = 101; i < wine.rows(); i++) {
+      resumed.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+
+    assertThat(before.replacements()).isPositive();
+    assertThat(PopulationCodec.encode(resumed.state()))
+        .isEqualTo(PopulationCodec.encode(uninterrupted.state()));
+  }
+
+  @Test
+  void encoding_isDeterministic_andDecodesToEqualBytes() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationState state = trained(wine, 77).state();
+    byte[] bytes = PopulationCodec.encode(state);
+
+    assertThat(PopulationCodec.encode(trained(wine, 77).state())).isEqualTo(bytes);
+    assertThat(PopulationCodec.encode(PopulationCodec.decode(bytes))).isEqualTo(bytes);
+    assertThat(bytes).startsWith((byte) 'S', (byte) 'P', (byte) 'P', (byte) 'O');
+  }
+
+  @Test
+  void damagedTruncatedOrSingleSnapshot_isRefusedSayingWhat() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationState state = trained(wine, 50).state();
+    byte[] bytes = PopulationCodec.encode(state);
+
+    byte[] flipped = bytes.clone();
+    flipped[bytes.length / 2] ^= 1;
+    assertThatThrownBy(() -> PopulationCodec.decode(flipped))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("checksum");
+    assertThatThrownBy(() -> PopulationCodec.decode(java.util.Arrays.copyOf(bytes, 40)))
+        .isInstanceOf(SnapshotException.class);
+    byte[] single = SnapshotCodec.encode(state.leaderState().model(), 0);
+    assertThatThrownBy(() -> PopulationCodec.decode(single))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("SPRP");
+  }
+}
