@@ -25,7 +25,8 @@ fi
 cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench.classpath)"
 
 section=$(mktemp)
-java -Xmx2g -cp "$cp" "$main" "${args[@]}" >"$section"
+# The trainer's engine runs the vector kernels, as under the launcher and in the Docker images.
+java -Xmx2g --add-modules=jdk.incubator.vector -cp "$cp" "$main" "${args[@]}" >"$section"
 cat "$section"
 
 doc=docs/benchmarks.md

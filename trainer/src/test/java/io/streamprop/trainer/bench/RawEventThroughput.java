@@ -175,8 +175,8 @@ public final class RawEventThroughput {
                 .getSystemLoadAverage()),
         n,
         bytes,
-        "[64,32]→2, Adam, mini-batch 8",
         passThrough,
+        "[64,32]→2, Adam, mini-batch 8",
         trainer,
         100 * trainer / passThrough,
         n);
