@@ -1,5 +1,6 @@
 package io.streamprop.demo;
 
+import io.streamprop.spec.ModelIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -57,8 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "ID",
-      defaultValue = "letter",
-      description = "The model id (default ${DEFAULT-VALUE}).")
+      description =
+          "The model id (default: letter for the bundled data, else the data file's name without"
+              + " its extensions, e.g. titanic for titanic.csv.gz).")
   private String model;
 
   @Option(
@@ -90,10 +92,32 @@ public final class DemoCommand implements Callable<Integer> {
       description = "The trainer's /metrics port (default ${DEFAULT-VALUE}; 0 = any free port).")
   private int metricsPort;
 
+  /**
+   * The model id when {@code --model} is not given: {@code letter} for the bundled data, else the
+   * file's name up to its first dot, with every character a model id may not hold ({@link
+   * ModelIds}) replaced by {@code _}.
+   */
+  static String defaultModelId(Path data) {
+    if (data == null) {
+      return "letter";
+    }
+    String name = data.getFileName().toString();
+    int dot = name.indexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    StringBuilder id = new StringBuilder();
+    for (char c : stem.toCharArray()) {
+      id.append(ModelIds.isValid(String.valueOf(c)) ? c : '_');
+    }
+    String s =
+        id.length() > ModelIds.MAX_LENGTH ? id.substring(0, ModelIds.MAX_LENGTH) : id.toString();
+    return ModelIds.isValid(s) ? s : "model";
+  }
+
   /** The options as parsed and checked. */
   DemoOptions options() {
     try {
-      return new DemoOptions(data, spec, model, rate, duration, port, metricsPort);
+      String id = model != null ? model : defaultModelId(data);
+      return new DemoOptions(data, spec, id, rate, duration, port, metricsPort);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(command.commandLine(), e.getMessage(), e);
     }
