@@ -53,6 +53,7 @@ public final class PopulationLearner {
   private final OnlineLearner[] learners;
   private final double[] recentLoss;
   private final long[] bornAt;
+  private final StepResult[] steps; // each member's step of the current example, reused
   private final double lossWeight; // of one mini-batch in a member's recent loss
   private int leader;
   private long examples;
@@ -66,6 +67,7 @@ public final class PopulationLearner {
     this.learners = new OnlineLearner[members];
     this.recentLoss = new double[members];
     this.bornAt = new long[members];
+    this.steps = new StepResult[members];
     // StrictMath: the same bits on every JVM.
     this.lossWeight = 1 - StrictMath.exp(-spec.batchSize() / plan.lossWindowExamples());
   }
@@ -136,7 +138,10 @@ public final class PopulationLearner {
    * @param label class index as a float (classification), or the targets (regression)
    */
   public StepResult learn(float[] features, float[] label) {
-    return learn(member -> member.learn(features, label));
+    for (int i = 0; i < learners.length; i++) {
+      steps[i] = learners[i].learn(features, label);
+    }
+    return afterExample();
   }
 
   /**
@@ -144,14 +149,19 @@ public final class PopulationLearner {
    * ({@link io.streamprop.features.FeatureRow}) of the given weight to every member.
    */
   public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
-    return learn(member -> member.learn(dense, ids, label, weight));
+    for (int i = 0; i < learners.length; i++) {
+      steps[i] = learners[i].learn(dense, ids, label, weight);
+    }
+    return afterExample();
   }
 
-  private StepResult learn(java.util.function.Function<OnlineLearner, StepResult> example) {
+  /** Scores the members' steps of the example just given, then selects and prunes. */
+  private StepResult afterExample() {
     int served = leader;
     StepResult result = null;
     for (int i = 0; i < learners.length; i++) {
-      StepResult step = example.apply(learners[i]);
+      StepResult step = steps[i];
+      steps[i] = null;
       if (step != null) {
         score(i, step);
         if (i == served) {

@@ -7,7 +7,6 @@ import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.features.Featurizer;
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.spec.ModelSpec;
-import io.streamprop.spec.SpecJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -134,10 +133,5 @@ public final class RawEvents {
       learner.learn(row.dense(), row.ids(), new float[] {y}, weight);
     }
     return learner;
-  }
-
-  /** {@link #spec} parsed. */
-  public static ModelSpec parsedSpec(String snapshot) {
-    return SpecJson.parse(spec(snapshot));
   }
 }
