@@ -29,8 +29,8 @@ record Pass(long rows, Tally tally, double seconds) {
     /** An example of a spec of numbers. */
     StepResult learn(float[] features, float[] label);
 
-    /** A featurized example of a spec with raw features, of weight 1. */
-    StepResult learn(float[] dense, int[][] ids, float[] label);
+    /** A featurized example of a spec with raw features, of the given weight. */
+    StepResult learn(float[] dense, int[][] ids, float[] label, float weight);
 
     static Learns of(OnlineLearner learner) {
       return new Learns() {
@@ -40,8 +40,8 @@ record Pass(long rows, Tally tally, double seconds) {
         }
 
         @Override
-        public StepResult learn(float[] dense, int[][] ids, float[] label) {
-          return learner.learn(dense, ids, label, 1f);
+        public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
+          return learner.learn(dense, ids, label, weight);
         }
       };
     }
@@ -54,8 +54,8 @@ record Pass(long rows, Tally tally, double seconds) {
         }
 
         @Override
-        public StepResult learn(float[] dense, int[][] ids, float[] label) {
-          return population.learn(dense, ids, label, 1f);
+        public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
+          return population.learn(dense, ids, label, weight);
         }
       };
     }
@@ -74,7 +74,10 @@ record Pass(long rows, Tally tally, double seconds) {
             spec,
             example -> {
               FeatureRow row = example.row();
-              if (count(learner.learn(row.dense(), row.ids(), example.label()), rows, tally)) {
+              if (count(
+                  learner.learn(row.dense(), row.ids(), example.label(), example.weight()),
+                  rows,
+                  tally)) {
                 progress.update(progressPrefix, rows[0], tally);
               }
             });

@@ -163,6 +163,33 @@ class RawDataCommandsTest {
   }
 
   @Test
+  void evaluate_jsonLinesWeights_weightOneIsNoWeight_weightZeroLearnsNothing() throws Exception {
+    List<String> keys = List.of("examples", "accuracy", "loss", "pending", "steps");
+    List<String> lines = Files.readAllLines(RAW.resolve("chile.jsonl"));
+    Path ones = dir.resolve("chile-ones.jsonl");
+    Path zeros = dir.resolve("chile-zeros.jsonl");
+    Files.write(ones, lines.stream().map(l -> withWeight(l, "1")).toList());
+    Files.write(zeros, lines.stream().map(l -> withWeight(l, "0")).toList());
+
+    JsonNode plain = evaluateJson(RAW.resolve("chile.jsonl"));
+    JsonNode weightOne = evaluateJson(ones);
+    JsonNode weightZero = evaluateJson(zeros);
+
+    for (String key : keys) {
+      assertThat(weightOne.get(key)).as(key).isEqualTo(plain.get(key));
+    }
+    // Weight 0 scores every example but never moves the model: it stays at its initial guess.
+    assertThat(weightZero.get("examples")).isEqualTo(plain.get("examples"));
+    assertThat(weightZero.get("accuracy").asDouble())
+        .isLessThan(plain.get("accuracy").asDouble() - 0.1);
+  }
+
+  private static String withWeight(String jsonLine, String weight) {
+    int end = jsonLine.lastIndexOf('}');
+    return jsonLine.substring(0, end) + ", \"weight\": " + weight + "}";
+  }
+
+  @Test
   void train_rawCsv_writesASnapshotOfTheInferredSpec() throws Exception {
     Path snap = dir.resolve("titanic.snap");
 

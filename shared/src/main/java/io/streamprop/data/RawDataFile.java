@@ -34,9 +34,10 @@ import java.util.Map;
  *       LF line ends, spaces around unquoted fields ignored, blank lines skipped. The label is the
  *       column {@code label}, else the last. Each row gives {@link RawRow#cells()}, column name to
  *       text ({@code ""} for an empty cell, which is missing), label column left out.
- *   <li><b>JSON lines</b>: {@code {"features": {name: value, ...}, "label": ...}} per line, values
- *       of any JSON type; {@link RawRow#features()} is the {@code features} object (or list).
- *       Floats are read as exact decimals (see {@link Featurizer}).
+ *   <li><b>JSON lines</b>: {@code {"features": {name: value, ...}, "label": ..., "weight": ...}}
+ *       per line (the examples topic's record), values of any JSON type; {@link RawRow#features()}
+ *       is the {@code features} object (or list), {@link RawRow#weight()} the optional {@code
+ *       weight}. Floats are read as exact decimals (see {@link Featurizer}).
  * </ul>
  *
  * Errors are {@link DataFileException}s naming the file and the line. Not thread-safe.
@@ -51,8 +52,11 @@ public final class RawDataFile implements Closeable {
    * @param features JSON lines: the {@code features} value; null for CSV
    * @param label the label: the CSV cell as a string node ({@code null} node when empty), or the
    *     JSON value ({@code null} node when absent)
+   * @param weight JSON lines: the {@code weight} value, null when absent; always null for CSV (a
+   *     CSV row has weight 1: a column named {@code weight} is a feature like any other)
    */
-  public record RawRow(long line, Map<String, String> cells, JsonNode features, JsonNode label) {}
+  public record RawRow(
+      long line, Map<String, String> cells, JsonNode features, JsonNode label, JsonNode weight) {}
 
   /** The mapper JSON-lines rows are read with: exact decimals, duplicate keys refused. */
   public static final ObjectMapper JSON =
@@ -171,7 +175,11 @@ public final class RawDataFile implements Closeable {
     }
     String label = cells[labelColumn];
     return new RawRow(
-        line, features, null, label.isEmpty() ? NullNode.getInstance() : TextNode.valueOf(label));
+        line,
+        features,
+        null,
+        label.isEmpty() ? NullNode.getInstance() : TextNode.valueOf(label),
+        null);
   }
 
   private String[] nextCsv() throws IOException {
@@ -216,7 +224,12 @@ public final class RawDataFile implements Closeable {
       throw new DataFileException(source + ":" + jsonLine + ": missing \"features\"");
     }
     JsonNode label = row.get("label");
-    return new RawRow(jsonLine, null, features, label == null ? NullNode.getInstance() : label);
+    return new RawRow(
+        jsonLine,
+        null,
+        features,
+        label == null ? NullNode.getInstance() : label,
+        row.get("weight"));
   }
 
   private static String firstLine(String message) {

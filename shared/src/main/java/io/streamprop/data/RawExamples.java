@@ -53,15 +53,29 @@ public final class RawExamples implements Closeable {
    * @param features the raw features as a JSON object (see the class comment)
    * @param labelJson the label as the examples topic takes it: a class name (when the spec has
    *     names) or index, or the targets
+   * @param weight the example's weight (1 when the row gives none)
+   * @param weightJson the row's {@code weight} as written in the file, or null when absent
    */
   public record RawExample(
-      long line, FeatureRow row, float[] label, ObjectNode features, JsonNode labelJson) {
+      long line,
+      FeatureRow row,
+      float[] label,
+      ObjectNode features,
+      JsonNode labelJson,
+      float weight,
+      JsonNode weightJson) {
 
-    /** The raw example record {@code {"features": {...}, "label": ...}} as UTF-8 JSON. */
+    /**
+     * The raw example record {@code {"features": {...}, "label": ..., "weight": ...}} as UTF-8
+     * JSON; {@code weight} only when the row gave one, as written.
+     */
     public byte[] recordBytes() {
       ObjectNode record = JsonNodeFactory.instance.objectNode();
       record.set("features", features);
       record.set("label", labelJson);
+      if (weightJson != null) {
+        record.set("weight", weightJson);
+      }
       try {
         return RawDataFile.JSON.writeValueAsBytes(record);
       } catch (JsonProcessingException e) {
@@ -129,8 +143,37 @@ public final class RawExamples implements Closeable {
     } catch (DataFileException e) {
       throw new DataFileException(where + e.getMessage());
     }
+    float weight;
+    try {
+      weight = weight(raw.weight());
+    } catch (DataFileException e) {
+      throw new DataFileException(where + e.getMessage());
+    }
     return new RawExample(
-        raw.line(), FeatureRow.of(batch, 0), label, features, labels.write(label));
+        raw.line(),
+        FeatureRow.of(batch, 0),
+        label,
+        features,
+        labels.write(label),
+        weight,
+        raw.weight());
+  }
+
+  /**
+   * A row's weight exactly as the trainer reads it from the examples topic ({@code ExampleParser}):
+   * absent is 1; otherwise a JSON number, read as a double and rounded to float32, that is >= 0 and
+   * finite as a float32 (-0 is 0).
+   */
+  static float weight(JsonNode json) {
+    if (json == null) {
+      return 1f;
+    }
+    double w = json.isNumber() ? json.doubleValue() : Double.NaN;
+    if (!(w >= 0 && (float) w < Float.POSITIVE_INFINITY)) {
+      throw new DataFileException(
+          "weight: must be a finite number >= 0 (float32: < 3.4e38), got " + json);
+    }
+    return w == 0 ? 0f : (float) w;
   }
 
   /** A featurized CSV row's cells as the JSON object that featurizes to the same row. */

@@ -176,4 +176,52 @@ class RawExamplesTest {
         .isInstanceOf(DataFileException.class)
         .hasMessage("m.csv:3: label: missing; every row needs its label");
   }
+
+  private static final ModelSpec TINY =
+      SpecJson.parse(
+          "{\"task\": \"classification\", \"classes\": 2, \"class_names\": [\"no\", \"yes\"],"
+              + " \"features\": [{\"name\": \"city\", \"kind\": \"categorical\"}]}");
+
+  @Test
+  void jsonLinesWeight_readAsTheTrainerReadsIt_andKeptInTheRecord() throws Exception {
+    String[] weights = {"0", "-0.0", "2", "0.1", "1e-3", "3.4e38", "0.30000000000000004"};
+    StringBuilder file =
+        new StringBuilder("{\"features\": {\"city\": \"a\"}, \"label\": \"no\"}\n");
+    for (String w : weights) {
+      file.append("{\"features\": {\"city\": \"b\"}, \"label\": \"yes\", \"weight\": ")
+          .append(w)
+          .append("}\n");
+    }
+    List<RawExamples.RawExample> rows = readAll(write("w.jsonl", file.toString()), TINY);
+
+    assertThat(rows.get(0).weight()).isEqualTo(1f);
+    assertThat(new String(rows.get(0).recordBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("weight");
+    io.streamprop.wire.ExampleParser trainer = new io.streamprop.wire.ExampleParser(TINY);
+    for (int i = 0; i < weights.length; i++) {
+      RawExamples.RawExample row = rows.get(i + 1);
+      float trainerWeight = trainer.parse(row.recordBytes()).weight();
+      assertThat(Float.floatToRawIntBits(row.weight()))
+          .as("weight " + weights[i])
+          .isEqualTo(Float.floatToRawIntBits(trainerWeight));
+    }
+    assertThat(rows.get(3).weight()).isEqualTo(2f);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "-2.5", "\"2\"", "true", "[1]"})
+  void jsonLinesBadWeight_errorNamesTheLineTheFieldAndTheValue(String weight) throws Exception {
+    Path file =
+        write(
+            "bad.jsonl",
+            "{\"features\": {\"city\": \"a\"}, \"label\": \"no\"}\n"
+                + "{\"features\": {\"city\": \"a\"}, \"label\": \"no\", \"weight\": "
+                + weight
+                + "}\n");
+
+    assertThatThrownBy(() -> readAll(file, TINY))
+        .isInstanceOf(DataFileException.class)
+        .hasMessageStartingWith("bad.jsonl:2: weight: must be a finite number >= 0")
+        .hasMessageEndingWith("got " + weight);
+  }
 }
