@@ -29,9 +29,10 @@ import java.util.Locale;
  * mini-batch; default 512), {@code before} (examples before the change that define the pre-change
  * level; default 2,000), {@code plan} (a {@link PopulationMeasure#plan} name), {@code seed}.
  *
- * <p>OUT.csv has one row per mini-batch: {@code position} (examples seen), the windowed prequential
- * accuracy of the fixed learner and of the population (over the last {@code window} examples; empty
- * until the first window is full), and the population's served learning rate.
+ * <p>OUT.csv has one row per mini-batch: {@code position} (examples seen), {@code changed} (1 once
+ * the step holds changed examples), the windowed prequential accuracy of the fixed learner and of
+ * the population (over the last {@code window} examples; empty until the first window is full), and
+ * the population's served learning rate.
  */
 public final class DriftMeasure {
   private DriftMeasure() {}
@@ -211,12 +212,13 @@ public final class DriftMeasure {
     Curve[] curves =
         run(data, rows, change, at, window, PopulationMeasure.plan(planName), seed, rates);
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
-      w.println("position,fixed,population,population_rate");
+      w.println("position,changed,fixed,population,population_rate");
       for (int s = 0; s < curves[0].position().length; s++) {
         w.printf(
             Locale.ROOT,
-            "%d,%s,%s,%.6g%n",
+            "%d,%d,%s,%s,%.6g%n",
             curves[0].position()[s],
+            curves[0].position()[s] > at ? 1 : 0,
             cell(curves[0].windowed()[s]),
             cell(curves[1].windowed()[s]),
             rates[s]);
@@ -226,12 +228,14 @@ public final class DriftMeasure {
     }
     String[] names = {"fixed", "population"};
     long[] recovery = new long[2];
+    double fixedLevel = curves[0].mean(at - before, at);
     for (int k = 0; k < 2; k++) {
       double level = curves[k].mean(at - before, at);
       recovery[k] = curves[k].recovery(at, level, 0.02);
       System.out.printf(
           Locale.ROOT,
-          "%-12s %-8s %-10s at %d window %d: pre-change %.4f, after %.4f, recovery %d examples%n",
+          "%-12s %-8s %-10s at %d window %d: pre-change %.4f, after %.4f, recovery %d examples"
+              + " (to the fixed default's level: %d)%n",
           data.name(),
           change.name().toLowerCase(Locale.ROOT),
           names[k],
@@ -239,7 +243,8 @@ public final class DriftMeasure {
           window,
           level,
           curves[k].mean(at, rows),
-          recovery[k]);
+          recovery[k],
+          curves[k].recovery(at, fixedLevel, 0.02));
     }
     System.out.printf(
         Locale.ROOT,
