@@ -29,7 +29,14 @@ class KafkaOptionsTest {
   @Test
   void noPrefix_theContractsTopicNames() {
     assertThat(parse("--bootstrap-server", "k:1").topics())
-        .isEqualTo(new Topics("examples", "model-specs", "model-snapshots", "dead-letters"));
+        .isEqualTo(
+            new Topics(
+                "examples",
+                "model-specs",
+                "model-snapshots",
+                "dead-letters",
+                "predictions",
+                "labels"));
   }
 
   @Test
@@ -37,7 +44,12 @@ class KafkaOptionsTest {
     assertThat(parse("--bootstrap-server", "k:1", "--topic-prefix", "team.").topics())
         .isEqualTo(
             new Topics(
-                "team.examples", "team.model-specs", "team.model-snapshots", "team.dead-letters"));
+                "team.examples",
+                "team.model-specs",
+                "team.model-snapshots",
+                "team.dead-letters",
+                "team.predictions",
+                "team.labels"));
   }
 
   @Test

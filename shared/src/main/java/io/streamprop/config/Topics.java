@@ -6,22 +6,32 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The names of the four topics, as a program uses them: each name is configurable and {@value
- * #PREFIX} goes before all four (for shared clusters), so {@code streamprop.topic.prefix=prod.}
- * makes {@code prod.examples}. The trainer, the scorer, the command line and the demo all take
- * their topic names from here. Contracts of the topics: {@code docs/topics.md}.
+ * The names of the topics, as a program uses them: each name is configurable and {@value #PREFIX}
+ * goes before all of them (for shared clusters), so {@code streamprop.topic.prefix=prod.} makes
+ * {@code prod.examples}. The trainer, the scorer, the command line and the demo all take their
+ * topic names from here. Contracts of the topics: {@code docs/topics.md}.
  *
  * @param examples labeled examples, keyed by model id
  * @param specs model specs (compacted)
  * @param snapshots model snapshots (compacted)
  * @param deadLetters records that cannot be trained on, unchanged, with the reason
+ * @param predictions the prediction log: one record per predicted instance, keyed by its id
+ * @param labels delayed labels, keyed by the id of the prediction they label
  */
-public record Topics(String examples, String specs, String snapshots, String deadLetters) {
+public record Topics(
+    String examples,
+    String specs,
+    String snapshots,
+    String deadLetters,
+    String predictions,
+    String labels) {
   public static final String PREFIX = "streamprop.topic.prefix";
   public static final String EXAMPLES = "streamprop.topic.examples";
   public static final String SPECS = "streamprop.topic.specs";
   public static final String SNAPSHOTS = "streamprop.topic.snapshots";
   public static final String DEAD_LETTERS = "streamprop.topic.dead.letters";
+  public static final String PREDICTIONS = "streamprop.topic.predictions";
+  public static final String LABELS = "streamprop.topic.labels";
 
   /** The keys above with their defaults: no prefix, and the names of the contract. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -36,6 +46,8 @@ public record Topics(String examples, String specs, String snapshots, String dea
     keys.put(SPECS, "model-specs");
     keys.put(SNAPSHOTS, "model-snapshots");
     keys.put(DEAD_LETTERS, "dead-letters");
+    keys.put(PREDICTIONS, "predictions");
+    keys.put(LABELS, "labels");
     return Collections.unmodifiableMap(keys);
   }
 
@@ -45,7 +57,9 @@ public record Topics(String examples, String specs, String snapshots, String dea
         name(settings, EXAMPLES),
         name(settings, SPECS),
         name(settings, SNAPSHOTS),
-        name(settings, DEAD_LETTERS));
+        name(settings, DEAD_LETTERS),
+        name(settings, PREDICTIONS),
+        name(settings, LABELS));
   }
 
   private static String name(Settings settings, String key) {

@@ -21,6 +21,9 @@ public final class TrainerKeys {
   public static final String HOUSEKEEPING_MS = "streamprop.housekeeping.interval.ms";
   public static final String SHUTDOWN_SNAPSHOT_MS = "streamprop.shutdown.snapshot.timeout.ms";
   public static final String METRICS_PORT = "streamprop.metrics.port";
+  public static final String JOIN_RETENTION_MS = "streamprop.join.retention.ms";
+  public static final String JOIN_GRACE_MS = "streamprop.join.grace.ms";
+  public static final String JOIN_CHECK_INTERVAL_MS = "streamprop.join.check.interval.ms";
   public static final String MODEL_ID = "streamprop.model.id";
   public static final String MODEL_SPEC = "streamprop.model.spec";
   public static final String MODEL_SPEC_FILE = "streamprop.model.spec.file";
@@ -42,6 +45,9 @@ public final class TrainerKeys {
     keys.put(HOUSEKEEPING_MS, "250");
     keys.put(SHUTDOWN_SNAPSHOT_MS, "10000");
     keys.put(METRICS_PORT, "8081");
+    keys.put(JOIN_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000));
+    keys.put(JOIN_GRACE_MS, Long.toString(10L * 60 * 1000));
+    keys.put(JOIN_CHECK_INTERVAL_MS, "1000");
     keys.put(MODEL_ID, "");
     keys.put(MODEL_SPEC, "");
     keys.put(MODEL_SPEC_FILE, "");

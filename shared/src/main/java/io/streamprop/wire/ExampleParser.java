@@ -375,7 +375,8 @@ public final class ExampleParser {
     return values;
   }
 
-  private float[] readLabel(JsonParser p, JsonToken start) throws IOException {
+  /** The label at {@code start}, validated against the spec (also read by {@link LabelParser}). */
+  float[] readLabel(JsonParser p, JsonToken start) throws IOException {
     if (classification) {
       return new float[] {classLabels.read(p, start)};
     }

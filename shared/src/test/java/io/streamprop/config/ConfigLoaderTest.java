@@ -259,14 +259,27 @@ class ConfigLoaderTest {
       assertThat(Topics.from(settings))
           .as(program.label())
           .isEqualTo(
-              new Topics("team.examples", "team.model-specs", "team.snaps", "team.dead-letters"));
+              new Topics(
+                  "team.examples",
+                  "team.model-specs",
+                  "team.snaps",
+                  "team.dead-letters",
+                  "team.predictions",
+                  "team.labels"));
     }
   }
 
   @Test
   void topicNames_withoutPrefix_areTheContractsNames() {
     assertThat(Topics.from(scorer(Map.of("bootstrap.servers", "k:1"))))
-        .isEqualTo(new Topics("examples", "model-specs", "model-snapshots", "dead-letters"));
+        .isEqualTo(
+            new Topics(
+                "examples",
+                "model-specs",
+                "model-snapshots",
+                "dead-letters",
+                "predictions",
+                "labels"));
   }
 
   @Test

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code model-snapshots}: compacted, with small segments and a low dirty ratio so that
  *       compaction keeps up (it never touches the active segment), and {@code max.message.bytes}
  *       large enough for the largest snapshot a valid spec allows.
+ *   <li>{@code predictions}, {@code labels}: plain topics, checked to be co-partitioned (the same
+ *       number of partitions) for the label join.
  *   <li>{@code examples}, {@code dead-letters}: plain (delete) topics; {@code dead-letters} also
  *       accepts the largest record the trainer's producer may send, so that an oversize example can
  *       be dead-lettered unchanged.
@@ -75,7 +77,9 @@ public final class TopicAdmin {
         new TopicPlan(config.topics().examples(), Map.of(), false),
         new TopicPlan(config.topics().specs(), specs, true),
         new TopicPlan(config.topics().snapshots(), snapshots, true),
-        new TopicPlan(config.topics().deadLetters(), deadLetters, false));
+        new TopicPlan(config.topics().deadLetters(), deadLetters, false),
+        new TopicPlan(config.topics().predictions(), Map.of(), false),
+        new TopicPlan(config.topics().labels(), Map.of(), false));
   }
 
   /**
@@ -122,6 +126,39 @@ public final class TopicAdmin {
       }
     }
     check(admin, plans, config.adminTimeoutMs());
+    checkCoPartitioned(admin, config);
+  }
+
+  /**
+   * The join needs a label and its prediction in one task: {@code predictions} and {@code labels}
+   * must have the same number of partitions (and producers the default partitioner on the id).
+   */
+  static void checkCoPartitioned(Admin admin, TrainerConfig config) {
+    String predictions = config.topics().predictions();
+    String labels = config.topics().labels();
+    Map<String, org.apache.kafka.clients.admin.TopicDescription> topics =
+        get(
+            admin.describeTopics(List.of(predictions, labels)).allTopicNames(),
+            "describe topics " + predictions + " and " + labels,
+            config.adminTimeoutMs());
+    int p = topics.get(predictions).partitions().size();
+    int l = topics.get(labels).partitions().size();
+    if (p != l) {
+      throw new TopicSetupException(
+          "topics "
+              + predictions
+              + " ("
+              + p
+              + " partitions) and "
+              + labels
+              + " ("
+              + l
+              + " partitions) must be co-partitioned, so that a label meets its prediction in one"
+              + " task: give them the same number of partitions (kafka-topics --alter"
+              + " --partitions "
+              + Math.max(p, l)
+              + " on the smaller one, before any label or prediction is sent)");
+    }
   }
 
   private static Set<String> listTopics(Admin admin, TrainerConfig config) {

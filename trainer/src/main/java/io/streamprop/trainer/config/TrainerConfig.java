@@ -8,6 +8,7 @@ import io.streamprop.config.Settings;
 import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
 import io.streamprop.spec.SpecLimits;
+import io.streamprop.trainer.join.JoinSettings;
 import io.streamprop.wire.SigningKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,7 @@ public final class TrainerConfig {
     shutdownSnapshotTimeoutMs();
     adminTimeoutMs();
     signingKey();
+    joinSettings();
     checkConfiguredModel();
   }
 
@@ -125,6 +127,17 @@ public final class TrainerConfig {
 
   public long shutdownSnapshotTimeoutMs() {
     return settings.integer(TrainerKeys.SHUTDOWN_SNAPSHOT_MS, 1, Integer.MAX_VALUE);
+  }
+
+  /** The label join's topics, retention, grace and check interval ({@code docs/trainer.md}). */
+  public JoinSettings joinSettings() {
+    double maxMs = 1e15; // about 31,700 years: any retention a person means
+    return new JoinSettings(
+        topics.labels(),
+        (long) settings.number(TrainerKeys.JOIN_RETENTION_MS, 1, maxMs),
+        (long) settings.number(TrainerKeys.JOIN_GRACE_MS, 0, maxMs),
+        (long) settings.number(TrainerKeys.JOIN_CHECK_INTERVAL_MS, 1, maxMs),
+        exampleMaxBytes());
   }
 
   /** The one-model case: a model id and its spec JSON given in the configuration. */

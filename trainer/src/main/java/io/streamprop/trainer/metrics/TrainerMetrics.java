@@ -10,14 +10,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * The trainer's own meters. Names are Micrometer's dot-lowercase form; Prometheus sees them with
  * the {@code streamprop_} prefix, base units and {@code _total} on counters (the full list with
  * Prometheus names is in {@code docs/trainer.md}). Tags are bounded: {@code model} (declared model
- * ids only, never a raw record key), {@code layer}, {@code reason}, {@code outcome}.
+ * ids only, never a raw record key), {@code layer}, {@code reason}, {@code outcome}, {@code
+ * version} (the latest few served versions of a model, {@link JoinMeters}).
  */
 public final class TrainerMetrics {
   private final MeterRegistry registry;
   private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
+  private final JoinMeters join;
 
   public TrainerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.join = new JoinMeters(registry);
+  }
+
+  /** The meters of the label join. */
+  public JoinMeters join() {
+    return join;
   }
 
   public MeterRegistry registry() {

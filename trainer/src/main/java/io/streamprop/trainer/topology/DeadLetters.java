@@ -8,7 +8,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * The dead-letter contract: a rejected record keeps its key, value and headers, and gains headers
  * saying why and where it came from. Reason codes are those of {@link
- * io.streamprop.wire.RejectReason} plus the two only the trainer can detect, below.
+ * io.streamprop.wire.RejectReason} plus those only the trainer can detect, below.
  */
 public final class DeadLetters {
   private DeadLetters() {}
@@ -25,15 +25,33 @@ public final class DeadLetters {
   /** The model's latest spec on the model-specs topic is invalid. */
   public static final String INVALID_SPEC = "invalid_spec";
 
+  /** A label or logged prediction whose key is empty, not UTF-8 or longer than 256 bytes. */
+  public static final String INVALID_ID = "invalid_id";
+
+  /** A label whose prediction did not arrive within the grace. */
+  public static final String UNMATCHED_LABEL = "unmatched_label";
+
+  /** A second label for an id and model already labeled (or already waiting). */
+  public static final String DUPLICATE_LABEL = "duplicate_label";
+
   /** The original headers plus the dead-letter headers. */
-  static Headers headers(Headers original, String reason, String error, RecordMetadata source) {
+  public static Headers headers(
+      Headers original, String reason, String error, RecordMetadata source) {
+    return source == null
+        ? headers(original, reason, error, null, -1, -1)
+        : headers(original, reason, error, source.topic(), source.partition(), source.offset());
+  }
+
+  /** The same, for a record kept in a store: its source given as topic, partition and offset. */
+  public static Headers headers(
+      Headers original, String reason, String error, String topic, int partition, long offset) {
     RecordHeaders headers = new RecordHeaders(original.toArray());
     headers.add(REASON_HEADER, utf8(reason));
     headers.add(ERROR_HEADER, utf8(error));
-    if (source != null) {
-      headers.add(SOURCE_TOPIC_HEADER, utf8(source.topic()));
-      headers.add(SOURCE_PARTITION_HEADER, utf8(Integer.toString(source.partition())));
-      headers.add(SOURCE_OFFSET_HEADER, utf8(Long.toString(source.offset())));
+    if (topic != null) {
+      headers.add(SOURCE_TOPIC_HEADER, utf8(topic));
+      headers.add(SOURCE_PARTITION_HEADER, utf8(Integer.toString(partition)));
+      headers.add(SOURCE_OFFSET_HEADER, utf8(Long.toString(offset)));
     }
     return headers;
   }

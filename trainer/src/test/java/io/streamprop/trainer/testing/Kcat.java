@@ -42,6 +42,16 @@ public final class Kcat {
 
   /** Sends {@code lines} to {@code topic} in order and waits until kcat has delivered them all. */
   public static void produce(String bootstrap, String topic, List<Line> lines) throws IOException {
+    produce(bootstrap, topic, lines, List.of());
+  }
+
+  /**
+   * The same, with more kcat arguments: {@code -X partitioner=murmur2_random} partitions keys as
+   * the Java clients do (librdkafka's default, {@code consistent_random}, does not), which records
+   * co-partitioned with a Java producer's need.
+   */
+  public static void produce(String bootstrap, String topic, List<Line> lines, List<String> args)
+      throws IOException {
     ByteArrayOutputStream input = new ByteArrayOutputStream();
     for (Line line : lines) {
       byte[] value = line.value() == null ? new byte[0] : line.value();
@@ -57,21 +67,22 @@ public final class Kcat {
       input.write(value);
       input.write('\n');
     }
-    Process kcat =
-        new ProcessBuilder(
-                KCAT.toString(),
-                "-P",
-                "-b",
-                bootstrap,
-                "-t",
-                topic,
-                "-K",
-                "\t",
-                "-Z",
-                "-X",
-                "enable.idempotence=true")
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new java.util.ArrayList<>();
+    command.addAll(
+        List.of(
+            KCAT.toString(),
+            "-P",
+            "-b",
+            bootstrap,
+            "-t",
+            topic,
+            "-K",
+            "\t",
+            "-Z",
+            "-X",
+            "enable.idempotence=true"));
+    command.addAll(args);
+    Process kcat = new ProcessBuilder(command).redirectErrorStream(true).start();
     try (OutputStream in = kcat.getOutputStream()) {
       in.write(input.toByteArray());
     }

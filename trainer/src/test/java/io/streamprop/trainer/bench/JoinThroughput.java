@@ -1,0 +1,109 @@
+package io.streamprop.trainer.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamprop.trainer.join.JoinSettings;
+import io.streamprop.trainer.join.LabelJoin;
+import io.streamprop.trainer.metrics.TrainerMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Join throughput on one thread (not a test; {@code java -cp ... JoinThroughput [labels]}): the
+ * {@link LabelJoin} processor alone, over its RocksDB stores (changelogging off: the changelog
+ * records are sent by the producer thread and batched), fed N logged predictions of an iris model
+ * and then their N labels, in rounds; prints labels joined per second (the label phase alone) and
+ * predictions logged per second.
+ */
+public final class JoinThroughput {
+  private JoinThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path dir = Files.createTempDirectory("join-bench");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "join-bench");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(props);
+    KeyValueStore<String, byte[]> specs =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("specs"), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
+    specs.init(context.getStateStoreContext(), specs);
+    context.addStateStore(specs);
+    specs.put(
+        "iris",
+        "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8]}".getBytes(StandardCharsets.UTF_8));
+    for (String name :
+        new String[] {
+          LabelJoin.PREDICTIONS_STORE, LabelJoin.LABELS_STORE, LabelJoin.DEADLINES_STORE
+        }) {
+      KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store =
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+              .withLoggingDisabled()
+              .build();
+      store.init(context.getStateStoreContext(), store);
+      context.addStateStore(store);
+    }
+    LabelJoin join =
+        new LabelJoin(
+            new JoinSettings("labels", 7L * 24 * 3600 * 1000, 600_000, 1000, 1 << 20),
+            "specs",
+            "examples",
+            "dead",
+            new TrainerMetrics(new SimpleMeterRegistry()));
+    join.init(context);
+    byte[] label = "{\"label\": 1}".getBytes(StandardCharsets.UTF_8);
+    long t = 1_733_480_000_000L;
+    for (int r = 0; r < rounds; r++) {
+      long start = System.nanoTime();
+      context.setRecordMetadata("predictions", 0, 0);
+      for (int i = 0; i < n; i++) {
+        String id = "order-" + r + "-" + i;
+        byte[] value =
+            ("{\"id\": \""
+                    + id
+                    + "\", \"model\": \"iris\", \"version\": 3, \"time\": "
+                    + t
+                    + ", \"features\": [5.1, 3.5, 1.4, 0.2], \"prediction\": {\"class\": 0,"
+                    + " \"probabilities\": [0.9, 0.05, 0.05]}}")
+                .getBytes(StandardCharsets.UTF_8);
+        join.process(new Record<>(id.getBytes(StandardCharsets.UTF_8), value, t));
+        if ((i & 4095) == 0) {
+          context.resetForwards();
+        }
+      }
+      long predicted = System.nanoTime();
+      context.setRecordMetadata("labels", 0, 0);
+      for (int i = 0; i < n; i++) {
+        byte[] id = ("order-" + r + "-" + i).getBytes(StandardCharsets.UTF_8);
+        join.process(new Record<>(id, label, t + 1000));
+        if ((i & 4095) == 0) {
+          context.resetForwards();
+        }
+      }
+      long labeled = System.nanoTime();
+      int joined = context.forwarded().size();
+      context.resetForwards();
+      System.out.printf(
+          Locale.ROOT,
+          "round %d: %,.0f predictions/s, %,.0f labels/s joined (last batch %d)%n",
+          r,
+          n / ((predicted - start) / 1e9),
+          n / ((labeled - predicted) / 1e9),
+          joined);
+    }
+  }
+}
