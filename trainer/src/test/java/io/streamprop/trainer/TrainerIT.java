@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The trainer in this JVM against a real single-node Kafka broker. */
 class TrainerIT {
   static final String SHUTTLE_SPEC =
-      "{\"inputs\": 9, \"classes\": 7, \"hidden\": [32, 16], \"batch_size\": 16,"
+      "{\"inputs\": 9, \"classes\": 7, \"learner\": \"single\", \"hidden\": [32, 16], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 0.5}}";
   static final Dataset SHUTTLE = Dataset.load("shuttle.csv.gz", 10_000);
   static final Duration TIMEOUT = Duration.ofSeconds(90);
