@@ -6,8 +6,8 @@ import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecException;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.Snapshot;
-import io.streamprop.wire.SnapshotCodec;
 import io.streamprop.wire.SnapshotException;
+import io.streamprop.wire.Snapshots;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -177,7 +177,7 @@ final class ModelCommand implements Runnable {
         out.println("snapshot: none yet (the trainer publishes one after its first examples)");
       } else {
         try {
-          Snapshot snapshot = SnapshotCodec.decodeSnapshot(snapshotBytes);
+          Snapshot snapshot = Snapshots.served(snapshotBytes);
           ModelState state = snapshot.state();
           out.printf(
               Locale.ROOT,
@@ -236,7 +236,7 @@ final class ModelCommand implements Runnable {
       return null;
     }
     try {
-      return SnapshotCodec.decodeSnapshot(bytes);
+      return Snapshots.served(bytes);
     } catch (SnapshotException e) {
       return null;
     }

@@ -10,8 +10,8 @@ import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.Snapshot;
-import io.streamprop.wire.SnapshotCodec;
 import io.streamprop.wire.SnapshotException;
+import io.streamprop.wire.Snapshots;
 import io.streamprop.wire.StateCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -75,7 +75,7 @@ final class SnapshotShowCommand implements Callable<Integer> {
     }
     Snapshot snapshot;
     try {
-      snapshot = SnapshotCodec.decodeSnapshot(bytes);
+      snapshot = Snapshots.served(bytes);
     } catch (SnapshotException e) {
       throw new UserException(file + ": " + e.getMessage(), e);
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerRestartIT {
   static final String SPEC =
-      "{\"inputs\": 8, \"classes\": 4, \"hidden\": [24, 12], \"batch_size\": 16,"
+      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [24, 12], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
 
   @TempDir Path dir;

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PoisonMixIT {
   // No standardization, so that 3e38 reaches the weights and overflows the forward pass.
   static final String SPEC =
-      "{\"inputs\": 8, \"classes\": 4, \"hidden\": [16], \"batch_size\": 16,"
+      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [16], \"batch_size\": 16,"
           + " \"standardize\": false,"
           + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
   static final int MB = 1 << 20;

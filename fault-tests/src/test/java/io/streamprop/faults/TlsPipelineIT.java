@@ -58,7 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsPipelineIT {
   static final String SPEC =
-      "{\"inputs\": 8, \"classes\": 4, \"hidden\": [16, 8],"
+      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [16, 8],"
           + " \"snapshot\": {\"every_examples\": 1000, \"every_seconds\": 0}}";
   static final int ROWS = 2_000;
   static final Duration TIMEOUT = Duration.ofSeconds(90);

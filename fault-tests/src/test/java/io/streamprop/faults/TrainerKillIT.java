@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 class TrainerKillIT {
   private static final Logger log = LoggerFactory.getLogger(TrainerKillIT.class);
   static final String SPEC =
-      "{\"inputs\": 8, \"classes\": 4, \"hidden\": [24, 12], \"batch_size\": 16,"
+      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [24, 12], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
 
   /** The share of the stream held back until every kill is done (kill points lie below 90%). */

@@ -3,6 +3,8 @@ package io.streamprop.wire;
 import io.streamprop.learn.population.MemberState;
 import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.learn.population.PopulationState;
+import io.streamprop.learn.population.ServedModel;
+import io.streamprop.learn.population.Standing;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
@@ -14,6 +16,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -24,18 +27,25 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * int32   magic "SPPO"
- * uint16  container version (1), uint16 flags (0)
+ * uint16  container version (1 or 2), uint16 flags (0; in version 2, bit 0: signed)
+ * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window;
  *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor
  * int32   leader; int64 examples, switches, replacements, generator state
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
- *         (format of SnapshotCodec, created at 0)
+ *         (format of SnapshotCodec, version 0, created at 0, unsigned)
+ * 32      HMAC-SHA256 of every byte before it                -- version 2 with flag bit 0 only
  * int32   CRC32C of every byte before it
  * </pre>
  *
- * Encoding is deterministic (members are written with creation time 0). Decoding refuses anything
- * damaged, truncated or inconsistent with a {@link SnapshotException} saying what.
+ * Version 1 ({@link #encode(PopulationState)}) is the bare state; version 2 ({@link
+ * #encode(PopulationState, long, long, SigningKey)}) is what the trainer publishes and stores: it
+ * adds the model version and creation time a snapshot carries, and may be signed. Encoding is
+ * deterministic for a given creation time. Decoding refuses anything damaged, truncated or
+ * inconsistent with a {@link SnapshotException} saying what; {@link #decodeServed} reads only what
+ * a scorer serves (the leader's snapshot and every member's bookkeeping), skipping the other
+ * members' bytes by their lengths.
  */
 public final class PopulationCodec {
   private PopulationCodec() {}
@@ -43,23 +53,72 @@ public final class PopulationCodec {
   /** The four bytes a population starts with: ASCII {@code SPPO}. */
   public static final int MAGIC = 0x5350504F;
 
-  /** The container version this code reads and writes. */
-  public static final int VERSION = 1;
+  /** The newest container version this code reads and writes. */
+  public static final int VERSION = 2;
+
+  /** The bare container: no model version, creation time or signature. */
+  public static final int VERSION_1 = 1;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
 
+  /** A population as published: its state, model version and creation time. */
+  public record Published(PopulationState state, long version, long createdAtMillis) {}
+
   /**
-   * Encodes the population; equal states give equal bytes.
+   * What a scorer serves from a published population.
+   *
+   * @param version the model version (the leader's state carries it too)
+   * @param createdAtMillis when the trainer encoded it, 0 if unknown
+   * @param spec the population's spec (the user's)
+   * @param served the leader's state (at {@code version}), its index and every member's standing
+   * @param examples examples the population accepted
+   * @param switches times the served member changed
+   * @param replacements members replaced by a perturbed copy of the leader
+   */
+  public record Served(
+      long version,
+      long createdAtMillis,
+      ModelSpec spec,
+      ServedModel served,
+      long examples,
+      long switches,
+      long replacements) {}
+
+  /**
+   * Encodes the bare population (container version 1); equal states give equal bytes.
    *
    * @throws IllegalArgumentException if a member's state cannot be encoded
    */
   public static byte[] encode(PopulationState state) {
+    return write(state, VERSION_1, 0, 0, null);
+  }
+
+  /**
+   * Encodes the population as a snapshot (container version 2) of model version {@code version},
+   * created at {@code createdAtMillis}, signed when {@code key} is not null.
+   *
+   * @throws IllegalArgumentException if a member's state cannot be encoded
+   */
+  public static byte[] encode(
+      PopulationState state, long version, long createdAtMillis, SigningKey key) {
+    if (version < 0) {
+      throw new IllegalArgumentException("model version must be >= 0, got " + version);
+    }
+    return write(state, VERSION, version, createdAtMillis, key);
+  }
+
+  private static byte[] write(
+      PopulationState state, int container, long version, long createdAtMillis, SigningKey key) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
-      out.writeShort(VERSION);
-      out.writeShort(0);
+      out.writeShort(container);
+      out.writeShort(key == null ? 0 : SnapshotCodec.FLAG_SIGNED);
+      if (container >= VERSION) {
+        out.writeLong(version);
+        out.writeLong(createdAtMillis);
+      }
       byte[] spec = SpecJson.write(state.spec()).getBytes(StandardCharsets.UTF_8);
       out.writeInt(spec.length);
       out.write(spec);
@@ -91,6 +150,11 @@ public final class PopulationCodec {
         out.writeInt(snapshot.length);
         out.write(snapshot);
       }
+      out.flush();
+      if (key != null) {
+        byte[] signed = bytes.toByteArray();
+        out.write(key.sign(signed, 0, signed.length));
+      }
       CRC32C crc = new CRC32C();
       crc.update(bytes.toByteArray());
       out.writeInt((int) crc.getValue());
@@ -101,39 +165,24 @@ public final class PopulationCodec {
   }
 
   /**
-   * Decodes a population.
+   * Decodes a population of either container version, without verifying signatures.
    *
    * @throws SnapshotException saying what is wrong
    */
   public static PopulationState decode(byte[] bytes) {
-    if (bytes == null || bytes.length < 12) {
-      throw new SnapshotException(
-          "not a streamprop population: " + (bytes == null ? "no bytes" : bytes.length + " bytes"));
-    }
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    if (in.getInt(0) != MAGIC) {
-      throw new SnapshotException(
-          "not a streamprop population: it does not start with SPPO"
-              + (in.getInt(0) == SnapshotCodec.MAGIC
-                  ? " but with SPRP, a single model's snapshot (decode it with SnapshotCodec)"
-                  : ""));
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length - 4);
-    if ((int) crc.getValue() != in.getInt(bytes.length - 4)) {
-      throw new SnapshotException("damaged population: the CRC32C checksum does not match");
-    }
-    int version = Short.toUnsignedInt(in.getShort(4));
-    if (version != VERSION) {
-      throw new SnapshotException(
-          "population container version "
-              + version
-              + " is not one this release reads ("
-              + VERSION
-              + "); upgrade streamprop to read it");
-    }
-    in.position(8);
-    in.limit(bytes.length - 4);
+    return decodePublished(bytes, null).state();
+  }
+
+  /**
+   * Decodes a population with its model version and creation time (both 0 for version 1); with a
+   * key, only a version-2 container signed with that key decodes.
+   *
+   * @throws SnapshotException saying what is wrong ({@code UNSIGNED}, {@code BAD_SIGNATURE} for a
+   *     signature failure)
+   */
+  public static Published decodePublished(byte[] bytes, SigningKey key) {
+    Header header = header(bytes, key);
+    ByteBuffer in = header.body;
     try {
       ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
       List<Double> rates = new ArrayList<>();
@@ -167,17 +216,197 @@ public final class PopulationCodec {
         checkMember(spec, model, members.size());
         members.add(new MemberState(model, recentLoss, bornAt));
       }
-      if (in.hasRemaining()) {
-        throw new SnapshotException(
-            "damaged population: " + in.remaining() + " bytes after the last member");
-      }
-      return new PopulationState(
-          spec, plan, members, leader, examples, switches, replacements, rngState);
+      noneLeft(in);
+      return new Published(
+          new PopulationState(
+              spec, plan, members, leader, examples, switches, replacements, rngState),
+          header.version,
+          header.createdAtMillis);
     } catch (BufferUnderflowException e) {
       throw new SnapshotException("truncated population: it ends inside a field", e);
     } catch (IllegalArgumentException e) { // SpecException included
       throw new SnapshotException("invalid population: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Decodes what a scorer serves: the population's spec and bookkeeping, the leader's complete
+   * snapshot (at the container's model version), and of every other member only its recent loss,
+   * age, steps and spec (from its snapshot's header); the rest of their bytes is skipped by length.
+   * The container's checksum (and signature, with a key) covers every byte all the same.
+   *
+   * @throws SnapshotException saying what is wrong
+   */
+  public static Served decodeServed(byte[] bytes, SigningKey key) {
+    Header header = header(bytes, key);
+    ByteBuffer in = header.body;
+    try {
+      ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
+      skip(in, 8L * count(in, "rate factors", MAX_MEMBERS));
+      skip(in, 4L * count(in, "width factors", MAX_MEMBERS));
+      skip(in, 6 * 8); // loss window, rung, prune margin, perturbation, min and max rate factor
+      int leader = in.getInt();
+      long examples = in.getLong();
+      long switches = in.getLong();
+      long replacements = in.getLong();
+      in.getLong(); // the generator's state
+      int count = count(in, "members", MAX_MEMBERS);
+      if (leader < 0 || leader >= count) {
+        throw new SnapshotException(
+            "invalid population: leader " + leader + " of " + count + " members");
+      }
+      ModelState lead = null;
+      List<Standing> standings = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        double recentLoss = in.getDouble();
+        long bornAt = in.getLong();
+        byte[] snapshot = slice(in, "member " + i);
+        ModelSpec memberSpec;
+        long steps;
+        if (i == leader) {
+          lead = SnapshotCodec.decode(snapshot).withVersion(header.version);
+          checkMember(spec, lead, i);
+          memberSpec = lead.spec();
+          steps = lead.steps();
+        } else {
+          memberSpec = memberSpec(snapshot, i);
+          steps = ByteBuffer.wrap(snapshot).getLong(STEPS_OFFSET);
+        }
+        standings.add(
+            new Standing(
+                i,
+                memberSpec.optimizer().learningRate(),
+                memberSpec.hidden(),
+                recentLoss,
+                steps,
+                bornAt,
+                i == leader));
+      }
+      noneLeft(in);
+      return new Served(
+          header.version,
+          header.createdAtMillis,
+          spec,
+          new ServedModel(lead, leader, standings),
+          examples,
+          switches,
+          replacements);
+    } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+      throw new SnapshotException("truncated population: it ends inside a field", e);
+    } catch (IllegalArgumentException e) { // SpecException included
+      throw new SnapshotException("invalid population: " + e.getMessage(), e);
+    }
+  }
+
+  /** Offsets in a member's snapshot header ({@link SnapshotCodec}): steps, spec length, spec. */
+  private static final int STEPS_OFFSET = 32;
+
+  private static final int SPEC_LENGTH_OFFSET = 48;
+
+  /** A member's spec from its snapshot's header, without decoding its arrays. */
+  private static ModelSpec memberSpec(byte[] snapshot, int index) {
+    if (snapshot.length < SPEC_LENGTH_OFFSET + 4
+        || ByteBuffer.wrap(snapshot).getInt() != SnapshotCodec.MAGIC) {
+      throw new SnapshotException(
+          "invalid population: member " + index + " is not a streamprop snapshot");
+    }
+    int length = ByteBuffer.wrap(snapshot).getInt(SPEC_LENGTH_OFFSET);
+    if (length < 0 || length > snapshot.length - SPEC_LENGTH_OFFSET - 4) {
+      throw new SnapshotException(
+          "truncated population: member " + index + "'s spec claims " + length + " bytes");
+    }
+    return SpecJson.parse(
+        new String(snapshot, SPEC_LENGTH_OFFSET + 4, length, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The checked container header; {@code body} is positioned at the spec, limited before the end.
+   */
+  private record Header(long version, long createdAtMillis, ByteBuffer body) {}
+
+  private static Header header(byte[] bytes, SigningKey key) {
+    if (bytes == null || bytes.length < 12) {
+      throw new SnapshotException(
+          "not a streamprop population: " + (bytes == null ? "no bytes" : bytes.length + " bytes"));
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    if (in.getInt(0) != MAGIC) {
+      throw new SnapshotException(
+          "not a streamprop population: it does not start with SPPO"
+              + (in.getInt(0) == SnapshotCodec.MAGIC
+                  ? " but with SPRP, a single model's snapshot (decode it with SnapshotCodec)"
+                  : ""));
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    if ((int) crc.getValue() != in.getInt(bytes.length - 4)) {
+      throw new SnapshotException("damaged population: the CRC32C checksum does not match");
+    }
+    int version = Short.toUnsignedInt(in.getShort(4));
+    if (version < VERSION_1 || version > VERSION) {
+      throw new SnapshotException(
+          "population container version "
+              + version
+              + " is not one this release reads (1 to "
+              + VERSION
+              + "); upgrade streamprop to read it");
+    }
+    int flags = Short.toUnsignedInt(in.getShort(6));
+    boolean signed = flags == SnapshotCodec.FLAG_SIGNED && version >= VERSION;
+    if (flags != 0 && !signed) {
+      throw new SnapshotException(
+          String.format(
+              "population has unknown flags 0x%04x for container version %d; upgrade streamprop"
+                  + " to read it",
+              flags, version));
+    }
+    int headerBytes = version >= VERSION ? 24 : 8;
+    int end = bytes.length - 4 - (signed ? SigningKey.SIGNATURE_BYTES : 0);
+    if (end < headerBytes) {
+      throw new SnapshotException(
+          "truncated population: " + bytes.length + " bytes cannot hold its header");
+    }
+    if (key != null) {
+      if (!signed) {
+        throw new SnapshotException(
+            SnapshotException.Kind.UNSIGNED,
+            "unsigned population snapshot: a signing key is configured, so only snapshots signed"
+                + " with it are accepted; configure the publisher with the same key ("
+                + SigningKey.CONFIG_KEY
+                + ")",
+            null);
+      }
+      byte[] signature = Arrays.copyOfRange(bytes, end, end + SigningKey.SIGNATURE_BYTES);
+      if (!key.verify(bytes, 0, end, signature)) {
+        throw new SnapshotException(
+            SnapshotException.Kind.BAD_SIGNATURE,
+            "bad population snapshot signature: the HMAC-SHA256 does not verify with the"
+                + " configured key (signed with another key, or altered after signing)",
+            null);
+      }
+    }
+    long modelVersion = version >= VERSION ? in.getLong(8) : 0;
+    long createdAt = version >= VERSION ? in.getLong(16) : 0;
+    if (modelVersion < 0) {
+      throw new SnapshotException("invalid population: model version " + modelVersion);
+    }
+    in.position(headerBytes);
+    in.limit(end);
+    return new Header(modelVersion, createdAt, in);
+  }
+
+  private static void noneLeft(ByteBuffer in) {
+    if (in.hasRemaining()) {
+      throw new SnapshotException(
+          "damaged population: " + in.remaining() + " bytes after the last member");
+    }
+  }
+
+  private static void skip(ByteBuffer in, long n) {
+    if (n > in.remaining()) {
+      throw new SnapshotException("truncated population: it ends inside a field");
+    }
+    in.position(in.position() + (int) n);
   }
 
   /** A member learns the population's stream: same task, inputs, outputs, loss and batch size. */

@@ -71,4 +71,71 @@ class PopulationCodecTest {
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining("SPRP");
   }
+
+  private static final SigningKey KEY = SigningKey.of(new byte[32]);
+
+  @Test
+  void version2_carriesVersionAndTime_signs_andServesTheLeaderAlone() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationLearner population = trained(wine, 130);
+    PopulationState state = population.state();
+    byte[] signed = PopulationCodec.encode(state, 9, 1790000000000L, KEY);
+    byte[] unsigned = PopulationCodec.encode(state, 9, 1790000000000L, null);
+
+    assertThat(signed[5]).isEqualTo((byte) 2);
+    PopulationCodec.Published published = PopulationCodec.decodePublished(signed, KEY);
+    assertThat(published.version()).isEqualTo(9);
+    assertThat(published.createdAtMillis()).isEqualTo(1790000000000L);
+    assertThat(PopulationCodec.encode(published.state())).isEqualTo(PopulationCodec.encode(state));
+    assertThat(PopulationCodec.encode(PopulationCodec.decode(unsigned)))
+        .isEqualTo(PopulationCodec.encode(PopulationCodec.decode(signed)));
+
+    PopulationCodec.Served served = PopulationCodec.decodeServed(signed, KEY);
+    assertThat(served.version()).isEqualTo(9);
+    assertThat(served.served().member()).isEqualTo(population.leader());
+    assertThat(served.served().standings()).isEqualTo(population.standings());
+    assertThat(served.switches()).isEqualTo(population.switches());
+    assertThat(served.replacements()).isEqualTo(population.replacements());
+    assertThat(SnapshotCodec.encode(served.served().model(), 0))
+        .isEqualTo(SnapshotCodec.encode(state.leaderState().model().withVersion(9), 0));
+    assertThat(Snapshots.served(signed, KEY).state().version()).isEqualTo(9);
+  }
+
+  @Test
+  void version2_withAKey_refusesUnsignedAndForged() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationState state = trained(wine, 40).state();
+    byte[] unsigned = PopulationCodec.encode(state, 1, 0, null);
+    byte[] other =
+        PopulationCodec.encode(
+            state,
+            1,
+            0,
+            SigningKey.of(
+                new byte[] {
+                  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                  17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+                }));
+
+    assertThatThrownBy(() -> PopulationCodec.decodeServed(unsigned, KEY))
+        .isInstanceOfSatisfying(
+            SnapshotException.class,
+            e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.UNSIGNED));
+    assertThatThrownBy(() -> PopulationCodec.decodeServed(other, KEY))
+        .isInstanceOfSatisfying(
+            SnapshotException.class,
+            e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.BAD_SIGNATURE));
+    assertThat(PopulationCodec.decodeServed(other, null).version()).isEqualTo(1);
+  }
+
+  @Test
+  void version1_stillDecodes_atVersion0() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationState state = trained(wine, 60).state();
+    byte[] v1 = PopulationCodec.encode(state);
+
+    assertThat(v1[5]).isEqualTo((byte) 1);
+    assertThat(PopulationCodec.decodePublished(v1, null).version()).isZero();
+    assertThat(PopulationCodec.decodeServed(v1, null).served().member()).isEqualTo(state.leader());
+  }
 }

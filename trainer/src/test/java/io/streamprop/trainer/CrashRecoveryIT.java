@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 class CrashRecoveryIT {
   private static final Logger log = LoggerFactory.getLogger(CrashRecoveryIT.class);
   static final String SPEC =
-      "{\"inputs\": 9, \"classes\": 7, \"hidden\": [32, 16], \"batch_size\": 16,"
+      "{\"inputs\": 9, \"classes\": 7, \"learner\": \"single\", \"hidden\": [32, 16], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
   static final Duration TIMEOUT = Duration.ofSeconds(150);
   static final int POISON_EVERY = 1000;

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
+import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.spec.SpecJson;
@@ -21,7 +22,9 @@ import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.testing.Dataset;
 import io.streamprop.trainer.testing.KafkaTestClient;
 import io.streamprop.trainer.topology.DeadLetters;
+import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.SnapshotCodec;
+import io.streamprop.wire.Snapshots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The trainer in this JVM against a real single-node Kafka broker. */
 class TrainerIT {
   static final String SHUTTLE_SPEC =
-      "{\"inputs\": 9, \"classes\": 7, \"hidden\": [32, 16], \"batch_size\": 16,"
+      "{\"inputs\": 9, \"classes\": 7, \"learner\": \"single\", \"hidden\": [32, 16], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 0.5}}";
   static final Dataset SHUTTLE = Dataset.load("shuttle.csv.gz", 10_000);
   static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -109,6 +112,40 @@ class TrainerIT {
                     && SnapshotCodec.decode(rec.value()).examples() == examples,
             TIMEOUT);
     return SnapshotCodec.decode(r.value());
+  }
+
+  /** The population's own spec: the shuttle spec, open (no learner, no optimizer). */
+  static final String OPEN_SHUTTLE_SPEC = SHUTTLE_SPEC.replace("\"learner\": \"single\", ", "");
+
+  @Test
+  void openSpec_trainsAPopulationThroughKafka_equalToTheOfflinePopulationBitForBit() {
+    TrainerConfig config = config();
+    client.send(config.topics().specs(), "pop", utf8(OPEN_SHUTTLE_SPEC));
+    for (int i = 0; i < SHUTTLE.size(); i++) {
+      client.send(config.topics().examples(), "pop", SHUTTLE.json(i));
+    }
+    client.flush();
+
+    app = TrainerApp.start(config, registry);
+    ConsumerRecord<byte[], byte[]> r =
+        client.awaitRecord(
+            config.topics().snapshots(),
+            rec ->
+                rec.value() != null
+                    && Snapshots.served(rec.value()).state().examples() == SHUTTLE.size(),
+            TIMEOUT);
+
+    PopulationLearner offline = PopulationLearner.create(SpecJson.parse(OPEN_SHUTTLE_SPEC));
+    for (int i = 0; i < SHUTTLE.size(); i++) {
+      offline.learn(SHUTTLE.features().get(i), SHUTTLE.labels().get(i));
+    }
+    assertThat(offline.replacements()).isPositive();
+    assertThat(PopulationCodec.encode(PopulationCodec.decode(r.value())))
+        .isEqualTo(PopulationCodec.encode(offline.state()));
+    PopulationCodec.Served served = PopulationCodec.decodeServed(r.value(), null);
+    assertThat(served.served().member()).isEqualTo(offline.leader());
+    assertSameModel(
+        served.served().model(), offline.served().model().withVersion(served.version()));
   }
 
   private double count(String name, String tag, String value) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainerTlsIT {
   static final String SPEC =
-      "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4,"
+      "{\"inputs\": 4, \"classes\": 3, \"learner\": \"single\", \"hidden\": [8], \"batch_size\": 4,"
           + " \"snapshot\": {\"every_examples\": 150, \"every_seconds\": 0}}";
   static final Dataset IRIS = Dataset.load("iris.csv", 150);
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.streamprop.learn.population.Standing;
 import io.streamprop.scorer.registry.ModelInfo;
+import io.streamprop.scorer.registry.PopulationInfo;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecLimits;
@@ -344,11 +346,54 @@ final class JsonBodies {
     json.writeStringField("loaded_at", info.loadedAt().toString());
     json.writeNumberField("load_seconds", info.loadSeconds());
     json.writeNumberField("snapshot_bytes", info.snapshotBytes());
+    if (info.population() != null) {
+      writePopulation(json, info.population());
+    }
     json.writeEndObject();
 
     json.writeFieldName("spec");
     json.writeRawValue(info.specJson());
     json.writeEndObject();
+  }
+
+  /** Which member of a population is served, why, and every member's standing. */
+  private static void writePopulation(JsonGenerator json, PopulationInfo population)
+      throws IOException {
+    json.writeObjectFieldStart("population");
+    json.writeNumberField("member", population.member());
+    json.writeNumberField("learning_rate", population.learningRate());
+    writeInts(json, "hidden", population.hidden());
+    json.writeStringField("reason", population.reason());
+    json.writeNumberField("switches", population.switches());
+    json.writeNumberField("replacements", population.replacements());
+    json.writeArrayFieldStart("standings");
+    for (Standing s : population.standings()) {
+      json.writeStartObject();
+      json.writeNumberField("member", s.member());
+      json.writeNumberField("learning_rate", s.learningRate());
+      writeInts(json, "hidden", s.hidden());
+      json.writeFieldName("recent_loss");
+      if (Double.isFinite(s.recentLoss())) {
+        json.writeNumber(s.recentLoss());
+      } else {
+        json.writeNull(); // NaN before its first step, +inf after a non-finite one
+      }
+      json.writeNumberField("steps", s.steps());
+      json.writeNumberField("born_at", s.bornAt());
+      json.writeBooleanField("served", s.leader());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void writeInts(JsonGenerator json, String name, List<Integer> values)
+      throws IOException {
+    json.writeArrayFieldStart(name);
+    for (int v : values) {
+      json.writeNumber(v);
+    }
+    json.writeEndArray();
   }
 
   private static int argmax(float[] values, int offset, int width) {

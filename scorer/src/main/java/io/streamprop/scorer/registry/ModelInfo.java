@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param loadedAt when this scorer started serving it
  * @param loadSeconds time spent decoding, building and warming it, in seconds
  * @param snapshotBytes size of the encoded snapshot
- * @param specJson the spec as JSON, written once at load time
+ * @param specJson the spec as JSON, written once at load time (a population's: the user's spec)
+ * @param population which member of a population is served and why; null for a single learner
  */
 public record ModelInfo(
     long examples,
@@ -25,4 +26,30 @@ public record ModelInfo(
     Instant loadedAt,
     double loadSeconds,
     int snapshotBytes,
-    String specJson) {}
+    String specJson,
+    PopulationInfo population) {
+
+  /** The information of a single learner's snapshot. */
+  public ModelInfo(
+      long examples,
+      long steps,
+      long skippedSteps,
+      double trainingLoss,
+      Instant snapshotCreatedAt,
+      Instant loadedAt,
+      double loadSeconds,
+      int snapshotBytes,
+      String specJson) {
+    this(
+        examples,
+        steps,
+        skippedSteps,
+        trainingLoss,
+        snapshotCreatedAt,
+        loadedAt,
+        loadSeconds,
+        snapshotBytes,
+        specJson,
+        null);
+  }
+}

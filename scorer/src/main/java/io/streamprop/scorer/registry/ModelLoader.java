@@ -5,21 +5,26 @@ import io.streamprop.features.FeatureRow;
 import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.features.Featurizer;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.population.Standing;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.Snapshot;
 import io.streamprop.wire.SnapshotCodec;
 import io.streamprop.wire.SnapshotException;
+import io.streamprop.wire.Snapshots;
 import java.time.Clock;
 import java.time.Instant;
 
 /**
  * Turns the bytes of a snapshot record into a {@link ServedModel}, off the request path: decode and
- * verify ({@link SnapshotCodec}), refuse a version that is not newer than the served one, build the
- * {@link Predictor}, and warm it with a prediction whose outputs must all be finite. Only a model
- * that passed every step is handed to {@link ModelRegistry#swapIfNewer}.
+ * verify ({@link SnapshotCodec}; for a population, {@link PopulationCodec#decodeServed}, which
+ * decodes only the leading member's snapshot and every member's bookkeeping), refuse a version that
+ * is not newer than the served one, build the {@link Predictor}, and warm it with a prediction
+ * whose outputs must all be finite. Only a model that passed every step is handed to {@link
+ * ModelRegistry#swapIfNewer}.
  */
 public final class ModelLoader {
   /** Rows of the warm-up batch: enough to run the batched code paths once. */
@@ -57,8 +62,14 @@ public final class ModelLoader {
       throws SnapshotRejectedException {
     long start = System.nanoTime();
     Snapshot snapshot;
+    PopulationCodec.Served population = null;
     try {
-      snapshot = SnapshotCodec.decodeSnapshot(bytes, signingKey);
+      if (Snapshots.isPopulation(bytes)) {
+        population = PopulationCodec.decodeServed(bytes, signingKey);
+        snapshot = new Snapshot(population.served().model(), population.createdAtMillis());
+      } else {
+        snapshot = SnapshotCodec.decodeSnapshot(bytes, signingKey);
+      }
     } catch (SnapshotException e) {
       SnapshotRejectReason reason =
           switch (e.kind()) {
@@ -97,7 +108,7 @@ public final class ModelLoader {
     String specJson;
     try {
       predictor = Predictor.of(state);
-      specJson = SpecJson.write(state.spec());
+      specJson = SpecJson.write(population == null ? state.spec() : population.spec());
     } catch (RuntimeException e) {
       throw new SnapshotRejectedException(
           SnapshotRejectReason.INVALID,
@@ -121,8 +132,22 @@ public final class ModelLoader {
             clock.instant(),
             loadSeconds,
             bytes.length,
-            specJson);
+            specJson,
+            population == null ? null : populationInfo(population));
     return new ServedModel(name, state.version(), state.spec(), Inference.of(predictor), info);
+  }
+
+  private static PopulationInfo populationInfo(PopulationCodec.Served population) {
+    io.streamprop.learn.population.ServedModel served = population.served();
+    Standing lead = served.standings().get(served.member());
+    return new PopulationInfo(
+        served.member(),
+        lead.learningRate(),
+        lead.hidden(),
+        served.reason(),
+        served.standings(),
+        population.switches(),
+        population.replacements());
   }
 
   /**

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.state.DenseState;
 import io.streamprop.learn.state.LayerState;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.SigningKey;
 import io.streamprop.wire.SnapshotCodec;
 import java.time.Clock;
@@ -149,5 +151,47 @@ class ModelLoaderTest {
             SnapshotRejectedException.class,
             e -> assertThat(e.reason()).isEqualTo(SnapshotRejectReason.NOT_FINITE))
         .hasMessageContaining("refusing to serve it");
+  }
+
+  @Test
+  void populationSnapshot_servesItsLeader_signedVersionsChecked_damageRefused() throws Exception {
+    PopulationLearner population =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 3, \"classes\": 2, \"hidden\": [4]}"));
+    for (int i = 0; i < 20; i++) {
+      population.learn(new float[] {i, -i, i % 3}, new float[] {i % 2});
+    }
+    SigningKey key = SigningKey.of(new byte[32]);
+    ModelLoader verifying = new ModelLoader(registry, Clock.fixed(NOW, ZoneOffset.UTC), key);
+    byte[] signed = PopulationCodec.encode(population.state(), 4, 1_000, key);
+
+    ServedModel model = verifying.load("p", signed, NOW);
+    ModelState leader = population.served().model();
+    float[] x = {1, 2, 3, 4, 5, 6};
+    assertThat(model.version()).isEqualTo(4);
+    assertThat(model.info().examples()).isEqualTo(20);
+    assertThat(model.info().snapshotCreatedAt()).isEqualTo(Instant.ofEpochMilli(1_000));
+    assertThat(model.info().population().member()).isEqualTo(population.leader());
+    assertThat(model.info().population().reason()).isEqualTo(population.served().reason());
+    assertThat(model.inference().predict(x, 2)).containsExactly(Predictor.of(leader).predict(x, 2));
+
+    registry.swapIfNewer(model);
+    assertThatThrownBy(() -> verifying.load("p", signed, NOW))
+        .isInstanceOfSatisfying(
+            SnapshotRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(SnapshotRejectReason.NOT_NEWER));
+    byte[] unsigned = PopulationCodec.encode(population.state(), 5, 1_000, null);
+    assertThatThrownBy(() -> verifying.load("p", unsigned, NOW))
+        .isInstanceOfSatisfying(
+            SnapshotRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(SnapshotRejectReason.UNSIGNED));
+    byte[] damaged = PopulationCodec.encode(population.state(), 5, 1_000, key);
+    damaged[damaged.length / 2] ^= 1;
+    assertThatThrownBy(() -> verifying.load("p", damaged, NOW))
+        .isInstanceOfSatisfying(
+            SnapshotRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(SnapshotRejectReason.CORRUPT));
+    assertThat(loader.load("single", SnapshotCodec.encode(state(1), 0), NOW).info().population())
+        .isNull();
   }
 }

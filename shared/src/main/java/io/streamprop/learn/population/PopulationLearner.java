@@ -118,6 +118,36 @@ public final class PopulationLearner {
     return population;
   }
 
+  /**
+   * This population under an updated spec that keeps the shape ({@code learner: population}, same
+   * task, inputs, hidden widths, optimizer kind, batch size, seed): members keep their weights,
+   * optimizer moments, widths and their learning rates relative to the spec's, and take every other
+   * hyper-parameter (schedule, clipping, dropout, snapshot policy ...) from the new spec.
+   */
+  public PopulationLearner withSpec(ModelSpec updated) {
+    PopulationState s = state();
+    double ratio =
+        updated.optimizer().learningRate() / spec.optimizer().learningRate(); // 1 if unchanged
+    List<MemberState> members = new ArrayList<>(s.members().size());
+    for (MemberState m : s.members()) {
+      ModelSpec own = m.model().spec();
+      double rate =
+          ratio == 1 ? own.optimizer().learningRate() : own.optimizer().learningRate() * ratio;
+      ModelSpec memberSpec = PopulationPlan.variant(updated, own.hidden(), rate);
+      members.add(new MemberState(m.model().withSpec(memberSpec), m.recentLoss(), m.bornAt()));
+    }
+    return restore(
+        new PopulationState(
+            updated,
+            plan,
+            members,
+            s.leader(),
+            s.examples(),
+            s.switches(),
+            s.replacements(),
+            s.rngState()));
+  }
+
   /** Deep copies of everything the population holds (members at version 0). */
   public PopulationState state() {
     List<MemberState> members = new ArrayList<>(learners.length);
@@ -140,6 +170,14 @@ public final class PopulationLearner {
   public StepResult learn(float[] features, float[] label) {
     for (int i = 0; i < learners.length; i++) {
       steps[i] = learners[i].learn(features, label);
+    }
+    return afterExample();
+  }
+
+  /** {@link #learn(float[], float[])} for an example of the given weight (1 is the plain one). */
+  public StepResult learn(float[] features, float[] label, float weight) {
+    for (int i = 0; i < learners.length; i++) {
+      steps[i] = learners[i].learn(features, label, weight);
     }
     return afterExample();
   }
@@ -298,6 +336,11 @@ public final class PopulationLearner {
 
   public int size() {
     return learners.length;
+  }
+
+  /** Member i's recent prequential loss per example (see {@link MemberState#recentLoss()}). */
+  public double recentLoss(int member) {
+    return recentLoss[member];
   }
 
   /** Examples accepted so far, pending ones included. */

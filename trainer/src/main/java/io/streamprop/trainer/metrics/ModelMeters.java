@@ -2,11 +2,13 @@ package io.streamprop.trainer.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.streamprop.learn.StepResult;
+import io.streamprop.learn.population.PopulationLearner;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,12 @@ import java.util.List;
  * {@code ewma += (1 - exp(-n / WINDOW)) * (x - ewma)}. The counters {@code
  * streamprop_prequential_scored_total} and {@code streamprop_prequential_correct_total} give exact
  * accuracy over any window in PromQL.
+ *
+ * <p>A population ({@code learner: population}) reports its race too, registered at its first
+ * report: the served member's index, each member's recent prequential loss (tag {@code member}, the
+ * population's own exponentially weighted score that picks the leader), and how often the leader
+ * switched and members were replaced (the population's totals, which survive restarts). The
+ * prequential gauges above then describe the served member's steps.
  */
 public final class ModelMeters {
   static final double WINDOW_EXAMPLES = 1000;
@@ -39,6 +47,10 @@ public final class ModelMeters {
   private volatile double version;
   private volatile double examples;
   private LayerGauges[] layers = new LayerGauges[0];
+  private volatile double leader = Double.NaN;
+  private volatile double switches;
+  private volatile double replacements;
+  private volatile double[] memberLoss = new double[0];
 
   ModelMeters(MeterRegistry registry, String modelId) {
     this.registry = registry;
@@ -124,6 +136,50 @@ public final class ModelMeters {
         layers[i].updateRatio = stats[i].updateRatio();
       }
     }
+  }
+
+  /** The race of a population, after a step or a restore. */
+  public void population(PopulationLearner population) {
+    int size = population.size();
+    if (memberLoss.length != size) {
+      registerPopulation(size);
+    }
+    double[] losses = new double[size];
+    for (int i = 0; i < size; i++) {
+      losses[i] = population.recentLoss(i);
+    }
+    memberLoss = losses;
+    leader = population.leader();
+    switches = population.switches();
+    replacements = population.replacements();
+  }
+
+  private void registerPopulation(int size) {
+    if (memberLoss.length == 0) {
+      gauge("streamprop.population.leader", "Index of the served member", () -> leader);
+      add(
+          FunctionCounter.builder("streamprop.population.switches", this, m -> m.switches)
+              .description("Times the served member of the population changed")
+              .tags(tags)
+              .register(registry));
+      add(
+          FunctionCounter.builder("streamprop.population.replacements", this, m -> m.replacements)
+              .description("Members replaced by a perturbed copy of the leader")
+              .tags(tags)
+              .register(registry));
+    }
+    for (int i = memberLoss.length; i < size; i++) {
+      int member = i;
+      gauge(
+          "streamprop.population.member.loss",
+          "Recent prequential loss of a population member (the score that picks the leader)",
+          tags.and("member", Integer.toString(member)),
+          () -> {
+            double[] losses = memberLoss;
+            return member < losses.length ? losses[member] : Double.NaN;
+          });
+    }
+    memberLoss = new double[size];
   }
 
   private void registerLayers(int count) {

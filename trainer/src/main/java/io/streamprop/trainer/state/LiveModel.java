@@ -3,12 +3,12 @@ package io.streamprop.trainer.state;
 import io.streamprop.learn.OnlineLearner;
 
 /**
- * One model as the trainer holds it between commits: the live {@link OnlineLearner} plus the
- * snapshot bookkeeping that must survive restarts (the last published version, how many examples it
- * covered). Mutable, owned by one stream thread.
+ * One model as the trainer holds it between commits: the live {@link TrainedModel} (one {@link
+ * OnlineLearner} or a population of them) plus the snapshot bookkeeping that must survive restarts
+ * (the last published version, how many examples it covered). Mutable, owned by one stream thread.
  */
 public final class LiveModel {
-  private OnlineLearner learner;
+  private TrainedModel learner;
   private long version;
   private long examplesAtSnapshot;
   private long lastSnapshotMillis;
@@ -22,25 +22,44 @@ public final class LiveModel {
    * @param lastSnapshotMillis wall-clock time of that snapshot (or of the model's creation)
    */
   public LiveModel(
-      OnlineLearner learner, long version, long examplesAtSnapshot, long lastSnapshotMillis) {
+      TrainedModel learner, long version, long examplesAtSnapshot, long lastSnapshotMillis) {
     this.learner = learner;
     this.version = version;
     this.examplesAtSnapshot = examplesAtSnapshot;
     this.lastSnapshotMillis = lastSnapshotMillis;
   }
 
-  public OnlineLearner learner() {
+  /** A model of one learner. */
+  public LiveModel(
+      OnlineLearner learner, long version, long examplesAtSnapshot, long lastSnapshotMillis) {
+    this(new SingleModel(learner), version, examplesAtSnapshot, lastSnapshotMillis);
+  }
+
+  /** What is trained: one learner or a population. */
+  public TrainedModel trained() {
     return learner;
   }
 
+  /**
+   * The one learner of a single-learner model.
+   *
+   * @throws IllegalStateException for a population (use {@link #trained()})
+   */
+  public OnlineLearner learner() {
+    if (learner instanceof SingleModel single) {
+      return single.learner();
+    }
+    throw new IllegalStateException("the model is a population, not one learner");
+  }
+
   /** Swaps in a learner that continues this one (same examples): an in-place spec update. */
-  public void updateLearner(OnlineLearner updated) {
+  public void updateLearner(TrainedModel updated) {
     this.learner = updated;
     this.dirty = true;
   }
 
   /** Replaces the learner by a new one (a spec that changed the shape); versions continue. */
-  public void replaceLearner(OnlineLearner replacement, long nowMillis) {
+  public void replaceLearner(TrainedModel replacement, long nowMillis) {
     this.learner = replacement;
     this.examplesAtSnapshot = replacement.examples();
     this.lastSnapshotMillis = nowMillis;

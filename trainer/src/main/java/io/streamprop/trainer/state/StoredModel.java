@@ -1,32 +1,43 @@
 package io.streamprop.trainer.state;
 
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.state.ModelState;
+import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.SnapshotCodec;
 import java.nio.ByteBuffer;
 
 /**
  * The value of one model in the changelogged {@code model-state} store: a small trainer header
- * followed by a complete snapshot ({@link SnapshotCodec}) of the learner, whose state includes the
- * optimizer moments, the normalizer and the partly filled mini-batch.
+ * followed by the model's complete state, which includes the optimizer moments, the normalizer and
+ * the partly filled mini-batch: for one learner (format 1) its snapshot ({@link SnapshotCodec}),
+ * for a population (format 2) the whole population as a version-2 {@link PopulationCodec} container
+ * (created at 0, unsigned).
  *
  * <pre>
- * magic "SPTM" (4 bytes) | format u16 = 1 | examplesAtSnapshot i64 | lastSnapshotMillis i64
- * | snapshot bytes (the rest; its model version is the last published version)
+ * magic "SPTM" (4 bytes) | format u16 = 1 or 2 | examplesAtSnapshot i64 | lastSnapshotMillis i64
+ * | state bytes (the rest; its model version is the last published version)
  * </pre>
  */
 public final class StoredModel {
   private StoredModel() {}
 
   private static final int MAGIC = 0x5350544D; // "SPTM"
-  private static final short FORMAT = 1;
+
+  /** One learner: the rest is its snapshot. */
+  static final short FORMAT_SINGLE = 1;
+
+  /** A population: the rest is its container. */
+  static final short FORMAT_POPULATION = 2;
+
   private static final int HEADER_BYTES = 4 + 2 + 8 + 8;
 
   /** Serializes the whole model; called once per commit for each model that changed. */
   public static byte[] encode(LiveModel model) {
-    byte[] snapshot = SnapshotCodec.encode(model.learner().state().withVersion(model.version()));
+    TrainedModel trained = model.trained();
+    byte[] snapshot = trained.storedState(model.version());
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + snapshot.length);
-    buffer.putInt(MAGIC).putShort(FORMAT);
+    buffer.putInt(MAGIC).putShort(trained.storedFormat());
     buffer.putLong(model.examplesAtSnapshot()).putLong(model.lastSnapshotMillis());
     buffer.put(snapshot);
     return buffer.array();
@@ -48,20 +59,30 @@ public final class StoredModel {
           "model-state entry of model '" + modelId + "' is not a stored streamprop model");
     }
     short format = buffer.getShort();
-    if (format != FORMAT) {
+    if (format != FORMAT_SINGLE && format != FORMAT_POPULATION) {
       throw new IllegalStateException(
           "model-state entry of model '"
               + modelId
               + "' has format "
               + format
-              + ", this trainer reads format "
-              + FORMAT
+              + ", this trainer reads formats "
+              + FORMAT_SINGLE
+              + " and "
+              + FORMAT_POPULATION
               + ": run the trainer version that wrote it, or reset the application's state");
     }
     long examplesAtSnapshot = buffer.getLong();
     long lastSnapshotMillis = buffer.getLong();
     byte[] snapshot = new byte[buffer.remaining()];
     buffer.get(snapshot);
+    if (format == FORMAT_POPULATION) {
+      PopulationCodec.Published published = PopulationCodec.decodePublished(snapshot, null);
+      return new LiveModel(
+          new PopulationModel(PopulationLearner.restore(published.state())),
+          published.version(),
+          examplesAtSnapshot,
+          lastSnapshotMillis);
+    }
     ModelState state = SnapshotCodec.decode(snapshot);
     OnlineLearner learner = OnlineLearner.restore(state);
     return new LiveModel(learner, state.version(), examplesAtSnapshot, lastSnapshotMillis);

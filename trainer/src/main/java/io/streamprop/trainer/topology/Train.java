@@ -1,15 +1,15 @@
 package io.streamprop.trainer.topology;
 
-import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.StepResult;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.trainer.metrics.ModelMeters;
 import io.streamprop.trainer.metrics.TrainerMetrics;
 import io.streamprop.trainer.state.LiveModel;
 import io.streamprop.trainer.state.ModelStore;
+import io.streamprop.trainer.state.PopulationModel;
+import io.streamprop.trainer.state.TrainedModel;
 import io.streamprop.wire.Example;
 import io.streamprop.wire.SigningKey;
-import io.streamprop.wire.SnapshotCodec;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-model training: each validated example is learned by its model (created on its first example,
- * updated when its spec changes) — a vector of numbers, or for a spec with raw features the
- * featurized row and its bucket ids — and snapshots are published to the model-snapshots sink after
- * every N examples (in {@link #process}) or T seconds (in the housekeeping punctuation), per the
- * model's spec.
+ * updated when its spec changes; one learner of the spec, or a population of variants of it when
+ * the spec says {@code learner: population}, see {@link TrainedModel}) — a vector of numbers, or
+ * for a spec with raw features the featurized row and its bucket ids — and snapshots are published
+ * to the model-snapshots sink after every N examples (in {@link #process}) or T seconds (in the
+ * housekeeping punctuation), per the model's spec.
  *
  * <p>The models live in the task's {@link ModelStore}, which writes the changed ones to the
  * changelog right before each commit. Housekeeping also retires models whose spec was deleted: it
@@ -62,12 +63,15 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     this.specs = context.getStateStore(TrainerTopology.SPECS_STORE);
     for (String modelId : models.modelIds()) {
       LiveModel model = models.get(modelId);
-      metrics.model(modelId).version(model.version(), model.learner().examples());
+      metrics.model(modelId).version(model.version(), model.trained().examples());
+      if (model.trained() instanceof PopulationModel population) {
+        metrics.model(modelId).population(population.population());
+      }
       log.info(
           "model '{}': resumed at version {} with {} examples",
           modelId,
           model.version(),
-          model.learner().examples());
+          model.trained().examples());
     }
     context.schedule(
         Duration.ofMillis(housekeepingMs), PunctuationType.WALL_CLOCK_TIME, this::housekeeping);
@@ -81,7 +85,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     long now = context.currentSystemTimeMs();
     LiveModel model = models.get(modelId);
     if (model == null) {
-      model = new LiveModel(OnlineLearner.create(spec), 0, 0, now);
+      model = new LiveModel(TrainedModel.create(spec), 0, 0, now);
       models.put(modelId, model);
       log.info("model '{}': started", modelId);
     } else if (model.specSeen() != spec) {
@@ -89,7 +93,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     }
     model.specSeen(spec);
     Example example = record.value().example();
-    OnlineLearner learner = model.learner();
+    TrainedModel learner = model.trained();
     StepResult step =
         example.ids() == null
             ? learner.learn(example.features(), example.label(), example.weight())
@@ -99,6 +103,9 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     meters.trained(learner.examples());
     if (step != null) {
       meters.step(step, spec.task() == ModelSpec.Task.CLASSIFICATION);
+      if (learner instanceof PopulationModel population) {
+        meters.population(population.population());
+      }
     }
     long everyExamples = learner.spec().snapshot().everyExamples();
     if (everyExamples > 0 && model.unpublishedExamples() >= everyExamples) {
@@ -107,19 +114,17 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   }
 
   private void applySpec(String modelId, LiveModel model, ModelSpec spec, long now) {
-    ModelSpec old = model.learner().spec();
+    ModelSpec old = model.trained().spec();
     switch (SpecChange.between(old, spec)) {
       case NONE -> {
         // Equal but not the same instance (the spec was re-read); nothing to do.
       }
       case IN_PLACE -> {
-        OnlineLearner updated = OnlineLearner.restore(model.learner().state().withSpec(spec));
-        model.updateLearner(updated);
+        model.updateLearner(model.trained().withSpec(spec));
         log.info("model '{}': spec updated in place (hyper-parameters only)", modelId);
       }
       case RESTART -> {
-        OnlineLearner fresh = OnlineLearner.create(spec);
-        model.replaceLearner(fresh, now);
+        model.replaceLearner(TrainedModel.create(spec), now);
         log.info(
             "model '{}': spec changed its shape; restarted from scratch after version {}",
             modelId,
@@ -130,9 +135,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
 
   private void publish(String modelId, LiveModel model, long now) {
     long version = model.version() + 1;
-    byte[] snapshot =
-        SnapshotCodec.encode(
-            model.learner().state().withVersion(version), System.currentTimeMillis(), signingKey);
+    byte[] snapshot = model.trained().snapshot(version, System.currentTimeMillis(), signingKey);
     context.forward(new Record<>(modelId, snapshot, now), TrainerTopology.SNAPSHOTS_SINK);
     model.published(version, now);
     metrics.model(modelId).snapshot(version, snapshot.length);
@@ -149,7 +152,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
       if (model.unpublishedExamples() <= 0) {
         continue;
       }
-      double everySeconds = model.learner().spec().snapshot().everySeconds();
+      double everySeconds = model.trained().spec().snapshot().everySeconds();
       boolean due = everySeconds > 0 && now - model.lastSnapshotMillis() >= everySeconds * 1000;
       if (due || shuttingDown) {
         publish(modelId, model, now);

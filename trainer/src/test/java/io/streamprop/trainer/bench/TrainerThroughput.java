@@ -11,7 +11,7 @@ import io.streamprop.trainer.TrainerApp;
 import io.streamprop.trainer.admin.TopicAdmin;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.wire.ExampleJson;
-import io.streamprop.wire.SnapshotCodec;
+import io.streamprop.wire.Snapshots;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -290,7 +290,7 @@ public final class TrainerThroughput {
       while (covered < n && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(20))) {
           long now = System.nanoTime();
-          long examples = SnapshotCodec.decode(r.value()).examples();
+          long examples = Snapshots.served(r.value()).state().examples();
           while (covered < Math.min(examples, n)) {
             seenNanos[covered++] = now;
           }

@@ -6,6 +6,7 @@ import io.streamprop.features.FeatureRow;
 import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.features.Featurizer;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.spec.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ public final class RawEvents {
         + "{\"name\": \"query\", \"kind\": \"tokens\", \"buckets\": 256, \"embedding_dim\": 4,"
         + " \"bigrams\": true, \"max_tokens\": 8}],"
         + " \"closed_schema\": true, \"class_names\": [\"stay\", \"churned\"],"
-        + " \"hidden\": [8], \"batch_size\": 4, \"snapshot\": "
+        + " \"learner\": \"single\", \"hidden\": [8], \"batch_size\": 4, \"snapshot\": "
         + snapshot
         + "}";
   }
@@ -115,6 +116,23 @@ public final class RawEvents {
    */
   public static OnlineLearner train(ModelSpec spec, List<byte[]> values) {
     OnlineLearner learner = OnlineLearner.create(spec);
+    feed(spec, values, learner::learn);
+    return learner;
+  }
+
+  /** {@link #train} for a population of the spec. */
+  public static PopulationLearner trainPopulation(ModelSpec spec, List<byte[]> values) {
+    PopulationLearner population = PopulationLearner.create(spec);
+    feed(spec, values, population::learn);
+    return population;
+  }
+
+  /** What learns one featurized event. */
+  private interface Learns {
+    void learn(float[] dense, int[][] ids, float[] label, float weight);
+  }
+
+  private static void feed(ModelSpec spec, List<byte[]> values, Learns learner) {
     Featurizer featurizer = new Featurizer(spec.features());
     FeaturizedBatch batch = featurizer.newBatch(1);
     for (byte[] value : values) {
@@ -132,6 +150,5 @@ public final class RawEvents {
       float weight = event.has("weight") ? event.get("weight").floatValue() : 1f;
       learner.learn(row.dense(), row.ids(), new float[] {y}, weight);
     }
-    return learner;
   }
 }

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The topology's behaviour, driven by {@link TopologyTestDriver} (no broker). */
 class TrainerTopologyTest {
   static final String IRIS_SPEC =
-      "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4,"
+      "{\"inputs\": 4, \"classes\": 3, \"learner\": \"single\", \"hidden\": [8], \"batch_size\": 4,"
           + " \"snapshot\": {\"every_examples\": 50, \"every_seconds\": 0}}";
 
   static final Dataset IRIS = Dataset.load("iris.csv", 150);
@@ -215,7 +215,7 @@ class TrainerTopologyTest {
   void namedLabelsAndWeights_trainAsOffline_badOnesDeadLettered() {
     String spec =
         "{\"inputs\": 4, \"class_names\": [\"setosa\", \"versicolor\", \"virginica\"],"
-            + " \"class_weight\": \"balanced\", \"hidden\": [8], \"batch_size\": 4,"
+            + " \"class_weight\": \"balanced\", \"learner\": \"single\", \"hidden\": [8], \"batch_size\": 4,"
             + " \"snapshot\": {\"every_examples\": 50, \"every_seconds\": 0}}";
     specs.pipeInput("iris", spec);
     List<String> names = List.of("setosa", "versicolor", "virginica");
@@ -304,7 +304,7 @@ class TrainerTopologyTest {
   void snapshots_afterTSeconds_includeThePendingMiniBatch() {
     specs.pipeInput(
         "iris",
-        "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4,"
+        "{\"inputs\": 4, \"classes\": 3, \"learner\": \"single\", \"hidden\": [8], \"batch_size\": 4,"
             + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 2}}");
     sendIris("iris", 0, 7);
     driver.advanceWallClockTime(Duration.ofSeconds(1));

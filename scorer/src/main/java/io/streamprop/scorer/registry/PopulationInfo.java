@@ -1,0 +1,30 @@
+package io.streamprop.scorer.registry;
+
+import io.streamprop.learn.population.Standing;
+import java.util.List;
+
+/**
+ * Which member of a population a served model is, and why ({@code GET /v1/models/{m}}).
+ *
+ * @param member the served (leading) member's index
+ * @param learningRate its base learning rate
+ * @param hidden its hidden widths
+ * @param reason one line: its recent loss against the next best member's ({@code
+ *     io.streamprop.learn.population.ServedModel#reason()})
+ * @param standings every member's standing, in member order
+ * @param switches times the served member changed
+ * @param replacements members replaced by a perturbed copy of the leader
+ */
+public record PopulationInfo(
+    int member,
+    double learningRate,
+    List<Integer> hidden,
+    String reason,
+    List<Standing> standings,
+    long switches,
+    long replacements) {
+  public PopulationInfo {
+    hidden = List.copyOf(hidden);
+    standings = List.copyOf(standings);
+  }
+}

@@ -1,0 +1,138 @@
+package io.streamprop.scorer.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.population.PopulationLearner;
+import io.streamprop.learn.population.PopulationPlan;
+import io.streamprop.learn.population.ServedModel;
+import io.streamprop.learn.population.Standing;
+import io.streamprop.scorer.metrics.ScorerMetrics;
+import io.streamprop.scorer.registry.ModelLoader;
+import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.PopulationCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A population's snapshot served end to end: the loader serves its leader exactly as a single
+ * learner, and {@code GET /v1/models/{m}} says which member it is and why.
+ */
+class PopulationModelHttpTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Clock clock =
+      Clock.fixed(Instant.parse("2026-01-01T00:00:11Z"), ZoneOffset.UTC);
+  private static final ModelRegistry models = new ModelRegistry();
+  private static final ScorerMetrics metrics = new ScorerMetrics(models, clock);
+  private static final HttpClient client = HttpClient.newHttpClient();
+
+  /** Short rungs, so that members are replaced and the leader switches within 400 examples. */
+  private static final PopulationPlan FAST =
+      new PopulationPlan(List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10);
+
+  private static PopulationLearner population;
+  private static ScorerHttpServer server;
+
+  static float[] row(int i) {
+    return new float[] {i % 7, -(i % 5), (i * 3) % 11 / 4f};
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    population =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 3, \"classes\": 2, \"hidden\": [4], \"batch_size\": 4}"),
+            FAST);
+    for (int i = 0; i < 403; i++) {
+      float[] x = row(i);
+      population.learn(x, new float[] {x[0] + x[1] > 1 ? 1 : 0});
+    }
+    byte[] bytes = PopulationCodec.encode(population.state(), 5, 1_767_225_600_000L, null);
+    ModelLoader loader = new ModelLoader(models, clock);
+    models.swapIfNewer(loader.load("pop", bytes, clock.instant()));
+    server =
+        new ScorerHttpServer(
+            "127.0.0.1",
+            0,
+            4,
+            new ScorerHandler(models, metrics, new ScorerHandlerTest.TestHealth(), 1 << 20, clock));
+    server.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+    metrics.close();
+  }
+
+  @Test
+  void loadedPopulation_predictsBitForBitAsItsLeaderRestoredAsOneLearner() {
+    var served = models.get("pop");
+    OnlineLearner leader = OnlineLearner.restore(population.served().model());
+    float[] x = new float[3 * 20];
+    for (int i = 0; i < 20; i++) {
+      System.arraycopy(row(1000 + i * 13), 0, x, 3 * i, 3);
+    }
+
+    assertThat(population.switches()).isPositive();
+    assertThat(population.replacements()).isPositive();
+    assertThat(served.version()).isEqualTo(5);
+    assertThat(served.spec()).isEqualTo(population.served().model().spec());
+    float[] got = served.inference().predict(x, 20);
+    float[] want = leader.predictor().predict(x, 20);
+    for (int i = 0; i < want.length; i++) {
+      assertThat(Float.floatToRawIntBits(got[i]))
+          .as("output %d", i)
+          .isEqualTo(Float.floatToRawIntBits(want[i]));
+    }
+  }
+
+  @Test
+  void modelMetadata_namesTheServedMember_itsRateWidthsAndReason_andTheStandings()
+      throws Exception {
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/models/pop"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    ServedModel served = population.served();
+    Standing lead = served.standings().get(served.member());
+    JsonNode pop = body.at("/metadata/population");
+    assertThat(body.get("model_version").asLong()).isEqualTo(5);
+    assertThat(pop.get("member").asInt()).isEqualTo(population.leader());
+    assertThat(pop.get("learning_rate").asDouble()).isEqualTo(lead.learningRate());
+    assertThat(pop.get("hidden").get(0).asInt()).isEqualTo(lead.hidden().get(0));
+    assertThat(pop.get("reason").asText()).isEqualTo(served.reason());
+    assertThat(pop.get("switches").asLong()).isEqualTo(population.switches());
+    assertThat(pop.get("replacements").asLong()).isEqualTo(population.replacements());
+    assertThat(pop.get("standings")).hasSize(population.size());
+    for (Standing s : served.standings()) {
+      JsonNode node = pop.get("standings").get(s.member());
+      assertThat(node.get("member").asInt()).isEqualTo(s.member());
+      assertThat(node.get("recent_loss").asDouble()).isEqualTo(s.recentLoss());
+      assertThat(node.get("learning_rate").asDouble()).isEqualTo(s.learningRate());
+      assertThat(node.get("steps").asLong()).isEqualTo(s.steps());
+      assertThat(node.get("served").asBoolean()).isEqualTo(s.leader());
+    }
+    // The spec shown is the user's: the population's.
+    assertThat(body.at("/spec/learner").asText()).isEqualTo("population");
+    assertThat(body.at("/metadata/examples").asLong()).isEqualTo(403);
+  }
+}

@@ -1,0 +1,58 @@
+package io.streamprop.trainer.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamprop.learn.population.PopulationLearner;
+import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.testing.Dataset;
+import io.streamprop.wire.PopulationCodec;
+import org.junit.jupiter.api.Test;
+
+/** The changelog value of a population model (format 2). */
+class StoredModelTest {
+  static final ModelSpec OPEN =
+      SpecJson.parse("{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4}");
+  static final Dataset IRIS = Dataset.load("iris.csv", 150);
+
+  private static void learn(TrainedModel model, int from, int to) {
+    for (int i = from; i < to; i++) {
+      model.learn(IRIS.features().get(i % 150), IRIS.labels().get(i % 150), 1f);
+    }
+  }
+
+  @Test
+  void population_roundTrips_andResumesBitForBit_acrossARung() {
+    TrainedModel uninterrupted = TrainedModel.create(OPEN);
+    learn(uninterrupted, 0, 2600);
+    TrainedModel before = TrainedModel.create(OPEN);
+    learn(before, 0, 1999); // mid-batch, one example before the first rung
+    LiveModel live = new LiveModel(before, 7, 1500, 1234);
+
+    byte[] bytes = StoredModel.encode(live);
+    LiveModel restored = StoredModel.decode("iris", bytes);
+
+    assertThat(restored.trained()).isInstanceOf(PopulationModel.class);
+    assertThat(restored.version()).isEqualTo(7);
+    assertThat(restored.examplesAtSnapshot()).isEqualTo(1500);
+    assertThat(restored.lastSnapshotMillis()).isEqualTo(1234);
+    assertThat(StoredModel.encode(restored)).isEqualTo(bytes);
+    learn(restored.trained(), 1999, 2600);
+    PopulationLearner resumed = ((PopulationModel) restored.trained()).population();
+    PopulationLearner expected = ((PopulationModel) uninterrupted).population();
+    assertThat(expected.replacements()).isPositive();
+    assertThat(PopulationCodec.encode(resumed.state()))
+        .isEqualTo(PopulationCodec.encode(expected.state()));
+  }
+
+  @Test
+  void singleLearnerSpec_storesFormat1_andOpenSpec_format2() {
+    LiveModel single =
+        new LiveModel(TrainedModel.create(OPEN.withLearner(ModelSpec.Learner.SINGLE)), 0, 0, 0);
+    LiveModel population = new LiveModel(TrainedModel.create(OPEN), 0, 0, 0);
+
+    assertThat(StoredModel.encode(single)[5]).isEqualTo((byte) 1);
+    assertThat(StoredModel.encode(population)[5]).isEqualTo((byte) 2);
+    assertThat(single.learner()).isNotNull();
+  }
+}
