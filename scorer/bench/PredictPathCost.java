@@ -54,6 +54,7 @@ public class PredictPathCost {
     Instances inst = Instances.parse(body, model);
     float[] out = model.inference().predict(inst.features(), inst.rows());
     long sink = 0;
+    String[] ids = new io.streamprop.scorer.predlog.IdGenerator().next(rows);
     for (int round = 0; round < 6; round++) {
       int n = 20000 * 64 / rows;
       var mx = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -62,7 +63,7 @@ public class PredictPathCost {
       long t1 = mx.getCurrentThreadCpuTime();
       for (int k = 0; k < n; k++) sink += model.inference().predict(inst.features(), rows).length;
       long t2 = mx.getCurrentThreadCpuTime();
-      for (int k = 0; k < n; k++) sink += JsonBodies.predictions(model, out, rows).length;
+      for (int k = 0; k < n; k++) sink += JsonBodies.predictions(model, out, rows, ids, null).length;
       long t3 = mx.getCurrentThreadCpuTime();
       System.out.printf(
           "rows %d: parse %.1f us, predict %.1f us, write %.1f us per request CPU (%d B in, %d B"
@@ -72,7 +73,7 @@ public class PredictPathCost {
           (t2 - t1) / 1e3 / n,
           (t3 - t2) / 1e3 / n,
           body.length,
-          JsonBodies.predictions(model, out, rows).length);
+          JsonBodies.predictions(model, out, rows, ids, null).length);
     }
     System.out.println(sink);
   }

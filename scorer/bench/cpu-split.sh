@@ -50,7 +50,7 @@ busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 
 measure() { # label jar
   local label="$1" jar="$2" out="$WORK/$1.$RANDOM"
-  STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+  STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false STREAMPROP_PREDICTION_LOG_MODE="${STREAMPROP_PREDICTION_LOG_MODE:-off}" \
     java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$jar" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
     --port "$HTTP_PORT" >"$out.scorer.log" 2>&1 &
   local scorer=$!
@@ -92,7 +92,7 @@ measure() { # label jar
 paired() { # jar A, jar B: side by side, same windows
   local a b port ra rb ca0 cb0 ca1 cb1
   start() {
-    STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+    STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false STREAMPROP_PREDICTION_LOG_MODE="${STREAMPROP_PREDICTION_LOG_MODE:-off}" \
       java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$1" --bootstrap-server "127.0.0.1:${KAFKA_PORT}" \
       --port "$2" >"$WORK/scorer.$2.log" 2>&1 &
     PIDS+=($!)

@@ -33,7 +33,7 @@ start_broker
 java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" --topic "$TOPIC" --model M
 
 # shellcheck disable=SC2086  # SCORER_OPTS is a word list on purpose
-STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false STREAMPROP_PREDICTION_LOG_MODE="${STREAMPROP_PREDICTION_LOG_MODE:-off}" \
   java --add-modules=jdk.incubator.vector $SCORER_OPTS -Xlog:gc:file="$WORK/gc.log" \
   -jar "$JAR" --bootstrap-server "$BOOTSTRAP" --port "$HTTP_PORT" >"$WORK/scorer.log" 2>&1 &
 SCORER=$!

@@ -45,7 +45,7 @@ java -cp "$JAR" scorer/bench/PublishSnapshots.java \
   --bootstrap-server "$BOOTSTRAP" --topic "$TOPIC" --model M
 
 echo "== starting the scorer on port $HTTP_PORT"
-STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false STREAMPROP_PREDICTION_LOG_MODE="${STREAMPROP_PREDICTION_LOG_MODE:-off}" \
   java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$JAR" --bootstrap-server "$BOOTSTRAP" --port "$HTTP_PORT" \
   >"$WORK/scorer.log" 2>&1 &
 SCORER=$!
@@ -147,7 +147,7 @@ cat >"$SECTION" <<MD
 Measured by \`scorer/bench/wrk.sh\` on $(date -u +%Y-%m-%d) (${CPU}, $(nproc) cores shared by wrk,
 the scorer and the broker; load average before the run ${LOAD}). Model M: 54 -> [64, 32] -> 7
 (softmax), \`wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s --latency\`, scorer JVM \`-Xmx512m\`,
-serving loss off.
+serving loss and prediction log off.
 
 | run | requests/s | predictions/s | p50 ms | p99 ms | errors |
 | --- | --- | --- | --- | --- | --- |

@@ -137,10 +137,15 @@ class BrokerCommandsIT {
     Cli.Run one =
         Cli.run("predict", "--model", "iris", "--features", "5.1,3.5,1.4,0.2", "--url", url);
     assertThat(one.status()).as(one.err()).isZero();
-    assertThat(one.out()).contains("\"class\":").contains("\"model\":\"iris\"");
+    assertThat(one.out())
+        .startsWith("{\"id\":\"") // the scorer's generated id comes first
+        .contains("\"class\":")
+        .contains("\"model\":\"iris\"");
     Cli.Run all = Cli.run("predict", "--model", "iris", "--data", data.toString(), "--url", url);
     assertThat(all.status()).as(all.err()).isZero();
-    assertThat(all.out().strip().split("\n")).hasSize(150);
+    assertThat(all.out().strip().split("\n"))
+        .hasSize(150)
+        .allMatch(line -> line.startsWith("{\"id\":\""));
 
     Cli.Run retired = Cli.run("model", "retire", "--bootstrap-server", bootstrap, "iris");
     assertThat(retired.status()).as(retired.err()).isZero();

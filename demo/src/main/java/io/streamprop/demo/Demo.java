@@ -136,7 +136,11 @@ public final class Demo implements AutoCloseable {
     TrainerConfig trainerConfig = TrainerConfig.load(ConfigSources.of(trainerProperties(specJson)));
     trainer = TrainerApp.start(trainerConfig, trainerRegistry);
 
-    scorer = new Scorer(ScorerConfig.load(ConfigSources.of(scorerProperties())));
+    try {
+      scorer = new Scorer(ScorerConfig.load(ConfigSources.of(scorerProperties())));
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot open the scorer's prediction log: " + e, e);
+    }
     try {
       scorer.start();
     } catch (Exception e) {

@@ -9,14 +9,18 @@ import io.streamprop.scorer.http.ScorerHttpServer;
 import io.streamprop.scorer.ingest.ServingLossConsumer;
 import io.streamprop.scorer.ingest.SnapshotConsumer;
 import io.streamprop.scorer.metrics.ScorerMetrics;
+import io.streamprop.scorer.predlog.IdGenerator;
+import io.streamprop.scorer.predlog.PredictionLog;
+import io.streamprop.scorer.predlog.PredictionLogs;
 import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The scorer assembled: model registry, metrics, the snapshot consumer that fills the registry, the
- * serving-loss consumer, and the HTTP server. {@link #start} starts them, {@link #close} stops them
- * in reverse order (HTTP first, so no request meets a stopped part).
+ * serving-loss consumer, the prediction log, and the HTTP server. {@link #start} starts them,
+ * {@link #close} stops them in reverse order (HTTP first, so no request meets a stopped part).
  */
 public final class Scorer implements AutoCloseable {
   private final ModelRegistry registry = new ModelRegistry();
@@ -24,10 +28,22 @@ public final class Scorer implements AutoCloseable {
   private final SnapshotConsumer snapshots;
   private final ServingLossConsumer servingLoss;
   private final ScorerHttpServer http;
+  private final PredictionLog predictionLog;
 
-  public Scorer(ScorerConfig config) {
+  /** A scorer; opens the prediction log (creating its topic if missing) unless its mode is off. */
+  public Scorer(ScorerConfig config) throws InterruptedException, ExecutionException {
     Clock clock = Clock.systemUTC();
     metrics = new ScorerMetrics(registry, clock);
+    predictionLog =
+        PredictionLogs.open(
+            config.predictionLogMode(),
+            config.kafka(),
+            config.predictionsTopic(),
+            config.topicPartitions(),
+            config.topicReplication(),
+            config.predictionLogBufferRecords(),
+            config.predictionLogMaxBlockMs(),
+            metrics.registry());
     snapshots =
         new SnapshotConsumer(
             config.kafka(),
@@ -53,12 +69,13 @@ public final class Scorer implements AutoCloseable {
             config.httpThreads(),
             config.httpSelectors(),
             new ScorerHandler(
-                registry,
-                metrics,
-                snapshots,
-                config.maxBodyBytes(),
-                clock,
-                accessPolicy(config, metrics)));
+                    registry,
+                    metrics,
+                    snapshots,
+                    config.maxBodyBytes(),
+                    clock,
+                    accessPolicy(config, metrics))
+                .withPredictionLog(predictionLog, config.predictionsTopic(), new IdGenerator()));
   }
 
   private static AccessPolicy accessPolicy(ScorerConfig config, ScorerMetrics metrics) {
@@ -116,6 +133,7 @@ public final class Scorer implements AutoCloseable {
       servingLoss.close();
     }
     snapshots.close();
+    predictionLog.close(); // after HTTP: every answered request's records are handed over
     metrics.close();
   }
 }

@@ -3,6 +3,7 @@ package io.streamprop.scorer;
 import io.streamprop.nn.kernel.Kernels;
 import io.streamprop.scorer.config.ScorerConfig;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -30,7 +31,17 @@ public final class ScorerMain {
   /** Runs the scorer until SIGTERM or Ctrl-C; returns the exit status. */
   static int serve(ScorerConfig config) throws InterruptedException {
     log.info("starting with {}; engine kernels: {}", config, Kernels.description());
-    Scorer scorer = new Scorer(config);
+    Scorer scorer;
+    try {
+      scorer = new Scorer(config);
+    } catch (ExecutionException | RuntimeException e) {
+      log.error(
+          "cannot open the prediction log on topic '{}' (streamprop.prediction.log.mode={}): {}",
+          config.predictionsTopic(),
+          config.predictionLogMode().configValue(),
+          e.toString());
+      return 1;
+    }
     try {
       scorer.start();
     } catch (Exception e) {

@@ -30,6 +30,10 @@ public final class ScorerKeys {
   public static final String CLIENT_RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.client.burst";
   public static final String CLIENT_RATE_LIMIT_MAX_CLIENTS =
       "streamprop.scorer.rate.limit.client.max.clients";
+  public static final String PREDICTIONS_TOPIC = "streamprop.topic.predictions";
+  public static final String PREDICTION_LOG_MODE = "streamprop.prediction.log.mode";
+  public static final String PREDICTION_LOG_BUFFER = "streamprop.prediction.log.buffer.records";
+  public static final String PREDICTION_LOG_MAX_BLOCK_MS = "streamprop.prediction.log.max.block.ms";
 
   /** Every key the scorer reads, with its default, in the order of {@code docs/scorer.md}. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -59,6 +63,12 @@ public final class ScorerKeys {
     keys.put(CLIENT_RATE_LIMIT, "0");
     keys.put(CLIENT_RATE_LIMIT_BURST, "0");
     keys.put(CLIENT_RATE_LIMIT_MAX_CLIENTS, "10000");
+    keys.put(PREDICTIONS_TOPIC, "predictions");
+    keys.put(TrainerKeys.TOPIC_PARTITIONS, "3");
+    keys.put(TrainerKeys.TOPIC_REPLICATION, "-1");
+    keys.put(PREDICTION_LOG_MODE, "acknowledged");
+    keys.put(PREDICTION_LOG_BUFFER, "100000");
+    keys.put(PREDICTION_LOG_MAX_BLOCK_MS, "1000");
     return Collections.unmodifiableMap(keys);
   }
 

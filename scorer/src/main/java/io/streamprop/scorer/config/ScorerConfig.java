@@ -6,6 +6,8 @@ import io.streamprop.config.Program;
 import io.streamprop.config.ScorerKeys;
 import io.streamprop.config.Settings;
 import io.streamprop.config.Topics;
+import io.streamprop.config.TrainerKeys;
+import io.streamprop.scorer.predlog.PredictionLogMode;
 import io.streamprop.wire.SigningKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,12 @@ public final class ScorerConfig {
     clientRateLimitPerSecond();
     clientRateLimitBurst();
     clientRateLimitMaxClients();
+    predictionsTopic();
+    predictionLogMode();
+    topicPartitions();
+    topicReplication();
+    predictionLogBufferRecords();
+    predictionLogMaxBlockMs();
     if ((protectMetrics() || protectHealth()) && adminTokens().isEmpty()) {
       throw settings.invalid(
           protectMetrics() ? ScorerKeys.AUTH_PROTECT_METRICS : ScorerKeys.AUTH_PROTECT_HEALTH,
@@ -156,6 +164,44 @@ public final class ScorerConfig {
   /** Per-client buckets kept at most; the least recently used one goes first. */
   public int clientRateLimitMaxClients() {
     return settings.integer(ScorerKeys.CLIENT_RATE_LIMIT_MAX_CLIENTS, 1, 10_000_000);
+  }
+
+  /** The prediction log's topic, prefix applied. */
+  public String predictionsTopic() {
+    return Topics.named(settings, ScorerKeys.PREDICTIONS_TOPIC);
+  }
+
+  /** When a prediction is answered relative to its log write. */
+  public PredictionLogMode predictionLogMode() {
+    try {
+      return PredictionLogMode.parse(settings.string(ScorerKeys.PREDICTION_LOG_MODE));
+    } catch (IllegalArgumentException e) {
+      throw settings.invalid(ScorerKeys.PREDICTION_LOG_MODE, e.getMessage());
+    }
+  }
+
+  /** Partitions of the predictions topic when the scorer creates it (as the trainer's topics). */
+  public int topicPartitions() {
+    return settings.integer(TrainerKeys.TOPIC_PARTITIONS, 1, 100_000);
+  }
+
+  /** Replication factor of the predictions topic when the scorer creates it; -1: the broker's. */
+  public int topicReplication() {
+    int factor = settings.integer(TrainerKeys.TOPIC_REPLICATION, -1, Short.MAX_VALUE);
+    if (factor == 0) {
+      throw settings.invalid(TrainerKeys.TOPIC_REPLICATION, "must be -1 or at least 1");
+    }
+    return factor;
+  }
+
+  /** Records the async prediction log's buffer holds before it drops. */
+  public int predictionLogBufferRecords() {
+    return settings.integer(ScorerKeys.PREDICTION_LOG_BUFFER, 1, 100_000_000);
+  }
+
+  /** Longest a predict request may wait for room in the producer's buffer or for metadata. */
+  public int predictionLogMaxBlockMs() {
+    return settings.integer(ScorerKeys.PREDICTION_LOG_MAX_BLOCK_MS, 0, 60_000);
   }
 
   private int burst(String key, double rate) {

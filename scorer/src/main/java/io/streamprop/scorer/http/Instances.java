@@ -19,26 +19,36 @@ import java.util.Arrays;
  * [3, 4]]}}, or objects of named features {@code {"instances": [{"a": 1, "b": 2}]}} when the spec
  * declares feature names. {@code "inputs"} is accepted as a synonym of {@code "instances"} and
  * {@code "signature_name"} is ignored, as TensorFlow Serving clients send them. Anything else is a
- * 400 whose message names the instance and feature at fault.
+ * 400 whose message names the instance and feature at fault. The optional {@code "ids"} (one per
+ * instance, {@link Ids}) come back in {@code ids} (null when absent), and the byte range of
+ * instance i in the body, for the prediction log, in {@code bounds} at [2i, 2i + 1].
  */
-record Instances(float[] features, int rows) {
+record Instances(float[] features, int rows, String[] ids, int[] bounds) {
 
   static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
   static Instances parse(byte[] body, ServedModel model) {
     // The common shape, read straight from the bytes; anything else (errors included) by Jackson.
-    RowScanner.Result fast = RowScanner.scan(body, model.inputs(), scratch(model.inputs()));
+    RowScanner.Result fast =
+        RowScanner.scan(body, model.inputs(), scratch(model.inputs()), new int[16]);
     if (fast != null) {
-      return exact(fast.features(), fast.rows(), model.inputs());
+      Ids.check(fast.ids(), fast.rows());
+      return exact(fast.features(), fast.rows(), model.inputs(), fast.ids(), fast.bounds());
     }
     return parseWithJackson(body, model);
   }
 
   /** The full parser: every accepted body shape, and the message for every mistake. */
   static Instances parseWithJackson(byte[] body, ServedModel model) {
-    return read(body, parser -> rows(parser, model));
+    Body<Instances> read = read(body, parser -> rows(parser, model));
+    Instances instances = read.instances();
+    Ids.check(read.ids(), instances.rows());
+    return new Instances(instances.features(), instances.rows(), read.ids(), instances.bounds());
   }
+
+  /** A predict body: its instances as {@code rows} read them, and its ids (null: none given). */
+  record Body<T>(T instances, String[] ids) {}
 
   /** Reads the list of instances at the parser's current token (the start of the list). */
   @FunctionalInterface
@@ -48,9 +58,10 @@ record Instances(float[] features, int rows) {
 
   /**
    * Reads a predict body, {@code {"instances": [...]}} (or {@code "inputs"}, with an ignored {@code
-   * "signature_name"}), its list by {@code rows}: the envelope every model's body shares.
+   * "signature_name"} and the optional {@code "ids"}), its list by {@code rows}: the envelope every
+   * model's body shares. The ids are not checked against the instances here ({@link Ids#check}).
    */
-  static <T> T read(byte[] body, RowsReader<T> rows) {
+  static <T> Body<T> read(byte[] body, RowsReader<T> rows) {
     try (JsonParser parser = JSON.createParser(body)) {
       return envelope(parser, rows);
     } catch (StreamReadException e) {
@@ -60,13 +71,15 @@ record Instances(float[] features, int rows) {
     }
   }
 
-  private static <T> T envelope(JsonParser parser, RowsReader<T> rows) throws IOException {
+  private static <T> Body<T> envelope(JsonParser parser, RowsReader<T> rows) throws IOException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw badRequest(
           "the body must be a JSON object like {\"instances\": [[...], ...]}, got "
               + describe(parser.currentToken()));
     }
     T instances = null;
+    String[] ids = null;
+    boolean idsSeen = false;
     String field;
     while ((field = parser.nextFieldName()) != null) {
       switch (field) {
@@ -77,11 +90,21 @@ record Instances(float[] features, int rows) {
           parser.nextToken();
           instances = rows.read(parser);
         }
+        case "ids" -> {
+          if (idsSeen) {
+            throw badRequest("the body has 'ids' twice");
+          }
+          idsSeen = true;
+          parser.nextToken();
+          ids = Ids.read(parser);
+        }
         case "signature_name" -> {
           parser.nextToken();
           parser.skipChildren();
         }
-        default -> throw badRequest("unknown field '" + field + "'; expected 'instances'");
+        default ->
+            throw badRequest(
+                "unknown field '" + field + "'; expected 'instances' and optionally 'ids'");
       }
     }
     if (parser.currentToken() != JsonToken.END_OBJECT) {
@@ -93,7 +116,7 @@ record Instances(float[] features, int rows) {
     if (instances == null) {
       throw badRequest("missing field 'instances': send {\"instances\": [[...], ...]}");
     }
-    return instances;
+    return new Body<>(instances, ids);
   }
 
   private static Instances rows(JsonParser parser, ServedModel model) throws IOException {
@@ -105,6 +128,7 @@ record Instances(float[] features, int rows) {
     // Parsed into this thread's scratch array (doubled as needed), then copied once to the exact
     // (rows, inputs) array that the model takes: one allocation per request, of the final size.
     float[] features = scratch(inputs);
+    int[] bounds = new int[16];
     int rows = 0;
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -114,6 +138,10 @@ record Instances(float[] features, int rows) {
       if ((rows + 1) * inputs > features.length) {
         features = Arrays.copyOf(features, Math.max(features.length * 2, (rows + 1) * inputs));
       }
+      if (2 * rows + 2 > bounds.length) {
+        bounds = Arrays.copyOf(bounds, bounds.length * 2);
+      }
+      bounds[2 * rows] = (int) parser.currentTokenLocation().getByteOffset();
       int offset = rows * inputs;
       if (token == JsonToken.START_ARRAY) {
         listRow(parser, model, rows, features, offset);
@@ -130,12 +158,13 @@ record Instances(float[] features, int rows) {
                 + ", got "
                 + describe(token));
       }
+      bounds[2 * rows + 1] = (int) parser.currentLocation().getByteOffset();
       rows++;
     }
     if (rows == 0) {
       throw badRequest("'instances' is empty; send at least one instance");
     }
-    return exact(features, rows, inputs);
+    return exact(features, rows, inputs, null, bounds);
   }
 
   /** This thread's scratch array, at least one instance long. */
@@ -145,11 +174,12 @@ record Instances(float[] features, int rows) {
   }
 
   /** The first (rows, inputs) values of {@code features} in an array of their own. */
-  private static Instances exact(float[] features, int rows, int inputs) {
+  private static Instances exact(
+      float[] features, int rows, int inputs, String[] ids, int[] bounds) {
     if (features.length <= SCRATCH_FLOATS) {
       SCRATCH.set(features); // keep the grown array for this thread's next request
     }
-    return new Instances(Arrays.copyOf(features, rows * inputs), rows);
+    return new Instances(Arrays.copyOf(features, rows * inputs), rows, ids, bounds);
   }
 
   /** Largest scratch array a thread keeps between requests (1 MiB); bigger bodies allocate. */

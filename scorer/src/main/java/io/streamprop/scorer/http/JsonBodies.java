@@ -101,19 +101,33 @@ final class JsonBodies {
    * with). Outputs that are not finite, which the engine never returns, are left to the generator
    * too, which quotes them.
    *
+   * <p>After the predictions come the instances' {@code "ids"} (given or generated). The byte range
+   * of prediction i in the body goes to {@code bounds} at [2i, 2i + 1] when {@code bounds} is not
+   * null: the prediction log copies each prediction from there, the very bytes the caller got.
+   *
    * @param outputs (rows, model.outputs()) as the model returned them
+   * @param ids one per row
+   * @param bounds (2 rows) or null
    */
-  static byte[] predictions(ServedModel model, float[] outputs, int rows) {
+  static byte[] predictions(
+      ServedModel model, float[] outputs, int rows, String[] ids, int[] bounds) {
     int width = model.outputs();
     boolean classification = model.spec().task() == ModelSpec.Task.CLASSIFICATION;
     int count = rows * width;
     for (int i = 0; i < count; i++) {
       if (!Float.isFinite(outputs[i])) {
-        return predictionsWithJackson(model, outputs, rows);
+        return predictionsWithJackson(model, outputs, rows, ids, bounds);
       }
     }
     if (!plainAscii(model.name())) {
-      return predictionsWithJackson(model, outputs, rows);
+      return predictionsWithJackson(model, outputs, rows, ids, bounds);
+    }
+    long idChars = 0;
+    for (String id : ids) {
+      if (!plainAscii(id)) {
+        return predictionsWithJackson(model, outputs, rows, ids, bounds);
+      }
+      idChars += id.length() + 3;
     }
     byte[] name = ascii(model.name());
     List<String> classNames = model.spec().classNames();
@@ -122,12 +136,14 @@ final class JsonBodies {
         PREDICTIONS.length
             + (long) rows * (CLASS.length + classChars + PROBABILITIES.length + 3)
             + (long) count * (FLOAT_CHARS + 1)
+            + IDS.length
+            + idChars
             + MODEL.length
             + name.length
             + MODEL_VERSION.length
             + 21;
     if (bound > MAX_DIRECT_BYTES) {
-      return predictionsWithJackson(model, outputs, rows);
+      return predictionsWithJackson(model, outputs, rows, ids, bounds);
     }
     // Written into this thread's scratch buffer, then copied once to a body of the exact size.
     byte[] out = SCRATCH.get();
@@ -143,6 +159,9 @@ final class JsonBodies {
       if (row > 0) {
         out[at++] = ',';
       }
+      if (bounds != null) {
+        bounds[2 * row] = at;
+      }
       if (classification) {
         at = put(out, at, CLASS);
         int best = argmax(outputs, offset, width);
@@ -151,7 +170,7 @@ final class JsonBodies {
         } else {
           String className = classNames.get(best);
           if (!plainAscii(className)) {
-            return predictionsWithJackson(model, outputs, rows);
+            return predictionsWithJackson(model, outputs, rows, ids, bounds);
           }
           out[at++] = '"';
           for (int i = 0; i < className.length(); i++) {
@@ -170,6 +189,21 @@ final class JsonBodies {
         at = floats(out, at, outputs, offset, width);
         out[at++] = ']';
       }
+      if (bounds != null) {
+        bounds[2 * row + 1] = at;
+      }
+    }
+    at = put(out, at, IDS);
+    for (int row = 0; row < rows; row++) {
+      if (row > 0) {
+        out[at++] = ',';
+      }
+      out[at++] = '"';
+      String id = ids[row];
+      for (int i = 0; i < id.length(); i++) {
+        out[at++] = (byte) id.charAt(i);
+      }
+      out[at++] = '"';
     }
     at = put(out, at, MODEL);
     out[at++] = '"';
@@ -186,6 +220,7 @@ final class JsonBodies {
 
   private static final byte[] CLASS = ascii("{\"class\":");
   private static final byte[] PROBABILITIES = ascii(",\"probabilities\":[");
+  private static final byte[] IDS = ascii("],\"ids\":[");
   private static final byte[] MODEL = ascii("],\"model\":");
   private static final byte[] MODEL_VERSION = ascii(",\"model_version\":");
 
@@ -237,46 +272,65 @@ final class JsonBodies {
   }
 
   /** The predict response written by Jackson's generator: every case, non-finite outputs too. */
-  static byte[] predictionsWithJackson(ServedModel model, float[] outputs, int rows) {
+  static byte[] predictionsWithJackson(
+      ServedModel model, float[] outputs, int rows, String[] ids, int[] bounds) {
     int width = model.outputs();
     boolean classification = model.spec().task() == ModelSpec.Task.CLASSIFICATION;
-    return write(
-        json -> {
-          json.writeStartObject();
-          json.writeArrayFieldStart("predictions");
-          for (int row = 0; row < rows; row++) {
-            int offset = row * width;
-            if (classification) {
-              json.writeStartObject();
-              int best = argmax(outputs, offset, width);
-              if (model.spec().classNames().isEmpty()) {
-                json.writeNumberField("class", best);
-              } else {
-                json.writeStringField("class", model.spec().classNames().get(best));
-              }
-              json.writeArrayFieldStart("probabilities");
-              for (int k = 0; k < width; k++) {
-                json.writeNumber(outputs[offset + k]);
-              }
-              json.writeEndArray();
-              json.writeEndObject();
-            } else if (width == 1) {
-              json.writeNumber(outputs[offset]);
-            } else {
-              json.writeStartArray();
-              for (int k = 0; k < width; k++) {
-                json.writeNumber(outputs[offset + k]);
-              }
-              json.writeEndArray();
-            }
+    // a float is at most 15 characters and a comma; per row the class, keys and id; the tail
+    int sizeHint =
+        (int) Math.min(1 << 20, 64L + model.name().length() + rows * (80L + 16L * width));
+    try (ByteArrayBuilder out = new ByteArrayBuilder(sizeHint)) {
+      try (JsonGenerator json = JSON.createGenerator(out)) {
+        json.writeStartObject();
+        json.writeArrayFieldStart("predictions");
+        for (int row = 0; row < rows; row++) {
+          if (bounds != null) {
+            json.flush();
+            bounds[2 * row] = out.size() + (row > 0 ? 1 : 0); // the generator's comma comes first
           }
-          json.writeEndArray();
-          json.writeStringField("model", model.name());
-          json.writeNumberField("model_version", model.version());
-          json.writeEndObject();
-        },
-        // a float is at most 15 characters and a comma; per row the class and keys; the tail
-        (int) Math.min(1 << 20, 64L + model.name().length() + rows * (40L + 16L * width)));
+          int offset = row * width;
+          if (classification) {
+            json.writeStartObject();
+            int best = argmax(outputs, offset, width);
+            if (model.spec().classNames().isEmpty()) {
+              json.writeNumberField("class", best);
+            } else {
+              json.writeStringField("class", model.spec().classNames().get(best));
+            }
+            json.writeArrayFieldStart("probabilities");
+            for (int k = 0; k < width; k++) {
+              json.writeNumber(outputs[offset + k]);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+          } else if (width == 1) {
+            json.writeNumber(outputs[offset]);
+          } else {
+            json.writeStartArray();
+            for (int k = 0; k < width; k++) {
+              json.writeNumber(outputs[offset + k]);
+            }
+            json.writeEndArray();
+          }
+          if (bounds != null) {
+            json.flush();
+            bounds[2 * row + 1] = out.size();
+          }
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("ids");
+        for (String id : ids) {
+          json.writeString(id);
+        }
+        json.writeEndArray();
+        json.writeStringField("model", model.name());
+        json.writeNumberField("model_version", model.version());
+        json.writeEndObject();
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The status and metadata of one model ({@code GET /v1/models/{model}}). */

@@ -15,6 +15,7 @@ import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.wire.ExampleException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,9 +49,20 @@ final class RawInstances {
    */
   static final long MAX_INPUT_VALUES = 1L << 22;
 
-  /** The featurized instances of {@code body}, one row each, in order. */
-  static FeatureRow[] parse(byte[] body, ServedModel model) {
-    List<JsonNode> instances = Instances.read(body, parser -> objects(parser, model));
+  /**
+   * The featurized instances of a body, one row each, in order; its ids (null when absent); the
+   * byte range of instance i in the body at [2i, 2i + 1] of {@code bounds}.
+   */
+  record Parsed(FeatureRow[] rows, String[] ids, int[] bounds) {}
+
+  /** The objects of a body and the byte range of each. */
+  private record Objects(List<JsonNode> instances, int[] bounds) {}
+
+  /** The featurized instances of {@code body}, one row each, in order, and its ids. */
+  static Parsed parse(byte[] body, ServedModel model) {
+    Instances.Body<Objects> read = Instances.read(body, parser -> objects(parser, model));
+    List<JsonNode> instances = read.instances().instances();
+    Ids.check(read.ids(), instances.size());
     Featurizer featurizer = model.featurizer();
     FeaturizedBatch batch = featurizer.newBatch(instances.size());
     FeatureRow[] rows = new FeatureRow[instances.size()];
@@ -62,16 +74,17 @@ final class RawInstances {
       }
       rows[i] = FeatureRow.of(batch, i);
     }
-    return rows;
+    return new Parsed(rows, read.ids(), read.instances().bounds());
   }
 
-  private static List<JsonNode> objects(JsonParser parser, ServedModel model) throws IOException {
+  private static Objects objects(JsonParser parser, ServedModel model) throws IOException {
     if (parser.currentToken() != JsonToken.START_ARRAY) {
       throw Instances.badRequest(
           "'instances' must be a list of instances, got "
               + Instances.describe(parser.currentToken()));
     }
     List<JsonNode> instances = new ArrayList<>();
+    int[] bounds = new int[16];
     long maxRows = MAX_INPUT_VALUES / model.inputs();
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -95,8 +108,13 @@ final class RawInstances {
                 + "' takes features "
                 + names(model.spec().features()));
       }
+      if (2 * row + 2 > bounds.length) {
+        bounds = Arrays.copyOf(bounds, bounds.length * 2);
+      }
+      bounds[2 * row] = (int) parser.currentTokenLocation().getByteOffset();
       try {
         instances.add(TREE.readTree(parser));
+        bounds[2 * row + 1] = (int) parser.currentLocation().getByteOffset();
       } catch (MismatchedInputException e) {
         // Reading a tree, the one mismatch there is: a name given twice.
         throw Instances.badRequest(
@@ -106,7 +124,7 @@ final class RawInstances {
     if (instances.isEmpty()) {
       throw Instances.badRequest("'instances' is empty; send at least one instance");
     }
-    return instances;
+    return new Objects(instances, bounds);
   }
 
   private static String names(FeatureSchema schema) {

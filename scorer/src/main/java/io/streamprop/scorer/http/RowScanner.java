@@ -81,18 +81,34 @@ final class RowScanner {
 
   private RowScanner() {}
 
-  /** The scanned (rows, inputs) features, {@code features} may have grown. */
-  record Result(float[] features, int rows) {}
+  /**
+   * The scanned (rows, inputs) features, {@code features} may have grown; {@code bounds} holds the
+   * byte range of instance i of the body at [2i, 2i + 1] (start inclusive, end exclusive), and
+   * {@code ids} the body's {@code "ids"} (null when it has none).
+   */
+  record Result(float[] features, int rows, int[] bounds, String[] ids) {}
+
+  private static final byte[] IDS = "\"ids\"".getBytes(StandardCharsets.US_ASCII);
 
   /**
-   * Scans the body into {@code features} (grown by doubling when needed; only the first rows ×
-   * inputs values are written) and returns the rows and the array, or null when the body is not of
-   * the fast shape or holds any mistake.
+   * Scans the body into {@code features} and the byte range of each instance into {@code bounds}
+   * (both grown by doubling when needed), or null when the body is not of the fast shape (which may
+   * carry {@code "ids"} before or after the instances, read by {@link Ids#scan}) or holds a
+   * mistake.
    */
-  static Result scan(byte[] body, int inputs, float[] features) {
+  static Result scan(byte[] body, int inputs, float[] features, int[] bounds) {
     final byte[] b = body;
     int p = expect(b, 0, '{');
-    if (p < 0 || !startsWith(b, p = skipWhitespace(b, p), INSTANCES)) {
+    String[] ids = null;
+    if (p >= 0 && startsWith(b, p = skipWhitespace(b, p), IDS)) {
+      Ids.Scanned read = Ids.scan(b, p + IDS.length);
+      if (read == null || (p = expect(b, read.end(), ',')) < 0) {
+        return null;
+      }
+      ids = read.ids();
+      p = skipWhitespace(b, p);
+    }
+    if (p < 0 || !startsWith(b, p, INSTANCES)) {
       return null;
     }
     p = expect(b, p + INSTANCES.length, ':');
@@ -109,6 +125,10 @@ final class RowScanner {
       if ((rows + 1) * inputs > features.length) {
         features = Arrays.copyOf(features, Math.max(features.length * 2, (rows + 1) * inputs));
       }
+      if (2 * rows + 2 > bounds.length) {
+        bounds = Arrays.copyOf(bounds, Math.max(16, bounds.length * 2));
+      }
+      bounds[2 * rows] = p - 1;
       int offset = rows * inputs;
       for (int column = 0; column < inputs; column++) {
         if (column > 0) {
@@ -125,6 +145,7 @@ final class RowScanner {
       if ((p = expect(b, p, ']')) < 0) {
         return null;
       }
+      bounds[2 * rows + 1] = p;
       rows++;
       p = skipWhitespace(b, p);
       if (p < b.length && b[p] == ',') {
@@ -136,17 +157,28 @@ final class RowScanner {
         return null;
       }
     }
+    if (ids == null && (p = skipWhitespace(b, p)) < b.length && b[p] == ',') {
+      p = skipWhitespace(b, p + 1);
+      Ids.Scanned read = startsWith(b, p, IDS) ? Ids.scan(b, p + IDS.length) : null;
+      if (read == null) {
+        return null;
+      }
+      ids = read.ids();
+      p = read.end();
+    }
     p = expect(b, p, '}');
-    return p >= 0 && skipWhitespace(b, p) == b.length ? new Result(features, rows) : null;
+    return p >= 0 && skipWhitespace(b, p) == b.length
+        ? new Result(features, rows, bounds, ids)
+        : null;
   }
 
   /** Skips JSON whitespace from {@code p}; the position after {@code expected}, or -1. */
-  private static int expect(byte[] b, int p, char expected) {
+  static int expect(byte[] b, int p, char expected) {
     p = skipWhitespace(b, p);
     return p < b.length && b[p] == expected ? p + 1 : -1;
   }
 
-  private static int skipWhitespace(byte[] b, int p) {
+  static int skipWhitespace(byte[] b, int p) {
     while (p < b.length) {
       byte c = b[p];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {

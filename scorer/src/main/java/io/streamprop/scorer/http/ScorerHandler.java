@@ -1,8 +1,11 @@
 package io.streamprop.scorer.http;
 
-import io.streamprop.features.FeatureRow;
 import io.streamprop.scorer.metrics.PredictOutcome;
 import io.streamprop.scorer.metrics.ScorerMetrics;
+import io.streamprop.scorer.predlog.IdGenerator;
+import io.streamprop.scorer.predlog.PredictionLog;
+import io.streamprop.scorer.predlog.PredictionLogMode;
+import io.streamprop.scorer.predlog.PredictionRecords;
 import io.streamprop.scorer.registry.ModelRegistry;
 import io.streamprop.scorer.registry.ServedModel;
 import java.nio.ByteBuffer;
@@ -10,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -50,6 +54,9 @@ public final class ScorerHandler extends Handler.Abstract {
   private final int maxBodyBytes;
   private final Clock clock;
   private final AccessPolicy access;
+  private IdGenerator idGenerator = new IdGenerator();
+  private PredictionLog predictionLog;
+  private String predictionsTopic;
 
   /** A handler with every route open and no rate limit. */
   public ScorerHandler(
@@ -75,6 +82,17 @@ public final class ScorerHandler extends Handler.Abstract {
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
     this.access = access;
+  }
+
+  /**
+   * Writes every answered prediction to {@code log} on {@code topic} and generates missing ids by
+   * {@code ids}; call before the server starts.
+   */
+  public ScorerHandler withPredictionLog(PredictionLog log, String topic, IdGenerator ids) {
+    this.predictionLog = log.mode() == PredictionLogMode.OFF ? null : log;
+    this.predictionsTopic = topic;
+    this.idGenerator = ids;
+    return this;
   }
 
   @Override
@@ -235,22 +253,46 @@ public final class ScorerHandler extends Handler.Abstract {
         (body, error) -> {
           int rows = 0;
           Reply reply;
+          ProducerRecord<byte[], byte[]>[] records = null;
           try {
             if (error != null) {
               throw error;
             }
             float[] outputs;
+            String[] ids;
+            int[] featureBounds;
             if (served.featurizer() != null) {
-              FeatureRow[] instances = RawInstances.parse(body, served);
-              rows = instances.length;
-              outputs = served.inference().predict(instances);
+              RawInstances.Parsed instances = RawInstances.parse(body, served);
+              rows = instances.rows().length;
+              outputs = served.inference().predict(instances.rows());
+              ids = instances.ids();
+              featureBounds = instances.bounds();
             } else {
               Instances instances = Instances.parse(body, served);
               rows = instances.rows();
               outputs = served.inference().predict(instances.features(), rows);
+              ids = instances.ids();
+              featureBounds = instances.bounds();
             }
-            reply =
-                Reply.json(200, JsonBodies.predictions(served, outputs, rows), served.version());
+            if (ids == null) {
+              ids = idGenerator.next(rows);
+            }
+            int[] predictionBounds = predictionLog == null ? null : new int[2 * rows];
+            byte[] answer = JsonBodies.predictions(served, outputs, rows, ids, predictionBounds);
+            reply = Reply.json(200, answer, served.version());
+            if (predictionLog != null) {
+              records =
+                  PredictionRecords.of(
+                      predictionsTopic,
+                      served.name(),
+                      served.version(),
+                      clock.millis(),
+                      ids,
+                      body,
+                      featureBounds,
+                      answer,
+                      predictionBounds);
+            }
           } catch (HttpError e) {
             reply = errorReply(e, served.version());
           } catch (RuntimeException e) {
@@ -261,8 +303,37 @@ public final class ScorerHandler extends Handler.Abstract {
                     JsonBodies.error("internal error: " + e, served.version()),
                     served.version());
           }
-          finish(response, callback, name, start, reply, rows);
+          if (records == null) {
+            finish(response, callback, name, start, reply, rows);
+            return;
+          }
+          // Answered only once the log has the predictions (or at once, in the async mode).
+          Reply answered = reply;
+          int logged = rows;
+          predictionLog.write(
+              records,
+              failure ->
+                  finish(
+                      response,
+                      callback,
+                      name,
+                      start,
+                      failure == null ? answered : logFailed(failure, served.version()),
+                      logged));
         });
+  }
+
+  /** The 503 of a request whose predictions the log could not take: they are not answered. */
+  private Reply logFailed(Exception failure, long version) {
+    return errorReply(
+        new HttpError(
+            503,
+            "the prediction log could not record the predictions (topic '"
+                + predictionsTopic
+                + "'): "
+                + failure
+                + "; they are not answered, retry the request"),
+        version);
   }
 
   private void finish(

@@ -47,13 +47,58 @@ class JsonBodiesTest {
     };
   }
 
+  /** Ids of every kind the direct writer takes: plain ones, and ones it leaves to Jackson. */
+  private static String[] ids(int rows) {
+    String[] ids = new String[rows];
+    for (int i = 0; i < rows; i++) {
+      ids[i] = rows % 5 == 4 && i == rows - 1 ? "é\"" + i : "id-" + i;
+    }
+    return ids;
+  }
+
+  /** The body, then " | " and the bytes of each prediction by its byte range. */
+  private static String withBounds(byte[] body, int[] bounds, int rows) {
+    StringBuilder out = new StringBuilder(new String(body, StandardCharsets.UTF_8));
+    for (int i = 0; i < rows; i++) {
+      out.append(" | ")
+          .append(
+              new String(
+                  body, bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i], StandardCharsets.UTF_8));
+    }
+    return out.toString();
+  }
+
   private static String direct(ServedModel model, float[] outputs, int rows) {
-    return new String(JsonBodies.predictions(model, outputs, rows), StandardCharsets.UTF_8);
+    return new String(
+        JsonBodies.predictions(model, outputs, rows, ids(rows), null), StandardCharsets.UTF_8);
   }
 
   private static String jackson(ServedModel model, float[] outputs, int rows) {
     return new String(
-        JsonBodies.predictionsWithJackson(model, outputs, rows), StandardCharsets.UTF_8);
+        JsonBodies.predictionsWithJackson(model, outputs, rows, ids(rows), null),
+        StandardCharsets.UTF_8);
+  }
+
+  /** Both writers' bodies and prediction ranges agree, and each range is that prediction. */
+  private static void sameBoundsBothWays(ServedModel model, float[] outputs, int rows) {
+    int[] bounds = new int[2 * rows];
+    byte[] body = JsonBodies.predictions(model, outputs, rows, ids(rows), bounds);
+    int[] jacksonBounds = new int[2 * rows];
+    byte[] jacksonBody =
+        JsonBodies.predictionsWithJackson(model, outputs, rows, ids(rows), jacksonBounds);
+    assertThat(withBounds(body, bounds, rows))
+        .isEqualTo(withBounds(jacksonBody, jacksonBounds, rows));
+    try {
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      var tree = mapper.readTree(body);
+      for (int i = 0; i < rows; i++) {
+        var slice = mapper.readTree(body, bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
+        assertThat(slice).isEqualTo(tree.at("/predictions/" + i));
+      }
+      assertThat(tree.at("/ids/" + (rows - 1)).textValue()).isEqualTo(ids(rows)[rows - 1]);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Property(tries = 2000)
@@ -71,6 +116,7 @@ class JsonBodiesTest {
       outputs[i] = value(random);
     }
     assertThat(direct(model, outputs, rows)).isEqualTo(jackson(model, outputs, rows));
+    sameBoundsBothWays(model, outputs, rows);
   }
 
   @ParameterizedTest
@@ -87,6 +133,7 @@ class JsonBodiesTest {
     ServedModel model = model(name, 42, ModelSpec.Task.CLASSIFICATION, 3);
     float[] outputs = {0.97f, 0.02f, 0.01f, 1e-7f, 0.5f, 0.4999999f};
     assertThat(direct(model, outputs, 2)).isEqualTo(jackson(model, outputs, 2));
+    sameBoundsBothWays(model, outputs, 2);
   }
 
   @Test
@@ -97,7 +144,7 @@ class JsonBodiesTest {
         .isEqualTo(
             "{\"predictions\":[{\"class\":0,\"probabilities\":[0.97,0.02,0.01]},"
                 + "{\"class\":2,\"probabilities\":[0.01,0.12,0.87]}],"
-                + "\"model\":\"iris\",\"model_version\":42}");
+                + "\"ids\":[\"id-0\",\"id-1\"],\"model\":\"iris\",\"model_version\":42}");
   }
 
   private static ServedModel named(List<String> classNames) {
@@ -128,7 +175,7 @@ class JsonBodiesTest {
         .isEqualTo(
             "{\"predictions\":[{\"class\":\"setosa\",\"probabilities\":[0.97,0.02,0.01]},"
                 + "{\"class\":\"virginica\",\"probabilities\":[0.01,0.12,0.87]}],"
-                + "\"model\":\"iris\",\"model_version\":42}")
+                + "\"ids\":[\"id-0\",\"id-1\"],\"model\":\"iris\",\"model_version\":42}")
         .isEqualTo(jackson(model, outputs, 2));
   }
 
@@ -153,9 +200,11 @@ class JsonBodiesTest {
     ServedModel one = model("house", 7, ModelSpec.Task.REGRESSION, 1);
     ServedModel two = model("two", 7, ModelSpec.Task.REGRESSION, 2);
     assertThat(direct(one, new float[] {3.25f, 1.5f}, 2))
-        .isEqualTo("{\"predictions\":[3.25,1.5],\"model\":\"house\",\"model_version\":7}");
+        .isEqualTo(
+            "{\"predictions\":[3.25,1.5],\"ids\":[\"id-0\",\"id-1\"],\"model\":\"house\",\"model_version\":7}");
     assertThat(direct(two, new float[] {3.25f, 0.5f}, 1))
-        .isEqualTo("{\"predictions\":[[3.25,0.5]],\"model\":\"two\",\"model_version\":7}");
+        .isEqualTo(
+            "{\"predictions\":[[3.25,0.5]],\"ids\":[\"id-0\"],\"model\":\"two\",\"model_version\":7}");
   }
 
   @Test

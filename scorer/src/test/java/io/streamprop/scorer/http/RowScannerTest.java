@@ -197,7 +197,7 @@ class RowScannerTest {
       count++;
     }
     byte[] body = text.append("]]}").toString().getBytes(StandardCharsets.UTF_8);
-    assertThat(RowScanner.scan(body, 4, new float[4])).isNotNull();
+    assertThat(RowScanner.scan(body, 4, new float[4], new int[2])).isNotNull();
     assertThat(fast(body)).isEqualTo(jackson(body));
   }
 
@@ -248,7 +248,7 @@ class RowScannerTest {
     byte[] body =
         "{\"instances\": [[1, -2.5, 0.125, 3e2], [ -0 ,-0.0,1E-3 , 7.25e+1 ]]}"
             .getBytes(StandardCharsets.UTF_8);
-    RowScanner.Result result = RowScanner.scan(body, 4, new float[1]);
+    RowScanner.Result result = RowScanner.scan(body, 4, new float[1], new int[2]);
     assertThat(result).isNotNull();
     assertThat(result.rows()).isEqualTo(2);
     assertThat(java.util.Arrays.copyOf(result.features(), 8))
@@ -285,7 +285,7 @@ class RowScannerTest {
       })
   void otherShapesAndMistakes_scan_declinesAndJacksonAnswers(String text) {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    assertThat(RowScanner.scan(body, 4, new float[4])).isNull();
+    assertThat(RowScanner.scan(body, 4, new float[4], new int[2])).isNull();
     assertThat(fast(body)).isEqualTo(jackson(body));
   }
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The prediction log's cost: model M (54 -> [64, 32] -> 7) served by three scorers side by side on
+# one broker, the same jar, differing only in streamprop.prediction.log.mode (off, acknowledged,
+# async), loaded in turn by wrk with single-instance requests and with batches of 64, in ROUNDS
+# interleaved rounds, so that all three share the machine's minutes. Prints each mode's
+# requests/s and p99 per kind (the median of its rounds) and the ratios to "off".
+#
+# Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, CONNECTIONS, THREADS override)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+DURATION="${DURATION:-10}"
+ROUNDS="${ROUNDS:-3}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+KAFKA_PORT="${KAFKA_PORT:-19093}"
+TOPIC="bench-snapshots"
+WORK="$(mktemp -d)"
+JAR="scorer/target/streamprop-scorer.jar"
+MODES=(off acknowledged async)
+declare -A PORT=([off]=18181 [acknowledged]=18182 [async]=18183)
+PIDS=()
+
+# shellcheck source=scorer/bench/lib.sh
+source "$ROOT/scorer/bench/lib.sh"
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
+
+if [[ "${BUILD:-1}" == 1 ]]; then
+  echo "== building"
+  ./mvnw -o -B -q -pl scorer,kafka-local -am package -DskipTests
+fi
+echo "== starting a broker on port $KAFKA_PORT"
+start_broker
+java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" --topic "$TOPIC" --model M
+
+for mode in "${MODES[@]}"; do
+  STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+    STREAMPROP_PREDICTION_LOG_MODE="$mode" STREAMPROP_TOPIC_PREDICTIONS="predictions-$mode" \
+    java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$JAR" \
+    --bootstrap-server "$BOOTSTRAP" --port "${PORT[$mode]}" >"$WORK/scorer-$mode.log" 2>&1 &
+  PIDS+=($!)
+done
+for mode in "${MODES[@]}"; do
+  wait_for "M served ($mode)" 120 curl -sf "http://127.0.0.1:${PORT[$mode]}/v1/models/M"
+done
+
+url() { echo "http://127.0.0.1:${PORT[$1]}/v1/models/M:predict"; }
+rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+p99() {
+  awk '$1 == "99%" { v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
+    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; printf "%.2f", v }' "$1"
+}
+for mode in "${MODES[@]}"; do # warm-up: the JIT compiles each scorer's paths before measuring
+  for kind in single batch64; do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >/dev/null
+  done
+done
+for round in $(seq "$ROUNDS"); do
+  for kind in single batch64; do
+    for mode in "${MODES[@]}"; do
+      echo "== round $round, $kind, $mode"
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+        -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >"$WORK/$kind-$mode-$round.txt"
+      grep -E "Requests/sec|Non-2xx|Socket errors" "$WORK/$kind-$mode-$round.txt" || true
+    done
+  done
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo
+echo "| kind | mode | requests/s | p99 ms | throughput vs off | p99 vs off |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for kind in single batch64; do
+  base_rps="$(for r in $(seq "$ROUNDS"); do rps "$WORK/$kind-off-$r.txt"; done | median)"
+  base_p99="$(for r in $(seq "$ROUNDS"); do p99 "$WORK/$kind-off-$r.txt"; done | median)"
+  for mode in "${MODES[@]}"; do
+    m_rps="$(for r in $(seq "$ROUNDS"); do rps "$WORK/$kind-$mode-$r.txt"; done | median)"
+    m_p99="$(for r in $(seq "$ROUNDS"); do p99 "$WORK/$kind-$mode-$r.txt"; done | median)"
+    awk -v k="$kind" -v m="$mode" -v r="$m_rps" -v p="$m_p99" -v br="$base_rps" -v bp="$base_p99" \
+      'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f |\n", k, m, r, p, r / br, p / bp }'
+  done
+done
+for mode in acknowledged async; do
+  echo "$mode: $(curl -s "http://127.0.0.1:${PORT[$mode]}/metrics" | grep -E '^streamprop_prediction_log_(writes|failures|dropped)_total' | tr '\n' ' ')"
+done

@@ -1,0 +1,122 @@
+package io.streamprop.scorer.predlog;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the prediction log: creates the {@code predictions} topic if it is missing (with the
+ * configured partition count, as the trainer creates the {@code labels} topic it is co-partitioned
+ * with), starts the producer and fetches the topic's metadata, so that no predict request waits for
+ * it.
+ */
+public final class PredictionLogs {
+  private static final Logger log = LoggerFactory.getLogger(PredictionLogs.class);
+
+  private PredictionLogs() {}
+
+  /**
+   * The producer settings. acks=all and idempotence: an acknowledged record is on every in-sync
+   * replica and written once, however often the producer retried it. {@code linger.ms} 1 and 256
+   * KiB batches: under concurrent requests the records of many requests that arrive while earlier
+   * batches are in flight share one batch (the producer keeps up to 5 requests in flight), so the
+   * broker sees few large requests; a lone request waits at most 1 ms more. No compression: the
+   * records are a few hundred bytes of JSON, and on the scorer's cores compression costs
+   * predictions.
+   */
+  static Map<String, Object> producerProperties(Map<String, Object> kafka, int maxBlockMs) {
+    Map<String, Object> props = new HashMap<>();
+    for (Map.Entry<String, Object> e : kafka.entrySet()) {
+      if (ProducerConfig.configNames().contains(e.getKey())) {
+        props.put(e.getKey(), e.getValue());
+      }
+    }
+    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "streamprop-scorer-predictions");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
+    props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return props;
+  }
+
+  /**
+   * The log in {@code mode} on {@code topic}; for {@link PredictionLogMode#OFF} no Kafka client is
+   * made.
+   *
+   * @param partitions partitions of the topic if it must be created
+   * @param replication its replication factor, or -1 for the broker's default
+   */
+  public static PredictionLog open(
+      PredictionLogMode mode,
+      Map<String, Object> kafka,
+      String topic,
+      int partitions,
+      int replication,
+      int bufferRecords,
+      int maxBlockMs,
+      MeterRegistry registry)
+      throws InterruptedException, ExecutionException {
+    if (mode == PredictionLogMode.OFF) {
+      return new PredictionLog(mode, null, bufferRecords, registry);
+    }
+    createIfMissing(kafka, topic, partitions, replication);
+    KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(producerProperties(kafka, maxBlockMs));
+    try {
+      producer.partitionsFor(topic); // metadata now, not under the first request
+    } catch (RuntimeException e) {
+      producer.close();
+      throw e;
+    }
+    return new PredictionLog(mode, producer, bufferRecords, registry);
+  }
+
+  private static void createIfMissing(
+      Map<String, Object> kafka, String topic, int partitions, int replication)
+      throws InterruptedException, ExecutionException {
+    Map<String, Object> props = new HashMap<>();
+    for (Map.Entry<String, Object> e : kafka.entrySet()) {
+      if (AdminClientConfig.configNames().contains(e.getKey())) {
+        props.put(e.getKey(), e.getValue());
+      }
+    }
+    try (Admin admin = Admin.create(props)) {
+      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+        return;
+      }
+      NewTopic newTopic =
+          new NewTopic(
+              topic,
+              Optional.of(partitions),
+              replication < 0 ? Optional.empty() : Optional.of((short) replication));
+      try {
+        admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+        log.info("created topic '{}' with {} partitions", topic, partitions);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ExecutionException("listing or creating topic '" + topic + "' timed out", e);
+    }
+  }
+}
