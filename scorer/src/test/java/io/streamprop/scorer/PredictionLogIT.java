@@ -106,7 +106,7 @@ class PredictionLogIT {
     props.put(ScorerKeys.HTTP_HOST, "127.0.0.1");
     props.put(Topics.SNAPSHOTS, snapshots);
     props.put(ScorerKeys.SERVING_LOSS_ENABLED, "false");
-    props.put(ScorerKeys.PREDICTIONS_TOPIC, predictions);
+    props.put(Topics.PREDICTIONS, predictions);
     props.put(ScorerKeys.PREDICTION_LOG_MODE, mode);
     props.put(TrainerKeys.TOPIC_PARTITIONS, "3");
     Scorer scorer = new Scorer(ScorerConfig.load(ConfigSources.of(props))).start();

@@ -30,7 +30,6 @@ public final class ScorerKeys {
   public static final String CLIENT_RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.client.burst";
   public static final String CLIENT_RATE_LIMIT_MAX_CLIENTS =
       "streamprop.scorer.rate.limit.client.max.clients";
-  public static final String PREDICTIONS_TOPIC = "streamprop.topic.predictions";
   public static final String PREDICTION_LOG_MODE = "streamprop.prediction.log.mode";
   public static final String PREDICTION_LOG_BUFFER = "streamprop.prediction.log.buffer.records";
   public static final String PREDICTION_LOG_MAX_BLOCK_MS = "streamprop.prediction.log.max.block.ms";
@@ -63,7 +62,6 @@ public final class ScorerKeys {
     keys.put(CLIENT_RATE_LIMIT, "0");
     keys.put(CLIENT_RATE_LIMIT_BURST, "0");
     keys.put(CLIENT_RATE_LIMIT_MAX_CLIENTS, "10000");
-    keys.put(PREDICTIONS_TOPIC, "predictions");
     keys.put(TrainerKeys.TOPIC_PARTITIONS, "3");
     keys.put(TrainerKeys.TOPIC_REPLICATION, "-1");
     keys.put(PREDICTION_LOG_MODE, "acknowledged");

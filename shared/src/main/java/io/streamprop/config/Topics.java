@@ -62,14 +62,6 @@ public record Topics(
         name(settings, LABELS));
   }
 
-  /**
-   * The topic that {@code key} names in {@code settings}, with the prefix, checked like the four
-   * above: for topics one program alone configures (the scorer's prediction log).
-   */
-  public static String named(Settings settings, String key) {
-    return name(settings, key);
-  }
-
   private static String name(Settings settings, String key) {
     String name = settings.string(PREFIX) + settings.string(key);
     if (settings.string(key).isEmpty() || !LEGAL.matcher(name).matches()) {

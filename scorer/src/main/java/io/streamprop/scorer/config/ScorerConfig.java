@@ -168,7 +168,7 @@ public final class ScorerConfig {
 
   /** The prediction log's topic, prefix applied. */
   public String predictionsTopic() {
-    return Topics.named(settings, ScorerKeys.PREDICTIONS_TOPIC);
+    return topics.predictions();
   }
 
   /** When a prediction is answered relative to its log write. */
