@@ -4,19 +4,22 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link RowKernel} on the Vector API: a table row in vectors of 8 floats (or fewer where the
- * processor has no 256-bit vectors), the floats of a row that do not fill a vector one at a time.
- * Every element sees the operations of the reference loops in their order, so the bits are theirs.
+ * {@link RowKernel} on the Vector API: a table row in vectors of the preferred width (8 floats with
+ * AVX2, 16 with AVX-512), the floats of a row that do not fill a vector one at a time. Every
+ * element sees the operations of the reference loops in their order, so the bits are theirs.
  *
  * <p>Why: a row of 8 or 16 floats is too short for HotSpot's auto-vectorizer (its vector loop needs
  * several vectors of iterations), so the reference loops run one float at a time, and SparseAdam's
  * square root and division dominate a step. Load only where {@link Kernels#vectorAvailable()}.
  */
 final class VectorRowKernel implements RowKernel {
-  static final VectorSpecies<Float> SPECIES =
-      FloatVector.SPECIES_PREFERRED.length() >= 8
-          ? FloatVector.SPECIES_256
-          : FloatVector.SPECIES_PREFERRED;
+  /**
+   * The dense kernels' species: one vector shape per JVM. With a second shape beside it (256-bit
+   * rows beside 512-bit layers on AVX-512), HotSpot 17 stopped intrinsifying the dense kernels,
+   * which then boxed every vector (170 KB per example).
+   */
+  static final VectorSpecies<Float> SPECIES = VectorProducts.SPECIES;
+
   static final int LANES = SPECIES.length();
 
   static final VectorRowKernel INSTANCE = new VectorRowKernel();
