@@ -316,7 +316,8 @@ public final class OnlineLearner {
     double globalNorm = Double.NaN;
     if (finite) {
       if (tables) {
-        mlp.backward(dLogits, b, dInput); // dInput = dz_0 · W_0ᵀ (b, inputs)
+        // dInput = dz_0 · W_0ᵀ (b, inputs), in the tables' columns (the dense ones feed nothing)
+        mlp.backward(dLogits, b, dInput, raw.denseWidth());
         raw.backward(batch, b, dInput); // dWeight_k[id] += dInput[b, table k's columns] / n_b
       } else {
         mlp.backward(dLogits, b);

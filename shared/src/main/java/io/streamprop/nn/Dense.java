@@ -99,6 +99,17 @@ public final class Dense {
     kernel.backward(input, dOutput, dInput, batch, true);
   }
 
+  /**
+   * {@link #backwardFromZero(float[], float[], float[], int)} where only dInput's columns
+   * [dInputFrom, inFeatures) are needed: those get the same bits, the columns before may be left as
+   * they were (the kernel may skip their products).
+   */
+  public void backwardFromZero(
+      float[] input, float[] dOutput, float[] dInput, int dInputFrom, int batch) {
+    requireTraining();
+    kernel.backward(input, dOutput, dInput, dInputFrom, batch, true);
+  }
+
   public void zeroGradients() {
     requireTraining();
     Arrays.fill(dWeight, 0f);

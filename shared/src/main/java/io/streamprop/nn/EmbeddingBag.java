@@ -1,5 +1,7 @@
 package io.streamprop.nn;
 
+import io.streamprop.nn.kernel.Kernels;
+import io.streamprop.nn.kernel.RowKernel;
 import io.streamprop.nn.optim.TouchedRows;
 import java.util.Arrays;
 
@@ -28,7 +30,9 @@ import java.util.Arrays;
  * then the optimizer with {@link #touchedRows()}.
  *
  * <p>Every sum adds its terms in bag order (k = offsets[b], offsets[b] + 1, ...), and dWeight adds
- * bags b = 0, 1, ... in order, so the bits depend only on the input. After warm-up nothing
+ * bags b = 0, 1, ... in order, so the bits depend only on the input. These loops define the bits;
+ * where the JVM has the Vector API, a {@link RowKernel} ({@link Kernels#rows}) runs them with a
+ * row's floats together and the same bits ({@code RowKernelsTest}). After warm-up nothing
  * allocates: the owned output buffer and the touched-row list grow only for a mini-batch larger
  * than any before. Not thread-safe.
  */
@@ -64,9 +68,15 @@ public final class EmbeddingBag {
   private final float[] dWeight; // (buckets, dim); zero outside touched
   private final TouchedRows touched; // rows of dWeight that may be non-zero
   private float[] output = new float[0]; // (B, dim), owned, grown to the largest batch
+  private final RowKernel kernel; // the fast loops (null: the loops below)
 
   /** A table of zeros; call {@link #initialize} or load the weights. */
   public EmbeddingBag(int buckets, int dim, Mode mode) {
+    this(buckets, dim, mode, Kernels.rows());
+  }
+
+  /** A table whose bags run on {@code kernel}, or on the loops below if null. */
+  EmbeddingBag(int buckets, int dim, Mode mode, RowKernel kernel) {
     if (buckets < 1 || dim < 1) {
       throw new IllegalArgumentException(
           "an embedding table needs buckets >= 1 and dim >= 1, got " + buckets + " x " + dim);
@@ -82,6 +92,7 @@ public final class EmbeddingBag {
     this.weight = new float[size];
     this.dWeight = new float[size];
     this.touched = new TouchedRows(buckets, dim);
+    this.kernel = kernel;
   }
 
   /**
@@ -125,6 +136,11 @@ public final class EmbeddingBag {
     checkBags(ids, offsets, batch);
     checkColumns(out, batch, columns, "out");
     final int width = columns.width();
+    if (kernel != null
+        && kernel.bagForward(
+            weight, dim, ids, offsets, batch, mode == Mode.MEAN, out, columns.column(), width)) {
+      return; // the same sums, a row's floats together (io.streamprop.nn.kernel)
+    }
     for (int b = 0; b < batch; b++) {
       final int o = b * width + columns.column(); // out[b, column]
       Arrays.fill(out, o, o + dim, 0f);
@@ -164,7 +180,13 @@ public final class EmbeddingBag {
   public void backward(int[] ids, int[] offsets, int batch, float[] dOut, Columns columns) {
     checkBags(ids, offsets, batch);
     checkColumns(dOut, batch, columns, "dOut");
+    touched.addAll(ids, 0, offsets[batch]);
     final int width = columns.width();
+    if (kernel != null
+        && kernel.bagBackward(
+            dWeight, dim, ids, offsets, batch, mode == Mode.MEAN, dOut, columns.column(), width)) {
+      return; // the same terms, a row's floats together (io.streamprop.nn.kernel)
+    }
     for (int b = 0; b < batch; b++) {
       final int n = offsets[b + 1] - offsets[b];
       if (n == 0) {
@@ -185,7 +207,6 @@ public final class EmbeddingBag {
         }
       }
     }
-    touched.addAll(ids, 0, offsets[batch]);
   }
 
   /**

@@ -226,6 +226,15 @@ public final class Mlp {
    *     backward, which skips that product)
    */
   public void backward(float[] dLogits, int batch, float[] dInput) {
+    backward(dLogits, batch, dInput, 0);
+  }
+
+  /**
+   * {@link #backward(float[], int, float[])} where only dInput's columns [dInputFrom, inputs) are
+   * needed (those of the embedding tables): the same bits there; the columns before may be left as
+   * they were, and the first layer's kernel skips their products where it can.
+   */
+  public void backward(float[] dLogits, int batch, float[] dInput, int dInputFrom) {
     requireTraining();
     if (!lastTraining || batch != lastBatch) {
       throw new IllegalStateException("backward must follow a training forward of the same batch");
@@ -249,7 +258,11 @@ public final class Mlp {
     lastDLogits = dLogits;
     // logits = h_(L-1) · W_L + b_L: dW_L, db_L, and dh_(L-1) into g[L-1] (dInput when L = 0)
     dense[top].backwardFromZero(
-        top == 0 ? lastInput : h[top - 1], dLogits, top == 0 ? dInput : g[top - 1], batch);
+        top == 0 ? lastInput : h[top - 1],
+        dLogits,
+        top == 0 ? dInput : g[top - 1],
+        top == 0 ? dInputFrom : 0,
+        batch);
     for (int l = top - 1; l >= 0; l--) {
       int n = batch * widths[l];
       float[] d = g[l]; // ∂loss/∂h_l
@@ -262,7 +275,11 @@ public final class Mlp {
       }
       // z_l = h_(l-1) · W_l + b_l: dW_l, db_l, and dh_(l-1) (dInput for the input, if asked)
       dense[l].backwardFromZero(
-          l == 0 ? lastInput : h[l - 1], d, l == 0 ? dInput : g[l - 1], batch);
+          l == 0 ? lastInput : h[l - 1],
+          d,
+          l == 0 ? dInput : g[l - 1],
+          l == 0 ? dInputFrom : 0,
+          batch);
     }
   }
 

@@ -32,6 +32,17 @@ public interface DenseKernel {
   void backward(float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero);
 
   /**
+   * {@link #backward(float[], float[], float[], int, boolean)} where only dInput's columns [{@code
+   * dInputFrom}, in) are wanted (a first layer whose inputs before that column have no producer to
+   * backpropagate to): those are overwritten with the same bits; the columns before may be written
+   * too or left as they were. By default, all of them are written.
+   */
+  default void backward(
+      float[] input, float[] dOutput, float[] dInput, int dInputFrom, int batch, boolean fromZero) {
+    backward(input, dOutput, dInput, batch, fromZero);
+  }
+
+  /**
    * The weights were set (a model loaded for prediction): copy them into whatever {@link
    * #forwardInference} reads.
    */

@@ -62,6 +62,20 @@ public final class Kernels {
   }
 
   /**
+   * The fast loops for embedding tables' rows ({@link RowKernel}): the vector kernel where the JVM
+   * has the Vector API, else null (the tables and the optimizer run their own loops, which are as
+   * fast as scalar code gets). The same for every table; the vector kernel warms up with the dense
+   * ones.
+   */
+  public static RowKernel rows() {
+    if (!VECTOR_AVAILABLE) {
+      return null;
+    }
+    vector(); // starts the warm-up
+    return VectorRowKernel.INSTANCE;
+  }
+
+  /**
    * True when the vector kernels run from now on: the Vector API is there and compiled (or forced).
    * Monotonic: once true, true for the life of the JVM. The first call starts the warm-up.
    */

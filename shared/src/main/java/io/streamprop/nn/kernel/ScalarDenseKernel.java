@@ -34,7 +34,7 @@ public class ScalarDenseKernel implements DenseKernel {
   private final float[][] dWeightRows; // in rows of (out): dWeight while backward accumulates
   private final float[][] blockRows; // BLOCK rows of (out): output and dOutput scratch
   private float[][] weightCols; // out rows of (in): weightᵀ, built on first use
-  private boolean weightColsStale = true;
+  private int weightColsFrom; // weightCols holds the inputs [weightColsFrom, in); in + 1: stale
   private final float[] inputRow; // (in): dInput's accumulator row; training only
 
   public ScalarDenseKernel(DenseParameters p) {
@@ -50,6 +50,7 @@ public class ScalarDenseKernel implements DenseKernel {
     this.dWeightRows = new float[training ? in : 0][out];
     this.blockRows = new float[BLOCK][out];
     this.inputRow = new float[training ? in : 0];
+    this.weightColsFrom = in + 1;
   }
 
   @Override
@@ -84,7 +85,7 @@ public class ScalarDenseKernel implements DenseKernel {
 
   /** The weights changed: the next use of the transpose rebuilds it. */
   final void weightsChanged() {
-    weightColsStale = true;
+    weightColsFrom = in + 1;
   }
 
   private void copyRows() {
@@ -95,7 +96,7 @@ public class ScalarDenseKernel implements DenseKernel {
       System.arraycopy(weight, i * out, weightRows[i], 0, out);
     }
     rowsCurrent = true;
-    weightColsStale = true;
+    weightColsFrom = in + 1;
   }
 
   /**
@@ -276,12 +277,20 @@ public class ScalarDenseKernel implements DenseKernel {
 
   /** weightᵀ, one zero-based row of in per output, rebuilt if the weights changed since. */
   final float[][] transpose() {
-    if (weightColsStale) {
+    return transpose(0);
+  }
+
+  /**
+   * weightᵀ with (at least) the inputs [from, in) current in each row, rebuilt from {@code from} if
+   * the weights changed since or an earlier build started at a later input.
+   */
+  final float[][] transpose(int from) {
+    if (from < weightColsFrom) {
       if (weightCols == null) {
         weightCols = new float[out][in]; // training only: a model that only predicts never needs it
       }
-      ScalarLoops.transpose(weight, in, out, weightCols);
-      weightColsStale = false;
+      ScalarLoops.transpose(weight, from, in, out, weightCols);
+      weightColsFrom = from;
     }
     return weightCols;
   }

@@ -142,13 +142,18 @@ final class ScalarLoops {
    * on a 116 × 64 weight. Data movement only: the same values whatever the order.
    */
   static void transpose(float[] flat, int in, int out, float[][] cols) {
+    transpose(flat, 0, in, out, cols);
+  }
+
+  /** {@link #transpose(float[], int, int, float[][])} of the inputs [from, in) only. */
+  static void transpose(float[] flat, int from, int in, int out, float[][] cols) {
     int o = 0;
     for (; o + 3 < out; o += 4) {
       final float[] c0 = cols[o];
       final float[] c1 = cols[o + 1];
       final float[] c2 = cols[o + 2];
       final float[] c3 = cols[o + 3];
-      for (int i = 0, at = o; i < in; i++, at += out) {
+      for (int i = from, at = from * out + o; i < in; i++, at += out) {
         c0[i] = flat[at];
         c1[i] = flat[at + 1];
         c2[i] = flat[at + 2];
@@ -157,7 +162,7 @@ final class ScalarLoops {
     }
     for (; o < out; o++) {
       final float[] c = cols[o];
-      for (int i = 0, at = o; i < in; i++, at += out) {
+      for (int i = from, at = from * out + o; i < in; i++, at += out) {
         c[i] = flat[at];
       }
     }

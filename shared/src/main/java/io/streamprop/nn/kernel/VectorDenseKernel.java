@@ -48,6 +48,17 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
   @Override
   public void backward(
       float[] input, float[] dOutput, float[] dInput, int batch, boolean fromZero) {
+    backward(input, dOutput, dInput, 0, batch, fromZero);
+  }
+
+  /**
+   * From four rows up, dInput's columns [dInputFrom, in) only, on the transpose of those inputs
+   * only: for a first layer whose inputs are partly embedding tables', the other columns need no
+   * gradient. Below four rows, all columns (per-row dot products).
+   */
+  @Override
+  public void backward(
+      float[] input, float[] dOutput, float[] dInput, int dInputFrom, int batch, boolean fromZero) {
     if (!compiled()) {
       super.backward(input, dOutput, dInput, batch, fromZero);
       return;
@@ -57,7 +68,8 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
       return;
     }
     if (batch >= BLOCK) {
-      VectorProducts.inputGradient(dOutput, batch, out, transpose(), in, dInput);
+      VectorProducts.inputGradient(
+          dOutput, batch, out, transpose(dInputFrom), dInputFrom, in, dInput);
     } else {
       ScalarLoops.inputGradientByDots(dOutput, batch, out, weight, in, dInput);
     }

@@ -363,7 +363,16 @@ final class VectorProducts {
    */
   static void inputGradient(
       float[] dOutput, int batch, int out, float[][] weightT, int in, float[] dInput) {
-    int i = 0;
+    inputGradient(dOutput, batch, out, weightT, 0, in, dInput);
+  }
+
+  /**
+   * {@link #inputGradient(float[], int, int, float[][], int, float[])} of the inputs [from, in)
+   * only, vectors from {@code from} on; dInput's other columns are left as they are.
+   */
+  static void inputGradient(
+      float[] dOutput, int batch, int out, float[][] weightT, int from, int in, float[] dInput) {
+    int i = from;
     for (; i + LANES <= in; i += LANES) {
       int b = 0;
       for (; b + 4 <= batch; b += 4) {

@@ -10,13 +10,13 @@ final class VectorWarmUp {
 
   /**
    * Runs every kernel and every branch of it on small private arrays until the JIT compiler has
-   * compiled them (see {@link Kernels}), the forward pass on both weight layouts (flat and panels)
-   * and softmax's exponential: a layer of 20 → 41 (two strips, one vector and one single output) at
-   * 5 rows (a block of four and one), and every 64th round 300 → 16 (a second tile of inputs).
-   * Compiled kernels allocate nothing, interpreted ones an object per vector operation, so when the
-   * thread can count its allocations it stops at the first batch of {@value #CHECK_EVERY} rounds
-   * (after {@value #MIN_ROUNDS}) that allocated almost nothing; otherwise after {@value
-   * #BLIND_ROUNDS} rounds. Never longer than 60 s.
+   * compiled them (see {@link Kernels}), the forward pass on both weight layouts (flat and panels),
+   * softmax's exponential and the embedding rows: a layer of 20 → 41 (two strips, one vector and
+   * one single output) at 5 rows (a block of four and one), and every 64th round 300 → 16 (a second
+   * tile of inputs). Compiled kernels allocate nothing, interpreted ones an object per vector
+   * operation, so when the thread can count its allocations it stops at the first batch of {@value
+   * #CHECK_EVERY} rounds (after {@value #MIN_ROUNDS}) that allocated almost nothing; otherwise
+   * after {@value #BLIND_ROUNDS} rounds. Never longer than 60 s.
    *
    * @param allocatedBytes this thread's allocated bytes so far, or null if the JVM cannot tell
    */
@@ -42,6 +42,14 @@ final class VectorWarmUp {
     float[] panels = VectorPanels.packPanels(w, in, out);
     float[] bigPanels = VectorPanels.packPanels(w, bigIn, bigOut);
     float[] scratch = new float[VectorPanels.panelScratch(batch)];
+    // Embedding rows: 3 bags of a table of 4 rows of 2 vectors and 3 floats, and its SparseAdam.
+    final int dim = 2 * VectorRowKernel.LANES + 3;
+    float[] table = filled(4 * dim);
+    float[] moment = new float[4 * dim];
+    float[] second = new float[4 * dim];
+    float[] bags = new float[3 * (dim + 1)];
+    int[] ids = {3, 0, 2, 3, 1};
+    int[] offsets = {0, 1, 1, 5};
     long allocatedBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsLong();
     for (int round = 1; System.nanoTime() < deadline; round++) {
       VectorProducts.forward(x, batch, in, w, bias, out, y);
@@ -52,6 +60,11 @@ final class VectorWarmUp {
       VectorExp.exp(exps, exps.length);
       VectorProducts.weightGradient(x, y, batch, in, out, dWeight, dBias, (round & 1) == 0);
       VectorProducts.inputGradient(y, batch, out, weightT, in, dInput);
+      boolean mean = (round & 1) == 0;
+      VectorRowKernel.bagForwardVector(table, dim, ids, offsets, 3, mean, bags, 1, dim + 1);
+      VectorRowKernel.bagBackwardVector(moment, dim, ids, offsets, 3, mean, bags, 1, dim + 1);
+      VectorRowKernel.sparseAdamVector(
+          table, moment, moment, second, ids, 2, dim, 0.1f, 0.001f, 1e-8f, -1e-9f);
       if ((round & 63) == 0) {
         VectorProducts.forward(x, batch, bigIn, w, bias, bigOut, y);
         VectorPanels.forwardPanels(x, batch, bigIn, bigPanels, w, bias, bigOut, y, scratch);

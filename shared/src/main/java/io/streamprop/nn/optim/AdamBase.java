@@ -1,5 +1,7 @@
 package io.streamprop.nn.optim;
 
+import io.streamprop.nn.kernel.Kernels;
+import io.streamprop.nn.kernel.RowKernel;
 import io.streamprop.spec.ModelSpec;
 
 /**
@@ -43,6 +45,7 @@ abstract class AdamBase extends SlottedOptimizer {
   private final float epsilon;
   private final float coupledDecay;
   private final double decoupledDecay;
+  private final RowKernel rowKernel = Kernels.rows(); // null: the loop of updateRows
 
   AdamBase(
       ModelSpec.OptimizerSpec spec, int[] paramSizes, boolean decoupled, String optimizerName) {
@@ -90,6 +93,21 @@ abstract class AdamBase extends SlottedOptimizer {
     float[] v = slot(V, index);
     final float negStep = negSparseStepSize;
     final int width = rows.width();
+    if (rowKernel != null
+        && rowKernel.sparseAdam(
+            param,
+            grad,
+            m,
+            v,
+            rows.list(),
+            rows.count(),
+            width,
+            oneMinusBeta1,
+            oneMinusBeta2,
+            epsilon,
+            negStep)) {
+      return; // the same arithmetic, a row's floats together (io.streamprop.nn.kernel)
+    }
     for (int k = 0; k < rows.count(); k++) {
       int start = rows.row(k) * width;
       for (int i = start; i < start + width; i++) {

@@ -33,6 +33,28 @@ class TouchedRowsTest {
   }
 
   @Test
+  void smallAdds_sortedByInsertion_thenByHeapsortPastSixtyFourRows_alwaysAscending() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int trial = 0; trial < 50; trial++) {
+      TouchedRows rows = new TouchedRows(200, 1);
+      TreeSet<Integer> expected = new TreeSet<>();
+      while (expected.size() < 100) { // through both sorts
+        int[] ids = new int[1 + random.nextInt(12)];
+        for (int k = 0; k < ids.length; k++) {
+          ids[k] = random.nextInt(200);
+          expected.add(ids[k]);
+        }
+        rows.addAll(ids, 0, ids.length);
+        assertThat(rows.count()).isEqualTo(expected.size());
+        int k = 0;
+        for (int row : expected) {
+          assertThat(rows.row(k++)).isEqualTo(row);
+        }
+      }
+    }
+  }
+
+  @Test
   void clear_emptiesTheSet_andRowsCanBeAddedAgain() {
     TouchedRows rows = new TouchedRows(10, 2);
     rows.addAll(new int[] {7, 3, 7, 9}, 0, 4);
