@@ -120,4 +120,65 @@ final class BrokerConfig {
     config.putAll(extraProperties);
     return config;
   }
+
+  /**
+   * The configuration of node {@code nodeId} of a {@link LocalKafkaCluster}: every node is broker
+   * and controller (combined mode), plaintext on loopback, one voter of a static quorum of all the
+   * nodes ({@code voters}: {@code id@host:port,...}). Topics and internal topics get {@code
+   * replication} replicas and {@code min.insync.replicas} one fewer (at least 1): with three nodes,
+   * replication factor 3 and {@code min.insync.replicas} 2, so one node can be down and every
+   * {@code acks=all} write and every transaction still succeeds.
+   */
+  static Map<String, String> clusterNode(
+      int nodeId,
+      ListenerPorts ports,
+      String voters,
+      int replication,
+      Path dataDir,
+      int maxMessageBytes,
+      Map<String, String> extraProperties) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("process.roles", "broker,controller");
+    config.put("node.id", Integer.toString(nodeId));
+    config.put(
+        "listeners",
+        BROKER_LISTENER
+            + "://"
+            + ports.clientAddress()
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + ports.controllerAddress());
+    config.put("advertised.listeners", BROKER_LISTENER + "://" + ports.clientAddress());
+    config.put(
+        "listener.security.protocol.map",
+        BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    config.put("inter.broker.listener.name", BROKER_LISTENER);
+    config.put("controller.listener.names", CONTROLLER_LISTENER);
+    config.put("controller.quorum.voters", voters);
+    config.put("log.dirs", dataDir.toString());
+
+    String minIsr = Integer.toString(Math.max(1, replication - 1));
+    config.put("default.replication.factor", Integer.toString(replication));
+    config.put("min.insync.replicas", minIsr);
+    config.put("offsets.topic.replication.factor", Integer.toString(replication));
+    config.put("transaction.state.log.replication.factor", Integer.toString(replication));
+    config.put("transaction.state.log.min.isr", minIsr);
+    config.put("share.coordinator.state.topic.replication.factor", Integer.toString(replication));
+    config.put("share.coordinator.state.topic.min.isr", minIsr);
+    // A few partitions per internal topic: coordinators spread over the nodes, created quickly.
+    config.put("offsets.topic.num.partitions", "3");
+    config.put("transaction.state.log.num.partitions", "3");
+    config.put("unclean.leader.election.enable", "false");
+    config.put("group.initial.rebalance.delay.ms", "0");
+    config.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+    config.put("message.max.bytes", Integer.toString(maxMessageBytes));
+    long socketRequestMax = Math.max(100L * 1024 * 1024, maxMessageBytes + 1024L * 1024);
+    config.put(
+        "socket.request.max.bytes", Long.toString(Math.min(Integer.MAX_VALUE, socketRequestMax)));
+    config.put("replica.fetch.max.bytes", Integer.toString(maxMessageBytes));
+
+    config.putAll(extraProperties);
+    return config;
+  }
 }

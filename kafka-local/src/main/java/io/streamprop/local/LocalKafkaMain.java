@@ -5,38 +5,98 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a {@link LocalKafka} in this JVM until the process is stopped (Ctrl-C or {@code SIGTERM}):
- * {@code LocalKafkaMain [--port PORT] [--log-dir DIR] [--max-message-bytes N] [--property
- * KEY=VALUE]...}. With {@code --log-dir} the data survives restarts of the process. Prints {@code
- * bootstrap.servers=HOST:PORT} on standard output once the broker serves clients.
+ * {@code LocalKafkaMain [--brokers N] [--port PORT] [--log-dir DIR] [--max-message-bytes N]
+ * [--property KEY=VALUE]...}. With {@code --log-dir} the data survives restarts of the process.
+ * Prints {@code bootstrap.servers=HOST:PORT[,...]} on standard output once the brokers serve
+ * clients. {@code --brokers 3} runs a {@link LocalKafkaCluster} instead (three child JVMs, each
+ * broker and controller; replication factor 3, {@code min.insync.replicas} 2); {@code --port} is
+ * for one broker only.
  */
 public final class LocalKafkaMain {
   private LocalKafkaMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    LocalKafka.Builder builder;
+    AutoCloseable kafka;
+    String bootstrap;
     try {
-      builder = parse(args);
+      int brokers = brokers(args);
+      if (brokers > 1) {
+        LocalKafkaCluster.Builder cluster = parseCluster(args);
+        LocalKafkaCluster started = cluster.start();
+        kafka = started;
+        bootstrap = started.bootstrapServers();
+      } else {
+        LocalKafka started = parse(args).start();
+        kafka = started;
+        bootstrap = started.bootstrapServers();
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println(
-          "usage: LocalKafkaMain [--port PORT] [--log-dir DIR] [--max-message-bytes N]"
-              + " [--property KEY=VALUE]...");
+          "usage: LocalKafkaMain [--brokers N] [--port PORT] [--log-dir DIR]"
+              + " [--max-message-bytes N] [--property KEY=VALUE]...");
       System.exit(2);
       return;
     }
-    LocalKafka kafka = builder.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  kafka.close();
+                  try {
+                    kafka.close();
+                  } catch (Exception e) {
+                    System.err.println("error while stopping Kafka: " + e);
+                  }
                   stopped.countDown();
                 },
                 "local-kafka-shutdown"));
-    System.out.println("bootstrap.servers=" + kafka.bootstrapServers());
+    System.out.println("bootstrap.servers=" + bootstrap);
     System.out.flush();
     stopped.await();
+  }
+
+  /** The value of {@code --brokers} (1 without it). */
+  static int brokers(String[] args) {
+    int brokers = 1;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (args[i].equals("--brokers")) {
+        brokers = parseInt("--brokers", args[i + 1]);
+        if (brokers < 1) {
+          throw new IllegalArgumentException("--brokers must be at least 1, got " + brokers);
+        }
+      }
+    }
+    return brokers;
+  }
+
+  /** Parses a command line with {@code --brokers} above 1 into a cluster builder. */
+  static LocalKafkaCluster.Builder parseCluster(String[] args) {
+    LocalKafkaCluster.Builder builder = LocalKafkaCluster.builder();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--brokers" -> builder.brokers(parseInt(flag, value));
+        case "--port" ->
+            throw new IllegalArgumentException(
+                "--port sets the port of one broker; a cluster's nodes take free ports");
+        case "--log-dir" -> builder.logDir(Path.of(value));
+        case "--max-message-bytes" -> builder.maxMessageBytes(parseInt(flag, value));
+        case "--property" -> {
+          int eq = value.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--property needs KEY=VALUE, got " + value);
+          }
+          builder.brokerProperty(value.substring(0, eq), value.substring(eq + 1));
+        }
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    return builder;
   }
 
   /** Parses the command line into a builder; bad arguments throw with the argument named. */
@@ -49,6 +109,7 @@ public final class LocalKafkaMain {
       }
       String value = args[++i];
       switch (flag) {
+        case "--brokers" -> parseInt(flag, value);
         case "--port" -> builder.port(parseInt(flag, value));
         case "--log-dir" -> builder.logDir(Path.of(value));
         case "--max-message-bytes" -> builder.maxMessageBytes(parseInt(flag, value));

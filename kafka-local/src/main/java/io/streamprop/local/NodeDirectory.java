@@ -43,6 +43,11 @@ final class NodeDirectory {
     }
   }
 
+  /** Whether this class created the directory (and deletes it on close). */
+  boolean isTemporary() {
+    return ownedByUs;
+  }
+
   Path root() {
     return root;
   }

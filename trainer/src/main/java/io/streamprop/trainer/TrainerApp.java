@@ -20,7 +20,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +73,23 @@ public final class TrainerApp implements AutoCloseable {
     Topology topology = TrainerTopology.build(config, metrics, shutdown);
     log.info("topology:\n{}", topology.describe());
 
-    KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+    KafkaStreams streams;
+    try {
+      streams = new KafkaStreams(topology, config.streamsProperties());
+    } catch (StreamsException e) {
+      // Thrown here only by the state directory: most often another instance on this host holds
+      // its lock. Say which key to change, not just Streams' own words.
+      throw new IllegalStateException(
+          "cannot use the state directory "
+              + new StreamsConfig(config.streamsProperties())
+                  .getString(StreamsConfig.STATE_DIR_CONFIG)
+              + " ("
+              + e.getMessage()
+              + "). Every trainer instance on one host needs its own state.dir (or"
+              + " KAFKA_STATE_DIR); instances of one application.id on different hosts may use the"
+              + " same path.",
+          e);
+    }
     streams.setUncaughtExceptionHandler(
         e -> {
           log.error("stream thread failed; shutting the trainer down", e);

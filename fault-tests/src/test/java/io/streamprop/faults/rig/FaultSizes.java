@@ -39,6 +39,16 @@ public final class FaultSizes {
     return FULL ? 3 : 1;
   }
 
+  /** Examples of each of the six models shared by several trainer instances. */
+  public static int multiInstanceExamplesPerModel() {
+    return FULL ? 30_000 : 4_000;
+  }
+
+  /** Examples of each model streamed through the 3-broker cluster while a broker is killed. */
+  public static int clusterExamplesPerModel() {
+    return FULL ? 30_000 : 3_000;
+  }
+
   public static String label() {
     return FULL ? "full" : "short";
   }

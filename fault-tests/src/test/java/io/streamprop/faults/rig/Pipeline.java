@@ -28,6 +28,8 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class Pipeline {
   private final Map<String, String> common;
+  private final Map<String, String> trainerOnly;
+  private final String name;
   private final Path dir;
   private final Children children;
   private final Path trainerConfigFile;
@@ -42,33 +44,56 @@ public final class Pipeline {
    * @param common lines of both apps' properties files, {@code bootstrap.servers} among them
    */
   public Pipeline(Map<String, String> common, Path dir, Children children, String name) {
+    this(common, Map.of(), dir, children, name);
+  }
+
+  /**
+   * @param common lines of both apps' properties files, {@code bootstrap.servers} among them
+   * @param trainerOnly further lines of the trainer's files only (e.g. {@code
+   *     streamprop.topic.partitions}, {@code num.standby.replicas}); they win over the defaults
+   *     here
+   */
+  public Pipeline(
+      Map<String, String> common,
+      Map<String, String> trainerOnly,
+      Path dir,
+      Children children,
+      String name) {
     this.common = new LinkedHashMap<>(common);
+    this.trainerOnly = new LinkedHashMap<>(trainerOnly);
     this.dir = dir;
     this.children = children;
+    this.name = name;
     this.trainerConfigFile = dir.resolve("trainer.properties");
     this.topicPrefix = name + ".";
-    try {
-      Files.writeString(
-          trainerConfigFile,
-          lines(
-              "application.id=" + name,
-              "state.dir=" + dir.resolve("trainer-state"),
-              Topics.PREFIX + "=" + topicPrefix,
-              TrainerKeys.METRICS_PORT + "=-1",
-              TrainerKeys.HOUSEKEEPING_MS + "=100",
-              // Static membership: a restarted trainer takes over at once instead of waiting for
-              // the killed one's session to expire.
-              "group.instance.id=" + name + "-trainer",
-              "consumer.session.timeout.ms=10000"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    writeTrainerFile(trainerConfigFile, dir.resolve("trainer-state"), name + "-trainer");
     trainerConfig =
         TrainerConfig.load(new ConfigSources(trainerConfigFile, "--config", Map.of(), Map.of()));
     // Create the topics before anything writes: producing first would auto-create them
     // uncompacted.
     try (Admin admin = Admin.create(trainerConfig.adminProperties())) {
       TopicAdmin.ensureTopics(admin, trainerConfig);
+    }
+  }
+
+  private void writeTrainerFile(Path file, Path stateDir, String memberId) {
+    Map<String, String> own = new LinkedHashMap<>();
+    own.put("application.id", name);
+    own.put("state.dir", stateDir.toString());
+    own.put(Topics.PREFIX, topicPrefix);
+    own.put(TrainerKeys.METRICS_PORT, "-1");
+    own.put(TrainerKeys.HOUSEKEEPING_MS, "100");
+    // Static membership: a restarted trainer takes over at once instead of waiting for the
+    // killed one's session to expire.
+    own.put("group.instance.id", memberId);
+    own.put("consumer.session.timeout.ms", "10000");
+    own.putAll(trainerOnly);
+    List<String> lines = new ArrayList<>();
+    own.forEach((key, value) -> lines.add(key + "=" + value));
+    try {
+      Files.writeString(file, lines(lines.toArray(String[]::new)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -98,6 +123,22 @@ public final class Pipeline {
   public Process startTrainer(String logName) throws IOException {
     return children.start(
         logName, TrainerMain.class.getName(), "--config", trainerConfigFile.toString());
+  }
+
+  /**
+   * Starts one more trainer instance of the same application: its own properties file, {@code
+   * state.dir} ({@code trainer-state-INSTANCE}) and static member id, as a second trainer on one
+   * host needs (two instances cannot share a state directory: Kafka Streams locks it).
+   */
+  public Process startTrainerInstance(String logName, String instance) throws IOException {
+    Path file = dir.resolve("trainer-" + instance + ".properties");
+    writeTrainerFile(file, dir.resolve("trainer-state-" + instance), name + "-trainer-" + instance);
+    return children.start(logName, TrainerMain.class.getName(), "--config", file.toString());
+  }
+
+  /** The static member id ({@code group.instance.id}) of {@link #startTrainerInstance}'s one. */
+  public String memberId(String instance) {
+    return name + "-trainer-" + instance;
   }
 
   /** Starts a scorer on {@code port} reading this pipeline's snapshot topic. */
