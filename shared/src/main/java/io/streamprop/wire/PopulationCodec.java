@@ -24,10 +24,11 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * int32   magic "SPPO"
- * uint16  container version (1), uint16 flags (0)
+ * uint16  container version (1), uint16 flags (bit 0: the plan has a warm-up; other bits 0)
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window;
- *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor
+ *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor;
+ *         with flag bit 0 only: int64 warm-up examples
  * int32   leader; int64 examples, switches, replacements, generator state
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
  *         (format of SnapshotCodec, created at 0)
@@ -46,6 +47,9 @@ public final class PopulationCodec {
   /** The container version this code reads and writes. */
   public static final int VERSION = 1;
 
+  /** Flag bit: the plan's warm-up follows its max rate factor (absent, the warm-up is 0). */
+  static final int FLAG_WARMUP = 1;
+
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
 
@@ -59,7 +63,9 @@ public final class PopulationCodec {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeShort(VERSION);
-      out.writeShort(0);
+      // A plan without warm-up is written as before warm-ups existed, bit for bit.
+      boolean warmup = state.plan().warmupExamples() > 0;
+      out.writeShort(warmup ? FLAG_WARMUP : 0);
       byte[] spec = SpecJson.write(state.spec()).getBytes(StandardCharsets.UTF_8);
       out.writeInt(spec.length);
       out.write(spec);
@@ -78,6 +84,9 @@ public final class PopulationCodec {
       out.writeDouble(plan.perturbation());
       out.writeDouble(plan.minRateFactor());
       out.writeDouble(plan.maxRateFactor());
+      if (warmup) {
+        out.writeLong(plan.warmupExamples());
+      }
       out.writeInt(state.leader());
       out.writeLong(state.examples());
       out.writeLong(state.switches());
@@ -132,6 +141,11 @@ public final class PopulationCodec {
               + VERSION
               + "); upgrade streamprop to read it");
     }
+    int flags = Short.toUnsignedInt(in.getShort(6));
+    if ((flags & ~FLAG_WARMUP) != 0) {
+      throw new SnapshotException(
+          "population flags " + Integer.toHexString(flags) + " are not ones this release reads");
+    }
     in.position(8);
     in.limit(bytes.length - 4);
     try {
@@ -153,7 +167,8 @@ public final class PopulationCodec {
               in.getDouble(),
               in.getDouble(),
               in.getDouble(),
-              in.getDouble());
+              in.getDouble(),
+              (flags & FLAG_WARMUP) != 0 ? in.getLong() : 0);
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -164,7 +179,7 @@ public final class PopulationCodec {
         double recentLoss = in.getDouble();
         long bornAt = in.getLong();
         ModelState model = SnapshotCodec.decode(slice(in, "member " + members.size()));
-        checkMember(spec, model, members.size());
+        checkMember(spec, plan, model, members.size());
         members.add(new MemberState(model, recentLoss, bornAt));
       }
       if (in.hasRemaining()) {
@@ -180,15 +195,21 @@ public final class PopulationCodec {
     }
   }
 
-  /** A member learns the population's stream: same task, inputs, outputs, loss and batch size. */
-  private static void checkMember(ModelSpec spec, ModelState member, int index) {
+  /**
+   * A member learns the population's stream: same task, inputs, outputs, loss and batch size (1
+   * during the plan's warm-up).
+   */
+  private static void checkMember(
+      ModelSpec spec, PopulationPlan plan, ModelState member, int index) {
     ModelSpec m = member.spec();
+    boolean batch =
+        m.batchSize() == spec.batchSize() || (plan.warmupExamples() > 0 && m.batchSize() == 1);
     if (m.learner() != ModelSpec.Learner.SINGLE
         || m.task() != spec.task()
         || m.inputs() != spec.inputs()
         || m.outputs() != spec.outputs()
         || m.loss() != spec.loss()
-        || m.batchSize() != spec.batchSize()) {
+        || !batch) {
       throw new SnapshotException(
           "invalid population: member "
               + index

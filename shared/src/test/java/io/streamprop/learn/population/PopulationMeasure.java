@@ -90,8 +90,30 @@ public final class PopulationMeasure {
         s.maxRateFactor());
   }
 
+  /** The plan with a warm-up of this many examples at mini-batch 1. */
+  static PopulationPlan withWarmup(PopulationPlan s, long warmup) {
+    return new PopulationPlan(
+        s.rateFactors(),
+        s.widthFactors(),
+        s.lossWindowExamples(),
+        s.rungExamples(),
+        s.pruneMargin(),
+        s.perturbation(),
+        s.minRateFactor(),
+        s.maxRateFactor(),
+        warmup);
+  }
+
   public static void main(String[] args) {
-    PopulationPlan plan = plan(args[0]);
+    // PLAN or PLAN:bN (the open spec's batch_size N instead of the default)
+    // PLAN:wN: with a warm-up of N examples at mini-batch 1
+    String[] planAndBatch = args[0].split(":b");
+    String[] planAndWarmup = planAndBatch[0].split(":w");
+    PopulationPlan plan = plan(planAndWarmup[0]);
+    if (planAndWarmup.length > 1) {
+      plan = withWarmup(plan, Long.parseLong(planAndWarmup[1]));
+    }
+    String batch = planAndBatch.length > 1 ? ", \"batch_size\": " + planAndBatch[1] : "";
     for (int a = 1; a < args.length; a++) {
       Path path = Path.of(args[a]);
       Datasets.Dataset data = Files.exists(path) ? Datasets.loadFile(path) : Datasets.load(args[a]);
@@ -100,6 +122,7 @@ public final class PopulationMeasure {
           regression
               ? "{\"inputs\": " + data.inputs() + ", \"task\": \"regression\""
               : "{\"inputs\": " + data.inputs() + ", \"classes\": " + data.classes();
+      open += batch;
       ModelSpec single = SpecJson.parse(open + ", \"learner\": \"single\"}");
       ModelSpec population = SpecJson.parse(open + "}");
       long t0 = System.nanoTime();
