@@ -16,8 +16,10 @@ units with targets standardized online (the batch scored with statistics from be
 Streams are looked up by name in shared/src/test/resources/data/, then examples/data/ (with or
 without .gz). Default: every stream, small ones first, fashion_mnist last (batch 1 on 70,000 x 784
 takes most of the run). Prints each configuration as it finishes and the best per stream, and
-writes grid_reference.json beside this script (every score, the best, seconds, versions), updated
-after every stream so that a partial run keeps what it measured. `--out FILE` writes elsewhere.
+writes grid_reference.json beside this script (every score, the best so far, whether all twelve
+ran, versions), updated after every configuration so that a partial run keeps what it measured.
+`--out FILE` writes elsewhere; `--batches 32,8` runs only those mini-batch sizes, in that order
+(a stream's entry then says `"complete": false` until all twelve have run).
 """
 
 import json
@@ -93,12 +95,26 @@ def mse(model, stream):
     return squared / scored
 
 
-def run(name, results, out):
+def save(results, out):
+    with open(out, "w") as fh:
+        json.dump(results, fh, indent=1, sort_keys=False)
+        fh.write("\n")
+
+
+def run(name, results, out, batch_sizes):
     regression = name in REGRESSION
     x, y = load(name, regression)
     outputs = 1 if regression else int(y.max() + 1)
     scores = {}
-    for batch in BATCHES:
+    entry = {
+        "rows": len(y),
+        "inputs": x.shape[1],
+        "task": "regression (MSE)" if regression else f"{outputs} classes (accuracy)",
+        "complete": False,
+        "scores": scores,
+    }
+    results["streams"][name] = entry
+    for batch in batch_sizes:
         stream = standardized(x, y, batch)
         for hidden in HIDDEN:
             for lr in RATES:
@@ -110,19 +126,13 @@ def run(name, results, out):
                 key = f"hidden {list(hidden)} lr {lr:g} batch {batch}"
                 scores[key] = score
                 print(f"{name:14s} {key:32s} {score:.6g}  ({time.time() - start:.0f} s)", flush=True)
-    pick = min if regression else max
-    best = pick(scores, key=scores.get)
-    results["streams"][name] = {
-        "rows": len(y),
-        "inputs": x.shape[1],
-        "task": "regression (MSE)" if regression else f"{outputs} classes (accuracy)",
-        "scores": scores,
-        "best": {"config": best, "score": scores[best]},
-    }
-    print(f"{name:14s} BEST {best} {scores[best]:.6g}", flush=True)
-    with open(out, "w") as fh:
-        json.dump(results, fh, indent=1, sort_keys=False)
-        fh.write("\n")
+                pick = min if regression else max
+                best = pick(scores, key=scores.get)
+                entry["best"] = {"config": best, "score": scores[best]}
+                entry["complete"] = len(scores) == len(HIDDEN) * len(RATES) * len(BATCHES)
+                save(results, out)  # a partial run keeps every configuration it finished
+    print(f"{name:14s} BEST {entry['best']['config']} {entry['best']['score']:.6g}"
+          + ("" if entry["complete"] else f" (of {len(scores)} configurations)"), flush=True)
 
 
 def main():
@@ -135,6 +145,11 @@ def main():
         i = args.index("--out")
         out = args[i + 1]
         del args[i : i + 2]
+    batch_sizes = BATCHES
+    if "--batches" in args:
+        i = args.index("--batches")
+        batch_sizes = [int(b) for b in args[i + 1].split(",")]
+        del args[i : i + 2]
     names = args or STREAMS
     results = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
                "numpy": np.__version__, "grid": {"hidden": HIDDEN, "lr": RATES, "batch": BATCHES},
@@ -144,7 +159,7 @@ def main():
             previous = json.load(fh)
         results["streams"] = previous.get("streams", {})
     for name in names:
-        run(name, results, out)
+        run(name, results, out, batch_sizes)
 
 
 if __name__ == "__main__":

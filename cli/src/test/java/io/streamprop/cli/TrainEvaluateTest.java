@@ -134,18 +134,20 @@ class TrainEvaluateTest {
     assertThat(json.status()).as(json.err()).isZero();
     JsonNode figures = lastLineJson(json);
     JsonNode members = figures.get("members");
-    assertThat(members).hasSize(4);
+    assertThat(members).hasSize(3);
     assertThat(members.get(0).get("lr").asDouble()).isEqualTo(0.001);
-    assertThat(members.get(3).get("lr").asDouble()).isEqualTo(0.03);
+    assertThat(members.get(2).get("lr").asDouble()).isEqualTo(0.01);
     assertThat(members.get(0).get("hidden").get(0).asInt()).isEqualTo(64);
     int leader = figures.get("leader").asInt();
     double lead = members.get(leader).get("recent_loss").asDouble();
     for (JsonNode m : members) {
       assertThat(m.get("recent_loss").asDouble()).isGreaterThanOrEqualTo(lead);
     }
-    assertThat(json.err()).contains("population of lr");
+    assertThat(json.err())
+        .contains("population of lr")
+        .contains("batch_size 8 (1 for the first 2000 examples)");
     assertThat(text.out())
-        .contains("population of 4:")
+        .contains("population of 3:")
         .containsPattern("\\* " + leader + " +0\\.0")
         .contains("(* served: member " + leader + " (lr ");
   }

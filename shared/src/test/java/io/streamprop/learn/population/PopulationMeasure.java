@@ -1,7 +1,11 @@
 package io.streamprop.learn.population;
 
+import io.streamprop.data.RawExamples;
+import io.streamprop.data.SpecInference;
+import io.streamprop.features.FeatureRow;
 import io.streamprop.learn.Datasets;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.StepResult;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import java.nio.file.Files;
@@ -104,6 +108,45 @@ public final class PopulationMeasure {
         warmup);
   }
 
+  /**
+   * A raw (mixed-type) file with its inferred spec, as {@code RawLearningQualityTest} and {@code
+   * streamprop evaluate} run it: prequential accuracy, or MSE for regression.
+   */
+  static void raw(String planName, PopulationPlan plan, Path path) {
+    try {
+      ModelSpec spec = SpecInference.infer(path);
+      PopulationLearner population = PopulationLearner.create(spec, plan);
+      long scored = 0;
+      long correct = 0;
+      double squared = 0;
+      try (RawExamples examples = RawExamples.open(path, spec)) {
+        RawExamples.RawExample example;
+        while ((example = examples.next()) != null) {
+          FeatureRow row = example.row();
+          StepResult step = population.learn(row.dense(), row.ids(), example.label(), 1f);
+          if (step != null) {
+            scored += step.examples();
+            correct += step.correct();
+            squared += step.squaredErrorSum();
+          }
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%-14s %-8s population %s (%d scored) switches %d replaced %d%n",
+          path.getFileName(),
+          planName,
+          spec.task() == ModelSpec.Task.REGRESSION
+              ? String.format(Locale.ROOT, "mse %.1f", squared / scored)
+              : String.format(Locale.ROOT, "accuracy %.4f", (double) correct / scored),
+          scored,
+          population.switches(),
+          population.replacements());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static void main(String[] args) {
     // PLAN or PLAN:bN (the open spec's batch_size N instead of the default)
     // PLAN:wN: with a warm-up of N examples at mini-batch 1
@@ -115,6 +158,10 @@ public final class PopulationMeasure {
     }
     String batch = planAndBatch.length > 1 ? ", \"batch_size\": " + planAndBatch[1] : "";
     for (int a = 1; a < args.length; a++) {
+      if (args[a].startsWith("raw:")) {
+        raw(args[0], plan, Path.of(args[a].substring(4)));
+        continue;
+      }
       Path path = Path.of(args[a]);
       Datasets.Dataset data = Files.exists(path) ? Datasets.loadFile(path) : Datasets.load(args[a]);
       boolean regression = data.name().startsWith("diabetes") || data.name().startsWith("diamonds");
