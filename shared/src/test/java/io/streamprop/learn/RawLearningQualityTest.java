@@ -68,7 +68,7 @@ class RawLearningQualityTest {
    * reference models at seed 42 (the references rank by MAE, which a step does not report).
    */
   @ParameterizedTest(name = "{0}: mse <= {1} and <= every reference")
-  @CsvSource({"diamonds, 880000"}) // measured 831,949
+  @CsvSource({"diamonds, 880000"}) // measured 842,365
   void inferredSpec_regression_prequentialMse_atMostTheBestReference(String name, double threshold)
       throws IOException {
     Prequential run = prequential(name + ".csv.gz");

@@ -332,6 +332,11 @@ public final class PopulationLearner {
     return learners[leader];
   }
 
+  /** Member i's learner (read it; learning goes through {@link #learn}). */
+  OnlineLearner member(int i) {
+    return learners[i];
+  }
+
   public int size() {
     return learners.length;
   }

@@ -147,7 +147,88 @@ public final class PopulationMeasure {
     }
   }
 
+  /**
+   * Prequential accuracy of an exponentially weighted mixture of the members' class probabilities
+   * (Hedge with log loss at η = 1, losses discounted as the population's recent loss: Freund and
+   * Schapire 1997; Cesa-Bianchi and Lugosi 2006, ch. 3), against the leader's prediction measured
+   * the same way (each example predicted by the members' current weights and statistics before it
+   * is given to the population). Prints both.
+   */
+  static void hedge(PopulationPlan plan, String name) {
+    Datasets.Dataset data = Datasets.load(name);
+    ModelSpec spec =
+        SpecJson.parse("{\"inputs\": " + data.inputs() + ", \"classes\": " + data.classes() + "}");
+    PopulationLearner pop = PopulationLearner.create(spec, plan);
+    int n = pop.size();
+    double gamma = Math.exp(-1 / plan.lossWindowExamples());
+    double[] loss = new double[n];
+    io.streamprop.learn.Predictor[] predictors = new io.streamprop.learn.Predictor[n];
+    long[] at = new long[n];
+    java.util.Arrays.fill(at, -1);
+    long leaderCorrect = 0;
+    long mixCorrect = 0;
+    for (int r = 0; r < data.rows(); r++) {
+      int label = (int) data.labels()[r];
+      double[] mix = new double[data.classes()];
+      double min = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        min = Math.min(min, loss[i]);
+      }
+      double total = 0;
+      float[][] p = new float[n][];
+      for (int i = 0; i < n; i++) {
+        if (at[i] != pop.member(i).steps() || predictors[i] == null) {
+          predictors[i] = pop.member(i).predictor();
+          at[i] = pop.member(i).steps();
+        }
+        p[i] = predictors[i].predict(data.features()[r], 1);
+        double w = Math.exp(-(loss[i] - min));
+        total += w;
+        for (int c = 0; c < mix.length; c++) {
+          mix[c] += w * p[i][c];
+        }
+      }
+      if (argmax(mix) == label) {
+        mixCorrect++;
+      }
+      float[] lead = p[pop.leader()];
+      double[] leadD = new double[lead.length];
+      for (int c = 0; c < lead.length; c++) {
+        leadD[c] = lead[c];
+      }
+      if (argmax(leadD) == label) {
+        leaderCorrect++;
+      }
+      for (int i = 0; i < n; i++) {
+        loss[i] = gamma * loss[i] - Math.log(Math.max(p[i][label], 1e-12));
+      }
+      pop.learn(data.features()[r], new float[] {label});
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%-14s leader %.4f  hedge %.4f%n",
+        name,
+        leaderCorrect / (double) data.rows(),
+        mixCorrect / (double) data.rows());
+  }
+
+  private static int argmax(double[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
   public static void main(String[] args) {
+    if (args[0].equals("hedge")) {
+      for (int a = 1; a < args.length; a++) {
+        hedge(PopulationPlan.standard(), args[a]);
+      }
+      return;
+    }
     // PLAN or PLAN:bN (the open spec's batch_size N instead of the default)
     // PLAN:wN: with a warm-up of N examples at mini-batch 1
     String[] planAndBatch = args[0].split(":b");
