@@ -15,9 +15,10 @@ import java.util.List;
  * A population of {@link OnlineLearner}s on one stream that serves whichever member has predicted
  * best recently. Not thread-safe: one population, one thread.
  *
- * <p>Every example goes to every member, in member order; the members share the spec's mini-batch
- * size, so they step together, and each step is scored prequentially by each member before it
- * learns ({@link StepResult}). Then, in order:
+ * <p>Every example goes to every member, in member order; the members share one mini-batch size (1
+ * during the plan's warm-up, {@link PopulationPlan#warmupExamples()}, then the spec's), so they
+ * step together, and each step is scored prequentially by each member before it learns ({@link
+ * StepResult}). Then, in order:
  *
  * <ol>
  *   <li><b>scores</b>: each member's recent loss folds in the mean loss of its batch, exponentially
