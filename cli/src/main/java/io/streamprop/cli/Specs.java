@@ -74,7 +74,7 @@ final class Specs {
             : spec.inputs() + " inputs";
     return String.format(
         Locale.ROOT,
-        "%s %s -> %s -> %s, %s, %s, %s %s, batch_size %d",
+        "%s %s -> %s -> %s, %s, %s, %s %s, batch_size %d%s",
         lower(spec.task()),
         inputs,
         spec.hidden(),
@@ -88,7 +88,11 @@ final class Specs {
                     .map(f -> String.valueOf(f * spec.optimizer().learningRate()))
                     .toList()
             : "lr " + spec.optimizer().learningRate(),
-        spec.batchSize());
+        spec.batchSize(),
+        spec.learner() == ModelSpec.Learner.POPULATION
+                && PopulationPlan.standard().warmupExamples() > 0
+            ? " (1 for the first " + PopulationPlan.standard().warmupExamples() + " examples)"
+            : "");
   }
 
   /** Up to 5 names, then "..." */

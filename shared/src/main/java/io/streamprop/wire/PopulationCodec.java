@@ -27,11 +27,13 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * int32   magic "SPPO"
- * uint16  container version (1 or 2), uint16 flags (0; in version 2, bit 0: signed)
+ * uint16  container version (1 or 2), uint16 flags (bit 0: signed, version 2 only; bit 1: the
+ *         plan has a warm-up; other bits 0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window;
- *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor
+ *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor;
+ *         with flag bit 1 only: int64 warm-up examples
  * int32   leader; int64 examples, switches, replacements, generator state
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
  *         (format of SnapshotCodec, version 0, created at 0, unsigned)
@@ -58,6 +60,9 @@ public final class PopulationCodec {
 
   /** The bare container: no model version, creation time or signature. */
   public static final int VERSION_1 = 1;
+
+  /** Flag bit: the plan's warm-up follows its max rate factor (absent, the warm-up is 0). */
+  static final int FLAG_WARMUP = 0x0002;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
@@ -114,7 +119,9 @@ public final class PopulationCodec {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeShort(container);
-      out.writeShort(key == null ? 0 : SnapshotCodec.FLAG_SIGNED);
+      // A plan without warm-up is written as before warm-ups existed, bit for bit.
+      boolean warmup = state.plan().warmupExamples() > 0;
+      out.writeShort((key == null ? 0 : SnapshotCodec.FLAG_SIGNED) | (warmup ? FLAG_WARMUP : 0));
       if (container >= VERSION) {
         out.writeLong(version);
         out.writeLong(createdAtMillis);
@@ -137,6 +144,9 @@ public final class PopulationCodec {
       out.writeDouble(plan.perturbation());
       out.writeDouble(plan.minRateFactor());
       out.writeDouble(plan.maxRateFactor());
+      if (warmup) {
+        out.writeLong(plan.warmupExamples());
+      }
       out.writeInt(state.leader());
       out.writeLong(state.examples());
       out.writeLong(state.switches());
@@ -202,7 +212,8 @@ public final class PopulationCodec {
               in.getDouble(),
               in.getDouble(),
               in.getDouble(),
-              in.getDouble());
+              in.getDouble(),
+              header.warmup ? in.getLong() : 0);
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -213,7 +224,7 @@ public final class PopulationCodec {
         double recentLoss = in.getDouble();
         long bornAt = in.getLong();
         ModelState model = SnapshotCodec.decode(slice(in, "member " + members.size()));
-        checkMember(spec, model, members.size());
+        checkMember(spec, plan.warmupExamples() > 0, model, members.size());
         members.add(new MemberState(model, recentLoss, bornAt));
       }
       noneLeft(in);
@@ -244,7 +255,8 @@ public final class PopulationCodec {
       ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
       skip(in, 8L * count(in, "rate factors", MAX_MEMBERS));
       skip(in, 4L * count(in, "width factors", MAX_MEMBERS));
-      skip(in, 6 * 8); // loss window, rung, prune margin, perturbation, min and max rate factor
+      // loss window, rung, prune margin, perturbation, min and max rate factor, warm-up
+      skip(in, 6 * 8 + (header.warmup ? 8 : 0));
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -265,7 +277,7 @@ public final class PopulationCodec {
         long steps;
         if (i == leader) {
           lead = SnapshotCodec.decode(snapshot).withVersion(header.version);
-          checkMember(spec, lead, i);
+          checkMember(spec, header.warmup, lead, i);
           memberSpec = lead.spec();
           steps = lead.steps();
         } else {
@@ -322,7 +334,7 @@ public final class PopulationCodec {
   /**
    * The checked container header; {@code body} is positioned at the spec, limited before the end.
    */
-  private record Header(long version, long createdAtMillis, ByteBuffer body) {}
+  private record Header(long version, long createdAtMillis, boolean warmup, ByteBuffer body) {}
 
   private static Header header(byte[] bytes, SigningKey key) {
     if (bytes == null || bytes.length < 12) {
@@ -352,8 +364,10 @@ public final class PopulationCodec {
               + "); upgrade streamprop to read it");
     }
     int flags = Short.toUnsignedInt(in.getShort(6));
-    boolean signed = flags == SnapshotCodec.FLAG_SIGNED && version >= VERSION;
-    if (flags != 0 && !signed) {
+    boolean signed = (flags & SnapshotCodec.FLAG_SIGNED) != 0 && version >= VERSION;
+    boolean warmup = (flags & FLAG_WARMUP) != 0;
+    int known = FLAG_WARMUP | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
+    if ((flags & ~known) != 0) {
       throw new SnapshotException(
           String.format(
               "population has unknown flags 0x%04x for container version %d; upgrade streamprop"
@@ -392,7 +406,7 @@ public final class PopulationCodec {
     }
     in.position(headerBytes);
     in.limit(end);
-    return new Header(modelVersion, createdAt, in);
+    return new Header(modelVersion, createdAt, warmup, in);
   }
 
   private static void noneLeft(ByteBuffer in) {
@@ -409,15 +423,19 @@ public final class PopulationCodec {
     in.position(in.position() + (int) n);
   }
 
-  /** A member learns the population's stream: same task, inputs, outputs, loss and batch size. */
-  private static void checkMember(ModelSpec spec, ModelState member, int index) {
+  /**
+   * A member learns the population's stream: same task, inputs, outputs, loss and batch size (or 1,
+   * when the plan has a warm-up).
+   */
+  private static void checkMember(ModelSpec spec, boolean warmup, ModelState member, int index) {
     ModelSpec m = member.spec();
+    boolean batch = m.batchSize() == spec.batchSize() || (warmup && m.batchSize() == 1);
     if (m.learner() != ModelSpec.Learner.SINGLE
         || m.task() != spec.task()
         || m.inputs() != spec.inputs()
         || m.outputs() != spec.outputs()
         || m.loss() != spec.loss()
-        || m.batchSize() != spec.batchSize()) {
+        || !batch) {
       throw new SnapshotException(
           "invalid population: member "
               + index

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * runs for that spec (the population, since an inferred spec leaves the learning choices open).
  * Each accuracy must reach its threshold, a margin below what was measured, and come within {@value
  * #REFERENCE_MARGIN} of the best reference model of {@code raw_references.json} (seed 42); the
- * issue's goal, at or above the best reference, is met on soybean and diamonds only (docs/data.md,
- * "Reference scores").
+ * issue's goal, at or above the best reference, is met on soybean, titanic and diamonds
+ * (docs/data.md, "Reference scores").
  *
  * <p>Soybean's CSV holds its codes as digits, so its inferred features are numeric (a column that
  * is a number in every row stays numeric), not categorical as the references take them.
@@ -40,12 +40,12 @@ class RawLearningQualityTest {
   /** How far below the best reference model an accuracy may be. */
   static final double REFERENCE_MARGIN = 0.015;
 
-  /** Measured: soybean 0.779, house_votes_84 0.912, titanic 0.761, chile 0.646. */
+  /** Measured: soybean 0.810, house_votes_84 0.917, titanic 0.779, chile 0.640. */
   @ParameterizedTest(name = "{0}: accuracy >= {1} and near the best reference")
   @CsvSource({
-    "soybean,        0.76",
-    "house_votes_84, 0.89",
-    "titanic,        0.74",
+    "soybean,        0.78",
+    "house_votes_84, 0.90",
+    "titanic,        0.76",
     "chile,          0.62"
   })
   void inferredSpec_singlePassPrequentialAccuracy_atLeastTheBestReference(
@@ -57,7 +57,9 @@ class RawLearningQualityTest {
         .as("%s prequential accuracy (best reference %s)", name, best)
         .isGreaterThanOrEqualTo(threshold)
         .isGreaterThanOrEqualTo(best - REFERENCE_MARGIN);
-    assertThat(run.scored).isEqualTo(best(name).path("scored").asLong(run.scored));
+    // The references score complete mini-batches of 8; the population's warm-up steps (and scores)
+    // each of the first 2,000 examples, so it also scores the references' unfilled last batch.
+    assertThat(run.scored).isGreaterThanOrEqualTo(best(name).path("scored").asLong(run.scored));
     assertThat(run.skipped).isZero();
   }
 
@@ -66,7 +68,7 @@ class RawLearningQualityTest {
    * reference models at seed 42 (the references rank by MAE, which a step does not report).
    */
   @ParameterizedTest(name = "{0}: mse <= {1} and <= every reference")
-  @CsvSource({"diamonds, 880000"}) // measured 831,949
+  @CsvSource({"diamonds, 880000"}) // measured 842,365
   void inferredSpec_regression_prequentialMse_atMostTheBestReference(String name, double threshold)
       throws IOException {
     Prequential run = prequential(name + ".csv.gz");

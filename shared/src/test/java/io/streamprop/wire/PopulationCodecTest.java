@@ -54,6 +54,40 @@ class PopulationCodecTest {
   }
 
   @Test
+  void planWithWarmup_roundTrips_andSetsFlagBit0_planWithout_leavesFlagsZero() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationPlan warm =
+        new PopulationPlan(
+            List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10, 60);
+    PopulationLearner population =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), warm);
+    for (int i = 0; i < 37; i++) { // inside the warm-up: members at mini-batch 1
+      population.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+    byte[] bytes = PopulationCodec.encode(population.state());
+    PopulationState decoded = PopulationCodec.decode(bytes);
+
+    assertThat(decoded.plan()).isEqualTo(warm);
+    assertThat(decoded.plan().warmupExamples()).isEqualTo(60);
+    assertThat(PopulationCodec.encode(decoded)).isEqualTo(bytes);
+    assertThat(bytes[7]).isEqualTo((byte) 2); // flag bit 1: the plan has a warm-up
+    assertThat(PopulationCodec.encode(trained(wine, 37).state())[7]).isZero();
+    byte[] unknownFlag = bytes.clone();
+    unknownFlag[7] = 4;
+    assertThatThrownBy(() -> PopulationCodec.decode(withCrc(unknownFlag)))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("flags");
+  }
+
+  private static byte[] withCrc(byte[] bytes) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+    return bytes;
+  }
+
+  @Test
   void damagedTruncatedOrSingleSnapshot_isRefusedSayingWhat() {
     Datasets.Dataset wine = Datasets.load("wine");
     PopulationState state = trained(wine, 50).state();

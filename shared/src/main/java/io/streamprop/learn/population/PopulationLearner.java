@@ -15,9 +15,10 @@ import java.util.List;
  * A population of {@link OnlineLearner}s on one stream that serves whichever member has predicted
  * best recently. Not thread-safe: one population, one thread.
  *
- * <p>Every example goes to every member, in member order; the members share the spec's mini-batch
- * size, so they step together, and each step is scored prequentially by each member before it
- * learns ({@link StepResult}). Then, in order:
+ * <p>Every example goes to every member, in member order; the members share one mini-batch size (1
+ * during the plan's warm-up, {@link PopulationPlan#warmupExamples()}, then the spec's), so they
+ * step together, and each step is scored prequentially by each member before it learns ({@link
+ * StepResult}). Then, in order:
  *
  * <ol>
  *   <li><b>scores</b>: each member's recent loss folds in the mean loss of its batch, exponentially
@@ -85,7 +86,10 @@ public final class PopulationLearner {
     List<ModelSpec> specs = plan.memberSpecs(spec);
     PopulationLearner population =
         new PopulationLearner(spec, plan, new SplitMix64(spec.seed() ^ SEED_MIX), specs.size());
-    ModelSpec own = spec.withLearner(ModelSpec.Learner.SINGLE);
+    // The spec's own single learner (at mini-batch 1 during a warm-up).
+    ModelSpec own =
+        PopulationPlan.variant(
+            spec, spec.hidden(), spec.optimizer().learningRate(), plan.batchSize(spec, 0));
     for (int i = 0; i < specs.size(); i++) {
       population.learners[i] = OnlineLearner.create(specs.get(i));
       population.recentLoss[i] = Double.NaN;
@@ -133,7 +137,7 @@ public final class PopulationLearner {
       ModelSpec own = m.model().spec();
       double rate =
           ratio == 1 ? own.optimizer().learningRate() : own.optimizer().learningRate() * ratio;
-      ModelSpec memberSpec = PopulationPlan.variant(updated, own.hidden(), rate);
+      ModelSpec memberSpec = PopulationPlan.variant(updated, own.hidden(), rate, own.batchSize());
       members.add(new MemberState(m.model().withSpec(memberSpec), m.recentLoss(), m.bornAt()));
     }
     return restore(
@@ -211,8 +215,11 @@ public final class PopulationLearner {
     if (result != null) {
       select();
       long rung = plan.rungExamples();
-      if (examples / rung > (examples - spec.batchSize()) / rung) {
+      if (examples / rung > (examples - result.examples()) / rung) {
         replaceLaggards();
+      }
+      if (examples == plan.warmupExamples()) {
+        endWarmup();
       }
     }
     return result;
@@ -221,12 +228,16 @@ public final class PopulationLearner {
   /** Folds a step's mean prequential loss into member i's recent loss. */
   private void score(int i, StepResult step) {
     double x = step.lossSum() / step.examples();
+    double weight =
+        step.examples() == spec.batchSize()
+            ? lossWeight
+            : 1 - StrictMath.exp(-step.examples() / plan.lossWindowExamples());
     if (!Double.isFinite(x) || recentLoss[i] == Double.POSITIVE_INFINITY) {
       recentLoss[i] = Double.POSITIVE_INFINITY; // never served again; replaced at the next rung
     } else if (Double.isNaN(recentLoss[i])) {
       recentLoss[i] = x;
     } else {
-      recentLoss[i] += lossWeight * (x - recentLoss[i]);
+      recentLoss[i] += weight * (x - recentLoss[i]);
     }
   }
 
@@ -279,7 +290,7 @@ public final class PopulationLearner {
             t.optimizer(), t.pending(), rng.nextLong(), t.prequentialLoss(), t.classCounts());
     ModelState copy =
         new ModelState(
-            PopulationPlan.variant(leadSpec, leadSpec.hidden(), rate),
+            PopulationPlan.variant(leadSpec, leadSpec.hidden(), rate, leadSpec.batchSize()),
             lead.counters(),
             lead.layers(),
             lead.inputNormalizer(),
@@ -291,6 +302,32 @@ public final class PopulationLearner {
     recentLoss[i] = recentLoss[leader];
     bornAt[i] = examples;
     replacements++;
+  }
+
+  /**
+   * The end of the plan's warm-up: every member goes on from its state (weights, optimizer moments,
+   * statistics; nothing is pending at mini-batch 1) at the spec's mini-batch size.
+   */
+  private void endWarmup() {
+    for (int i = 0; i < learners.length; i++) {
+      ModelState s = learners[i].state();
+      ModelSpec memberSpec = s.spec();
+      learners[i] =
+          OnlineLearner.restore(
+              new ModelState(
+                  PopulationPlan.variant(
+                      memberSpec,
+                      memberSpec.hidden(),
+                      memberSpec.optimizer().learningRate(),
+                      spec.batchSize()),
+                  s.counters(),
+                  s.layers(),
+                  s.inputNormalizer(),
+                  s.targetNormalizer(),
+                  s.training(),
+                  s.carried(),
+                  s.embeddings()));
+    }
   }
 
   /** Every member's standing, in member order. */
@@ -332,6 +369,11 @@ public final class PopulationLearner {
   /** The served member's learner (read it; learning goes through {@link #learn}). */
   public OnlineLearner leaderLearner() {
     return learners[leader];
+  }
+
+  /** Member i's learner (read it; learning goes through {@link #learn}). */
+  OnlineLearner member(int i) {
+    return learners[i];
   }
 
   public int size() {

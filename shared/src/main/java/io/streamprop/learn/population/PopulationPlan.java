@@ -30,6 +30,10 @@ import java.util.List;
  *     rate
  * @param minRateFactor smallest learning rate a replacement may get, as a multiple of the spec's
  * @param maxRateFactor largest learning rate a replacement may get, as a multiple of the spec's
+ * @param warmupExamples for this many first examples every member learns one example at a time
+ *     (mini-batch 1, an optimizer step per example), then at the spec's mini-batch size; 0 for
+ *     none. A stream's first examples are where one step per example pays most (see {@code
+ *     docs/learning-quality.md}); a long stream's throughput is the spec's batch size's
  */
 public record PopulationPlan(
     List<Double> rateFactors,
@@ -39,7 +43,30 @@ public record PopulationPlan(
     double pruneMargin,
     double perturbation,
     double minRateFactor,
-    double maxRateFactor) {
+    double maxRateFactor,
+    long warmupExamples) {
+
+  /** A plan without warm-up. */
+  public PopulationPlan(
+      List<Double> rateFactors,
+      List<Integer> widthFactors,
+      double lossWindowExamples,
+      long rungExamples,
+      double pruneMargin,
+      double perturbation,
+      double minRateFactor,
+      double maxRateFactor) {
+    this(
+        rateFactors,
+        widthFactors,
+        lossWindowExamples,
+        rungExamples,
+        pruneMargin,
+        perturbation,
+        minRateFactor,
+        maxRateFactor,
+        0);
+  }
 
   public PopulationPlan {
     rateFactors = List.copyOf(rateFactors);
@@ -73,22 +100,31 @@ public record PopulationPlan(
       throw new IllegalArgumentException(
           "rate bounds must satisfy 0 < min <= max, got " + minRateFactor + ", " + maxRateFactor);
     }
+    if (warmupExamples < 0) {
+      throw new IllegalArgumentException("warm-up must be >= 0 examples, got " + warmupExamples);
+    }
+  }
+
+  /** The mini-batch size members learn at after {@code examples} examples. */
+  public int batchSize(ModelSpec spec, long examples) {
+    return examples < warmupExamples ? 1 : spec.batchSize();
   }
 
   /** The default plan; its choices are measured in {@code docs/learning-quality.md}. */
   public static PopulationPlan standard() {
     return new PopulationPlan(
-        List.of(0.1, 0.3, 1.0, 3.0), List.of(1), 500, 2000, 0.05, 2, 0.01, 10);
+        List.of(0.1, 0.3, 1.0), List.of(1), 500, 2000, 0.05, 2, 0.01, 10, 2000);
   }
 
   /** The initial members' specs, in member order (each a single learner). */
   public List<ModelSpec> memberSpecs(ModelSpec spec) {
+    int batch = batchSize(spec, 0);
     List<ModelSpec> specs = new ArrayList<>();
     for (int w : widthFactors) {
       List<Integer> hidden = spec.hidden().stream().map(h -> h * w).toList();
       for (double f : rateFactors) {
         try {
-          specs.add(variant(spec, hidden, spec.optimizer().learningRate() * f));
+          specs.add(variant(spec, hidden, spec.optimizer().learningRate() * f, batch));
         } catch (SpecException tooLarge) {
           // a wider variant beyond the spec's limits is left out
         }
@@ -97,8 +133,9 @@ public record PopulationPlan(
     return specs;
   }
 
-  /** The spec as one learner of these hidden widths and base learning rate. */
-  static ModelSpec variant(ModelSpec spec, List<Integer> hidden, double learningRate) {
+  /** The spec as one learner of these hidden widths, base learning rate and mini-batch size. */
+  static ModelSpec variant(
+      ModelSpec spec, List<Integer> hidden, double learningRate, int batchSize) {
     ModelSpec.OptimizerSpec o = spec.optimizer();
     ModelSpec.OptimizerSpec optimizer =
         new ModelSpec.OptimizerSpec(
@@ -125,7 +162,7 @@ public record PopulationPlan(
         optimizer,
         spec.schedule(),
         spec.clipNorm(),
-        spec.batchSize(),
+        batchSize,
         spec.standardize(),
         spec.seed(),
         spec.snapshot(),

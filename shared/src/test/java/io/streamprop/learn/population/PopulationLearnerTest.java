@@ -21,6 +21,13 @@ class PopulationLearnerTest {
   static final PopulationPlan FAST =
       new PopulationPlan(List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, RUNG, 0.0, 2, 0.01, 10);
 
+  static final int WARMUP = 40;
+
+  /** FAST with a warm-up of 40 examples at mini-batch 1. */
+  static final PopulationPlan WARM =
+      new PopulationPlan(
+          List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, RUNG, 0.0, 2, 0.01, 10, WARMUP);
+
   private static final String WINE = "{'inputs': 13, 'classes': 3, 'hidden': [16]}";
   private static final String DIABETES = "{'inputs': 10, 'task': 'regression', 'hidden': [8]}";
 
@@ -76,10 +83,14 @@ class PopulationLearnerTest {
     Datasets.Dataset wine = Datasets.load("wine");
     ModelSpec spec = spec(WINE);
     PopulationLearner population = PopulationLearner.create(spec, PopulationPlan.standard());
-    OnlineLearner single = OnlineLearner.create(spec.withLearner(ModelSpec.Learner.SINGLE));
+    // wine's 178 examples are all in the standard plan's warm-up, at mini-batch 1
+    assertThat(PopulationPlan.standard().warmupExamples()).isGreaterThan(wine.rows());
+    OnlineLearner single =
+        OnlineLearner.create(
+            PopulationPlan.variant(spec, spec.hidden(), spec.optimizer().learningRate(), 1));
 
     List<Standing> start = population.standings();
-    assertThat(start).extracting(Standing::learningRate).containsExactly(0.001, 0.003, 0.01, 0.03);
+    assertThat(start).extracting(Standing::learningRate).containsExactly(0.001, 0.003, 0.01);
     assertThat(start).extracting(Standing::hidden).containsOnly(List.of(16));
     assertThat(population.leader()).as("the spec's own rate is served first").isEqualTo(2);
 
@@ -195,6 +206,65 @@ class PopulationLearnerTest {
     feed(resumed, data, cut, data.rows());
 
     assertSamePopulation(resumed.state(), uninterrupted.state());
+  }
+
+  @Test
+  void warmup_stepsEveryExample_thenAtTheSpecsBatch_fromTheSameWeights() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    ModelSpec spec = spec(WINE); // batch 8
+    PopulationLearner population = PopulationLearner.create(spec, WARM);
+    assertThat(population.state().members())
+        .allSatisfy(m -> assertThat(m.model().spec().batchSize()).isEqualTo(1));
+
+    int served = 0;
+    for (int i = 0; i < WARMUP; i++) {
+      if (population.learn(wine.features()[i], new float[] {wine.labels()[i]}) != null) {
+        served++;
+      }
+    }
+    assertThat(served).as("a step per example in the warm-up").isEqualTo(WARMUP);
+    PopulationState warm = population.state();
+    assertThat(warm.members())
+        .allSatisfy(m -> assertThat(m.model().spec().batchSize()).isEqualTo(8));
+    assertThat(population.standings()).allSatisfy(st -> assertThat(st.steps()).isEqualTo(WARMUP));
+
+    feed(population, wine, WARMUP, WARMUP + 16);
+    assertThat(population.standings())
+        .allSatisfy(st -> assertThat(st.steps()).isEqualTo(WARMUP + 2));
+    // The member of factors (1, 1) went on from its own weights: a single learner at mini-batch 1
+    // for the warm-up has the same first-layer weights at its end.
+    OnlineLearner single =
+        OnlineLearner.create(
+            PopulationPlan.variant(spec, spec.hidden(), spec.optimizer().learningRate(), 1));
+    for (int i = 0; i < WARMUP; i++) {
+      single.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+    assertSameState(
+        warm.members().get(2).model(),
+        new io.streamprop.learn.state.ModelState(
+            warm.members().get(2).model().spec(),
+            single.state().counters(),
+            single.state().layers(),
+            single.state().inputNormalizer(),
+            single.state().targetNormalizer(),
+            single.state().training(),
+            single.state().carried(),
+            single.state().embeddings()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {WARMUP - 3, WARMUP, WARMUP + 5})
+  void resumeAroundTheEndOfTheWarmup_identicalToUninterrupted(int cut) {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationLearner uninterrupted = PopulationLearner.create(spec(WINE), WARM);
+    feed(uninterrupted, wine, 0, wine.rows());
+    PopulationLearner before = PopulationLearner.create(spec(WINE), WARM);
+    feed(before, wine, 0, cut);
+    PopulationLearner resumed = PopulationLearner.restore(before.state());
+    feed(resumed, wine, cut, wine.rows());
+
+    assertSamePopulation(resumed.state(), uninterrupted.state());
+    assertThat(uninterrupted.replacements()).isPositive();
   }
 
   @Test
