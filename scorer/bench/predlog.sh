@@ -5,6 +5,9 @@
 # interleaved rounds, so that all three share the machine's minutes. Prints each mode's
 # requests/s and p99 per kind (the median of its rounds) and the ratios to "off".
 #
+# After each round it prints the CPU the broker and that scorer used, and the producer's batching
+# (scorer/bench/ProducerStats.java over JMX: records per batch and per produce request, latency).
+#
 # Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, CONNECTIONS, THREADS override)
 set -euo pipefail
 
@@ -20,6 +23,8 @@ WORK="$(mktemp -d)"
 JAR="scorer/target/streamprop-scorer.jar"
 MODES=(off acknowledged async)
 declare -A PORT=([off]=18181 [acknowledged]=18182 [async]=18183)
+declare -A JMX=([off]=18191 [acknowledged]=18192 [async]=18193)
+declare -A SCORER
 PIDS=()
 
 # shellcheck source=scorer/bench/lib.sh
@@ -37,14 +42,17 @@ java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRA
 for mode in "${MODES[@]}"; do
   STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
     STREAMPROP_PREDICTION_LOG_MODE="$mode" STREAMPROP_TOPIC_PREDICTIONS="predictions-$mode" \
-    java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -jar "$JAR" \
+    java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -Dcom.sun.management.jmxremote.port="${JMX[$mode]}" \
+    -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false -jar "$JAR" \
     --bootstrap-server "$BOOTSTRAP" --port "${PORT[$mode]}" >"$WORK/scorer-$mode.log" 2>&1 &
   PIDS+=($!)
+  SCORER[$mode]=$!
 done
 for mode in "${MODES[@]}"; do
-  wait_for "M served ($mode)" 120 curl -sf "http://127.0.0.1:${PORT[$mode]}/v1/models/M"
+  wait_for "M served ($mode)" 600 curl -sf "http://127.0.0.1:${PORT[$mode]}/v1/models/M"
 done
 
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # user + system clock ticks (100 a second)
 url() { echo "http://127.0.0.1:${PORT[$1]}/v1/models/M:predict"; }
 rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99() {
@@ -60,9 +68,13 @@ for round in $(seq "$ROUNDS"); do
   for kind in single batch64; do
     for mode in "${MODES[@]}"; do
       echo "== round $round, $kind, $mode"
+      b0="$(cpu "$BROKER")"; s0="$(cpu "${SCORER[$mode]}")"
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
         -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >"$WORK/$kind-$mode-$round.txt"
+      b1="$(cpu "$BROKER")"; s1="$(cpu "${SCORER[$mode]}")"
       grep -E "Requests/sec|Non-2xx|Socket errors" "$WORK/$kind-$mode-$round.txt" || true
+      echo "  CPU (% of one core): broker $(((b1 - b0) / DURATION)), scorer $(((s1 - s0) / DURATION))"
+      if [[ "$mode" != off ]]; then java scorer/bench/ProducerStats.java "${JMX[$mode]}" || true; fi
     done
   done
 done

@@ -14,13 +14,15 @@ import io.streamprop.scorer.predlog.PredictionLog;
 import io.streamprop.scorer.predlog.PredictionLogs;
 import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.scorer.requests.PredictionRequests;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 
 /**
  * The scorer assembled: model registry, metrics, the snapshot consumer that fills the registry, the
- * serving-loss consumer, the prediction log, and the HTTP server. {@link #start} starts them,
- * {@link #close} stops them in reverse order (HTTP first, so no request meets a stopped part).
+ * serving-loss consumer, the prediction log, the HTTP server, and (when enabled) the answers to
+ * prediction requests over Kafka. {@link #start} starts them, {@link #close} stops them in reverse
+ * order (HTTP first, so no request meets a stopped part).
  */
 public final class Scorer implements AutoCloseable {
   private final ModelRegistry registry = new ModelRegistry();
@@ -29,6 +31,7 @@ public final class Scorer implements AutoCloseable {
   private final ServingLossConsumer servingLoss;
   private final ScorerHttpServer http;
   private final PredictionLog predictionLog;
+  private final PredictionRequests requests;
 
   /** A scorer; opens the prediction log (creating its topic if missing) unless its mode is off. */
   public Scorer(ScorerConfig config) throws InterruptedException, ExecutionException {
@@ -61,6 +64,23 @@ public final class Scorer implements AutoCloseable {
                 config.servingLossHalfLife(),
                 registry,
                 metrics)
+            : null;
+    requests =
+        config.predictionRequestsEnabled()
+            ? PredictionRequests.open(
+                config.kafka(),
+                config.predictionRequestsGroupId(),
+                config.predictionRequestsTransactionalId(),
+                config.predictionRequestsTopic(),
+                config.predictionsTopic(),
+                config.deadLettersTopic(),
+                config.topicPartitions(),
+                config.topicReplication(),
+                config.maxBodyBytes(),
+                registry,
+                snapshots::ready,
+                clock,
+                metrics.registry())
             : null;
     http =
         new ScorerHttpServer(
@@ -109,6 +129,9 @@ public final class Scorer implements AutoCloseable {
       servingLoss.start();
     }
     http.start();
+    if (requests != null) {
+      requests.start();
+    }
     return this;
   }
 
@@ -129,6 +152,9 @@ public final class Scorer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     http.close();
+    if (requests != null) {
+      requests.close();
+    }
     if (servingLoss != null) {
       servingLoss.close();
     }

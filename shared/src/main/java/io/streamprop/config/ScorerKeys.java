@@ -33,6 +33,10 @@ public final class ScorerKeys {
   public static final String PREDICTION_LOG_MODE = "streamprop.prediction.log.mode";
   public static final String PREDICTION_LOG_BUFFER = "streamprop.prediction.log.buffer.records";
   public static final String PREDICTION_LOG_MAX_BLOCK_MS = "streamprop.prediction.log.max.block.ms";
+  public static final String PREDICTION_REQUESTS_ENABLED = "streamprop.prediction.requests.enabled";
+  public static final String PREDICTION_REQUESTS_GROUP = "streamprop.prediction.requests.group.id";
+  public static final String PREDICTION_REQUESTS_TRANSACTIONAL_ID =
+      "streamprop.prediction.requests.transactional.id";
 
   /** Every key the scorer reads, with its default, in the order of {@code docs/scorer.md}. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -67,6 +71,9 @@ public final class ScorerKeys {
     keys.put(PREDICTION_LOG_MODE, "acknowledged");
     keys.put(PREDICTION_LOG_BUFFER, "100000");
     keys.put(PREDICTION_LOG_MAX_BLOCK_MS, "1000");
+    keys.put(PREDICTION_REQUESTS_ENABLED, "false");
+    keys.put(PREDICTION_REQUESTS_GROUP, "streamprop-scorer-requests");
+    keys.put(PREDICTION_REQUESTS_TRANSACTIONAL_ID, "");
     return Collections.unmodifiableMap(keys);
   }
 

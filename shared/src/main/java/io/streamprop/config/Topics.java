@@ -33,6 +33,13 @@ public record Topics(
   public static final String PREDICTIONS = "streamprop.topic.predictions";
   public static final String LABELS = "streamprop.topic.labels";
 
+  /**
+   * Prediction requests the scorer answers on {@code predictions} when it consumes them ({@link
+   * #predictionRequests}); not a component of the record, which holds the topics every program
+   * names.
+   */
+  public static final String PREDICTION_REQUESTS = "streamprop.topic.prediction.requests";
+
   /** The keys above with their defaults: no prefix, and the names of the contract. */
   public static final Map<String, String> DEFAULTS = defaults();
 
@@ -48,6 +55,7 @@ public record Topics(
     keys.put(DEAD_LETTERS, "dead-letters");
     keys.put(PREDICTIONS, "predictions");
     keys.put(LABELS, "labels");
+    keys.put(PREDICTION_REQUESTS, "prediction-requests");
     return Collections.unmodifiableMap(keys);
   }
 
@@ -60,6 +68,11 @@ public record Topics(
         name(settings, DEAD_LETTERS),
         name(settings, PREDICTIONS),
         name(settings, LABELS));
+  }
+
+  /** The prediction requests topic {@code settings} name, prefix applied. */
+  public static String predictionRequests(Settings settings) {
+    return name(settings, PREDICTION_REQUESTS);
   }
 
   private static String name(Settings settings, String key) {

@@ -50,6 +50,8 @@ public final class ScorerConfig {
     topicReplication();
     predictionLogBufferRecords();
     predictionLogMaxBlockMs();
+    predictionRequestsEnabled();
+    predictionRequestsTopic();
     if ((protectMetrics() || protectHealth()) && adminTokens().isEmpty()) {
       throw settings.invalid(
           protectMetrics() ? ScorerKeys.AUTH_PROTECT_METRICS : ScorerKeys.AUTH_PROTECT_HEALTH,
@@ -202,6 +204,35 @@ public final class ScorerConfig {
   /** Longest a predict request may wait for room in the producer's buffer or for metadata. */
   public int predictionLogMaxBlockMs() {
     return settings.integer(ScorerKeys.PREDICTION_LOG_MAX_BLOCK_MS, 0, 60_000);
+  }
+
+  /** Whether the scorer answers the prediction requests topic (off by default). */
+  public boolean predictionRequestsEnabled() {
+    return settings.bool(ScorerKeys.PREDICTION_REQUESTS_ENABLED);
+  }
+
+  /** The prediction requests topic, prefix applied. */
+  public String predictionRequestsTopic() {
+    return Topics.predictionRequests(settings);
+  }
+
+  /** The consumer group of the scorers that answer prediction requests. */
+  public String predictionRequestsGroupId() {
+    return settings.string(ScorerKeys.PREDICTION_REQUESTS_GROUP);
+  }
+
+  /**
+   * The transactional id of this scorer's request answers: the configured one (stable across
+   * restarts of one replica, so that a restart fences its crashed predecessor at once), or empty
+   * for one drawn at start.
+   */
+  public String predictionRequestsTransactionalId() {
+    return settings.string(ScorerKeys.PREDICTION_REQUESTS_TRANSACTIONAL_ID);
+  }
+
+  /** Where records that cannot be answered go. */
+  public String deadLettersTopic() {
+    return topics.deadLetters();
   }
 
   private int burst(String key, double rate) {

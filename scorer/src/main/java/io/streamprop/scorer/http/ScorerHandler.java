@@ -5,7 +5,6 @@ import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.predlog.IdGenerator;
 import io.streamprop.scorer.predlog.PredictionLog;
 import io.streamprop.scorer.predlog.PredictionLogMode;
-import io.streamprop.scorer.predlog.PredictionRecords;
 import io.streamprop.scorer.registry.ModelRegistry;
 import io.streamprop.scorer.registry.ServedModel;
 import java.nio.ByteBuffer;
@@ -258,41 +257,16 @@ public final class ScorerHandler extends Handler.Abstract {
             if (error != null) {
               throw error;
             }
-            float[] outputs;
-            String[] ids;
-            int[] featureBounds;
-            if (served.featurizer() != null) {
-              RawInstances.Parsed instances = RawInstances.parse(body, served);
-              rows = instances.rows().length;
-              outputs = served.inference().predict(instances.rows());
-              ids = instances.ids();
-              featureBounds = instances.bounds();
-            } else {
-              Instances instances = Instances.parse(body, served);
-              rows = instances.rows();
-              outputs = served.inference().predict(instances.features(), rows);
-              ids = instances.ids();
-              featureBounds = instances.bounds();
-            }
-            if (ids == null) {
-              ids = idGenerator.next(rows);
-            }
-            int[] predictionBounds = predictionLog == null ? null : new int[2 * rows];
-            byte[] answer = JsonBodies.predictions(served, outputs, rows, ids, predictionBounds);
-            reply = Reply.json(200, answer, served.version());
-            if (predictionLog != null) {
-              records =
-                  PredictionRecords.of(
-                      predictionsTopic,
-                      served.name(),
-                      served.version(),
-                      clock.millis(),
-                      ids,
-                      body,
-                      featureBounds,
-                      answer,
-                      predictionBounds);
-            }
+            PredictBody.Answer answer =
+                PredictBody.answer(
+                    served,
+                    body,
+                    idGenerator,
+                    predictionLog == null ? null : predictionsTopic,
+                    clock.millis());
+            rows = answer.rows();
+            reply = Reply.json(200, answer.body(), served.version());
+            records = answer.records();
           } catch (HttpError e) {
             reply = errorReply(e, served.version());
           } catch (RuntimeException e) {

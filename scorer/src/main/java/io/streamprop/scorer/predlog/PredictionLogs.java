@@ -37,7 +37,7 @@ public final class PredictionLogs {
    * records are a few hundred bytes of JSON, and on the scorer's cores compression costs
    * predictions.
    */
-  static Map<String, Object> producerProperties(Map<String, Object> kafka, int maxBlockMs) {
+  public static Map<String, Object> producerProperties(Map<String, Object> kafka, int maxBlockMs) {
     Map<String, Object> props = new HashMap<>();
     for (Map.Entry<String, Object> e : kafka.entrySet()) {
       if (ProducerConfig.configNames().contains(e.getKey())) {
@@ -89,7 +89,11 @@ public final class PredictionLogs {
     return new PredictionLog(mode, producer, bufferRecords, registry);
   }
 
-  private static void createIfMissing(
+  /**
+   * Creates {@code topic} with {@code partitions} and {@code replication} (-1: the broker's) unless
+   * it exists; an existing topic is left as it is.
+   */
+  public static void createIfMissing(
       Map<String, Object> kafka, String topic, int partitions, int replication)
       throws InterruptedException, ExecutionException {
     Map<String, Object> props = new HashMap<>();

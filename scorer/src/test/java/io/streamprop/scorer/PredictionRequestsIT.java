@@ -1,0 +1,321 @@
+package io.streamprop.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.config.ConfigSources;
+import io.streamprop.config.ScorerKeys;
+import io.streamprop.config.Topics;
+import io.streamprop.config.TrainerKeys;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.state.ModelState;
+import io.streamprop.local.LocalKafka;
+import io.streamprop.scorer.config.ScorerConfig;
+import io.streamprop.spec.SpecJson;
+import io.streamprop.spec.SpecLimits;
+import io.streamprop.wire.SnapshotCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka-native scoring on a real broker: predict bodies produced by kcat (a client nobody here
+ * wrote) to the prediction requests topic are answered on the predictions topic once per instance,
+ * with the same bytes as the prediction log records of the same bodies sent over HTTP (same served
+ * version), across a restart of the scorer; bad requests are dead-lettered with the HTTP route's
+ * messages.
+ */
+class PredictionRequestsIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Path KCAT = Path.of("/usr/bin/kcat");
+
+  private static LocalKafka kafka;
+  private static String snapshots;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = LocalKafka.builder().start();
+    snapshots = "model-snapshots-" + UUID.randomUUID().toString().substring(0, 8);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(snapshots, 1, (short) 1)
+                      .configs(
+                          Map.of(
+                              "cleanup.policy",
+                              "compact",
+                              "max.message.bytes",
+                              Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES)))))
+          .all()
+          .get();
+    }
+    ModelState state =
+        OnlineLearner.create(
+                SpecJson.parse(
+                    "{\"inputs\": 4, \"class_names\": [\"a\", \"b\", \"c\"], \"hidden\": [8],"
+                        + " \"seed\": 5}"))
+            .state()
+            .withVersion(3);
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, SpecLimits.MAX_SNAPSHOT_RECORD_BYTES);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>(
+              snapshots, "m".getBytes(StandardCharsets.UTF_8), SnapshotCodec.encode(state)));
+    }
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    kafka.close();
+  }
+
+  private static Scorer scorer(String suffix) throws Exception {
+    Map<String, String> props = new HashMap<>();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put(ScorerKeys.HTTP_PORT, "0");
+    props.put(ScorerKeys.HTTP_HOST, "127.0.0.1");
+    props.put(Topics.SNAPSHOTS, snapshots);
+    props.put(ScorerKeys.SERVING_LOSS_ENABLED, "false");
+    props.put(Topics.PREDICTIONS, "predictions-" + suffix);
+    props.put(Topics.PREDICTION_REQUESTS, "prediction-requests-" + suffix);
+    props.put(Topics.DEAD_LETTERS, "dead-letters-" + suffix);
+    props.put(ScorerKeys.PREDICTION_REQUESTS_ENABLED, "true");
+    props.put(ScorerKeys.PREDICTION_REQUESTS_GROUP, "scorers-" + suffix);
+    props.put(TrainerKeys.TOPIC_PARTITIONS, "3");
+    Scorer scorer = new Scorer(ScorerConfig.load(ConfigSources.of(props))).start();
+    await().atMost(DEADLINE).until(() -> scorer.registry().get("m") != null);
+    return scorer;
+  }
+
+  @Test
+  void requestsFromKcat_answeredOncePerInstance_sameBytesAsHttp_badOnesDeadLettered()
+      throws Exception {
+    assumeKcat();
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic("dead-letters-" + suffix, 1, (short) 1))).all().get();
+    }
+    int requests = 40;
+    int perRequest = 3;
+    List<String> kafkaLines = new ArrayList<>();
+    Map<String, String> httpErrors = new HashMap<>(); // dead letter's id -> HTTP route's message
+    try (Scorer scorer = scorer(suffix)) {
+      for (int r = 0; r < requests; r++) {
+        List<String> rows = new ArrayList<>();
+        List<String> kafkaIds = new ArrayList<>();
+        List<String> httpIds = new ArrayList<>();
+        for (int i = 0; i < perRequest; i++) {
+          rows.add("[" + r + ", " + i + ".5, -1e-3, 0.25]");
+          kafkaIds.add("\"k-" + r + "-" + i + "\"");
+          httpIds.add("\"h-" + r + "-" + i + "\"");
+        }
+        String instances = "{\"instances\": [" + String.join(", ", rows) + "], \"ids\": [";
+        kafkaLines.add("m\t" + instances + String.join(", ", kafkaIds) + "]}");
+        HttpResponse<String> answer =
+            predict(scorer, "m", instances + String.join(", ", httpIds) + "]}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      }
+      String wrongWidth = "{\"instances\": [[1, 2, 3]], \"ids\": [\"bad-width\"]}";
+      String notJson = "{\"instances\": [[1, 2, 3, 4]], \"ids\": [\"bad-json\"]";
+      String unknown = "{\"instances\": [[1, 2, 3, 4]], \"ids\": [\"bad-model\"]}";
+      httpErrors.put("bad-width", error(predict(scorer, "m", wrongWidth)));
+      httpErrors.put("bad-json", error(predict(scorer, "m", notJson)));
+      httpErrors.put("bad-model", error(predict(scorer, "zz", unknown)));
+      // Half of the requests before a restart of the scorer, half after: each answered once.
+      kcat("prediction-requests-" + suffix, String.join("\n", kafkaLines.subList(0, 20)) + "\n");
+      kcat(
+          "prediction-requests-" + suffix,
+          "m\t"
+              + wrongWidth
+              + "\nm\t"
+              + notJson
+              + "\nzz\t"
+              + unknown
+              + "\n"
+              + "m\t{\"instances\": [[1, 2, 3, 4]]}\n");
+      await().atMost(DEADLINE).until(() -> kafkaAnswers(suffix).size() == 20 * perRequest);
+    }
+    try (Scorer scorer = scorer(suffix)) {
+      kcat("prediction-requests-" + suffix, String.join("\n", kafkaLines.subList(20, 40)) + "\n");
+      await().atMost(DEADLINE).until(() -> kafkaAnswers(suffix).size() >= requests * perRequest);
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> all = readAll("predictions-" + suffix);
+    Map<String, String> http = new HashMap<>();
+    Map<String, String> kafkaAnswered = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : all) {
+      String id = new String(record.key(), StandardCharsets.UTF_8);
+      String value = new String(record.value(), StandardCharsets.UTF_8);
+      assertThat(record.partition()).isEqualTo(Utils.toPositive(Utils.murmur2(record.key())) % 3);
+      assertThat(JSON.readTree(value).get("time").longValue()).isEqualTo(record.timestamp());
+      Map<String, String> into = id.startsWith("k-") ? kafkaAnswered : http;
+      assertThat(into.put(id, withoutTime(value))).as("answered once: " + id).isNull();
+    }
+    assertThat(kafkaAnswered).hasSize(requests * perRequest);
+    assertThat(http).hasSize(requests * perRequest);
+    for (Map.Entry<String, String> answered : kafkaAnswered.entrySet()) {
+      String httpId = "h-" + answered.getKey().substring(2);
+      assertThat(answered.getValue().replace("\"" + answered.getKey() + "\"", "\"" + httpId + "\""))
+          .as(answered.getKey())
+          .isEqualTo(http.get(httpId));
+      assertThat(answered.getValue()).contains("\"version\":3,");
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> letters = readAll("dead-letters-" + suffix);
+    Map<String, String> reasons = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> letter : letters) {
+      String value = new String(letter.value(), StandardCharsets.UTF_8);
+      String reason = header(letter, "streamprop.reason");
+      String error = header(letter, "streamprop.error");
+      assertThat(header(letter, "streamprop.source.topic"))
+          .isEqualTo("prediction-requests-" + suffix);
+      String id = value.contains("bad-") ? value.replaceAll(".*\"(bad-[a-z]+)\".*", "$1") : "none";
+      reasons.put(id, reason);
+      if (httpErrors.containsKey(id)) {
+        assertThat(error).as(id).isEqualTo(httpErrors.get(id));
+      } else {
+        assertThat(error).startsWith("'ids' is missing");
+      }
+    }
+    assertThat(reasons)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "bad-width", "bad_request",
+                "bad-json", "bad_request",
+                "bad-model", "unknown_model",
+                "none", "bad_request"));
+  }
+
+  private static String withoutTime(String value) {
+    return value.replaceFirst(",\"time\":[0-9]+,", ",");
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> kafkaAnswers(String suffix) {
+    List<ConsumerRecord<byte[], byte[]>> answers = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : readAll("predictions-" + suffix)) {
+      if (new String(record.key(), StandardCharsets.UTF_8).startsWith("k-")) {
+        answers.add(record);
+      }
+    }
+    return answers;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  private static String error(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).isBetween(400, 499);
+    return JSON.readTree(response.body()).get("error").textValue();
+  }
+
+  private static HttpResponse<String> predict(Scorer scorer, String model, String body)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + scorer.port() + "/v1/models/" + model + ":predict"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Every record of {@code topic} up to its end, read_committed. */
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put("isolation.level", "read_committed");
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  private static void assumeKcat() {
+    if (Files.isExecutable(KCAT)) {
+      return;
+    }
+    String reason = KCAT + " is not installed: apt-get install -y --no-install-recommends kcat";
+    if ("true".equals(System.getenv("CI"))) {
+      fail(reason);
+    }
+    Assumptions.assumeTrue(false, reason);
+  }
+
+  /**
+   * Produces {@code key TAB value} lines with kcat and waits until they are delivered. The requests
+   * are keyed by model id and need no co-partitioning, so kcat's own partitioner is fine.
+   */
+  private static void kcat(String topic, String lines) throws Exception {
+    Process kcat =
+        new ProcessBuilder(
+                KCAT.toString(),
+                "-P",
+                "-b",
+                kafka.bootstrapServers(),
+                "-t",
+                topic,
+                "-K",
+                "\t",
+                "-X",
+                "enable.idempotence=true")
+            .redirectErrorStream(true)
+            .start();
+    try (OutputStream in = kcat.getOutputStream()) {
+      in.write(lines.getBytes(StandardCharsets.UTF_8));
+    }
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    kcat.getInputStream().transferTo(output);
+    // A guard against a hung client, not a measure of speed.
+    assertThat(kcat.waitFor(2, TimeUnit.MINUTES)).as("kcat finished: " + output).isTrue();
+    assertThat(kcat.exitValue()).as("kcat: " + output).isZero();
+  }
+}
