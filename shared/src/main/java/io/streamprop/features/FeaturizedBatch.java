@@ -33,6 +33,12 @@ public final class FeaturizedBatch {
   String[] tokenStrings = new String[16];
   final int[] rowEnds; // per embedded field: ids written so far, including the current row
 
+  // Scratch for FeatureStreamReader: each feature's slot, and names outside the schema.
+  byte[] slotStates = new byte[0];
+  float[] slotNumbers = new float[0];
+  String[] slotTexts = new String[0];
+  final String[] otherNames = new String[8];
+
   FeaturizedBatch(FeatureLayout layout, int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
@@ -134,6 +140,15 @@ public final class FeaturizedBatch {
     }
     if (tokenStrings.length < tokens) {
       tokenStrings = new String[Math.max(tokens, 2 * tokenStrings.length)];
+    }
+  }
+
+  /** Makes the slots hold {@code features} features. */
+  void reserveSlots(int features) {
+    if (slotStates.length < features) {
+      slotStates = new byte[features];
+      slotNumbers = new float[features];
+      slotTexts = new String[features];
     }
   }
 

@@ -132,6 +132,30 @@ public final class Featurizer {
   }
 
   /**
+   * Featurizes one event read by {@link FeatureStreamReader} into the next row of {@code batch}:
+   * feature {@code i}'s slot is {@code states[i]}, with its value in {@code numbers[i]} (a numeric
+   * value, or a boolean as 1 or 0) or {@code texts[i]} (a categorical value, a token text).
+   *
+   * @throws ExampleException for a value that cannot be used; the batch is unchanged
+   */
+  void add(byte[] states, float[] numbers, String[] texts, FeaturizedBatch batch) {
+    start(batch);
+    int row = batch.size() * width;
+    float[] dense = batch.dense();
+    batch.beginRow();
+    for (int i = 0; i < names.length; i++) {
+      boolean missing = states[i] <= FeatureStreamReader.MISSING;
+      switch (kinds[i]) {
+        case NUMERIC -> numeric(dense, row, i, missing ? Float.NaN : numbers[i]);
+        case BOOLEAN -> bool(dense, row, i, missing ? null : numbers[i] == 1f);
+        case CATEGORICAL -> category(batch, row, i, missing ? null : texts[i]);
+        case TOKENS -> tokenText(batch, row, i, missing ? null : texts[i]);
+      }
+    }
+    batch.commitRow();
+  }
+
+  /**
    * Featurizes one CSV row, {@code column name -> cell text} holding the feature columns only (not
    * the label), into the next row of {@code batch}. An empty cell is missing; a numeric cell must
    * be a decimal ({@link RawValues#isDecimal}); a categorical cell in JSON number syntax is read as

@@ -37,11 +37,12 @@ import java.util.Map;
  * </ul>
  *
  * <p>Speed: one pass of Jackson's streaming parser with its fast floating-point parser, numbers
- * read straight into {@code float[]} (no tree, no boxing; raw features alone are read as a tree,
- * which the featurizer takes). {@code NaN} and {@code Infinity} tokens (as Python's {@code json}
- * writes them) and {@code null} (as JavaScript writes {@code NaN}) are read so that they can be
- * refused as {@link RejectReason#NOT_FINITE} with their position, rather than as unreadable JSON; a
- * number beyond the float range ({@code 1e39}) is not finite either.
+ * read straight into {@code float[]} (no tree, no boxing; raw features straight into the featurized
+ * row, save the few forms {@link io.streamprop.features.FeatureStreamReader} declines, which are
+ * read again as a tree). {@code NaN} and {@code Infinity} tokens (as Python's {@code json} writes
+ * them) and {@code null} (as JavaScript writes {@code NaN}) are read so that they can be refused as
+ * {@link RejectReason#NOT_FINITE} with their position, rather than as unreadable JSON; a number
+ * beyond the float range ({@code 1e39}) is not finite either.
  *
  * <p>{@link #parse} never throws anything but {@link ExampleException}, whatever the bytes.
  */
@@ -124,9 +125,15 @@ public final class ExampleParser {
           RejectReason.OVERSIZE,
           "record value is " + json.length + " bytes, more than the limit of " + maxBytes);
     }
-    checkStart(json);
+    RecordStart.check(json);
+    if (raw != null) {
+      Example example = parseStreaming(json);
+      if (example != null) {
+        return example;
+      }
+    }
     try (JsonParser p = FACTORY.createParser(json)) {
-      Example example = parseObject(p);
+      Example example = parseObject(p, false);
       JsonToken trailing = p.nextToken();
       if (trailing != null) {
         throw badJson(
@@ -147,38 +154,22 @@ public final class ExampleParser {
   }
 
   /**
-   * Refuses input that is not a UTF-8 JSON object before Jackson sees it: Jackson would otherwise
-   * guess UTF-16 or UTF-32 from zero bytes among the first four, and a producer sending such
-   * encodings (or binary) should hear so plainly.
+   * The example of a spec with raw features read without a JSON tree, or null when {@link
+   * RawFeatureReader#readStreaming} declines it or anything is wrong with it: {@link #parse} then
+   * reads it again the tree's way, which accepts it or says why not. The accepted examples are the
+   * same, bit for bit.
    */
-  private static void checkStart(byte[] json) {
-    for (int i = 0; i < Math.min(4, json.length); i++) {
-      if (json[i] == 0) {
-        throw badJson("not UTF-8 JSON: byte " + i + " is 0 (UTF-16, UTF-32 or binary data?)");
-      }
-    }
-    int i = 0;
-    if (json.length >= 3
-        && (json[0] & 0xff) == 0xef
-        && (json[1] & 0xff) == 0xbb
-        && (json[2] & 0xff) == 0xbf) {
-      i = 3; // UTF-8 byte order mark, which Jackson skips
-    }
-    while (i < json.length
-        && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) {
-      i++;
-    }
-    if (i == json.length) {
-      throw badJson("record value is empty");
-    }
-    if (json[i] != '{') {
-      throw badJson(
-          "an example must be a JSON object {\"features\": [...], \"label\": ...}; it starts with "
-              + describeByte(json[i]));
+  private Example parseStreaming(byte[] json) {
+    try (JsonParser p = FACTORY.createParser(json)) {
+      Example example = parseObject(p, true);
+      return example != null && p.nextToken() == null ? example : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 
-  private Example parseObject(JsonParser p) throws IOException {
+  /** The example object; with {@code streaming}, null where raw features are declined. */
+  private Example parseObject(JsonParser p, boolean streaming) throws IOException {
     p.nextToken(); // START_OBJECT, guaranteed by checkStart
     float[] features = null;
     int[][] ids = null;
@@ -193,7 +184,10 @@ public final class ExampleParser {
           throw badJson("duplicate key \"features\"");
         }
         if (raw != null) {
-          FeatureRow row = raw.read(p, value);
+          FeatureRow row = streaming ? raw.readStreaming(p, value) : raw.read(p, value);
+          if (row == null) {
+            return null;
+          }
           features = row.dense();
           ids = row.ids();
         } else {
@@ -457,14 +451,6 @@ public final class ExampleParser {
       case FIELD_NAME -> "a key";
       default -> t.toString();
     };
-  }
-
-  private static String describeByte(byte b) {
-    int c = b & 0xff;
-    if (c >= 0x21 && c < 0x7f) {
-      return "'" + (char) c + "'";
-    }
-    return String.format("byte 0x%02x", c);
   }
 
   private static String listNames(List<String> names) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.streamprop.features.FeatureRow;
 import io.streamprop.features.FeatureSchema;
+import io.streamprop.features.FeatureStreamReader;
 import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.features.Featurizer;
 import java.io.IOException;
@@ -25,6 +26,10 @@ import java.io.IOException;
  * canonical decimal; a name given twice is refused ({@code bad_json}) rather than silently
  * overwritten.
  *
+ * <p>{@link #readStreaming} reads the same object without the tree ({@link FeatureStreamReader}),
+ * for the events whose row it is sure of, and declines the others, which the caller then reads
+ * through {@link #read} from the start.
+ *
  * <p>Thread-safe: the featurizer is immutable, and each thread featurizes into a one-row batch of
  * its own.
  */
@@ -39,10 +44,12 @@ final class RawFeatureReader {
           .reader();
 
   private final Featurizer featurizer;
+  private final FeatureStreamReader streaming;
   private final ThreadLocal<FeaturizedBatch> batches;
 
   RawFeatureReader(FeatureSchema schema) {
     this.featurizer = new Featurizer(schema);
+    this.streaming = new FeatureStreamReader(featurizer);
     this.batches = ThreadLocal.withInitial(() -> featurizer.newBatch(1));
   }
 
@@ -74,5 +81,18 @@ final class RawFeatureReader {
     batch.clear();
     featurizer.add(features, batch);
     return FeatureRow.of(batch, 0);
+  }
+
+  /**
+   * Reads the value at the parser's current token ({@code start}) and featurizes it without a tree,
+   * as {@link #read} would; null when declined ({@link FeatureStreamReader}).
+   */
+  FeatureRow readStreaming(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_OBJECT) {
+      return null;
+    }
+    FeaturizedBatch batch = batches.get();
+    batch.clear();
+    return streaming.add(p, batch) ? FeatureRow.of(batch, 0) : null;
   }
 }

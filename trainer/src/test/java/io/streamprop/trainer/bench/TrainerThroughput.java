@@ -139,6 +139,12 @@ public final class TrainerThroughput {
 
   /** (a) Reads the records as bytes and counts them, exactly once; returns records/s. */
   static double passThrough(String bootstrap, String topic, int n, Path stateDir) throws Exception {
+    return passThrough(bootstrap, topic, n, stateDir, "bench-pass-through");
+  }
+
+  /** (a) As an application of its own id (a second run reads the topic from the start too). */
+  static double passThrough(String bootstrap, String topic, int n, Path stateDir, String appId)
+      throws Exception {
     AtomicLong count = new AtomicLong();
     AtomicLong firstNanos = new AtomicLong();
     Topology topology = new Topology();
@@ -156,11 +162,11 @@ public final class TrainerThroughput {
             },
         "source");
     Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-through");
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("pass").toString());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(appId).toString());
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     try (KafkaStreams streams = new KafkaStreams(topology, p)) {
       streams.start();
