@@ -52,10 +52,10 @@ public class PopulationBenchmark {
   @Param({"letter", "raw"})
   public String spec;
 
-  private OnlineLearner single;
-  private PopulationLearner population;
-  private float[][] features; // letter: the inputs; raw: the dense part
-  private int[][][] ids; // raw: the bucket ids per embedded field; letter: null
+  OnlineLearner single;
+  PopulationLearner population;
+  float[][] features; // letter: the inputs; raw: the dense part
+  int[][][] ids; // raw: the bucket ids per embedded field; letter: null
   private float[][] labels;
   private int next;
 

@@ -1,5 +1,8 @@
 package io.streamprop.bench;
 
+import io.streamprop.learn.Predictor;
+import io.streamprop.wire.PopulationCodec;
+import io.streamprop.wire.Snapshots;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -11,6 +14,10 @@ import java.util.Arrays;
  * processes only ever adds time, so the minimum per side is the stable figure, and the two sides
  * alternate within milliseconds, so they share whatever the neighbours do. Prints, per spec, the
  * minimum and median CPU nanoseconds per example of each side and the ratio population / single.
+ *
+ * <p>Then the served side ({@code letter}): the scorer's predictor ({@link Predictor#of}) of the
+ * leader that a population snapshot serves ({@link Snapshots#served}, as the scorer's model loader
+ * reads it) against the predictor of the single learner, alternately, one row per call.
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -Dstreamprop.engine.kernels=vector \
@@ -78,6 +85,55 @@ public final class PopulationCost {
           1e9 / population[0],
           1e9 / single[0],
           sink);
+      if (bench.ids == null) {
+        predict(bench, blocks);
+      }
     }
+  }
+
+  /** The served leader's predictor against the single learner's, one row per call. */
+  private static void predict(PopulationBenchmark bench, int blocks) {
+    byte[] published = PopulationCodec.encode(bench.population.state(), 1, 0, null);
+    Predictor leader = Predictor.of(Snapshots.served(published).state());
+    Predictor single = bench.single.predictor();
+    float[][] rows = bench.features;
+    double sink = 0;
+    long warmUpEnd = System.nanoTime() + 2_000_000_000L;
+    int next = 0;
+    while (System.nanoTime() < warmUpEnd) {
+      sink += leader.predict(rows[next], 1)[0] + single.predict(rows[next], 1)[0];
+      next = (next + 1) % rows.length;
+    }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    double[] led = new double[blocks];
+    double[] one = new double[blocks];
+    int block = 4096;
+    for (int b = 0; b < blocks; b++) {
+      long start = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < block; i++) {
+        sink += leader.predict(rows[i % rows.length], 1)[0];
+      }
+      long middle = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < block; i++) {
+        sink += single.predict(rows[i % rows.length], 1)[0];
+      }
+      long end = threads.getCurrentThreadCpuTime();
+      led[b] = (middle - start) / (double) block;
+      one[b] = (end - middle) / (double) block;
+    }
+    Arrays.sort(led);
+    Arrays.sort(one);
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "%s predict, one row per call: CPU ns per example, served leader min %.0f median %.0f,"
+            + " single min %.0f median %.0f; leader/single %.2f (min) %.2f (median) (sink %.3g)%n",
+        bench.spec,
+        led[0],
+        led[blocks / 2],
+        one[0],
+        one[blocks / 2],
+        led[0] / one[0],
+        led[blocks / 2] / one[blocks / 2],
+        sink);
   }
 }
