@@ -7,6 +7,7 @@
 #
 #   trainer/bench/throughput.sh [EXAMPLES=500000] [FRESH_RATE=5000] [FRESH_SECONDS=20]
 #   trainer/bench/throughput.sh raw [EXAMPLES=200000]
+#   JAVA_FLAGS="-XX:StartFlightRecording=filename=/tmp/trainer.jfr" trainer/bench/throughput.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ "${1:-}" == raw ]]; then
@@ -26,7 +27,8 @@ cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/benc
 
 section=$(mktemp)
 # The trainer's engine runs the vector kernels, as under the launcher and in the Docker images.
-java -Xmx2g --add-modules=jdk.incubator.vector -cp "$cp" "$main" "${args[@]}" >"$section"
+# shellcheck disable=SC2086  # JAVA_FLAGS is a word list on purpose
+java -Xmx2g --add-modules=jdk.incubator.vector ${JAVA_FLAGS:-} -cp "$cp" "$main" "${args[@]}" >"$section"
 cat "$section"
 
 doc=docs/benchmarks.md

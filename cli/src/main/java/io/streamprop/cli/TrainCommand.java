@@ -1,8 +1,10 @@
 package io.streamprop.cli;
 
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.SnapshotCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +21,10 @@ import picocli.CommandLine.Option;
 /**
  * Offline training: {@code --epochs} passes over a file, in file order, through the engine's online
  * learner (the trainer's code path), then the complete state written as a binary snapshot that
- * {@code snapshot show} and the scorer read.
+ * {@code snapshot show} and the scorer read. A spec with {@code learner: population} (an open spec:
+ * no {@code optimizer}) trains a {@link PopulationLearner}, as the trainer does, and writes the
+ * whole population as the trainer publishes it (a version-2 {@link PopulationCodec} container,
+ * unsigned); readers serve its leader.
  *
  * <p>The rows of an unfilled last mini-batch are kept in the snapshot as the pending batch (the
  * next pass, or a resumed training, completes it), just as the trainer keeps them. The snapshot's
@@ -30,7 +35,8 @@ import picocli.CommandLine.Option;
     description = {
       "Trains a model offline on a data file and writes its snapshot.",
       "Reads FILE in file order, --epochs times, through the engine's online learner and prints",
-      "each pass's prequential figures (measured on unseen data in the first pass only)."
+      "each pass's prequential figures (measured on unseen data in the first pass only);",
+      "for a population (the default when the spec gives no optimizer), the members' standings."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -64,13 +70,24 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
     ModelSpec modelSpec = Specs.resolve(options.spec, options.data, err);
     checkWritable(out);
-    OnlineLearner learner = OnlineLearner.create(modelSpec);
+    PopulationLearner population = null;
+    OnlineLearner learner = null;
+    Pass.Learns learns;
+    if (modelSpec.learner() == ModelSpec.Learner.POPULATION) {
+      population = PopulationLearner.create(modelSpec);
+      learns = Pass.Learns.of(population);
+    } else {
+      learner = OnlineLearner.create(modelSpec);
+      learns = Pass.Learns.of(learner);
+    }
     long rows = 0;
     long scored = 0;
     long steps = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {
       String prefix = "epoch " + epoch + "/" + epochs + ": ";
-      Pass pass = Pass.run(learner, options.data, new Progress(err, options.progressMode), prefix);
+      Pass pass =
+          Pass.run(
+              modelSpec, learns, options.data, new Progress(err, options.progressMode), prefix);
       stdout.printf(
           Locale.ROOT,
           "%s%,d examples  %s  %,.0f examples/s%n",
@@ -83,8 +100,16 @@ final class TrainCommand implements Callable<Integer> {
       scored += pass.tally().examples();
       steps += pass.tally().steps();
     }
-    ModelState state = learner.state().withVersion(steps);
-    byte[] bytes = SnapshotCodec.encode(state);
+    // The model version is the number of steps taken (the members step together), as before.
+    ModelState state;
+    byte[] bytes;
+    if (population != null) {
+      bytes = PopulationCodec.encode(population.state(), steps, System.currentTimeMillis(), null);
+      state = population.leaderLearner().state().withVersion(steps);
+    } else {
+      state = learner.state().withVersion(steps);
+      bytes = SnapshotCodec.encode(state);
+    }
     write(out, bytes);
     long pending = rows - scored;
     stdout.printf(
@@ -97,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
         state.steps(),
         state.skippedSteps(),
         pending > 0 ? ", " + pending + " examples pending in an unfilled mini-batch" : "");
+    if (population != null) {
+      Standings.print(stdout, population);
+    }
     stdout.flush();
     return 0;
   }

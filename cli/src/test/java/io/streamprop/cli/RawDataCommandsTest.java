@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamprop.learn.population.PopulationState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
-import io.streamprop.wire.SnapshotCodec;
+import io.streamprop.wire.PopulationCodec;
+import io.streamprop.wire.Snapshots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -191,7 +193,7 @@ class RawDataCommandsTest {
   }
 
   @Test
-  void train_rawCsv_writesASnapshotOfTheInferredSpec() throws Exception {
+  void train_rawCsv_writesThePopulationOfTheInferredSpec() throws Exception {
     Path snap = dir.resolve("titanic.snap");
 
     Cli.Run run =
@@ -200,9 +202,16 @@ class RawDataCommandsTest {
 
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).contains("1,309 examples").contains("wrote " + snap);
-    ModelSpec spec = SnapshotCodec.decode(Files.readAllBytes(snap)).spec();
+    // The inferred spec leaves the optimizer open: the whole population is written.
+    PopulationState population = PopulationCodec.decode(Files.readAllBytes(snap));
+    assertThat(population.members()).hasSize(4);
+    ModelSpec spec = population.spec();
+    assertThat(spec.learner()).isEqualTo(ModelSpec.Learner.POPULATION);
     assertThat(spec.hasFeatures()).isTrue();
     assertThat(spec.classNames()).containsExactly("no", "yes");
+    ModelSpec leader = Snapshots.served(Files.readAllBytes(snap)).state().spec();
+    assertThat(leader.hasFeatures()).isTrue();
+    assertThat(leader.learner()).isEqualTo(ModelSpec.Learner.SINGLE);
   }
 
   private JsonNode evaluateJson(Path data) throws Exception {

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.data.DataFile;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.population.PopulationLearner;
+import io.streamprop.learn.population.PopulationPlan;
+import io.streamprop.learn.population.PopulationState;
 import io.streamprop.learn.state.BatchNormState;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.learn.state.SameState;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.SnapshotCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -246,6 +250,96 @@ class TrainEvaluateTest {
             "--progress=never");
     assertThat(retrain.status()).as(retrain.err()).isZero();
     assertSameArrays(decode(snap), decode(again));
+  }
+
+  /** IRIS_SPEC with its learning choices left open: no optimizer, so a population. */
+  private static final String IRIS_OPEN_SPEC =
+      """
+      {"inputs": 4, "classes": 3, "hidden": [8], "activation": "tanh", "batch_size": 4,
+       "seed": 7}
+      """;
+
+  @Test
+  void train_openSpec_writesThePopulationOfTheEngineFedDirectly() throws Exception {
+    Path spec = write("open.json", IRIS_OPEN_SPEC);
+    Path snap = dir.resolve("open.snap");
+    Cli.Run train =
+        Cli.run(
+            "train",
+            "--spec",
+            spec.toString(),
+            "--data",
+            iris.toString(),
+            "--epochs",
+            "2",
+            "--out",
+            snap.toString(),
+            "--progress=never");
+    assertThat(train.status()).as(train.err()).isZero();
+
+    PopulationLearner direct = PopulationLearner.create(SpecJson.parse(IRIS_OPEN_SPEC));
+    for (int epoch = 0; epoch < 2; epoch++) {
+      try (DataFile file = DataFile.open(iris)) {
+        DataFile.Row row;
+        while ((row = file.next()) != null) {
+          direct.learn(row.features(), row.label());
+        }
+      }
+    }
+
+    // The whole population, as the trainer publishes it: model version = steps (300 / 4).
+    byte[] bytes = Files.readAllBytes(snap);
+    PopulationCodec.Published published = PopulationCodec.decodePublished(bytes, null);
+    assertThat(published.version()).isEqualTo(300 / 4);
+    PopulationState state = published.state();
+    assertThat(state.members()).hasSize(4);
+    assertThat(PopulationCodec.encode(state)).isEqualTo(PopulationCodec.encode(direct.state()));
+    assertThat(train.out())
+        .contains(
+            "wrote " + snap + ": " + String.format("%,d", bytes.length) + " bytes, version 75")
+        .contains("population of 4:")
+        .contains("(* served: member " + direct.leader() + " (lr ");
+  }
+
+  @Test
+  void trainOpenSpecThenShow_showsTheLeader_whoseSpecRoundTripsThroughSpecOption()
+      throws Exception {
+    Path spec = write("open.json", IRIS_OPEN_SPEC);
+    Path snap = dir.resolve("out/open.snap");
+    Cli.Run train =
+        Cli.run(
+            "train",
+            "--spec",
+            spec.toString(),
+            "--data",
+            iris.toString(),
+            "--epochs",
+            "3",
+            "--out",
+            snap.toString(),
+            "--progress=never");
+    Cli.Run show = Cli.run("snapshot", "show", snap.toString(), "--json");
+
+    assertThat(train.status()).as(train.err()).isZero();
+    assertThat(show.status()).as(show.err()).isZero();
+    JsonNode doc = JSON.readTree(show.out());
+    // The leader's counters: members step together, and a replaced member inherits the leader's.
+    assertThat(doc.get("examples").asLong()).isEqualTo(450);
+    assertThat(doc.get("steps").asLong()).isEqualTo(450 / 4);
+    assertThat(doc.get("version").asLong()).isEqualTo(450 / 4);
+    // The spec shown is the leader's: a single learner of the user's spec at the member's rate.
+    PopulationState population = PopulationCodec.decode(Files.readAllBytes(snap));
+    ModelSpec leader = population.members().get(population.leader()).model().spec();
+    Path roundTripped = write("roundtrip.json", JSON.writeValueAsString(doc.get("spec")));
+    assertThat(Cli.run("spec", "--spec", roundTripped.toString()).status()).isZero();
+    ModelSpec shown = SpecJson.parse(Files.readString(roundTripped));
+    assertThat(shown).isEqualTo(leader);
+    assertThat(shown.learner()).isEqualTo(ModelSpec.Learner.SINGLE);
+    // 450 examples complete no rung of the plan, so no member was replaced: it is an initial one.
+    ModelSpec open = SpecJson.parse(IRIS_OPEN_SPEC);
+    assertThat(PopulationPlan.standard().memberSpecs(open)).contains(shown);
+    assertThat(shown.hidden()).isEqualTo(open.hidden());
+    assertThat(shown.seed()).isEqualTo(open.seed());
   }
 
   @Test

@@ -45,15 +45,29 @@ import org.apache.kafka.streams.processor.api.Record;
  * The trainer-throughput benchmark (run by {@code trainer/bench/throughput.sh}, not a test): on one
  * local broker, in one run, (a) a pass-through Kafka Streams app that reads the example records as
  * bytes and counts them, (b) the trainer on model M (54→[64,32]→7, Adam, mini-batch 32), both
- * exactly-once on one partition and one stream thread; then the freshness: the time from an
- * example's write to the first committed snapshot that includes it, with examples written at a
- * steady rate. Prints a markdown section for {@code docs/benchmarks.md}.
+ * exactly-once on one partition and one stream thread; (c) the cost of the default model: the
+ * trainer on the default spec of those inputs as one learner ({@code learner: single}: one hidden
+ * layer of 64, Adam 0.01, mini-batch 8) and as the open spec's population, alternately, {@link
+ * #ROUNDS} times each; then the freshness: the time from an example's write to the first committed
+ * snapshot that includes it, with examples written at a steady rate. Prints a markdown section for
+ * {@code docs/benchmarks.md}.
  */
 public final class TrainerThroughput {
   static final String SPEC_M =
       "{\"inputs\": 54, \"classes\": 7, \"hidden\": [64, 32], \"batch_size\": 32,"
           + " \"optimizer\": {\"name\": \"adam\"},"
           + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 1}}";
+
+  /** Today's single-learner default of these inputs: every key left to its default. */
+  static final String SPEC_DEFAULT_SINGLE =
+      "{\"inputs\": 54, \"classes\": 7, \"learner\": \"single\"}";
+
+  /** The default model: the open spec, which trains a population. */
+  static final String SPEC_DEFAULT_OPEN = "{\"inputs\": 54, \"classes\": 7}";
+
+  /** Alternating runs of each default, so that both share the machine's load. */
+  static final int ROUNDS = 3;
+
   static final String SPEC_FRESH =
       "{\"inputs\": 54, \"classes\": 7, \"hidden\": [64, 32], \"batch_size\": 32,"
           + " \"optimizer\": {\"name\": \"adam\"},"
@@ -73,11 +87,32 @@ public final class TrainerThroughput {
 
       double passThrough = passThrough(bootstrap, "bench.examples", n, stateDir);
       System.err.printf("pass-through: %,.0f examples/s%n", passThrough);
-      double trainer = trainer(bootstrap, n, stateDir);
+      double trainer = trainer(bootstrap, n, stateDir, "bench", SPEC_M)[0];
       System.err.printf("trainer: %,.0f examples/s%n", trainer);
+      double[][] single = new double[ROUNDS][];
+      double[][] open = new double[ROUNDS][];
+      for (int r = 0; r < ROUNDS; r++) {
+        single[r] = trainer(bootstrap, n, stateDir, "single" + r, SPEC_DEFAULT_SINGLE);
+        System.err.printf(
+            "trainer, default single: %,.0f examples/s, %,.0f per CPU-s%n",
+            single[r][0], single[r][1]);
+        open[r] = trainer(bootstrap, n, stateDir, "open" + r, SPEC_DEFAULT_OPEN);
+        System.err.printf(
+            "trainer, default population: %,.0f examples/s, %,.0f per CPU-s%n",
+            open[r][0], open[r][1]);
+      }
       long[] fresh = freshness(bootstrap, freshRate, freshSeconds, stateDir);
       System.out.print(
-          report(n, values[0].length, passThrough, trainer, freshRate, freshSeconds, fresh));
+          report(
+              n,
+              values[0].length,
+              passThrough,
+              trainer,
+              single,
+              open,
+              freshRate,
+              freshSeconds,
+              fresh));
     }
   }
 
@@ -192,9 +227,14 @@ public final class TrainerThroughput {
     return config;
   }
 
-  /** (b) The trainer on model M over the same records; returns examples/s. */
-  static double trainer(String bootstrap, int n, Path stateDir) throws Exception {
-    TrainerConfig config = config(bootstrap, "bench", stateDir);
+  /**
+   * The trainer on the spec over the same records, under its own topics; returns examples per
+   * second of wall time and per CPU-second of this JVM (the trainer's threads; the broker runs in
+   * its own process), which the machine's other load moves far less.
+   */
+  static double[] trainer(String bootstrap, int n, Path stateDir, String prefix, String spec)
+      throws Exception {
+    TrainerConfig config = config(bootstrap, prefix, stateDir);
     // The same records as the pass-through app read, copied into the trainer's examples topic.
     copy(bootstrap, "bench.examples", config.topics().examples(), n);
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
@@ -202,19 +242,27 @@ public final class TrainerThroughput {
           new ProducerRecord<>(
               config.topics().specs(),
               "m".getBytes(StandardCharsets.UTF_8),
-              SPEC_M.getBytes(StandardCharsets.UTF_8)));
+              spec.getBytes(StandardCharsets.UTF_8)));
     }
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try (TrainerApp app = TrainerApp.start(config, registry)) {
       long first = 0;
+      long firstCpu = 0;
       while (true) {
         Counter trained = registry.find("streamprop.examples.trained").counter();
         double done = trained == null ? 0 : trained.count();
         if (first == 0 && done > 0) {
           first = System.nanoTime();
+          firstCpu = os.getProcessCpuTime();
         }
         if (done >= n) {
-          return (n - 1) / ((System.nanoTime() - first) / 1e9);
+          return new double[] {
+            (n - 1) / ((System.nanoTime() - first) / 1e9),
+            (n - 1) / ((os.getProcessCpuTime() - firstCpu) / 1e9)
+          };
         }
         LockSupport.parkNanos(1_000_000);
       }
@@ -321,11 +369,27 @@ public final class TrainerThroughput {
       int bytes,
       double passThrough,
       double trainer,
+      double[][] single,
+      double[][] open,
       int freshRate,
       int freshSeconds,
       long[] fresh) {
     String median = fresh.length == 0 ? "n/a" : fresh[fresh.length / 2] + " ms";
     String p99 = fresh.length == 0 ? "n/a" : fresh[(int) (fresh.length * 0.99)] + " ms";
+    StringBuilder rounds = new StringBuilder();
+    for (int r = 0; r < single.length; r++) {
+      rounds.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %,.0f | %,.0f | %.2f | %,.0f | %,.0f | %.2f |%n",
+              r + 1,
+              single[r][0],
+              open[r][0],
+              open[r][0] / single[r][0],
+              single[r][1],
+              open[r][1],
+              open[r][1] / single[r][1]));
+    }
     return String.format(
         Locale.ROOT,
         "## Trainer throughput%n%n"
@@ -336,6 +400,16 @@ public final class TrainerThroughput {
             + "| (a) pass-through Kafka Streams app (bytes, count) | %,.0f |%n"
             + "| (b) trainer, model M (54→[64,32]→7, Adam, mini-batch 32) | %,.0f |%n"
             + "| ratio (b)/(a) | %.0f%% |%n%n"
+            + "The default model's cost: the trainer on the default spec of these inputs (one hidden"
+            + " layer of 64, mini-batch 8, snapshots every 10,000 examples or 5 s) as one learner"
+            + " (`learner: single`, Adam 0.01) and as the open spec's population (4 members),"
+            + " alternately on the same records, in examples per second of wall time and per"
+            + " CPU-second of the trainer's JVM (the broker excluded). Goal: the population at least"
+            + " half as fast.%n%n"
+            + "| round | one learner /s | population /s | ratio | one learner /CPU-s |"
+            + " population /CPU-s | ratio |%n"
+            + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |%n"
+            + "%s%n"
             + "Freshness (examples written at %,d/s for %d s; snapshot every 1,000 examples or"
             + " 0.1 s; time from an example's write to the first committed snapshot that includes"
             + " it, read with `read_committed`): median %s, p99 %s.%n%n"
@@ -352,6 +426,7 @@ public final class TrainerThroughput {
         passThrough,
         trainer,
         100 * trainer / passThrough,
+        rounds,
         freshRate,
         freshSeconds,
         median,
