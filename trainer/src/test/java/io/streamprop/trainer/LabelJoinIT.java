@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LabelJoinIT {
   static final String SPEC =
-      "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4,"
+      "{\"learner\": \"single\", \"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4,"
           + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 0.5}}";
   static final Dataset IRIS = Dataset.load("iris.csv", 150);
   static final Duration TIMEOUT = Duration.ofSeconds(90);
