@@ -3,6 +3,7 @@ package io.streamprop.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamprop.faults.rig.AnsweredPredictions;
 import io.streamprop.faults.rig.Children;
 import io.streamprop.faults.rig.FaultReport;
 import io.streamprop.faults.rig.FaultSizes;
@@ -33,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * connections only across a kill; a timeout from a scorer that should be up, a wrong answer or an
  * older version fails. Snapshots are published directly (as the trainer would), so every version's
  * offline predictor is known.
+ *
+ * <p>The prediction log is on in its default mode (acknowledged): every other request carries the
+ * caller's ids, the others get generated ones, and after the run the {@code predictions} topic,
+ * read to its end, must hold every answered prediction exactly once under its id with the answered
+ * bytes, and no id twice (generated ids unique across the restarts).
  */
 class ScorerRestartIT {
   static final String SPEC = "{\"inputs\": 8, \"classes\": 4, \"hidden\": [16, 8]}";
@@ -48,8 +54,16 @@ class ScorerRestartIT {
         .until(() -> load.ok.get() >= target);
   }
 
+  /** Even requests carry the caller's ids, unique over the run; odd ones get generated ids. */
+  static String[] callerIdsOfEvenRequests(long n) {
+    return n % 2 == 0
+        ? new String[] {"order-" + n + "-a", "order-" + n + "-b", "order-" + n + "-c"}
+        : null;
+  }
+
   @Test
-  void scorerKilledUnderLoad_comesBackWithTheSameVersions_andNeverAnswersWrong() throws Exception {
+  void scorerKilledUnderLoad_comesBackWithTheSameVersions_neverAnswersWrong_andLogsEveryAnswer()
+      throws Exception {
     int restarts = FaultSizes.scorerRestarts();
     SyntheticStream stream = new SyntheticStream(31, 8, 4, 20_000);
     PublishedModels models = new PublishedModels(SpecJson.parse(SPEC), stream, 400);
@@ -86,6 +100,7 @@ class ScorerRestartIT {
                   models::predictor,
                   2_000_000,
                   Duration.ofMinutes(8))
+              .withIds(ScorerRestartIT::callerIdsOfEvenRequests)
               .start()) {
         load = loop;
         for (int r = 0; r < restarts; r++) {
@@ -126,6 +141,17 @@ class ScorerRestartIT {
           .as("the outage was seen")
           .isPositive();
 
+      AnsweredPredictions.LogCheck logged =
+          load.answered.check(client.readAll(pipeline.config().topics().predictions(), timeout));
+      assertThat(logged.problems()).isEmpty();
+      assertThat(logged.answered()).isEqualTo(3 * load.ok.get());
+      assertThat(logged.answeredWithCallerIds()).isPositive();
+      assertThat(logged.answeredWithGeneratedIds()).isPositive();
+      assertThat(logged.missing()).as("answered predictions missing from the log").isZero();
+      assertThat(logged.differing()).as("logged with other bytes").isZero();
+      assertThat(logged.repeatedInLog()).as("ids more than once in the log").isZero();
+      assertThat(logged.repeatedAnswers()).as("ids answered more than once").isZero();
+
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("scorer SIGKILLs under load", restarts);
       figures.put("snapshot versions published", models.version());
@@ -141,6 +167,7 @@ class ScorerRestartIT {
       figures.put("answers with an older version than one seen before", load.versionWentBack);
       figures.put("first start, then each restart: start to ready (ms)", readyMillis);
       figures.put("version served right after each restart", versionsBack);
+      figures.putAll(AnsweredPredictions.figures(logged));
       FaultReport.write("Scorer restarted under request load", figures);
     }
   }

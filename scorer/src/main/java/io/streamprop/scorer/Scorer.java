@@ -44,6 +44,7 @@ public final class Scorer implements AutoCloseable {
             config.predictionsTopic(),
             config.topicPartitions(),
             config.topicReplication(),
+            config.adminTimeoutMs(),
             config.predictionLogBufferRecords(),
             config.predictionLogMaxBlockMs(),
             metrics.registry());
@@ -76,6 +77,7 @@ public final class Scorer implements AutoCloseable {
                 config.deadLettersTopic(),
                 config.topicPartitions(),
                 config.topicReplication(),
+                config.adminTimeoutMs(),
                 config.maxBodyBytes(),
                 registry,
                 snapshots::ready,

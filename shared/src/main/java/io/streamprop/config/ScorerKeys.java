@@ -68,6 +68,7 @@ public final class ScorerKeys {
     keys.put(CLIENT_RATE_LIMIT_MAX_CLIENTS, "10000");
     keys.put(TrainerKeys.TOPIC_PARTITIONS, "3");
     keys.put(TrainerKeys.TOPIC_REPLICATION, "-1");
+    keys.put(TrainerKeys.ADMIN_TIMEOUT_MS, "20000");
     keys.put(PREDICTION_LOG_MODE, "acknowledged");
     keys.put(PREDICTION_LOG_BUFFER, "100000");
     keys.put(PREDICTION_LOG_MAX_BLOCK_MS, "1000");

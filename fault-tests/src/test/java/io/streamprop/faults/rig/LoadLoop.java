@@ -25,6 +25,10 @@ import java.util.function.LongFunction;
  *       described in {@link #problems()}.
  * </ul>
  *
+ * <p>With {@link #withIds} a request carries the caller's ids or none, as the given function says
+ * for each request number, and every 200's answered predictions are kept in {@link #answered} (ids,
+ * version and prediction bytes), to be held against the prediction log.
+ *
  * <p>After a refusal or a broken connection the client backs off 5 ms, as a real client would, so
  * that it does not spin on the CPU the restarting scorer needs (a pause in the load, not a wait for
  * a condition).
@@ -39,6 +43,10 @@ public final class LoadLoop implements AutoCloseable {
   private final long deadlineNanos;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final Thread thread;
+  private LongFunction<String[]> idsFor = n -> null;
+
+  /** Every prediction of a 200 answer, with its id, version and bytes as answered. */
+  public final AnsweredPredictions answered = new AnsweredPredictions();
 
   public final AtomicLong ok = new AtomicLong();
   public final AtomicLong notReady = new AtomicLong();
@@ -74,6 +82,15 @@ public final class LoadLoop implements AutoCloseable {
     thread.setDaemon(true);
   }
 
+  /**
+   * Request {@code n} (from 0) carries the ids {@code idsFor} gives (one per instance), or none
+   * when it gives null; call before {@link #start}.
+   */
+  public LoadLoop withIds(LongFunction<String[]> idsFor) {
+    this.idsFor = idsFor;
+    return this;
+  }
+
   public LoadLoop start() {
     thread.start();
     return this;
@@ -95,7 +112,8 @@ public final class LoadLoop implements AutoCloseable {
     try {
       for (long n = 0; n < maxRequests && !stop.get() && System.nanoTime() < deadlineNanos; n++) {
         int mark = phases.mark();
-        ScorerClient.Answer answer = client.predict(model, instances);
+        String[] ids = idsFor.apply(n);
+        ScorerClient.Answer answer = client.predict(model, instances, ids);
         Set<Phase> in = phases.since(mark);
         int status = answer.status();
         if (!expected(status, in)) {
@@ -109,6 +127,11 @@ public final class LoadLoop implements AutoCloseable {
         switch (status) {
           case 200 -> {
             ok.incrementAndGet();
+            String badIds = answered.record(answer.text(), ids);
+            if (badIds != null) {
+              wrong.incrementAndGet();
+              problem("wrong ids: " + badIds);
+            }
             String why = ScorerClient.mismatch(answer, byVersion, instances);
             if (why != null) {
               wrong.incrementAndGet();

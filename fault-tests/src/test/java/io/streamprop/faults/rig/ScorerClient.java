@@ -60,8 +60,11 @@ public final class ScorerClient {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  /** One answer: HTTP status (or a pseudo status) and the parsed JSON body, if any. */
-  public record Answer(int status, JsonNode body) {}
+  /**
+   * One answer: HTTP status (or a pseudo status), the parsed JSON body and the body as received, if
+   * any.
+   */
+  public record Answer(int status, JsonNode body, String text) {}
 
   /** The name of a status, pseudo statuses included, for reports. */
   public static String describe(int status) {
@@ -74,8 +77,18 @@ public final class ScorerClient {
   }
 
   public Answer predict(String model, float[][] instances) throws InterruptedException {
+    return predict(model, instances, null);
+  }
+
+  /** A predict request with the caller's {@code ids} (one per instance), or none when null. */
+  public Answer predict(String model, float[][] instances, String[] ids)
+      throws InterruptedException {
     try {
-      String body = JSON.writeValueAsString(Map.of("instances", instances));
+      String body =
+          JSON.writeValueAsString(
+              ids == null
+                  ? Map.of("instances", instances)
+                  : Map.of("instances", instances, "ids", ids));
       return send(
           HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model + ":predict"))
               .header("Content-Type", "application/json")
@@ -94,15 +107,15 @@ public final class ScorerClient {
   private Answer send(HttpRequest request) throws InterruptedException {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), parse(response.body()));
+      return new Answer(response.statusCode(), parse(response.body()), response.body());
     } catch (ConnectException e) {
-      return new Answer(REFUSED, null);
+      return new Answer(REFUSED, null, null);
     } catch (HttpTimeoutException e) {
       // HttpConnectTimeoutException too: no connection or no answer in time.
-      return new Answer(TIMEOUT, null);
+      return new Answer(TIMEOUT, null, null);
     } catch (IOException e) {
       // Reset or closed by the peer (a process dying mid-request), or any other broken exchange.
-      return new Answer(BROKEN, null);
+      return new Answer(BROKEN, null, null);
     }
   }
 

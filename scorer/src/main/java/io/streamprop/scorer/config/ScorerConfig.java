@@ -48,6 +48,7 @@ public final class ScorerConfig {
     predictionLogMode();
     topicPartitions();
     topicReplication();
+    adminTimeoutMs();
     predictionLogBufferRecords();
     predictionLogMaxBlockMs();
     predictionRequestsEnabled();
@@ -185,6 +186,14 @@ public final class ScorerConfig {
   /** Partitions of the predictions topic when the scorer creates it (as the trainer's topics). */
   public int topicPartitions() {
     return settings.integer(TrainerKeys.TOPIC_PARTITIONS, 1, 100_000);
+  }
+
+  /**
+   * How long listing and creating the scorer's topics waits for the broker at start, as the
+   * trainer's topic setup ({@code streamprop.admin.timeout.ms}).
+   */
+  public int adminTimeoutMs() {
+    return settings.integer(TrainerKeys.ADMIN_TIMEOUT_MS, 1, Integer.MAX_VALUE);
   }
 
   /** Replication factor of the predictions topic when the scorer creates it; -1: the broker's. */

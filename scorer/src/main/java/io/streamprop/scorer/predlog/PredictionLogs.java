@@ -1,6 +1,7 @@
 package io.streamprop.scorer.predlog;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamprop.config.TrainerKeys;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,7 @@ public final class PredictionLogs {
    *
    * @param partitions partitions of the topic if it must be created
    * @param replication its replication factor, or -1 for the broker's default
+   * @param adminTimeoutMs how long listing and creating the topic waits for the broker
    */
   public static PredictionLog open(
       PredictionLogMode mode,
@@ -70,6 +72,7 @@ public final class PredictionLogs {
       String topic,
       int partitions,
       int replication,
+      int adminTimeoutMs,
       int bufferRecords,
       int maxBlockMs,
       MeterRegistry registry)
@@ -77,7 +80,7 @@ public final class PredictionLogs {
     if (mode == PredictionLogMode.OFF) {
       return new PredictionLog(mode, null, bufferRecords, registry);
     }
-    createIfMissing(kafka, topic, partitions, replication);
+    createIfMissing(kafka, topic, partitions, replication, adminTimeoutMs);
     KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(producerProperties(kafka, maxBlockMs));
     try {
@@ -91,10 +94,13 @@ public final class PredictionLogs {
 
   /**
    * Creates {@code topic} with {@code partitions} and {@code replication} (-1: the broker's) unless
-   * it exists; an existing topic is left as it is.
+   * it exists; an existing topic is left as it is. As the trainer's topic setup: the admin client
+   * retries within {@code timeoutMs} ({@code default.api.timeout.ms}; each request at most 10 s of
+   * it), and a broker that does not answer in time stops the start with a message naming the
+   * servers and the timeout.
    */
   public static void createIfMissing(
-      Map<String, Object> kafka, String topic, int partitions, int replication)
+      Map<String, Object> kafka, String topic, int partitions, int replication, int timeoutMs)
       throws InterruptedException, ExecutionException {
     Map<String, Object> props = new HashMap<>();
     for (Map.Entry<String, Object> e : kafka.entrySet()) {
@@ -102,8 +108,24 @@ public final class PredictionLogs {
         props.put(e.getKey(), e.getValue());
       }
     }
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+    props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
+    String unreachable =
+        "cannot reach the Kafka broker at "
+            + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+            + " within "
+            + timeoutMs
+            + " ms ("
+            + TrainerKeys.ADMIN_TIMEOUT_MS
+            + ") to list or create topic '"
+            + topic
+            + "'";
     try (Admin admin = Admin.create(props)) {
-      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+      if (admin
+          .listTopics()
+          .names()
+          .get(timeoutMs + 1000L, TimeUnit.MILLISECONDS)
+          .contains(topic)) {
         return;
       }
       NewTopic newTopic =
@@ -112,15 +134,20 @@ public final class PredictionLogs {
               Optional.of(partitions),
               replication < 0 ? Optional.empty() : Optional.of((short) replication));
       try {
-        admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(newTopic)).all().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
         log.info("created topic '{}' with {} partitions", topic, partitions);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
+          throw e; // a timeout is named below
         }
       }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new ExecutionException(unreachable, e.getCause());
+      }
+      throw e;
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new ExecutionException("listing or creating topic '" + topic + "' timed out", e);
+      throw new ExecutionException(unreachable, e);
     }
   }
 }

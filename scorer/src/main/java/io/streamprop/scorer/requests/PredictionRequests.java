@@ -134,9 +134,9 @@ public final class PredictionRequests implements AutoCloseable {
 
   /**
    * Opens the clients: creates the requests and predictions topics if missing (with {@code
-   * partitions} and {@code replication}, as the prediction log does), a {@code read_committed}
-   * consumer in {@code groupId} and a transactional producer ({@code transactionalId}, or one drawn
-   * now when empty).
+   * partitions} and {@code replication}, waiting {@code adminTimeoutMs} for the broker, as the
+   * prediction log does), a {@code read_committed} consumer in {@code groupId} and a transactional
+   * producer ({@code transactionalId}, or one drawn now when empty).
    */
   public static PredictionRequests open(
       Map<String, Object> kafka,
@@ -147,14 +147,16 @@ public final class PredictionRequests implements AutoCloseable {
       String deadLettersTopic,
       int partitions,
       int replication,
+      int adminTimeoutMs,
       int maxBodyBytes,
       ModelRegistry models,
       BooleanSupplier ready,
       Clock clock,
       MeterRegistry registry)
       throws InterruptedException, ExecutionException {
-    PredictionLogs.createIfMissing(kafka, requestsTopic, partitions, replication);
-    PredictionLogs.createIfMissing(kafka, predictionsTopic, partitions, replication);
+    PredictionLogs.createIfMissing(kafka, requestsTopic, partitions, replication, adminTimeoutMs);
+    PredictionLogs.createIfMissing(
+        kafka, predictionsTopic, partitions, replication, adminTimeoutMs);
     Map<String, Object> consumerProps = new HashMap<>();
     for (Map.Entry<String, Object> e : kafka.entrySet()) {
       if (ConsumerConfig.configNames().contains(e.getKey())) {
