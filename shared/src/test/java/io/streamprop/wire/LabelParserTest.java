@@ -20,7 +20,8 @@ class LabelParserTest {
           SpecJson.parse(
               "{\"inputs\": 4, \"classes\": 3, \"class_names\": [\"a\", \"b\", \"c\"]}"));
   private static final ExampleParser TWO_TARGETS =
-      new ExampleParser(SpecJson.parse("{\"task\": \"regression\", \"inputs\": 2, \"targets\": 2}"));
+      new ExampleParser(
+          SpecJson.parse("{\"task\": \"regression\", \"inputs\": 2, \"targets\": 2}"));
 
   // ---- the id (the record key)
 
