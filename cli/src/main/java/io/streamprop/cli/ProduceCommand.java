@@ -35,11 +35,16 @@ import picocli.CommandLine.Option;
  * against it before anything is sent (widths, labels, feature names; for raw features every row is
  * featurized), so a bad line stops the command with its line number instead of filling the
  * dead-letter topic. {@code --rate} paces the sending by the wall clock.
+ *
+ * <p>{@code --labels FILE} sends delayed labels instead ({@link LabelRecords}): JSON lines of
+ * {@code {"id", "label", "model", "weight"}} to the labels topic keyed by the id, each line checked
+ * first as the trainer's join checks it.
  */
 @Command(
     name = "produce",
     description = {
-      "Streams a data file to the examples topic as labeled examples of one model.",
+      "Streams a data file to the examples topic as labeled examples of one model,",
+      "or (--labels) delayed labels of logged predictions to the labels topic.",
       "The model must exist (streamprop model create); the file is checked against its spec first."
     })
 final class ProduceCommand implements Callable<Integer> {
@@ -50,14 +55,34 @@ final class ProduceCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private KafkaOptions kafka;
 
-  @Option(
-      names = "--file",
-      required = true,
-      paramLabel = "FILE",
-      description = "CSV (header row; label column `label`, else the last) or JSON lines; .gz ok.")
-  private Path file;
+  @CommandLine.ArgGroup(multiplicity = "1")
+  private Input input;
 
-  @Option(names = "--model", required = true, paramLabel = "ID", description = "The model id.")
+  /** Examples ({@code --file}) or labels ({@code --labels}), one of them. */
+  static final class Input {
+    @Option(
+        names = "--file",
+        required = true,
+        paramLabel = "FILE",
+        description =
+            "CSV (header row; label column `label`, else the last) or JSON lines; .gz ok.")
+    Path file;
+
+    @Option(
+        names = "--labels",
+        required = true,
+        paramLabel = "FILE",
+        description =
+            "JSON lines {\"id\": ..., \"label\": ..., \"model\": optional, \"weight\": optional}"
+                + " to the labels topic, keyed by id; .gz ok.")
+    Path labels;
+  }
+
+  @Option(
+      names = "--model",
+      paramLabel = "ID",
+      description =
+          "The model id (required with --file; with --labels, the model of lines naming none).")
   private String model;
 
   @Option(
@@ -80,6 +105,14 @@ final class ProduceCommand implements Callable<Integer> {
           command.commandLine(), "--rate must be a positive number, got " + rate);
     }
     Properties client = kafka.clientProperties();
+    if (input.labels != null) {
+      return produceLabels(client);
+    }
+    if (model == null) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(), "Missing required option: '--model=ID' (with --file)");
+    }
+    Path file = input.file;
     byte[] specJson = ModelTopics.readLatest(client, kafka.topics().specs()).get(model);
     if (specJson == null) {
       throw new UserException(
@@ -165,6 +198,58 @@ final class ProduceCommand implements Callable<Integer> {
         sent.get(),
         model,
         kafka.topics().examples(),
+        seconds,
+        sent.get() / Math.max(seconds, 1e-9));
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * {@code --labels}: every line checked first ({@link LabelRecords}), then each record sent to the
+   * labels topic keyed by its id, in file order.
+   */
+  private int produceLabels(Properties client) {
+    LabelRecords records = new LabelRecords(ModelTopics.readLatest(client, kafka.topics().specs()));
+    records.forEach(input.labels, model, label -> {});
+    String topic = kafka.topics().labels();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    AtomicLong sent = new AtomicLong();
+    long start = System.nanoTime();
+    Properties props = ModelTopics.producerProperties(client);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      records.forEach(
+          input.labels,
+          model,
+          label -> {
+            if (failure.get() != null) {
+              throw new UserException("cannot write to '" + topic + "': " + failure.get());
+            }
+            if (rate != null) {
+              pace(start, sent.get());
+            }
+            producer.send(
+                new ProducerRecord<>(topic, label.key(), label.value()),
+                (metadata, e) -> {
+                  if (e != null) {
+                    failure.compareAndSet(null, e);
+                  }
+                });
+            sent.incrementAndGet();
+          });
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new UserException("cannot write to '" + topic + "': " + failure.get().getMessage());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    PrintWriter out = command.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "produced %,d labels to '%s' in %.1f s (%,.0f/s)%n",
+        sent.get(),
+        topic,
         seconds,
         sent.get() / Math.max(seconds, 1e-9));
     out.flush();

@@ -37,6 +37,7 @@ import picocli.CommandLine.ParseResult;
       SpecCommand.class,
       SnapshotCommand.class,
       ProduceCommand.class,
+      LabelCommand.class,
       ModelCommand.class,
       PredictCommand.class,
       TrainerCommand.class,

@@ -18,8 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +161,111 @@ class BrokerCommandsIT {
   }
 
   @Test
+  void labelAndProduceLabels_joinTheLoggedPredictions_aBadFileSendsNothing() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    Path spec = dir.resolve("flowers.json");
+    Files.writeString(
+        spec,
+        "{\"inputs\": 4, \"classes\": 3, \"class_names\": [\"setosa\", \"versicolor\","
+            + " \"virginica\"], \"hidden\": [4]}");
+    Cli.Run created =
+        Cli.run(
+            "model",
+            "create",
+            "--bootstrap-server",
+            bootstrap,
+            "--model",
+            "flowers",
+            "--spec",
+            spec.toString());
+    assertThat(created.status()).as(created.err()).isZero();
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+            new StringSerializer(),
+            new StringSerializer())) {
+      for (String id : List.of("f-1", "f-2", "f-3", "f-bad")) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    "predictions",
+                    id,
+                    "{\"id\": \""
+                        + id
+                        + "\", \"model\": \"flowers\", \"version\": 1, \"time\": "
+                        + System.currentTimeMillis()
+                        + ", \"features\": [5.1, 3.5, 1.4, 0.2], \"prediction\": {\"class\":"
+                        + " \"setosa\", \"probabilities\": [0.8, 0.1, 0.1]}}"))
+            .get();
+      }
+    }
+
+    // A bad line stops the command before anything is sent: f-bad is never labeled.
+    Path bad = dir.resolve("bad-labels.jsonl");
+    Files.writeString(
+        bad,
+        "{\"id\": \"f-bad\", \"label\": 0, \"model\": \"flowers\"}\n"
+            + "{\"id\": \"f-2\", \"label\": \"tulip\", \"model\": \"flowers\"}\n");
+    Cli.Run refused =
+        Cli.run("produce", "--bootstrap-server", bootstrap, "--labels", bad.toString());
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).contains(bad + ":2: ").contains("\"tulip\" is not a class");
+
+    Cli.Run one =
+        Cli.run(
+            "label",
+            "--bootstrap-server",
+            bootstrap,
+            "--model",
+            "flowers",
+            "--id",
+            "f-1",
+            "--label",
+            "virginica",
+            "--weight",
+            "2");
+    assertThat(one.status()).as(one.err()).isZero();
+    assertThat(one.out())
+        .contains(
+            "labeled id 'f-1' of model 'flowers' on 'labels': {\"label\": \"virginica\","
+                + " \"model\": \"flowers\", \"weight\": 2}");
+    Path labels = dir.resolve("labels.jsonl");
+    Files.writeString(
+        labels, "{\"id\": \"f-2\", \"label\": 1}\n{\"id\": \"f-3\", \"label\": \"setosa\"}\n");
+    Cli.Run file =
+        Cli.run(
+            "produce",
+            "--bootstrap-server",
+            bootstrap,
+            "--labels",
+            labels.toString(),
+            "--model",
+            "flowers");
+    assertThat(file.status()).as(file.err()).isZero();
+    assertThat(file.out()).contains("produced 2 labels to 'labels'");
+
+    awaitTrue("three labels of flowers joined", () -> joined("flowers") >= 3);
+    assertThat(joined("flowers")).isEqualTo(3);
+  }
+
+  @Test
+  void label_unknownModel_refusedBeforeSending() {
+    Cli.Run run =
+        Cli.run(
+            "label",
+            "--bootstrap-server",
+            kafka.bootstrapServers(),
+            "--model",
+            "nope",
+            "--id",
+            "x",
+            "--label",
+            "1");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("no model 'nope'");
+  }
+
+  @Test
   void produce_unknownModel_refusedBeforeSending() throws Exception {
     Path data = Path.of(BrokerCommandsIT.class.getResource("/data/iris.csv").toURI());
     Cli.Run run =
@@ -197,6 +306,11 @@ class BrokerCommandsIT {
             "predict", "--model", "iris", "--features", "1,2,3,4", "--url", "http://127.0.0.1:1");
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("no scorer answers at http://127.0.0.1:1");
+  }
+
+  private static double joined(String model) {
+    Counter counter = registry.find("streamprop.labels.joined").tag("model", model).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static double trained(String model) {

@@ -10,7 +10,7 @@ class ClusterCommandsTest {
   @Test
   void help_listsTheClusterCommands() {
     Cli.Run run = Cli.run("--help");
-    assertThat(run.out()).contains("produce", "model", "predict");
+    assertThat(run.out()).contains("produce", "label", "model", "predict");
   }
 
   @Test
@@ -35,6 +35,36 @@ class ClusterCommandsTest {
             "0");
     assertThat(run.status()).isEqualTo(2);
     assertThat(run.err()).contains("--rate must be a positive number");
+  }
+
+  @Test
+  void produce_fileAndLabels_usageError() {
+    Cli.Run run =
+        Cli.run(
+            "produce",
+            "--bootstrap-server",
+            "127.0.0.1:1",
+            "--file",
+            "x.csv",
+            "--labels",
+            "y.jsonl");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("--file", "--labels", "mutually exclusive");
+  }
+
+  @Test
+  void produce_fileWithoutModel_usageError() {
+    Cli.Run run = Cli.run("produce", "--bootstrap-server", "127.0.0.1:1", "--file", "x.csv");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("--model");
+  }
+
+  @Test
+  void label_withoutId_usageError() {
+    Cli.Run run =
+        Cli.run("label", "--bootstrap-server", "127.0.0.1:1", "--model", "m", "--label", "1");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("--id");
   }
 
   @Test

@@ -27,7 +27,11 @@ class DashboardJsonTest {
 
   /** The dashboards and their uids: links and bookmarks rely on these never changing. */
   static final Set<String> UIDS =
-      Set.of("streamprop-learning", "streamprop-serving", "streamprop-pipeline");
+      Set.of(
+          "streamprop-learning",
+          "streamprop-serving",
+          "streamprop-pipeline",
+          "streamprop-feedback");
 
   static final Pattern METRIC =
       Pattern.compile("\\b((?:streamprop|kafka|jvm)_[a-z0-9_]+)\\b(?!\\s*\\()");
@@ -50,7 +54,10 @@ class DashboardJsonTest {
     assertThat(dashboards)
         .extracting(Dashboards.Dashboard::title)
         .containsExactlyInAnyOrder(
-            "Is the model learning?", "Is serving healthy?", "Is the pipeline healthy?");
+            "Is the model learning?",
+            "Is serving healthy?",
+            "Is the pipeline healthy?",
+            "How good were the served predictions, and how late is the truth?");
   }
 
   @Test

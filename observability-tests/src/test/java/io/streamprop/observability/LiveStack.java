@@ -43,7 +43,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * free port, as {@code streamprop trainer} serves it), the scorer, a feeder that streams the
  * shuttle dataset at a steady rate, and a client that keeps asking for predictions. The feeder also
  * sends a few records that cannot be used (they go to dead letters) and one corrupt snapshot (the
- * scorer rejects it), so that the pipeline dashboard's counters exist.
+ * scorer rejects it), so that the pipeline dashboard's counters exist; and a feedback loop logs
+ * predictions and sends their labels, so that the label join's meters (the feedback dashboard) have
+ * data.
  */
 final class LiveStack implements AutoCloseable {
   static final String MODEL = "shuttle";
@@ -106,6 +108,7 @@ final class LiveStack implements AutoCloseable {
       stack.sendPoison();
       stack.thread("feeder", stack::feed);
       stack.thread("predictor", stack::predict);
+      stack.thread("feedback", stack::feedback);
     } catch (Exception | Error e) {
       stack.close();
       throw e;
@@ -173,6 +176,43 @@ final class LiveStack implements AutoCloseable {
         return;
       }
       LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  /**
+   * Logs a prediction of {@link #MODEL} as the scorer logs it and sends its label right after, 20
+   * times a second; each prediction's time lies 0 to 30 s back, so the label delay spreads.
+   */
+  private void feedback() {
+    long intervalNanos = TimeUnit.MILLISECONDS.toNanos(50);
+    long next = System.nanoTime();
+    for (int i = 0; running; i++) {
+      String example = new String(examples.get(i % examples.size()), StandardCharsets.UTF_8);
+      String features = example.substring(example.indexOf('['), example.indexOf(']') + 1);
+      String label = example.substring(example.lastIndexOf(':') + 1, example.length() - 1).strip();
+      String id = "live-" + i;
+      long time = System.currentTimeMillis() - (i * 7919L) % 30_000;
+      producer.send(
+          new ProducerRecord<>(
+              trainerConfig.topics().predictions(),
+              id,
+              utf8(
+                  "{\"id\": \""
+                      + id
+                      + "\", \"model\": \""
+                      + MODEL
+                      + "\", \"version\": 1, \"time\": "
+                      + time
+                      + ", \"features\": "
+                      + features
+                      + ", \"prediction\": {\"class\": 0, \"probabilities\":"
+                      + " [0.4, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]}}")));
+      producer.send(
+          new ProducerRecord<>(
+              trainerConfig.topics().labels(), id, utf8("{\"label\": " + label + "}")));
+      // Pacing, not waiting for a condition: a steady client labeling its predictions.
+      next += intervalNanos;
+      LockSupport.parkNanos(next - System.nanoTime());
     }
   }
 

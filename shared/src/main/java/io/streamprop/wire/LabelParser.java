@@ -58,6 +58,13 @@ public final class LabelParser {
           RejectReason.MISSING_FIELD,
           "id: the key must be 1 to " + MAX_ID_BYTES + " UTF-8 bytes, got " + key.length);
     }
+    boolean ascii = true;
+    for (byte b : key) {
+      ascii &= b >= 0;
+    }
+    if (ascii) { // the common case, without a decoder per record
+      return new String(key, StandardCharsets.US_ASCII);
+    }
     try {
       return StandardCharsets.UTF_8
           .newDecoder()

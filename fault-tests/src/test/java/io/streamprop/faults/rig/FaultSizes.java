@@ -19,6 +19,16 @@ public final class FaultSizes {
     return FULL ? 5 : 2;
   }
 
+  /** Logged predictions (each labeled once) while the trainer's label join is killed. */
+  public static int labelJoinPredictions() {
+    return FULL ? 30_000 : 3_000;
+  }
+
+  /** SIGKILLs of the trainer while labels are joined. */
+  public static int labelJoinKills() {
+    return FULL ? 4 : 2;
+  }
+
   /** Examples streamed while the broker restarts. */
   public static int brokerStreamExamples() {
     return FULL ? 100_000 : 10_000;

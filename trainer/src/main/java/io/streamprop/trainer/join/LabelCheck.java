@@ -40,13 +40,19 @@ final class LabelCheck {
   }
 
   /**
-   * The label as each model reads it (class index or targets), in the order of {@code logged}.
+   * A label as one model reads it (the class index, or the targets), and whether that model is a
+   * classifier (how its served prediction is scored).
+   */
+  record Checked(float[] value, boolean classification) {}
+
+  /**
+   * The label as each model reads it, in the order of {@code logged}: one spec lookup per model.
    *
    * @throws ExampleException for the first model that cannot learn it, naming the model
    */
-  float[][] all(List<JoinCodec.Logged> logged, byte[] label) {
-    float[][] values = new float[logged.size()][];
-    for (int i = 0; i < values.length; i++) {
+  Checked[] all(List<JoinCodec.Logged> logged, byte[] label) {
+    Checked[] checked = new Checked[logged.size()];
+    for (int i = 0; i < checked.length; i++) {
       String model = logged.get(i).model();
       Entry entry = entry(model);
       if (entry == null || entry.parser == null) {
@@ -59,20 +65,15 @@ final class LabelCheck {
                 + ", so its prediction cannot be labeled");
       }
       try {
-        values[i] = LabelParser.label(entry.parser, label);
+        checked[i] =
+            new Checked(
+                LabelParser.label(entry.parser, label),
+                entry.parser.spec().task() == ModelSpec.Task.CLASSIFICATION);
       } catch (ExampleException e) {
         throw new ExampleException(e.reason(), "model '" + model + "': " + e.getMessage());
       }
     }
-    return values;
-  }
-
-  /** Whether {@code model}'s spec is a classification (false when it has no valid spec). */
-  boolean classification(String model) {
-    Entry entry = entry(model);
-    return entry != null
-        && entry.parser != null
-        && entry.parser.spec().task() == ModelSpec.Task.CLASSIFICATION;
+    return checked;
   }
 
   /** {@code model} as a metric tag: itself if it has a spec, else "unknown" (tags stay bounded). */

@@ -136,7 +136,7 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
     List<Logged> logged = JoinCodec.decodeLogged(predictions.get(id));
     List<Logged> matching = pending(logged, label.model());
     if (!matching.isEmpty()) {
-      float[][] values = check.all(matching, label.label()); // throws: nothing is joined
+      LabelCheck.Checked[] values = check.all(matching, label.label()); // throws: none joined
       for (int i = 0; i < matching.size(); i++) {
         emit(id, matching.get(i), label, values[i], record.timestamp());
         logged.set(logged.indexOf(matching.get(i)), matching.get(i).asLabeled());
@@ -187,7 +187,7 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
           continue;
         }
         LabelParser.Label label;
-        float[] value;
+        LabelCheck.Checked value;
         try {
           label = LabelParser.parse(w.value(), Integer.MAX_VALUE);
           value = check.all(List.of(prediction), label.label())[0];
@@ -214,7 +214,8 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
   }
 
   /** The example of {@code prediction} labeled by {@code label}, to the examples topic. */
-  private void emit(Bytes id, Logged prediction, LabelParser.Label label, float[] y, long time) {
+  private void emit(
+      Bytes id, Logged prediction, LabelParser.Label label, LabelCheck.Checked y, long time) {
     ByteArrayOutputStream out =
         new ByteArrayOutputStream(prediction.features().length + label.label().length + 48);
     out.writeBytes(FEATURES);
@@ -234,8 +235,7 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
         new Record<>(
             prediction.model().getBytes(StandardCharsets.UTF_8), out.toByteArray(), time, headers),
         examplesSink);
-    ServedScore score =
-        ServedScore.of(prediction.prediction(), y, check.classification(prediction.model()));
+    ServedScore score = ServedScore.of(prediction.prediction(), y.value(), y.classification());
     meters.joined(
         prediction.model(),
         prediction.version(),
