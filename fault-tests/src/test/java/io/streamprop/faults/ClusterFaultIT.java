@@ -42,12 +42,15 @@ import org.junit.jupiter.api.io.TempDir;
  * flows while it is down, then it is started again and the rest flows. Each scenario ends with
  * every model bit-identical to its offline run, each model's committed snapshot versions rising, no
  * dead letters, the trainer the original process, and the restarted node back in the in-sync
- * replicas of every examples partition. The topics are created by the trainer with the broker's
- * default replication (3).
+ * replicas of every examples partition. The victims: a node leading no examples partition, the
+ * leader of examples partition 0, and the active controller of the metadata quorum (found with
+ * {@code Admin#describeMetadataQuorum}); when the controller dies the other two elect one of
+ * themselves, which the scenario checks while the node is down. The topics are created by the
+ * trainer with the broker's default replication (3).
  */
 class ClusterFaultIT {
   static final String SPEC =
-      "{\"learner\": \"single\", \"inputs\": 8, \"classes\": 4, \"hidden\": [24, 12], \"batch_size\": 16,"
+      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [24, 12], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 250, \"every_seconds\": 1}}";
   static final int PARTITIONS = 3;
 
@@ -104,6 +107,16 @@ class ClusterFaultIT {
         examples -> cluster.leader(examples, 0));
   }
 
+  @Test
+  void activeControllerKilled_quorumElectsAnother_everyModelEqualsAnUninterruptedRun()
+      throws Exception {
+    // Combined mode: the active controller is also a broker, so its partitions move too.
+    run(
+        "cluster-controller",
+        "Three-broker cluster: the active controller killed with SIGKILL",
+        examples -> activeController());
+  }
+
   private void run(String name, String title, Victim victim) throws Exception {
     int rows = FaultSizes.clusterExamplesPerModel();
     String[] models = Group.oneModelPerPartition("c", PARTITIONS, PARTITIONS);
@@ -141,12 +154,20 @@ class ClusterFaultIT {
 
       int killed = victim.choose(examples);
       List<Integer> leadersBefore = leaders(examples);
+      int controllerBefore = activeController();
       long down = System.nanoTime();
       cluster.kill(killed);
       MultiInstanceIT.send(client, examples, streams, half, threeQuarters);
       MultiInstanceIT.awaitEveryModel(client, snapshots, models, threeQuarters, timeout);
       long trainedWhileDown = FaultReport.millisSince(down);
       List<Integer> leadersWhileDown = leaders(examples);
+      int controllerWhileDown = activeController();
+      if (killed == controllerBefore) {
+        assertThat(controllerWhileDown)
+            .as("active controller after node %d, the active one, was killed", killed)
+            .isPositive()
+            .isNotEqualTo(killed);
+      }
 
       long restart = System.nanoTime();
       cluster.start(killed);
@@ -182,6 +203,8 @@ class ClusterFaultIT {
       figures.put(
           "leaders of examples partitions before / while down",
           leadersBefore + " / " + leadersWhileDown);
+      figures.put(
+          "active controller before / while down", controllerBefore + " / " + controllerWhileDown);
       figures.put("kill to every model past 75% while the node is down (ms)", trainedWhileDown);
       figures.put("node start (ms)", restartMillis);
       figures.put("node start to its return to every examples ISR (ms)", isrMillis);
@@ -201,6 +224,31 @@ class ClusterFaultIT {
       leaders.add(cluster.leader(topic, p));
     }
     return leaders;
+  }
+
+  /**
+   * The node leading the KRaft metadata quorum now (the active controller), asked of the running
+   * nodes; waits while an election is under way.
+   */
+  private static int activeController() {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      int[] leader = {-1};
+      await("an active controller")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                leader[0] =
+                    admin
+                        .describeMetadataQuorum()
+                        .quorumInfo()
+                        .get(30, TimeUnit.SECONDS)
+                        .leaderId();
+                return leader[0] > 0;
+              });
+      return leader[0];
+    }
   }
 
   /** Replicas of the first partition of each of the pipeline's topics and of the changelog. */

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
 class MultiInstanceIT {
   private static final Logger log = LoggerFactory.getLogger(MultiInstanceIT.class);
   static final String SPEC =
-      "{\"learner\": \"single\", \"inputs\": 8, \"classes\": 4, \"hidden\": [24, 12], \"batch_size\": 16,"
+      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [24, 12], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 250, \"every_seconds\": 1}}";
   static final int PARTITIONS = 6;
 
