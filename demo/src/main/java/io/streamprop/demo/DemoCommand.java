@@ -70,7 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "2000",
       description =
-          "Examples per second to produce (default ${DEFAULT-VALUE}); the file is looped.")
+          "Examples per second to produce (default ${DEFAULT-VALUE}; with --label-delay, rows to"
+              + " predict per second); the file is looped.")
   private double rate;
 
   @Option(

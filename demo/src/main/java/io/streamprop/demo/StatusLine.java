@@ -75,9 +75,9 @@ final class StatusLine {
    * The status of the loop ({@code --label-delay}) now: what the simulated client predicted, could
    * not get predicted and seeded; the labels it sent, still holds, and the trainer joined (with
    * rates over the time since the previous call); the truthful serving quality, accuracy and loss
-   * of the newest served version that has joined labels, on those labels ({@code
-   * streamprop.served.*}, the join's meters); the model now on what it learns (prequential); the
-   * served version; the label delay asked for and the mean measured by the join.
+   * of the served versions the join keeps meters for, on their joined labels ({@code
+   * streamprop.served.*}); the model now on what it learns (prequential); the served version; the
+   * label delay asked for and the mean measured by the join.
    */
   String next(DemoClient client) {
     long now = System.nanoTime();
@@ -91,7 +91,7 @@ final class StatusLine {
     if (!Double.isNaN(joined)) {
       lastTrained = joined;
     }
-    ServedVersion served = newestServed();
+    Served served = served();
     Timer delay = trainer.find("streamprop.label.delay").tag("model", modelId).timer();
     Map<String, Double> scorer = scrapeScorer();
     return String.format(
@@ -107,7 +107,11 @@ final class StatusLine {
         client.labelsWaiting(),
         number(joined, 0),
         number(joinedRate, 0),
-        served == null ? "v-" : "v" + served.version,
+        served == null
+            ? "v-"
+            : served.oldest == served.newest
+                ? "v" + served.newest
+                : "v" + served.oldest + "-" + served.newest,
         number(served == null ? Double.NaN : served.accuracy, 3),
         number(served == null ? Double.NaN : served.loss, 3),
         number(served == null ? Double.NaN : served.labeled, 0),
@@ -117,37 +121,54 @@ final class StatusLine {
         number(delay == null || delay.count() == 0 ? Double.NaN : delay.mean(TimeUnit.SECONDS), 1));
   }
 
-  /** The join's meters of one served version. */
-  private record ServedVersion(long version, double accuracy, double loss, double labeled) {}
+  /**
+   * The join's serving quality of the served versions it keeps meters for (the latest few with
+   * joined labels): accuracy and loss averaged over those versions weighted by their labels.
+   */
+  private record Served(long oldest, long newest, double accuracy, double loss, double labeled) {}
 
-  /** The newest served version with joined labels (the join keeps the latest few), or null. */
-  private ServedVersion newestServed() {
+  /** The versions with joined labels, combined; null before the first joined label. */
+  private Served served() {
+    long oldest = Long.MAX_VALUE;
     long newest = -1;
-    for (Counter labeled :
+    double labels = 0;
+    double correct = 0;
+    double classified = 0;
+    double lossSum = 0;
+    double lossed = 0;
+    for (Counter counter :
         trainer.find("streamprop.served.labeled").tag("model", modelId).counters()) {
-      newest = Math.max(newest, Long.parseLong(labeled.getId().getTag("version")));
+      String version = counter.getId().getTag("version");
+      long v = Long.parseLong(version);
+      double n = counter.count();
+      Gauge accuracy =
+          trainer
+              .find("streamprop.served.accuracy")
+              .tags("model", modelId, "version", version)
+              .gauge();
+      Gauge loss =
+          trainer.find("streamprop.served.loss").tags("model", modelId, "version", version).gauge();
+      oldest = Math.min(oldest, v);
+      newest = Math.max(newest, v);
+      labels += n;
+      if (accuracy != null && Double.isFinite(accuracy.value())) {
+        correct += n * accuracy.value();
+        classified += n;
+      }
+      if (loss != null && Double.isFinite(loss.value())) {
+        lossSum += n * loss.value();
+        lossed += n;
+      }
     }
     if (newest < 0) {
       return null;
     }
-    String version = Long.toString(newest);
-    Counter labeled =
-        trainer
-            .find("streamprop.served.labeled")
-            .tags("model", modelId, "version", version)
-            .counter();
-    Gauge accuracy =
-        trainer
-            .find("streamprop.served.accuracy")
-            .tags("model", modelId, "version", version)
-            .gauge();
-    Gauge loss =
-        trainer.find("streamprop.served.loss").tags("model", modelId, "version", version).gauge();
-    return new ServedVersion(
+    return new Served(
+        oldest,
         newest,
-        accuracy == null ? Double.NaN : accuracy.value(),
-        loss == null ? Double.NaN : loss.value(),
-        labeled == null ? Double.NaN : labeled.count());
+        classified > 0 ? correct / classified : Double.NaN,
+        lossed > 0 ? lossSum / lossed : Double.NaN,
+        labels);
   }
 
   /** A duration as the user writes one: {@code 30s}, {@code 1.5s}, {@code 500ms}. */
