@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A running demo: a single-node KRaft broker in this JVM, the trainer (Kafka Streams, exactly-once)
  * with its {@code /metrics} endpoint, the scorer (HTTP predictions and {@code /metrics}), and a
- * producer streaming a dataset as examples of one model whose spec the trainer publishes at start.
+ * producer streaming a dataset as examples of one model whose spec the trainer publishes at start,
+ * or, with a label delay, a simulated client that asks the scorer for predictions and sends their
+ * labels later ({@link DemoClient}), so that the model learns only from labels the trainer joins
+ * with its logged predictions.
  *
  * <p>Call order: {@link #start(DemoOptions)}, then the accessors, then {@link #close()}, which
  * stops the parts in the order that loses nothing (producer; trainer, which publishes its final
@@ -64,6 +67,7 @@ public final class Demo implements AutoCloseable {
   private TrainerApp trainer;
   private Scorer scorer;
   private DemoProducer producer;
+  private DemoClient client;
   private Path data;
   private ModelSpec spec;
   private boolean closed;
@@ -147,6 +151,21 @@ public final class Demo implements AutoCloseable {
       throw portTaken("--port", options.port(), e);
     }
 
+    if (options.labelDelay() != null) {
+      client =
+          new DemoClient(
+              kafka.bootstrapServers(),
+              trainerConfig.topics().examples(),
+              trainerConfig.topics().labels(),
+              options.modelId(),
+              scorer.port(),
+              data,
+              spec,
+              options.rate(),
+              options.labelDelay());
+      client.start();
+      return;
+    }
     producer =
         new DemoProducer(
             kafka.bootstrapServers(),
@@ -282,15 +301,23 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  /** Examples handed to the producer so far. */
+  /** Examples handed to the producer so far (0 when the simulated client runs instead). */
   public long produced() {
     return producer == null ? 0 : producer.sent();
+  }
+
+  /** The simulated client of {@code --label-delay}, or null when the producer runs instead. */
+  DemoClient client() {
+    return client;
   }
 
   /** The error that stopped the producer or the trainer, or null while all is well. */
   public String failure() {
     if (producer != null && producer.failure() != null) {
       return "the producer failed: " + producer.failure();
+    }
+    if (client != null && client.failure() != null) {
+      return "the simulated client failed: " + client.failure();
     }
     if (trainer != null && !trainer.streams().state().isRunningOrRebalancing()) {
       return "the trainer stopped: Kafka Streams is " + trainer.streams().state();
@@ -310,8 +337,10 @@ public final class Demo implements AutoCloseable {
       return;
     }
     closed = true;
-    // Producer first: nothing new arrives while the trainer publishes its final snapshot.
+    // Producer (or client) first: nothing new arrives while the trainer publishes its final
+    // snapshot.
     closeQuietly("producer", producer);
+    closeQuietly("simulated client", client);
     closeQuietly("trainer", trainer);
     closeQuietly("trainer metrics", metricsServer);
     closeQuietly("scorer", scorer);

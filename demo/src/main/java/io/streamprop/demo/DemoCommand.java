@@ -27,7 +27,9 @@ import picocli.CommandLine.TypeConversionException;
     description = {
       "Runs the local demo: a broker, the trainer, the scorer and a producer.",
       "All in this process: the producer streams a data file as examples, and a status line"
-          + " follows every second."
+          + " follows every second. With --label-delay, a simulated client asks for predictions"
+          + " and sends each label later: the model learns from labels joined with its own"
+          + " logged predictions."
     },
     footer = "Logs go to $TMPDIR/streamprop-demo.log. See docs/cli.md#demo.")
 public final class DemoCommand implements Callable<Integer> {
@@ -68,7 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "2000",
       description =
-          "Examples per second to produce (default ${DEFAULT-VALUE}); the file is looped.")
+          "Examples per second to produce (default ${DEFAULT-VALUE}; with --label-delay, rows to"
+              + " predict per second); the file is looped.")
   private double rate;
 
   @Option(
@@ -77,6 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "How long to run: 90s, 5m, 1h or PT1M (default: until Ctrl-C).")
   private Duration duration;
+
+  @Option(
+      names = "--label-delay",
+      paramLabel = "D",
+      converter = LabelDelayConverter.class,
+      description =
+          "Run the whole loop instead: a simulated client asks the scorer for a prediction of"
+              + " each row (--rate rows/s) and sends the row's true label to the labels topic D"
+              + " later (each delay drawn between D/2 and 3D/2); the trainer joins labels with"
+              + " the logged predictions and learns from them. E.g. 30s.")
+  private Duration labelDelay;
 
   @Option(
       names = "--port",
@@ -117,7 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
   DemoOptions options() {
     try {
       String id = model != null ? model : defaultModelId(data);
-      return new DemoOptions(data, spec, id, rate, duration, port, metricsPort);
+      return new DemoOptions(data, spec, id, rate, duration, port, metricsPort, labelDelay);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(command.commandLine(), e.getMessage(), e);
     }
@@ -132,6 +146,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** {@code 90s}, {@code 5m}, {@code 1h}, a plain number of seconds, or ISO-8601 ({@code PT1M}). */
   static Duration duration(String text) {
+    return duration(text, "--duration");
+  }
+
+  /** {@link #duration(String)}, its error naming {@code option}. */
+  static Duration duration(String text, String option) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.startsWith("pt")) {
@@ -151,7 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
       return Duration.ofSeconds(Long.parseLong(digits) * Math.max(unit, 1));
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
       throw new IllegalArgumentException(
-          "--duration: cannot read '" + text + "'; write e.g. 90s, 5m, 1h or PT1M");
+          option + ": cannot read '" + text + "'; write e.g. 90s, 5m, 1h or PT1M");
     }
   }
 
@@ -161,6 +180,18 @@ public final class DemoCommand implements Callable<Integer> {
     public Duration convert(String text) {
       try {
         return duration(text);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** Reads {@code --label-delay} with {@link #duration(String, String)}. */
+  static final class LabelDelayConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      try {
+        return duration(text, "--label-delay");
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

@@ -10,10 +10,10 @@ import picocli.CommandLine;
 
 /**
  * The demo's main class: {@code streamprop demo [--data FILE] [--spec FILE] [--model ID] [--rate N]
- * [--duration D] [--port N] [--metrics-port N]} (options in {@link DemoCommand}). Runs the whole
- * pipeline in this process (see {@link Demo}) and prints a status line every second until the
- * duration is over or Ctrl-C. Exit status: 0 after a clean stop, 2 for a usage error, 1 when the
- * demo cannot start or a part fails.
+ * [--duration D] [--label-delay D] [--port N] [--metrics-port N]} (options in {@link DemoCommand}).
+ * Runs the whole pipeline in this process (see {@link Demo}) and prints a status line every second
+ * until the duration is over or Ctrl-C. Exit status: 0 after a clean stop, 2 for a usage error, 1
+ * when the demo cannot start or a part fails.
  */
 public final class DemoMain {
   private DemoMain() {}
@@ -82,7 +82,8 @@ public final class DemoMain {
         if (failure != null) {
           break;
         }
-        out.println(status.next(demo.produced()));
+        out.println(
+            demo.client() == null ? status.next(demo.produced()) : status.next(demo.client()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -104,16 +105,31 @@ public final class DemoMain {
   }
 
   private static void printIntro(PrintWriter out, Demo demo, DemoOptions options) {
+    String what =
+        options.labelDelay() == null
+            ? String.format(
+                Locale.ROOT,
+                "streaming %s at %,.0f examples/s",
+                source(demo, options),
+                options.rate())
+            : String.format(
+                Locale.ROOT,
+                "a simulated client predicts %s at %,.0f rows/s and sends each label %s later"
+                    + " (between %s and %s)",
+                source(demo, options),
+                options.rate(),
+                StatusLine.seconds(options.labelDelay()),
+                StatusLine.seconds(options.labelDelay().dividedBy(2)),
+                StatusLine.seconds(options.labelDelay().multipliedBy(3).dividedBy(2)));
     out.printf(
         Locale.ROOT,
-        "streamprop demo: model '%s' (%s, %s), streaming %s at %,.0f examples/s%s%n",
+        "streamprop demo: model '%s' (%s, %s), %s%s%n",
         demo.modelId(),
         demo.spec().hasFeatures()
             ? demo.spec().features().size() + " raw features"
             : demo.spec().inputs() + " inputs",
         demo.spec().task().name().toLowerCase(Locale.ROOT),
-        options.data() == null ? "the bundled UCI Letter Recognition data" : demo.data(),
-        options.rate(),
+        what,
         options.duration() == null
             ? " until Ctrl-C"
             : " for " + options.duration().toSeconds() + "s");
@@ -130,7 +146,19 @@ public final class DemoMain {
     out.println("  scorer metrics:  http://localhost:" + demo.scorerPort() + "/metrics");
     out.println("  trainer metrics: http://localhost:" + demo.trainerMetricsPort() + "/metrics");
     out.println("  logs:            " + logFile());
+    if (demo.client() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  bootstrap:       until the scorer serves a first version, at most %,d rows go to the"
+              + " examples topic as labeled examples (seeded); after that the model learns only"
+              + " from joined labels%n",
+          demo.client().seedLimit());
+    }
     out.println("Press Ctrl-C to stop.");
+  }
+
+  private static Object source(Demo demo, DemoOptions options) {
+    return options.data() == null ? "the bundled UCI Letter Recognition data" : demo.data();
   }
 
   static Path logFile() {

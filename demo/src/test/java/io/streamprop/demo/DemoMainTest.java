@@ -54,6 +54,38 @@ class DemoMainTest {
   }
 
   @Test
+  void parse_labelDelay_runsTheLoop_withoutIt_none() {
+    assertThat(parse("--label-delay", "30s").labelDelay()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse("--label-delay", "1500ms").labelDelay()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(parse().labelDelay()).isNull();
+    assertThatThrownBy(() -> parse("--label-delay", "later")).hasMessageContaining("--label-delay");
+    assertThatThrownBy(() -> parse("--label-delay", "0s")).hasMessageContaining("--label-delay");
+  }
+
+  @Test
+  void seedLimit_oneMiniBatch_orEveryExamplesWhenSnapshotsAreByCountOnly() {
+    assertThat(
+            DemoClient.seedLimit(
+                io.streamprop.spec.SpecJson.parse(
+                    "{\"inputs\": 2, \"classes\": 2, \"batch_size\": 8,"
+                        + " \"snapshot\": {\"every_examples\": 200, \"every_seconds\": 0.5}}")))
+        .isEqualTo(8);
+    assertThat(
+            DemoClient.seedLimit(
+                io.streamprop.spec.SpecJson.parse(
+                    "{\"inputs\": 2, \"classes\": 2, \"batch_size\": 8,"
+                        + " \"snapshot\": {\"every_examples\": 200, \"every_seconds\": 0}}")))
+        .isEqualTo(200);
+  }
+
+  @Test
+  void seconds_asTheUserWritesThem() {
+    assertThat(StatusLine.seconds(Duration.ofSeconds(30))).isEqualTo("30s");
+    assertThat(StatusLine.seconds(Duration.ofMillis(1500))).isEqualTo("1.5s");
+    assertThat(StatusLine.seconds(Duration.ofMillis(250))).isEqualTo("250ms");
+  }
+
+  @Test
   void parse_help_requestsUsage() {
     CommandLine cli = new CommandLine(new DemoCommand());
     cli.parseArgs("--help");
