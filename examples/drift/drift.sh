@@ -4,7 +4,7 @@
 # as PNGs in docs/ (plot.py). Usage, from the repository root:
 #   examples/drift/drift.sh [OUT_DIR]        (default: target/drift; PNGs always go to docs/)
 # Needs Debian's /usr/bin/python3 with matplotlib (apt-get install -y python3-matplotlib) and the
-# data sets of shared/src/test/resources/data (letter) and /work/shared/data (mnist10k).
+# data sets of shared/src/test/resources/data (letter) and examples/data (mnist10k).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-target/drift}"
@@ -12,7 +12,7 @@ mkdir -p "$out"
 ./mvnw -o -q -B -pl shared test-compile
 ./mvnw -o -q -B -pl shared dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
 cp="shared/target/classes:shared/target/test-classes:$(cat "$out/cp.txt")"
-mnist="${MNIST10K:-/work/shared/data/mnist10k.csv.gz}"
+mnist="${MNIST10K:-examples/data/mnist10k.csv.gz}"
 run() { # DATASET CHANGE NAME
   java --add-modules=jdk.incubator.vector -cp "$cp" io.streamprop.learn.population.DriftMeasure \
     "$1" "$2" "$out/$3.csv" 2>/dev/null | tee -a "$out/summary.txt"
