@@ -213,7 +213,13 @@ public final class TrainerThroughput {
   }
 
   static TrainerConfig config(String bootstrap, String prefix, Path stateDir) throws Exception {
-    Map<String, String> p = new HashMap<>();
+    return config(bootstrap, prefix, stateDir, Map.of());
+  }
+
+  /** As above, with {@code extra} trainer or Kafka Streams properties. */
+  static TrainerConfig config(
+      String bootstrap, String prefix, Path stateDir, Map<String, String> extra) throws Exception {
+    Map<String, String> p = new HashMap<>(extra);
     p.put("bootstrap.servers", bootstrap);
     p.put("application.id", "bench-" + prefix);
     p.put("state.dir", stateDir.resolve(prefix).toString());
