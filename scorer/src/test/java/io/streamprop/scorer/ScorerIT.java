@@ -308,7 +308,8 @@ class ScorerIT {
     ModelState good = trained(5, 32);
     publish("iris", good);
     awaitUntil("version 5 is served", () -> servedVersion("iris") == 5);
-    String instance = "{\"instances\": [[0.5, -1, 2, 0.25]]}";
+    // A caller id, so that the two answers can be compared whole (a generated id differs).
+    String instance = "{\"instances\": [[0.5, -1, 2, 0.25]], \"ids\": [\"probe\"]}";
     String before = predict("iris", instance).body();
 
     byte[] corrupt = SnapshotCodec.encode(trained(6, 32));
