@@ -46,6 +46,7 @@ public final class TrainerConfig {
     shutdownSnapshotTimeoutMs();
     modelCacheMaxBytes();
     snapshotsPerCommit();
+    metricsMaxModels();
     adminTimeoutMs();
     signingKey();
     joinSettings();
@@ -151,6 +152,11 @@ public final class TrainerConfig {
   /** Most snapshots one task publishes between two commits; the rest wait their turn. */
   public int snapshotsPerCommit() {
     return settings.integer(TrainerKeys.SNAPSHOTS_PER_COMMIT, 1, Integer.MAX_VALUE);
+  }
+
+  /** Models with meters of their own; further models share the meters of {@code _other}. */
+  public int metricsMaxModels() {
+    return settings.integer(TrainerKeys.METRICS_MAX_MODELS, 0, Integer.MAX_VALUE);
   }
 
   /** How long topic setup waits for the broker before giving up with a clear message. */

@@ -24,8 +24,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -83,27 +86,41 @@ public final class ManyModels {
     double snapshotsPerSecond;
     double firstSnapshot = Double.NaN;
     long rss;
-    try (TrainerApp app = TrainerApp.start(config, registry)) {
+    // Progress from the committed offset and the snapshot topic's end, not from the meters
+    // (reading 100,000 models' meters would cost the trainer CPU).
+    TopicPartition examplesPartition = new TopicPartition(config.topics().examples(), 0);
+    TopicPartition snapshotsPartition = new TopicPartition(config.topics().snapshots(), 0);
+    try (TrainerApp app = TrainerApp.start(config, registry);
+        Admin admin = Admin.create(config.adminProperties())) {
       long first = 0;
-      double snapshotsAtFirst = 0;
       while (true) {
-        double done = sum(registry, "streamprop.examples.trained");
-        double snapshots = sum(registry, "streamprop.snapshots.published");
+        OffsetAndMetadata committed =
+            admin
+                .listConsumerGroupOffsets(config.applicationId())
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .get(examplesPartition);
+        long done = committed == null ? 0 : committed.offset();
         long now = System.nanoTime();
         if (first == 0 && done > 0) {
           first = now;
-          snapshotsAtFirst = snapshots;
         }
-        if (Double.isNaN(firstSnapshot) && snapshots > 0) {
+        if (Double.isNaN(firstSnapshot)
+            && admin
+                    .listOffsets(Map.of(snapshotsPartition, OffsetSpec.latest()))
+                    .partitionResult(snapshotsPartition)
+                    .get()
+                    .offset()
+                > 0) {
           firstSnapshot = (now - start) / 1e9;
         }
         if (done >= examples) {
           double seconds = (now - first) / 1e9;
-          examplesPerSecond = (examples - 1) / seconds;
-          snapshotsPerSecond = (snapshots - snapshotsAtFirst) / seconds;
+          examplesPerSecond = examples / seconds;
+          snapshotsPerSecond = sum(registry, "streamprop.snapshots.published") / seconds;
           break;
         }
-        LockSupport.parkNanos(5_000_000);
+        LockSupport.parkNanos(100_000_000);
       }
       rss = rssBytes();
       // Leave the group now, so that the next instance is assigned at once, not after the
