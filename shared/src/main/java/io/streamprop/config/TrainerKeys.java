@@ -21,6 +21,9 @@ public final class TrainerKeys {
   public static final String HOUSEKEEPING_MS = "streamprop.housekeeping.interval.ms";
   public static final String SHUTDOWN_SNAPSHOT_MS = "streamprop.shutdown.snapshot.timeout.ms";
   public static final String METRICS_PORT = "streamprop.metrics.port";
+  public static final String MODEL_CACHE_MAX_BYTES = "streamprop.trainer.model.cache.max.bytes";
+  public static final String SNAPSHOTS_PER_COMMIT = "streamprop.trainer.snapshots.max.per.commit";
+  public static final String METRICS_MAX_MODELS = "streamprop.trainer.metrics.max.models";
   public static final String JOIN_RETENTION_MS = "streamprop.join.retention.ms";
   public static final String JOIN_GRACE_MS = "streamprop.join.grace.ms";
   public static final String JOIN_CHECK_INTERVAL_MS = "streamprop.join.check.interval.ms";
@@ -44,6 +47,9 @@ public final class TrainerKeys {
     keys.put(EXAMPLE_MAX_BYTES, Integer.toString(1 << 20));
     keys.put(HOUSEKEEPING_MS, "250");
     keys.put(SHUTDOWN_SNAPSHOT_MS, "10000");
+    keys.put(MODEL_CACHE_MAX_BYTES, "25%");
+    keys.put(SNAPSHOTS_PER_COMMIT, "1000");
+    keys.put(METRICS_MAX_MODELS, "1000");
     keys.put(METRICS_PORT, "8081");
     keys.put(JOIN_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000));
     keys.put(JOIN_GRACE_MS, Long.toString(10L * 60 * 1000));

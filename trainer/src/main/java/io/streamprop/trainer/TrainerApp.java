@@ -68,7 +68,7 @@ public final class TrainerApp implements AutoCloseable {
     }
     config.configuredModel().ifPresent(model -> publishSpec(config, model));
 
-    TrainerMetrics metrics = new TrainerMetrics(registry);
+    TrainerMetrics metrics = new TrainerMetrics(registry, config.metricsMaxModels());
     ShutdownSnapshots shutdown = new ShutdownSnapshots();
     Topology topology = TrainerTopology.build(config, metrics, shutdown);
     log.info("topology:\n{}", topology.describe());

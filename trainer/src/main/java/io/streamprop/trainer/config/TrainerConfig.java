@@ -44,6 +44,9 @@ public final class TrainerConfig {
     exampleMaxBytes();
     housekeepingIntervalMs();
     shutdownSnapshotTimeoutMs();
+    modelCacheMaxBytes();
+    snapshotsPerCommit();
+    metricsMaxModels();
     adminTimeoutMs();
     signingKey();
     joinSettings();
@@ -118,6 +121,42 @@ public final class TrainerConfig {
   /** How often each task checks time-based snapshots and retired specs. */
   public long housekeepingIntervalMs() {
     return settings.integer(TrainerKeys.HOUSEKEEPING_MS, 1, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Bound of the live models' estimated heap bytes in this process: a number of bytes, or a
+   * percentage of the JVM's maximum heap ({@code 25%}, the default: 128 MiB at {@code -Xmx512m}).
+   */
+  public long modelCacheMaxBytes() {
+    String key = TrainerKeys.MODEL_CACHE_MAX_BYTES;
+    String value = settings.string(key).trim();
+    try {
+      if (value.endsWith("%")) {
+        double percent = Double.parseDouble(value.substring(0, value.length() - 1).trim());
+        if (!(percent > 0 && percent <= 100)) {
+          throw settings.invalid(key, "is " + value + ": a percentage must be in (0, 100]");
+        }
+        return Math.max(1, (long) (Runtime.getRuntime().maxMemory() * percent / 100));
+      }
+      long bytes = Long.parseLong(value);
+      if (bytes < 1) {
+        throw settings.invalid(key, "is " + value + ": give at least 1 byte, or a percentage");
+      }
+      return bytes;
+    } catch (NumberFormatException e) {
+      throw settings.invalid(
+          key, "is '" + value + "': give bytes (134217728) or a percentage of the heap (25%)");
+    }
+  }
+
+  /** Most snapshots one task publishes between two commits; the rest wait their turn. */
+  public int snapshotsPerCommit() {
+    return settings.integer(TrainerKeys.SNAPSHOTS_PER_COMMIT, 1, Integer.MAX_VALUE);
+  }
+
+  /** Models with meters of their own; further models share the meters of {@code _other}. */
+  public int metricsMaxModels() {
+    return settings.integer(TrainerKeys.METRICS_MAX_MODELS, 0, Integer.MAX_VALUE);
   }
 
   /** How long topic setup waits for the broker before giving up with a clear message. */

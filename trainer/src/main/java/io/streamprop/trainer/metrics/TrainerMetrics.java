@@ -14,13 +14,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * version} (the latest few served versions of a model, {@link JoinMeters}).
  */
 public final class TrainerMetrics {
+  /** The {@code model} tag of the meters shared by the models beyond the per-model limit. */
+  public static final String OTHER_MODELS = "_other";
+
+  /** Default of the models with meters of their own. */
+  public static final int DEFAULT_MAX_MODELS = 1000;
+
   private final MeterRegistry registry;
   private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
   private final JoinMeters join;
+  private final int maxModels;
+  private volatile ModelMeters others;
 
   public TrainerMetrics(MeterRegistry registry) {
+    this(registry, DEFAULT_MAX_MODELS);
+  }
+
+  /**
+   * @param maxModels models with meters of their own (about 20 meters, a few KB each); the meters
+   *     of every further model are shared, tagged {@code model="_other"}
+   */
+  public TrainerMetrics(MeterRegistry registry, int maxModels) {
     this.registry = registry;
     this.join = new JoinMeters(registry);
+    this.maxModels = maxModels;
   }
 
   /** The meters of the label join. */
@@ -32,8 +49,28 @@ public final class TrainerMetrics {
     return registry;
   }
 
-  /** The meters of one model, created on first use. */
+  /**
+   * The meters of one model, created on first use; once {@code maxModels} models have meters, the
+   * shared meters of {@value #OTHER_MODELS} (counters sum those models, gauges show the last
+   * written), so that a trainer of 100,000 models does not hold 2,000,000 meters.
+   */
   public ModelMeters model(String modelId) {
+    ModelMeters meters = models.get(modelId);
+    if (meters != null) {
+      return meters;
+    }
+    if (models.size() >= maxModels) {
+      ModelMeters shared = others;
+      if (shared == null) {
+        synchronized (this) {
+          if (others == null) {
+            others = new ModelMeters(registry, OTHER_MODELS);
+          }
+          shared = others;
+        }
+      }
+      return shared;
+    }
     return models.computeIfAbsent(modelId, id -> new ModelMeters(registry, id));
   }
 

@@ -13,12 +13,22 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ModelStoreBuilder implements StoreBuilder<ModelStore> {
   private final StoreBuilder<KeyValueStore<String, byte[]>> inner;
+  private final ModelCacheBudget budget;
+  private final int snapshotsPerCommit;
 
   /**
    * @param name the store name; the changelog topic is {@code <application.id>-<name>-changelog}
    * @param changelogConfig topic settings of the changelog (e.g. {@code max.message.bytes})
+   * @param budget bound of the live models of every store built here, in estimated heap bytes
+   * @param snapshotsPerCommit most snapshots a task publishes between two commits
    */
-  public ModelStoreBuilder(String name, Map<String, String> changelogConfig) {
+  public ModelStoreBuilder(
+      String name,
+      Map<String, String> changelogConfig,
+      ModelCacheBudget budget,
+      int snapshotsPerCommit) {
+    this.budget = budget;
+    this.snapshotsPerCommit = snapshotsPerCommit;
     this.inner =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
@@ -50,7 +60,7 @@ public final class ModelStoreBuilder implements StoreBuilder<ModelStore> {
 
   @Override
   public ModelStore build() {
-    return new ModelStore(inner.build());
+    return new ModelStore(inner.build(), budget, snapshotsPerCommit);
   }
 
   @Override

@@ -87,4 +87,17 @@ public final class StoredModel {
     OnlineLearner learner = OnlineLearner.restore(state);
     return new LiveModel(learner, state.version(), examplesAtSnapshot, lastSnapshotMillis);
   }
+
+  /**
+   * The wall-clock time of the model's last snapshot, read from the header alone (no decoding).
+   *
+   * @throws IllegalStateException if the bytes are too short for a header
+   */
+  public static long lastSnapshotMillis(String modelId, byte[] bytes) {
+    if (bytes.length < HEADER_BYTES) {
+      throw new IllegalStateException(
+          "model-state entry of model '" + modelId + "' is truncated (" + bytes.length + " bytes)");
+    }
+    return ByteBuffer.wrap(bytes).getLong(4 + 2 + 8);
+  }
 }

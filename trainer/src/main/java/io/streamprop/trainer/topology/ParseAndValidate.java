@@ -13,8 +13,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,13 +24,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * decides what a valid example is. Nothing is dropped: every record either goes on to {@link Train}
  * or to the dead-letters sink, unchanged, with its reason.
  *
- * <p>Parsed specs and their parsers are cached by model id and reused while the stored spec bytes
- * are unchanged, so the per-example cost is one store lookup, one byte comparison and the parse.
+ * <p>Parsed specs and their parsers are cached ({@link SpecCache}: by model id, shared by the
+ * models of equal spec bytes, bounded) and reused while the stored spec bytes are unchanged, so the
+ * per-example cost is one store lookup, one byte comparison and the parse.
  */
 final class ParseAndValidate implements Processor<byte[], byte[], Object, Object> {
   private final int maxBytes;
   private final TrainerMetrics metrics;
-  private final Map<String, SpecEntry> specCache = new HashMap<>();
+  private final SpecCache<SpecEntry> specCache = new SpecCache<>(this::parseSpec);
   private byte[] lastKey;
   private String lastModelId;
   private ProcessorContext<Object, Object> context;
@@ -106,19 +105,16 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
       specCache.remove(modelId);
       return null;
     }
-    SpecEntry cached = specCache.get(modelId);
-    if (cached != null && (cached.bytes == bytes || Arrays.equals(cached.bytes, bytes))) {
-      return cached;
-    }
-    SpecEntry entry;
+    return specCache.get(modelId, bytes);
+  }
+
+  private SpecEntry parseSpec(byte[] bytes) {
     try {
       ModelSpec spec = SpecJson.parse(new String(bytes, StandardCharsets.UTF_8));
-      entry = new SpecEntry(bytes, spec, new ExampleParser(spec, maxBytes), null);
+      return new SpecEntry(bytes, spec, new ExampleParser(spec, maxBytes), null);
     } catch (SpecException e) {
-      entry = new SpecEntry(bytes, null, null, e.getMessage());
+      return new SpecEntry(bytes, null, null, e.getMessage());
     }
-    specCache.put(modelId, entry);
-    return entry;
   }
 
   /** The key as a model id; consecutive records of one model skip the UTF-8 decoding. */

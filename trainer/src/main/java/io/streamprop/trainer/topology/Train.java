@@ -11,6 +11,7 @@ import io.streamprop.trainer.state.TrainedModel;
 import io.streamprop.wire.Example;
 import io.streamprop.wire.SigningKey;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,6 +39,14 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   private final TrainerMetrics metrics;
   private final ShutdownSnapshots shutdown;
   private final SigningKey signingKey;
+
+  /** Model ids checked for a deleted spec per housekeeping pass. */
+  static final int RETIRE_CHECKS = 4096;
+
+  /** Models looked at for a due snapshot per housekeeping pass (each may need a load). */
+  static final int SNAPSHOT_CHECKS = 4096;
+
+  private String retireCursor;
   private ProcessorContext<String, byte[]> context;
   private ModelStore models;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
@@ -61,18 +70,12 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     this.context = context;
     this.models = context.getStateStore(TrainerTopology.MODEL_STATE_STORE);
     this.specs = context.getStateStore(TrainerTopology.SPECS_STORE);
-    for (String modelId : models.modelIds()) {
-      LiveModel model = models.get(modelId);
-      metrics.model(modelId).version(model.version(), model.trained().examples());
-      if (model.trained() instanceof PopulationModel population) {
-        metrics.model(modelId).population(population.population());
-      }
-      log.info(
-          "model '{}': resumed at version {} with {} examples",
-          modelId,
-          model.version(),
-          model.trained().examples());
-    }
+    // Models load on first use (the store is a bounded cache): one line, not one per model.
+    log.info(
+        "task {}: {} models in the store, {} owing a snapshot; loaded on first use",
+        context.taskId(),
+        models.size(),
+        models.snapshotsOwed());
     context.schedule(
         Duration.ofMillis(housekeepingMs), PunctuationType.WALL_CLOCK_TIME, this::housekeeping);
     shutdown.register(this);
@@ -87,7 +90,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     if (model == null) {
       model = new LiveModel(TrainedModel.create(spec), 0, 0, now);
       models.put(modelId, model);
-      log.info("model '{}': started", modelId);
+      log.debug("model '{}': started", modelId);
     } else if (model.specSeen() != spec) {
       applySpec(modelId, model, spec, now);
     }
@@ -107,15 +110,46 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
         meters.population(population.population());
       }
     }
-    long everyExamples = learner.spec().snapshot().everyExamples();
-    if (everyExamples > 0 && model.unpublishedExamples() >= everyExamples) {
-      publish(modelId, model, now);
+    if (countDue(model)) {
+      if (models.trySnapshot()) {
+        publish(modelId, model, now);
+        return;
+      }
+      // This commit's allowance is spent: due now, it waits its turn in housekeeping.
+      Long queued = models.snapshotDueAt(modelId);
+      if (queued == null || queued > now) {
+        models.snapshotDue(modelId, now);
+      }
+    } else if (models.snapshotDueAt(modelId) == null) {
+      models.snapshotDue(modelId, timeDue(model));
     }
   }
 
+  /** {@code snapshot.every_examples} examples were learned since the last snapshot. */
+  private static boolean countDue(LiveModel model) {
+    long everyExamples = model.trained().spec().snapshot().everyExamples();
+    return everyExamples > 0 && model.unpublishedExamples() >= everyExamples;
+  }
+
+  /**
+   * When {@code snapshot.every_seconds} will have passed since the last snapshot: the first
+   * millisecond {@code t} with {@code t - last >= every_seconds * 1000}; never when it is 0.
+   */
+  private static long timeDue(LiveModel model) {
+    double everySeconds = model.trained().spec().snapshot().everySeconds();
+    if (everySeconds <= 0) {
+      return Long.MAX_VALUE;
+    }
+    return model.lastSnapshotMillis() + (long) Math.ceil(everySeconds * 1000);
+  }
+
   private void applySpec(String modelId, LiveModel model, ModelSpec spec, long now) {
-    ModelSpec old = model.trained().spec();
-    switch (SpecChange.between(old, spec)) {
+    SpecChange change = SpecChange.between(model.trained().spec(), spec);
+    if (change != SpecChange.NONE) {
+      // Its snapshot policy or its last snapshot time may change: re-queued after learning.
+      models.snapshotDone(modelId);
+    }
+    switch (change) {
       case NONE -> {
         // Equal but not the same instance (the spec was re-read); nothing to do.
       }
@@ -138,28 +172,54 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     byte[] snapshot = model.trained().snapshot(version, System.currentTimeMillis(), signingKey);
     context.forward(new Record<>(modelId, snapshot, now), TrainerTopology.SNAPSHOTS_SINK);
     model.published(version, now);
+    models.snapshotDone(modelId);
     metrics.model(modelId).snapshot(version, snapshot.length);
   }
 
+  /**
+   * Retires models whose spec was deleted, walking the task's model ids {@value #RETIRE_CHECKS} per
+   * pass; publishes the snapshots that are due, earliest due first, within the commit's allowance
+   * ({@link ModelStore#trySnapshot}), loading at most {@value #SNAPSHOT_CHECKS} models per pass. On
+   * shutdown every model that owes a snapshot is due, and the processor acknowledges once none
+   * does. The cost of a pass is bounded however many models the task has.
+   */
   private void housekeeping(long now) {
     boolean shuttingDown = shutdown.requested();
-    for (String modelId : models.modelIds()) {
+    retireDeleted();
+    for (String modelId :
+        models.snapshotsDue(shuttingDown ? Long.MAX_VALUE : now, SNAPSHOT_CHECKS)) {
       if (specs.get(modelId) == null) {
         retire(modelId);
         continue;
       }
       LiveModel model = models.get(modelId);
       if (model.unpublishedExamples() <= 0) {
+        models.snapshotDone(modelId);
         continue;
       }
-      double everySeconds = model.trained().spec().snapshot().everySeconds();
-      boolean due = everySeconds > 0 && now - model.lastSnapshotMillis() >= everySeconds * 1000;
-      if (due || shuttingDown) {
-        publish(modelId, model, now);
+      long timeDue = timeDue(model);
+      if (!shuttingDown && !countDue(model) && timeDue > now) {
+        models.snapshotDue(modelId, timeDue);
+        continue;
       }
+      if (!models.trySnapshot()) {
+        break;
+      }
+      publish(modelId, model, now);
     }
-    if (shuttingDown) {
+    if (shuttingDown && models.snapshotsOwed() == 0) {
       shutdown.acknowledge(this);
+    }
+  }
+
+  /** Checks the next {@value #RETIRE_CHECKS} model ids (wrapping around) for a deleted spec. */
+  private void retireDeleted() {
+    List<String> page = models.modelIdsAfter(retireCursor, RETIRE_CHECKS);
+    retireCursor = page.size() < RETIRE_CHECKS ? null : page.get(page.size() - 1);
+    for (String modelId : page) {
+      if (specs.get(modelId) == null) {
+        retire(modelId);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.join.JoinSettings;
 import io.streamprop.trainer.join.LabelJoin;
 import io.streamprop.trainer.metrics.TrainerMetrics;
+import io.streamprop.trainer.state.ModelCacheBudget;
 import io.streamprop.trainer.state.ModelStoreBuilder;
 import io.streamprop.wire.SigningKey;
 import java.util.List;
@@ -99,7 +100,9 @@ public final class TrainerTopology {
     topology.addStateStore(
         new ModelStoreBuilder(
             MODEL_STATE_STORE,
-            Map.of("max.message.bytes", Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES))),
+            Map.of("max.message.bytes", Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES)),
+            new ModelCacheBudget(config.modelCacheMaxBytes()),
+            config.snapshotsPerCommit()),
         TRAIN);
     topology.addSink(
         SNAPSHOTS_SINK,

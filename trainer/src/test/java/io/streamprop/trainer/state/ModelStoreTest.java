@@ -116,4 +116,158 @@ class ModelStoreTest {
     store.clearCache();
     assertThat(store.modelIds()).as("never flushed, so never stored").isEmpty();
   }
+
+  // ---- The bounded cache ----
+
+  static final ModelSpec POPULATION_SPEC =
+      SpecJson.parse("{\"inputs\": 4, \"classes\": 3, \"hidden\": [8], \"batch_size\": 4}")
+          .withLearner(ModelSpec.Learner.POPULATION);
+
+  private static long estimate(LiveModel model) {
+    return ModelStore.heapEstimate(StoredModel.encode(model).length);
+  }
+
+  private ModelStore bounded(long maxBytes) {
+    ModelStore bounded = new ModelStore(inner, new ModelCacheBudget(maxBytes), 1000);
+    bounded.init(new MockProcessorContext<String, byte[]>().getStateStoreContext(), bounded);
+    return bounded;
+  }
+
+  private static void learn(LiveModel model, int from, int to) {
+    for (int i = from; i < to; i++) {
+      model.trained().learn(IRIS.features().get(i), IRIS.labels().get(i), 1f);
+    }
+    model.markDirty();
+  }
+
+  @Test
+  void evictedModel_isWrittenAtEviction_andReloadsBitForBit_pendingMiniBatchIncluded() {
+    ModelStore small = bounded(estimate(trained(1)) + 1); // room for one model
+    LiveModel model = new LiveModel(OnlineLearner.create(SPEC), 0, 0, 0);
+    small.put("a", model);
+    learn(model, 0, 42); // 42 = 10 mini-batches of 4 and 2 pending examples
+    byte[] before = StoredModel.encode(model);
+    assertThat(inner.get("a")).isNull();
+    assertThat(StoredModel.decode("a", before).learner().state().examples()).isEqualTo(42);
+
+    small.put("b", trained(5)); // evicts a (dirty): written now, not at the commit
+
+    assertThat(small.liveModels()).isEqualTo(1);
+    assertThat(small.evictions()).isEqualTo(1);
+    assertThat(inner.get("a")).isNotNull();
+    LiveModel reloaded = small.get("a");
+    assertThat(reloaded).isNotSameAs(model);
+    assertThat(small.loads()).isEqualTo(1);
+    assertSameModel(reloaded.learner().state(), StoredModel.decode("a", before).learner().state());
+    assertSameModel(reloaded.learner().state(), model.learner().state());
+    assertThat(reloaded.learner().state().examples()).isEqualTo(42);
+
+    learn(reloaded, 42, 150);
+    assertSameModel(reloaded.learner().state(), IRIS.train(SPEC, 150).learner().state());
+  }
+
+  @Test
+  void population_evictedAndReloadedMidStream_continuesBitForBitAsUninterrupted() {
+    LiveModel uninterrupted = new LiveModel(TrainedModel.create(POPULATION_SPEC), 0, 0, 0);
+    learn(uninterrupted, 0, 150);
+
+    ModelStore small = bounded(1); // every admission evicts the other model
+    small.put("p", new LiveModel(TrainedModel.create(POPULATION_SPEC), 0, 0, 0));
+    for (int from = 0; from < 150; from += 37) {
+      learn(small.get("p"), from, Math.min(150, from + 37));
+      small.put("other" + from, trained(3)); // evicts p
+    }
+    assertThat(small.evictions()).isGreaterThanOrEqualTo(4);
+    assertThat(StoredModel.encode(small.get("p"))).isEqualTo(StoredModel.encode(uninterrupted));
+  }
+
+  @Test
+  void liveModels_stayWithinTheByteBound_leastRecentlyUsedLeaveFirst() {
+    long one = estimate(trained(1));
+    ModelStore small = bounded(3 * one + one / 2); // three models fit, four do not
+    for (int m = 0; m < 10; m++) {
+      small.put("m" + m, trained(1 + m));
+      assertThat(small.liveBytes()).isLessThanOrEqualTo(3 * one + one / 2);
+      small.get("m0"); // m0 stays the most recently used
+    }
+    assertThat(small.liveModels()).isEqualTo(3);
+    assertThat(small.evictions()).isEqualTo(7);
+    assertThat(small.size()).isEqualTo(10);
+    assertThat(small.loads()).as("m0 was never evicted").isZero();
+    small.get("m9");
+    small.get("m8");
+    assertThat(small.loads()).as("m9 and m8 are live: the last two put").isZero();
+    small.get("m1"); // evicted long ago: loaded
+    assertThat(small.loads()).isEqualTo(1);
+    for (int m = 0; m < 10; m++) {
+      assertThat(small.get("m" + m).learner().examples()).isEqualTo(1 + m);
+    }
+  }
+
+  @Test
+  void cleanModel_isNotRewrittenWhenEvicted() {
+    ModelStore small = bounded(1);
+    small.put("a", trained(7));
+    small.flushCache();
+    byte[] marker = {9, 9};
+    inner.put("a", marker);
+    small.put("b", trained(8)); // evicts a, which is clean
+    assertThat(inner.get("a")).isSameAs(marker);
+  }
+
+  @Test
+  void firstAccess_loadsOnlyTheModelAsked_notEveryStoredModel() {
+    for (int m = 0; m < 20; m++) {
+      store.put("m" + m, trained(1 + m));
+    }
+    store.flushCache();
+
+    ModelStore reopened = bounded(Long.MAX_VALUE);
+    assertThat(reopened.size()).isEqualTo(20);
+    assertThat(reopened.liveModels()).isZero();
+    assertThat(reopened.get("m7").learner().examples()).isEqualTo(8);
+    assertThat(reopened.loads()).isEqualTo(1);
+    assertThat(reopened.liveModels()).isEqualTo(1);
+    assertThat(reopened.get("nope")).isNull();
+    assertThat(reopened.snapshotsOwed()).as("every stored model is checked once").isEqualTo(20);
+  }
+
+  @Test
+  void budget_isSharedByStores_andReleasedWhenAStoreCloses() {
+    ModelCacheBudget budget = new ModelCacheBudget(Long.MAX_VALUE);
+    ModelStore first = new ModelStore(inner, budget, 10);
+    first.init(new MockProcessorContext<String, byte[]>().getStateStoreContext(), first);
+    first.put("a", trained(3));
+    first.put("b", trained(4));
+    assertThat(budget.usedBytes()).isEqualTo(first.liveBytes()).isPositive();
+    first.close();
+    assertThat(budget.usedBytes()).isZero();
+  }
+
+  @Test
+  void snapshotAllowance_isSpentPerCommit_andRenewedByFlushCache() {
+    ModelStore limited = new ModelStore(inner, new ModelCacheBudget(Long.MAX_VALUE), 3);
+    limited.init(new MockProcessorContext<String, byte[]>().getStateStoreContext(), limited);
+    assertThat(limited.trySnapshot()).isTrue();
+    assertThat(limited.trySnapshot()).isTrue();
+    assertThat(limited.trySnapshot()).isTrue();
+    assertThat(limited.trySnapshot()).isFalse();
+    limited.flushCache();
+    assertThat(limited.trySnapshot()).isTrue();
+  }
+
+  @Test
+  void snapshotsDue_earliestFirst_onlyThoseDue_movedAndRemoved() {
+    store.snapshotDue("late", 300);
+    store.snapshotDue("b", 100);
+    store.snapshotDue("a", 100);
+    store.snapshotDue("never", Long.MAX_VALUE);
+    assertThat(store.snapshotsDue(200, 10)).containsExactly("a", "b");
+    assertThat(store.snapshotsDue(200, 1)).containsExactly("a");
+    store.snapshotDue("late", 50);
+    assertThat(store.snapshotsDue(200, 10)).containsExactly("late", "a", "b");
+    store.snapshotDone("a");
+    assertThat(store.snapshotsDue(Long.MAX_VALUE, 10)).containsExactly("late", "b", "never");
+    assertThat(store.snapshotsOwed()).isEqualTo(3);
+  }
 }
