@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.scorer.registry.ModelSummary;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.scorer.registry.SnapshotRejectReason;
 import java.time.Clock;
@@ -83,7 +84,7 @@ public final class ScorerMetrics implements AutoCloseable {
    * served share the {@link #UNKNOWN_MODEL} meters.
    */
   public PredictMeters predict(String modelName) {
-    String tag = modelName != null && models.get(modelName) != null ? modelName : UNKNOWN_MODEL;
+    String tag = modelName != null && models.contains(modelName) ? modelName : UNKNOWN_MODEL;
     PredictMeters meters = predictMeters.get(tag);
     return meters != null ? meters : predictMeters.computeIfAbsent(tag, PredictMeters::new);
   }
@@ -177,37 +178,37 @@ public final class ScorerMetrics implements AutoCloseable {
   private List<Meter> registerModelGauges(String name) {
     List<Meter> gauges = new ArrayList<>();
     gauges.add(
-        Gauge.builder("streamprop.model.version", models, r -> version(r.get(name)))
+        Gauge.builder("streamprop.model.version", models, r -> version(r.summary(name)))
             .description("Version of the model being served")
             .tag("model", name)
             .register(registry));
     gauges.add(
-        Gauge.builder("streamprop.snapshot.age", models, r -> ageSeconds(r.get(name)))
+        Gauge.builder("streamprop.snapshot.age", models, r -> ageSeconds(r.summary(name)))
             .description("Seconds since the served snapshot was written by the trainer")
             .baseUnit("seconds")
             .tag("model", name)
             .register(registry));
     gauges.add(
-        Gauge.builder("streamprop.model.examples", models, r -> examples(r.get(name)))
+        Gauge.builder("streamprop.model.examples", models, r -> examples(r.summary(name)))
             .description("Examples the served model had learned from when it was snapshotted")
             .tag("model", name)
             .register(registry));
     return gauges;
   }
 
-  private static double version(ServedModel model) {
+  private static double version(ModelSummary model) {
     return model == null ? Double.NaN : model.version();
   }
 
-  private static double examples(ServedModel model) {
-    return model == null ? Double.NaN : model.info().examples();
+  private static double examples(ModelSummary model) {
+    return model == null ? Double.NaN : model.examples();
   }
 
-  private double ageSeconds(ServedModel model) {
-    if (model == null || model.info().snapshotCreatedAt() == null) {
+  private double ageSeconds(ModelSummary model) {
+    if (model == null || model.snapshotCreatedAt() == null) {
       return Double.NaN;
     }
-    return Duration.between(model.info().snapshotCreatedAt(), clock.instant()).toNanos() / 1e9;
+    return Duration.between(model.snapshotCreatedAt(), clock.instant()).toNanos() / 1e9;
   }
 
   @Override
