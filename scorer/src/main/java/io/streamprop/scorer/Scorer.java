@@ -43,7 +43,7 @@ public final class Scorer implements AutoCloseable {
       store = null;
       registry = new ModelRegistry();
     }
-    metrics = new ScorerMetrics(registry, clock);
+    metrics = new ScorerMetrics(registry, clock, config.metricsMaxModels());
     registry.bindTo(metrics.registry());
     predictionLog =
         PredictionLogs.open(

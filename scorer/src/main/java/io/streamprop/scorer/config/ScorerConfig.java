@@ -42,6 +42,7 @@ public final class ScorerConfig {
     maxSnapshotBytes();
     modelsCacheBytes();
     storeDirectory();
+    metricsMaxModels();
     signingKey();
     rateLimitPerSecond();
     rateLimitBurst();
@@ -135,6 +136,11 @@ public final class ScorerConfig {
     } catch (InvalidPathException e) {
       throw settings.invalid(ScorerKeys.STORE_DIR, "is not a path: " + e.getMessage());
     }
+  }
+
+  /** Served models with per-model series of their own; the others share {@code model="other"}. */
+  public int metricsMaxModels() {
+    return settings.integer(ScorerKeys.METRICS_MAX_MODELS, 0, 10_000_000);
   }
 
   /**
