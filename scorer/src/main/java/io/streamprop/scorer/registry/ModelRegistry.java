@@ -39,11 +39,13 @@ public final class ModelRegistry implements MeterBinder {
   private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
   /**
-   * Bytes a decoded model costs besides its snapshot's bytes: the objects of its network, spec,
-   * featurizer and metadata. Measured with 10,000 models of 8 inputs and one hidden layer of 16 at
-   * about 3 KB of heap each against snapshots of about 2 KB (docs/operations.md).
+   * Bytes a decoded model costs besides its snapshot's bytes and its spec's text: the objects of
+   * its network, normalizers, spec and metadata. Measured by {@code scorer/bench/many-models.sh}:
+   * 10,000 models of 8 inputs and one hidden layer of 16 (snapshots of 3,242 bytes, specs of about
+   * 530 characters) took about 9.3 KB of heap each after a full GC, so about 5 KB besides; rounded
+   * up so that the cache's bound errs on the side of the heap.
    */
-  static final int OVERHEAD_BYTES = 2048;
+  static final int OVERHEAD_BYTES = 6144;
 
   /** Longest gap between two log lines about requests waiting on loads; in between, DEBUG. */
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
