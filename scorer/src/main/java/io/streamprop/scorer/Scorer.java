@@ -14,6 +14,7 @@ import io.streamprop.scorer.predlog.PredictionLog;
 import io.streamprop.scorer.predlog.PredictionLogs;
 import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.scorer.registry.SnapshotStore;
 import io.streamprop.scorer.requests.PredictionRequests;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +26,8 @@ import java.util.concurrent.ExecutionException;
  * order (HTTP first, so no request meets a stopped part).
  */
 public final class Scorer implements AutoCloseable {
-  private final ModelRegistry registry = new ModelRegistry();
+  private final SnapshotStore store; // null when every model stays decoded in memory
+  private final ModelRegistry registry;
   private final ScorerMetrics metrics;
   private final SnapshotConsumer snapshots;
   private final ServingLossConsumer servingLoss;
@@ -36,7 +38,16 @@ public final class Scorer implements AutoCloseable {
   /** A scorer; opens the prediction log (creating its topic if missing) unless its mode is off. */
   public Scorer(ScorerConfig config) throws InterruptedException, ExecutionException {
     Clock clock = Clock.systemUTC();
-    metrics = new ScorerMetrics(registry, clock);
+    if (config.modelsCacheBytes() > 0) {
+      store = SnapshotStore.open(config.storeDirectory());
+      registry =
+          ModelRegistry.bounded(store, config.modelsCacheBytes(), clock, config.signingKey());
+    } else {
+      store = null;
+      registry = new ModelRegistry();
+    }
+    metrics = new ScorerMetrics(registry, clock, config.metricsMaxModels());
+    registry.bindTo(metrics.registry());
     predictionLog =
         PredictionLogs.open(
             config.predictionLogMode(),
@@ -163,5 +174,8 @@ public final class Scorer implements AutoCloseable {
     snapshots.close();
     predictionLog.close(); // after HTTP: every answered request's records are handed over
     metrics.close();
+    if (store != null) {
+      store.close();
+    }
   }
 }

@@ -30,6 +30,9 @@ public final class ScorerKeys {
   public static final String CLIENT_RATE_LIMIT_BURST = "streamprop.scorer.rate.limit.client.burst";
   public static final String CLIENT_RATE_LIMIT_MAX_CLIENTS =
       "streamprop.scorer.rate.limit.client.max.clients";
+  public static final String MODELS_CACHE_MB = "streamprop.scorer.models.cache.mb";
+  public static final String STORE_DIR = "streamprop.scorer.store.dir";
+  public static final String METRICS_MAX_MODELS = "streamprop.scorer.metrics.max.models";
   public static final String PREDICTION_LOG_MODE = "streamprop.prediction.log.mode";
   public static final String PREDICTION_LOG_BUFFER = "streamprop.prediction.log.buffer.records";
   public static final String PREDICTION_LOG_MAX_BLOCK_MS = "streamprop.prediction.log.max.block.ms";
@@ -55,6 +58,9 @@ public final class ScorerKeys {
     keys.put(SERVING_LOSS_GROUP, "streamprop-scorer");
     keys.put(SERVING_LOSS_HALF_LIFE, "1000");
     keys.put(MAX_SNAPSHOT_BYTES, Integer.toString(SpecLimits.MAX_SNAPSHOT_BYTES));
+    keys.put(MODELS_CACHE_MB, "128");
+    keys.put(STORE_DIR, "");
+    keys.put(METRICS_MAX_MODELS, "1000");
     keys.put(SigningKey.CONFIG_KEY, "");
     keys.put(SigningKey.CONFIG_KEY_FILE, "");
     keys.put(AUTH_TOKENS, "");

@@ -9,6 +9,8 @@ import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
 import io.streamprop.scorer.predlog.PredictionLogMode;
 import io.streamprop.wire.SigningKey;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,9 @@ public final class ScorerConfig {
     servingLossEnabled();
     servingLossHalfLife();
     maxSnapshotBytes();
+    modelsCacheBytes();
+    storeDirectory();
+    metricsMaxModels();
     signingKey();
     rateLimitPerSecond();
     rateLimitBurst();
@@ -111,6 +116,34 @@ public final class ScorerConfig {
   /** Largest snapshot record the consumer must be able to fetch. */
   public int maxSnapshotBytes() {
     return settings.integer(ScorerKeys.MAX_SNAPSHOT_BYTES, 1 << 20, Integer.MAX_VALUE - (1 << 20));
+  }
+
+  /**
+   * Bound of the decoded models held in memory, in bytes (estimated, see {@code
+   * ModelRegistry.weight}); 0 keeps every model decoded in memory and no local store.
+   */
+  public long modelsCacheBytes() {
+    return (long) settings.integer(ScorerKeys.MODELS_CACHE_MB, 0, 1 << 20) << 20;
+  }
+
+  /**
+   * The directory under which the scorer keeps its local store of snapshot bytes (in a directory of
+   * its own, deleted at stop); by default {@code streamprop-scorer} under {@code java.io.tmpdir}.
+   */
+  public Path storeDirectory() {
+    String dir = settings.string(ScorerKeys.STORE_DIR).strip();
+    try {
+      return dir.isEmpty()
+          ? Path.of(System.getProperty("java.io.tmpdir"), "streamprop-scorer")
+          : Path.of(dir);
+    } catch (InvalidPathException e) {
+      throw settings.invalid(ScorerKeys.STORE_DIR, "is not a path: " + e.getMessage());
+    }
+  }
+
+  /** Served models with per-model series of their own; the others share {@code model="other"}. */
+  public int metricsMaxModels() {
+    return settings.integer(ScorerKeys.METRICS_MAX_MODELS, 0, 10_000_000);
   }
 
   /**

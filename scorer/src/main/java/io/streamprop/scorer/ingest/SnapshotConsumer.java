@@ -5,6 +5,7 @@ import io.streamprop.scorer.http.Health;
 import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.scorer.registry.ModelSummary;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.scorer.registry.SnapshotRejectReason;
 import io.streamprop.scorer.registry.SnapshotRejectedException;
@@ -237,7 +238,7 @@ public final class SnapshotConsumer implements Health, AutoCloseable {
     }
     String name = new String(record.key(), StandardCharsets.UTF_8);
     if (record.value() == null) {
-      ServedModel removed = registry.remove(name);
+      ModelSummary removed = registry.remove(name);
       metrics.modelRemoved(name);
       log.info("tombstone: model '{}' retired (was {})", name, removed);
       return;
@@ -245,7 +246,7 @@ public final class SnapshotConsumer implements Health, AutoCloseable {
     try {
       ServedModel model =
           loader.load(name, record.value(), Instant.ofEpochMilli(record.timestamp()));
-      if (registry.swapIfNewer(model)) {
+      if (registry.swapIfNewer(model, record.value())) {
         metrics.modelLoaded(model);
         log.debug("serving model '{}' version {}", name, model.version());
       } else {

@@ -16,12 +16,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.scorer.registry.ModelSummary;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.scorer.registry.SnapshotRejectReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -40,6 +42,15 @@ public final class ScorerMetrics implements AutoCloseable {
   /** The {@code model} tag value for names the scorer does not serve. */
   public static final String UNKNOWN_MODEL = "unknown";
 
+  /**
+   * The {@code model} tag value of served models past {@link #maxModelTags}: with a hundred
+   * thousand models, per-model series would take more heap than the models.
+   */
+  public static final String OTHER_MODELS = "other";
+
+  /** Models with series of their own when no limit is given. */
+  public static final int DEFAULT_MAX_MODEL_TAGS = 1_000;
+
   /** The route template of the predict route, the {@code route} tag of the latency timer. */
   public static final String PREDICT_ROUTE = "/v1/models/{model}:predict";
 
@@ -49,11 +60,22 @@ public final class ScorerMetrics implements AutoCloseable {
   private final JvmGcMetrics gcMetrics;
   private final ConcurrentHashMap<String, PredictMeters> predictMeters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Meter>> modelGauges = new ConcurrentHashMap<>();
+  private final Set<String> taggedModels = ConcurrentHashMap.newKeySet();
+  private final int maxModelTags;
 
   /** Objects that function meters read: Micrometer holds them only weakly. */
   private final List<Object> meterSources = new ArrayList<>();
 
   public ScorerMetrics(ModelRegistry models, Clock clock) {
+    this(models, clock, DEFAULT_MAX_MODEL_TAGS);
+  }
+
+  /**
+   * @param maxModelTags served models that get series of their own (the first ones loaded or
+   *     requested); the others share the tag {@link #OTHER_MODELS} and have no per-model gauges
+   */
+  public ScorerMetrics(ModelRegistry models, Clock clock, int maxModelTags) {
+    this.maxModelTags = maxModelTags;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.models = models;
     this.clock = clock;
@@ -83,24 +105,43 @@ public final class ScorerMetrics implements AutoCloseable {
    * served share the {@link #UNKNOWN_MODEL} meters.
    */
   public PredictMeters predict(String modelName) {
-    String tag = modelName != null && models.get(modelName) != null ? modelName : UNKNOWN_MODEL;
+    String tag =
+        modelName != null && models.contains(modelName) ? modelTag(modelName) : UNKNOWN_MODEL;
     PredictMeters meters = predictMeters.get(tag);
     return meters != null ? meters : predictMeters.computeIfAbsent(tag, PredictMeters::new);
   }
 
+  /**
+   * The {@code model} tag of a served model: its name while fewer than {@link #maxModelTags} models
+   * have one (a race may let a few more in), else {@link #OTHER_MODELS}.
+   */
+  private String modelTag(String name) {
+    if (taggedModels.contains(name)) {
+      return name;
+    }
+    if (taggedModels.size() < maxModelTags) {
+      taggedModels.add(name);
+      return name;
+    }
+    return OTHER_MODELS;
+  }
+
   /** Records a model swapped in: its load time, and its gauges the first time it is served. */
   public void modelLoaded(ServedModel model) {
+    String tag = modelTag(model.name());
     Timer.builder("streamprop.snapshot.load")
         .description("Time to decode, build and warm a snapshot before serving it")
-        .tag("model", model.name())
+        .tag("model", tag)
         .register(registry)
         .record(Duration.ofNanos((long) (model.info().loadSeconds() * 1e9)));
     Counter.builder("streamprop.snapshots.loaded")
         .description("Snapshots swapped in")
-        .tag("model", model.name())
+        .tag("model", tag)
         .register(registry)
         .increment();
-    modelGauges.computeIfAbsent(model.name(), this::registerModelGauges);
+    if (!OTHER_MODELS.equals(tag)) {
+      modelGauges.computeIfAbsent(model.name(), this::registerModelGauges);
+    }
   }
 
   /**
@@ -109,11 +150,13 @@ public final class ScorerMetrics implements AutoCloseable {
    * meter; that count is simply not exported.
    */
   public void modelRemoved(String name) {
+    taggedModels.remove(name);
     List<Meter> gauges = modelGauges.remove(name);
     if (gauges != null) {
       gauges.forEach(registry::remove);
     }
-    PredictMeters meters = UNKNOWN_MODEL.equals(name) ? null : predictMeters.remove(name);
+    PredictMeters meters =
+        UNKNOWN_MODEL.equals(name) || OTHER_MODELS.equals(name) ? null : predictMeters.remove(name);
     if (meters != null) {
       meters.remove();
     }
@@ -177,37 +220,37 @@ public final class ScorerMetrics implements AutoCloseable {
   private List<Meter> registerModelGauges(String name) {
     List<Meter> gauges = new ArrayList<>();
     gauges.add(
-        Gauge.builder("streamprop.model.version", models, r -> version(r.get(name)))
+        Gauge.builder("streamprop.model.version", models, r -> version(r.summary(name)))
             .description("Version of the model being served")
             .tag("model", name)
             .register(registry));
     gauges.add(
-        Gauge.builder("streamprop.snapshot.age", models, r -> ageSeconds(r.get(name)))
+        Gauge.builder("streamprop.snapshot.age", models, r -> ageSeconds(r.summary(name)))
             .description("Seconds since the served snapshot was written by the trainer")
             .baseUnit("seconds")
             .tag("model", name)
             .register(registry));
     gauges.add(
-        Gauge.builder("streamprop.model.examples", models, r -> examples(r.get(name)))
+        Gauge.builder("streamprop.model.examples", models, r -> examples(r.summary(name)))
             .description("Examples the served model had learned from when it was snapshotted")
             .tag("model", name)
             .register(registry));
     return gauges;
   }
 
-  private static double version(ServedModel model) {
+  private static double version(ModelSummary model) {
     return model == null ? Double.NaN : model.version();
   }
 
-  private static double examples(ServedModel model) {
-    return model == null ? Double.NaN : model.info().examples();
+  private static double examples(ModelSummary model) {
+    return model == null ? Double.NaN : model.examples();
   }
 
-  private double ageSeconds(ServedModel model) {
-    if (model == null || model.info().snapshotCreatedAt() == null) {
+  private double ageSeconds(ModelSummary model) {
+    if (model == null || model.snapshotCreatedAt() == null) {
       return Double.NaN;
     }
-    return Duration.between(model.info().snapshotCreatedAt(), clock.instant()).toNanos() / 1e9;
+    return Duration.between(model.snapshotCreatedAt(), clock.instant()).toNanos() / 1e9;
   }
 
   @Override

@@ -60,6 +60,23 @@ public final class ModelLoader {
    */
   public ServedModel load(String name, byte[] bytes, Instant recordTimestamp)
       throws SnapshotRejectedException {
+    return build(name, bytes, recordTimestamp, true, null);
+  }
+
+  /**
+   * Decodes, builds and warms a snapshot that was served before and evicted from memory: the same
+   * steps as {@link #load} without the version check, so the model predicts bit for bit as it did.
+   *
+   * @param loadedAt when the snapshot was first served, kept in its {@link ModelInfo}
+   */
+  ServedModel reload(String name, byte[] bytes, Instant recordTimestamp, Instant loadedAt)
+      throws SnapshotRejectedException {
+    return build(name, bytes, recordTimestamp, false, loadedAt);
+  }
+
+  private ServedModel build(
+      String name, byte[] bytes, Instant recordTimestamp, boolean newerOnly, Instant loadedAt)
+      throws SnapshotRejectedException {
     long start = System.nanoTime();
     Snapshot snapshot;
     PopulationCodec.Served population = null;
@@ -92,7 +109,7 @@ public final class ModelLoader {
         snapshot.createdAtMillis() > 0
             ? Instant.ofEpochMilli(snapshot.createdAtMillis())
             : recordTimestamp;
-    long served = registry.servedVersion(name);
+    long served = newerOnly ? registry.servedVersion(name) : -1;
     if (state.version() <= served) {
       throw new SnapshotRejectedException(
           SnapshotRejectReason.NOT_NEWER,
@@ -129,7 +146,7 @@ public final class ModelLoader {
             state.skippedSteps(),
             trainingLoss(state),
             createdAt,
-            clock.instant(),
+            loadedAt == null ? clock.instant() : loadedAt,
             loadSeconds,
             bytes.length,
             specJson,
