@@ -204,7 +204,8 @@ class RawDataCommandsTest {
     assertThat(run.out()).contains("1,309 examples").contains("wrote " + snap);
     // The inferred spec leaves the optimizer open: the whole population is written.
     PopulationState population = PopulationCodec.decode(Files.readAllBytes(snap));
-    assertThat(population.members()).hasSize(4);
+    assertThat(population.members())
+        .hasSize(io.streamprop.learn.population.PopulationPlan.standard().rateFactors().size());
     ModelSpec spec = population.spec();
     assertThat(spec.learner()).isEqualTo(ModelSpec.Learner.POPULATION);
     assertThat(spec.hasFeatures()).isTrue();

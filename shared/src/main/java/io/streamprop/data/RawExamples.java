@@ -16,6 +16,7 @@ import io.streamprop.features.Featurizer;
 import io.streamprop.features.RawValues;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.wire.ExampleException;
+import io.streamprop.wire.ExampleParser;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,20 +161,20 @@ public final class RawExamples implements Closeable {
   }
 
   /**
-   * A row's weight exactly as the trainer reads it from the examples topic ({@code ExampleParser}):
-   * absent is 1; otherwise a JSON number, read as a double and rounded to float32, that is >= 0 and
-   * finite as a float32 (-0 is 0).
+   * A row's weight exactly as the trainer reads it from the examples topic ({@link
+   * ExampleParser#weight}): absent is 1; otherwise a JSON number, read as a double and rounded to
+   * float32, that is >= 0 and finite as a float32 (-0 is 0).
    */
   static float weight(JsonNode json) {
     if (json == null) {
       return 1f;
     }
-    double w = json.isNumber() ? json.doubleValue() : Double.NaN;
-    if (!(w >= 0 && (float) w < Float.POSITIVE_INFINITY)) {
+    float w = json.isNumber() ? ExampleParser.weight(json.doubleValue()) : Float.NaN;
+    if (Float.isNaN(w)) {
       throw new DataFileException(
           "weight: must be a finite number >= 0 (float32: < 3.4e38), got " + json);
     }
-    return w == 0 ? 0f : (float) w;
+    return w;
   }
 
   /** A featurized CSV row's cells as the JSON object that featurizes to the same row. */

@@ -225,12 +225,20 @@ public final class ExampleParser {
         : "an example is {\"features\": {\"<name>\": value, ...}, \"label\": ...}";
   }
 
+  /**
+   * An example's weight from its JSON number: rounded to float32, which must be finite and >= 0 (-0
+   * is 0); NaN when the number is not a weight. The one rule for every reader of weights.
+   */
+  public static float weight(double w) {
+    return w >= 0 && (float) w < Float.POSITIVE_INFINITY ? (w == 0 ? 0f : (float) w) : Float.NaN;
+  }
+
   /** A finite number >= 0 (as a float32); anything else is {@link RejectReason#WEIGHT_INVALID}. */
   private static float readWeight(JsonParser p, JsonToken t) throws IOException {
     if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-      double w = p.getDoubleValue();
-      if (w >= 0 && (float) w < Float.POSITIVE_INFINITY) {
-        return w == 0 ? 0f : (float) w; // -0 is 0
+      float w = weight(p.getDoubleValue());
+      if (!Float.isNaN(w)) {
+        return w;
       }
       throw weightInvalid(abbreviate(p.getText()));
     }
