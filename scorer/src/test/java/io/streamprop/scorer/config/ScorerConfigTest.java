@@ -63,7 +63,7 @@ class ScorerConfigTest {
             "security.protocol=SSL",
             "streamprop.http.port=9000",
             "streamprop.topic.prefix=team-",
-            "streamprop.trainer.threads=4",
+            "streamprop.trainer.metrics.max.models=5",
             "streamprop.http.max.body.bytes=100000"));
     Map<String, String> env =
         Map.of(
@@ -84,7 +84,7 @@ class ScorerConfigTest {
         .containsEntry("bootstrap.servers", "a:1")
         .containsEntry("security.protocol", "SSL")
         .containsEntry("client.rack", "eu-1")
-        .doesNotContainKey("streamprop.trainer.threads");
+        .doesNotContainKey("streamprop.trainer.metrics.max.models");
   }
 
   @Test
