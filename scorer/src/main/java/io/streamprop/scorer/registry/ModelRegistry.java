@@ -126,12 +126,19 @@ public final class ModelRegistry implements MeterBinder {
     if (entry.pinned() != null) {
       return entry.pinned();
     }
+    // The writer updates the summary before the cache: a cached model older than the summary it
+    // was looked up under is about to be replaced, and is decoded anew rather than served.
+    long served = entry.summary().version();
     ServedModel cached = cache.getIfPresent(name);
-    if (cached != null) {
+    if (cached != null && cached.version() >= served) {
       return cached;
     }
     long start = System.nanoTime();
-    ServedModel loaded = cache.get(name, this::reload);
+    ServedModel loaded =
+        cache
+            .asMap()
+            .compute(
+                name, (key, held) -> held != null && held.version() >= served ? held : reload(key));
     long waited = System.nanoTime() - start;
     waits.increment();
     waitNanos.add(waited);
