@@ -110,7 +110,9 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
         meters.population(population.population());
       }
     }
-    if (countDue(model)) {
+    // Due by count or by time: a model that keeps learning publishes on the example that makes it
+    // due, not at the next housekeeping pass (which would add up to its interval to freshness).
+    if (countDue(model) || timeDue(model) <= now) {
       if (models.trySnapshot()) {
         publish(modelId, model, now);
         return;

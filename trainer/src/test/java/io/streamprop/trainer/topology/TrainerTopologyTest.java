@@ -320,6 +320,28 @@ class TrainerTopologyTest {
   }
 
   @Test
+  void aModelThatKeepsLearning_publishesOnTheExampleThatIsDue_notAtTheNextHousekeepingPass() {
+    driver.close();
+    config =
+        TrainerConfig.load(
+            ConfigSources.of(
+                Map.of("bootstrap.servers", "unused:9092", TrainerKeys.HOUSEKEEPING_MS, "600000")));
+    startDriver();
+    specs.pipeInput(
+        "iris",
+        "{\"inputs\": 4, \"classes\": 3, \"learner\": \"single\", \"hidden\": [8], \"batch_size\": 4,"
+            + " \"snapshot\": {\"every_examples\": 0, \"every_seconds\": 2}}");
+    sendIris("iris", 0, 7);
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertThat(snapshots.isEmpty()).as("no housekeeping pass in 10 minutes").isTrue();
+
+    sendIris("iris", 7, 8);
+    ModelState state = SnapshotCodec.decode(snapshots.readValue());
+    assertThat(state.examples()).isEqualTo(8);
+    assertThat(state.version()).isEqualTo(1);
+  }
+
+  @Test
   void specTombstone_retiresTheModel_andPublishesASnapshotTombstone() {
     specs.pipeInput("iris", IRIS_SPEC);
     sendIris("iris", 0, 60);
