@@ -5,10 +5,18 @@
 # interleaved rounds, so that all three share the machine's minutes. Prints each mode's
 # requests/s and p99 per kind (the median of its rounds) and the ratios to "off".
 #
+# Throughput is measured at saturation and latency at a fixed rate, because wrk is closed-loop: its
+# requests/s is connections / latency. With too few connections, the time a request waits for the
+# broker's acknowledgement (no CPU used) caps the logged scorer's requests/s, whatever the machine
+# could do; SATURATE connections (default 256) keep every mode busy, so the throughput ratio is the
+# ratio of work per request. The p99 is taken in the "paced" kind: CONNECTIONS connections each
+# pausing so that together they ask for half of the unlogged scorer's peak (predict-paced.lua, as
+# in wrk.sh), the same offered load for every mode.
+#
 # After each round it prints the CPU the broker and that scorer used, and the producer's batching
 # (scorer/bench/ProducerStats.java over JMX: records per batch and per produce request, latency).
 #
-# Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, CONNECTIONS, THREADS override)
+# Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, CONNECTIONS, SATURATE, THREADS override)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,6 +24,7 @@ cd "$ROOT"
 DURATION="${DURATION:-10}"
 ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${CONNECTIONS:-32}"
+SATURATE="${SATURATE:-256}"
 THREADS="${THREADS:-2}"
 KAFKA_PORT="${KAFKA_PORT:-19093}"
 TOPIC="bench-snapshots"
@@ -61,16 +70,30 @@ p99() {
 }
 for mode in "${MODES[@]}"; do # warm-up: the JIT compiles each scorer's paths before measuring
   for kind in single batch64; do
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >/dev/null
+    wrk -t"$THREADS" -c"$SATURATE" -d5s -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >/dev/null
   done
 done
+# The paced kind's pause: CONNECTIONS connections together at half the unlogged scorer's peak.
+wrk -t"$THREADS" -c"$SATURATE" -d5s -s scorer/bench/predict-single.lua "$(url off)" >"$WORK/peak.txt"
+PEAK="$(rps "$WORK/peak.txt")"
+PAUSE_MS="$(awk -v c="$CONNECTIONS" -v peak="$PEAK" 'BEGIN { printf "%d", c * 1000 / (peak / 2) + 0.5 }')"
+echo "== unlogged peak $PEAK requests/s: paced kind at $CONNECTIONS connections, $PAUSE_MS ms pause each"
+for mode in "${MODES[@]}"; do
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-paced.lua "$(url "$mode")" -- "$PAUSE_MS" >/dev/null
+done
+KINDS=(single batch64 paced)
 for round in $(seq "$ROUNDS"); do
-  for kind in single batch64; do
+  for kind in "${KINDS[@]}"; do
     for mode in "${MODES[@]}"; do
       echo "== round $round, $kind, $mode"
       b0="$(cpu "$BROKER")"; s0="$(cpu "${SCORER[$mode]}")"
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
-        -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >"$WORK/$kind-$mode-$round.txt"
+      if [[ "$kind" == paced ]]; then
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s scorer/bench/predict-paced.lua \
+          "$(url "$mode")" -- "$PAUSE_MS" >"$WORK/$kind-$mode-$round.txt"
+      else
+        wrk -t"$THREADS" -c"$SATURATE" -d"${DURATION}s" --latency \
+          -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >"$WORK/$kind-$mode-$round.txt"
+      fi
       b1="$(cpu "$BROKER")"; s1="$(cpu "${SCORER[$mode]}")"
       grep -E "Requests/sec|Non-2xx|Socket errors" "$WORK/$kind-$mode-$round.txt" || true
       echo "  CPU (% of one core): broker $(((b1 - b0) / DURATION)), scorer $(((s1 - s0) / DURATION))"
@@ -83,7 +106,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo
 echo "| kind | mode | requests/s | p99 ms | throughput vs off | p99 vs off |"
 echo "| --- | --- | --- | --- | --- | --- |"
-for kind in single batch64; do
+for kind in "${KINDS[@]}"; do
   base_rps="$(for r in $(seq "$ROUNDS"); do rps "$WORK/$kind-off-$r.txt"; done | median)"
   base_p99="$(for r in $(seq "$ROUNDS"); do p99 "$WORK/$kind-off-$r.txt"; done | median)"
   for mode in "${MODES[@]}"; do
