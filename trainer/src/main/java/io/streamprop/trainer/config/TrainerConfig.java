@@ -124,6 +124,23 @@ public final class TrainerConfig {
   }
 
   /**
+   * Kafka Streams' commit interval in effect: 100 ms ({@link #streamsProperties}) unless {@code
+   * commit.interval.ms} is set.
+   */
+  public long commitIntervalMs() {
+    String value = streamsProperties().getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    try {
+      return Math.max(0, Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          StreamsConfig.COMMIT_INTERVAL_MS_CONFIG
+              + " must be a whole number of ms, got '"
+              + value
+              + "'");
+    }
+  }
+
+  /**
    * Bound of the live models' estimated heap bytes in this process: a number of bytes, or a
    * percentage of the JVM's maximum heap ({@code 25%}, the default: 128 MiB at {@code -Xmx512m}).
    */
@@ -176,7 +193,8 @@ public final class TrainerConfig {
         (long) settings.number(TrainerKeys.JOIN_RETENTION_MS, 1, maxMs),
         (long) settings.number(TrainerKeys.JOIN_GRACE_MS, 0, maxMs),
         (long) settings.number(TrainerKeys.JOIN_CHECK_INTERVAL_MS, 1, maxMs),
-        exampleMaxBytes());
+        exampleMaxBytes(),
+        commitIntervalMs() / 2);
   }
 
   /** The one-model case: a model id and its spec JSON given in the configuration. */

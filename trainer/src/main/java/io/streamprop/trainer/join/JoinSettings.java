@@ -9,6 +9,13 @@ package io.streamprop.trainer.join;
  * @param graceMs how long a label waits for its prediction, from the label's time
  * @param checkMs how often, in stream time, expired predictions and labels are looked for
  * @param maxBytes largest label record value accepted
+ * @param commitSpacingMs least time between two commits the join asks for on emitting an example (a
+ *     joined example is invisible to the training task until its transaction commits)
  */
 public record JoinSettings(
-    String labelsTopic, long retentionMs, long graceMs, long checkMs, int maxBytes) {}
+    String labelsTopic,
+    long retentionMs,
+    long graceMs,
+    long checkMs,
+    int maxBytes,
+    long commitSpacingMs) {}

@@ -60,6 +60,7 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
   private final JoinMeters meters;
   private final String examplesSink;
   private final String deadLettersSink;
+  private long nextCommitRequest = Long.MIN_VALUE;
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Bytes, byte[]> predictions;
   private KeyValueStore<Bytes, byte[]> labels;
@@ -235,6 +236,12 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
         new Record<>(
             prediction.model().getBytes(StandardCharsets.UTF_8), out.toByteArray(), time, headers),
         examplesSink);
+    // The training task reads examples read_committed: ask for the commit that shows this one.
+    long now = context.currentSystemTimeMs();
+    if (now >= nextCommitRequest) {
+      context.commit();
+      nextCommitRequest = now + settings.commitSpacingMs();
+    }
     ServedScore score = ServedScore.of(prediction.prediction(), y.value(), y.classification());
     meters.joined(
         prediction.model(),

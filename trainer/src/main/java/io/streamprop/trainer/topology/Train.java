@@ -36,6 +36,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   private static final Logger log = LoggerFactory.getLogger(Train.class);
 
   private final long housekeepingMs;
+  private final long commitSpacingMs;
   private final TrainerMetrics metrics;
   private final ShutdownSnapshots shutdown;
   private final SigningKey signingKey;
@@ -47,19 +48,24 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   static final int SNAPSHOT_CHECKS = 4096;
 
   private String retireCursor;
+  private long nextCommitRequest = Long.MIN_VALUE;
   private ProcessorContext<String, byte[]> context;
   private ModelStore models;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
 
   /**
+   * @param commitSpacingMs least time between two commits this task asks for on publishing (half
+   *     the commit interval: commits stay at most about twice as frequent)
    * @param signingKey signs every published snapshot (HMAC-SHA256); null publishes them unsigned
    */
   Train(
       long housekeepingMs,
+      long commitSpacingMs,
       TrainerMetrics metrics,
       ShutdownSnapshots shutdown,
       SigningKey signingKey) {
     this.housekeepingMs = housekeepingMs;
+    this.commitSpacingMs = commitSpacingMs;
     this.metrics = metrics;
     this.shutdown = shutdown;
     this.signingKey = signingKey;
@@ -176,6 +182,12 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     model.published(version, now);
     models.snapshotDone(modelId);
     metrics.model(modelId).snapshot(version, snapshot.length);
+    // A snapshot is invisible (read_committed) until its transaction commits: ask for the commit
+    // now rather than wait up to commit.interval.ms for the next one.
+    if (now >= nextCommitRequest) {
+      context.commit();
+      nextCommitRequest = now + commitSpacingMs;
+    }
   }
 
   /**

@@ -95,7 +95,13 @@ public final class TrainerTopology {
         EXAMPLES_SOURCE);
     topology.addProcessor(
         TRAIN,
-        () -> new Train(config.housekeepingIntervalMs(), metrics, shutdown, signingKey),
+        () ->
+            new Train(
+                config.housekeepingIntervalMs(),
+                config.commitIntervalMs() / 2,
+                metrics,
+                shutdown,
+                signingKey),
         PARSE_AND_VALIDATE);
     topology.addStateStore(
         new ModelStoreBuilder(

@@ -66,7 +66,7 @@ public final class JoinThroughput {
     }
     LabelJoin join =
         new LabelJoin(
-            new JoinSettings("labels", 7L * 24 * 3600 * 1000, 600_000, 1000, 1 << 20),
+            new JoinSettings("labels", 7L * 24 * 3600 * 1000, 600_000, 1000, 1 << 20, 50),
             "specs",
             "examples",
             "dead",

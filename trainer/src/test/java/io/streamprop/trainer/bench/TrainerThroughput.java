@@ -15,6 +15,7 @@ import io.streamprop.wire.Snapshots;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -294,18 +295,28 @@ public final class TrainerThroughput {
     }
   }
 
+  static final int FRESH_WARM_SECONDS = 5;
+  static final int FRESH_TAIL_SECONDS = 1;
+
   /**
-   * Writes examples at {@code rate}/s for {@code seconds} while the trainer runs (snapshot every
-   * 1,000 examples or 0.1 s) and returns, per example, milliseconds from its write to the first
-   * committed snapshot whose examples counter includes it.
+   * Writes examples at {@code rate}/s for {@code seconds} (after {@link #FRESH_WARM_SECONDS} and
+   * before {@link #FRESH_TAIL_SECONDS} more, not measured) while the trainer runs (snapshot every
+   * 1,000 examples or 0.1 s) and returns, per measured example, milliseconds from its write to the
+   * first committed snapshot whose examples counter includes it.
    */
   static long[] freshness(String bootstrap, int rate, int seconds, Path stateDir) throws Exception {
     TrainerConfig config = config(bootstrap, "fresh", stateDir);
-    int n = rate * seconds;
+    // Examples of the first WARM_SECONDS (a young JVM compiling) and of the last TAIL_SECONDS
+    // (the end of a stream, published by housekeeping rather than by the next example) are
+    // written but not measured: the figure is the steady state.
+    int first = rate * FRESH_WARM_SECONDS;
+    int end = first + rate * seconds;
+    int n = end + rate * FRESH_TAIL_SECONDS;
     byte[][] values = examples(n, 11);
     long[] writeNanos = new long[n];
     long[] seenNanos = new long[n];
     Arrays.fill(seenNanos, -1);
+    List<Long> commitLags = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
       producer
           .send(
@@ -347,10 +358,12 @@ public final class TrainerThroughput {
       writer.start();
       int covered = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds + 60).toNanos();
-      while (covered < n && System.nanoTime() < deadline) {
+      while (covered < end && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(20))) {
           long now = System.nanoTime();
-          long examples = Snapshots.served(r.value()).state().examples();
+          var snapshot = Snapshots.served(r.value());
+          commitLags.add(System.currentTimeMillis() - snapshot.createdAtMillis());
+          long examples = snapshot.state().examples();
           while (covered < Math.min(examples, n)) {
             seenNanos[covered++] = now;
           }
@@ -358,9 +371,30 @@ public final class TrainerThroughput {
       }
       writer.join();
     }
+    // From a snapshot's creation to its being visible: the wait for its transaction's commit.
+    commitLags.sort(null);
+    if (!commitLags.isEmpty()) {
+      System.err.printf(
+          "freshness: %d snapshots, creation to visible median %d ms, p99 %d ms%n",
+          commitLags.size(),
+          commitLags.get(commitLags.size() / 2),
+          commitLags.get((int) (commitLags.size() * 0.99)));
+    }
+    // Where the slow ones are: the worst latency of each second of the run.
+    StringBuilder worst = new StringBuilder("freshness: worst ms by second:");
+    for (int from = first; from < end; from += rate) {
+      long max = -1;
+      for (int i = from; i < Math.min(end, from + rate); i++) {
+        if (seenNanos[i] >= 0) {
+          max = Math.max(max, (seenNanos[i] - writeNanos[i]) / 1_000_000);
+        }
+      }
+      worst.append(' ').append(max);
+    }
+    System.err.println(worst);
     long[] millis = new long[n];
     int m = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = first; i < end; i++) {
       if (seenNanos[i] >= 0) {
         millis[m++] = (seenNanos[i] - writeNanos[i]) / 1_000_000;
       }
@@ -416,9 +450,10 @@ public final class TrainerThroughput {
             + " population /CPU-s | ratio |%n"
             + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |%n"
             + "%s%n"
-            + "Freshness (examples written at %,d/s for %d s; snapshot every 1,000 examples or"
-            + " 0.1 s; time from an example's write to the first committed snapshot that includes"
-            + " it, read with `read_committed`): median %s, p99 %s.%n%n"
+            + "Freshness (examples written at %,d/s for %d s, after 5 s of warm-up and before 1 s"
+            + " more, neither measured; snapshot every 1,000 examples or 0.1 s; time from an"
+            + " example's write to the first committed snapshot that includes it, read with"
+            + " `read_committed`): median %s, p99 %s.%n%n"
             + "Command: `trainer/bench/throughput.sh %d %d %d`%n",
         java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0),
         Runtime.getRuntime().availableProcessors(),
