@@ -339,7 +339,7 @@ final class JsonBodies {
   }
 
   /** {@code {"models": [...]}} with the status of every served model. */
-  static byte[] models(List<ServedModel> models, Instant now) {
+  static byte[] models(List<ServedModel> models, String nextAfter, Instant now) {
     return write(
         json -> {
           json.writeStartObject();
@@ -348,6 +348,9 @@ final class JsonBodies {
             writeModel(json, model, now);
           }
           json.writeEndArray();
+          if (nextAfter != null) {
+            json.writeStringField("next_after", nextAfter);
+          }
           json.writeEndObject();
         });
   }

@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +175,7 @@ public final class ScorerHandler extends Handler.Abstract {
       case "/v1/models", "/v1/models/" -> {
         requireGet(method, path);
         requireReady();
-        return Reply.json(200, JsonBodies.models(models.all(), clock.instant()), -1);
+        return listModels(request);
       }
       case "/metrics" -> {
         requireGet(method, path);
@@ -221,6 +222,41 @@ public final class ScorerHandler extends Handler.Abstract {
    * InvocationType#NON_BLOCKING}: Jetty may run it on the selector thread and save a thread
    * hand-off per request.
    */
+  /** Models listed per page unless {@code ?limit=} says otherwise. */
+  static final int LIST_LIMIT = 1000;
+
+  /** Most models one page may list. */
+  static final int LIST_LIMIT_MAX = 10_000;
+
+  /**
+   * {@code GET /v1/models[?limit=N][&after=NAME]}: a page of the served models sorted by name, with
+   * {@code next_after} when more follow (a scorer may serve 100,000 models; a page bounds the
+   * decoding a listing costs).
+   */
+  private Reply listModels(Request request) {
+    Fields query = Request.extractQueryParameters(request);
+    String limitText = query.getValue("limit");
+    int limit = LIST_LIMIT;
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText.strip());
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > LIST_LIMIT_MAX) {
+        throw new HttpError(
+            400,
+            "query parameter 'limit' must be a whole number from 1 to "
+                + LIST_LIMIT_MAX
+                + ", got '"
+                + limitText
+                + "'");
+      }
+    }
+    ModelRegistry.Page page = models.page(query.getValue("after"), limit);
+    return Reply.json(200, JsonBodies.models(page.models(), page.nextAfter(), clock.instant()), -1);
+  }
+
   private void predict(Request request, Response response, Callback callback, String name) {
     long start = System.nanoTime();
     ServedModel model = null;

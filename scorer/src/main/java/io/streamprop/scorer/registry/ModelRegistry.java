@@ -285,30 +285,52 @@ public final class ModelRegistry implements MeterBinder {
     return removed == null ? null : removed.summary();
   }
 
-  /**
-   * All served models, sorted by name. A bounded registry decodes the models it does not hold
-   * without caching them, so a listing does not evict the models requests use.
-   */
+  /** One page of the served models: the models, and the name to list after for the next page. */
+  public record Page(List<ServedModel> models, String nextAfter) {}
+
+  /** All served models, sorted by name (see {@link #page}). */
   public List<ServedModel> all() {
-    List<String> names = new ArrayList<>(entries.keySet());
-    names.sort(null);
-    List<ServedModel> all = new ArrayList<>(names.size());
-    for (String name : names) {
-      Entry entry = entries.get(name);
-      ServedModel model = null;
-      if (entry != null && entry.pinned() != null) {
-        model = entry.pinned();
-      } else if (entry != null) {
-        model = cache.getIfPresent(name);
-        if (model == null) {
-          model = reload(name);
-        }
-      }
-      if (model != null) {
-        all.add(model);
+    return page(null, Integer.MAX_VALUE).models();
+  }
+
+  /**
+   * Up to {@code limit} served models whose names sort after {@code after} (from the first when
+   * null), sorted by name; {@code nextAfter} is the last name listed when more follow, else null. A
+   * bounded registry decodes the models it does not hold without caching them, so a listing does
+   * not evict the models requests use, and its cost is bounded by the page.
+   */
+  public Page page(String after, int limit) {
+    List<String> names = new ArrayList<>();
+    for (String name : entries.keySet()) {
+      if (after == null || name.compareTo(after) > 0) {
+        names.add(name);
       }
     }
-    return all;
+    names.sort(null);
+    List<ServedModel> page = new ArrayList<>(Math.min(limit, names.size()));
+    int next = 0;
+    while (next < names.size() && page.size() < limit) {
+      ServedModel model = listed(names.get(next++));
+      if (model != null) {
+        page.add(model);
+      }
+    }
+    String nextAfter =
+        next < names.size() && !page.isEmpty() ? page.get(page.size() - 1).name() : null;
+    return new Page(page, nextAfter);
+  }
+
+  /** The model under this name for a listing, decoded without caching if evicted; or null. */
+  private ServedModel listed(String name) {
+    Entry entry = entries.get(name);
+    if (entry == null) {
+      return null;
+    }
+    if (entry.pinned() != null) {
+      return entry.pinned();
+    }
+    ServedModel model = cache.getIfPresent(name);
+    return model != null ? model : reload(name);
   }
 
   /** Models served. */

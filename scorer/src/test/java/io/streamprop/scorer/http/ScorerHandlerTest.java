@@ -396,6 +396,37 @@ class ScorerHandlerTest {
   }
 
   @Test
+  void listModels_pagesByName_withNextAfter_untilTheLastPage() throws Exception {
+    List<String> all = new ArrayList<>();
+    json(get("/v1/models")).get("models").forEach(m -> all.add(m.get("name").asText()));
+    assertThat(all.size()).isGreaterThan(2);
+
+    List<String> paged = new ArrayList<>();
+    String after = null;
+    int pages = 0;
+    do {
+      JsonNode page = json(get("/v1/models?limit=2" + (after == null ? "" : "&after=" + after)));
+      assertThat(page.get("models").size()).isBetween(1, 2);
+      page.get("models").forEach(m -> paged.add(m.get("name").asText()));
+      after = page.has("next_after") ? page.get("next_after").asText() : null;
+      pages++;
+    } while (after != null);
+
+    assertThat(paged).isEqualTo(all);
+    assertThat(pages).isEqualTo((all.size() + 1) / 2);
+    assertThat(json(get("/v1/models")).has("next_after")).as("all fit one page").isFalse();
+  }
+
+  @Test
+  void listModels_badLimit_400NamesTheValue() throws Exception {
+    for (String bad : List.of("0", "-3", "ten", "10001")) {
+      HttpResponse<String> response = get("/v1/models?limit=" + bad);
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(error(response)).contains("'limit'").contains("'" + bad + "'");
+    }
+  }
+
+  @Test
   void unknownRoutesAndVerbs_404() throws Exception {
     assertThat(error(get("/v2/models"))).contains("no route for GET /v2/models");
     assertThat(post("/v1/models/iris:classify", "{}").statusCode()).isEqualTo(404);
