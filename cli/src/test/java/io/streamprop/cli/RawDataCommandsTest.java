@@ -39,9 +39,12 @@ class RawDataCommandsTest {
         .containsExactly(
             "task: label holds 2 distinct names: classification with 2 classes, class_names in"
                 + " code point order",
-            "features.sex: categorical (1.0 tokens per value)",
+            "features.sex: categorical (1.0 tokens per value), 2 values: one-hot in 3 buckets",
             "features.age: numeric (every value is a number)",
-            "features.passengerClass: categorical (1.0 tokens per value)");
+            "features.passengerClass: categorical (1.0 tokens per value), 3 values: one-hot in 5"
+                + " buckets");
+    assertThat(spec.features().feature(0).oneHot()).isTrue();
+    assertThat(spec.features().feature(0).buckets()).isEqualTo(3);
   }
 
   @Test
@@ -129,7 +132,7 @@ class RawDataCommandsTest {
 
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.err())
-        .contains("no --spec: inferred classification 18 inputs from 3 raw features -> ")
+        .contains("no --spec: inferred classification 10 inputs from 3 raw features -> ")
         .contains("2 classes [no, yes]");
     JsonNode figures = JSON.readTree(run.lastLine());
     assertThat(figures.fieldNames())

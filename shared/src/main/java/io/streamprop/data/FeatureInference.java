@@ -3,9 +3,13 @@ package io.streamprop.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamprop.features.FeatureKind;
 import io.streamprop.features.FeatureSpec;
+import io.streamprop.features.Featurizer;
 import io.streamprop.features.RawValues;
 import io.streamprop.features.Tokenizer;
+import io.streamprop.spec.SpecDefaults;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What one raw column holds, seen value by value, and the feature kind it gets (rules in {@code
@@ -15,11 +19,22 @@ import java.util.Locale;
  * when some value is a list of strings or the values average at least {@value #MIN_MEAN_TOKENS}
  * tokens; else <b>categorical</b>. Missing values (empty cells, nulls, absent keys) do not count.
  * Same values in the same order give the same kind.
+ *
+ * <p>A categorical column of at most {@value #MAX_ONE_HOT_VALUES} distinct values (no more than the
+ * default embedding has dimensions) gets a one-hot block instead of an embedding: {@code buckets}
+ * (and {@code embedding_dim}, so that {@code buckets <= embedding_dim}) are the fewest, from the
+ * number of values + 1, in which every value seen hashes to a bucket of its own. Its inputs are
+ * then those of a one-hot encoder with a missing slot, the usual encoding of a column with a
+ * handful of values (an embedding learns a dense code where there are too many values for one input
+ * each; Guo and Berkhahn, "Entity Embeddings of Categorical Variables", 2016).
  */
 final class FeatureInference {
 
   /** A string column whose values average this many tokens or more is text. */
   static final double MIN_MEAN_TOKENS = 3.0;
+
+  /** A categorical column with at most this many distinct values is one-hot. */
+  static final int MAX_ONE_HOT_VALUES = SpecDefaults.CATEGORICAL_EMBEDDING_DIM;
 
   private final String name;
   private long present;
@@ -27,6 +42,9 @@ final class FeatureInference {
   private boolean numeric = true;
   private boolean bool = true;
   private boolean list;
+  // The texts a categorical feature would hash (a number's canonical decimal), at most
+  // MAX_ONE_HOT_VALUES + 1 of them: enough to tell whether the column is one-hot.
+  private final Set<String> values = new HashSet<>();
 
   FeatureInference(String name) {
     this.name = name;
@@ -50,6 +68,11 @@ final class FeatureInference {
     numeric &= RawValues.isDecimal(cell);
     bool &= isBooleanWord(cell);
     tokens += Tokenizer.count(cell);
+    String canonical =
+        RawValues.isJsonNumber(cell)
+            ? RawValues.canonical(cell, SpecDefaults.CATEGORICAL_MAX_LENGTH)
+            : cell;
+    addValue(canonical == null ? cell : canonical);
   }
 
   /**
@@ -65,13 +88,19 @@ final class FeatureInference {
     if (v.isNumber()) {
       bool = false;
       tokens += 1;
+      boolean finite = v.isBigDecimal() || Double.isFinite(v.doubleValue());
+      String canonical =
+          finite ? RawValues.canonical(v, SpecDefaults.CATEGORICAL_MAX_LENGTH) : null;
+      addValue(canonical == null ? v.asText() : canonical);
     } else if (v.isBoolean()) {
       numeric = false;
       tokens += 1;
+      addValue(v.booleanValue() ? "true" : "false");
     } else if (v.isTextual()) {
       numeric = false;
       bool &= isBooleanWord(v.textValue());
       tokens += Tokenizer.count(v.textValue());
+      addValue(v.textValue());
     } else if (v.isArray()) {
       numeric = false;
       bool = false;
@@ -84,6 +113,13 @@ final class FeatureInference {
               + name
               + ": a raw feature is a number, a string, a boolean or a list of strings, got "
               + (v.isObject() ? "an object" : v.getNodeType().toString().toLowerCase(Locale.ROOT)));
+    }
+  }
+
+  /** Keeps a categorical text while the column could still be one-hot. */
+  private void addValue(String value) {
+    if (values.size() <= MAX_ONE_HOT_VALUES) {
+      values.add(value);
     }
   }
 
@@ -106,9 +142,39 @@ final class FeatureInference {
     return FeatureKind.CATEGORICAL;
   }
 
-  /** The inferred feature, with the defaults of its kind. */
+  /**
+   * The inferred feature, with the defaults of its kind, but for a categorical column of few values
+   * a one-hot block ({@link #oneHotBuckets}).
+   */
   FeatureSpec feature() {
-    return FeatureSpec.of(name, kind());
+    FeatureSpec feature = FeatureSpec.of(name, kind());
+    int buckets = oneHotBuckets();
+    return buckets == 0 ? feature : feature.withBuckets(buckets).withEmbeddingDim(buckets);
+  }
+
+  /**
+   * For a categorical column of at most {@link #MAX_ONE_HOT_VALUES} distinct values, the fewest
+   * buckets, from the number of values + 1 (bucket 0 is "missing"), in which no two of them share a
+   * bucket; else 0 (an embedding of the default buckets). If no count up to the default buckets
+   * keeps them apart, 0 too.
+   */
+  int oneHotBuckets() {
+    if (kind() != FeatureKind.CATEGORICAL || values.size() > MAX_ONE_HOT_VALUES) {
+      return 0;
+    }
+    for (int buckets = values.size() + 1; buckets <= SpecDefaults.CATEGORICAL_BUCKETS; buckets++) {
+      Set<Integer> taken = new HashSet<>();
+      for (String value : values) {
+        if (!taken.add(
+            Featurizer.categoricalBucket(name, value, buckets, SpecDefaults.HASH_SEED))) {
+          break;
+        }
+      }
+      if (taken.size() == values.size()) {
+        return buckets;
+      }
+    }
+    return 0;
   }
 
   /** One line for the command line: the kind and why. */
@@ -126,7 +192,10 @@ final class FeatureInference {
       case CATEGORICAL ->
           name
               + String.format(
-                  Locale.ROOT, ": categorical (%.1f tokens per value)", (double) tokens / present);
+                  Locale.ROOT, ": categorical (%.1f tokens per value)", (double) tokens / present)
+              + (oneHotBuckets() == 0
+                  ? ""
+                  : ", " + values.size() + " values: one-hot in " + oneHotBuckets() + " buckets");
     };
   }
 }

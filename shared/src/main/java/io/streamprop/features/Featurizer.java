@@ -350,6 +350,18 @@ public final class Featurizer {
     return 1 + (int) (h % (specs[i].buckets() - 1));
   }
 
+  /**
+   * The bucket of categorical value {@code value} of feature {@code name}, as {@link #add} gives it
+   * in a schema of this {@code hashSeed}: {@code 1 + h mod (buckets - 1)}, {@code h} the unsigned
+   * MurmurHash3 of the UTF-8 bytes of {@code name + "\0" + value}. {@code value} is the text a
+   * categorical value is hashed as (a number's canonical decimal, {@code "true"}, a string as is).
+   */
+  public static int categoricalBucket(String name, String value, int buckets, long hashSeed) {
+    byte[] key = (name + "\u0000" + value).getBytes(StandardCharsets.UTF_8);
+    long h = MurmurHash3.hash32(key, (int) hashSeed) & 0xffff_ffffL;
+    return 1 + (int) (h % (buckets - 1));
+  }
+
   // ---- CSV cells ---------------------------------------------------------------------------
 
   private float cellNumber(int i, String cell) {

@@ -10,6 +10,7 @@ import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.features.Featurizer;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.ModelSpec.Task;
+import io.streamprop.spec.SpecDefaults;
 import io.streamprop.spec.SpecJson;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,6 +119,91 @@ class RawInferenceTest {
       }
     }
     assertThat(batch.size()).isEqualTo(3);
+  }
+
+  @Test
+  void fewCategories_oneHotInTheFewestBucketsThatKeepThemApart() throws Exception {
+    // color: 3 values, one-hot; city: 9 values (more than the default embedding's 8 dimensions),
+    // embedded with the defaults.
+    StringBuilder csv = new StringBuilder("color,city,label\n");
+    String[] colors = {"red", "green", "blue"};
+    for (int i = 0; i < 9; i++) {
+      csv.append(colors[i % 3]).append(",c").append(i).append(',').append(i % 2).append('\n');
+    }
+    csv.append(",c0,0\n"); // a missing color
+    SpecInference.Inference inference = SpecInference.analyze(write("c.csv", csv.toString()));
+    FeatureSpec color = inference.spec().features().feature(0);
+    FeatureSpec city = inference.spec().features().feature(1);
+
+    assertThat(color.oneHot()).isTrue();
+    assertThat(color.embeddingDim()).isEqualTo(color.buckets());
+    assertThat(color.buckets()).isBetween(colors.length + 1, SpecDefaults.CATEGORICAL_BUCKETS);
+    assertThat(distinctBuckets("color", colors, color.buckets())).isEqualTo(colors.length);
+    for (int fewer = colors.length + 1; fewer < color.buckets(); fewer++) {
+      assertThat(distinctBuckets("color", colors, fewer)).as("%s buckets", fewer).isLessThan(3);
+    }
+    assertThat(city).isEqualTo(FeatureSpec.categorical("city"));
+    assertThat(inference.featureReasons())
+        .contains(
+            "color: categorical (1.0 tokens per value), 3 values: one-hot in "
+                + color.buckets()
+                + " buckets");
+
+    // The featurizer puts each color's 1 in a column of its own, the missing color in bucket 0.
+    Featurizer featurizer = new Featurizer(inference.spec().features());
+    FeaturizedBatch batch = featurizer.newBatch(4);
+    for (String value : new String[] {"red", "green", "blue", ""}) {
+      featurizer.add(java.util.Map.of("color", value, "city", "c1"), batch);
+    }
+    int block = inference.spec().features().layout().column(0);
+    List<Integer> hot = new ArrayList<>();
+    for (int row = 0; row < 4; row++) {
+      for (int j = 0; j < color.buckets(); j++) {
+        if (batch.dense()[row * batch.denseWidth() + block + j] == 1f) {
+          hot.add(j);
+        }
+      }
+    }
+    assertThat(hot).hasSize(4).doesNotHaveDuplicates().endsWith(0);
+  }
+
+  @Test
+  void fewCategories_jsonNumbersCountByTheirCanonicalDecimal() throws Exception {
+    // 100, 1e2 and "100" are one category ("100"); with "x" and true, 3 values in all.
+    Path file =
+        write(
+            "n.jsonl",
+            """
+            {"features": {"code": 100}, "label": 0}
+            {"features": {"code": 1e2}, "label": 1}
+            {"features": {"code": "100"}, "label": 0}
+            {"features": {"code": "x"}, "label": 1}
+            {"features": {"code": true}, "label": 0}
+            """);
+    SpecInference.Inference inference = SpecInference.analyze(file);
+
+    assertThat(inference.spec().features().feature(0).oneHot()).isTrue();
+    assertThat(inference.featureReasons().get(0)).contains(", 3 values: one-hot in ");
+  }
+
+  @Test
+  void chile_smallCategoricalsOneHot_csvAndJsonLinesAgree() throws Exception {
+    Path raw = Path.of("..", "examples", "data", "raw");
+    ModelSpec csv = SpecInference.infer(raw.resolve("chile.csv"));
+    ModelSpec json = SpecInference.infer(raw.resolve("chile.jsonl"));
+
+    assertThat(json.features()).isEqualTo(csv.features());
+    for (FeatureSpec f : csv.features().features()) {
+      assertThat(f.oneHot()).as(f.name()).isEqualTo(f.kind() == FeatureKind.CATEGORICAL);
+    }
+  }
+
+  /** How many distinct buckets the values of feature {@code name} take among {@code buckets}. */
+  private static long distinctBuckets(String name, String[] values, int buckets) {
+    return java.util.Arrays.stream(values)
+        .mapToInt(v -> Featurizer.categoricalBucket(name, v, buckets, SpecDefaults.HASH_SEED))
+        .distinct()
+        .count();
   }
 
   @Test

@@ -180,6 +180,24 @@ class FeaturizerTest {
   }
 
   @Test
+  void categoricalBucket_theBucketTheFeaturizerUses() {
+    FeatureSchema seeded =
+        new FeatureSchema(List.of(FeatureSpec.categorical("c").withBuckets(777)), false, 99);
+    Featurizer f = new Featurizer(seeded);
+    List<String> values = List.of("ID", "android", "é", "2.5", "true");
+    FeaturizedBatch batch = f.newBatch(values.size());
+    for (String v : values) {
+      f.add(Map.of("c", v), batch);
+    }
+    for (int i = 0; i < values.size(); i++) {
+      assertThat(Featurizer.categoricalBucket("c", values.get(i), 777, 99))
+          .as(values.get(i))
+          .isEqualTo(bag(batch, 0, i)[0])
+          .isEqualTo(bucket("c", values.get(i), 777, 99));
+    }
+  }
+
+  @Test
   void stringsAreCaseSensitive_tokensAreNot() {
     Featurizer f =
         new Featurizer(FeatureSchema.of(FeatureSpec.categorical("c"), FeatureSpec.tokens("t")));

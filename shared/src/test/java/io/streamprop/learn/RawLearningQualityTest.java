@@ -21,10 +21,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * only complete batches scored, each scored before the model learns from it, which is the protocol
  * of {@code examples/references/raw_references.py}, with the learner {@code streamprop evaluate}
  * runs for that spec (the population, since an inferred spec leaves the learning choices open).
- * Each accuracy must reach its threshold, a margin below what was measured, and come within {@value
- * #REFERENCE_MARGIN} of the best reference model of {@code raw_references.json} (seed 42); the
- * issue's goal, at or above the best reference, is met on soybean, titanic and diamonds
- * (docs/data.md, "Reference scores").
+ * Each accuracy must reach its threshold, a margin below what was measured, and be at or above the
+ * best reference model of {@code raw_references.json} (seed 42), as each is (docs/data.md,
+ * "Reference scores"). The categorical columns of house_votes_84, titanic, chile and diamonds have
+ * at most 8 values each, so their inferred features are one-hot blocks, not embeddings.
  *
  * <p>Soybean's CSV holds its codes as digits, so its inferred features are numeric (a column that
  * is a number in every row stays numeric), not categorical as the references take them.
@@ -37,16 +37,13 @@ class RawLearningQualityTest {
   private static final Path REFERENCES =
       Path.of("..", "examples", "references", "raw_references.json");
 
-  /** How far below the best reference model an accuracy may be. */
-  static final double REFERENCE_MARGIN = 0.015;
-
-  /** Measured: soybean 0.810, house_votes_84 0.917, titanic 0.779, chile 0.640. */
-  @ParameterizedTest(name = "{0}: accuracy >= {1} and near the best reference")
+  /** Measured: soybean 0.810, house_votes_84 0.926, titanic 0.775, chile 0.658. */
+  @ParameterizedTest(name = "{0}: accuracy >= {1} and >= the best reference")
   @CsvSource({
     "soybean,        0.78",
-    "house_votes_84, 0.90",
+    "house_votes_84, 0.91",
     "titanic,        0.76",
-    "chile,          0.62"
+    "chile,          0.64"
   })
   void inferredSpec_singlePassPrequentialAccuracy_atLeastTheBestReference(
       String name, double threshold) throws IOException {
@@ -56,7 +53,7 @@ class RawLearningQualityTest {
     assertThat(run.accuracy())
         .as("%s prequential accuracy (best reference %s)", name, best)
         .isGreaterThanOrEqualTo(threshold)
-        .isGreaterThanOrEqualTo(best - REFERENCE_MARGIN);
+        .isGreaterThanOrEqualTo(best);
     // The references score complete mini-batches of 8; the population's warm-up steps (and scores)
     // each of the first 2,000 examples, so it also scores the references' unfilled last batch.
     assertThat(run.scored).isGreaterThanOrEqualTo(best(name).path("scored").asLong(run.scored));
@@ -68,7 +65,7 @@ class RawLearningQualityTest {
    * reference models at seed 42 (the references rank by MAE, which a step does not report).
    */
   @ParameterizedTest(name = "{0}: mse <= {1} and <= every reference")
-  @CsvSource({"diamonds, 880000"}) // measured 842,365
+  @CsvSource({"diamonds, 700000"}) // measured 655,390
   void inferredSpec_regression_prequentialMse_atMostTheBestReference(String name, double threshold)
       throws IOException {
     Prequential run = prequential(name + ".csv.gz");
