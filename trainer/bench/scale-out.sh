@@ -5,11 +5,11 @@
 # rounds in alternating order. Writes the section "Trainer scale-out" of docs/benchmarks.md. Run it
 # on a quiet machine; at the defaults it takes several minutes.
 #
-#   trainer/bench/scale-out.sh [EXAMPLES=600000] [ROUNDS=2] [SETUPS=1x1,2x1,3x1,1x2,1x4]
+#   trainer/bench/scale-out.sh [EXAMPLES=1200000] [ROUNDS=2] [SETUPS=1x1,2x1,3x1,1x2,1x4]
 #   TRAINER_JAVA_FLAGS="-XX:+UseSerialGC" trainer/bench/scale-out.sh   # extra trainer JVM flags
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-examples="${1:-600000}"
+examples="${1:-1200000}"
 rounds="${2:-2}"
 setups="${3:-1x1,2x1,3x1,1x2,1x4}"
 

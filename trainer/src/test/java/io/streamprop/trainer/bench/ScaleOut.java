@@ -100,7 +100,7 @@ public final class ScaleOut {
   }
 
   public static void main(String[] args) throws Exception {
-    long n = args.length > 0 ? Long.parseLong(args[0]) : 600_000;
+    long n = args.length > 0 ? Long.parseLong(args[0]) : 1_200_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     List<Setup> setups = args.length > 2 ? setups(args[2]) : SETUPS;
     double load =
