@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The longer forms of the scale-out scenarios: several trainer instances of one application
-# (MultiInstanceIT) and the three-broker cluster (ClusterFaultIT), at the full sizes of
-# fault-tests/.../rig/FaultSizes.java (-Pfaults-full). Their report is kept as
+# (MultiInstanceIT), the three-broker cluster (ClusterFaultIT) and a trainer cut off from that
+# cluster by a network partition (ZombieTrainerIT; needs root and iproute2, skipped otherwise), at
+# the full sizes of fault-tests/.../rig/FaultSizes.java (-Pfaults-full). Their report is kept as
 # fault-tests/target/long/report.md. Other scenarios: fault-tests/soak.sh.
-# Usage: fault-tests/run-long.sh [IT-PATTERN]   (default: MultiInstanceIT,ClusterFaultIT)
+# Usage: fault-tests/run-long.sh [IT-PATTERN]   (default: MultiInstanceIT,ClusterFaultIT,ZombieTrainerIT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tests="${1:-MultiInstanceIT,ClusterFaultIT}"
+tests="${1:-MultiInstanceIT,ClusterFaultIT,ZombieTrainerIT}"
 mkdir -p fault-tests/target/long
 rm -f fault-tests/target/fault-report.md
 echo "long scale-out run of $tests: $(date -u +%FT%TZ)"

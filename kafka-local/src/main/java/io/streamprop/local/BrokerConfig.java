@@ -17,6 +17,7 @@ final class BrokerConfig {
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String TLS_LISTENER = "SSL";
+  static final String EXTERNAL_LISTENER = "EXTERNAL";
   private static final int NODE_ID = 1;
 
   /** Keys that LocalKafka sets itself: changing them would break the single-node layout. */
@@ -127,7 +128,11 @@ final class BrokerConfig {
    * nodes ({@code voters}: {@code id@host:port,...}). Topics and internal topics get {@code
    * replication} replicas and {@code min.insync.replicas} one fewer (at least 1): with three nodes,
    * replication factor 3 and {@code min.insync.replicas} 2, so one node can be down and every
-   * {@code acks=all} write and every transaction still succeeds.
+   * {@code acks=all} write and every transaction still succeeds. With an {@code externalAddress}
+   * ({@code host:port}, or null for none) the node has a second plaintext client listener, {@value
+   * #EXTERNAL_LISTENER}, bound to and advertised as that address: a client that reaches the node
+   * there is told every node's external address. Controller and inter-broker traffic stay on
+   * loopback.
    */
   static Map<String, String> clusterNode(
       int nodeId,
@@ -136,23 +141,20 @@ final class BrokerConfig {
       int replication,
       Path dataDir,
       int maxMessageBytes,
+      String externalAddress,
       Map<String, String> extraProperties) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("process.roles", "broker,controller");
     config.put("node.id", Integer.toString(nodeId));
-    config.put(
-        "listeners",
-        BROKER_LISTENER
-            + "://"
-            + ports.clientAddress()
-            + ","
-            + CONTROLLER_LISTENER
-            + "://"
-            + ports.controllerAddress());
-    config.put("advertised.listeners", BROKER_LISTENER + "://" + ports.clientAddress());
-    config.put(
-        "listener.security.protocol.map",
-        BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    String client = BROKER_LISTENER + "://" + ports.clientAddress();
+    String protocols = BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
+    if (externalAddress != null) {
+      client += "," + EXTERNAL_LISTENER + "://" + externalAddress;
+      protocols += "," + EXTERNAL_LISTENER + ":PLAINTEXT";
+    }
+    config.put("listeners", client + "," + CONTROLLER_LISTENER + "://" + ports.controllerAddress());
+    config.put("advertised.listeners", client);
+    config.put("listener.security.protocol.map", protocols);
     config.put("inter.broker.listener.name", BROKER_LISTENER);
     config.put("controller.listener.names", CONTROLLER_LISTENER);
     config.put("controller.quorum.voters", voters);

@@ -59,19 +59,27 @@ record ListenerPorts(int client, int controller, int tls) {
    * bind would fail. Below that range only a process that binds this very port can collide.
    */
   private static int freePort() {
+    return freePort(HOST);
+  }
+
+  /**
+   * A port free on {@code host} a moment ago, chosen as {@link #freePort()} chooses one on
+   * loopback: for a further listener on another local address (a cluster's external listener).
+   */
+  static int freePort(String host) {
     int ephemeralLow = ephemeralPortRangeStart();
     if (ephemeralLow > FIRST_CHOSEN_PORT + 1000) {
       for (int attempt = 0; attempt < 50; attempt++) {
         int candidate = ThreadLocalRandom.current().nextInt(FIRST_CHOSEN_PORT, ephemeralLow);
-        if (isFree(candidate)) {
+        if (isFree(host, candidate)) {
           return candidate;
         }
       }
     }
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new LocalKafkaException("no free port on " + HOST + ": " + e.getMessage(), e);
+      throw new LocalKafkaException("no free port on " + host + ": " + e.getMessage(), e);
     }
   }
 
@@ -83,10 +91,10 @@ record ListenerPorts(int client, int controller, int tls) {
     return port;
   }
 
-  private static boolean isFree(int port) {
+  private static boolean isFree(String host, int port) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 1);
       return true;
     } catch (IOException e) {
       return false;

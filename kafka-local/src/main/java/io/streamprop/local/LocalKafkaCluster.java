@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why combined mode: it is the smallest layout in which killing any node, the active controller
  * included, leaves a working cluster (two voters of three are a quorum), and it needs no other kind
- * of process. Node ids are 1 to {@link #size()}. Call order: {@link Builder#start()}, then any
- * number of {@link #start(int)} / {@link #stop(int)} / {@link #kill(int)}, then {@link #close()}.
+ * of process. Every listener is on 127.0.0.1 unless {@link Builder#externalAddress} adds a client
+ * listener on another local address (a process in another network namespace reaches the nodes
+ * there). Node ids are 1 to {@link #size()}. Call order: {@link Builder#start()}, then any number
+ * of {@link #start(int)} / {@link #stop(int)} / {@link #kill(int)}, then {@link #close()}.
  * Instances are thread-safe.
  */
 public final class LocalKafkaCluster implements AutoCloseable {
@@ -49,6 +51,8 @@ public final class LocalKafkaCluster implements AutoCloseable {
   private final NodeDirectory root;
   private final int replication;
   private final List<ListenerPorts> ports = new ArrayList<>();
+  private final String externalHost;
+  private final List<Integer> externalPorts = new ArrayList<>();
   private final List<ChildProcessNode> nodes = new ArrayList<>();
   private final List<NodeDirectory> directories = new ArrayList<>();
   private final List<Map<String, String>> configs = new ArrayList<>();
@@ -59,6 +63,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
     this.root = root;
     int size = builder.brokers;
     this.replication = Math.min(3, size);
+    this.externalHost = builder.externalHost;
     ClientSecurity plaintext = new ClientSecurity(null, true, null, null);
     List<String> voters = new ArrayList<>();
     for (int id = 1; id <= size; id++) {
@@ -68,6 +73,15 @@ public final class LocalKafkaCluster implements AutoCloseable {
       }
       ports.add(chosen);
       voters.add(id + "@" + chosen.controllerAddress());
+    }
+    if (externalHost != null) {
+      for (int id = 1; id <= size; id++) {
+        int port = ListenerPorts.freePort(externalHost);
+        while (externalPorts.contains(port) || clashes(port)) {
+          port = ListenerPorts.freePort(externalHost);
+        }
+        externalPorts.add(port);
+      }
     }
     for (int id = 1; id <= size; id++) {
       NodeDirectory directory = NodeDirectory.given(root.root().resolve("node-" + id));
@@ -80,6 +94,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
               replication,
               directory.dataDir(),
               builder.maxMessageBytes,
+              externalHost == null ? null : externalHost + ":" + externalPorts.get(id - 1),
               builder.extraProperties));
       nodes.add(
           new ChildProcessNode(
@@ -90,6 +105,16 @@ public final class LocalKafkaCluster implements AutoCloseable {
               LocalKafka.DEFAULT_CHILD_JVM_OPTIONS,
               builder.startupTimeout));
     }
+  }
+
+  /** Whether a loopback listener already has {@code port} (an external one must differ). */
+  private boolean clashes(int port) {
+    for (ListenerPorts p : ports) {
+      if (p.client() == port || p.controller() == port) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean clashes(ListenerPorts chosen) {
@@ -201,6 +226,23 @@ public final class LocalKafkaCluster implements AutoCloseable {
     return String.join(",", addresses);
   }
 
+  /**
+   * The {@code bootstrap.servers} value for clients that reach the nodes on the {@linkplain
+   * Builder#externalAddress external address}: every node's external listener. Such a client is
+   * told only external addresses.
+   *
+   * @throws IllegalStateException if the cluster was built without an external address
+   */
+  public String externalBootstrapServers() {
+    if (externalHost == null) {
+      throw new IllegalStateException(
+          "this cluster has no external listener; build it with externalAddress(host)");
+    }
+    List<String> addresses = new ArrayList<>();
+    externalPorts.forEach(p -> addresses.add(externalHost + ":" + p));
+    return String.join(",", addresses);
+  }
+
   /** The client port of node {@code id}. */
   public int port(int id) {
     node(id);
@@ -284,9 +326,33 @@ public final class LocalKafkaCluster implements AutoCloseable {
     private int maxMessageBytes = LocalKafka.DEFAULT_MAX_MESSAGE_BYTES;
     private Duration startupTimeout = LocalKafka.DEFAULT_STARTUP_TIMEOUT;
     private int childHeapMegabytes = DEFAULT_CHILD_HEAP_MEGABYTES;
+    private String externalHost;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Each node also listens, in plaintext, on {@code host} (another local IPv4 address, e.g. the
+     * host end of a veth pair into a network namespace), on a port of its own, and advertises that
+     * address there: {@link LocalKafkaCluster#externalBootstrapServers()} then works from wherever
+     * {@code host} is reachable. Loopback listeners, the controllers and replication are unchanged.
+     * Default: none, every listener on 127.0.0.1 only.
+     */
+    public Builder externalAddress(String host) {
+      if (host == null || !host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        throw new IllegalArgumentException(
+            "externalAddress must be an IPv4 address such as 10.231.0.1, got " + host);
+      }
+      if (host.equals(ListenerPorts.HOST) || host.equals("0.0.0.0")) {
+        throw new IllegalArgumentException(
+            "externalAddress must differ from "
+                + ListenerPorts.HOST
+                + " (the nodes listen there already) and from the wildcard 0.0.0.0, got "
+                + host);
+      }
+      this.externalHost = host;
+      return this;
+    }
 
     /** Nodes, each broker and controller; default 3. */
     public Builder brokers(int brokers) {
@@ -346,6 +412,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
       BrokerConfig.requireNotReserved(key);
       extraProperties.put(key, value);
       return this;
+    }
+
+    /** Whether {@link #externalAddress} was given. */
+    public boolean hasExternalAddress() {
+      return externalHost != null;
     }
 
     /** A stopped cluster with ports and directories chosen. */

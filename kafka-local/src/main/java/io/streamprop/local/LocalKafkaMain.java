@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
  * Prints {@code bootstrap.servers=HOST:PORT[,...]} on standard output once the brokers serve
  * clients. {@code --brokers 3} runs a {@link LocalKafkaCluster} instead (three child JVMs, each
  * broker and controller; replication factor 3, {@code min.insync.replicas} 2); {@code --port} is
- * for one broker only.
+ * for one broker only, {@code --external-address HOST} for a cluster only (a further client
+ * listener of every node on that local address, printed as {@code
+ * external.bootstrap.servers=HOST:PORT,...}).
  */
 public final class LocalKafkaMain {
   private LocalKafkaMain() {}
@@ -25,6 +27,9 @@ public final class LocalKafkaMain {
         LocalKafkaCluster started = cluster.start();
         kafka = started;
         bootstrap = started.bootstrapServers();
+        if (cluster.hasExternalAddress()) {
+          bootstrap += "\nexternal.bootstrap.servers=" + started.externalBootstrapServers();
+        }
       } else {
         LocalKafka started = parse(args).start();
         kafka = started;
@@ -33,8 +38,8 @@ public final class LocalKafkaMain {
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println(
-          "usage: LocalKafkaMain [--brokers N] [--port PORT] [--log-dir DIR]"
-              + " [--max-message-bytes N] [--property KEY=VALUE]...");
+          "usage: LocalKafkaMain [--brokers N] [--port PORT] [--external-address HOST]"
+              + " [--log-dir DIR] [--max-message-bytes N] [--property KEY=VALUE]...");
       System.exit(2);
       return;
     }
@@ -84,6 +89,7 @@ public final class LocalKafkaMain {
         case "--port" ->
             throw new IllegalArgumentException(
                 "--port sets the port of one broker; a cluster's nodes take free ports");
+        case "--external-address" -> builder.externalAddress(value);
         case "--log-dir" -> builder.logDir(Path.of(value));
         case "--max-message-bytes" -> builder.maxMessageBytes(parseInt(flag, value));
         case "--property" -> {
@@ -111,6 +117,10 @@ public final class LocalKafkaMain {
       switch (flag) {
         case "--brokers" -> parseInt(flag, value);
         case "--port" -> builder.port(parseInt(flag, value));
+        case "--external-address" ->
+            throw new IllegalArgumentException(
+                "--external-address is for a cluster (--brokers 2 or more); one broker listens on"
+                    + " loopback only");
         case "--log-dir" -> builder.logDir(Path.of(value));
         case "--max-message-bytes" -> builder.maxMessageBytes(parseInt(flag, value));
         case "--property" -> {

@@ -23,10 +23,19 @@ public final class Children implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with {@code args}; its output goes to {@code logName} in the dir. */
-  public synchronized Process start(String logName, String mainClass, String... args)
-      throws IOException {
+  public Process start(String logName, String mainClass, String... args) throws IOException {
+    return start(List.of(), logName, mainClass, args);
+  }
+
+  /**
+   * As {@link #start(String, String, String...)}, the {@code java} command line run by {@code
+   * launcher} (e.g. {@link NetNamespace#launcher()}); the launcher must exec it, so that the
+   * process killed is the JVM.
+   */
+  public synchronized Process start(
+      List<String> launcher, String logName, String mainClass, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(java);
     command.add("-Xmx384m");
     command.add("-XX:+UseSerialGC");

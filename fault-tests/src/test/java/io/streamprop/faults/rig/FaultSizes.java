@@ -59,6 +59,11 @@ public final class FaultSizes {
     return FULL ? 30_000 : 3_000;
   }
 
+  /** Examples of each of the four models while one of two trainers is cut off and comes back. */
+  public static int zombieExamplesPerModel() {
+    return FULL ? 30_000 : 4_000;
+  }
+
   public static String label() {
     return FULL ? "full" : "short";
   }

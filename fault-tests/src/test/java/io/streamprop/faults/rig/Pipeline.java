@@ -77,6 +77,11 @@ public final class Pipeline {
   }
 
   private void writeTrainerFile(Path file, Path stateDir, String memberId) {
+    writeTrainerFile(file, stateDir, memberId, Map.of());
+  }
+
+  private void writeTrainerFile(
+      Path file, Path stateDir, String memberId, Map<String, String> overrides) {
     Map<String, String> own = new LinkedHashMap<>();
     own.put("application.id", name);
     own.put("state.dir", stateDir.toString());
@@ -88,10 +93,14 @@ public final class Pipeline {
     own.put("group.instance.id", memberId);
     own.put("consumer.session.timeout.ms", "10000");
     own.putAll(trainerOnly);
+    Map<String, String> all = new LinkedHashMap<>(common);
+    all.putAll(own);
+    all.putAll(overrides);
     List<String> lines = new ArrayList<>();
-    own.forEach((key, value) -> lines.add(key + "=" + value));
+    all.forEach((key, value) -> lines.add(key + "=" + value));
+    lines.add("");
     try {
-      Files.writeString(file, lines(lines.toArray(String[]::new)));
+      Files.writeString(file, String.join("\n", lines));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -134,6 +143,21 @@ public final class Pipeline {
     Path file = dir.resolve("trainer-" + instance + ".properties");
     writeTrainerFile(file, dir.resolve("trainer-state-" + instance), name + "-trainer-" + instance);
     return children.start(logName, TrainerMain.class.getName(), "--config", file.toString());
+  }
+
+  /**
+   * As {@link #startTrainerInstance(String, String)}, with {@code overrides} replacing lines of its
+   * properties file (e.g. another {@code bootstrap.servers}) and its {@code java} command run by
+   * {@code launcher} (e.g. {@link NetNamespace#launcher()}).
+   */
+  public Process startTrainerInstance(
+      String logName, String instance, Map<String, String> overrides, List<String> launcher)
+      throws IOException {
+    Path file = dir.resolve("trainer-" + instance + ".properties");
+    writeTrainerFile(
+        file, dir.resolve("trainer-state-" + instance), name + "-trainer-" + instance, overrides);
+    return children.start(
+        launcher, logName, TrainerMain.class.getName(), "--config", file.toString());
   }
 
   /** The static member id ({@code group.instance.id}) of {@link #startTrainerInstance}'s one. */

@@ -137,8 +137,8 @@ public final class TopicAdmin {
     String predictions = config.topics().predictions();
     String labels = config.topics().labels();
     Map<String, org.apache.kafka.clients.admin.TopicDescription> topics =
-        get(
-            admin.describeTopics(List.of(predictions, labels)).allTopicNames(),
+        untilKnown(
+            () -> admin.describeTopics(List.of(predictions, labels)).allTopicNames(),
             "describe topics " + predictions + " and " + labels,
             config.adminTimeoutMs());
     int p = topics.get(predictions).partitions().size();
@@ -209,10 +209,22 @@ public final class TopicAdmin {
   /** Describes the topics, waiting for just-created ones to become known to the broker. */
   private static Map<ConfigResource, Config> describe(
       Admin admin, List<ConfigResource> resources, long timeoutMs) {
+    return untilKnown(
+        () -> admin.describeConfigs(resources).all(), "describe topic configs", timeoutMs);
+  }
+
+  /**
+   * Asks {@code request} again while the broker that answered does not know a topic yet: a topic
+   * just created reaches the other brokers of a cluster a moment later.
+   */
+  private static <T> T untilKnown(
+      java.util.function.Supplier<org.apache.kafka.common.KafkaFuture<T>> request,
+      String what,
+      long timeoutMs) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (true) {
       try {
-        return get(admin.describeConfigs(resources).all(), "describe topic configs", timeoutMs);
+        return get(request.get(), what, timeoutMs);
       } catch (TopicSetupException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
             || System.nanoTime() > deadline) {
