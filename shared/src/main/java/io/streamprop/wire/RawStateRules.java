@@ -12,7 +12,6 @@ import static io.streamprop.wire.StateRules.shape;
 import io.streamprop.features.FeatureLayout;
 import io.streamprop.learn.state.NamedArrays;
 import io.streamprop.spec.ModelSpec;
-import java.util.regex.Matcher;
 
 /**
  * The rules of {@link StateRules} for the arrays of a spec with raw features (snapshot format 3):
@@ -48,9 +47,9 @@ final class RawStateRules {
    */
   static boolean floats(ModelSpec spec, String name, float[] values) {
     int tables = embeddingTables(spec);
-    Matcher m;
-    if ((m = EMBEDDING.matcher(name)).matches()) {
-      int k = tableIndex(name, m.group(1), tables);
+    String[] g;
+    if ((g = EMBEDDING.groups(name)) != null) {
+      int k = tableIndex(name, g[0], tables);
       FeatureLayout.Embedding table = spec.features().layout().embeddings().get(k);
       shape(name, values.length, (long) table.buckets() * table.dim());
       for (int i = 0; i < values.length; i++) {
@@ -61,12 +60,10 @@ final class RawStateRules {
       }
       return true;
     }
-    if ((m = PENDING_BAGS.matcher(name)).matches()) {
-      int k = tableIndex(name, m.group(2), tables);
+    if ((g = PENDING_BAGS.groups(name)) != null) {
+      int k = tableIndex(name, g[1], tables);
       long bound =
-          m.group(1).equals("ids")
-              ? spec.features().layout().embeddings().get(k).buckets()
-              : 1L << 24;
+          g[0].equals("ids") ? spec.features().layout().embeddings().get(k).buckets() : 1L << 24;
       for (int i = 0; i < values.length; i++) {
         if (!(values[i] >= 0) || values[i] != Math.rint(values[i]) || values[i] >= bound) {
           throw new SnapshotException(

@@ -120,7 +120,7 @@ public final class SnapshotCodec {
       NamedArrays arrays,
       long createdAtMillis,
       SigningKey key) {
-    byte[] spec = SpecJson.write(modelSpec).getBytes(StandardCharsets.UTF_8);
+    byte[] spec = SpecMemo.json(modelSpec);
     int signatureBytes = key == null ? 0 : SigningKey.SIGNATURE_BYTES;
     long size = HEADER_BYTES + 4L + spec.length + 4 + 4 + 4 + signatureBytes + 4;
     for (Map.Entry<String, float[]> e : arrays.floats().entrySet()) {
@@ -325,7 +325,7 @@ public final class SnapshotCodec {
     in.get(specBytes);
     ModelSpec spec;
     try {
-      spec = SpecJson.parse(strictUtf8(specBytes, "spec"));
+      spec = SpecMemo.parse(specBytes, json -> SpecJson.parse(strictUtf8(json, "spec")));
     } catch (SpecException e) {
       throw new SnapshotException("snapshot holds an invalid spec: " + e.getMessage(), e);
     }

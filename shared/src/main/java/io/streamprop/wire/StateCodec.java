@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one place that knows the names of a snapshot's arrays: maps a typed {@link ModelState} to the
@@ -54,13 +52,13 @@ public final class StateCodec {
   private StateCodec() {}
 
   // Indices are written without leading zeros; a name with them is not one of these.
-  static final Pattern DENSE = Pattern.compile("dense\\.(0|[1-9]\\d{0,4})\\.(weight|bias)");
-  static final Pattern BATCH_NORM =
-      Pattern.compile("bn\\.(0|[1-9]\\d{0,4})\\.(gamma|beta|running_mean|running_var)");
-  static final Pattern OPTIM = Pattern.compile("optim\\.(0|[1-9]\\d{0,5})\\.([A-Za-z0-9_]+)");
-  static final Pattern EMBEDDING = Pattern.compile("embedding\\.(0|[1-9]\\d{0,4})\\.weight");
-  static final Pattern PENDING_BAGS =
-      Pattern.compile("pending\\.(ids|offsets)\\.(0|[1-9]\\d{0,4})");
+  static final NamePattern DENSE = new NamePattern("dense\\.(0|[1-9]\\d{0,4})\\.(weight|bias)");
+  static final NamePattern BATCH_NORM =
+      new NamePattern("bn\\.(0|[1-9]\\d{0,4})\\.(gamma|beta|running_mean|running_var)");
+  static final NamePattern OPTIM = new NamePattern("optim\\.(0|[1-9]\\d{0,5})\\.([A-Za-z0-9_]+)");
+  static final NamePattern EMBEDDING = new NamePattern("embedding\\.(0|[1-9]\\d{0,4})\\.weight");
+  static final NamePattern PENDING_BAGS =
+      new NamePattern("pending\\.(ids|offsets)\\.(0|[1-9]\\d{0,4})");
   static final String PENDING_FEATURES = "pending.features";
   static final String PENDING_LABELS = "pending.labels";
   static final String PENDING_WEIGHTS = "pending.weights";
@@ -121,11 +119,11 @@ public final class StateCodec {
 
   /** True for a float32 array whose name the format defines. */
   static boolean knownFloats(String name) {
-    return DENSE.matcher(name).matches()
-        || BATCH_NORM.matcher(name).matches()
-        || OPTIM.matcher(name).matches()
-        || EMBEDDING.matcher(name).matches()
-        || PENDING_BAGS.matcher(name).matches()
+    return DENSE.matches(name)
+        || BATCH_NORM.matches(name)
+        || OPTIM.matches(name)
+        || EMBEDDING.matches(name)
+        || PENDING_BAGS.matches(name)
         || name.equals(PENDING_FEATURES)
         || name.equals(PENDING_LABELS)
         || name.equals(PENDING_WEIGHTS);
@@ -354,9 +352,9 @@ public final class StateCodec {
   static List<String> optimizerSlots(Map<String, float[]> floats) {
     List<String> slots = new ArrayList<>();
     for (String name : floats.keySet()) {
-      Matcher m = OPTIM.matcher(name);
-      if (m.matches() && m.group(1).equals("0")) {
-        slots.add(m.group(2));
+      String[] g = OPTIM.groups(name);
+      if (g != null && g[0].equals("0")) {
+        slots.add(g[1]);
       }
     }
     return slots;

@@ -26,8 +26,6 @@ import io.streamprop.spec.SpecLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a snapshot's named arrays ({@link StateCodec}) must satisfy to be written or read: counters
@@ -52,10 +50,32 @@ import java.util.regex.Pattern;
 final class StateRules {
   private StateRules() {}
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+  /**
+   * 1..255 characters of {@code [A-Za-z0-9._-]}; a loop, not a regular expression (every array name
+   * of every snapshot encoded or decoded passes here).
+   */
+  static boolean validName(String name) {
+    if (name == null || name.isEmpty() || name.length() > SnapshotCodec.MAX_NAME_BYTES) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   static void checkName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (!validName(name)) {
       throw new SnapshotException(
           "corrupt snapshot: array name \""
               + ExampleParser.abbreviate(name)
@@ -91,18 +111,18 @@ final class StateRules {
       if (values == null) {
         throw new SnapshotException("invalid snapshot: array " + name + " is null");
       }
-      Matcher m;
-      if ((m = DENSE.matcher(name)).matches()) {
-        int i = Integer.parseInt(m.group(1));
+      String[] g;
+      if ((g = DENSE.groups(name)) != null) {
+        int i = Integer.parseInt(g[0]);
         if (i >= layers) {
           throw mismatch(
               name, "the spec has " + layers + " dense layers (0.." + (layers - 1) + ")");
         }
         long expected =
-            m.group(2).equals("weight") ? (long) fanIn(spec, i) * fanOut(spec, i) : fanOut(spec, i);
+            g[1].equals("weight") ? (long) fanIn(spec, i) * fanOut(spec, i) : fanOut(spec, i);
         shape(name, values.length, expected);
-      } else if ((m = BATCH_NORM.matcher(name)).matches()) {
-        int i = Integer.parseInt(m.group(1));
+      } else if ((g = BATCH_NORM.groups(name)) != null) {
+        int i = Integer.parseInt(g[0]);
         if (!spec.batchNorm() || i >= spec.hidden().size()) {
           throw mismatch(
               name,
@@ -111,8 +131,8 @@ final class StateRules {
                   : "the spec has batch_norm false");
         }
         shape(name, values.length, spec.hidden().get(i));
-      } else if ((m = OPTIM.matcher(name)).matches()) {
-        int p = Integer.parseInt(m.group(1));
+      } else if ((g = OPTIM.groups(name)) != null) {
+        int p = Integer.parseInt(g[0]);
         if (p >= tensorLengths.size()) {
           throw mismatch(
               name,
@@ -244,7 +264,7 @@ final class StateRules {
    */
   private static void checkOptimizerSlots(Map<String, float[]> floats, int tensors) {
     List<String> slots = StateCodec.optimizerSlots(floats);
-    long moments = floats.keySet().stream().filter(n -> OPTIM.matcher(n).matches()).count();
+    long moments = floats.keySet().stream().filter(OPTIM::matches).count();
     for (int p = 0; p < tensors; p++) {
       for (String slot : slots) {
         String name = StateCodec.optimName(p, slot);

@@ -72,6 +72,8 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private final TreeSet<String> ids = new TreeSet<>();
   private final SnapshotQueue snapshots = new SnapshotQueue();
   private long liveBytes;
+  private Object lastPutSpec;
+  private long lastPutEstimate;
   private boolean indexed;
   private int snapshotsSinceCommit;
   private long loads;
@@ -149,7 +151,22 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
       count(-old.bytes);
     }
     ids.add(modelId);
-    admit(modelId, new Cached(model, heapEstimate(StoredModel.encode(model).length)));
+    admit(modelId, new Cached(model, estimate(model)));
+  }
+
+  /**
+   * The heap estimate of a model put here: that of the last model put with the same spec instance
+   * (models of one spec store the same arrays; {@link #flushCache} re-estimates every model it
+   * writes), else from encoding it once. A new model is put once per model id, so without this
+   * every first example would pay a whole encode to learn its size.
+   */
+  private long estimate(LiveModel model) {
+    Object spec = model.trained().spec();
+    if (spec != lastPutSpec) {
+      lastPutEstimate = heapEstimate(StoredModel.encode(model).length);
+      lastPutSpec = spec;
+    }
+    return lastPutEstimate;
   }
 
   /** Deletes a model now (a tombstone in the changelog). */

@@ -55,7 +55,9 @@ public final class ManyModels {
       double snapshotsPerSecond,
       double firstSnapshotSeconds,
       long rssBytes,
-      double restoreSeconds) {}
+      double restoreSeconds,
+      double trainerCpuMicros,
+      double brokerCpuMicros) {}
 
   public static void main(String[] args) throws Exception {
     long examples = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
@@ -86,6 +88,8 @@ public final class ManyModels {
     double snapshotsPerSecond;
     double firstSnapshot = Double.NaN;
     long rss;
+    double trainerCpu;
+    double brokerCpu;
     // Progress from the committed offset and the snapshot topic's end, not from the meters
     // (reading 100,000 models' meters would cost the trainer CPU).
     TopicPartition examplesPartition = new TopicPartition(config.topics().examples(), 0);
@@ -93,6 +97,9 @@ public final class ManyModels {
     try (TrainerApp app = TrainerApp.start(config, registry);
         Admin admin = Admin.create(config.adminProperties())) {
       long first = 0;
+      long firstDone = 0;
+      long trainerCpuAtFirst = 0;
+      long brokerCpuAtFirst = 0;
       while (true) {
         OffsetAndMetadata committed =
             admin
@@ -103,7 +110,10 @@ public final class ManyModels {
         long done = committed == null ? 0 : committed.offset();
         long now = System.nanoTime();
         if (first == 0 && done > 0) {
+          firstDone = done;
           first = now;
+          trainerCpuAtFirst = cpuNanos(ProcessHandle.current());
+          brokerCpuAtFirst = brokerCpuNanos();
         }
         if (Double.isNaN(firstSnapshot)
             && admin
@@ -118,6 +128,11 @@ public final class ManyModels {
           double seconds = (now - first) / 1e9;
           examplesPerSecond = examples / seconds;
           snapshotsPerSecond = sum(registry, "streamprop.snapshots.published") / seconds;
+          // CPU over the same window, per example: what a loaded machine does not move.
+          long measured = examples - firstDone;
+          trainerCpu =
+              (cpuNanos(ProcessHandle.current()) - trainerCpuAtFirst) / 1e3 / Math.max(1, measured);
+          brokerCpu = (brokerCpuNanos() - brokerCpuAtFirst) / 1e3 / Math.max(1, measured);
           break;
         }
         LockSupport.parkNanos(100_000_000);
@@ -142,7 +157,25 @@ public final class ManyModels {
       restore = (System.nanoTime() - restoreStart) / 1e9;
     }
     return new Result(
-        models, examples, examplesPerSecond, snapshotsPerSecond, firstSnapshot, rss, restore);
+        models,
+        examples,
+        examplesPerSecond,
+        snapshotsPerSecond,
+        firstSnapshot,
+        rss,
+        restore,
+        trainerCpu,
+        brokerCpu);
+  }
+
+  /** CPU time (all threads) of a process so far, in ns; 0 where the platform does not tell. */
+  static long cpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  /** CPU time of the broker, the child JVM of this process. */
+  static long brokerCpuNanos() {
+    return ProcessHandle.current().children().mapToLong(ManyModels::cpuNanos).sum();
   }
 
   private static double sum(MeterRegistry registry, String name) {
@@ -217,10 +250,14 @@ public final class ManyModels {
                 + " thread, `exactly_once_v2`, commit interval 100 ms. Per row, %,d examples of"
                 + " the small spec (8 inputs → [16] → 2 classes, one Adam learner, mini-batch 4,"
                 + " a snapshot every 5 s) spread evenly: example j trains model j mod N, the worst"
-                + " order for the least-recently-used cache.%n%n"
+                + " order for the least-recently-used cache. CPU/example: the CPU time of the"
+                + " trainer's JVM (every thread: GC, JIT and RocksDB included) and of the broker's,"
+                + " over the measured window, per example in it; a loaded machine moves it less"
+                + " than examples/s.%n%n"
                 + "| models | examples/s | vs 1 model | snapshots/s | first snapshot | trainer"
-                + " RSS | restore (empty state dir) |%n"
-                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n",
+                + " RSS | restore (empty state dir) | trainer CPU/example | broker CPU/example"
+                + " |%n"
+                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n",
             java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0),
             Runtime.getRuntime().availableProcessors(),
             java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -232,14 +269,16 @@ public final class ManyModels {
       s.append(
           String.format(
               Locale.ROOT,
-              "| %,d | %,.0f | %.0f%% | %,.0f | %.1f s | %,d MiB | %.1f s |%n",
+              "| %,d | %,.0f | %.0f%% | %,.0f | %.1f s | %,d MiB | %.1f s | %,.0f µs | %,.0f µs |%n",
               r.models,
               r.examplesPerSecond,
               100 * r.examplesPerSecond / single,
               r.snapshotsPerSecond,
               r.firstSnapshotSeconds,
               r.rssBytes >> 20,
-              r.restoreSeconds));
+              r.restoreSeconds,
+              r.trainerCpuMicros,
+              r.brokerCpuMicros));
     }
     return s.toString();
   }

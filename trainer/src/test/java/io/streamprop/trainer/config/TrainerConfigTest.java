@@ -81,6 +81,16 @@ class TrainerConfigTest {
   }
 
   @Test
+  void producerBatch_defaultsTo256KiB_forKilobyteSnapshots_andAConfiguredOneWins() {
+    assertThat(load(Map.of("bootstrap.servers", "k:1")).streamsProperties())
+        .containsEntry("producer.batch.size", "262144");
+    assertThat(
+            load(Map.of("bootstrap.servers", "k:1", "producer.batch.size", "16384"))
+                .streamsProperties())
+        .containsEntry("producer.batch.size", "16384");
+  }
+
+  @Test
   void missingBootstrapServers_isAnErrorThatSaysHowToSetIt() {
     assertThatThrownBy(() -> load(Map.of()))
         .isInstanceOf(ConfigException.class)

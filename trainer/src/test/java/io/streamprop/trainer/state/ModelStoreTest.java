@@ -182,6 +182,29 @@ class ModelStoreTest {
   }
 
   @Test
+  void newModelsOfOneSpec_areEstimatedAsTheirEncodedState_andReEstimatedWhenWritten() {
+    ModelStore counted = bounded(Long.MAX_VALUE);
+    LiveModel a = new LiveModel(OnlineLearner.create(SPEC), 0, 0, 0);
+    LiveModel b = new LiveModel(OnlineLearner.create(SPEC), 0, 0, 0);
+    counted.put("a", a);
+    counted.put("b", b); // same spec instance: the estimate of a, without encoding b
+    assertThat(counted.liveBytes()).isEqualTo(estimate(a) + estimate(b));
+    learn(a, 0, 150); // flushCache writes a, and estimates it again
+    counted.flushCache();
+    assertThat(counted.liveBytes()).isEqualTo(estimate(a) + estimate(b));
+    LiveModel other =
+        new LiveModel(
+            OnlineLearner.create(
+                SpecJson.parse("{\"inputs\": 4, \"classes\": 3, \"hidden\": [32]}")),
+            0,
+            0,
+            0);
+    counted.put("c", other); // another spec: estimated afresh
+    assertThat(counted.liveBytes()).isEqualTo(estimate(a) + estimate(b) + estimate(other));
+    assertThat(estimate(other)).isGreaterThan(estimate(b));
+  }
+
+  @Test
   void liveModels_stayWithinTheByteBound_leastRecentlyUsedLeaveFirst() {
     long one = estimate(trained(1));
     ModelStore small = bounded(3 * one + one / 2); // three models fit, four do not
