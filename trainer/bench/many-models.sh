@@ -10,25 +10,13 @@ cd "$(dirname "$0")/../.."
 examples="${1:-300000}"
 counts="${2:-1,1000,10000,100000}"
 
-./mvnw -B -q -pl trainer -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench.classpath)"
+# shellcheck source=trainer/bench/lib.sh
+source trainer/bench/lib.sh
+bench_classpath
 
 section=$(mktemp)
 java -Xmx512m --add-modules=jdk.incubator.vector -cp "$cp" \
   io.streamprop.trainer.bench.ManyModels "$examples" "$counts" >"$section"
 cat "$section"
 
-doc=docs/benchmarks.md
-python3 - "$doc" "$section" "Many models" <<'PY'
-import re, sys
-doc, section = sys.argv[1], open(sys.argv[2]).read().rstrip() + "\n"
-text = open(doc).read()
-pattern = re.compile(r"^## " + re.escape(sys.argv[3]) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-if pattern.search(text):
-    text = pattern.sub(lambda m: section + "\n", text)
-else:
-    text = text.rstrip() + ("\n\n" if text.strip() else "") + section
-open(doc, "w").write(text)
-PY
-echo "updated $doc"
+replace_section "$section" "Many models"

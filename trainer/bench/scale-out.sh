@@ -13,10 +13,9 @@ examples="${1:-1200000}"
 rounds="${2:-2}"
 setups="${3:-1x1,2x1,3x1,1x2,1x4}"
 
-# One reactor run compiles and resolves the class path (sibling modules as target/classes).
-./mvnw -B -q -pl trainer -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench.classpath)"
+# shellcheck source=trainer/bench/lib.sh
+source trainer/bench/lib.sh
+bench_classpath
 
 section=$(mktemp)
 # This JVM produces the examples and watches the committed offsets; the trainers are its children.
@@ -24,18 +23,4 @@ java -Xmx512m --add-modules=jdk.incubator.vector -cp "$cp" \
   io.streamprop.trainer.bench.ScaleOut "$examples" "$rounds" "$setups" >"$section"
 cat "$section"
 
-doc=docs/benchmarks.md
-touch "$doc"
-# Replace the section (from its heading to the next "## " heading) or append it.
-python3 - "$doc" "$section" "Trainer scale-out" <<'PY'
-import re, sys
-doc, section = sys.argv[1], open(sys.argv[2]).read().rstrip() + "\n"
-text = open(doc).read()
-pattern = re.compile(r"^## " + re.escape(sys.argv[3]) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-if pattern.search(text):
-    text = pattern.sub(lambda m: section + "\n", text)
-else:
-    text = text.rstrip() + ("\n\n" if text.strip() else "") + section
-open(doc, "w").write(text)
-PY
-echo "updated $doc"
+replace_section "$section" "Trainer scale-out"

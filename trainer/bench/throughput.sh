@@ -20,10 +20,9 @@ else
   args=("${1:-500000}" "${2:-5000}" "${3:-20}")
 fi
 
-# One reactor run compiles and resolves the class path (sibling modules as target/classes).
-./mvnw -B -q -pl trainer -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-cp="trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/bench.classpath)"
+# shellcheck source=trainer/bench/lib.sh
+source trainer/bench/lib.sh
+bench_classpath
 
 section=$(mktemp)
 # The trainer's engine runs the vector kernels, as under the launcher and in the Docker images.
@@ -31,18 +30,4 @@ section=$(mktemp)
 java -Xmx2g --add-modules=jdk.incubator.vector ${JAVA_FLAGS:-} -cp "$cp" "$main" "${args[@]}" >"$section"
 cat "$section"
 
-doc=docs/benchmarks.md
-touch "$doc"
-# Replace the section (from its heading to the next "## " heading) or append it.
-python3 - "$doc" "$section" "$heading" <<'PY'
-import re, sys
-doc, section = sys.argv[1], open(sys.argv[2]).read().rstrip() + "\n"
-text = open(doc).read()
-pattern = re.compile(r"^## " + re.escape(sys.argv[3]) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-if pattern.search(text):
-    text = pattern.sub(lambda m: section + "\n", text)
-else:
-    text = text.rstrip() + ("\n\n" if text.strip() else "") + section
-open(doc, "w").write(text)
-PY
-echo "updated $doc"
+replace_section "$section" "$heading"

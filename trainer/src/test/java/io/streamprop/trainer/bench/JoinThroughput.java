@@ -1,9 +1,7 @@
 package io.streamprop.trainer.bench;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamprop.trainer.join.JoinSettings;
 import io.streamprop.trainer.join.LabelJoin;
-import io.streamprop.trainer.metrics.TrainerMetrics;
+import io.streamprop.trainer.join.MockJoins;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Join throughput on one thread (not a test; {@code java -cp ... JoinThroughput [labels]}): the
@@ -42,36 +37,7 @@ public final class JoinThroughput {
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
     MockProcessorContext<byte[], byte[]> context =
         new MockProcessorContext<>(props, new TaskId(0, 0), dir.toFile());
-    KeyValueStore<String, byte[]> specs =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore("specs"), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-    specs.init(context.getStateStoreContext(), specs);
-    context.addStateStore(specs);
-    specs.put(
-        "iris",
-        "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8]}".getBytes(StandardCharsets.UTF_8));
-    for (String name :
-        new String[] {
-          LabelJoin.PREDICTIONS_STORE, LabelJoin.LABELS_STORE, LabelJoin.DEADLINES_STORE
-        }) {
-      KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store =
-          Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
-              .withLoggingDisabled()
-              .build();
-      store.init(context.getStateStoreContext(), store);
-      context.addStateStore(store);
-    }
-    LabelJoin join =
-        new LabelJoin(
-            new JoinSettings("labels", 7L * 24 * 3600 * 1000, 600_000, 1000, 1 << 20, 50),
-            "specs",
-            "examples",
-            "dead",
-            new TrainerMetrics(new SimpleMeterRegistry()));
-    join.init(context);
+    LabelJoin join = MockJoins.start(context, true, 50);
     byte[] label = "{\"label\": 1}".getBytes(StandardCharsets.UTF_8);
     long t = 1_733_480_000_000L;
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();

@@ -2,15 +2,9 @@ package io.streamprop.trainer.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamprop.trainer.metrics.TrainerMetrics;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,36 +20,7 @@ class LabelJoinCommitTest {
 
   @BeforeEach
   void start() {
-    KeyValueStore<String, byte[]> specs =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore("specs"), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-    specs.init(context.getStateStoreContext(), specs);
-    context.addStateStore(specs);
-    specs.put(
-        "iris",
-        "{\"inputs\": 4, \"classes\": 3, \"hidden\": [8]}".getBytes(StandardCharsets.UTF_8));
-    for (String name :
-        new String[] {
-          LabelJoin.PREDICTIONS_STORE, LabelJoin.LABELS_STORE, LabelJoin.DEADLINES_STORE
-        }) {
-      KeyValueStore<Bytes, byte[]> store =
-          Stores.keyValueStoreBuilder(
-                  Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
-              .withLoggingDisabled()
-              .build();
-      store.init(context.getStateStoreContext(), store);
-      context.addStateStore(store);
-    }
-    join =
-        new LabelJoin(
-            new JoinSettings("labels", 7L * 24 * 3600 * 1000, 600_000, 1000, 1 << 20, 50),
-            "specs",
-            "examples",
-            "dead",
-            new TrainerMetrics(new SimpleMeterRegistry()));
-    join.init(context);
+    join = MockJoins.start(context, false, 50);
     context.setCurrentSystemTimeMs(1_000);
   }
 
