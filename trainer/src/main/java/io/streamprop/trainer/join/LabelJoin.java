@@ -4,6 +4,7 @@ import io.streamprop.trainer.join.JoinCodec.Logged;
 import io.streamprop.trainer.join.JoinCodec.Waiting;
 import io.streamprop.trainer.metrics.JoinMeters;
 import io.streamprop.trainer.metrics.TrainerMetrics;
+import io.streamprop.trainer.topology.CommitRequests;
 import io.streamprop.trainer.topology.DeadLetters;
 import io.streamprop.wire.ExampleException;
 import io.streamprop.wire.LabelParser;
@@ -60,7 +61,7 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
   private final JoinMeters meters;
   private final String examplesSink;
   private final String deadLettersSink;
-  private long nextCommitRequest = Long.MIN_VALUE;
+  private final CommitRequests commits;
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<Bytes, byte[]> predictions;
   private KeyValueStore<Bytes, byte[]> labels;
@@ -77,6 +78,7 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
       String deadLettersSink,
       TrainerMetrics metrics) {
     this.settings = settings;
+    this.commits = new CommitRequests(settings.commitSpacingMs());
     this.check = new LabelCheck(specsStore, settings.maxBytes());
     this.examplesSink = examplesSink;
     this.deadLettersSink = deadLettersSink;
@@ -237,11 +239,7 @@ public final class LabelJoin implements Processor<byte[], byte[], byte[], byte[]
             prediction.model().getBytes(StandardCharsets.UTF_8), out.toByteArray(), time, headers),
         examplesSink);
     // The training task reads examples read_committed: ask for the commit that shows this one.
-    long now = context.currentSystemTimeMs();
-    if (now >= nextCommitRequest) {
-      context.commit();
-      nextCommitRequest = now + settings.commitSpacingMs();
-    }
+    commits.request(context, context.currentSystemTimeMs());
     ServedScore score = ServedScore.of(prediction.prediction(), y.value(), y.classification());
     meters.joined(
         prediction.model(),

@@ -1,5 +1,6 @@
 package io.streamprop.trainer.state;
 
+import io.streamprop.spec.ModelSpec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -72,7 +73,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private final TreeSet<String> ids = new TreeSet<>();
   private final SnapshotQueue snapshots = new SnapshotQueue();
   private long liveBytes;
-  private Object lastPutSpec;
+  private ModelSpec lastPutSpec;
   private long lastPutEstimate;
   private boolean indexed;
   private int snapshotsSinceCommit;
@@ -161,7 +162,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
    * every first example would pay a whole encode to learn its size.
    */
   private long estimate(LiveModel model) {
-    Object spec = model.trained().spec();
+    ModelSpec spec = model.trained().spec();
     if (spec != lastPutSpec) {
       lastPutEstimate = heapEstimate(StoredModel.encode(model).length);
       lastPutSpec = spec;

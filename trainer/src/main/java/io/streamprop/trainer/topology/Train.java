@@ -36,7 +36,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   private static final Logger log = LoggerFactory.getLogger(Train.class);
 
   private final long housekeepingMs;
-  private final long commitSpacingMs;
+  private final CommitRequests commits;
   private final TrainerMetrics metrics;
   private final ShutdownSnapshots shutdown;
   private final SigningKey signingKey;
@@ -48,7 +48,6 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   static final int SNAPSHOT_CHECKS = 4096;
 
   private String retireCursor;
-  private long nextCommitRequest = Long.MIN_VALUE;
   private ProcessorContext<String, byte[]> context;
   private ModelStore models;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
@@ -65,7 +64,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
       ShutdownSnapshots shutdown,
       SigningKey signingKey) {
     this.housekeepingMs = housekeepingMs;
-    this.commitSpacingMs = commitSpacingMs;
+    this.commits = new CommitRequests(commitSpacingMs);
     this.metrics = metrics;
     this.shutdown = shutdown;
     this.signingKey = signingKey;
@@ -184,10 +183,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     metrics.model(modelId).snapshot(version, snapshot.length);
     // A snapshot is invisible (read_committed) until its transaction commits: ask for the commit
     // now rather than wait up to commit.interval.ms for the next one.
-    if (now >= nextCommitRequest) {
-      context.commit();
-      nextCommitRequest = now + commitSpacingMs;
-    }
+    commits.request(context, now);
   }
 
   /**
