@@ -55,21 +55,7 @@ final class DemoProducer implements AutoCloseable {
     this.key = modelId.getBytes(StandardCharsets.UTF_8);
     this.topic = topic;
     this.rate = rate;
-    this.producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "streamprop-demo-producer"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    this.producer = producer(bootstrapServers, "streamprop-demo-producer");
     this.thread = new Thread(this::run, "streamprop-demo-producer");
     this.thread.setDaemon(true);
   }
@@ -201,5 +187,23 @@ final class DemoProducer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(java.time.Duration.ofSeconds(10));
+  }
+
+  /** An idempotent producer of byte records (acks=all, linger 5 ms), as the demo's writers use. */
+  static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String clientId) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.CLIENT_ID_CONFIG,
+            clientId),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 }
