@@ -1,10 +1,12 @@
 package io.streamprop.scorer.predlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
@@ -14,7 +16,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** The async mode's bounded buffer and its counted drops; the acknowledged mode's one callback. */
+/**
+ * The async mode's bounded buffer and its counted drops; the acknowledged mode's one answer per
+ * request, from the log's own thread.
+ */
 class PredictionLogTest {
   /** A producer whose send waits until the test opens it, and says when it is waiting. */
   private static final class BlockingProducer extends MockProducer<byte[], byte[]> {
@@ -67,28 +72,41 @@ class PredictionLogTest {
   }
 
   @Test
-  void acknowledged_doneOnceAfterTheLastAck_orAtTheFirstFailure() {
+  void acknowledged_doneOnceAfterTheLastAck_orAtTheFirstFailure_offTheProducersThread() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MockProducer<byte[], byte[]> producer =
         new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     PredictionLog log = new PredictionLog(PredictionLogMode.ACKNOWLEDGED, producer, 2, registry);
-    List<Exception> outcomes = new ArrayList<>();
-    log.write(records(3, "a-"), outcomes::add);
+    List<Exception> outcomes = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    PredictionLog.Done done =
+        failure -> {
+          threads.add(Thread.currentThread().getName());
+          outcomes.add(failure);
+        };
+    log.write(records(3, "a-"), done);
+    producer.completeNext(); // MockProducer runs the callback here, as Kafka's network thread would
     producer.completeNext();
     producer.completeNext();
-    assertThat(outcomes).isEmpty();
-    producer.completeNext();
+    await().until(() -> outcomes.size() == 1);
     assertThat(outcomes).containsExactly((Exception) null);
+    assertThat(threads).containsExactly("prediction-log-answers");
 
-    List<Exception> failed = new ArrayList<>();
-    log.write(records(3, "b-"), failed::add);
+    log.write(records(3, "b-"), done);
     producer.errorNext(new RuntimeException("down"));
     producer.completeNext();
     producer.errorNext(new RuntimeException("down again"));
-    assertThat(failed).hasSize(1);
-    assertThat(failed.get(0)).hasMessage("down");
+    log.write(records(1, "c-"), done);
+    producer.completeNext();
+    await().until(() -> outcomes.size() == 3); // b's failure, then c: answered in order, once each
+    assertThat(outcomes.get(1)).hasMessage("down");
+    assertThat(outcomes.get(2)).isNull();
     assertThat(registry.counter("streamprop.prediction.log.failures").count()).isEqualTo(2);
-    assertThat(registry.counter("streamprop.prediction.log.writes").count()).isEqualTo(4);
+    assertThat(registry.counter("streamprop.prediction.log.writes").count()).isEqualTo(5);
+    assertThat(registry.timer("streamprop.prediction.log.write.latency").count())
+        .as("one latency per answered request")
+        .isEqualTo(2);
     log.close();
+    assertThat(outcomes).hasSize(3);
   }
 }
