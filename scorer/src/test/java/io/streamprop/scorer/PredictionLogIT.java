@@ -9,13 +9,8 @@ import io.streamprop.config.ConfigSources;
 import io.streamprop.config.ScorerKeys;
 import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
-import io.streamprop.learn.OnlineLearner;
-import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.config.ScorerConfig;
-import io.streamprop.spec.SpecJson;
-import io.streamprop.spec.SpecLimits;
-import io.streamprop.wire.SnapshotCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,15 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,37 +48,7 @@ class PredictionLogIT {
   @BeforeAll
   static void startBroker() throws Exception {
     kafka = LocalKafka.builder().start();
-    snapshots = "model-snapshots-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(snapshots, 1, (short) 1)
-                      .configs(
-                          Map.of(
-                              "cleanup.policy",
-                              "compact",
-                              "max.message.bytes",
-                              Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES)))))
-          .all()
-          .get();
-    }
-    ModelState state =
-        OnlineLearner.create(
-                SpecJson.parse(
-                    "{\"inputs\": 4, \"class_names\": [\"a\", \"b\", \"c\"], \"hidden\": [8],"
-                        + " \"seed\": 5}"))
-            .state()
-            .withVersion(3);
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, SpecLimits.MAX_SNAPSHOT_RECORD_BYTES);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(
-          new ProducerRecord<>(
-              snapshots, "m".getBytes(StandardCharsets.UTF_8), SnapshotCodec.encode(state)));
-    }
+    snapshots = ItKafka.publishModelM(kafka.bootstrapServers());
   }
 
   @AfterAll
@@ -122,28 +79,6 @@ class PredictionLogIT {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Every record of {@code topic} up to its end, read_committed. */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    Map<String, Object> props = new HashMap<>();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    props.put("isolation.level", "read_committed");
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
   }
 
   @ParameterizedTest
@@ -192,7 +127,8 @@ class PredictionLogIT {
         }
       }
     } // closing the scorer hands the async buffer to the broker
-    List<ConsumerRecord<byte[], byte[]>> records = readAll(predictions);
+    List<ConsumerRecord<byte[], byte[]>> records =
+        ItKafka.readAll(kafka.bootstrapServers(), predictions);
     assertThat(records).hasSize(answered.size());
     for (ConsumerRecord<byte[], byte[]> record : records) {
       String id = new String(record.key(), StandardCharsets.UTF_8);

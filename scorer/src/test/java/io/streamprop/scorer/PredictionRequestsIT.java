@@ -1,7 +1,6 @@
 package io.streamprop.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,42 +8,24 @@ import io.streamprop.config.ConfigSources;
 import io.streamprop.config.ScorerKeys;
 import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
-import io.streamprop.learn.OnlineLearner;
-import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.config.ScorerConfig;
-import io.streamprop.spec.SpecJson;
-import io.streamprop.spec.SpecLimits;
-import io.streamprop.wire.SnapshotCodec;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +40,6 @@ class PredictionRequestsIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Path KCAT = Path.of("/usr/bin/kcat");
 
   private static LocalKafka kafka;
   private static String snapshots;
@@ -67,37 +47,7 @@ class PredictionRequestsIT {
   @BeforeAll
   static void startBroker() throws Exception {
     kafka = LocalKafka.builder().start();
-    snapshots = "model-snapshots-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(snapshots, 1, (short) 1)
-                      .configs(
-                          Map.of(
-                              "cleanup.policy",
-                              "compact",
-                              "max.message.bytes",
-                              Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES)))))
-          .all()
-          .get();
-    }
-    ModelState state =
-        OnlineLearner.create(
-                SpecJson.parse(
-                    "{\"inputs\": 4, \"class_names\": [\"a\", \"b\", \"c\"], \"hidden\": [8],"
-                        + " \"seed\": 5}"))
-            .state()
-            .withVersion(3);
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, SpecLimits.MAX_SNAPSHOT_RECORD_BYTES);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(
-          new ProducerRecord<>(
-              snapshots, "m".getBytes(StandardCharsets.UTF_8), SnapshotCodec.encode(state)));
-    }
+    snapshots = ItKafka.publishModelM(kafka.bootstrapServers());
   }
 
   @AfterAll
@@ -126,7 +76,7 @@ class PredictionRequestsIT {
   @Test
   void requestsFromKcat_answeredOncePerInstance_sameBytesAsHttp_badOnesDeadLettered()
       throws Exception {
-    assumeKcat();
+    ItKafka.assumeKcat();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic("dead-letters-" + suffix, 1, (short) 1))).all().get();
@@ -158,8 +108,12 @@ class PredictionRequestsIT {
       httpErrors.put("bad-json", error(predict(scorer, "m", notJson)));
       httpErrors.put("bad-model", error(predict(scorer, "zz", unknown)));
       // Half of the requests before a restart of the scorer, half after: each answered once.
-      kcat("prediction-requests-" + suffix, String.join("\n", kafkaLines.subList(0, 20)) + "\n");
-      kcat(
+      ItKafka.kcat(
+          kafka.bootstrapServers(),
+          "prediction-requests-" + suffix,
+          String.join("\n", kafkaLines.subList(0, 20)) + "\n");
+      ItKafka.kcat(
+          kafka.bootstrapServers(),
           "prediction-requests-" + suffix,
           "m\t"
               + wrongWidth
@@ -172,11 +126,15 @@ class PredictionRequestsIT {
       await().atMost(DEADLINE).until(() -> kafkaAnswers(suffix).size() == 20 * perRequest);
     }
     try (Scorer scorer = scorer(suffix)) {
-      kcat("prediction-requests-" + suffix, String.join("\n", kafkaLines.subList(20, 40)) + "\n");
+      ItKafka.kcat(
+          kafka.bootstrapServers(),
+          "prediction-requests-" + suffix,
+          String.join("\n", kafkaLines.subList(20, 40)) + "\n");
       await().atMost(DEADLINE).until(() -> kafkaAnswers(suffix).size() >= requests * perRequest);
     }
 
-    List<ConsumerRecord<byte[], byte[]>> all = readAll("predictions-" + suffix);
+    List<ConsumerRecord<byte[], byte[]>> all =
+        ItKafka.readAll(kafka.bootstrapServers(), "predictions-" + suffix);
     Map<String, String> http = new HashMap<>();
     Map<String, String> kafkaAnswered = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : all) {
@@ -197,7 +155,8 @@ class PredictionRequestsIT {
       assertThat(answered.getValue()).contains("\"version\":3,");
     }
 
-    List<ConsumerRecord<byte[], byte[]>> letters = readAll("dead-letters-" + suffix);
+    List<ConsumerRecord<byte[], byte[]>> letters =
+        ItKafka.readAll(kafka.bootstrapServers(), "dead-letters-" + suffix);
     Map<String, String> reasons = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> letter : letters) {
       String value = new String(letter.value(), StandardCharsets.UTF_8);
@@ -228,7 +187,8 @@ class PredictionRequestsIT {
 
   private static List<ConsumerRecord<byte[], byte[]>> kafkaAnswers(String suffix) {
     List<ConsumerRecord<byte[], byte[]>> answers = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : readAll("predictions-" + suffix)) {
+    for (ConsumerRecord<byte[], byte[]> record :
+        ItKafka.readAll(kafka.bootstrapServers(), "predictions-" + suffix)) {
       if (new String(record.key(), StandardCharsets.UTF_8).startsWith("k-")) {
         answers.add(record);
       }
@@ -255,67 +215,5 @@ class PredictionRequestsIT {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Every record of {@code topic} up to its end, read_committed. */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    Map<String, Object> props = new HashMap<>();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    props.put("isolation.level", "read_committed");
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
-  }
-
-  private static void assumeKcat() {
-    if (Files.isExecutable(KCAT)) {
-      return;
-    }
-    String reason = KCAT + " is not installed: apt-get install -y --no-install-recommends kcat";
-    if ("true".equals(System.getenv("CI"))) {
-      fail(reason);
-    }
-    Assumptions.assumeTrue(false, reason);
-  }
-
-  /**
-   * Produces {@code key TAB value} lines with kcat and waits until they are delivered. The requests
-   * are keyed by model id and need no co-partitioning, so kcat's own partitioner is fine.
-   */
-  private static void kcat(String topic, String lines) throws Exception {
-    Process kcat =
-        new ProcessBuilder(
-                KCAT.toString(),
-                "-P",
-                "-b",
-                kafka.bootstrapServers(),
-                "-t",
-                topic,
-                "-K",
-                "\t",
-                "-X",
-                "enable.idempotence=true")
-            .redirectErrorStream(true)
-            .start();
-    try (OutputStream in = kcat.getOutputStream()) {
-      in.write(lines.getBytes(StandardCharsets.UTF_8));
-    }
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    kcat.getInputStream().transferTo(output);
-    // A guard against a hung client, not a measure of speed.
-    assertThat(kcat.waitFor(2, TimeUnit.MINUTES)).as("kcat finished: " + output).isTrue();
-    assertThat(kcat.exitValue()).as("kcat: " + output).isZero();
   }
 }

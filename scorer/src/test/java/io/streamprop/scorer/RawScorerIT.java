@@ -3,7 +3,6 @@ package io.streamprop.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,9 +22,7 @@ import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.spec.SpecLimits;
 import io.streamprop.wire.SnapshotCodec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,8 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,7 +43,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +56,6 @@ class RawScorerIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Path KCAT = Path.of("/usr/bin/kcat");
   private static final Path TITANIC = Path.of("../examples/data/raw/titanic.jsonl");
 
   static final String SPEC =
@@ -112,25 +105,14 @@ class RawScorerIT {
 
   @Test
   void rawModel_servedWithOfflinePredictions_andMeasuredOnRawEventsFromKcat() throws Exception {
-    assumeKcat();
+    ItKafka.assumeKcat();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String snapshots = "model-snapshots-" + suffix;
     String examples = "examples-" + suffix;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(snapshots, 1, (short) 1)
-                      .configs(
-                          Map.of(
-                              "cleanup.policy",
-                              "compact",
-                              "max.message.bytes",
-                              Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES))),
-                  new NewTopic(examples, 1, (short) 1)))
-          .all()
-          .get();
-    }
+    ItKafka.createTopics(
+        kafka.bootstrapServers(),
+        ItKafka.snapshotTopic(snapshots, 1),
+        new NewTopic(examples, 1, (short) 1));
     ModelSpec spec = SpecJson.parse(SPEC);
     List<String> lines = Files.readAllLines(TITANIC);
     OnlineLearner learner = OnlineLearner.create(spec);
@@ -205,7 +187,7 @@ class RawScorerIT {
     kcatInput.append("titanic\t{\"features\": {\"age\": \"old\"}, \"label\": \"no\"}\n");
     kcatInput.append("titanic\t{\"features\": {\"age\": 3}, \"label\": \"maybe\"}\n");
     kcatInput.append("titanic\t{\"features\": [1, 2, 3], \"label\": \"no\"}\n");
-    kcat(examples, kcatInput.toString());
+    ItKafka.kcat(kafka.bootstrapServers(), examples, kcatInput.toString());
 
     String scored = "streamprop_serving_examples_total{model=\"titanic\",outcome=\"scored\"}";
     awaitUntil("every labeled raw event scored", () -> metric(metrics(), scored) == labeled.size());
@@ -221,43 +203,6 @@ class RawScorerIT {
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void assumeKcat() {
-    if (Files.isExecutable(KCAT)) {
-      return;
-    }
-    String reason = KCAT + " is not installed: apt-get install -y --no-install-recommends kcat";
-    if ("true".equals(System.getenv("CI"))) {
-      fail(reason);
-    }
-    Assumptions.assumeTrue(false, reason);
-  }
-
-  /** Produces {@code key TAB value} lines with kcat and waits until they are delivered. */
-  private static void kcat(String topic, String lines) throws Exception {
-    Process kcat =
-        new ProcessBuilder(
-                KCAT.toString(),
-                "-P",
-                "-b",
-                kafka.bootstrapServers(),
-                "-t",
-                topic,
-                "-K",
-                "\t",
-                "-X",
-                "enable.idempotence=true")
-            .redirectErrorStream(true)
-            .start();
-    try (OutputStream in = kcat.getOutputStream()) {
-      in.write(utf8(lines));
-    }
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    kcat.getInputStream().transferTo(output);
-    // A guard against a hung client, not a measure of speed.
-    assertThat(kcat.waitFor(2, TimeUnit.MINUTES)).as("kcat finished: " + output).isTrue();
-    assertThat(kcat.exitValue()).as("kcat: " + output).isZero();
   }
 
   private HttpResponse<String> predict(String model, String body) throws Exception {

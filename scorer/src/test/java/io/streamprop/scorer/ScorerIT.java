@@ -40,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -90,21 +89,10 @@ class ScorerIT {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     snapshotsTopic = "model-snapshots-" + suffix;
     examplesTopic = "examples-" + suffix;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(snapshotsTopic, 2, (short) 1)
-                      .configs(
-                          Map.of(
-                              "cleanup.policy",
-                              "compact",
-                              "max.message.bytes",
-                              Integer.toString(SpecLimits.MAX_SNAPSHOT_RECORD_BYTES))),
-                  new NewTopic(examplesTopic, 1, (short) 1)))
-          .all()
-          .get();
-    }
+    ItKafka.createTopics(
+        kafka.bootstrapServers(),
+        ItKafka.snapshotTopic(snapshotsTopic, 2),
+        new NewTopic(examplesTopic, 1, (short) 1));
   }
 
   @AfterEach
