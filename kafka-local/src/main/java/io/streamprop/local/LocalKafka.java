@@ -344,10 +344,7 @@ public final class LocalKafka implements AutoCloseable {
      * node's data). Default: a new temporary directory, deleted on close.
      */
     public Builder logDir(Path logDir) {
-      if (logDir == null) {
-        throw new IllegalArgumentException("logDir must not be null");
-      }
-      this.logDir = logDir;
+      this.logDir = NodeOptions.logDir(logDir);
       return this;
     }
 
@@ -362,31 +359,19 @@ public final class LocalKafka implements AutoCloseable {
 
     /** The broker's {@code message.max.bytes}; default {@value #DEFAULT_MAX_MESSAGE_BYTES}. */
     public Builder maxMessageBytes(int maxMessageBytes) {
-      if (maxMessageBytes < 1024) {
-        throw new IllegalArgumentException(
-            "maxMessageBytes must be at least 1024, got " + maxMessageBytes);
-      }
-      this.maxMessageBytes = maxMessageBytes;
+      this.maxMessageBytes = NodeOptions.maxMessageBytes(maxMessageBytes);
       return this;
     }
 
     /** How long {@link LocalKafka#start()} waits; default 120 s. */
     public Builder startupTimeout(Duration startupTimeout) {
-      if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
-        throw new IllegalArgumentException(
-            "startupTimeout must be positive, got " + startupTimeout);
-      }
-      this.startupTimeout = startupTimeout;
+      this.startupTimeout = NodeOptions.startupTimeout(startupTimeout);
       return this;
     }
 
     /** The child JVM's {@code -Xmx} in {@link Mode#CHILD_PROCESS}; default 512. */
     public Builder childHeapMegabytes(int childHeapMegabytes) {
-      if (childHeapMegabytes < 128) {
-        throw new IllegalArgumentException(
-            "childHeapMegabytes must be at least 128, got " + childHeapMegabytes);
-      }
-      this.childHeapMegabytes = childHeapMegabytes;
+      this.childHeapMegabytes = NodeOptions.childHeapMegabytes(childHeapMegabytes);
       return this;
     }
 
@@ -408,14 +393,7 @@ public final class LocalKafka implements AutoCloseable {
      * #maxMessageBytes}), are refused.
      */
     public Builder brokerProperty(String key, String value) {
-      if (key == null || key.isBlank()) {
-        throw new IllegalArgumentException("broker property key must not be blank");
-      }
-      if (value == null) {
-        throw new IllegalArgumentException("broker property " + key + " has a null value");
-      }
-      BrokerConfig.requireNotReserved(key);
-      extraProperties.put(key, value);
+      NodeOptions.brokerProperty(extraProperties, key, value);
       return this;
     }
 

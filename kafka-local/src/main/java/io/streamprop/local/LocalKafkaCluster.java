@@ -365,52 +365,30 @@ public final class LocalKafkaCluster implements AutoCloseable {
 
     /** Keep the nodes' data under this directory (kept on close). Default: a temporary one. */
     public Builder logDir(Path logDir) {
-      if (logDir == null) {
-        throw new IllegalArgumentException("logDir must not be null");
-      }
-      this.logDir = logDir;
+      this.logDir = NodeOptions.logDir(logDir);
       return this;
     }
 
     public Builder maxMessageBytes(int maxMessageBytes) {
-      if (maxMessageBytes < 1024) {
-        throw new IllegalArgumentException(
-            "maxMessageBytes must be at least 1024, got " + maxMessageBytes);
-      }
-      this.maxMessageBytes = maxMessageBytes;
+      this.maxMessageBytes = NodeOptions.maxMessageBytes(maxMessageBytes);
       return this;
     }
 
     /** How long the start of one node may take; default 120 s. */
     public Builder startupTimeout(Duration startupTimeout) {
-      if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
-        throw new IllegalArgumentException(
-            "startupTimeout must be positive, got " + startupTimeout);
-      }
-      this.startupTimeout = startupTimeout;
+      this.startupTimeout = NodeOptions.startupTimeout(startupTimeout);
       return this;
     }
 
     /** Each node's {@code -Xmx}; default {@value #DEFAULT_CHILD_HEAP_MEGABYTES}. */
     public Builder childHeapMegabytes(int childHeapMegabytes) {
-      if (childHeapMegabytes < 128) {
-        throw new IllegalArgumentException(
-            "childHeapMegabytes must be at least 128, got " + childHeapMegabytes);
-      }
-      this.childHeapMegabytes = childHeapMegabytes;
+      this.childHeapMegabytes = NodeOptions.childHeapMegabytes(childHeapMegabytes);
       return this;
     }
 
     /** Any broker setting of every node; as {@link LocalKafka.Builder#brokerProperty}. */
     public Builder brokerProperty(String key, String value) {
-      if (key == null || key.isBlank()) {
-        throw new IllegalArgumentException("broker property key must not be blank");
-      }
-      if (value == null) {
-        throw new IllegalArgumentException("broker property " + key + " has a null value");
-      }
-      BrokerConfig.requireNotReserved(key);
-      extraProperties.put(key, value);
+      NodeOptions.brokerProperty(extraProperties, key, value);
       return this;
     }
 
