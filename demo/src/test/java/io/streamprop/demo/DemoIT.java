@@ -1,7 +1,6 @@
 package io.streamprop.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -44,16 +42,20 @@ class DemoIT {
     try {
       String request = "{\"instances\": [[2,8,3,5,1,8,13,0,6,6,10,8,0,8,0,8]]}";
       URI predict = URI.create("http://127.0.0.1:" + port + "/v1/models/letters:predict");
-      awaitTrue("a prediction from the scorer", () -> post(predict, request).statusCode() == 200);
+      DemoHttp.awaitTrue(
+          DEADLINE,
+          "a prediction from the scorer",
+          () -> post(predict, request).statusCode() == 200);
       body = post(predict, request).body();
       assertThat(body).contains("\"predictions\"").contains("\"class\"").contains("\"letters\"");
 
-      String scorerMetrics = get("http://127.0.0.1:" + port + "/metrics");
+      String scorerMetrics = DemoHttp.get("http://127.0.0.1:" + port + "/metrics");
       assertThat(scorerMetrics).contains("streamprop_model_version{").contains("model=\"letters\"");
-      awaitTrue(
+      DemoHttp.awaitTrue(
+          DEADLINE,
           "the trainer's /metrics to show trained examples",
           () ->
-              get("http://127.0.0.1:" + demo.trainerMetricsPort() + "/metrics")
+              DemoHttp.get("http://127.0.0.1:" + demo.trainerMetricsPort() + "/metrics")
                   .contains("streamprop_examples_trained_total{"));
       assertThat(demo.produced()).isPositive();
       assertThat(demo.failure()).isNull();
@@ -63,7 +65,7 @@ class DemoIT {
 
     assertThat(runDir).doesNotExist();
     assertThat(portIsFree(port)).as("port %d free after close", port).isTrue();
-    awaitTrue("the demo's threads to end", () -> newThreads(before).isEmpty());
+    DemoHttp.awaitTrue(DEADLINE, "the demo's threads to end", () -> newThreads(before).isEmpty());
 
     // Second run, same port, through the command's own entry point with a bounded duration.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -94,7 +96,8 @@ class DemoIT {
         .contains("prequential loss")
         .contains("streamprop demo: stopped");
     assertThat(portIsFree(port)).isTrue();
-    awaitTrue("the second run's threads to end", () -> newThreads(before).isEmpty());
+    DemoHttp.awaitTrue(
+        DEADLINE, "the second run's threads to end", () -> newThreads(before).isEmpty());
   }
 
   /** Non-daemon threads that did not exist before the demo (JDK's own pools excluded). */
@@ -127,31 +130,6 @@ class DemoIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private String get(String uri) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(uri)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("GET %s", uri).isEqualTo(200);
-      return response.body();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) {
-    // In this thread: Awaitility's own poller thread would count as a thread the demo left behind.
-    await(what)
-        .pollInSameThread()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(condition::getAsBoolean);
   }
 
   private static Path resource(String name) throws URISyntaxException {

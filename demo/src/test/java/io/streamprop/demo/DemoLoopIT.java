@@ -1,20 +1,13 @@
 package io.streamprop.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class DemoLoopIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void labelDelay_labelsJoinedAndTheServedModelLearnsFromThem() throws Exception {
@@ -39,11 +31,12 @@ class DemoLoopIT {
       assertThat(client).isNotNull();
       assertThat(demo.produced()).as("no example producer in the loop").isZero();
 
-      awaitTrue("labels joined", () -> joined(trainer) >= 300);
+      DemoHttp.awaitTrue(DEADLINE, "labels joined", () -> joined(trainer) >= 300);
       // The served snapshot learned from more examples than were ever seeded: the rest can only
       // have come from the join (the client sends nothing else to the examples topic).
       long seeded = client.seeded();
-      awaitTrue(
+      DemoHttp.awaitTrue(
+          DEADLINE,
           "a served version that learned from joined labels",
           () -> servedExamples(demo) >= seeded + 200);
 
@@ -80,32 +73,9 @@ class DemoLoopIT {
   /** The examples the served snapshot had learned from (scorer's /metrics), or -1. */
   private double servedExamples(Demo demo) {
     Map<String, Double> samples =
-        StatusLine.samples(get("http://127.0.0.1:" + demo.scorerPort() + "/metrics"), "letters");
+        StatusLine.samples(
+            DemoHttp.get("http://127.0.0.1:" + demo.scorerPort() + "/metrics"), "letters");
     return samples.getOrDefault("streamprop_model_examples", -1.0);
-  }
-
-  private String get(String uri) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(uri)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("GET %s", uri).isEqualTo(200);
-      return response.body();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) {
-    await(what)
-        .pollInSameThread()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(condition::getAsBoolean);
   }
 
   private static Path resource(String name) throws URISyntaxException {
