@@ -26,8 +26,8 @@ public final class FeaturizedBatch {
   private final int[][] offsets;
   private int size;
 
-  // Scratch for the featurizer: a hash key's UTF-8 bytes, token ranges, one value's bucket ids.
-  byte[] keyBytes = new byte[256];
+  // Scratch for the featurizer: a hash key, token ranges, one value's bucket ids.
+  final KeyHash key = new KeyHash(0);
   int[] tokenBounds = new int[64];
   int[] valueIds = new int[64];
   String[] tokenStrings = new String[16];
@@ -120,14 +120,6 @@ public final class FeaturizedBatch {
       ids[e] = Arrays.copyOf(ids[e], Math.max(needed, 2 * ids[e].length));
     }
     return ids[e];
-  }
-
-  /** Makes the key buffer hold at least {@code bytes}. */
-  byte[] keyBytes(int bytes) {
-    if (keyBytes.length < bytes) {
-      keyBytes = new byte[Math.max(bytes, 2 * keyBytes.length)];
-    }
-    return keyBytes;
   }
 
   /** Makes the token buffers hold {@code tokens} tokens and {@code 2 * tokens} ids. */

@@ -32,13 +32,12 @@ import java.util.Map;
 public final class Featurizer {
   private final FeatureSchema schema;
   private final FeatureLayout layout;
-  private final int seed;
   private final int width;
   private final String[] names;
   private final String[] paths; // "features.<name>", for messages
   private final FeatureKind[] kinds;
   private final FeatureSpec[] specs;
-  private final byte[][] prefixes; // UTF-8 of name + "\0": the start of every hash key
+  private final KeyHash[] prefixes; // name + "\0" hashed: the start of every hash key
   private final int[] columns;
   private final int[] missingColumns;
   private final int[] embeddings; // embedding index, or -1 for a one-hot block (hashed kinds)
@@ -49,14 +48,14 @@ public final class Featurizer {
     }
     this.schema = schema;
     this.layout = schema.layout();
-    this.seed = (int) schema.hashSeed();
+    int seed = (int) schema.hashSeed();
     this.width = layout.denseWidth();
     int n = schema.size();
     names = new String[n];
     paths = new String[n];
     kinds = new FeatureKind[n];
     specs = new FeatureSpec[n];
-    prefixes = new byte[n][];
+    prefixes = new KeyHash[n];
     columns = new int[n];
     missingColumns = new int[n];
     embeddings = new int[n];
@@ -66,7 +65,7 @@ public final class Featurizer {
       names[i] = f.name();
       paths[i] = "features." + FeatureErrors.abbreviate(f.name());
       kinds[i] = f.kind();
-      prefixes[i] = (f.name() + "\u0000").getBytes(StandardCharsets.UTF_8);
+      prefixes[i] = KeyHash.prefix(f.name() + "\u0000", seed);
       columns[i] = layout.column(i);
       missingColumns[i] = layout.missingColumn(i);
       embeddings[i] = layout.embeddingIndex(i);
@@ -337,16 +336,13 @@ public final class Featurizer {
    */
   private int bucket(
       FeaturizedBatch batch, int i, String a, int aFrom, int aTo, String b, int bFrom, int bTo) {
-    byte[] prefix = prefixes[i];
-    int most = prefix.length + 3 * (aTo - aFrom) + (b == null ? 0 : 1 + 3 * (bTo - bFrom));
-    byte[] key = batch.keyBytes(most);
-    System.arraycopy(prefix, 0, key, 0, prefix.length);
-    int length = MurmurHash3.utf8(a, aFrom, aTo, key, prefix.length);
+    KeyHash key = batch.key.startWith(prefixes[i]);
+    key.addUtf8(a, aFrom, aTo);
     if (b != null) {
-      key[length++] = ' ';
-      length = MurmurHash3.utf8(b, bFrom, bTo, key, length);
+      key.add(' ');
+      key.addUtf8(b, bFrom, bTo);
     }
-    long h = MurmurHash3.hash32(key, 0, length, seed) & 0xffff_ffffL;
+    long h = key.hash() & 0xffff_ffffL;
     return 1 + (int) (h % (specs[i].buckets() - 1));
   }
 

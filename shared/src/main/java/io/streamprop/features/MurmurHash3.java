@@ -28,11 +28,9 @@ public final class MurmurHash3 {
               | ((data[p + 1] & 0xff) << 8)
               | ((data[p + 2] & 0xff) << 16)
               | ((data[p + 3] & 0xff) << 24);
-      h ^= mixK(k);
-      h = Integer.rotateLeft(h, 13);
-      h = h * 5 + 0xe6546b64;
+      h = mixBlock(h, k);
     }
-    // tail: the last 1..3 bytes
+    // tail: the last 1..3 bytes, little-endian
     int tail = offset + 4 * blocks;
     int k = 0;
     switch (length & 3) {
@@ -44,12 +42,28 @@ public final class MurmurHash3 {
       // fall through
       case 1:
         k ^= data[tail] & 0xff;
-        h ^= mixK(k);
       // fall through
       default:
         break;
     }
-    // finalization: avalanche
+    return finish(h, k, length);
+  }
+
+  /** The body's step: the state {@code h} after one 4-byte block {@code k} (little-endian). */
+  static int mixBlock(int h, int k) {
+    h ^= mixK(k);
+    h = Integer.rotateLeft(h, 13);
+    return h * 5 + 0xe6546b64;
+  }
+
+  /**
+   * The tail and the finalization: mixes in the last {@code length & 3} bytes (little-endian in
+   * {@code tail}, 0 when there are none), then the length, then the avalanche.
+   */
+  static int finish(int h, int tail, int length) {
+    if ((length & 3) != 0) {
+      h ^= mixK(tail);
+    }
     h ^= length;
     h ^= h >>> 16;
     h *= 0x85ebca6b;

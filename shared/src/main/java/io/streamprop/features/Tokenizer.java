@@ -47,9 +47,18 @@ public final class Tokenizer {
     int i = 0;
     int n = text.length();
     while (i < n) {
-      int cp = text.codePointAt(i);
-      int next = i + Character.charCount(cp);
-      if (isTokenChar(cp)) {
+      char c = text.charAt(i);
+      boolean tokenChar;
+      int next;
+      if (c < ASCII_TOKEN_CHARS.length) {
+        tokenChar = ASCII_TOKEN_CHARS[c]; // the same answer, without the category look-up
+        next = i + 1;
+      } else {
+        int cp = text.codePointAt(i);
+        tokenChar = isTokenChar(cp);
+        next = i + Character.charCount(cp);
+      }
+      if (tokenChar) {
         if (start < 0) {
           start = i;
         }
@@ -71,6 +80,15 @@ public final class Tokenizer {
       bounds[2 * count + 1] = end;
     }
     return count + 1;
+  }
+
+  /** {@link #isTokenChar} of the ASCII characters (which are [A-Za-z0-9]), by index. */
+  private static final boolean[] ASCII_TOKEN_CHARS = new boolean[0x80];
+
+  static {
+    for (int c = 0; c < ASCII_TOKEN_CHARS.length; c++) {
+      ASCII_TOKEN_CHARS[c] = isTokenChar(c);
+    }
   }
 
   /** A letter or a digit: Unicode general category L or N, as {@code [\p{L}\p{N}]}. */

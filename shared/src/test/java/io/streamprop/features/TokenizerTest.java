@@ -66,6 +66,20 @@ class TokenizerTest {
     }
   }
 
+  /** Every ASCII character (the scanner's table) splits as the documented regex says. */
+  @Test
+  void everyAsciiCharacter_sameAsTheDocumentedRegex() {
+    Pattern tokenChar = Pattern.compile("[\\p{L}\\p{N}]");
+    for (char c = 0; c < 0x80; c++) {
+      String text = "a" + c + "b";
+      List<String> expected =
+          tokenChar.matcher(String.valueOf(c)).matches()
+              ? List.of(text.toLowerCase(Locale.ROOT))
+              : List.of("a", "b");
+      assertThat(Tokenizer.tokens(text)).as("U+%04X", (int) c).isEqualTo(expected);
+    }
+  }
+
   /** The same tokens as the Python implementation in features_golden.py. */
   @Test
   void goldenTexts_matchPython() {
