@@ -6,14 +6,14 @@
 # written to the section "Trainer throughput, raw events".
 #
 #   trainer/bench/throughput.sh [EXAMPLES=500000] [FRESH_RATE=5000] [FRESH_SECONDS=20]
-#   trainer/bench/throughput.sh raw [EXAMPLES=200000]
+#   trainer/bench/throughput.sh raw [EXAMPLES=1000000]   (fewer mostly measure the JIT warming up)
 #   JAVA_FLAGS="-XX:StartFlightRecording=filename=/tmp/trainer.jfr" trainer/bench/throughput.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ "${1:-}" == raw ]]; then
   main=io.streamprop.trainer.bench.RawEventThroughput
   heading="Trainer throughput, raw events"
-  args=("${2:-200000}")
+  args=("${2:-1000000}")
 else
   main=io.streamprop.trainer.bench.TrainerThroughput
   heading="Trainer throughput"

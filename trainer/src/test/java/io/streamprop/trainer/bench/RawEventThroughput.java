@@ -98,7 +98,7 @@ public final class RawEventThroughput {
   }
 
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     Path stateDir = java.nio.file.Files.createTempDirectory("trainer-bench-raw");
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
       String bootstrap = kafka.bootstrapServers();
