@@ -321,8 +321,7 @@ public final class TrainerThroughput {
     byte[][] values = examples(n, 11);
     long[] writeNanos = new long[n];
     long[] seenNanos = new long[n];
-    // When the broker acknowledged each write (acks=all): the part of the latency before the
-    // trainer can read the example.
+    // When the broker acknowledged each write (acks=all), before the trainer can read it.
     long[] ackNanos = new long[n];
     Arrays.fill(seenNanos, -1);
     List<Long> commitLags = new ArrayList<>();
