@@ -13,6 +13,7 @@ import io.streamprop.faults.rig.Group;
 import io.streamprop.faults.rig.NetNamespace;
 import io.streamprop.faults.rig.Pipeline;
 import io.streamprop.faults.rig.SyntheticStream;
+import io.streamprop.faults.rig.ThreadDumps;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.local.LocalKafkaCluster;
 import io.streamprop.spec.ModelSpec;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
@@ -213,14 +215,31 @@ class ZombieTrainerIT {
       ns.restore();
       long restored = System.nanoTime();
       long cutMillis = FaultReport.millisSince(cut);
-      Map<String, TreeSet<Integer>> rejoined =
-          Group.awaitAssignment(
-              admin,
-              group,
-              examples,
-              "b back in the group, holding examples partitions again (or b's process gone)",
-              owned -> !trainerB.isAlive() || holds(owned, a) && holds(owned, b),
-              timeout);
+      Map<String, TreeSet<Integer>> rejoined;
+      try {
+        rejoined =
+            Group.awaitAssignment(
+                admin,
+                group,
+                examples,
+                "b back in the group, holding examples partitions again (or b's process gone)",
+                owned -> !trainerB.isAlive() || holds(owned, a) && holds(owned, b),
+                timeout);
+      } catch (ConditionTimeoutException e) {
+        // Where b's threads wait tells why it did not come back; the directory is kept.
+        throw new AssertionError(
+            "b not back in the group "
+                + timeout
+                + " after the restore; last assignment "
+                + Group.assignment(admin, group, examples)
+                + "; thread dumps "
+                + ThreadDumps.write(trainerB, dir.resolve("trainer-b.threads.txt"))
+                + ", "
+                + ThreadDumps.write(trainerA, dir.resolve("trainer-a.threads.txt"))
+                + "; logs in "
+                + dir,
+            e);
+      }
       assertThat(trainerB.isAlive())
           .as("b's process after the restore (its log: %s)", dir.resolve("trainer-b.log"))
           .isTrue();
@@ -324,9 +343,10 @@ class ZombieTrainerIT {
 
   /**
    * What b's log says of its time cut off, as lines per sign: Kafka's warning that its poll
-   * interval expired, a fenced producer, a task migrated, a model resumed from the changelog (after
-   * the restore; before the cut b only started its models). Which signs appear depends on where the
-   * cut caught b's stream thread, so they are reported, not asserted.
+   * interval expired, a fenced producer, a task migrated, a fenced static member (its own earlier
+   * join claiming its {@code group.instance.id}), a task opened with models in its store (restored
+   * from the changelog after the restore; before the cut b's tasks started empty). Which signs
+   * appear depends on where the cut caught b's stream thread, so they are reported, not asserted.
    */
   private static Map<String, Long> fencingSigns(Path logFile) throws Exception {
     List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
@@ -336,9 +356,13 @@ class ZombieTrainerIT {
             "poll timeout has expired",
             "ProducerFencedException",
             "TaskMigratedException",
-            "resumed at version")) {
+            "FencedInstanceIdException")) {
       signs.put(sign, lines.stream().filter(l -> l.contains(sign)).count());
     }
+    Pattern restored = Pattern.compile("task \\d+_\\d+: [1-9]\\d* models in the store");
+    signs.put(
+        "task opened with models in its store",
+        lines.stream().filter(l -> restored.matcher(l).find()).count());
     return signs;
   }
 }

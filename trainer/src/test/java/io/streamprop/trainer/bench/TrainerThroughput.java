@@ -305,16 +305,24 @@ public final class TrainerThroughput {
    * first committed snapshot whose examples counter includes it.
    */
   static long[] freshness(String bootstrap, int rate, int seconds, Path stateDir) throws Exception {
+    return freshness(bootstrap, rate, seconds, FRESH_WARM_SECONDS, stateDir);
+  }
+
+  /** As above, with {@code warmSeconds} of examples written before the measured ones. */
+  static long[] freshness(String bootstrap, int rate, int seconds, int warmSeconds, Path stateDir)
+      throws Exception {
     TrainerConfig config = config(bootstrap, "fresh", stateDir);
-    // Examples of the first WARM_SECONDS (a young JVM compiling) and of the last TAIL_SECONDS
+    // Examples of the first warmSeconds (a young JVM compiling) and of the last TAIL_SECONDS
     // (the end of a stream, published by housekeeping rather than by the next example) are
     // written but not measured: the figure is the steady state.
-    int first = rate * FRESH_WARM_SECONDS;
+    int first = rate * warmSeconds;
     int end = first + rate * seconds;
     int n = end + rate * FRESH_TAIL_SECONDS;
     byte[][] values = examples(n, 11);
     long[] writeNanos = new long[n];
     long[] seenNanos = new long[n];
+    // When the broker acknowledged each write (acks=all), before the trainer can read it.
+    long[] ackNanos = new long[n];
     Arrays.fill(seenNanos, -1);
     List<Long> commitLags = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
@@ -351,7 +359,10 @@ public final class TrainerThroughput {
                     LockSupport.parkNanos(100_000);
                   }
                   writeNanos[i] = System.nanoTime();
-                  producer.send(new ProducerRecord<>(config.topics().examples(), key, values[i]));
+                  int index = i;
+                  producer.send(
+                      new ProducerRecord<>(config.topics().examples(), key, values[i]),
+                      (metadata, e) -> ackNanos[index] = System.nanoTime());
                 }
                 producer.flush();
               });
@@ -379,6 +390,16 @@ public final class TrainerThroughput {
           commitLags.size(),
           commitLags.get(commitLags.size() / 2),
           commitLags.get((int) (commitLags.size() * 0.99)));
+    }
+    long[] acks = new long[end - first];
+    for (int i = first; i < end; i++) {
+      acks[i - first] = (ackNanos[i] - writeNanos[i]) / 1_000_000;
+    }
+    Arrays.sort(acks);
+    if (acks.length > 0) {
+      System.err.printf(
+          "freshness: write to acknowledgement median %d ms, p99 %d ms%n",
+          acks[acks.length / 2], acks[(int) (acks.length * 0.99)]);
     }
     // Where the slow ones are: the worst latency of each second of the run.
     StringBuilder worst = new StringBuilder("freshness: worst ms by second:");
