@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The row kernel ({@link Kernels#rows}) gives the bits of the reference loops: the bags of {@link
  * EmbeddingBag} built without a kernel, and SparseAdam's update as {@code AdamBase.updateRows}
- * writes it, on random tables of every width from 1 to 40 (vectors and the floats after them),
- * random bags (empty ones, repeated ids) and columns, both modes. The build runs it with the vector
- * kernels; without the Vector API there is no kernel to compare.
+ * writes it, on random tables of every width from 1 to 40 (full vectors, and the floats after them
+ * in a blended vector or, at the end of an array, one at a time), random bags (empty ones, repeated
+ * ids, the table's last rows) and columns, both modes. The whole arrays are compared, so the floats
+ * beside a row (other columns, other rows, some of them −0) must keep their bits too. The build
+ * runs it with the vector kernels; without the Vector API there is no kernel to compare.
  */
 class RowKernelsTest {
 
@@ -25,7 +27,7 @@ class RowKernelsTest {
     assumeTrue(kernel != null && Kernels.vector(), "no vector kernels in this JVM");
     SplittableRandom random = new SplittableRandom(11);
     for (int trial = 0; trial < 400; trial++) {
-      int dim = 1 + random.nextInt(40);
+      int dim = 1 + trial % 40; // every width ten times: full vectors, tails, rows narrower
       int buckets = 1 + random.nextInt(30);
       Mode mode = random.nextBoolean() ? Mode.MEAN : Mode.SUM;
       int batch = random.nextInt(10);
@@ -65,8 +67,8 @@ class RowKernelsTest {
     RowKernel kernel = Kernels.rows();
     assumeTrue(kernel != null && Kernels.vector(), "no vector kernels in this JVM");
     SplittableRandom random = new SplittableRandom(12);
-    for (int trial = 0; trial < 300; trial++) {
-      int width = 1 + random.nextInt(40);
+    for (int trial = 0; trial < 400; trial++) {
+      int width = 1 + trial % 40; // every width ten times
       int rows = 1 + random.nextInt(20);
       int n = rows * width;
       float[] param = uniform(random, n);
@@ -109,7 +111,8 @@ class RowKernelsTest {
   private static float[] uniform(SplittableRandom random, int n) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
-      a[i] = (float) (random.nextDouble() * 4 - 2) * (random.nextInt(20) == 0 ? 1e-20f : 1f);
+      int kind = random.nextInt(20);
+      a[i] = kind == 0 ? -0f : (float) (random.nextDouble() * 4 - 2) * (kind == 1 ? 1e-20f : 1f);
     }
     return a;
   }

@@ -42,14 +42,16 @@ final class VectorWarmUp {
     float[] panels = VectorPanels.packPanels(w, in, out);
     float[] bigPanels = VectorPanels.packPanels(w, bigIn, bigOut);
     float[] scratch = new float[VectorPanels.panelScratch(batch)];
-    // Embedding rows: 3 bags of a table of 4 rows of 2 vectors and 3 floats, and its SparseAdam.
+    // Embedding rows: 4 bags of a table of 4 rows of 2 vectors and 3 floats, and its SparseAdam;
+    // the last row's 3 floats run one at a time (their vector would end past the table), so the
+    // bags with row 3 and SparseAdam's row 3 take that branch, the last bag and row 0 the vector.
     final int dim = 2 * VectorRowKernel.LANES + 3;
     float[] table = filled(4 * dim);
     float[] moment = new float[4 * dim];
     float[] second = new float[4 * dim];
-    float[] bags = new float[3 * (dim + 1)];
-    int[] ids = {3, 0, 2, 3, 1};
-    int[] offsets = {0, 1, 1, 5};
+    float[] bags = new float[4 * (dim + 1)];
+    int[] ids = {3, 0, 2, 3, 1, 0, 2};
+    int[] offsets = {0, 1, 1, 5, 7};
     long allocatedBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsLong();
     for (int round = 1; System.nanoTime() < deadline; round++) {
       VectorProducts.forward(x, batch, in, w, bias, out, y);
@@ -61,8 +63,8 @@ final class VectorWarmUp {
       VectorProducts.weightGradient(x, y, batch, in, out, dWeight, dBias, (round & 1) == 0);
       VectorProducts.inputGradient(y, batch, out, weightT, in, dInput);
       boolean mean = (round & 1) == 0;
-      VectorRowKernel.bagForwardVector(table, dim, ids, offsets, 3, mean, bags, 1, dim + 1);
-      VectorRowKernel.bagBackwardVector(moment, dim, ids, offsets, 3, mean, bags, 1, dim + 1);
+      VectorRowKernel.bagForwardVector(table, dim, ids, offsets, 4, mean, bags, 1, dim + 1);
+      VectorRowKernel.bagBackwardVector(moment, dim, ids, offsets, 4, mean, bags, 1, dim + 1);
       VectorRowKernel.sparseAdamVector(
           table, moment, moment, second, ids, 2, dim, 0.1f, 0.001f, 1e-8f, -1e-9f);
       if ((round & 63) == 0) {
