@@ -94,22 +94,25 @@ public final class PredictionLog implements AutoCloseable {
       Gauge.builder("streamprop.prediction.log.buffered", buffer, ArrayBlockingQueue::size)
           .description("Prediction records waiting in the async buffer")
           .register(registry);
-      drainer = new Thread(this::drain, "prediction-log");
-      drainer.setDaemon(true);
-      drainer.start();
+      drainer = daemon(this::drain, "prediction-log");
     } else {
       buffer = null;
       drainer = null;
     }
     if (mode == PredictionLogMode.ACKNOWLEDGED) {
       answers = new LinkedBlockingQueue<>();
-      answerer = new Thread(this::answer, "prediction-log-answers");
-      answerer.setDaemon(true);
-      answerer.start();
+      answerer = daemon(this::answer, "prediction-log-answers");
     } else {
       answers = null;
       answerer = null;
     }
+  }
+
+  private static Thread daemon(Runnable loop, String name) {
+    Thread thread = new Thread(loop, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   public PredictionLogMode mode() {
