@@ -87,6 +87,9 @@ final class Specs {
                 + PopulationPlan.standard().rateFactors().stream()
                     .map(f -> String.valueOf(f * spec.optimizer().learningRate()))
                     .toList()
+                + (PopulationPlan.standard().widthFactors().size() > 1
+                    ? " x hidden widths " + PopulationPlan.standard().widthFactors()
+                    : "")
             : "lr " + spec.optimizer().learningRate(),
         spec.batchSize(),
         spec.learner() == ModelSpec.Learner.POPULATION

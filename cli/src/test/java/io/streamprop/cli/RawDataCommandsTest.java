@@ -207,8 +207,12 @@ class RawDataCommandsTest {
     assertThat(run.out()).contains("1,309 examples").contains("wrote " + snap);
     // The inferred spec leaves the optimizer open: the whole population is written.
     PopulationState population = PopulationCodec.decode(Files.readAllBytes(snap));
+    // 1,309 examples, all in the warm-up: every member of the race
     assertThat(population.members())
-        .hasSize(io.streamprop.learn.population.PopulationPlan.standard().rateFactors().size());
+        .hasSize(
+            io.streamprop.learn.population.PopulationPlan.standard()
+                .memberSpecs(population.spec())
+                .size());
     ModelSpec spec = population.spec();
     assertThat(spec.learner()).isEqualTo(ModelSpec.Learner.POPULATION);
     assertThat(spec.hasFeatures()).isTrue();

@@ -28,12 +28,14 @@ import java.util.zip.CRC32C;
  * <pre>
  * int32   magic "SPPO"
  * uint16  container version (1 or 2), uint16 flags (bit 0: signed, version 2 only; bit 1: the
- *         plan has a warm-up; other bits 0)
+ *         plan has a warm-up; bit 2: the plan keeps fewer members after its warm-up; other bits
+ *         0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window;
  *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor;
- *         with flag bit 1 only: int64 warm-up examples
+ *         with flag bit 1 only: int64 warm-up examples; with flag bit 2 only: int32 the budget of
+ *         the members kept after the warm-up
  * int32   leader; int64 examples, switches, replacements, generator state
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
  *         (format of SnapshotCodec, version 0, created at 0, unsigned)
@@ -63,6 +65,9 @@ public final class PopulationCodec {
 
   /** Flag bit: the plan's warm-up follows its max rate factor (absent, the warm-up is 0). */
   static final int FLAG_WARMUP = 0x0002;
+
+  /** Flag bit: the plan's budget of members kept after its warm-up follows (absent, 0: all). */
+  static final int FLAG_KEEP = 0x0004;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
@@ -121,7 +126,11 @@ public final class PopulationCodec {
       out.writeShort(container);
       // A plan without warm-up is written as before warm-ups existed, bit for bit.
       boolean warmup = state.plan().warmupExamples() > 0;
-      out.writeShort((key == null ? 0 : SnapshotCodec.FLAG_SIGNED) | (warmup ? FLAG_WARMUP : 0));
+      boolean keep = state.plan().warmupKeep() > 0;
+      out.writeShort(
+          (key == null ? 0 : SnapshotCodec.FLAG_SIGNED)
+              | (warmup ? FLAG_WARMUP : 0)
+              | (keep ? FLAG_KEEP : 0));
       if (container >= VERSION) {
         out.writeLong(version);
         out.writeLong(createdAtMillis);
@@ -146,6 +155,9 @@ public final class PopulationCodec {
       out.writeDouble(plan.maxRateFactor());
       if (warmup) {
         out.writeLong(plan.warmupExamples());
+      }
+      if (keep) {
+        out.writeInt(plan.warmupKeep());
       }
       out.writeInt(state.leader());
       out.writeLong(state.examples());
@@ -213,7 +225,8 @@ public final class PopulationCodec {
               in.getDouble(),
               in.getDouble(),
               in.getDouble(),
-              header.warmup ? in.getLong() : 0);
+              header.warmup ? in.getLong() : 0,
+              header.keep ? in.getInt() : 0);
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -255,8 +268,8 @@ public final class PopulationCodec {
       ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
       skip(in, 8L * count(in, "rate factors", MAX_MEMBERS));
       skip(in, 4L * count(in, "width factors", MAX_MEMBERS));
-      // loss window, rung, prune margin, perturbation, min and max rate factor, warm-up
-      skip(in, 6 * 8 + (header.warmup ? 8 : 0));
+      // loss window, rung, prune margin, perturbation, min and max rate factor, warm-up, kept
+      skip(in, 6 * 8 + (header.warmup ? 8 : 0) + (header.keep ? 4 : 0));
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -334,7 +347,8 @@ public final class PopulationCodec {
   /**
    * The checked container header; {@code body} is positioned at the spec, limited before the end.
    */
-  private record Header(long version, long createdAtMillis, boolean warmup, ByteBuffer body) {}
+  private record Header(
+      long version, long createdAtMillis, boolean warmup, boolean keep, ByteBuffer body) {}
 
   private static Header header(byte[] bytes, SigningKey key) {
     if (bytes == null || bytes.length < 12) {
@@ -366,7 +380,8 @@ public final class PopulationCodec {
     int flags = Short.toUnsignedInt(in.getShort(6));
     boolean signed = (flags & SnapshotCodec.FLAG_SIGNED) != 0 && version >= VERSION;
     boolean warmup = (flags & FLAG_WARMUP) != 0;
-    int known = FLAG_WARMUP | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
+    boolean keep = (flags & FLAG_KEEP) != 0;
+    int known = FLAG_WARMUP | FLAG_KEEP | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
     if ((flags & ~known) != 0) {
       throw new SnapshotException(
           String.format(
@@ -406,7 +421,7 @@ public final class PopulationCodec {
     }
     in.position(headerBytes);
     in.limit(end);
-    return new Header(modelVersion, createdAt, warmup, in);
+    return new Header(modelVersion, createdAt, warmup, keep, in);
   }
 
   private static void noneLeft(ByteBuffer in) {

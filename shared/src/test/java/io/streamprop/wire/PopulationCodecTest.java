@@ -74,10 +74,35 @@ class PopulationCodecTest {
     assertThat(bytes[7]).isEqualTo((byte) 2); // flag bit 1: the plan has a warm-up
     assertThat(PopulationCodec.encode(trained(wine, 37).state())[7]).isZero();
     byte[] unknownFlag = bytes.clone();
-    unknownFlag[7] = 4;
+    unknownFlag[7] = 8;
     assertThatThrownBy(() -> PopulationCodec.decode(withCrc(unknownFlag)))
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining("flags");
+  }
+
+  @Test
+  void planWithAKeptBudget_roundTripsAfterItsHalving_andSetsFlagBit2() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationPlan race =
+        new PopulationPlan(
+            List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10, 60, 2);
+    PopulationLearner population =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), race);
+    for (int i = 0; i < 77; i++) { // past the warm-up: at most 2 members kept
+      population.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+    byte[] bytes = PopulationCodec.encode(population.state());
+    PopulationState decoded = PopulationCodec.decode(bytes);
+
+    assertThat(decoded.plan()).isEqualTo(race);
+    assertThat(decoded.plan().warmupKeep()).isEqualTo(2);
+    assertThat(decoded.members()).hasSize(population.size()).hasSizeLessThanOrEqualTo(2);
+    assertThat(PopulationCodec.encode(decoded)).isEqualTo(bytes);
+    assertThat(bytes[7]).isEqualTo((byte) 6); // flag bits 1 and 2: a warm-up and its budget
+    PopulationCodec.Served served = PopulationCodec.decodeServed(bytes, null);
+    assertThat(served.served().standings()).hasSize(population.size());
+    assertThat(served.served().member()).isEqualTo(population.leader());
   }
 
   private static byte[] withCrc(byte[] bytes) {

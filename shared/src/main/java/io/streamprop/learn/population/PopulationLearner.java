@@ -51,10 +51,10 @@ public final class PopulationLearner {
   private final ModelSpec spec;
   private final PopulationPlan plan;
   private final SplitMix64 rng;
-  private final OnlineLearner[] learners;
-  private final double[] recentLoss;
-  private final long[] bornAt;
-  private final StepResult[] steps; // each member's step of the current example, reused
+  private OnlineLearner[] learners; // fewer after a warm-up that keeps the best members
+  private double[] recentLoss;
+  private long[] bornAt;
+  private StepResult[] steps; // each member's step of the current example, reused
   private final double lossWeight; // of one mini-batch in a member's recent loss
   private int leader;
   private long examples;
@@ -215,8 +215,9 @@ public final class PopulationLearner {
     if (result != null) {
       select();
       long rung = plan.rungExamples();
-      if (examples / rung > (examples - result.examples()) / rung) {
-        replaceLaggards();
+      boolean halving = examples == plan.warmupExamples() && plan.warmupKeep() > 0;
+      if (examples / rung > (examples - result.examples()) / rung && !halving) {
+        replaceLaggards(); // a warm-up's halving is that rung's replacement
       }
       if (examples == plan.warmupExamples()) {
         endWarmup();
@@ -255,16 +256,21 @@ public final class PopulationLearner {
     }
   }
 
-  private void replaceLaggards() {
+  /** Member indices by recent loss, best first (NaN last); a stable sort, ties in member order. */
+  private Integer[] bestFirst() {
     Integer[] order = new Integer[learners.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    // Best first; a stable sort, so ties keep member order.
     Arrays.sort(
         order,
         Comparator.comparingDouble((Integer i) -> Double.isNaN(recentLoss[i]) ? 1 : 0)
             .thenComparingDouble(i -> recentLoss[i]));
+    return order;
+  }
+
+  private void replaceLaggards() {
+    Integer[] order = bestFirst();
     double bar = recentLoss[leader] * (1 + plan.pruneMargin());
     for (int k = (order.length + 1) / 2; k < order.length; k++) {
       int i = order[k];
@@ -305,10 +311,15 @@ public final class PopulationLearner {
   }
 
   /**
-   * The end of the plan's warm-up: every member goes on from its state (weights, optimizer moments,
-   * statistics; nothing is pending at mini-batch 1) at the spec's mini-batch size.
+   * The end of the plan's warm-up: with a {@link PopulationPlan#warmupKeep()} budget, only members
+   * of the leader's widths run on, as many as the budget holds ({@link #keepBest}); then every
+   * member goes on from its state (weights, optimizer moments, statistics; nothing is pending at
+   * mini-batch 1) at the spec's mini-batch size.
    */
   private void endWarmup() {
+    if (plan.warmupKeep() > 0) {
+      keepBest(plan.warmupKeep());
+    }
     for (int i = 0; i < learners.length; i++) {
       ModelState s = learners[i].state();
       ModelSpec memberSpec = s.spec();
@@ -328,6 +339,48 @@ public final class PopulationLearner {
                   s.carried(),
                   s.embeddings()));
     }
+  }
+
+  /**
+   * Successive halving's rung (Jamieson and Talwalkar 2016): the leader and the best other members
+   * of its widths by recent loss run on, in member order, as many as a budget of this many single
+   * steps of the spec's shape holds; the rest are dropped. One width after the warm-up keeps the
+   * cost of a step constant as replacements copy the leader.
+   */
+  private void keepBest(int budget) {
+    List<Integer> hidden = learners[leader].spec().hidden();
+    double cost = PopulationPlan.cost(learners[leader].spec(), spec);
+    int k = (int) Math.max(1, Math.floor(budget / cost + 1e-9)); // 1e-9: 2 × 2.0 fits in 4
+    boolean[] kept = new boolean[learners.length];
+    kept[leader] = true;
+    int count = 1;
+    for (int i : bestFirst()) {
+      if (count < k && !kept[i] && learners[i].spec().hidden().equals(hidden)) {
+        kept[i] = true;
+        count++;
+      }
+    }
+    OnlineLearner[] keptLearners = new OnlineLearner[count];
+    double[] keptLoss = new double[count];
+    long[] keptBorn = new long[count];
+    int at = 0;
+    int newLeader = 0;
+    for (int i = 0; i < learners.length; i++) {
+      if (kept[i]) {
+        if (i == leader) {
+          newLeader = at;
+        }
+        keptLearners[at] = learners[i];
+        keptLoss[at] = recentLoss[i];
+        keptBorn[at] = bornAt[i];
+        at++;
+      }
+    }
+    learners = keptLearners;
+    recentLoss = keptLoss;
+    bornAt = keptBorn;
+    steps = new StepResult[count];
+    leader = newLeader;
   }
 
   /** Every member's standing, in member order. */

@@ -34,6 +34,11 @@ import java.util.List;
  *     (mini-batch 1, an optimizer step per example), then at the spec's mini-batch size; 0 for
  *     none. A stream's first examples are where one step per example pays most (see {@code
  *     docs/learning-quality.md}); a long stream's throughput is the spec's batch size's
+ * @param warmupKeep the steady population's budget, in single steps of the spec's shape: at the
+ *     warm-up's end only members of the leader's widths run on, the leader and the best others by
+ *     recent loss, as many as this budget holds (a member costs {@link #cost} single steps; the
+ *     leader runs on even beyond it). A first rung of successive halving: a wide race while the
+ *     stream is young, then a steady population of bounded cost; 0 keeps every member
  */
 public record PopulationPlan(
     List<Double> rateFactors,
@@ -44,7 +49,8 @@ public record PopulationPlan(
     double perturbation,
     double minRateFactor,
     double maxRateFactor,
-    long warmupExamples) {
+    long warmupExamples,
+    int warmupKeep) {
 
   /** A plan without warm-up. */
   public PopulationPlan(
@@ -65,6 +71,31 @@ public record PopulationPlan(
         perturbation,
         minRateFactor,
         maxRateFactor,
+        0,
+        0);
+  }
+
+  /** A plan whose members all run on after the warm-up. */
+  public PopulationPlan(
+      List<Double> rateFactors,
+      List<Integer> widthFactors,
+      double lossWindowExamples,
+      long rungExamples,
+      double pruneMargin,
+      double perturbation,
+      double minRateFactor,
+      double maxRateFactor,
+      long warmupExamples) {
+    this(
+        rateFactors,
+        widthFactors,
+        lossWindowExamples,
+        rungExamples,
+        pruneMargin,
+        perturbation,
+        minRateFactor,
+        maxRateFactor,
+        warmupExamples,
         0);
   }
 
@@ -103,6 +134,13 @@ public record PopulationPlan(
     if (warmupExamples < 0) {
       throw new IllegalArgumentException("warm-up must be >= 0 examples, got " + warmupExamples);
     }
+    if (warmupKeep < 0 || (warmupKeep > 0 && warmupExamples == 0)) {
+      throw new IllegalArgumentException(
+          "members kept after the warm-up must be >= 0, and 0 without a warm-up, got "
+              + warmupKeep
+              + " with a warm-up of "
+              + warmupExamples);
+    }
   }
 
   /** The mini-batch size members learn at after {@code examples} examples. */
@@ -113,7 +151,7 @@ public record PopulationPlan(
   /** The default plan; its choices are measured in {@code docs/learning-quality.md}. */
   public static PopulationPlan standard() {
     return new PopulationPlan(
-        List.of(0.1, 0.3, 1.0), List.of(1), 500, 2000, 0.05, 2, 0.01, 10, 2000);
+        List.of(0.1, 0.3, 1.0), List.of(1, 2), 500, 2000, 0.05, 2, 0.01, 10, 2000, 4);
   }
 
   /** The initial members' specs, in member order (each a single learner). */
@@ -131,6 +169,25 @@ public record PopulationPlan(
       }
     }
     return specs;
+  }
+
+  /**
+   * A member's step cost in single steps of the spec's shape: its dense weights over the spec's
+   * (multiply-adds per example, forward and backward alike; embedding tables are sparse and the
+   * same in every member).
+   */
+  public static double cost(ModelSpec member, ModelSpec spec) {
+    return (double) denseWeights(member) / denseWeights(spec);
+  }
+
+  private static long denseWeights(ModelSpec spec) {
+    long count = 0;
+    int in = spec.inputs();
+    for (int width : spec.hidden()) {
+      count += (long) in * width;
+      in = width;
+    }
+    return count + (long) in * spec.outputWidth();
   }
 
   /** The spec as one learner of these hidden widths, base learning rate and mini-batch size. */

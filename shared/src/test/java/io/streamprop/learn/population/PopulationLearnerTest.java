@@ -28,6 +28,12 @@ class PopulationLearnerTest {
       new PopulationPlan(
           List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, RUNG, 0.0, 2, 0.01, 10, WARMUP);
 
+  /** WARM whose steady population after the warm-up is a budget of this many single steps. */
+  static PopulationPlan race(int budget) {
+    return new PopulationPlan(
+        List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, RUNG, 0.0, 2, 0.01, 10, WARMUP, budget);
+  }
+
   private static final String WINE = "{'inputs': 13, 'classes': 3, 'hidden': [16]}";
   private static final String DIABETES = "{'inputs': 10, 'task': 'regression', 'hidden': [8]}";
 
@@ -90,8 +96,13 @@ class PopulationLearnerTest {
             PopulationPlan.variant(spec, spec.hidden(), spec.optimizer().learningRate(), 1));
 
     List<Standing> start = population.standings();
-    assertThat(start).extracting(Standing::learningRate).containsExactly(0.001, 0.003, 0.01);
-    assertThat(start).extracting(Standing::hidden).containsOnly(List.of(16));
+    assertThat(start)
+        .extracting(Standing::learningRate)
+        .containsExactly(0.001, 0.003, 0.01, 0.001, 0.003, 0.01);
+    assertThat(start)
+        .extracting(Standing::hidden)
+        .containsExactly(
+            List.of(16), List.of(16), List.of(16), List.of(32), List.of(32), List.of(32));
     assertThat(population.leader()).as("the spec's own rate is served first").isEqualTo(2);
 
     StepResult firstServed = null;
@@ -265,6 +276,85 @@ class PopulationLearnerTest {
 
     assertSamePopulation(resumed.state(), uninterrupted.state());
     assertThat(uninterrupted.replacements()).isPositive();
+  }
+
+  @Test
+  void cost_isDenseWeightsOverTheSpecs() {
+    ModelSpec spec = spec(WINE); // 13 -> 16 -> 3: 256 weights
+    List<ModelSpec> members = race(4).memberSpecs(spec);
+    assertThat(PopulationPlan.cost(members.get(0), spec)).isEqualTo(1.0);
+    assertThat(PopulationPlan.cost(members.get(4), spec)).isEqualTo(2.0); // 13 -> 32 -> 3: 512
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5})
+  void warmupsEnd_keepsTheLeadersWidth_bestFirst_asManyAsTheBudgetHolds(int budget) {
+    Datasets.Dataset wine = Datasets.load("wine");
+    // The same race with every member kept: its state at the warm-up's end says who should stay.
+    PopulationLearner all = PopulationLearner.create(spec(WINE), WARM);
+    PopulationLearner halved = PopulationLearner.create(spec(WINE), race(budget));
+    feed(all, wine, 0, WARMUP - 1);
+    feed(halved, wine, 0, WARMUP - 1);
+    assertThat(halved.size()).as("the whole race runs in the warm-up").isEqualTo(8);
+    feed(all, wine, WARMUP - 1, WARMUP);
+    feed(halved, wine, WARMUP - 1, WARMUP);
+
+    PopulationState race = all.state();
+    MemberState lead = race.leaderState();
+    double cost = PopulationPlan.cost(lead.model().spec(), spec(WINE));
+    int k = (int) Math.max(1, Math.floor(budget / cost));
+    List<Integer> sameWidth =
+        java.util.stream.IntStream.range(0, race.members().size())
+            .filter(
+                i ->
+                    race.members()
+                        .get(i)
+                        .model()
+                        .spec()
+                        .hidden()
+                        .equals(lead.model().spec().hidden()))
+            .boxed()
+            .sorted(
+                java.util.Comparator.comparingDouble(
+                    (Integer i) -> i == race.leader() ? -1 : race.members().get(i).recentLoss()))
+            .limit(k)
+            .sorted()
+            .toList();
+    PopulationState kept = halved.state();
+    assertThat(kept.members()).hasSize(sameWidth.size());
+    assertThat(sameWidth.size()).isLessThanOrEqualTo(Math.max(1, budget));
+    for (int j = 0; j < sameWidth.size(); j++) {
+      MemberState expected = race.members().get(sameWidth.get(j));
+      MemberState actual = kept.members().get(j);
+      assertThat(actual.recentLoss()).isEqualTo(expected.recentLoss());
+      assertThat(actual.bornAt()).isEqualTo(expected.bornAt());
+      assertThat(actual.model().spec().batchSize()).isEqualTo(8);
+      assertSameState(actual.model(), expected.model());
+    }
+    assertSameState(kept.leaderState().model(), lead.model());
+    // It runs on: the rungs replace within the kept members, at their one width.
+    feed(halved, wine, WARMUP, wine.rows());
+    assertThat(halved.size()).isEqualTo(sameWidth.size());
+    assertThat(halved.standings())
+        .allSatisfy(st -> assertThat(st.hidden()).isEqualTo(lead.model().spec().hidden()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {WARMUP - 1, WARMUP, WARMUP + 5})
+  void resumeAroundTheWarmupsHalving_identicalToUninterrupted(int cut) {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationLearner uninterrupted = PopulationLearner.create(spec(WINE), race(3));
+    feed(uninterrupted, wine, 0, wine.rows());
+    PopulationLearner before = PopulationLearner.create(spec(WINE), race(3));
+    feed(before, wine, 0, cut);
+    PopulationLearner resumed = PopulationLearner.restore(before.state());
+    feed(resumed, wine, cut, wine.rows());
+
+    assertSamePopulation(resumed.state(), uninterrupted.state());
+    assertThat(uninterrupted.size()).isLessThan(8);
+    PopulationLearner twin = PopulationLearner.create(spec(WINE), race(3));
+    feed(twin, wine, 0, wine.rows());
+    assertSamePopulation(twin.state(), uninterrupted.state());
   }
 
   @Test

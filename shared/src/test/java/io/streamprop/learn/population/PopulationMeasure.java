@@ -32,6 +32,8 @@ public final class PopulationMeasure {
     PopulationPlan s = PopulationPlan.standard();
     return switch (name) {
       case "standard" -> s;
+      // the standard plan before the warm-up's wider race: one width, every member runs on
+      case "onewidth" -> with(s, s.rateFactors(), List.of(1), s.warmupExamples(), 0);
       case "lr5" -> withRates(s, List.of(0.03, 0.1, 0.3, 1.0, 3.0));
       case "lr4w2" -> withWidths(s, List.of(1, 2));
       case "lr3" -> withRates(s, List.of(0.1, 0.3, 1.0));
@@ -105,7 +107,84 @@ public final class PopulationMeasure {
         s.perturbation(),
         s.minRateFactor(),
         s.maxRateFactor(),
-        warmup);
+        warmup,
+        Math.min(s.warmupKeep(), warmup == 0 ? 0 : Integer.MAX_VALUE));
+  }
+
+  /** The plan keeping this many members after its warm-up (0: all). */
+  static PopulationPlan withKeep(PopulationPlan s, int keep) {
+    return new PopulationPlan(
+        s.rateFactors(),
+        s.widthFactors(),
+        s.lossWindowExamples(),
+        s.rungExamples(),
+        s.pruneMargin(),
+        s.perturbation(),
+        s.minRateFactor(),
+        s.maxRateFactor(),
+        s.warmupExamples(),
+        keep);
+  }
+
+  /** The plan with every field but the rates, widths, warm-up and keep from {@code s}. */
+  static PopulationPlan with(
+      PopulationPlan s, List<Double> rates, List<Integer> widths, long warmup, int keep) {
+    return new PopulationPlan(
+        rates,
+        widths,
+        s.lossWindowExamples(),
+        s.rungExamples(),
+        s.pruneMargin(),
+        s.perturbation(),
+        s.minRateFactor(),
+        s.maxRateFactor(),
+        warmup,
+        keep);
+  }
+
+  private static List<Double> factors(String csv) {
+    return java.util.Arrays.stream(csv.split(",")).map(Double::valueOf).toList();
+  }
+
+  /**
+   * A plan by name with options, separated by ':': {@code wN} a warm-up of N examples, {@code kN} a
+   * budget of N single steps for the members kept after it (0: all), {@code rA,B,..} rate factors,
+   * {@code xA,B,..} width factors; {@code bN} (the open spec's batch size) and {@code sN} (its
+   * seed) are read by {@link #main}.
+   */
+  static PopulationPlan parse(String arg) {
+    String[] parts = arg.split(":");
+    PopulationPlan p = plan(parts[0]);
+    for (int i = 1; i < parts.length; i++) {
+      String v = parts[i].substring(1);
+      p =
+          switch (parts[i].charAt(0)) {
+            case 'w' -> withWarmup(p, Long.parseLong(v));
+            case 'k' -> withKeep(p, Integer.parseInt(v));
+            case 'r' -> with(p, factors(v), p.widthFactors(), p.warmupExamples(), p.warmupKeep());
+            case 'x' ->
+                with(
+                    p,
+                    p.rateFactors(),
+                    factors(v).stream().map(Double::intValue).toList(),
+                    p.warmupExamples(),
+                    p.warmupKeep());
+            case 'b', 's' -> p;
+            default -> throw new IllegalArgumentException("unknown plan option " + parts[i]);
+          };
+    }
+    return p;
+  }
+
+  /** The value of option {@code c} in a plan argument, or null. */
+  private static String option(String arg, char c) {
+    String[] parts = arg.split(":");
+    for (int i = 1; i < parts.length; i++) {
+      if (parts[i].charAt(0) == c) {
+        return parts[i].substring(1);
+      }
+    }
+    return null;
   }
 
   /**
@@ -229,15 +308,12 @@ public final class PopulationMeasure {
       }
       return;
     }
-    // PLAN or PLAN:bN (the open spec's batch_size N instead of the default)
-    // PLAN:wN: with a warm-up of N examples at mini-batch 1
-    String[] planAndBatch = args[0].split(":b");
-    String[] planAndWarmup = planAndBatch[0].split(":w");
-    PopulationPlan plan = plan(planAndWarmup[0]);
-    if (planAndWarmup.length > 1) {
-      plan = withWarmup(plan, Long.parseLong(planAndWarmup[1]));
+    // PLAN[:OPTION...], see parse: e.g. standard:s7 (seed 7), lr3:w2000:b32
+    PopulationPlan plan = parse(args[0]);
+    String batch = option(args[0], 'b') == null ? "" : ", \"batch_size\": " + option(args[0], 'b');
+    if (option(args[0], 's') != null) {
+      batch += ", \"seed\": " + option(args[0], 's');
     }
-    String batch = planAndBatch.length > 1 ? ", \"batch_size\": " + planAndBatch[1] : "";
     for (int a = 1; a < args.length; a++) {
       if (args[a].startsWith("raw:")) {
         raw(args[0], plan, Path.of(args[a].substring(4)));

@@ -44,8 +44,11 @@ class PopulationTopologyTest {
 
   static final Dataset IRIS = Dataset.load("iris.csv", 150);
 
-  /** Past the standard plan's first rung (2,000 examples), so members have been replaced. */
-  static final int EXAMPLES = 3000;
+  /**
+   * Past the standard plan's warm-up (2,000 examples, where it keeps the leader's width) and its
+   * next rung (4,000), so members have been dropped and replaced.
+   */
+  static final int EXAMPLES = 4000;
 
   @TempDir Path stateDir;
 
@@ -116,6 +119,9 @@ class PopulationTopologyTest {
     }
     PopulationLearner last = offline(EXAMPLES);
     assertThat(last.replacements()).as("the stream crosses a rung").isPositive();
+    assertThat(last.size())
+        .as("the warm-up's halving")
+        .isLessThan(PopulationLearner.create(SpecJson.parse(OPEN_SPEC)).size());
     assertThat(gauge("streamprop.population.leader", null)).isEqualTo(last.leader());
     for (int m = 0; m < last.size(); m++) {
       assertThat(gauge("streamprop.population.member.loss", Integer.toString(m)))
