@@ -1,5 +1,6 @@
 package io.streamprop.wire;
 
+import io.streamprop.learn.population.DriftState;
 import io.streamprop.learn.population.MemberState;
 import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.learn.population.PopulationState;
@@ -28,12 +29,13 @@ import java.util.zip.CRC32C;
  * <pre>
  * int32   magic "SPPO"
  * uint16  container version (1 or 2), uint16 flags (bit 0: signed, version 2 only; bit 1: the
- *         plan has a warm-up; other bits 0)
+ *         plan has a warm-up; bit 2: the population detects drift; other bits 0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window;
  *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor;
  *         with flag bit 1 only: int64 warm-up examples
+ * drift   with flag bit 2 only: the drift plan and detector ({@link PopulationDriftCodec})
  * int32   leader; int64 examples, switches, replacements, generator state
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
  *         (format of SnapshotCodec, version 0, created at 0, unsigned)
@@ -63,6 +65,9 @@ public final class PopulationCodec {
 
   /** Flag bit: the plan's warm-up follows its max rate factor (absent, the warm-up is 0). */
   static final int FLAG_WARMUP = 0x0002;
+
+  /** Flag bit: the drift section follows the plan (absent, the population detects no drift). */
+  static final int FLAG_DRIFT = 0x0004;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
@@ -121,7 +126,11 @@ public final class PopulationCodec {
       out.writeShort(container);
       // A plan without warm-up is written as before warm-ups existed, bit for bit.
       boolean warmup = state.plan().warmupExamples() > 0;
-      out.writeShort((key == null ? 0 : SnapshotCodec.FLAG_SIGNED) | (warmup ? FLAG_WARMUP : 0));
+      boolean drift = state.drift() != null;
+      out.writeShort(
+          (key == null ? 0 : SnapshotCodec.FLAG_SIGNED)
+              | (warmup ? FLAG_WARMUP : 0)
+              | (drift ? FLAG_DRIFT : 0));
       if (container >= VERSION) {
         out.writeLong(version);
         out.writeLong(createdAtMillis);
@@ -146,6 +155,9 @@ public final class PopulationCodec {
       out.writeDouble(plan.maxRateFactor());
       if (warmup) {
         out.writeLong(plan.warmupExamples());
+      }
+      if (drift) {
+        PopulationDriftCodec.write(out, state.drift());
       }
       out.writeInt(state.leader());
       out.writeLong(state.examples());
@@ -214,6 +226,7 @@ public final class PopulationCodec {
               in.getDouble(),
               in.getDouble(),
               header.warmup ? in.getLong() : 0);
+      DriftState drift = header.drift ? PopulationDriftCodec.read(in) : null;
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -224,13 +237,13 @@ public final class PopulationCodec {
         double recentLoss = in.getDouble();
         long bornAt = in.getLong();
         ModelState model = SnapshotCodec.decode(slice(in, "member " + members.size()));
-        checkMember(spec, plan.warmupExamples() > 0, model, members.size());
+        checkMember(spec, plan.warmupExamples() > 0 || drift != null, model, members.size());
         members.add(new MemberState(model, recentLoss, bornAt));
       }
       noneLeft(in);
       return new Published(
           new PopulationState(
-              spec, plan, members, leader, examples, switches, replacements, rngState),
+              spec, plan, members, leader, examples, switches, replacements, rngState, drift),
           header.version,
           header.createdAtMillis);
     } catch (BufferUnderflowException e) {
@@ -256,7 +269,7 @@ public final class PopulationCodec {
       skip(in, 8L * count(in, "rate factors", MAX_MEMBERS));
       skip(in, 4L * count(in, "width factors", MAX_MEMBERS));
       // loss window, rung, prune margin, perturbation, min and max rate factor, warm-up
-      skip(in, 6 * 8 + (header.warmup ? 8 : 0));
+      skip(in, 6 * 8 + (header.warmup ? 8 : 0) + (header.drift ? PopulationDriftCodec.BYTES : 0));
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -277,7 +290,7 @@ public final class PopulationCodec {
         long steps;
         if (i == leader) {
           lead = SnapshotCodec.decode(snapshot).withVersion(header.version);
-          checkMember(spec, header.warmup, lead, i);
+          checkMember(spec, header.warmup || header.drift, lead, i);
           memberSpec = lead.spec();
           steps = lead.steps();
         } else {
@@ -334,7 +347,8 @@ public final class PopulationCodec {
   /**
    * The checked container header; {@code body} is positioned at the spec, limited before the end.
    */
-  private record Header(long version, long createdAtMillis, boolean warmup, ByteBuffer body) {}
+  private record Header(
+      long version, long createdAtMillis, boolean warmup, boolean drift, ByteBuffer body) {}
 
   private static Header header(byte[] bytes, SigningKey key) {
     if (bytes == null || bytes.length < 12) {
@@ -366,7 +380,7 @@ public final class PopulationCodec {
     int flags = Short.toUnsignedInt(in.getShort(6));
     boolean signed = (flags & SnapshotCodec.FLAG_SIGNED) != 0 && version >= VERSION;
     boolean warmup = (flags & FLAG_WARMUP) != 0;
-    int known = FLAG_WARMUP | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
+    int known = FLAG_WARMUP | FLAG_DRIFT | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
     if ((flags & ~known) != 0) {
       throw new SnapshotException(
           String.format(
@@ -406,7 +420,7 @@ public final class PopulationCodec {
     }
     in.position(headerBytes);
     in.limit(end);
-    return new Header(modelVersion, createdAt, warmup, in);
+    return new Header(modelVersion, createdAt, warmup, (flags & FLAG_DRIFT) != 0, in);
   }
 
   private static void noneLeft(ByteBuffer in) {
@@ -425,7 +439,7 @@ public final class PopulationCodec {
 
   /**
    * A member learns the population's stream: same task, inputs, outputs, loss and batch size (or 1,
-   * when the plan has a warm-up).
+   * when the plan has a warm-up or the population relearns after a drift alarm).
    */
   private static void checkMember(ModelSpec spec, boolean warmup, ModelState member, int index) {
     ModelSpec m = member.spec();
