@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-target/drift}"
 mkdir -p "$out"
+out="$(cd "$out" && pwd)" # absolute: Maven resolves paths from the module
 ./mvnw -o -q -B -pl shared test-compile
 ./mvnw -o -q -B -pl shared dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
 cp="shared/target/classes:shared/target/test-classes:$(cat "$out/cp.txt")"

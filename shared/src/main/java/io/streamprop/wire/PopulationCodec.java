@@ -1,5 +1,6 @@
 package io.streamprop.wire;
 
+import io.streamprop.learn.population.DriftState;
 import io.streamprop.learn.population.MemberState;
 import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.learn.population.PopulationState;
@@ -28,14 +29,15 @@ import java.util.zip.CRC32C;
  * <pre>
  * int32   magic "SPPO"
  * uint16  container version (1 or 2), uint16 flags (bit 0: signed, version 2 only; bit 1: the
- *         plan has a warm-up; bit 2: the plan keeps fewer members after its warm-up; other bits
- *         0)
+ *         plan has a warm-up; bit 2: the plan keeps fewer members after its warm-up; bit 3: the
+ *         population detects drift; other bits 0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window;
  *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor;
  *         with flag bit 1 only: int64 warm-up examples; with flag bit 2 only: int32 the budget of
  *         the members kept after the warm-up
+ * drift   with flag bit 3 only: the drift plan and detector ({@link PopulationDriftCodec})
  * int32   leader; int64 examples, switches, replacements, generator state
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
  *         (format of SnapshotCodec, version 0, created at 0, unsigned)
@@ -68,6 +70,9 @@ public final class PopulationCodec {
 
   /** Flag bit: the plan's budget of members kept after its warm-up follows (absent, 0: all). */
   static final int FLAG_KEEP = 0x0004;
+
+  /** Flag bit: the drift section follows the plan (absent, the population detects no drift). */
+  static final int FLAG_DRIFT = 0x0008;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
@@ -127,10 +132,12 @@ public final class PopulationCodec {
       // A plan without warm-up is written as before warm-ups existed, bit for bit.
       boolean warmup = state.plan().warmupExamples() > 0;
       boolean keep = state.plan().warmupKeep() > 0;
+      boolean drift = state.drift() != null;
       out.writeShort(
           (key == null ? 0 : SnapshotCodec.FLAG_SIGNED)
               | (warmup ? FLAG_WARMUP : 0)
-              | (keep ? FLAG_KEEP : 0));
+              | (keep ? FLAG_KEEP : 0)
+              | (drift ? FLAG_DRIFT : 0));
       if (container >= VERSION) {
         out.writeLong(version);
         out.writeLong(createdAtMillis);
@@ -158,6 +165,9 @@ public final class PopulationCodec {
       }
       if (keep) {
         out.writeInt(plan.warmupKeep());
+      }
+      if (drift) {
+        PopulationDriftCodec.write(out, state.drift());
       }
       out.writeInt(state.leader());
       out.writeLong(state.examples());
@@ -227,6 +237,7 @@ public final class PopulationCodec {
               in.getDouble(),
               header.warmup ? in.getLong() : 0,
               header.keep ? in.getInt() : 0);
+      DriftState drift = header.drift ? PopulationDriftCodec.read(in) : null;
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -237,13 +248,13 @@ public final class PopulationCodec {
         double recentLoss = in.getDouble();
         long bornAt = in.getLong();
         ModelState model = SnapshotCodec.decode(slice(in, "member " + members.size()));
-        checkMember(spec, plan.warmupExamples() > 0, model, members.size());
+        checkMember(spec, plan.warmupExamples() > 0 || drift != null, model, members.size());
         members.add(new MemberState(model, recentLoss, bornAt));
       }
       noneLeft(in);
       return new Published(
           new PopulationState(
-              spec, plan, members, leader, examples, switches, replacements, rngState),
+              spec, plan, members, leader, examples, switches, replacements, rngState, drift),
           header.version,
           header.createdAtMillis);
     } catch (BufferUnderflowException e) {
@@ -268,8 +279,14 @@ public final class PopulationCodec {
       ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
       skip(in, 8L * count(in, "rate factors", MAX_MEMBERS));
       skip(in, 4L * count(in, "width factors", MAX_MEMBERS));
-      // loss window, rung, prune margin, perturbation, min and max rate factor, warm-up, kept
-      skip(in, 6 * 8 + (header.warmup ? 8 : 0) + (header.keep ? 4 : 0));
+      // loss window, rung, prune margin, perturbation, min and max rate factor, warm-up, kept,
+      // drift
+      skip(
+          in,
+          6 * 8
+              + (header.warmup ? 8 : 0)
+              + (header.keep ? 4 : 0)
+              + (header.drift ? PopulationDriftCodec.BYTES : 0));
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -290,7 +307,7 @@ public final class PopulationCodec {
         long steps;
         if (i == leader) {
           lead = SnapshotCodec.decode(snapshot).withVersion(header.version);
-          checkMember(spec, header.warmup, lead, i);
+          checkMember(spec, header.warmup || header.drift, lead, i);
           memberSpec = lead.spec();
           steps = lead.steps();
         } else {
@@ -348,7 +365,12 @@ public final class PopulationCodec {
    * The checked container header; {@code body} is positioned at the spec, limited before the end.
    */
   private record Header(
-      long version, long createdAtMillis, boolean warmup, boolean keep, ByteBuffer body) {}
+      long version,
+      long createdAtMillis,
+      boolean warmup,
+      boolean keep,
+      boolean drift,
+      ByteBuffer body) {}
 
   private static Header header(byte[] bytes, SigningKey key) {
     if (bytes == null || bytes.length < 12) {
@@ -381,7 +403,8 @@ public final class PopulationCodec {
     boolean signed = (flags & SnapshotCodec.FLAG_SIGNED) != 0 && version >= VERSION;
     boolean warmup = (flags & FLAG_WARMUP) != 0;
     boolean keep = (flags & FLAG_KEEP) != 0;
-    int known = FLAG_WARMUP | FLAG_KEEP | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
+    int known =
+        FLAG_WARMUP | FLAG_KEEP | FLAG_DRIFT | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
     if ((flags & ~known) != 0) {
       throw new SnapshotException(
           String.format(
@@ -421,7 +444,7 @@ public final class PopulationCodec {
     }
     in.position(headerBytes);
     in.limit(end);
-    return new Header(modelVersion, createdAt, warmup, keep, in);
+    return new Header(modelVersion, createdAt, warmup, keep, (flags & FLAG_DRIFT) != 0, in);
   }
 
   private static void noneLeft(ByteBuffer in) {
@@ -440,7 +463,7 @@ public final class PopulationCodec {
 
   /**
    * A member learns the population's stream: same task, inputs, outputs, loss and batch size (or 1,
-   * when the plan has a warm-up).
+   * when the plan has a warm-up or the population relearns after a drift alarm).
    */
   private static void checkMember(ModelSpec spec, boolean warmup, ModelState member, int index) {
     ModelSpec m = member.spec();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamprop.learn.Datasets;
+import io.streamprop.learn.population.DriftPlan;
 import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.learn.population.PopulationState;
@@ -16,9 +17,13 @@ class PopulationCodecTest {
       new PopulationPlan(List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10);
 
   private static PopulationLearner trained(Datasets.Dataset data, int rows) {
+    return trained(data, rows, DriftPlan.standard());
+  }
+
+  private static PopulationLearner trained(Datasets.Dataset data, int rows, DriftPlan drift) {
     PopulationLearner population =
         PopulationLearner.create(
-            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), FAST);
+            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), FAST, drift);
     for (int i = 0; i < rows; i++) {
       population.learn(data.features()[i], new float[] {data.labels()[i]});
     }
@@ -54,14 +59,14 @@ class PopulationCodecTest {
   }
 
   @Test
-  void planWithWarmup_roundTrips_andSetsFlagBit0_planWithout_leavesFlagsZero() {
+  void planWithWarmup_roundTrips_andSetsFlagBit1_planWithout_leavesFlagsZero() {
     Datasets.Dataset wine = Datasets.load("wine");
     PopulationPlan warm =
         new PopulationPlan(
             List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10, 60);
     PopulationLearner population =
         PopulationLearner.create(
-            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), warm);
+            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), warm, null);
     for (int i = 0; i < 37; i++) { // inside the warm-up: members at mini-batch 1
       population.learn(wine.features()[i], new float[] {wine.labels()[i]});
     }
@@ -72,9 +77,9 @@ class PopulationCodecTest {
     assertThat(decoded.plan().warmupExamples()).isEqualTo(60);
     assertThat(PopulationCodec.encode(decoded)).isEqualTo(bytes);
     assertThat(bytes[7]).isEqualTo((byte) 2); // flag bit 1: the plan has a warm-up
-    assertThat(PopulationCodec.encode(trained(wine, 37).state())[7]).isZero();
+    assertThat(PopulationCodec.encode(trained(wine, 37, null).state())[7]).isZero();
     byte[] unknownFlag = bytes.clone();
-    unknownFlag[7] = 8;
+    unknownFlag[7] = 16;
     assertThatThrownBy(() -> PopulationCodec.decode(withCrc(unknownFlag)))
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining("flags");
@@ -88,7 +93,7 @@ class PopulationCodecTest {
             List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10, 60, 2);
     PopulationLearner population =
         PopulationLearner.create(
-            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), race);
+            SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}"), race, null);
     for (int i = 0; i < 77; i++) { // past the warm-up: at most 2 members kept
       population.learn(wine.features()[i], new float[] {wine.labels()[i]});
     }
@@ -196,5 +201,54 @@ class PopulationCodecTest {
     assertThat(v1[5]).isEqualTo((byte) 1);
     assertThat(PopulationCodec.decodePublished(v1, null).version()).isZero();
     assertThat(PopulationCodec.decodeServed(v1, null).served().member()).isEqualTo(state.leader());
+  }
+
+  @Test
+  void driftState_roundTripsUnderFlagBit3_mid_relearning_andOnIdenticalToUninterrupted() {
+    Datasets.Dataset digits = Datasets.load("digits");
+    PopulationLearner a =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 64, \"classes\": 10, \"hidden\": [32]}"),
+            FAST,
+            DriftPlan.standard());
+    PopulationLearner b =
+        PopulationLearner.restore(a.state()); // the same population, fed the same below
+    for (PopulationLearner p : List.of(a, b)) {
+      for (int i = 0; i < 950; i++) {
+        float y = i >= 900 ? (digits.labels()[i] + 1) % 10 : digits.labels()[i];
+        p.learn(digits.features()[i], new float[] {y});
+      }
+    }
+    assertThat(a.alarms()).isEqualTo(1);
+    byte[] bytes = PopulationCodec.encode(b.state(), 3, 0, null);
+    assertThat(bytes[7] & 8).isEqualTo(8);
+    PopulationState decoded = PopulationCodec.decode(bytes);
+    assertThat(decoded.drift()).isEqualTo(a.state().drift());
+    assertThat(PopulationCodec.encode(decoded, 3, 0, null)).isEqualTo(bytes);
+    assertThat(PopulationCodec.decodeServed(bytes, null).served().member()).isEqualTo(a.leader());
+
+    PopulationLearner resumed = PopulationLearner.restore(decoded);
+    for (int i = 950; i < 1797; i++) {
+      float y = (digits.labels()[i] + 1) % 10;
+      a.learn(digits.features()[i], new float[] {y});
+      resumed.learn(digits.features()[i], new float[] {y});
+    }
+    assertThat(PopulationCodec.encode(resumed.state()))
+        .isEqualTo(PopulationCodec.encode(a.state()));
+  }
+
+  @Test
+  void populationWithoutDrift_writesNoDriftSection_andDecodesWithoutOne() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationState old = trained(wine, 60, null).state();
+    byte[] bytes = PopulationCodec.encode(old, 1, 0, null);
+    byte[] withDrift = PopulationCodec.encode(trained(wine, 60).state(), 1, 0, null);
+
+    assertThat(bytes[7] & 8).isZero();
+    assertThat(withDrift.length - bytes.length).isEqualTo(4 + 13 * 8);
+    PopulationState decoded = PopulationCodec.decode(bytes);
+    assertThat(decoded.drift()).isNull();
+    assertThat(PopulationLearner.restore(decoded).alarms()).isZero();
+    assertThat(PopulationCodec.decodeServed(bytes, null).examples()).isEqualTo(60);
   }
 }

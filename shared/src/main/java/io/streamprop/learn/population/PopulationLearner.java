@@ -56,12 +56,14 @@ public final class PopulationLearner {
   private long[] bornAt;
   private StepResult[] steps; // each member's step of the current example, reused
   private final double lossWeight; // of one mini-batch in a member's recent loss
+  private final DriftResponse drift; // null: no drift detection
   private int leader;
   private long examples;
   private long switches;
   private long replacements;
 
-  private PopulationLearner(ModelSpec spec, PopulationPlan plan, SplitMix64 rng, int members) {
+  private PopulationLearner(
+      ModelSpec spec, PopulationPlan plan, SplitMix64 rng, int members, DriftState drift) {
     this.spec = spec;
     this.plan = plan;
     this.rng = rng;
@@ -71,6 +73,7 @@ public final class PopulationLearner {
     this.steps = new StepResult[members];
     // StrictMath: the same bits on every JVM.
     this.lossWeight = 1 - StrictMath.exp(-spec.batchSize() / plan.lossWindowExamples());
+    this.drift = drift == null ? null : new DriftResponse(drift);
   }
 
   /** A new population of the spec with the standard plan. */
@@ -79,13 +82,28 @@ public final class PopulationLearner {
   }
 
   /**
-   * A new population of the spec: one new {@link OnlineLearner} per member of the plan. The first
-   * served member is the spec's own learner (factors 1 and 1) when the plan has it, else member 0.
+   * A new population of the spec with the plan and, for classification, the standard drift
+   * detection ({@link DriftPlan#standard()}).
    */
   public static PopulationLearner create(ModelSpec spec, PopulationPlan plan) {
+    return create(
+        spec, plan, spec.task() == ModelSpec.Task.CLASSIFICATION ? DriftPlan.standard() : null);
+  }
+
+  /**
+   * A new population of the spec: one new {@link OnlineLearner} per member of the plan, with drift
+   * detection of the given plan (null: none). The first served member is the spec's own learner
+   * (factors 1 and 1) when the plan has it, else member 0.
+   */
+  public static PopulationLearner create(ModelSpec spec, PopulationPlan plan, DriftPlan drift) {
     List<ModelSpec> specs = plan.memberSpecs(spec);
     PopulationLearner population =
-        new PopulationLearner(spec, plan, new SplitMix64(spec.seed() ^ SEED_MIX), specs.size());
+        new PopulationLearner(
+            spec,
+            plan,
+            new SplitMix64(spec.seed() ^ SEED_MIX),
+            specs.size(),
+            drift == null ? null : DriftState.start(drift));
     // The spec's own single learner (at mini-batch 1 during a warm-up).
     ModelSpec own =
         PopulationPlan.variant(
@@ -109,7 +127,11 @@ public final class PopulationLearner {
     List<MemberState> members = state.members();
     PopulationLearner population =
         new PopulationLearner(
-            state.spec(), state.plan(), new SplitMix64(state.rngState()), members.size());
+            state.spec(),
+            state.plan(),
+            new SplitMix64(state.rngState()),
+            members.size(),
+            state.drift());
     for (int i = 0; i < members.size(); i++) {
       population.learners[i] = OnlineLearner.restore(members.get(i).model());
       population.recentLoss[i] = members.get(i).recentLoss();
@@ -149,7 +171,8 @@ public final class PopulationLearner {
             s.examples(),
             s.switches(),
             s.replacements(),
-            s.rngState()));
+            s.rngState(),
+            s.drift()));
   }
 
   /** Deep copies of everything the population holds (members at version 0). */
@@ -159,7 +182,15 @@ public final class PopulationLearner {
       members.add(new MemberState(learners[i].state(), recentLoss[i], bornAt[i]));
     }
     return new PopulationState(
-        spec, plan, members, leader, examples, switches, replacements, rng.state());
+        spec,
+        plan,
+        members,
+        leader,
+        examples,
+        switches,
+        replacements,
+        rng.state(),
+        drift == null ? null : drift.state());
   }
 
   /**
@@ -222,17 +253,37 @@ public final class PopulationLearner {
       if (examples == plan.warmupExamples()) {
         endWarmup();
       }
+      if (drift != null) {
+        afterDriftCheck(result);
+      }
     }
     return result;
+  }
+
+  /**
+   * The served member's step goes to the drift test; on an alarm the other members re-start ({@link
+   * DriftResponse#react}); every member learns the next example at the mini-batch size of the plan
+   * and the drift response.
+   */
+  private void afterDriftCheck(StepResult served) {
+    if (drift.observe(served, examples)) {
+      DriftResponse.react(spec, learners, recentLoss, bornAt, leader, examples, rng);
+    }
+    int batch = drift.batchSize(plan, spec, examples);
+    for (int i = 0; i < learners.length; i++) {
+      learners[i] = DriftResponse.withBatch(learners[i], batch);
+    }
   }
 
   /** Folds a step's mean prequential loss into member i's recent loss. */
   private void score(int i, StepResult step) {
     double x = step.lossSum() / step.examples();
+    double window =
+        drift == null ? plan.lossWindowExamples() : drift.lossWindow(plan, examples + 1);
     double weight =
-        step.examples() == spec.batchSize()
+        step.examples() == spec.batchSize() && window == plan.lossWindowExamples()
             ? lossWeight
-            : 1 - StrictMath.exp(-step.examples() / plan.lossWindowExamples());
+            : 1 - StrictMath.exp(-step.examples() / window);
     if (!Double.isFinite(x) || recentLoss[i] == Double.POSITIVE_INFINITY) {
       recentLoss[i] = Double.POSITIVE_INFINITY; // never served again; replaced at the next rung
     } else if (Double.isNaN(recentLoss[i])) {
@@ -451,5 +502,10 @@ public final class PopulationLearner {
   /** Members replaced by a perturbed copy of the leader. */
   public long replacements() {
     return replacements;
+  }
+
+  /** Changes of the stream the drift detection signalled (0 without drift detection). */
+  public long alarms() {
+    return drift == null ? 0 : drift.alarms();
   }
 }

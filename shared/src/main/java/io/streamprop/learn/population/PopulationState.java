@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param replacements members replaced by a perturbed copy of the leader
  * @param rngState the state of the population's own generator ({@code SplitMix64}), which draws the
  *     perturbations of replacements and the generator states of their copies
+ * @param drift the state of its drift detection ({@link DriftResponse}), or null when it has none
  */
 public record PopulationState(
     ModelSpec spec,
@@ -26,7 +27,21 @@ public record PopulationState(
     long examples,
     long switches,
     long replacements,
-    long rngState) {
+    long rngState,
+    DriftState drift) {
+
+  /** The state of a population without drift detection. */
+  public PopulationState(
+      ModelSpec spec,
+      PopulationPlan plan,
+      List<MemberState> members,
+      int leader,
+      long examples,
+      long switches,
+      long replacements,
+      long rngState) {
+    this(spec, plan, members, leader, examples, switches, replacements, rngState, null);
+  }
 
   public PopulationState {
     Objects.requireNonNull(spec, "spec");

@@ -29,10 +29,10 @@ import java.util.Locale;
  * mini-batch; default 512), {@code before} (examples before the change that define the pre-change
  * level; default 2,000), {@code plan} (a {@link PopulationMeasure#plan} name), {@code seed}.
  *
- * <p>OUT.csv has one row per mini-batch: {@code position} (examples seen), {@code changed} (1 once
- * the step holds changed examples), the windowed prequential accuracy of the fixed learner and of
- * the population (over the last {@code window} examples; empty until the first window is full), and
- * the population's served learning rate.
+ * <p>OUT.csv has one row per mini-batch of the fixed learner: {@code position} (examples seen),
+ * {@code changed} (1 once the step holds changed examples), the windowed prequential accuracy of
+ * the fixed learner and of the population (over the last {@code window} examples; empty until the
+ * first window is full), and the population's served learning rate.
  */
 public final class DriftMeasure {
   private DriftMeasure() {}
@@ -105,31 +105,48 @@ public final class DriftMeasure {
     }
   }
 
-  /** Accumulates mini-batch step results into a sliding window of whole mini-batches. */
+  /**
+   * Accumulates step results into a sliding window of the last {@code capacity} examples, whole
+   * steps (a population steps every example during its warm-up, a mini-batch after it).
+   */
   static final class Window {
-    private final int[] correct; // per mini-batch in the window, a ring
+    private final int[] correct; // per step in the window, a ring of at most capacity steps
     private final int[] examples;
     private final int capacity; // examples
-    private int next;
-    private int filled; // examples in the ring
+    private int first; // oldest step in the ring
+    private int size; // steps in the ring
     private long sumCorrect;
     private long sumExamples;
 
-    Window(int batches, int capacity) {
-      this.correct = new int[batches];
-      this.examples = new int[batches];
+    Window(int capacity) {
+      this.correct = new int[capacity + 1];
+      this.examples = new int[capacity + 1];
       this.capacity = capacity;
     }
 
-    /** Adds a step and returns the window's accuracy, or NaN while it is not yet full. */
+    /**
+     * Adds a step and returns the window's accuracy, or NaN while it does not yet hold {@code
+     * capacity} examples.
+     */
     double add(StepResult step) {
-      sumCorrect += step.correct() - correct[next];
-      sumExamples += step.examples() - examples[next];
-      filled += step.examples() - examples[next];
+      int next = (first + size) % correct.length;
       correct[next] = step.correct();
       examples[next] = step.examples();
-      next = (next + 1) % correct.length;
-      return filled >= capacity ? sumCorrect / (double) sumExamples : Double.NaN;
+      size++;
+      sumCorrect += step.correct();
+      sumExamples += step.examples();
+      while (sumExamples - examples[first] >= capacity) {
+        sumCorrect -= correct[first];
+        sumExamples -= examples[first];
+        first = (first + 1) % correct.length;
+        size--;
+      }
+      return accuracy();
+    }
+
+    /** The window's accuracy, or NaN while it does not yet hold {@code capacity} examples. */
+    double accuracy() {
+      return sumExamples >= capacity ? sumCorrect / (double) sumExamples : Double.NaN;
     }
   }
 
@@ -141,8 +158,10 @@ public final class DriftMeasure {
       long at,
       int window,
       PopulationPlan plan,
+      DriftPlan driftPlan,
       long seed,
-      double[] rates) {
+      double[] rates,
+      long[] alarms) {
     int classes = data.classes();
     String open =
         "{\"inputs\": " + data.inputs() + ", \"classes\": " + classes + ", \"seed\": " + seed;
@@ -154,9 +173,9 @@ public final class DriftMeasure {
           "window must be a multiple of the mini-batch " + batch + ", got " + window);
     }
     OnlineLearner fixed = OnlineLearner.create(single);
-    PopulationLearner pop = PopulationLearner.create(population, plan);
-    Window fw = new Window(window / batch, window);
-    Window pw = new Window(window / batch, window);
+    PopulationLearner pop = PopulationLearner.create(population, plan, driftPlan);
+    Window fw = new Window(window);
+    Window pw = new Window(window);
     int steps = rows / batch;
     long[] position = new long[steps];
     double[] fixedAcc = new double[steps];
@@ -168,14 +187,15 @@ public final class DriftMeasure {
       float[] y = {changed ? change.label(data.labels()[i], classes) : data.labels()[i]};
       StepResult f = fixed.learn(x, y);
       StepResult p = pop.learn(x, y);
-      if ((f == null) != (p == null)) {
-        throw new IllegalStateException("the learners step at different examples, at " + i);
+      if (p != null) {
+        pw.add(p); // every example during the population's warm-up
       }
       if (f != null) {
         position[s] = i + 1;
         fixedAcc[s] = fw.add(f);
-        popAcc[s] = pw.add(p);
+        popAcc[s] = pw.accuracy();
         rates[s] = pop.leaderLearner().spec().optimizer().learningRate();
+        alarms[s] = pop.alarms();
         s++;
       }
     }
@@ -192,6 +212,7 @@ public final class DriftMeasure {
     int window = 512;
     long before = 2000;
     String planName = "standard";
+    String driftName = "standard";
     long seed = 42;
     for (int a = 3; a < args.length; a++) {
       String[] kv = args[a].split("=", 2);
@@ -201,6 +222,7 @@ public final class DriftMeasure {
         case "window" -> window = Integer.parseInt(kv[1]);
         case "before" -> before = Long.parseLong(kv[1]);
         case "plan" -> planName = kv[1];
+        case "drift" -> driftName = kv[1];
         case "seed" -> seed = Long.parseLong(kv[1]);
         default -> throw new IllegalArgumentException("unknown key " + kv[0] + " in " + args[a]);
       }
@@ -209,19 +231,31 @@ public final class DriftMeasure {
       at = rows / 2;
     }
     double[] rates = new double[rows];
+    long[] alarms = new long[rows];
     Curve[] curves =
-        run(data, rows, change, at, window, PopulationMeasure.plan(planName), seed, rates);
+        run(
+            data,
+            rows,
+            change,
+            at,
+            window,
+            PopulationMeasure.plan(planName),
+            driftPlan(driftName),
+            seed,
+            rates,
+            alarms);
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
-      w.println("position,changed,fixed,population,population_rate");
+      w.println("position,changed,fixed,population,population_rate,alarms");
       for (int s = 0; s < curves[0].position().length; s++) {
         w.printf(
             Locale.ROOT,
-            "%d,%d,%s,%s,%.6g%n",
+            "%d,%d,%s,%s,%.6g,%d%n",
             curves[0].position()[s],
             curves[0].position()[s] > at ? 1 : 0,
             cell(curves[0].windowed()[s]),
             cell(curves[1].windowed()[s]),
-            rates[s]);
+            rates[s],
+            alarms[s]);
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
@@ -248,12 +282,50 @@ public final class DriftMeasure {
     }
     System.out.printf(
         Locale.ROOT,
-        "%-12s %-8s population/fixed recovery ratio %.2f (plan %s, seed %d)%n",
+        "%-12s %-8s population/fixed recovery ratio %.2f (plan %s, drift %s, seed %d; alarms"
+            + " %s)%n",
         data.name(),
         change.name().toLowerCase(Locale.ROOT),
         recovery[0] > 0 && recovery[1] >= 0 ? recovery[1] / (double) recovery[0] : Double.NaN,
         planName,
-        seed);
+        driftName,
+        seed,
+        alarmPositions(curves[0].position(), alarms));
+  }
+
+  /**
+   * A drift plan: {@code standard}, {@code off} (none), or its seven numbers separated by commas
+   * (block, tolerance, threshold, forgetting, minimum blocks, relearn examples, relearn window).
+   */
+  static DriftPlan driftPlan(String name) {
+    if (name.equals("standard")) {
+      return DriftPlan.standard();
+    }
+    if (name.equals("off")) {
+      return null;
+    }
+    String[] v = name.split(",");
+    return new DriftPlan(
+        Integer.parseInt(v[0]),
+        Double.parseDouble(v[1]),
+        Double.parseDouble(v[2]),
+        Double.parseDouble(v[3]),
+        Long.parseLong(v[4]),
+        Long.parseLong(v[5]),
+        Double.parseDouble(v[6]));
+  }
+
+  /** The positions where the alarm count went up, e.g. "[10008, 15000]". */
+  private static String alarmPositions(long[] position, long[] alarms) {
+    StringBuilder out = new StringBuilder("[");
+    long seen = 0;
+    for (int s = 0; s < position.length; s++) {
+      if (alarms[s] > seen) {
+        out.append(out.length() > 1 ? ", " : "").append(position[s]);
+        seen = alarms[s];
+      }
+    }
+    return out.append("]").toString();
   }
 
   private static String cell(double v) {

@@ -40,4 +40,20 @@ class DriftMeasureTest {
     assertThat(DriftMeasure.Change.LABELS.features(new float[] {1, 2, 3})).containsExactly(1, 2, 3);
     assertThat(DriftMeasure.Change.FEATURES.label(4, 26)).isEqualTo(4f);
   }
+
+  private static io.streamprop.learn.StepResult step(int examples, int correct) {
+    return new io.streamprop.learn.StepResult(examples, 0, correct, 0, false, 0, null);
+  }
+
+  @Test
+  void window_holdsTheLastExamples_whetherStepsHoldOneExampleOrAMiniBatch() {
+    DriftMeasure.Window window = new DriftMeasure.Window(16);
+    for (int i = 0; i < 15; i++) {
+      assertThat(window.add(step(1, 1))).isNaN(); // a warm-up: a step per example
+    }
+    assertThat(window.add(step(1, 0))).isEqualTo(15 / 16.0);
+    // A mini-batch of 8 with 4 right pushes out the oldest 8 single steps (8 right).
+    assertThat(window.add(step(8, 4))).isEqualTo((7 + 0 + 4) / 16.0);
+    assertThat(window.add(step(8, 8))).isEqualTo((4 + 8) / 16.0);
+  }
 }

@@ -55,6 +55,7 @@ class PopulationLearnerTest {
     assertThat(actual.switches()).isEqualTo(expected.switches());
     assertThat(actual.replacements()).isEqualTo(expected.replacements());
     assertThat(actual.rngState()).isEqualTo(expected.rngState());
+    assertThat(actual.drift()).isEqualTo(expected.drift());
     assertThat(actual.members()).hasSameSizeAs(expected.members());
     for (int i = 0; i < actual.members().size(); i++) {
       MemberState a = actual.members().get(i);
@@ -384,5 +385,103 @@ class PopulationLearnerTest {
         .startsWith("member " + population.leader() + " (lr ")
         .contains("recent loss")
         .contains("next best");
+  }
+
+  /** Digits with every label shifted (k → k + 1 mod 10) from example {@code at} on. */
+  private static void feedShifted(PopulationLearner population, int from, int to, int at) {
+    Datasets.Dataset digits = Datasets.load("digits");
+    for (int i = from; i < to; i++) {
+      float y = i >= at ? (digits.labels()[i] + 1) % 10 : digits.labels()[i];
+      population.learn(digits.features()[i], new float[] {y});
+    }
+  }
+
+  private static final String DIGITS = "{'inputs': 64, 'classes': 10, 'hidden': [32]}";
+
+  @Test
+  void unchangedStream_noAlarm_labelsShifted_oneAlarmSoonAfter() {
+    PopulationLearner steady = PopulationLearner.create(spec(DIGITS), FAST, DriftPlan.standard());
+    feedShifted(steady, 0, 1797, Integer.MAX_VALUE);
+    assertThat(steady.alarms()).isZero();
+
+    PopulationLearner shifted = PopulationLearner.create(spec(DIGITS), FAST, DriftPlan.standard());
+    feedShifted(shifted, 0, 900, 900);
+    assertThat(shifted.alarms()).isZero();
+    feedShifted(shifted, 900, 1000, 900);
+    assertThat(shifted.alarms()).isEqualTo(1);
+    assertThat(shifted.state().drift().alarmAt()).isBetween(900L, 1000L);
+  }
+
+  @Test
+  void alarm_restartsTheOthers_freshReadOutAndFromScratch_atMiniBatch1_thenTheSpecsBatch() {
+    DriftPlan s = DriftPlan.standard();
+    DriftPlan drift =
+        new DriftPlan(
+            s.blockExamples(),
+            s.tolerance(),
+            s.threshold(),
+            s.forgetting(),
+            s.minBlocks(),
+            200,
+            s.relearnWindowExamples());
+    PopulationLearner population = PopulationLearner.create(spec(DIGITS), FAST, drift);
+    int at = 900;
+    int i = 896;
+    feedShifted(population, 0, i, at);
+    PopulationState before = null;
+    while (population.alarms() == 0) {
+      before = population.state();
+      feedShifted(population, i, i + 1, at);
+      i++;
+    }
+    PopulationState after = population.state();
+    int leader = before.leader();
+    assertThat(after.leader()).isEqualTo(leader);
+    assertThat(after.drift().alarmAt()).isEqualTo(i);
+    int readOuts = 0;
+    int scratch = 0;
+    for (int m = 0; m < after.members().size(); m++) {
+      MemberState member = after.members().get(m);
+      assertThat(member.recentLoss()).as("member %d recent loss", m).isNaN();
+      assertThat(member.model().spec().batchSize()).as("member %d batch", m).isEqualTo(1);
+      if (m == leader) {
+        assertThat(member.bornAt()).isEqualTo(before.members().get(m).bornAt());
+        continue;
+      }
+      assertThat(member.bornAt()).isEqualTo(i);
+      assertThat(member.learningRate()).isEqualTo(spec(DIGITS).optimizer().learningRate());
+      assertThat(member.model().training().optimizer().steps()).isZero();
+      var lead = population.state().members().get(leader).model();
+      var hidden = member.model().layers().get(0).dense().weight();
+      var leadOutput = lead.layers().get(1).dense().weight();
+      var output = member.model().layers().get(1).dense().weight();
+      if (java.util.Arrays.equals(hidden, lead.layers().get(0).dense().weight())) {
+        assertThat(output).isNotEqualTo(leadOutput);
+        readOuts++;
+      } else {
+        scratch++;
+      }
+    }
+    assertThat(readOuts).isEqualTo((after.members().size()) / 2);
+    assertThat(scratch).isEqualTo((after.members().size() - 1) / 2);
+
+    feedShifted(population, i, i + 199, at);
+    assertThat(population.state().members().get(leader).model().spec().batchSize()).isEqualTo(1);
+    feedShifted(population, i + 199, i + 200, at); // the relearning ends
+    assertThat(population.state().members())
+        .allSatisfy(m -> assertThat(m.model().spec().batchSize()).isEqualTo(8));
+  }
+
+  @Test
+  void acrossAnAlarm_sameInput_identicalBits_andResumedFromState_identicalToUninterrupted() {
+    PopulationLearner a = PopulationLearner.create(spec(DIGITS), FAST, DriftPlan.standard());
+    PopulationLearner b = PopulationLearner.create(spec(DIGITS), FAST, DriftPlan.standard());
+    feedShifted(a, 0, 950, 900);
+    feedShifted(b, 0, 950, 900);
+    assertThat(a.alarms()).isEqualTo(1); // mid-relearning
+    PopulationLearner resumed = PopulationLearner.restore(b.state());
+    feedShifted(a, 950, 1797, 900);
+    feedShifted(resumed, 950, 1797, 900);
+    assertSamePopulation(resumed.state(), a.state());
   }
 }
