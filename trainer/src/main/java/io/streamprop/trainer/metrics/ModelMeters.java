@@ -50,7 +50,9 @@ public final class ModelMeters {
   private volatile double leader = Double.NaN;
   private volatile double switches;
   private volatile double replacements;
+  private volatile double alarms;
   private volatile double[] memberLoss = new double[0];
+  private final List<Meter> memberGauges = new ArrayList<>(); // one per member, in member order
 
   ModelMeters(MeterRegistry registry, String modelId) {
     this.registry = registry;
@@ -152,10 +154,15 @@ public final class ModelMeters {
     leader = population.leader();
     switches = population.switches();
     replacements = population.replacements();
+    alarms = population.alarms();
   }
 
+  /**
+   * Registers the population's meters on its first report, then keeps one loss gauge per member:
+   * members dropped at the end of the warm-up take their series with them.
+   */
   private void registerPopulation(int size) {
-    if (memberLoss.length == 0) {
+    if (memberGauges.isEmpty()) {
       gauge("streamprop.population.leader", "Index of the served member", () -> leader);
       add(
           FunctionCounter.builder("streamprop.population.switches", this, m -> m.switches)
@@ -167,17 +174,33 @@ public final class ModelMeters {
               .description("Members replaced by a perturbed copy of the leader")
               .tags(tags)
               .register(registry));
+      add(
+          FunctionCounter.builder("streamprop.population.drift.alarms", this, m -> m.alarms)
+              .description("Changes of the stream the population's drift detection signalled")
+              .tags(tags)
+              .register(registry));
     }
-    for (int i = memberLoss.length; i < size; i++) {
+    while (memberGauges.size() > size) {
+      Meter dropped = memberGauges.remove(memberGauges.size() - 1);
+      meters.remove(dropped);
+      registry.remove(dropped);
+    }
+    for (int i = memberGauges.size(); i < size; i++) {
       int member = i;
-      gauge(
-          "streamprop.population.member.loss",
-          "Recent prequential loss of a population member (the score that picks the leader)",
-          tags.and("member", Integer.toString(member)),
-          () -> {
-            double[] losses = memberLoss;
-            return member < losses.length ? losses[member] : Double.NaN;
-          });
+      memberGauges.add(
+          add(
+              Gauge.builder(
+                      "streamprop.population.member.loss",
+                      () -> {
+                        double[] losses = memberLoss;
+                        return member < losses.length ? losses[member] : Double.NaN;
+                      })
+                  .description(
+                      "Recent prequential loss of a population member (the score that picks the"
+                          + " leader)")
+                  .tags(tags.and("member", Integer.toString(member)))
+                  .strongReference(true)
+                  .register(registry)));
     }
     memberLoss = new double[size];
   }

@@ -127,6 +127,16 @@ class PopulationTopologyTest {
       assertThat(gauge("streamprop.population.member.loss", Integer.toString(m)))
           .isEqualTo(last.recentLoss(m));
     }
+    assertThat(registry.find("streamprop.population.member.loss").tag("model", "iris").gauges())
+        .as("members dropped at the warm-up's end take their series with them")
+        .hasSize(last.size());
+    assertThat(
+            registry
+                .find("streamprop.population.drift.alarms")
+                .tag("model", "iris")
+                .functionCounter()
+                .count())
+        .isEqualTo(last.alarms());
     assertThat(
             registry
                 .find("streamprop.population.replacements")
