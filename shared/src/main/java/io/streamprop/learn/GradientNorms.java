@@ -93,8 +93,8 @@ final class GradientNorms {
       }
       tensorSquares[p] = Double.isNaN(s) ? exactSquares(p, grads[p]) : s;
     }
-    for (int k = networkTensors; k < tensorSquares.length; k++) {
-      tensorSquares[k] = tables.sumOfSquares(k - networkTensors);
+    if (tables != null) {
+      tables.sumsOfSquares(tensorSquares, networkTensors);
     }
     double globalNorm = normsFromSquares();
     // The identity is within about 2⁻²³ relative of the exact sum. Near or above clip_norm, the
