@@ -44,7 +44,7 @@ final class RawInputs {
   private boolean[] stepDecay; // aligned: the network's decay flags, false for every table
   private TouchedRows[] stepRows; // aligned: null for the network's, then the touched rows
   // Per table: its gradient and touched rows, and the tables in order of width (stable), in
-  // groups of four of one width for sumsOfSquares; the four-way groups' sums land in squares.
+  // groups of four or two of one width for sumsOfSquares, whose sums land in squares.
   private final float[][] tableGrads;
   private final TouchedRows[] tableRows;
   private final int[] byWidth;
@@ -163,18 +163,26 @@ final class RawInputs {
 
   /**
    * {@link #sumOfSquares}(k) of every table k into {@code out[at + k]}, the same bits, four tables
-   * of one width at a time ({@link GradientClipping#sumsOfSquares}): each table's sum is one chain
-   * of dependent additions, and four side by side overlap.
+   * of one width at a time ({@link GradientClipping#sumsOfSquares}), then two: each table's sum is
+   * one chain of dependent additions, and chains side by side overlap.
    */
   void sumsOfSquares(double[] out, int at) {
     int j = 0;
-    for (; j + 4 <= byWidth.length; j += 4) {
+    for (; j + 4 <= byWidth.length && sameWidth(j, j + 3); j += 4) {
       GradientClipping.sumsOfSquares(tableGrads, tableRows, byWidth, j, squares);
+    }
+    for (; j + 2 <= byWidth.length; j += 2) {
+      GradientClipping.sumsOfSquaresOfTwo(tableGrads, tableRows, byWidth, j, squares);
     }
     for (; j < byWidth.length; j++) {
       squares[byWidth[j]] = sumOfSquares(byWidth[j]);
     }
     System.arraycopy(squares, 0, out, at, squares.length);
+  }
+
+  /** Whether tables byWidth[from] and byWidth[to] (and so every one between) have one width. */
+  private boolean sameWidth(int from, int to) {
+    return tableRows[byWidth[from]].width() == tableRows[byWidth[to]].width();
   }
 
   /** Clears every table's gradient in its touched rows, and the touched rows. */

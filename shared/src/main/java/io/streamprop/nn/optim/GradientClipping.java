@@ -150,6 +150,37 @@ public final class GradientClipping {
     return norm;
   }
 
+  /**
+   * {@link #sumsOfSquares(float[][], TouchedRows[], int[], int, double[])} of two tables, {@code
+   * which[from]} and {@code which[from + 1]}, of the same width (else one after the other).
+   */
+  public static void sumsOfSquaresOfTwo(
+      float[][] grads, TouchedRows[] rows, int[] which, int from, double[] out) {
+    final int t0 = which[from];
+    final int t1 = which[from + 1];
+    final int width = rows[t0].width();
+    if (rows[t1].width() != width) {
+      out[t0] = sumOfSquares(grads[t0], rows[t0]);
+      out[t1] = sumOfSquares(grads[t1], rows[t1]);
+      return;
+    }
+    final float[] g0 = grads[t0];
+    final float[] g1 = grads[t1];
+    final int common = Math.min(rows[t0].count(), rows[t1].count());
+    double s0 = 0;
+    double s1 = 0;
+    for (int k = 0; k < common; k++) {
+      final int i0 = rows[t0].row(k) * width;
+      final int i1 = rows[t1].row(k) * width;
+      for (int e = 0; e < width; e++) {
+        s0 += (double) g0[i0 + e] * g0[i0 + e];
+        s1 += (double) g1[i1 + e] * g1[i1 + e];
+      }
+    }
+    out[t0] = sumOfSquares(g0, rows[t0], common, s0);
+    out[t1] = sumOfSquares(g1, rows[t1], common, s1);
+  }
+
   private static void checkRows(float[][] grads, TouchedRows[] rows) {
     if (rows.length != grads.length) {
       throw new IllegalArgumentException(

@@ -73,12 +73,12 @@ class GradientClippingTest {
   }
 
   /**
-   * Four tables' sums side by side: each the bits of its own sum over its touched rows, for tables
-   * of one width with different numbers of touched rows (none too), for tables of mixed widths
-   * (summed one after the other), and for tables picked out of order by {@code which}.
+   * Four (and two) tables' sums side by side: each the bits of its own sum over its touched rows,
+   * for tables of one width with different numbers of touched rows (none too), for tables of mixed
+   * widths (summed one after the other), and for tables picked out of order by {@code which}.
    */
   @Test
-  void sumsOfSquares_fourTablesSideBySide_eachTheBitsOfItsOwnSum() {
+  void sumsOfSquares_tablesSideBySide_eachTheBitsOfItsOwnSum() {
     SplittableRandom random = new SplittableRandom(9);
     for (int round = 0; round < 200; round++) {
       int tables = 6;
@@ -112,6 +112,13 @@ class GradientClippingTest {
       }
       assertThat(out[which[0]]).isZero();
       assertThat(out[which[5]]).isZero();
+      double[] two = new double[tables];
+      GradientClipping.sumsOfSquaresOfTwo(grads, rows, which, 2, two);
+      for (int j = 2; j < 4; j++) {
+        assertThat(Double.doubleToRawLongBits(two[which[j]]))
+            .as("round %d, two tables, table %d", round, which[j])
+            .isEqualTo(Double.doubleToRawLongBits(out[which[j]]));
+      }
     }
   }
 
