@@ -71,7 +71,8 @@ final class GradientNorms {
 
   /**
    * Measures the gradients of the last backward pass over {@code rows} rows and returns the global
-   * norm, setting {@link #layerNorms()}.
+   * norm, setting {@link #layerNorms()}. Call it right after the backward pass: a dense layer's Σ
+   * dW² may come from its kernel, which took it during that pass ({@code Dense.dWeightSquares}).
    */
   double measure(int rows, double clipNorm) {
     float[][] grads = mlp.gradients();
@@ -90,10 +91,10 @@ final class GradientNorms {
                 mlp.dense(l).outFeatures());
         identity |= !Double.isNaN(s);
       }
-      tensorSquares[p] = Double.isNaN(s) ? sumOfSquares(grads[p]) : s;
+      tensorSquares[p] = Double.isNaN(s) ? exactSquares(p, grads[p]) : s;
     }
-    for (int k = networkTensors; k < tensorSquares.length; k++) {
-      tensorSquares[k] = tables.sumOfSquares(k - networkTensors);
+    if (tables != null) {
+      tables.sumsOfSquares(tensorSquares, networkTensors);
     }
     double globalNorm = normsFromSquares();
     // The identity is within about 2⁻²³ relative of the exact sum. Near or above clip_norm, the
@@ -104,11 +105,21 @@ final class GradientNorms {
         && globalNorm > clipNorm * (1 - CLIP_MARGIN)) {
       for (int l = 0; l < mlp.layers(); l++) {
         int p = mlp.weightIndex(l);
-        tensorSquares[p] = sumOfSquares(grads[p]);
+        tensorSquares[p] = exactSquares(p, grads[p]);
       }
       globalNorm = normsFromSquares();
     }
     return globalNorm;
+  }
+
+  /**
+   * Σ g² of parameter tensor p: a dense weight's as its kernel took it during the backward pass
+   * (the same bits as {@link #sumOfSquares(float[])}, without a pass of its own), else the pass.
+   */
+  private double exactSquares(int p, float[] grad) {
+    int l = layerOfTensor[p];
+    double s = l >= 0 ? mlp.dense(l).dWeightSquares() : Double.NaN;
+    return Double.isNaN(s) ? sumOfSquares(grad) : s;
   }
 
   /**

@@ -11,7 +11,9 @@ import io.streamprop.nn.optim.Optimizer;
 import io.streamprop.nn.optim.TouchedRows;
 import io.streamprop.spec.ModelSpec;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The embedding tables of a spec with raw features, and the part of the network input they make:
@@ -41,6 +43,12 @@ final class RawInputs {
   private float[][] stepGrads; // aligned with stepParams
   private boolean[] stepDecay; // aligned: the network's decay flags, false for every table
   private TouchedRows[] stepRows; // aligned: null for the network's, then the touched rows
+  // Per table: its gradient and touched rows, and the tables in order of width (stable), in
+  // groups of four or two of one width for sumsOfSquares, whose sums land in squares.
+  private final float[][] tableGrads;
+  private final TouchedRows[] tableRows;
+  private final int[] byWidth;
+  private final double[] squares;
 
   RawInputs(ModelSpec spec) {
     FeatureLayout layout = spec.features().layout();
@@ -54,6 +62,19 @@ final class RawInputs {
       tables[k] = new EmbeddingBag(e.buckets(), e.dim(), EmbeddingBag.Mode.MEAN);
       columns[k] = new EmbeddingBag.Columns(e.column(), inputs);
     }
+    this.tableGrads = new float[tables.length][];
+    this.tableRows = new TouchedRows[tables.length];
+    for (int k = 0; k < tables.length; k++) {
+      tableGrads[k] = tables[k].dWeight();
+      tableRows[k] = tables[k].touchedRows();
+    }
+    this.byWidth =
+        IntStream.range(0, tables.length)
+            .boxed()
+            .sorted(Comparator.comparingInt(k -> tables[k].dim()))
+            .mapToInt(Integer::intValue)
+            .toArray();
+    this.squares = new double[tables.length];
   }
 
   /**
@@ -137,7 +158,31 @@ final class RawInputs {
 
   /** Σ dWeight² of table k over its touched rows (zero elsewhere), in double. */
   double sumOfSquares(int k) {
-    return GradientClipping.sumOfSquares(tables[k].dWeight(), tables[k].touchedRows());
+    return GradientClipping.sumOfSquares(tableGrads[k], tableRows[k]);
+  }
+
+  /**
+   * {@link #sumOfSquares}(k) of every table k into {@code out[at + k]}, the same bits, four tables
+   * of one width at a time ({@link GradientClipping#sumsOfSquares}), then two: each table's sum is
+   * one chain of dependent additions, and chains side by side overlap.
+   */
+  void sumsOfSquares(double[] out, int at) {
+    int j = 0;
+    for (; j + 4 <= byWidth.length && sameWidth(j, j + 3); j += 4) {
+      GradientClipping.sumsOfSquares(tableGrads, tableRows, byWidth, j, squares);
+    }
+    for (; j + 2 <= byWidth.length; j += 2) {
+      GradientClipping.sumsOfSquaresOfTwo(tableGrads, tableRows, byWidth, j, squares);
+    }
+    for (; j < byWidth.length; j++) {
+      squares[byWidth[j]] = sumOfSquares(byWidth[j]);
+    }
+    System.arraycopy(squares, 0, out, at, squares.length);
+  }
+
+  /** Whether tables byWidth[from] and byWidth[to] (and so every one between) have one width. */
+  private boolean sameWidth(int from, int to) {
+    return tableRows[byWidth[from]].width() == tableRows[byWidth[to]].width();
   }
 
   /** Clears every table's gradient in its touched rows, and the touched rows. */

@@ -34,6 +34,7 @@ public final class Dense {
   private final float[] dWeight; // (inFeatures, outFeatures); null: the layer only predicts
   private final float[] dBias; // (outFeatures); null with dWeight
   private final DenseKernel kernel;
+  private boolean squaresCurrent; // the kernel's Σ dWeight² is of dWeight as it is now
 
   /** A layer that trains (and predicts): zero weights, zero gradients. */
   public Dense(int inFeatures, int outFeatures) {
@@ -88,6 +89,7 @@ public final class Dense {
   public void backward(float[] input, float[] dOutput, float[] dInput, int batch) {
     requireTraining();
     kernel.backward(input, dOutput, dInput, batch, false);
+    squaresCurrent = true;
   }
 
   /**
@@ -97,6 +99,7 @@ public final class Dense {
   public void backwardFromZero(float[] input, float[] dOutput, float[] dInput, int batch) {
     requireTraining();
     kernel.backward(input, dOutput, dInput, batch, true);
+    squaresCurrent = true;
   }
 
   /**
@@ -108,10 +111,12 @@ public final class Dense {
       float[] input, float[] dOutput, float[] dInput, int dInputFrom, int batch) {
     requireTraining();
     kernel.backward(input, dOutput, dInput, dInputFrom, batch, true);
+    squaresCurrent = true;
   }
 
   public void zeroGradients() {
     requireTraining();
+    squaresCurrent = false;
     Arrays.fill(dWeight, 0f);
     Arrays.fill(dBias, 0f);
   }
@@ -240,6 +245,17 @@ public final class Dense {
   /** The live bias array (outFeatures). */
   public float[] bias() {
     return bias;
+  }
+
+  /**
+   * Σ dWeight² of the gradient the last backward left, where the kernel took it during that pass
+   * (see {@link DenseKernel#dWeightSquares}: the bits of the four-way double sum); NaN when it did
+   * not, or when the gradients were zeroed since. Valid only until the gradient is next written by
+   * anything other than a backward pass (read it right after the backward).
+   */
+  public double dWeightSquares() {
+    requireTraining();
+    return squaresCurrent ? kernel.dWeightSquares() : Double.NaN;
   }
 
   /** ∂loss/∂weight (inFeatures, outFeatures). */

@@ -43,6 +43,17 @@ public interface DenseKernel {
   }
 
   /**
+   * Σ dWeight² over the whole weight gradient as the last {@link #backward} left it, with the bits
+   * of the learner's four-way double sum (element k's square {@code (double) g·g} added to partial
+   * sum k mod 4, the last n mod 4 elements to partial sum 0, each partial sum from 0 in ascending
+   * k, then (s0 + s1) + (s2 + s3)); or NaN when this kernel does not take it during its backward
+   * pass, and the caller sums the gradient itself. By default NaN.
+   */
+  default double dWeightSquares() {
+    return Double.NaN;
+  }
+
+  /**
    * The weights were set (a model loaded for prediction): copy them into whatever {@link
    * #forwardInference} reads.
    */

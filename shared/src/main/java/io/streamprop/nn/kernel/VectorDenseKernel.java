@@ -3,7 +3,8 @@ package io.streamprop.nn.kernel;
 import java.util.function.BooleanSupplier;
 
 /**
- * The dense layer on the Vector API, for layers with 8 outputs or more: {@link VectorProducts} in
+ * The dense layer on the Vector API, for layers with 8 outputs or more: {@link VectorProducts} and
+ * {@link VectorWeightGradient} (which also gives Σ dWeight², see {@link #dWeightSquares}) in
  * training, {@link VectorPanels} for prediction once {@link #prepareInference} has packed the
  * weight into panels (training does not pack: its weights change every step). The reference's bits
  * in training; prediction may fuse ({@link Kernels#fusedInference()}).
@@ -17,6 +18,8 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
   private final BooleanSupplier compiledYet;
   private boolean compiled; // latched: once true, never asked again
   private float[] panels; // the weight's full strips as panels, or null (none, or not prepared)
+  private double dWeightSquares = Double.NaN; // Σ dWeight² of the last backward, NaN: not taken
+  private final double[] partialSums = new double[4]; // scratch of the backward's Σ dWeight²
 
   /**
    * @param compiled true once the Vector API code is compiled (monotonic); {@code () -> true} runs
@@ -60,10 +63,13 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
   public void backward(
       float[] input, float[] dOutput, float[] dInput, int dInputFrom, int batch, boolean fromZero) {
     if (!compiled()) {
+      dWeightSquares = Double.NaN;
       super.backward(input, dOutput, dInput, batch, fromZero);
       return;
     }
-    VectorProducts.weightGradient(input, dOutput, batch, in, out, dWeight, dBias, fromZero);
+    dWeightSquares =
+        VectorWeightGradient.weightGradient(
+            input, dOutput, batch, in, out, dWeight, dBias, fromZero, partialSums);
     if (dInput == null) {
       return;
     }
@@ -73,6 +79,15 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
     } else {
       ScalarLoops.inputGradientByDots(dOutput, batch, out, weight, in, dInput);
     }
+  }
+
+  /**
+   * Taken by the vector backward pass as its rows of dWeight are finished ({@link
+   * VectorWeightGradient}); NaN after a backward on the scalar loops (before the warm-up).
+   */
+  @Override
+  public double dWeightSquares() {
+    return dWeightSquares;
   }
 
   @Override

@@ -5,8 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-blocked products of a dense layer on the JDK's Vector API ({@code
- * jdk.incubator.vector}): the forward pass, the weight gradient and dInput, on flat row-major
- * arrays.
+ * jdk.incubator.vector}): the forward pass and dInput, on flat row-major arrays (the weight
+ * gradient is {@link VectorWeightGradient}'s).
  *
  * <p>Why: HotSpot's auto-vectorizer only vectorizes an innermost loop, so the scalar kernels keep
  * their running sums in memory (an accumulator row loaded and stored once per pass) and reach 12–25
@@ -269,90 +269,6 @@ final class VectorProducts {
       a = a.add(FloatVector.fromArray(SPECIES, weight, i * out + o).mul(input[x + i]));
     }
     a.intoArray(output, b * out + o);
-  }
-
-  /**
-   * dWeight (in, out) and dBias (out) of a dense layer, accumulated over rows b = 0, 1, ... in
-   * order: dWeight[i, o] = start + input[0, i]·dOutput[0, o] + input[1, i]·dOutput[1, o] + ...,
-   * where start is 0 if {@code fromZero}, else the gradient already there; dBias likewise with the
-   * dOutput rows alone. Four inputs × one vector of outputs per register block; the outputs that do
-   * not fill a vector are done one at a time in the same order.
-   */
-  static void weightGradient(
-      float[] input,
-      float[] dOutput,
-      int batch,
-      int in,
-      int out,
-      float[] dWeight,
-      float[] dBias,
-      boolean fromZero) {
-    int o = 0;
-    for (; o + LANES <= out; o += LANES) {
-      FloatVector db =
-          fromZero ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dBias, o);
-      for (int b = 0; b < batch; b++) {
-        db = db.add(FloatVector.fromArray(SPECIES, dOutput, b * out + o));
-      }
-      db.intoArray(dBias, o);
-      int i = 0;
-      for (; i + 4 <= in; i += 4) {
-        final int w0 = i * out + o;
-        final int w1 = w0 + out;
-        final int w2 = w1 + out;
-        final int w3 = w2 + out;
-        FloatVector d0;
-        FloatVector d1;
-        FloatVector d2;
-        FloatVector d3;
-        if (fromZero) {
-          d0 = FloatVector.zero(SPECIES);
-          d1 = d0;
-          d2 = d0;
-          d3 = d0;
-        } else {
-          d0 = FloatVector.fromArray(SPECIES, dWeight, w0);
-          d1 = FloatVector.fromArray(SPECIES, dWeight, w1);
-          d2 = FloatVector.fromArray(SPECIES, dWeight, w2);
-          d3 = FloatVector.fromArray(SPECIES, dWeight, w3);
-        }
-        for (int b = 0; b < batch; b++) {
-          final FloatVector g = FloatVector.fromArray(SPECIES, dOutput, b * out + o);
-          final int x = b * in + i;
-          d0 = d0.add(g.mul(input[x]));
-          d1 = d1.add(g.mul(input[x + 1]));
-          d2 = d2.add(g.mul(input[x + 2]));
-          d3 = d3.add(g.mul(input[x + 3]));
-        }
-        d0.intoArray(dWeight, w0);
-        d1.intoArray(dWeight, w1);
-        d2.intoArray(dWeight, w2);
-        d3.intoArray(dWeight, w3);
-      }
-      for (; i < in; i++) {
-        final int w = i * out + o;
-        FloatVector d =
-            fromZero ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dWeight, w);
-        for (int b = 0; b < batch; b++) {
-          d = d.add(FloatVector.fromArray(SPECIES, dOutput, b * out + o).mul(input[b * in + i]));
-        }
-        d.intoArray(dWeight, w);
-      }
-    }
-    for (; o < out; o++) {
-      float db = fromZero ? 0f : dBias[o];
-      for (int b = 0; b < batch; b++) {
-        db += dOutput[b * out + o];
-      }
-      dBias[o] = db;
-      for (int i = 0; i < in; i++) {
-        float d = fromZero ? 0f : dWeight[i * out + o];
-        for (int b = 0; b < batch; b++) {
-          d += input[b * in + i] * dOutput[b * out + o];
-        }
-        dWeight[i * out + o] = d;
-      }
-    }
   }
 
   /**

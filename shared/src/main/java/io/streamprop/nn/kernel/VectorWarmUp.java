@@ -11,18 +11,19 @@ final class VectorWarmUp {
   /**
    * Runs every kernel and every branch of it on small private arrays until the JIT compiler has
    * compiled them (see {@link Kernels}), the forward pass on both weight layouts (flat and panels),
-   * softmax's exponential and the embedding rows: a layer of 20 → 41 (two strips, one vector and
-   * one single output) at 5 rows (a block of four and one), and every 64th round 300 → 16 (a second
-   * tile of inputs). Compiled kernels allocate nothing, interpreted ones an object per vector
-   * operation, so when the thread can count its allocations it stops at the first batch of {@value
-   * #CHECK_EVERY} rounds (after {@value #MIN_ROUNDS}) that allocated almost nothing; otherwise
-   * after {@value #BLIND_ROUNDS} rounds. Never longer than 60 s.
+   * softmax's exponential and the embedding rows: a layer of 21 → 41 (two strips, one vector and
+   * one single output; input rows in a block of four and one, a sum of squares with one element
+   * left over) at 5 rows (a block of four and one), and every 64th round 300 → 16 (a second tile of
+   * inputs). Compiled kernels allocate nothing, interpreted ones an object per vector operation, so
+   * when the thread can count its allocations it stops at the first batch of {@value #CHECK_EVERY}
+   * rounds (after {@value #MIN_ROUNDS}) that allocated almost nothing; otherwise after {@value
+   * #BLIND_ROUNDS} rounds. Never longer than 60 s.
    *
    * @param allocatedBytes this thread's allocated bytes so far, or null if the JVM cannot tell
    */
   static void run(LongSupplier allocatedBytes) {
     final long deadline = System.nanoTime() + 60_000_000_000L;
-    final int in = 20;
+    final int in = 21;
     final int out = 41;
     final int batch = 5;
     final int bigIn = 300;
@@ -34,6 +35,7 @@ final class VectorWarmUp {
     float[] dWeight = new float[bigIn * out];
     float[] dBias = new float[out];
     float[] dInput = new float[batch * bigIn];
+    double[] sums = new double[4];
     float[][] weightT = new float[out][bigIn];
     for (float[] row : weightT) {
       System.arraycopy(w, 0, row, 0, bigIn);
@@ -60,7 +62,8 @@ final class VectorWarmUp {
         exps[k] = -Math.abs(y[k]) * 100f; // some below FloatExp.MIN
       }
       VectorExp.exp(exps, exps.length);
-      VectorProducts.weightGradient(x, y, batch, in, out, dWeight, dBias, (round & 1) == 0);
+      VectorWeightGradient.weightGradient(
+          x, y, batch, in, out, dWeight, dBias, (round & 1) == 0, sums);
       VectorProducts.inputGradient(y, batch, out, weightT, in, dInput);
       boolean mean = (round & 1) == 0;
       VectorRowKernel.bagForwardVector(table, dim, ids, offsets, 4, mean, bags, 1, dim + 1);
@@ -70,7 +73,7 @@ final class VectorWarmUp {
       if ((round & 63) == 0) {
         VectorProducts.forward(x, batch, bigIn, w, bias, bigOut, y);
         VectorPanels.forwardPanels(x, batch, bigIn, bigPanels, w, bias, bigOut, y, scratch);
-        VectorProducts.weightGradient(x, y, 3, bigIn, bigOut, dWeight, dBias, false);
+        VectorWeightGradient.weightGradient(x, y, 3, bigIn, bigOut, dWeight, dBias, false, sums);
         VectorProducts.inputGradient(y, 3, bigOut, weightT, bigIn, dInput);
       }
       if (allocatedBytes == null) {

@@ -32,15 +32,70 @@ public final class GradientClipping {
    * add only zeros, at the cost of the touched rows alone.
    */
   public static double sumOfSquares(float[] grad, TouchedRows rows) {
+    return sumOfSquares(grad, rows, 0, 0);
+  }
+
+  /** {@code sumOfSquares} plus Σ g² over the touched rows from the {@code from}-th on, in order. */
+  private static double sumOfSquares(
+      float[] grad, TouchedRows rows, int from, double sumOfSquares) {
     final int width = rows.width();
-    double sumOfSquares = 0;
-    for (int k = 0; k < rows.count(); k++) {
+    for (int k = from; k < rows.count(); k++) {
       int start = rows.row(k) * width;
       for (int i = start; i < start + width; i++) {
         sumOfSquares += (double) grad[i] * grad[i];
       }
     }
     return sumOfSquares;
+  }
+
+  /**
+   * {@link #sumOfSquares(float[], TouchedRows)} of tables {@code which[from..from+4)} into {@code
+   * out[which[j]]}: each table's sum is the same chain of additions in the same order (so the same
+   * bits), but the four chains run side by side while all four have rows left, where the processor
+   * overlaps them; one chain alone waits for each addition's result. Tables of different widths are
+   * summed one after the other.
+   */
+  public static void sumsOfSquares(
+      float[][] grads, TouchedRows[] rows, int[] which, int from, double[] out) {
+    final int t0 = which[from];
+    final int t1 = which[from + 1];
+    final int t2 = which[from + 2];
+    final int t3 = which[from + 3];
+    final int width = rows[t0].width();
+    if (rows[t1].width() != width || rows[t2].width() != width || rows[t3].width() != width) {
+      for (int j = from; j < from + 4; j++) {
+        out[which[j]] = sumOfSquares(grads[which[j]], rows[which[j]]);
+      }
+      return;
+    }
+    final float[] g0 = grads[t0];
+    final float[] g1 = grads[t1];
+    final float[] g2 = grads[t2];
+    final float[] g3 = grads[t3];
+    final int common =
+        Math.min(
+            Math.min(rows[t0].count(), rows[t1].count()),
+            Math.min(rows[t2].count(), rows[t3].count()));
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    for (int k = 0; k < common; k++) {
+      final int i0 = rows[t0].row(k) * width;
+      final int i1 = rows[t1].row(k) * width;
+      final int i2 = rows[t2].row(k) * width;
+      final int i3 = rows[t3].row(k) * width;
+      for (int e = 0; e < width; e++) {
+        s0 += (double) g0[i0 + e] * g0[i0 + e];
+        s1 += (double) g1[i1 + e] * g1[i1 + e];
+        s2 += (double) g2[i2 + e] * g2[i2 + e];
+        s3 += (double) g3[i3 + e] * g3[i3 + e];
+      }
+    }
+    out[t0] = sumOfSquares(g0, rows[t0], common, s0);
+    out[t1] = sumOfSquares(g1, rows[t1], common, s1);
+    out[t2] = sumOfSquares(g2, rows[t2], common, s2);
+    out[t3] = sumOfSquares(g3, rows[t3], common, s3);
   }
 
   /**
@@ -93,6 +148,37 @@ public final class GradientClipping {
       }
     }
     return norm;
+  }
+
+  /**
+   * {@link #sumsOfSquares(float[][], TouchedRows[], int[], int, double[])} of two tables, {@code
+   * which[from]} and {@code which[from + 1]}, of the same width (else one after the other).
+   */
+  public static void sumsOfSquaresOfTwo(
+      float[][] grads, TouchedRows[] rows, int[] which, int from, double[] out) {
+    final int t0 = which[from];
+    final int t1 = which[from + 1];
+    final int width = rows[t0].width();
+    if (rows[t1].width() != width) {
+      out[t0] = sumOfSquares(grads[t0], rows[t0]);
+      out[t1] = sumOfSquares(grads[t1], rows[t1]);
+      return;
+    }
+    final float[] g0 = grads[t0];
+    final float[] g1 = grads[t1];
+    final int common = Math.min(rows[t0].count(), rows[t1].count());
+    double s0 = 0;
+    double s1 = 0;
+    for (int k = 0; k < common; k++) {
+      final int i0 = rows[t0].row(k) * width;
+      final int i1 = rows[t1].row(k) * width;
+      for (int e = 0; e < width; e++) {
+        s0 += (double) g0[i0 + e] * g0[i0 + e];
+        s1 += (double) g1[i1 + e] * g1[i1 + e];
+      }
+    }
+    out[t0] = sumOfSquares(g0, rows[t0], common, s0);
+    out[t1] = sumOfSquares(g1, rows[t1], common, s1);
   }
 
   private static void checkRows(float[][] grads, TouchedRows[] rows) {

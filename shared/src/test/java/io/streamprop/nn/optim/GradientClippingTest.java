@@ -72,6 +72,56 @@ class GradientClippingTest {
     assertThat(sparse[1][6 * 3]).isNotEqualTo(table[6 * 3]);
   }
 
+  /**
+   * Four (and two) tables' sums side by side: each the bits of its own sum over its touched rows,
+   * for tables of one width with different numbers of touched rows (none too), for tables of mixed
+   * widths (summed one after the other), and for tables picked out of order by {@code which}.
+   */
+  @Test
+  void sumsOfSquares_tablesSideBySide_eachTheBitsOfItsOwnSum() {
+    SplittableRandom random = new SplittableRandom(9);
+    for (int round = 0; round < 200; round++) {
+      int tables = 6;
+      boolean mixed = round % 4 == 3;
+      float[][] grads = new float[tables][];
+      TouchedRows[] rows = new TouchedRows[tables];
+      for (int t = 0; t < tables; t++) {
+        int width = mixed && t == 3 ? 16 : 8;
+        int buckets = 64;
+        grads[t] = new float[buckets * width];
+        rows[t] = new TouchedRows(buckets, width);
+        int[] ids = random.ints(random.nextInt(round % 5 == 0 ? 3 : 30), 0, buckets).toArray();
+        rows[t].addAll(ids, 0, ids.length);
+        for (int k = 0; k < rows[t].count(); k++) {
+          for (int d = 0; d < width; d++) {
+            // sixty binary orders of magnitude: any other order of additions shows in the bits
+            grads[t][rows[t].row(k) * width + d] =
+                (float) (random.nextDouble(-1, 1) * Math.scalb(1.0, random.nextInt(-30, 31)));
+          }
+        }
+      }
+      int[] which = {5, 2, 0, 3, 1, 4};
+      double[] out = new double[tables];
+      GradientClipping.sumsOfSquares(grads, rows, which, 1, out);
+      for (int j = 1; j < 5; j++) {
+        int t = which[j];
+        assertThat(Double.doubleToRawLongBits(out[t]))
+            .as("round %d, table %d", round, t)
+            .isEqualTo(
+                Double.doubleToRawLongBits(GradientClipping.sumOfSquares(grads[t], rows[t])));
+      }
+      assertThat(out[which[0]]).isZero();
+      assertThat(out[which[5]]).isZero();
+      double[] two = new double[tables];
+      GradientClipping.sumsOfSquaresOfTwo(grads, rows, which, 2, two);
+      for (int j = 2; j < 4; j++) {
+        assertThat(Double.doubleToRawLongBits(two[which[j]]))
+            .as("round %d, two tables, table %d", round, which[j])
+            .isEqualTo(Double.doubleToRawLongBits(out[which[j]]));
+      }
+    }
+  }
+
   private static double squares(float[] values) {
     double sum = 0;
     for (float v : values) {
