@@ -85,6 +85,13 @@ public final class PopulationCost {
           1e9 / population[0],
           1e9 / single[0],
           sink);
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "%s: members after the warm-up (rate, hidden): %s%n",
+          spec,
+          bench.population.standings().stream()
+              .map(m -> m.learningRate() + " " + m.hidden())
+              .toList());
       if (bench.ids == null) {
         predict(bench, blocks);
       }
