@@ -21,8 +21,9 @@ import io.streamprop.wire.Example;
  * <p>This is the one code path shared by the offline command line, the trainer and the tests. It
  * holds the loop; its parts live beside it: the pending examples ({@link MiniBatch}), the
  * standardization of inputs and targets ({@link Standardization}), the gradient norms that clipping
- * and skipping read ({@link GradientNorms}), the per-layer weight diagnostics ({@link
- * WeightUpdates}), and the typed state out and back ({@link LearnerStates}).
+ * and skipping read ({@link GradientNorms}), the per-layer weight diagnostics, taken on every
+ * {@value WeightUpdates#MEASURE_EVERY}th optimizer step ({@link WeightUpdates}), and the typed
+ * state out and back ({@link LearnerStates}).
  *
  * <p>One step, in order (see {@code docs/engine.md}):
  *
@@ -335,7 +336,7 @@ public final class OnlineLearner {
       return new StepResult(b, scoredLoss * b, correct, squaredError, true, learningRate, stats);
     }
 
-    weightUpdates.beforeUpdate();
+    weightUpdates.beforeUpdate(steps + 1);
     if (tables) {
       raw.step(optimizer, spec.clipNorm(), globalNorm, (float) learningRate);
     } else {
@@ -348,7 +349,7 @@ public final class OnlineLearner {
     }
     mlp.commitRunningStatistics();
     steps++;
-    StepResult.LayerStats[] stats = weightUpdates.afterUpdate(gradientNorms.layerNorms());
+    StepResult.LayerStats[] stats = weightUpdates.afterUpdate(steps, gradientNorms.layerNorms());
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
   }
 

@@ -17,12 +17,8 @@ import java.util.Arrays;
  * which is exact whenever the two are within a factor of two of each other (Sterbenz's lemma), as
  * they are for any step much smaller than the weight.
  *
- * <p>The weights before the step are kept between steps in the same chunked form ({@link #chunks},
- * {@link #copy}): {@link #measure} copies each chunk of the weights after the step into its scratch
- * chunk, and then swaps that chunk with the stored one, so the stored chunks hold the weights after
- * this step, which are the weights before the next (only the optimizer changes a learner's
- * weights). That saves the full copy of the weights before each update and the copy of them into
- * scratch.
+ * <p>The weights before the step are copied in the same chunked form ({@link #chunks}, {@link
+ * #copy}) right before the update of a step the learner measures ({@link WeightUpdates}).
  *
  * <p>Measured against four-way scalar double sums over the same elements: about 3–4 times faster
  * per element; see docs/benchmarks.md. Holds scratch arrays: one instance per learner.
@@ -30,7 +26,7 @@ import java.util.Arrays;
 final class UpdateSums {
   static final int LANES = 256;
 
-  private float[] after = new float[LANES]; // scratch chunk, swapped with a stored one by measure
+  private final float[] after = new float[LANES]; // scratch: one chunk of the weights after
   private final float[] laneAfter = new float[LANES];
   private final float[] laneBefore = new float[LANES];
   private final float[] laneDelta = new float[LANES];
@@ -53,17 +49,16 @@ final class UpdateSums {
 
   /**
    * Writes Σ a², Σ b² and Σ (a − b)² into {@code out[0..2]}, where b is the tensor held in {@code
-   * before} (see {@link #copy}); on return {@code before} holds a copy of {@code a} instead. With
-   * {@code needBefore} false, Σ b² is not computed and {@code out[1]} is left as it is (the caller
-   * knows it: the Σ a² of the step before, same scheme, same weights, so the same bits).
+   * before} (see {@link #copy}).
    *
    * @param a the weights after the step
    * @param before the weights before the step, in chunks of a tensor of a's length
    */
-  void measure(float[] a, float[][] before, double[] out, boolean needBefore) {
+  void measure(float[] a, float[][] before, double[] out) {
     final float[] sa = laneAfter;
     final float[] sb = laneBefore;
     final float[] sd = laneDelta;
+    final float[] x = after;
     final int n = a.length;
     // Tensors shorter than the chunk use only their first n lanes (the others would add zeros).
     final int used = Math.min(LANES, n);
@@ -72,24 +67,18 @@ final class UpdateSums {
     Arrays.fill(sd, 0, used, 0f);
     for (int c = 0, base = 0; base < n; c++, base += LANES) {
       final int len = Math.min(LANES, n - base);
-      final float[] x = after;
       final float[] y = before[c];
       System.arraycopy(a, base, x, 0, len);
       for (int j = 0; j < len; j++) {
         sa[j] += x[j] * x[j];
       }
-      if (needBefore) {
-        for (int j = 0; j < len; j++) {
-          sb[j] += y[j] * y[j];
-        }
+      for (int j = 0; j < len; j++) {
+        sb[j] += y[j] * y[j];
       }
       for (int j = 0; j < len; j++) {
         final float d = x[j] - y[j];
         sd[j] += d * d;
       }
-      // This chunk of a is the next step's chunk of b; the old one becomes the scratch.
-      before[c] = x;
-      after = y;
     }
     double sumA = 0;
     double sumB = 0;
@@ -100,9 +89,7 @@ final class UpdateSums {
       sumD += sd[j];
     }
     out[0] = sumA;
-    if (needBefore) {
-      out[1] = sumB;
-    }
+    out[1] = sumB;
     out[2] = sumD;
   }
 }

@@ -212,22 +212,30 @@ class OnlineLearnerTest {
   void stepResult_reportsPrequentialScoreAndLayerStats() {
     OnlineLearner learner = OnlineLearner.create(spec(PLAIN));
     Datasets.Dataset wine = Datasets.load("wine");
+    StepResult first = null;
     StepResult last = null;
-    for (int i = 0; i < 8; i++) {
+    // The weights are measured on step 16 (mini-batches of 8): the first measured step.
+    for (int i = 0; i < 8 * WeightUpdates.MEASURE_EVERY; i++) {
       StepResult r = learner.learn(wine.features()[i], new float[] {wine.labels()[i]});
       if (r != null) {
+        first = first == null ? r : first;
         last = r;
       }
     }
-    assertThat(last.examples()).isEqualTo(8);
-    assertThat(last.lossSum()).isPositive();
-    assertThat(last.correct()).isBetween(0, 8);
-    assertThat(last.learningRate()).isEqualTo(SpecDefaults.LEARNING_RATE);
-    assertThat(last.layers()).hasSize(SpecDefaults.HIDDEN.size() + 1);
-    // Adam's first step moves every weight by about the learning rate (m/√v = ±1), so the ratio
-    // is about lr / rms(weights): 0.01·√(13/2) = 0.025 on the He-initialized hidden layer and
-    // 0.01·√(3·64) = 0.14 on the output layer (variance 1/(3·64)); an update as large as the
-    // weights themselves (ratio near 1) would be a bug.
+    assertThat(first.examples()).isEqualTo(8);
+    assertThat(first.lossSum()).isPositive();
+    assertThat(first.correct()).isBetween(0, 8);
+    assertThat(first.learningRate()).isEqualTo(SpecDefaults.LEARNING_RATE);
+    assertThat(first.layers()).hasSize(SpecDefaults.HIDDEN.size() + 1);
+    for (StepResult.LayerStats layer : first.layers()) {
+      assertThat(layer.gradientNorm()).isPositive();
+      assertThat(layer.weightsMeasured()).isFalse();
+    }
+    // Adam moves every weight by about the learning rate while the gradients' signs hold (m/√v
+    // near ±1), so the ratio is at most about lr / rms(weights): 0.01·√(13/2) = 0.025 on the
+    // He-initialized hidden layer and 0.01·√(3·64) = 0.14 on the output layer (variance
+    // 1/(3·64)); an update as large as the weights themselves (ratio near 1) would be a bug.
+    assertThat(learner.steps()).isEqualTo(WeightUpdates.MEASURE_EVERY);
     for (StepResult.LayerStats layer : last.layers()) {
       assertThat(layer.gradientNorm()).isPositive();
       assertThat(layer.weightNorm()).isPositive();
@@ -260,13 +268,14 @@ class OnlineLearnerTest {
   @ParameterizedTest
   @ValueSource(strings = {PLAIN, SGD_DECAY})
   void resumedLearner_sameStepResultsAsUninterrupted(String json) {
-    // The uninterrupted learner reuses each step's ‖W‖² as the next step's ‖W_before‖²; the
-    // resumed one measures it afresh: both must report the same figures, bit for bit.
+    // Both measure the weights on the same steps (by the step count, which the state carries) and
+    // report the same figures, bit for bit.
     Datasets.Dataset wine = Datasets.load("wine");
     OnlineLearner uninterrupted = OnlineLearner.create(spec(json));
     feed(uninterrupted, wine, 0, 40);
     OnlineLearner resumed = OnlineLearner.restore(uninterrupted.state());
     int compared = 0;
+    int measured = 0;
     for (int i = 40; i < wine.rows(); i++) {
       float[] label = {wine.labels()[i]};
       StepResult a = uninterrupted.learn(wine.features()[i], label);
@@ -276,9 +285,11 @@ class OnlineLearnerTest {
         assertThat(b.lossSum()).isEqualTo(a.lossSum());
         assertThat(b.layers()).containsExactly(a.layers());
         compared++;
+        measured += a.layers()[0].weightsMeasured() ? 1 : 0;
       }
     }
     assertThat(compared).isGreaterThan(5);
+    assertThat(measured).isPositive();
   }
 
   @Test

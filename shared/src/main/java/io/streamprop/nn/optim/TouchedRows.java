@@ -10,20 +10,31 @@ import java.util.Arrays;
  * a step costs the rows a mini-batch touched, never the whole table.
  *
  * <p>Filled by the layer that owns the gradient ({@link #addAll} after each backward, {@link
- * #clear} when it zeroes the gradient). A mark per table row (one byte each, beside a table of
+ * #clear} when it zeroes the gradient). A mark per table row (one bit each, beside a table of
  * {@code width} floats per row) finds repeats in O(1); the list of rows starts small and doubles
  * when a mini-batch touches more rows than any before (at most up to the table's rows), so once the
- * largest mini-batch has been seen nothing allocates. The list is sorted in place (a heapsort,
- * which needs no buffer), so the order, and with it every sum over the rows, depends only on which
- * rows were touched (by insertion up to 64 rows, else by a heapsort).
+ * largest mini-batch has been seen nothing allocates. The list is always the touched rows in
+ * ascending order, so the order, and with it every sum over the rows, depends only on which rows
+ * were touched, whichever way it was put in order: where the marks are few words for the rows
+ * touched (at most {@value #SCAN_WORDS_PER_ROW} 64-bit words per touched row, e.g. a table of 4,096
+ * rows once 8 are touched) the list is read off the marks, word by word, in one pass of no
+ * comparisons; else it is sorted in place, by insertion up to 64 rows and above by a heapsort,
+ * which needs no buffer.
  */
 public final class TouchedRows {
   /** Touched rows up to which {@link #addAll} sorts by insertion rather than by a heapsort. */
   private static final int INSERTION_SORT_MAX = 64;
 
+  /**
+   * Words of marks per touched row up to which {@link #addAll} reads the list off the marks rather
+   * than sorting it: a word without marks costs a load and a test, a mark a few instructions more,
+   * while insertion moves about half the list for each new row, with a mispredicted branch each.
+   */
+  private static final int SCAN_WORDS_PER_ROW = 8;
+
   private final int rows;
   private final int width;
-  private final boolean[] marked; // (rows): true for the rows in the list
+  private final long[] marked; // (⌈rows / 64⌉): bit r mod 64 of word r / 64 set for each listed r
   private int[] list; // list[0..count): the touched rows, ascending after each addAll
   private int count;
 
@@ -35,7 +46,7 @@ public final class TouchedRows {
     }
     this.rows = rows;
     this.width = width;
-    this.marked = new boolean[rows];
+    this.marked = new long[(rows + 63) >>> 6];
     this.list = new int[Math.min(rows, 64)];
   }
 
@@ -69,7 +80,7 @@ public final class TouchedRows {
 
   /** Whether {@code row} is touched. */
   public boolean contains(int row) {
-    return marked[row];
+    return (marked[row >>> 6] & (1L << row)) != 0; // a long shifts by row mod 64
   }
 
   /**
@@ -80,8 +91,9 @@ public final class TouchedRows {
     int before = count;
     for (int k = from; k < to; k++) {
       int row = ids[k];
-      if (!marked[row]) {
-        marked[row] = true;
+      long bit = 1L << row; // row mod 64
+      if ((marked[row >>> 6] & bit) == 0) {
+        marked[row >>> 6] |= bit;
         if (count == list.length) {
           // Rare: more distinct rows than any mini-batch before; never more than the table's rows.
           list = Arrays.copyOf(list, (int) Math.min(rows, 2L * list.length));
@@ -92,10 +104,27 @@ public final class TouchedRows {
     if (count == before) {
       return;
     }
-    if (count <= INSERTION_SORT_MAX) {
+    if (marked.length <= (long) SCAN_WORDS_PER_ROW * count) {
+      listMarked();
+    } else if (count <= INSERTION_SORT_MAX) {
       insertAfter(list, before, count);
     } else {
       heapsort(list, count);
+    }
+  }
+
+  /**
+   * Writes the marked rows into list[0..count), ascending: word by word, each word's bits low
+   * first.
+   */
+  private void listMarked() {
+    int k = 0;
+    for (int w = 0; w < marked.length; w++) {
+      long bits = marked[w];
+      while (bits != 0) {
+        list[k++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1; // clears the lowest set bit
+      }
     }
   }
 
@@ -119,7 +148,8 @@ public final class TouchedRows {
   /** Empties the set (O(count), not O(rows)). */
   public void clear() {
     for (int k = 0; k < count; k++) {
-      marked[list[k]] = false;
+      int row = list[k];
+      marked[row >>> 6] &= ~(1L << row);
     }
     count = 0;
   }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TouchedRowsTest {
 
@@ -32,11 +34,16 @@ class TouchedRowsTest {
     }
   }
 
-  @Test
-  void smallAdds_sortedByInsertion_thenByHeapsortPastSixtyFourRows_alwaysAscending() {
+  @ParameterizedTest
+  @ValueSource(
+      ints = {
+        200, // 4 words of marks: the list is read off them
+        1 << 20 // 16,384 words: sorted by insertion, then by a heapsort past 64 rows
+      })
+  void smallAdds_readOffTheMarksOrSorted_alwaysAscending(int tableRows) {
     SplittableRandom random = new SplittableRandom(3);
     for (int trial = 0; trial < 50; trial++) {
-      TouchedRows rows = new TouchedRows(200, 1);
+      TouchedRows rows = new TouchedRows(tableRows, 1);
       TreeSet<Integer> expected = new TreeSet<>();
       while (expected.size() < 100) { // through both sorts
         int[] ids = new int[1 + random.nextInt(12)];
@@ -52,6 +59,25 @@ class TouchedRowsTest {
         }
       }
     }
+  }
+
+  @Test
+  void rowsInEveryBitOfTheMarks_listedAscending_andClearedExactly() {
+    // 64-bit words of marks: rows at either end of a word, and the table's last row.
+    TouchedRows rows = new TouchedRows(130, 1);
+    rows.addAll(new int[] {129, 64, 0, 127, 63, 1, 128, 65}, 0, 8);
+    int[] listed = new int[rows.count()];
+    for (int k = 0; k < listed.length; k++) {
+      listed[k] = rows.row(k);
+    }
+    assertThat(listed).containsExactly(0, 1, 63, 64, 65, 127, 128, 129);
+    rows.clear();
+    for (int row = 0; row < 130; row++) {
+      assertThat(rows.contains(row)).as("row %d", row).isFalse();
+    }
+    rows.addAll(new int[] {127, 2}, 0, 2);
+    assertThat(new int[] {rows.row(0), rows.row(1)}).containsExactly(2, 127);
+    assertThat(rows.count()).isEqualTo(2);
   }
 
   @Test

@@ -27,6 +27,10 @@ import java.util.List;
  * population's own exponentially weighted score that picks the leader), and how often the leader
  * switched and members were replaced (the population's totals, which survive restarts). The
  * prequential gauges above then describe the served member's steps.
+ *
+ * <p>The per-layer gradient norm follows every step; the weight norm and update ratio follow the
+ * steps that measured them (every 16th optimizer step of a learner, see {@link
+ * StepResult.LayerStats}) and otherwise keep their last measured value, NaN until the first.
  */
 public final class ModelMeters {
   static final double WINDOW_EXAMPLES = 1000;
@@ -134,8 +138,11 @@ public final class ModelMeters {
       }
       for (int i = 0; i < stats.length; i++) {
         layers[i].gradientNorm = stats[i].gradientNorm();
-        layers[i].weightNorm = stats[i].weightNorm();
-        layers[i].updateRatio = stats[i].updateRatio();
+        if (stats[i].weightsMeasured()) {
+          // The learner measures the weights on a sample of its steps: keep the last figures.
+          layers[i].weightNorm = stats[i].weightNorm();
+          layers[i].updateRatio = stats[i].updateRatio();
+        }
       }
     }
   }
@@ -218,12 +225,12 @@ public final class ModelMeters {
           () -> layer.gradientNorm);
       gauge(
           "streamprop.weight.norm",
-          "L2 norm of a dense layer's weights",
+          "L2 norm of a dense layer's weights after the last measured step (every 16th)",
           layerTags,
           () -> layer.weightNorm);
       gauge(
           "streamprop.update.ratio",
-          "|update| / |weights| of a dense layer in the last step",
+          "|update| / |weights| of a dense layer in the last measured step (every 16th)",
           layerTags,
           () -> layer.updateRatio);
     }
