@@ -24,9 +24,9 @@ class StoredModelTest {
   @Test
   void population_roundTrips_andResumesBitForBit_acrossARung() {
     TrainedModel uninterrupted = TrainedModel.create(OPEN);
-    learn(uninterrupted, 0, 2600);
+    learn(uninterrupted, 0, 4600); // past the warm-up's halving (2,000) and the next rung (4,000)
     TrainedModel before = TrainedModel.create(OPEN);
-    learn(before, 0, 1999); // mid-batch, one example before the first rung
+    learn(before, 0, 1999); // one example before the warm-up's end and its halving
     LiveModel live = new LiveModel(before, 7, 1500, 1234);
 
     byte[] bytes = StoredModel.encode(live);
@@ -37,7 +37,7 @@ class StoredModelTest {
     assertThat(restored.examplesAtSnapshot()).isEqualTo(1500);
     assertThat(restored.lastSnapshotMillis()).isEqualTo(1234);
     assertThat(StoredModel.encode(restored)).isEqualTo(bytes);
-    learn(restored.trained(), 1999, 2600);
+    learn(restored.trained(), 1999, 4600);
     PopulationLearner resumed = ((PopulationModel) restored.trained()).population();
     PopulationLearner expected = ((PopulationModel) uninterrupted).population();
     assertThat(expected.replacements()).isPositive();
