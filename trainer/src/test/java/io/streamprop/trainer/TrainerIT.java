@@ -139,7 +139,10 @@ class TrainerIT {
     for (int i = 0; i < SHUTTLE.size(); i++) {
       offline.learn(SHUTTLE.features().get(i), SHUTTLE.labels().get(i));
     }
-    assertThat(offline.replacements()).isPositive();
+    assertThat(offline.size())
+        .as("the warm-up's halving ran")
+        .isLessThan(PopulationLearner.create(SpecJson.parse(OPEN_SHUTTLE_SPEC)).size());
+    assertThat(offline.switches()).as("the leader changed").isPositive();
     assertThat(PopulationCodec.encode(PopulationCodec.decode(r.value())))
         .isEqualTo(PopulationCodec.encode(offline.state()));
     PopulationCodec.Served served = PopulationCodec.decodeServed(r.value(), null);
