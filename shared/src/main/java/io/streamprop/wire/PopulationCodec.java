@@ -33,10 +33,8 @@ import java.util.zip.CRC32C;
  *         population detects drift; other bits 0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
- * plan    int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window;
- *         int64 rung; float64 prune margin; float64 perturbation; float64 min and max rate factor;
- *         with flag bit 1 only: int64 warm-up examples; with flag bit 2 only: int32 the budget of
- *         the members kept after the warm-up
+ * plan    rates, widths, window, rung, margins and rate bounds; with flag bit 1 the warm-up, with
+ *         flag bit 2 the budget kept after it ({@link PopulationPlanCodec})
  * drift   with flag bit 3 only: the drift plan and detector ({@link PopulationDriftCodec})
  * int32   leader; int64 examples, switches, replacements, generator state
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
@@ -130,8 +128,8 @@ public final class PopulationCodec {
       out.writeInt(MAGIC);
       out.writeShort(container);
       // A plan without warm-up is written as before warm-ups existed, bit for bit.
-      boolean warmup = state.plan().warmupExamples() > 0;
-      boolean keep = state.plan().warmupKeep() > 0;
+      boolean warmup = PopulationPlanCodec.hasWarmup(state.plan());
+      boolean keep = PopulationPlanCodec.hasKeep(state.plan());
       boolean drift = state.drift() != null;
       out.writeShort(
           (key == null ? 0 : SnapshotCodec.FLAG_SIGNED)
@@ -145,27 +143,7 @@ public final class PopulationCodec {
       byte[] spec = SpecJson.write(state.spec()).getBytes(StandardCharsets.UTF_8);
       out.writeInt(spec.length);
       out.write(spec);
-      PopulationPlan plan = state.plan();
-      out.writeInt(plan.rateFactors().size());
-      for (double f : plan.rateFactors()) {
-        out.writeDouble(f);
-      }
-      out.writeInt(plan.widthFactors().size());
-      for (int w : plan.widthFactors()) {
-        out.writeInt(w);
-      }
-      out.writeDouble(plan.lossWindowExamples());
-      out.writeLong(plan.rungExamples());
-      out.writeDouble(plan.pruneMargin());
-      out.writeDouble(plan.perturbation());
-      out.writeDouble(plan.minRateFactor());
-      out.writeDouble(plan.maxRateFactor());
-      if (warmup) {
-        out.writeLong(plan.warmupExamples());
-      }
-      if (keep) {
-        out.writeInt(plan.warmupKeep());
-      }
+      PopulationPlanCodec.write(out, state.plan());
       if (drift) {
         PopulationDriftCodec.write(out, state.drift());
       }
@@ -217,26 +195,7 @@ public final class PopulationCodec {
     ByteBuffer in = header.body;
     try {
       ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
-      List<Double> rates = new ArrayList<>();
-      for (int i = count(in, "rate factors", MAX_MEMBERS); i > 0; i--) {
-        rates.add(in.getDouble());
-      }
-      List<Integer> widths = new ArrayList<>();
-      for (int i = count(in, "width factors", MAX_MEMBERS); i > 0; i--) {
-        widths.add(in.getInt());
-      }
-      PopulationPlan plan =
-          new PopulationPlan(
-              rates,
-              widths,
-              in.getDouble(),
-              in.getLong(),
-              in.getDouble(),
-              in.getDouble(),
-              in.getDouble(),
-              in.getDouble(),
-              header.warmup ? in.getLong() : 0,
-              header.keep ? in.getInt() : 0);
+      PopulationPlan plan = PopulationPlanCodec.read(in, header.warmup, header.keep);
       DriftState drift = header.drift ? PopulationDriftCodec.read(in) : null;
       int leader = in.getInt();
       long examples = in.getLong();
@@ -277,16 +236,8 @@ public final class PopulationCodec {
     ByteBuffer in = header.body;
     try {
       ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
-      skip(in, 8L * count(in, "rate factors", MAX_MEMBERS));
-      skip(in, 4L * count(in, "width factors", MAX_MEMBERS));
-      // loss window, rung, prune margin, perturbation, min and max rate factor, warm-up, kept,
-      // drift
-      skip(
-          in,
-          6 * 8
-              + (header.warmup ? 8 : 0)
-              + (header.keep ? 4 : 0)
-              + (header.drift ? PopulationDriftCodec.BYTES : 0));
+      PopulationPlanCodec.skip(in, header.warmup, header.keep);
+      skip(in, header.drift ? PopulationDriftCodec.BYTES : 0);
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -454,7 +405,8 @@ public final class PopulationCodec {
     }
   }
 
-  private static void skip(ByteBuffer in, long n) {
+  /** Moves past n bytes, or fails as a truncated population. */
+  static void skip(ByteBuffer in, long n) {
     if (n > in.remaining()) {
       throw new SnapshotException("truncated population: it ends inside a field");
     }

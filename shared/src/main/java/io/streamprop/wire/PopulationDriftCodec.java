@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The drift section of a population's container ({@link PopulationCodec}, flag bit 2), big-endian,
+ * The drift section of a population's container ({@link PopulationCodec}, flag bit 3), big-endian,
  * {@link #BYTES} bytes:
  *
  * <pre>

@@ -7,8 +7,6 @@ import io.streamprop.learn.state.TrainingState;
 import io.streamprop.nn.SplitMix64;
 import io.streamprop.spec.ModelSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -307,21 +305,8 @@ public final class PopulationLearner {
     }
   }
 
-  /** Member indices by recent loss, best first (NaN last); a stable sort, ties in member order. */
-  private Integer[] bestFirst() {
-    Integer[] order = new Integer[learners.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(
-        order,
-        Comparator.comparingDouble((Integer i) -> Double.isNaN(recentLoss[i]) ? 1 : 0)
-            .thenComparingDouble(i -> recentLoss[i]));
-    return order;
-  }
-
   private void replaceLaggards() {
-    Integer[] order = bestFirst();
+    Integer[] order = WarmupHalving.bestFirst(recentLoss);
     double bar = recentLoss[leader] * (1 + plan.pruneMargin());
     for (int k = (order.length + 1) / 2; k < order.length; k++) {
       int i = order[k];
@@ -392,24 +377,12 @@ public final class PopulationLearner {
     }
   }
 
-  /**
-   * Successive halving's rung (Jamieson and Talwalkar 2016): the leader and the best other members
-   * of its widths by recent loss run on, in member order, as many as a budget of this many single
-   * steps of the spec's shape holds; the rest are dropped. One width after the warm-up keeps the
-   * cost of a step constant as replacements copy the leader.
-   */
+  /** Only the members {@link WarmupHalving} keeps within the budget run on, in member order. */
   private void keepBest(int budget) {
-    List<Integer> hidden = learners[leader].spec().hidden();
-    double cost = PopulationPlan.cost(learners[leader].spec(), spec);
-    int k = (int) Math.max(1, Math.floor(budget / cost + 1e-9)); // 1e-9: 2 × 2.0 fits in 4
-    boolean[] kept = new boolean[learners.length];
-    kept[leader] = true;
-    int count = 1;
-    for (int i : bestFirst()) {
-      if (count < k && !kept[i] && learners[i].spec().hidden().equals(hidden)) {
-        kept[i] = true;
-        count++;
-      }
+    boolean[] kept = WarmupHalving.kept(learners, recentLoss, leader, budget, spec);
+    int count = 0;
+    for (boolean k : kept) {
+      count += k ? 1 : 0;
     }
     OnlineLearner[] keptLearners = new OnlineLearner[count];
     double[] keptLoss = new double[count];

@@ -1,0 +1,49 @@
+package io.streamprop.learn.population;
+
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.spec.ModelSpec;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Successive halving's rung at the end of a population's warm-up (Jamieson and Talwalkar 2016):
+ * which members run on. The leader and the best other members of its widths by recent loss, as many
+ * as a budget of single steps of the spec's shape holds ({@link PopulationPlan#cost}; the leader
+ * runs on even beyond it). One width after the warm-up keeps the cost of a step constant as
+ * replacements copy the leader.
+ */
+final class WarmupHalving {
+  private WarmupHalving() {}
+
+  /** Member indices by recent loss, best first (NaN last); a stable sort, ties in member order. */
+  static Integer[] bestFirst(double[] recentLoss) {
+    Integer[] order = new Integer[recentLoss.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(
+        order,
+        Comparator.comparingDouble((Integer i) -> Double.isNaN(recentLoss[i]) ? 1 : 0)
+            .thenComparingDouble(i -> recentLoss[i]));
+    return order;
+  }
+
+  /** The members that run on under a budget of this many single steps of {@code spec}'s shape. */
+  static boolean[] kept(
+      OnlineLearner[] learners, double[] recentLoss, int leader, int budget, ModelSpec spec) {
+    List<Integer> hidden = learners[leader].spec().hidden();
+    double cost = PopulationPlan.cost(learners[leader].spec(), spec);
+    int k = (int) Math.max(1, Math.floor(budget / cost + 1e-9)); // 1e-9: 2 × 2.0 fits in 4
+    boolean[] kept = new boolean[learners.length];
+    kept[leader] = true;
+    int count = 1;
+    for (int i : bestFirst(recentLoss)) {
+      if (count < k && !kept[i] && learners[i].spec().hidden().equals(hidden)) {
+        kept[i] = true;
+        count++;
+      }
+    }
+    return kept;
+  }
+}
