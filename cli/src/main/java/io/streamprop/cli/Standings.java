@@ -17,10 +17,12 @@ final class Standings {
   static void print(PrintWriter out, PopulationLearner population) {
     out.printf(
         Locale.ROOT,
-        "population of %d: %d switches of the served member, %d members replaced%n",
+        "population of %d: %d switches of the served member, %d members replaced, %d drift"
+            + " alarms%n",
         population.size(),
         population.switches(),
-        population.replacements());
+        population.replacements(),
+        population.alarms());
     out.printf(
         Locale.ROOT,
         "  %-8s %-10s %-12s %-13s %-9s %s%n",
@@ -45,7 +47,10 @@ final class Standings {
     out.println("  (* served: " + population.served().reason() + ")");
   }
 
-  /** {@code members: [{member, lr, hidden, recent_loss, steps, born_at}], leader, ...}. */
+  /**
+   * {@code members: [{member, lr, hidden, recent_loss, steps, born_at}], leader, switches,
+   * replacements, drift_alarms}.
+   */
   static void putJson(ObjectNode node, PopulationLearner population) {
     ArrayNode members = node.putArray("members");
     for (Standing s : population.standings()) {
@@ -61,5 +66,6 @@ final class Standings {
     node.put("leader", population.leader());
     node.put("switches", population.switches());
     node.put("replacements", population.replacements());
+    node.put("drift_alarms", population.alarms());
   }
 }

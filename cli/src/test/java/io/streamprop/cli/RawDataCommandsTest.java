@@ -150,7 +150,8 @@ class RawDataCommandsTest {
             "members",
             "leader",
             "switches",
-            "replacements");
+            "replacements",
+            "drift_alarms");
     // the population's warm-up steps each of the first 2,000 examples: all 1,309 are scored
     assertThat(figures.get("examples").asLong()).isEqualTo(1309);
     assertThat(figures.get("pending").asLong()).isZero();

@@ -96,7 +96,8 @@ public final class PopulationCodec {
       ServedModel served,
       long examples,
       long switches,
-      long replacements) {}
+      long replacements,
+      long alarms) {}
 
   /**
    * Encodes the bare population (container version 1); equal states give equal bytes.
@@ -237,7 +238,7 @@ public final class PopulationCodec {
     try {
       ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
       PopulationPlanCodec.skip(in, header.warmup, header.keep);
-      skip(in, header.drift ? PopulationDriftCodec.BYTES : 0);
+      long alarms = header.drift ? PopulationDriftCodec.read(in).alarms() : 0;
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -283,7 +284,8 @@ public final class PopulationCodec {
           new ServedModel(lead, leader, standings),
           examples,
           switches,
-          replacements);
+          replacements,
+          alarms);
     } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
       throw new SnapshotException("truncated population: it ends inside a field", e);
     } catch (IllegalArgumentException e) { // SpecException included

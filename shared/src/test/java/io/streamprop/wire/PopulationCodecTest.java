@@ -226,6 +226,7 @@ class PopulationCodecTest {
     assertThat(decoded.drift()).isEqualTo(a.state().drift());
     assertThat(PopulationCodec.encode(decoded, 3, 0, null)).isEqualTo(bytes);
     assertThat(PopulationCodec.decodeServed(bytes, null).served().member()).isEqualTo(a.leader());
+    assertThat(PopulationCodec.decodeServed(bytes, null).alarms()).isEqualTo(1);
 
     PopulationLearner resumed = PopulationLearner.restore(decoded);
     for (int i = 950; i < 1797; i++) {

@@ -423,6 +423,7 @@ final class JsonBodies {
     json.writeStringField("reason", population.reason());
     json.writeNumberField("switches", population.switches());
     json.writeNumberField("replacements", population.replacements());
+    json.writeNumberField("drift_alarms", population.driftAlarms());
     json.writeArrayFieldStart("standings");
     for (Standing s : population.standings()) {
       json.writeStartObject();

@@ -164,7 +164,8 @@ public final class ModelLoader {
         served.reason(),
         served.standings(),
         population.switches(),
-        population.replacements());
+        population.replacements(),
+        population.alarms());
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.List;
  * @param standings every member's standing, in member order
  * @param switches times the served member changed
  * @param replacements members replaced by a perturbed copy of the leader
+ * @param driftAlarms changes of the stream its drift detection signalled (0 without detection)
  */
 public record PopulationInfo(
     int member,
@@ -22,7 +23,8 @@ public record PopulationInfo(
     String reason,
     List<Standing> standings,
     long switches,
-    long replacements) {
+    long replacements,
+    long driftAlarms) {
   public PopulationInfo {
     hidden = List.copyOf(hidden);
     standings = List.copyOf(standings);

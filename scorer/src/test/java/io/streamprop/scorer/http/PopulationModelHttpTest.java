@@ -122,6 +122,7 @@ class PopulationModelHttpTest {
     assertThat(pop.get("reason").asText()).isEqualTo(served.reason());
     assertThat(pop.get("switches").asLong()).isEqualTo(population.switches());
     assertThat(pop.get("replacements").asLong()).isEqualTo(population.replacements());
+    assertThat(pop.get("drift_alarms").asLong()).isEqualTo(population.alarms());
     assertThat(pop.get("standings")).hasSize(population.size());
     for (Standing s : served.standings()) {
       JsonNode node = pop.get("standings").get(s.member());
