@@ -23,7 +23,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +89,7 @@ public final class TrainerApp implements AutoCloseable {
               + " same path.",
           e);
     }
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          log.error("stream thread failed; shutting the trainer down", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+    streams.setUncaughtExceptionHandler(ThreadFailures::respond);
     CountDownLatch stopped = new CountDownLatch(1);
     streams.setStateListener(
         (next, previous) -> {
