@@ -437,7 +437,8 @@ public final class PopulationCodec {
     }
   }
 
-  private static int count(ByteBuffer in, String what, int max) {
+  /** A count field of at most max, or fails as an invalid population. */
+  static int count(ByteBuffer in, String what, int max) {
     int n = in.getInt();
     if (n < 0 || n > max) {
       throw new SnapshotException("invalid population: " + what + " count " + n);

@@ -59,11 +59,15 @@ final class PopulationPlanCodec {
   /** Reads the section; the flags say which optional fields follow. */
   static PopulationPlan read(ByteBuffer in, boolean warmup, boolean keep) {
     List<Double> rates = new ArrayList<>();
-    for (int i = count(in, "rate factors"); i > 0; i--) {
+    for (int i = PopulationCodec.count(in, "rate factors", PopulationCodec.MAX_MEMBERS);
+        i > 0;
+        i--) {
       rates.add(in.getDouble());
     }
     List<Integer> widths = new ArrayList<>();
-    for (int i = count(in, "width factors"); i > 0; i--) {
+    for (int i = PopulationCodec.count(in, "width factors", PopulationCodec.MAX_MEMBERS);
+        i > 0;
+        i--) {
       widths.add(in.getInt());
     }
     return new PopulationPlan(
@@ -81,17 +85,11 @@ final class PopulationPlanCodec {
 
   /** Moves past the section without building the plan. */
   static void skip(ByteBuffer in, boolean warmup, boolean keep) {
-    PopulationCodec.skip(in, 8L * count(in, "rate factors"));
-    PopulationCodec.skip(in, 4L * count(in, "width factors"));
+    PopulationCodec.skip(
+        in, 8L * PopulationCodec.count(in, "rate factors", PopulationCodec.MAX_MEMBERS));
+    PopulationCodec.skip(
+        in, 4L * PopulationCodec.count(in, "width factors", PopulationCodec.MAX_MEMBERS));
     // loss window, rung, prune margin, perturbation, min and max rate factor; warm-up, budget
     PopulationCodec.skip(in, 6 * 8 + (warmup ? 8 : 0) + (keep ? 4 : 0));
-  }
-
-  private static int count(ByteBuffer in, String what) {
-    int n = in.getInt();
-    if (n < 0 || n > PopulationCodec.MAX_MEMBERS) {
-      throw new SnapshotException("invalid population: " + what + " count " + n);
-    }
-    return n;
   }
 }

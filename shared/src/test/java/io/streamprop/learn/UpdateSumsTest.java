@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** The vectorizable update-ratio sums agree with exact double sums to float precision. */
 class UpdateSumsTest {
 
-  private static double squares(float[] a) {
+  /** Σ a², an exact double sum (the reference the float-lane sums are held to). */
+  static double squares(float[] a) {
     double s = 0;
     for (float v : a) {
       s += (double) v * v;
@@ -17,7 +18,8 @@ class UpdateSumsTest {
     return s;
   }
 
-  private static double squaredDistance(float[] a, float[] b) {
+  /** Σ (a − b)², an exact double sum. */
+  static double squaredDistance(float[] a, float[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
       double d = (double) a[i] - b[i];

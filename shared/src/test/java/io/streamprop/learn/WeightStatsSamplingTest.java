@@ -31,23 +31,6 @@ class WeightStatsSamplingTest {
     return weights;
   }
 
-  private static double squares(float[] a) {
-    double s = 0;
-    for (float v : a) {
-      s += (double) v * v;
-    }
-    return s;
-  }
-
-  private static double squaredDistance(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = (double) a[i] - b[i];
-      s += d * d;
-    }
-    return s;
-  }
-
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -90,8 +73,11 @@ class WeightStatsSamplingTest {
             .as("step %d layer %d", t, l)
             .isEqualTo(Math.sqrt(sums[2] / sums[1]));
         // and what they mean, in exact double sums
-        double norm = Math.sqrt(squares(after));
-        double ratio = Math.sqrt(squaredDistance(after, before[l]) / squares(before[l]));
+        double norm = Math.sqrt(UpdateSumsTest.squares(after));
+        double ratio =
+            Math.sqrt(
+                UpdateSumsTest.squaredDistance(after, before[l])
+                    / UpdateSumsTest.squares(before[l]));
         assertThat(stats.weightNorm()).isCloseTo(norm, within(1e-5 * norm));
         assertThat(stats.updateRatio()).isPositive().isCloseTo(ratio, within(1e-5 * ratio));
       }

@@ -90,9 +90,9 @@ public final class ModelMeters {
     gauge(name, description, tags, value);
   }
 
-  private void gauge(
+  private Gauge gauge(
       String name, String description, Tags gaugeTags, java.util.function.DoubleSupplier value) {
-    add(
+    return add(
         Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble)
             .description(description)
             .tags(gaugeTags)
@@ -195,19 +195,14 @@ public final class ModelMeters {
     for (int i = memberGauges.size(); i < size; i++) {
       int member = i;
       memberGauges.add(
-          add(
-              Gauge.builder(
-                      "streamprop.population.member.loss",
-                      () -> {
-                        double[] losses = memberLoss;
-                        return member < losses.length ? losses[member] : Double.NaN;
-                      })
-                  .description(
-                      "Recent prequential loss of a population member (the score that picks the"
-                          + " leader)")
-                  .tags(tags.and("member", Integer.toString(member)))
-                  .strongReference(true)
-                  .register(registry)));
+          gauge(
+              "streamprop.population.member.loss",
+              "Recent prequential loss of a population member (the score that picks the leader)",
+              tags.and("member", Integer.toString(member)),
+              () -> {
+                double[] losses = memberLoss;
+                return member < losses.length ? losses[member] : Double.NaN;
+              }));
     }
     memberLoss = new double[size];
   }
