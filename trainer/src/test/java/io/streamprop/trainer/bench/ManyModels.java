@@ -100,6 +100,7 @@ public final class ManyModels {
       long firstDone = 0;
       long trainerCpuAtFirst = 0;
       long brokerCpuAtFirst = 0;
+      Map<Long, ThreadCpu.Sample> threadsAtFirst = Map.of();
       while (true) {
         OffsetAndMetadata committed =
             admin
@@ -114,6 +115,7 @@ public final class ManyModels {
           first = now;
           trainerCpuAtFirst = cpuNanos(ProcessHandle.current());
           brokerCpuAtFirst = brokerCpuNanos();
+          threadsAtFirst = ThreadCpu.sample();
         }
         if (Double.isNaN(firstSnapshot)
             && admin
@@ -133,6 +135,10 @@ public final class ManyModels {
           trainerCpu =
               (cpuNanos(ProcessHandle.current()) - trainerCpuAtFirst) / 1e3 / Math.max(1, measured);
           brokerCpu = (brokerCpuNanos() - brokerCpuAtFirst) / 1e3 / Math.max(1, measured);
+          System.err.println(
+              models
+                  + " models, trainer CPU per example by thread: "
+                  + ThreadCpu.perExample(threadsAtFirst, ThreadCpu.sample(), measured));
           break;
         }
         LockSupport.parkNanos(100_000_000);
