@@ -60,7 +60,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
    * activations; the kernels' and the weight diagnostics' work arrays are per thread, not per
    * model. Counted field by field ({@code ModelStoreTest}, {@code HeapWalk}): 7.1 KB live for 3,336
    * stored bytes (8→[16]→2 Adam; 6.3 KB by {@code Runtime.totalMemory() - freeMemory()} over 10,000
-   * decoded models), 26 KB for 14 KB (a population of the standard plan), 135 KB for 72 KB
+   * decoded models), 26 KB for 14 KB (a 4→[8]→3 population of the standard plan), 135 KB for 72 KB
    * (54→[64,32]→7 Adam): at most 1.9 bytes per stored byte past the overhead.
    */
   static final int HEAP_PER_STORED_BYTE_X2 = 4;

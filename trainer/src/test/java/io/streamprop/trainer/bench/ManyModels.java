@@ -275,12 +275,15 @@ public final class ManyModels {
       s.append(
           String.format(
               Locale.ROOT,
-              "| %,d | %,.0f | %.0f%% | %,.0f | %.1f s | %,d MiB | %.1f s | %,.0f µs | %,.0f µs |%n",
+              "| %,d | %,.0f | %.0f%% | %,.0f | %s | %,d MiB | %.1f s | %,.0f µs | %,.0f µs |%n",
               r.models,
               r.examplesPerSecond,
               100 * r.examplesPerSecond / single,
               r.snapshotsPerSecond,
-              r.firstSnapshotSeconds,
+              // none before the end: the run was shorter than the snapshot interval
+              Double.isNaN(r.firstSnapshotSeconds)
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.1f s", r.firstSnapshotSeconds),
               r.rssBytes >> 20,
               r.restoreSeconds,
               r.trainerCpuMicros,
