@@ -1,6 +1,7 @@
 package io.streamprop.learn;
 
 import io.streamprop.nn.Mlp;
+import java.util.Arrays;
 
 /**
  * Per dense layer, what a step reports about the weights ({@link StepResult.LayerStats}): the
@@ -8,8 +9,12 @@ import io.streamprop.nn.Mlp;
  * lanes, measured on a sample of the steps: optimizer step t of a learner (t = 1, 2, ..., its step
  * count after the update, kept in the state) is measured when t is a multiple of {@value
  * #MEASURE_EVERY}. Right before a measured step's update the weights are copied into {@link
- * UpdateSums}' chunks; an unmeasured step reports both figures as NaN. Holds its buffers: one
- * instance per learner.
+ * UpdateSums}' chunks; an unmeasured step reports both figures as NaN.
+ *
+ * <p>The copy and the sums' lanes are work arrays of one step, so they live in a per-thread {@link
+ * Scratch} that every learner stepping on the thread shares (a step runs on one thread, from {@link
+ * #beforeUpdate} to {@link #afterUpdate}), not in the learner: a live learner keeps only its state.
+ * The scratch knows nothing of any learner, so a thread keeps none alive.
  */
 final class WeightUpdates {
   /**
@@ -21,16 +26,35 @@ final class WeightUpdates {
    */
   static final int MEASURE_EVERY = 16;
 
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private final Mlp mlp;
-  private final float[][][] weightsBefore; // per dense layer, the weights before a measured update
-  private final double[] sums = new double[3]; // Σ w², Σ w_before², Σ (w - w_before)²
-  private final UpdateSums meter = new UpdateSums();
 
   WeightUpdates(Mlp mlp) {
     this.mlp = mlp;
-    this.weightsBefore = new float[mlp.layers()][][];
-    for (int l = 0; l < mlp.layers(); l++) {
-      weightsBefore[l] = UpdateSums.chunks(mlp.parameters()[mlp.weightIndex(l)].length);
+  }
+
+  /**
+   * One thread's work arrays of a measured step: per dense layer the weights before the update, in
+   * {@link UpdateSums#chunks} (grown to the largest layer seen at that index), the sums' lanes and
+   * the three sums.
+   */
+  private static final class Scratch {
+    private float[][][] weightsBefore = new float[0][][];
+    private final double[] sums = new double[3]; // Σ w², Σ w_before², Σ (w - w_before)²
+    private final UpdateSums meter = new UpdateSums();
+
+    /** Chunks for layer l's weights of n elements; their first n floats are what copy wrote. */
+    float[][] weightsBefore(int l, int n) {
+      if (l >= weightsBefore.length) {
+        weightsBefore = Arrays.copyOf(weightsBefore, l + 1);
+      }
+      float[][] chunks = weightsBefore[l];
+      if (chunks == null || chunks.length < UpdateSums.chunkCount(n)) {
+        chunks = UpdateSums.chunks(n);
+        weightsBefore[l] = chunks;
+      }
+      return chunks;
     }
   }
 
@@ -42,9 +66,11 @@ final class WeightUpdates {
   /** Call right before the optimizer's update of step t: keeps the weights if t is measured. */
   void beforeUpdate(long t) {
     if (measured(t)) {
+      Scratch scratch = SCRATCH.get();
       float[][] params = mlp.parameters();
       for (int l = 0; l < mlp.layers(); l++) {
-        UpdateSums.copy(params[mlp.weightIndex(l)], weightsBefore[l]);
+        float[] w = params[mlp.weightIndex(l)];
+        UpdateSums.copy(w, scratch.weightsBefore(l, w.length));
       }
     }
   }
@@ -61,9 +87,13 @@ final class WeightUpdates {
       }
       return stats;
     }
+    // The same thread as beforeUpdate: its scratch holds this step's weights before the update.
+    Scratch scratch = SCRATCH.get();
+    double[] sums = scratch.sums;
     float[][] params = mlp.parameters();
     for (int l = 0; l < stats.length; l++) {
-      meter.measure(params[mlp.weightIndex(l)], weightsBefore[l], sums);
+      float[] w = params[mlp.weightIndex(l)];
+      scratch.meter.measure(w, scratch.weightsBefore(l, w.length), sums);
       double after = sums[0];
       double before = sums[1];
       double delta = sums[2];

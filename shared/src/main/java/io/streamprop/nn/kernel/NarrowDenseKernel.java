@@ -9,7 +9,8 @@ import java.util.Arrays;
  * rows up the backward pass works on the transpose (one zero-based row of inFeatures per output,
  * for the weight and for its gradient), where the loops run over contiguous inputs and HotSpot
  * vectorizes them; below four rows, on the flat arrays. The reference order of terms throughout, so
- * the reference's bits.
+ * the reference's bits. The transposes and the batch rows are the thread's ({@link KernelScratch}),
+ * filled in the call that reads them: the layer holds no work arrays.
  *
  * <p>{@link NarrowVectorDenseKernel} extends this class with the Vector API.
  */
@@ -23,11 +24,6 @@ public class NarrowDenseKernel implements DenseKernel {
   private final float[] dWeight; // (in, out), null: the layer only predicts
   private final float[] dBias; // (out)
 
-  private float[][] weightCols; // out rows of (in): weightᵀ, built on first use
-  private boolean weightColsStale = true;
-  private final float[][] dWeightCols; // out rows of (in): dWeightᵀ while backward accumulates
-  private final float[][] inputRows; // BLOCK rows of (in): input and dInput scratch
-
   public NarrowDenseKernel(DenseParameters p) {
     this.in = p.inFeatures();
     this.out = p.outFeatures();
@@ -35,26 +31,15 @@ public class NarrowDenseKernel implements DenseKernel {
     this.bias = p.bias();
     this.dWeight = p.dWeight();
     this.dBias = p.dBias();
-    boolean training = p.training();
-    this.dWeightCols = new float[training ? out : 0][in];
-    this.inputRows = new float[training ? BLOCK : 0][in];
   }
 
   @Override
   public void forward(float[] input, float[] output, int batch) {
-    weightsChanged();
     ScalarLoops.forwardByDots(input, batch, in, weight, bias, out, output);
   }
 
   @Override
-  public void prepareInference() {
-    weightsChanged();
-  }
-
-  /** The weights changed: the next use of the transpose rebuilds it. */
-  final void weightsChanged() {
-    weightColsStale = true;
-  }
+  public void prepareInference() {} // reads the flat weight as it is
 
   @Override
   public int inferenceScratch(int batch) {
@@ -78,6 +63,10 @@ public class NarrowDenseKernel implements DenseKernel {
       backwardFlat(input, dOutput, dInput, batch);
       return;
     }
+    final KernelScratch scratch = KernelScratch.get();
+    // dWeightᵀ while the rows accumulate: out rows of (in); input and dInput rows: BLOCK of (in)
+    final float[][] dWeightCols = scratch.rows(KernelScratch.GRADIENT_ROWS, out, in);
+    final float[][] inputRows = scratch.rows(KernelScratch.BATCH_ROWS, BLOCK, in);
     if (fromZero) {
       Arrays.fill(dBias, 0f);
     } else {
@@ -137,13 +126,16 @@ public class NarrowDenseKernel implements DenseKernel {
       }
     }
     if (dInput != null) {
-      inputGradient(dOutput, batch, transpose(), dInput);
+      // weightᵀ: out rows of (in), built here (the weights change between two backward passes)
+      final float[][] weightCols = scratch.rows(KernelScratch.TRANSPOSE_ROWS, out, in);
+      ScalarLoops.transpose(weight, in, out, weightCols);
+      inputGradient(dOutput, batch, weightCols, dInput, inputRows[0]);
     }
   }
 
   /** dInput = dOutput · weightᵀ from the transpose, overwritten; see ScalarLoops. */
-  void inputGradient(float[] dOutput, int batch, float[][] weightT, float[] dInput) {
-    ScalarLoops.inputGradientFromTranspose(dOutput, batch, out, weightT, in, dInput, inputRows[0]);
+  void inputGradient(float[] dOutput, int batch, float[][] weightT, float[] dInput, float[] acc) {
+    ScalarLoops.inputGradientFromTranspose(dOutput, batch, out, weightT, in, dInput, acc);
   }
 
   /** {@link #backward} below four rows, on the flat arrays: the reference loops, o outer. */
@@ -167,21 +159,8 @@ public class NarrowDenseKernel implements DenseKernel {
     }
   }
 
-  /** weightᵀ, one zero-based row of in per output, rebuilt if the weights changed since. */
-  private float[][] transpose() {
-    if (weightColsStale) {
-      if (weightCols == null) {
-        weightCols = new float[out][in];
-      }
-      ScalarLoops.transpose(weight, in, out, weightCols);
-      weightColsStale = false;
-    }
-    return weightCols;
-  }
-
   @Override
   public long floatsHeld() {
-    long n = (long) (dWeightCols.length + inputRows.length) * in;
-    return n + (weightCols == null ? 0 : (long) weightCols.length * in);
+    return 0;
   }
 }

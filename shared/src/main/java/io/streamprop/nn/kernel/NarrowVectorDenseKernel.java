@@ -7,13 +7,22 @@ import java.util.function.BooleanSupplier;
  * padded to one vector per input (one vector holds a row's outputs, four rows per block), and
  * dInput from the transpose on {@link VectorProducts#inputGradient}. The reference's bits. Until
  * {@code compiled} says the vector code is compiled, the loops of the NarrowDenseKernel.
+ *
+ * <p>The training forward pads into the thread's scratch ({@link KernelScratch}), at every call:
+ * the weights change at every step. Prediction reads a padded copy of the layer's own, made by
+ * {@link #prepareInference} and dropped by the next training forward (until prepared again it
+ * predicts on the flat weight, with the same bits). Only the first {@code out} lanes of a padded
+ * row are ever stored ({@link VectorProducts#forwardNarrow}), so what the scratch holds past them
+ * does not matter.
  */
 public final class NarrowVectorDenseKernel extends NarrowDenseKernel {
   private final BooleanSupplier compiledYet;
   private boolean compiled; // latched: once true, never asked again
-  // (in, LANES) and (LANES): weight and bias padded with zeros past out; null when out > LANES
-  private final float[] weightPadded;
-  private final float[] biasPadded;
+  private final boolean fits; // out <= LANES: the padded forward serves
+  // (in, LANES) and (LANES): weight and bias padded with zeros past out as of the last
+  // prepareInference; null when not prepared since the last training forward, or out > LANES
+  private float[] weightPadded;
+  private float[] biasPadded;
 
   /**
    * @param compiled true once the Vector API code is compiled (monotonic); {@code () -> true} runs
@@ -22,9 +31,7 @@ public final class NarrowVectorDenseKernel extends NarrowDenseKernel {
   public NarrowVectorDenseKernel(DenseParameters p, BooleanSupplier compiled) {
     super(p);
     this.compiledYet = compiled;
-    boolean fits = out <= VectorProducts.LANES;
-    this.weightPadded = fits ? new float[in * VectorProducts.LANES] : null;
-    this.biasPadded = fits ? new float[VectorProducts.LANES] : null;
+    this.fits = out <= VectorProducts.LANES;
   }
 
   private boolean compiled() {
@@ -36,10 +43,14 @@ public final class NarrowVectorDenseKernel extends NarrowDenseKernel {
 
   @Override
   public void forward(float[] input, float[] output, int batch) {
-    pad();
-    if (weightPadded != null && compiled()) {
-      weightsChanged();
-      VectorProducts.forwardNarrow(input, batch, in, weightPadded, biasPadded, out, output);
+    weightPadded = null; // training changes the weights every step: prediction reads them flat
+    biasPadded = null;
+    if (fits && compiled()) {
+      KernelScratch scratch = KernelScratch.get();
+      float[] w = scratch.floats(KernelScratch.PADDED_WEIGHT, in * VectorProducts.LANES);
+      float[] b = scratch.floats(KernelScratch.PADDED_BIAS, VectorProducts.LANES);
+      pad(w, b);
+      VectorProducts.forwardNarrow(input, batch, in, w, b, out, output);
     } else {
       super.forward(input, output, batch);
     }
@@ -47,43 +58,47 @@ public final class NarrowVectorDenseKernel extends NarrowDenseKernel {
 
   @Override
   public void prepareInference() {
-    pad();
+    if (fits) {
+      weightPadded = new float[in * VectorProducts.LANES];
+      biasPadded = new float[VectorProducts.LANES];
+      pad(weightPadded, biasPadded);
+    }
     super.prepareInference();
   }
 
   @Override
   public void forwardInference(float[] input, float[] output, int batch, float[] scratch) {
-    if (weightPadded != null && compiled()) {
-      VectorProducts.forwardNarrow(input, batch, in, weightPadded, biasPadded, out, output);
+    final float[] w = weightPadded;
+    final float[] b = biasPadded;
+    if (w != null && compiled()) {
+      VectorProducts.forwardNarrow(input, batch, in, w, b, out, output);
     } else {
       super.forwardInference(input, output, batch, scratch);
     }
   }
 
   @Override
-  void inputGradient(float[] dOutput, int batch, float[][] weightT, float[] dInput) {
+  void inputGradient(float[] dOutput, int batch, float[][] weightT, float[] dInput, float[] acc) {
     if (compiled()) {
       VectorProducts.inputGradient(dOutput, batch, out, weightT, in, dInput);
     } else {
-      super.inputGradient(dOutput, batch, weightT, dInput);
+      super.inputGradient(dOutput, batch, weightT, dInput, acc);
     }
   }
 
-  /** Copies weight (in, out) and bias into the padded arrays. */
-  private void pad() {
-    if (weightPadded == null) {
-      return; // vectors narrower than the layer: the scalar loops serve
-    }
+  /** Copies weight (in, out) and bias into the first out lanes of each padded row. */
+  private void pad(float[] w, float[] b) {
     final int lanes = VectorProducts.LANES;
     for (int i = 0; i < in; i++) {
-      System.arraycopy(weight, i * out, weightPadded, i * lanes, out);
+      System.arraycopy(weight, i * out, w, i * lanes, out);
     }
-    System.arraycopy(bias, 0, biasPadded, 0, out);
+    System.arraycopy(bias, 0, b, 0, out);
   }
 
   @Override
   public long floatsHeld() {
     long n = super.floatsHeld();
-    return weightPadded == null ? n : n + weightPadded.length + biasPadded.length;
+    final float[] w = weightPadded;
+    return w == null ? n : n + w.length + VectorProducts.LANES;
   }
 }

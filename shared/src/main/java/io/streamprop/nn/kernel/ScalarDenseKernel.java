@@ -13,7 +13,9 @@ import java.util.Arrays;
  * and copies it back, and works on output rows in a zero-based scratch row. From four batch rows
  * up, dInput comes from a transposed copy of the weight, where the loop runs over contiguous
  * inputs. Every element still sums its terms in the reference order, so neither vectorization nor
- * the copies change a bit.
+ * the copies change a bit. The mirror is the layer's own (prediction reads it); the gradient rows,
+ * the scratch rows and the transpose are the thread's ({@link KernelScratch}), filled in the call
+ * that reads them.
  *
  * <p>The {@link VectorDenseKernel} extends this class: it runs these loops until the Vector API
  * code is compiled, and shares the transpose.
@@ -31,11 +33,6 @@ public class ScalarDenseKernel implements DenseKernel {
 
   private float[][] weightRows; // in rows of (out): the weight as of the last forward or prepare
   private boolean rowsCurrent; // false until the first forward or prepare copies the weight
-  private final float[][] dWeightRows; // in rows of (out): dWeight while backward accumulates
-  private final float[][] blockRows; // BLOCK rows of (out): output and dOutput scratch
-  private float[][] weightCols; // out rows of (in): weightᵀ, built on first use
-  private int weightColsFrom; // weightCols holds the inputs [weightColsFrom, in); in + 1: stale
-  private final float[] inputRow; // (in): dInput's accumulator row; training only
 
   public ScalarDenseKernel(DenseParameters p) {
     this.in = p.inFeatures();
@@ -44,20 +41,16 @@ public class ScalarDenseKernel implements DenseKernel {
     this.bias = p.bias();
     this.dWeight = p.dWeight();
     this.dBias = p.dBias();
-    boolean training = p.training();
-    // A layer that only predicts makes its mirror when it is first prepared (on the scalar loops).
-    this.weightRows = training ? new float[in][out] : null;
-    this.dWeightRows = new float[training ? in : 0][out];
-    this.blockRows = new float[BLOCK][out];
-    this.inputRow = new float[training ? in : 0];
-    this.weightColsFrom = in + 1;
+    // The mirror is made by the first forward or prepare on the scalar loops: a layer on the
+    // vector kernels never needs it.
   }
 
   @Override
   public void forward(float[] input, float[] output, int batch) {
     copyRows();
+    float[] acc = KernelScratch.get().floats(KernelScratch.ROW, out);
     for (int b = 0; b < batch; b++) {
-      forwardRow(input, b, output, blockRows[0]);
+      forwardRow(input, b, output, acc);
     }
   }
 
@@ -83,11 +76,6 @@ public class ScalarDenseKernel implements DenseKernel {
     }
   }
 
-  /** The weights changed: the next use of the transpose rebuilds it. */
-  final void weightsChanged() {
-    weightColsFrom = in + 1;
-  }
-
   private void copyRows() {
     if (weightRows == null) {
       weightRows = new float[in][out];
@@ -96,7 +84,6 @@ public class ScalarDenseKernel implements DenseKernel {
       System.arraycopy(weight, i * out, weightRows[i], 0, out);
     }
     rowsCurrent = true;
-    weightColsFrom = in + 1;
   }
 
   /**
@@ -150,6 +137,9 @@ public class ScalarDenseKernel implements DenseKernel {
     // the per-row dot products of backwardRow cost less than refreshing the transpose.
     final boolean transposed = batch >= BLOCK;
     final float[] rowDInput = transposed ? null : dInput;
+    final KernelScratch scratch = KernelScratch.get();
+    final float[][] dWeightRows = scratch.rows(KernelScratch.GRADIENT_ROWS, in, out);
+    final float[][] blockRows = scratch.rows(KernelScratch.BATCH_ROWS, BLOCK, out);
     if (fromZero) {
       Arrays.fill(dBias, 0f);
     } else {
@@ -197,7 +187,7 @@ public class ScalarDenseKernel implements DenseKernel {
       assign = false;
     }
     for (; b < batch; b++) {
-      backwardRow(input, dOutput, rowDInput, b, g0, assign);
+      backwardRow(input, dOutput, rowDInput, b, g0, dWeightRows, assign);
       assign = false;
     }
     if (transposed && dInput != null) {
@@ -214,7 +204,13 @@ public class ScalarDenseKernel implements DenseKernel {
 
   /** One batch row of {@link #backward} (the rows after the four-row blocks). */
   private void backwardRow(
-      float[] input, float[] dOutput, float[] dInput, int b, float[] g, boolean assign) {
+      float[] input,
+      float[] dOutput,
+      float[] dInput,
+      int b,
+      float[] g,
+      float[][] dWeightRows,
+      boolean assign) {
     final int xRow = b * in;
     System.arraycopy(dOutput, b * out, g, 0, out); // g = dOutput[b, :]
     // dBias += dOutput[b, :]
@@ -272,34 +268,23 @@ public class ScalarDenseKernel implements DenseKernel {
 
   /** dInput = dOutput · weightᵀ on the transpose, overwritten; see ScalarLoops. */
   void inputGradient(float[] dOutput, int batch, float[] dInput) {
-    ScalarLoops.inputGradientFromTranspose(dOutput, batch, out, transpose(), in, dInput, inputRow);
-  }
-
-  /** weightᵀ, one zero-based row of in per output, rebuilt if the weights changed since. */
-  final float[][] transpose() {
-    return transpose(0);
+    float[] acc = KernelScratch.get().floats(KernelScratch.ROW, in);
+    ScalarLoops.inputGradientFromTranspose(dOutput, batch, out, transpose(0), in, dInput, acc);
   }
 
   /**
-   * weightᵀ with (at least) the inputs [from, in) current in each row, rebuilt from {@code from} if
-   * the weights changed since or an earlier build started at a later input.
+   * weightᵀ with the inputs [from, in) in each row (one zero-based row of in per output), in this
+   * thread's scratch: built at each call, as the weights change at every training step between two
+   * backward passes.
    */
   final float[][] transpose(int from) {
-    if (from < weightColsFrom) {
-      if (weightCols == null) {
-        weightCols = new float[out][in]; // training only: a model that only predicts never needs it
-      }
-      ScalarLoops.transpose(weight, from, in, out, weightCols);
-      weightColsFrom = from;
-    }
+    float[][] weightCols = KernelScratch.get().rows(KernelScratch.TRANSPOSE_ROWS, out, in);
+    ScalarLoops.transpose(weight, from, in, out, weightCols);
     return weightCols;
   }
 
   @Override
   public long floatsHeld() {
-    long n = (long) (blockRows.length + dWeightRows.length) * out + inputRow.length;
-    n += weightRows == null ? 0 : (long) weightRows.length * out;
-    n += weightCols == null ? 0 : (long) weightCols.length * in;
-    return n;
+    return weightRows == null ? 0 : (long) weightRows.length * out;
   }
 }

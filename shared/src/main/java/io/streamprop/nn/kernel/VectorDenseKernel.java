@@ -44,7 +44,6 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
       super.forward(input, output, batch);
       return;
     }
-    weightsChanged();
     VectorProducts.forward(input, batch, in, weight, bias, out, output);
   }
 
@@ -92,9 +91,7 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
 
   @Override
   public void prepareInference() {
-    if (compiled()) {
-      weightsChanged();
-    } else {
+    if (!compiled()) {
       super.prepareInference(); // the scalar mirror, until the vector code is compiled
     }
     panels = VectorPanels.packPanels(weight, in, out);

@@ -100,6 +100,7 @@ public final class ManyModels {
       long firstDone = 0;
       long trainerCpuAtFirst = 0;
       long brokerCpuAtFirst = 0;
+      Map<Long, ThreadCpu.Sample> threadsAtFirst = Map.of();
       while (true) {
         OffsetAndMetadata committed =
             admin
@@ -114,6 +115,7 @@ public final class ManyModels {
           first = now;
           trainerCpuAtFirst = cpuNanos(ProcessHandle.current());
           brokerCpuAtFirst = brokerCpuNanos();
+          threadsAtFirst = ThreadCpu.sample();
         }
         if (Double.isNaN(firstSnapshot)
             && admin
@@ -133,6 +135,10 @@ public final class ManyModels {
           trainerCpu =
               (cpuNanos(ProcessHandle.current()) - trainerCpuAtFirst) / 1e3 / Math.max(1, measured);
           brokerCpu = (brokerCpuNanos() - brokerCpuAtFirst) / 1e3 / Math.max(1, measured);
+          System.err.println(
+              models
+                  + " models, trainer CPU per example by thread: "
+                  + ThreadCpu.perExample(threadsAtFirst, ThreadCpu.sample(), measured));
           break;
         }
         LockSupport.parkNanos(100_000_000);
@@ -269,12 +275,15 @@ public final class ManyModels {
       s.append(
           String.format(
               Locale.ROOT,
-              "| %,d | %,.0f | %.0f%% | %,.0f | %.1f s | %,d MiB | %.1f s | %,.0f µs | %,.0f µs |%n",
+              "| %,d | %,.0f | %.0f%% | %,.0f | %s | %,d MiB | %.1f s | %,.0f µs | %,.0f µs |%n",
               r.models,
               r.examplesPerSecond,
               100 * r.examplesPerSecond / single,
               r.snapshotsPerSecond,
-              r.firstSnapshotSeconds,
+              // none before the end: the run was shorter than the snapshot interval
+              Double.isNaN(r.firstSnapshotSeconds)
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.1f s", r.firstSnapshotSeconds),
               r.rssBytes >> 20,
               r.restoreSeconds,
               r.trainerCpuMicros,
