@@ -426,6 +426,13 @@ public final class OnlineLearner {
     this.average = average;
   }
 
+  /**
+   * Whether the spec's raw features learn embedding tables (which a {@link WeightAverage} omits).
+   */
+  public boolean hasEmbeddingTables() {
+    return tables;
+  }
+
   /** Examples accepted so far, pending ones included. */
   public long examples() {
     return examples;

@@ -13,7 +13,7 @@ import java.util.List;
  * after the member's snapshot, big-endian:
  *
  * <pre>
- * int64 updates; float64 recent loss; int32 layers; per layer, input side first:
+ * uint8 1 (0: the member has no average yet, and nothing follows); int64 updates; float64 recent loss; int32 layers; per layer, input side first:
  *   int32 n, n float32 weight (inFeatures × outFeatures, row-major); int32 m, m float32 bias
  * </pre>
  */
@@ -24,6 +24,10 @@ final class PopulationAverageCodec {
   private static final int MAX_LAYERS = 1024;
 
   static void write(DataOutputStream out, AverageState average) throws IOException {
+    out.writeByte(average == null ? 0 : 1);
+    if (average == null) {
+      return;
+    }
     out.writeLong(average.updates());
     out.writeDouble(average.recentLoss());
     out.writeInt(average.layers().size());
@@ -34,6 +38,9 @@ final class PopulationAverageCodec {
   }
 
   static AverageState read(ByteBuffer in) {
+    if (absent(in)) {
+      return null;
+    }
     long updates = in.getLong();
     double recentLoss = in.getDouble();
     int layers = PopulationBytes.count(in, "average layers", MAX_LAYERS);
@@ -46,10 +53,23 @@ final class PopulationAverageCodec {
 
   /** Moves past a member's average without building it. */
   static void skip(ByteBuffer in) {
+    if (absent(in)) {
+      return;
+    }
     PopulationBytes.skip(in, 16);
     for (int l = 2 * PopulationBytes.count(in, "average layers", MAX_LAYERS); l > 0; l--) {
       PopulationBytes.skip(in, 4L * PopulationBytes.count(in, "average floats", Integer.MAX_VALUE));
     }
+  }
+
+  /** Reads the presence byte: true when the member has no average (nothing follows). */
+  private static boolean absent(ByteBuffer in) {
+    byte b = in.get();
+    if (b != 0 && b != 1) {
+      throw new SnapshotException(
+          "invalid population: member average marker must be 0 or 1, got " + b);
+    }
+    return b == 0;
   }
 
   private static void writeFloats(DataOutputStream out, float[] values) throws IOException {

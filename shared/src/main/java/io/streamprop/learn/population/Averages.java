@@ -15,7 +15,14 @@ import java.util.List;
  * <p>An average follows its member through everything the population does to it: a replacement
  * copies the leader's average with the leader's weights (the copy has the leader's history); a
  * member re-started after a drift alarm, and the leader's own average (a stale average recovers
- * slowly), start again from the member's weights, their recent losses over.
+ * slowly), start again from the member's weights, their recent losses over; and again when the
+ * relearning after the alarm ends, from the relearned weights. The population serves an average
+ * only while its members learn at the spec's mini-batch size: not in the warm-up, not while they
+ * relearn.
+ *
+ * <p>A spec with embedding tables has no averages: an average holds the dense layers only, and
+ * beside tables that go on learning it lost (titanic, the raw diamonds; {@code
+ * docs/learning-quality.md}).
  */
 final class Averages {
   private final double window;

@@ -116,7 +116,7 @@ public final class PopulationLearner {
       }
     }
     population.served = population.leader;
-    if (plan.averages()) {
+    if (plan.averages() && !population.learners[0].hasEmbeddingTables()) {
       population.averages = Averages.start(population.learners, plan.averageWindowExamples());
     }
     return population;
@@ -143,7 +143,7 @@ public final class PopulationLearner {
     }
     population.leader = state.leader();
     population.served = state.served();
-    if (state.plan().averages()) {
+    if (state.plan().averages() && !members.isEmpty() && members.get(0).average() != null) {
       population.averages = Averages.restore(members, state.plan().averageWindowExamples());
     }
     population.examples = state.examples();
@@ -260,12 +260,15 @@ public final class PopulationLearner {
    * and the drift response.
    */
   private void afterDriftCheck(StepResult step) {
-    if (drift.observe(step, examples)) {
+    boolean alarm = drift.observe(step, examples);
+    if (alarm) {
       DriftResponse.react(spec, learners, recentLoss, bornAt, leader, examples, rng);
-      for (int i = 0; averages != null && i < learners.length; i++) {
-        averages.restart(i, learners[i]);
-      }
       this.served = leader;
+    }
+    // Averages restart at an alarm (members may change shape) and from the relearned weights.
+    boolean restart = alarm || drift.relearnedAt(examples);
+    for (int i = 0; restart && averages != null && i < learners.length; i++) {
+      averages.restart(i, learners[i]);
     }
     int batch = drift.batchSize(plan, spec, examples);
     for (int i = 0; i < learners.length; i++) {
@@ -303,11 +306,15 @@ public final class PopulationLearner {
     serve();
   }
 
-  /** Serves the leader, or an average whose recent loss is strictly lower (the lowest index). */
+  /** Serves the leader, or an average of strictly lower recent loss ({@link Averages}). */
   private void serve() {
     served = leader;
     double best = recentLoss[leader];
-    for (int i = 0; averages != null && i < learners.length; i++) {
+    boolean open = // not while members step every example: the warm-up, relearning after an alarm
+        averages != null
+            && examples >= plan.warmupExamples()
+            && (drift == null || !drift.relearning(examples));
+    for (int i = 0; open && i < learners.length; i++) {
       if (ServedModel.less(averages.recentLoss(i), best)) {
         served = learners.length + i;
         best = averages.recentLoss(i);

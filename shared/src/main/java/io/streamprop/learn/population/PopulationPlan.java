@@ -192,7 +192,7 @@ public record PopulationPlan(
   /** The default plan; its choices are measured in {@code docs/learning-quality.md}. */
   public static PopulationPlan standard() {
     return new PopulationPlan(
-        List.of(0.1, 0.3, 1.0), List.of(1, 2), 500, 2000, 0.05, 2, 0.01, 10, 2000, 6);
+        List.of(0.1, 0.3, 1.0), List.of(1, 2), 500, 2000, 0.05, 2, 0.01, 10, 2000, 6, 3000);
   }
 
   /** The initial members' specs, in member order (each a single learner). */

@@ -51,6 +51,9 @@ class WeightAveragingTest {
     int checked = 0;
     for (int r = 0; r < data.rows(); r++) {
       int label = (int) data.labels()[r];
+      if (r < AVERAGED.warmupExamples()) { // while members step every example, members race
+        assertThat(population.averageServed()).as("average served at %d", r).isFalse();
+      }
       ServedModel before = population.averageServed() ? population.served() : null;
       if (before != null) {
         assertThat(before.model().spec().learner()).isEqualTo(ModelSpec.Learner.SINGLE);
