@@ -80,6 +80,7 @@ public final class OnlineLearner {
   private final GradientNorms gradientNorms;
   private final WeightUpdates weightUpdates;
   private final double lossWeight; // of a mini-batch in the prequential loss average
+  private WeightAverage average; // scores each batch and follows the weights; null: none
 
   private long examples;
   private long steps;
@@ -277,6 +278,9 @@ public final class OnlineLearner {
     if (tables) {
       raw.forward(batch, b, batchInput); // each table's bag means into its columns
     }
+    if (average != null) {
+      average.score(this, batchInput, labels, b); // before the step, as the learner's own score
+    }
 
     // Test: loss and accuracy under the weights from before the update, in the user's units.
     int correct = 0;
@@ -349,6 +353,9 @@ public final class OnlineLearner {
     }
     mlp.commitRunningStatistics();
     steps++;
+    if (average != null) {
+      average.update(mlp, b);
+    }
     StepResult.LayerStats[] stats = weightUpdates.afterUpdate(steps, gradientNorms.layerNorms());
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);
   }
@@ -373,7 +380,7 @@ public final class OnlineLearner {
     }
   }
 
-  private int countCorrect(float[] logits, float[] labels, int b) {
+  int countCorrect(float[] logits, float[] labels, int b) {
     if (spec.task() != ModelSpec.Task.CLASSIFICATION) {
       return 0;
     }
@@ -398,7 +405,7 @@ public final class OnlineLearner {
     return correct;
   }
 
-  private double squaredError(float[] outputs, float[] labels, int b) {
+  double squaredError(float[] outputs, float[] labels, int b) {
     if (spec.task() != ModelSpec.Task.REGRESSION) {
       return 0;
     }
@@ -408,6 +415,22 @@ public final class OnlineLearner {
       sum += r * r;
     }
     return sum;
+  }
+
+  /**
+   * Lets {@code average} score each of this learner's mini-batches before the step and fold in its
+   * weights after each optimizer step ({@link WeightAverage}); null detaches it. The learner's own
+   * steps and state are the same with or without it.
+   */
+  public void average(WeightAverage average) {
+    this.average = average;
+  }
+
+  /**
+   * Whether the spec's raw features learn embedding tables (which a {@link WeightAverage} omits).
+   */
+  public boolean hasEmbeddingTables() {
+    return tables;
   }
 
   /** Examples accepted so far, pending ones included. */

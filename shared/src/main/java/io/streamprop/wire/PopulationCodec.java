@@ -1,5 +1,6 @@
 package io.streamprop.wire;
 
+import io.streamprop.learn.population.AverageState;
 import io.streamprop.learn.population.DriftState;
 import io.streamprop.learn.population.MemberState;
 import io.streamprop.learn.population.PopulationPlan;
@@ -30,15 +31,18 @@ import java.util.zip.CRC32C;
  * int32   magic "SPPO"
  * uint16  container version (1 or 2), uint16 flags (bit 0: signed, version 2 only; bit 1: the
  *         plan has a warm-up; bit 2: the plan keeps fewer members after its warm-up; bit 3: the
- *         population detects drift; other bits 0)
+ *         population detects drift; bit 4: members' weights are averaged; other bits 0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    rates, widths, window, rung, margins and rate bounds; with flag bit 1 the warm-up, with
- *         flag bit 2 the budget kept after it ({@link PopulationPlanCodec})
+ *         flag bit 2 the budget kept after it, with flag bit 4 the average window ({@link
+ *         PopulationPlanCodec})
  * drift   with flag bit 3 only: the drift plan and detector ({@link PopulationDriftCodec})
- * int32   leader; int64 examples, switches, replacements, generator state
+ * int32   leader; int64 examples, switches, replacements, generator state; with flag bit 4 int32
+ *         served (the leader, or members + i for member i's average)
  * int32   members; per member: float64 recent loss, int64 born at, int32 length, its snapshot
- *         (format of SnapshotCodec, version 0, created at 0, unsigned)
+ *         (format of SnapshotCodec, version 0, created at 0, unsigned); with flag bit 4 its
+ *         average ({@link PopulationAverageCodec})
  * 32      HMAC-SHA256 of every byte before it                -- version 2 with flag bit 0 only
  * int32   CRC32C of every byte before it
  * </pre>
@@ -71,6 +75,9 @@ public final class PopulationCodec {
 
   /** Flag bit: the drift section follows the plan (absent, the population detects no drift). */
   static final int FLAG_DRIFT = 0x0008;
+
+  /** Flag bit: members' averages follow (plan window, served, per member; absent, none). */
+  static final int FLAG_AVERAGE = 0x0010;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
@@ -132,11 +139,13 @@ public final class PopulationCodec {
       boolean warmup = PopulationPlanCodec.hasWarmup(state.plan());
       boolean keep = PopulationPlanCodec.hasKeep(state.plan());
       boolean drift = state.drift() != null;
+      boolean average = state.plan().averages();
       out.writeShort(
           (key == null ? 0 : SnapshotCodec.FLAG_SIGNED)
               | (warmup ? FLAG_WARMUP : 0)
               | (keep ? FLAG_KEEP : 0)
-              | (drift ? FLAG_DRIFT : 0));
+              | (drift ? FLAG_DRIFT : 0)
+              | (average ? FLAG_AVERAGE : 0));
       if (container >= VERSION) {
         out.writeLong(version);
         out.writeLong(createdAtMillis);
@@ -153,6 +162,9 @@ public final class PopulationCodec {
       out.writeLong(state.switches());
       out.writeLong(state.replacements());
       out.writeLong(state.rngState());
+      if (average) {
+        out.writeInt(state.served());
+      }
       out.writeInt(state.members().size());
       for (MemberState member : state.members()) {
         byte[] snapshot = SnapshotCodec.encode(member.model(), 0);
@@ -160,6 +172,9 @@ public final class PopulationCodec {
         out.writeLong(member.bornAt());
         out.writeInt(snapshot.length);
         out.write(snapshot);
+        if (average) {
+          PopulationAverageCodec.write(out, member.average());
+        }
       }
       out.flush();
       if (key != null) {
@@ -195,26 +210,40 @@ public final class PopulationCodec {
     Header header = header(bytes, key);
     ByteBuffer in = header.body;
     try {
-      ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
-      PopulationPlan plan = PopulationPlanCodec.read(in, header.warmup, header.keep);
+      ModelSpec spec =
+          SpecJson.parse(new String(PopulationBytes.slice(in, "spec"), StandardCharsets.UTF_8));
+      PopulationPlan plan =
+          PopulationPlanCodec.read(in, header.warmup, header.keep, header.average);
       DriftState drift = header.drift ? PopulationDriftCodec.read(in) : null;
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
       long replacements = in.getLong();
       long rngState = in.getLong();
+      int served = header.average ? in.getInt() : leader;
       List<MemberState> members = new ArrayList<>();
-      for (int i = count(in, "members", MAX_MEMBERS); i > 0; i--) {
+      for (int i = PopulationBytes.count(in, "members", MAX_MEMBERS); i > 0; i--) {
         double recentLoss = in.getDouble();
         long bornAt = in.getLong();
-        ModelState model = SnapshotCodec.decode(slice(in, "member " + members.size()));
+        ModelState model =
+            SnapshotCodec.decode(PopulationBytes.slice(in, "member " + members.size()));
         checkMember(spec, plan.warmupExamples() > 0 || drift != null, model, members.size());
-        members.add(new MemberState(model, recentLoss, bornAt));
+        AverageState average = header.average ? PopulationAverageCodec.read(in) : null;
+        members.add(new MemberState(model, recentLoss, bornAt, average));
       }
-      noneLeft(in);
+      PopulationBytes.noneLeft(in);
       return new Published(
           new PopulationState(
-              spec, plan, members, leader, examples, switches, replacements, rngState, drift),
+              spec,
+              plan,
+              members,
+              leader,
+              examples,
+              switches,
+              replacements,
+              rngState,
+              drift,
+              served),
           header.version,
           header.createdAtMillis);
     } catch (BufferUnderflowException e) {
@@ -236,35 +265,46 @@ public final class PopulationCodec {
     Header header = header(bytes, key);
     ByteBuffer in = header.body;
     try {
-      ModelSpec spec = SpecJson.parse(new String(slice(in, "spec"), StandardCharsets.UTF_8));
-      PopulationPlanCodec.skip(in, header.warmup, header.keep);
+      ModelSpec spec =
+          SpecJson.parse(new String(PopulationBytes.slice(in, "spec"), StandardCharsets.UTF_8));
+      PopulationPlanCodec.skip(in, header.warmup, header.keep, header.average);
       long alarms = header.drift ? PopulationDriftCodec.read(in).alarms() : 0;
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
       long replacements = in.getLong();
       in.getLong(); // the generator's state
-      int count = count(in, "members", MAX_MEMBERS);
-      if (leader < 0 || leader >= count) {
+      int served = header.average ? in.getInt() : leader;
+      int count = PopulationBytes.count(in, "members", MAX_MEMBERS);
+      int member = served >= count ? served - count : served; // the served network's member
+      if (leader < 0 || leader >= count || served < 0 || served >= 2 * count) {
         throw new SnapshotException(
-            "invalid population: leader " + leader + " of " + count + " members");
+            "invalid population: leader " + leader + ", served " + served + " of " + count);
       }
       ModelState lead = null;
       List<Standing> standings = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         double recentLoss = in.getDouble();
         long bornAt = in.getLong();
-        byte[] snapshot = slice(in, "member " + i);
+        byte[] snapshot = PopulationBytes.slice(in, "member " + i);
         ModelSpec memberSpec;
         long steps;
-        if (i == leader) {
+        if (i == member) {
           lead = SnapshotCodec.decode(snapshot).withVersion(header.version);
           checkMember(spec, header.warmup || header.drift, lead, i);
           memberSpec = lead.spec();
           steps = lead.steps();
+          if (served >= count) {
+            lead = PopulationAverageCodec.read(in).applyTo(lead);
+          } else if (header.average) {
+            PopulationAverageCodec.skip(in);
+          }
         } else {
           memberSpec = memberSpec(snapshot, i);
           steps = ByteBuffer.wrap(snapshot).getLong(STEPS_OFFSET);
+          if (header.average) {
+            PopulationAverageCodec.skip(in);
+          }
         }
         standings.add(
             new Standing(
@@ -276,12 +316,12 @@ public final class PopulationCodec {
                 bornAt,
                 i == leader));
       }
-      noneLeft(in);
+      PopulationBytes.noneLeft(in);
       return new Served(
           header.version,
           header.createdAtMillis,
           spec,
-          new ServedModel(lead, leader, standings),
+          new ServedModel(lead, member, standings),
           examples,
           switches,
           replacements,
@@ -323,6 +363,7 @@ public final class PopulationCodec {
       boolean warmup,
       boolean keep,
       boolean drift,
+      boolean average,
       ByteBuffer body) {}
 
   private static Header header(byte[] bytes, SigningKey key) {
@@ -357,7 +398,11 @@ public final class PopulationCodec {
     boolean warmup = (flags & FLAG_WARMUP) != 0;
     boolean keep = (flags & FLAG_KEEP) != 0;
     int known =
-        FLAG_WARMUP | FLAG_KEEP | FLAG_DRIFT | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
+        FLAG_WARMUP
+            | FLAG_KEEP
+            | FLAG_DRIFT
+            | FLAG_AVERAGE
+            | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
     if ((flags & ~known) != 0) {
       throw new SnapshotException(
           String.format(
@@ -397,22 +442,14 @@ public final class PopulationCodec {
     }
     in.position(headerBytes);
     in.limit(end);
-    return new Header(modelVersion, createdAt, warmup, keep, (flags & FLAG_DRIFT) != 0, in);
-  }
-
-  private static void noneLeft(ByteBuffer in) {
-    if (in.hasRemaining()) {
-      throw new SnapshotException(
-          "damaged population: " + in.remaining() + " bytes after the last member");
-    }
-  }
-
-  /** Moves past n bytes, or fails as a truncated population. */
-  static void skip(ByteBuffer in, long n) {
-    if (n > in.remaining()) {
-      throw new SnapshotException("truncated population: it ends inside a field");
-    }
-    in.position(in.position() + (int) n);
+    return new Header(
+        modelVersion,
+        createdAt,
+        warmup,
+        keep,
+        (flags & FLAG_DRIFT) != 0,
+        (flags & FLAG_AVERAGE) != 0,
+        in);
   }
 
   /**
@@ -435,31 +472,5 @@ public final class PopulationCodec {
               + " batch size: "
               + SpecJson.write(m));
     }
-  }
-
-  /** A count field of at most max, or fails as an invalid population. */
-  static int count(ByteBuffer in, String what, int max) {
-    int n = in.getInt();
-    if (n < 0 || n > max) {
-      throw new SnapshotException("invalid population: " + what + " count " + n);
-    }
-    return n;
-  }
-
-  private static byte[] slice(ByteBuffer in, String what) {
-    int length = in.getInt();
-    if (length < 0 || length > in.remaining()) {
-      throw new SnapshotException(
-          "truncated population: "
-              + what
-              + " claims "
-              + length
-              + " bytes, "
-              + in.remaining()
-              + " remain");
-    }
-    byte[] out = new byte[length];
-    in.get(out);
-    return out;
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * int32 n, n float64 rate factors; int32 m, m int32 width factors; float64 loss window; int64 rung;
  * float64 prune margin; float64 perturbation; float64 min and max rate factor;
  * with flag bit 1 only: int64 warm-up examples; with flag bit 2 only: int32 the budget of the
- * members kept after the warm-up
+ * members kept after the warm-up; with flag bit 4 only: float64 the average window
  * </pre>
  *
  * A plan without a warm-up or a budget writes neither field nor flag, exactly as before each
@@ -26,6 +26,11 @@ final class PopulationPlanCodec {
   /** Whether the plan has a warm-up (flag bit 1). */
   static boolean hasWarmup(PopulationPlan plan) {
     return plan.warmupExamples() > 0;
+  }
+
+  /** Whether the plan averages members' weights (flag bit 4). */
+  static boolean hasAverage(PopulationPlan plan) {
+    return plan.averages();
   }
 
   /** Whether the plan keeps a budget of members after its warm-up (flag bit 2). */
@@ -54,18 +59,21 @@ final class PopulationPlanCodec {
     if (hasKeep(plan)) {
       out.writeInt(plan.warmupKeep());
     }
+    if (hasAverage(plan)) {
+      out.writeDouble(plan.averageWindowExamples());
+    }
   }
 
   /** Reads the section; the flags say which optional fields follow. */
-  static PopulationPlan read(ByteBuffer in, boolean warmup, boolean keep) {
+  static PopulationPlan read(ByteBuffer in, boolean warmup, boolean keep, boolean average) {
     List<Double> rates = new ArrayList<>();
-    for (int i = PopulationCodec.count(in, "rate factors", PopulationCodec.MAX_MEMBERS);
+    for (int i = PopulationBytes.count(in, "rate factors", PopulationCodec.MAX_MEMBERS);
         i > 0;
         i--) {
       rates.add(in.getDouble());
     }
     List<Integer> widths = new ArrayList<>();
-    for (int i = PopulationCodec.count(in, "width factors", PopulationCodec.MAX_MEMBERS);
+    for (int i = PopulationBytes.count(in, "width factors", PopulationCodec.MAX_MEMBERS);
         i > 0;
         i--) {
       widths.add(in.getInt());
@@ -80,16 +88,17 @@ final class PopulationPlanCodec {
         in.getDouble(),
         in.getDouble(),
         warmup ? in.getLong() : 0,
-        keep ? in.getInt() : 0);
+        keep ? in.getInt() : 0,
+        average ? in.getDouble() : 0);
   }
 
   /** Moves past the section without building the plan. */
-  static void skip(ByteBuffer in, boolean warmup, boolean keep) {
-    PopulationCodec.skip(
-        in, 8L * PopulationCodec.count(in, "rate factors", PopulationCodec.MAX_MEMBERS));
-    PopulationCodec.skip(
-        in, 4L * PopulationCodec.count(in, "width factors", PopulationCodec.MAX_MEMBERS));
+  static void skip(ByteBuffer in, boolean warmup, boolean keep, boolean average) {
+    PopulationBytes.skip(
+        in, 8L * PopulationBytes.count(in, "rate factors", PopulationCodec.MAX_MEMBERS));
+    PopulationBytes.skip(
+        in, 4L * PopulationBytes.count(in, "width factors", PopulationCodec.MAX_MEMBERS));
     // loss window, rung, prune margin, perturbation, min and max rate factor; warm-up, budget
-    PopulationCodec.skip(in, 6 * 8 + (warmup ? 8 : 0) + (keep ? 4 : 0));
+    PopulationBytes.skip(in, 6 * 8 + (warmup ? 8 : 0) + (keep ? 4 : 0) + (average ? 8 : 0));
   }
 }

@@ -8,7 +8,9 @@ import io.streamprop.learn.population.DriftPlan;
 import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.learn.population.PopulationState;
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,39 @@ class PopulationCodecTest {
   }
 
   @Test
+  void averagingPopulation_roundTripsAndResumes_setsFlagBit4_andServesTheAverage() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationPlan averaged =
+        new PopulationPlan(
+            List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10, 0, 0, 200);
+    ModelSpec spec = SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}");
+    PopulationLearner uninterrupted = PopulationLearner.create(spec, averaged);
+    PopulationLearner before = PopulationLearner.create(spec, averaged);
+    for (int i = 0; i < wine.rows(); i++) {
+      uninterrupted.learn(wine.features()[i], new float[] {wine.labels()[i]});
+      if (i < 101) {
+        before.learn(wine.features()[i], new float[] {wine.labels()[i]});
+      }
+    }
+    byte[] bytes = PopulationCodec.encode(before.state());
+    PopulationLearner resumed = PopulationLearner.restore(PopulationCodec.decode(bytes));
+    for (int i = 101; i < wine.rows(); i++) {
+      resumed.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+
+    assertThat(Short.toUnsignedInt(ByteBuffer.wrap(bytes).getShort(6)) & 0x0010).isNotZero();
+    assertThat(PopulationCodec.decode(bytes).members().get(0).average()).isNotNull();
+    assertThat(PopulationCodec.encode(PopulationCodec.decode(bytes))).isEqualTo(bytes);
+    byte[] end = PopulationCodec.encode(uninterrupted.state());
+    assertThat(PopulationCodec.encode(resumed.state())).isEqualTo(end);
+    // What a scorer decodes is what the population serves, average or member.
+    PopulationCodec.Served served = PopulationCodec.decodeServed(end, null);
+    assertThat(served.served().model().layers().get(0).dense().weight())
+        .isEqualTo(uninterrupted.served().model().layers().get(0).dense().weight());
+    assertThat(served.served().member()).isEqualTo(uninterrupted.served().member());
+  }
+
+  @Test
   void encoding_isDeterministic_andDecodesToEqualBytes() {
     Datasets.Dataset wine = Datasets.load("wine");
     PopulationState state = trained(wine, 77).state();
@@ -79,7 +114,7 @@ class PopulationCodecTest {
     assertThat(bytes[7]).isEqualTo((byte) 2); // flag bit 1: the plan has a warm-up
     assertThat(PopulationCodec.encode(trained(wine, 37, null).state())[7]).isZero();
     byte[] unknownFlag = bytes.clone();
-    unknownFlag[7] = 16;
+    unknownFlag[7] = 32;
     assertThatThrownBy(() -> PopulationCodec.decode(withCrc(unknownFlag)))
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining("flags");

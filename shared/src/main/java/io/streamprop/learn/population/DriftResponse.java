@@ -68,6 +68,13 @@ final class DriftResponse {
     return true;
   }
 
+  /**
+   * True when the relearning after an alarm ended with the step ending after this many examples.
+   */
+  boolean relearnedAt(long examples) {
+    return alarmAt >= 0 && examples == alarmAt + plan.relearnExamples();
+  }
+
   /** True while the members relearn at mini-batch 1 after an alarm. */
   boolean relearning(long examples) {
     return alarmAt >= 0 && examples < alarmAt + plan.relearnExamples();

@@ -55,7 +55,9 @@ public final class PopulationLearner {
   private StepResult[] steps; // each member's step of the current example, reused
   private final double lossWeight; // of one mini-batch in a member's recent loss
   private final DriftResponse drift; // null: no drift detection
+  private Averages averages; // null: the plan averages no weights
   private int leader;
+  private int served; // leader, or members + i for member i's average
   private long examples;
   private long switches;
   private long replacements;
@@ -113,6 +115,10 @@ public final class PopulationLearner {
         population.leader = i;
       }
     }
+    population.served = population.leader;
+    if (plan.averages() && !population.learners[0].hasEmbeddingTables()) {
+      population.averages = Averages.start(population.learners, plan.averageWindowExamples());
+    }
     return population;
   }
 
@@ -136,6 +142,10 @@ public final class PopulationLearner {
       population.bornAt[i] = members.get(i).bornAt();
     }
     population.leader = state.leader();
+    population.served = state.served();
+    if (state.plan().averages() && !members.isEmpty() && members.get(0).average() != null) {
+      population.averages = Averages.restore(members, state.plan().averageWindowExamples());
+    }
     population.examples = state.examples();
     population.switches = state.switches();
     population.replacements = state.replacements();
@@ -149,35 +159,15 @@ public final class PopulationLearner {
    * hyper-parameter (schedule, clipping, dropout, snapshot policy ...) from the new spec.
    */
   public PopulationLearner withSpec(ModelSpec updated) {
-    PopulationState s = state();
-    double ratio =
-        updated.optimizer().learningRate() / spec.optimizer().learningRate(); // 1 if unchanged
-    List<MemberState> members = new ArrayList<>(s.members().size());
-    for (MemberState m : s.members()) {
-      ModelSpec own = m.model().spec();
-      double rate =
-          ratio == 1 ? own.optimizer().learningRate() : own.optimizer().learningRate() * ratio;
-      ModelSpec memberSpec = PopulationPlan.variant(updated, own.hidden(), rate, own.batchSize());
-      members.add(new MemberState(m.model().withSpec(memberSpec), m.recentLoss(), m.bornAt()));
-    }
-    return restore(
-        new PopulationState(
-            updated,
-            plan,
-            members,
-            s.leader(),
-            s.examples(),
-            s.switches(),
-            s.replacements(),
-            s.rngState(),
-            s.drift()));
+    return restore(state().withSpec(updated));
   }
 
   /** Deep copies of everything the population holds (members at version 0). */
   public PopulationState state() {
     List<MemberState> members = new ArrayList<>(learners.length);
     for (int i = 0; i < learners.length; i++) {
-      members.add(new MemberState(learners[i].state(), recentLoss[i], bornAt[i]));
+      AverageState average = averages == null ? null : averages.state(i);
+      members.add(new MemberState(learners[i].state(), recentLoss[i], bornAt[i], average));
     }
     return new PopulationState(
         spec,
@@ -188,7 +178,8 @@ public final class PopulationLearner {
         switches,
         replacements,
         rng.state(),
-        drift == null ? null : drift.state());
+        drift == null ? null : drift.state(),
+        served);
   }
 
   /**
@@ -201,6 +192,7 @@ public final class PopulationLearner {
    * @param label class index as a float (classification), or the targets (regression)
    */
   public StepResult learn(float[] features, float[] label) {
+    Averages.attach(averages, learners);
     for (int i = 0; i < learners.length; i++) {
       steps[i] = learners[i].learn(features, label);
     }
@@ -209,6 +201,7 @@ public final class PopulationLearner {
 
   /** {@link #learn(float[], float[])} for an example of the given weight (1 is the plain one). */
   public StepResult learn(float[] features, float[] label, float weight) {
+    Averages.attach(averages, learners);
     for (int i = 0; i < learners.length; i++) {
       steps[i] = learners[i].learn(features, label, weight);
     }
@@ -220,6 +213,7 @@ public final class PopulationLearner {
    * ({@link io.streamprop.features.FeatureRow}) of the given weight to every member.
    */
   public StepResult learn(float[] dense, int[][] ids, float[] label, float weight) {
+    Averages.attach(averages, learners);
     for (int i = 0; i < learners.length; i++) {
       steps[i] = learners[i].learn(dense, ids, label, weight);
     }
@@ -228,15 +222,17 @@ public final class PopulationLearner {
 
   /** Scores the members' steps of the example just given, then selects and prunes. */
   private StepResult afterExample() {
-    int served = leader;
+    int n = learners.length;
     StepResult result = null;
-    for (int i = 0; i < learners.length; i++) {
+    for (int i = 0; i < n; i++) {
       StepResult step = steps[i];
       steps[i] = null;
       if (step != null) {
         score(i, step);
         if (i == served) {
           result = step;
+        } else if (served == n + i) {
+          result = averages.scored(i, step);
         }
       }
     }
@@ -263,9 +259,16 @@ public final class PopulationLearner {
    * DriftResponse#react}); every member learns the next example at the mini-batch size of the plan
    * and the drift response.
    */
-  private void afterDriftCheck(StepResult served) {
-    if (drift.observe(served, examples)) {
+  private void afterDriftCheck(StepResult step) {
+    boolean alarm = drift.observe(step, examples);
+    if (alarm) {
       DriftResponse.react(spec, learners, recentLoss, bornAt, leader, examples, rng);
+      this.served = leader;
+    }
+    // Averages restart at an alarm (members may change shape) and from the relearned weights.
+    boolean restart = alarm || drift.relearnedAt(examples);
+    for (int i = 0; restart && averages != null && i < learners.length; i++) {
+      averages.restart(i, learners[i]);
     }
     int batch = drift.batchSize(plan, spec, examples);
     for (int i = 0; i < learners.length; i++) {
@@ -273,7 +276,7 @@ public final class PopulationLearner {
     }
   }
 
-  /** Folds a step's mean prequential loss into member i's recent loss. */
+  /** Folds a step's mean prequential loss into member i's recent loss (and its average's). */
   private void score(int i, StepResult step) {
     double x = step.lossSum() / step.examples();
     double window =
@@ -282,12 +285,9 @@ public final class PopulationLearner {
         step.examples() == spec.batchSize() && window == plan.lossWindowExamples()
             ? lossWeight
             : 1 - StrictMath.exp(-step.examples() / window);
-    if (!Double.isFinite(x) || recentLoss[i] == Double.POSITIVE_INFINITY) {
-      recentLoss[i] = Double.POSITIVE_INFINITY; // never served again; replaced at the next rung
-    } else if (Double.isNaN(recentLoss[i])) {
-      recentLoss[i] = x;
-    } else {
-      recentLoss[i] += weight * (x - recentLoss[i]);
+    recentLoss[i] = MemberState.fold(recentLoss[i], x, weight);
+    if (averages != null) {
+      averages.score(i, step, weight);
     }
   }
 
@@ -302,6 +302,23 @@ public final class PopulationLearner {
     if (best != leader) {
       leader = best;
       switches++;
+    }
+    serve();
+  }
+
+  /** Serves the leader, or an average of strictly lower recent loss ({@link Averages}). */
+  private void serve() {
+    served = leader;
+    double best = recentLoss[leader];
+    boolean open = // not while members step every example: the warm-up, relearning after an alarm
+        averages != null
+            && examples >= plan.warmupExamples()
+            && (drift == null || !drift.relearning(examples));
+    for (int i = 0; open && i < learners.length; i++) {
+      if (ServedModel.less(averages.recentLoss(i), best)) {
+        served = learners.length + i;
+        best = averages.recentLoss(i);
+      }
     }
   }
 
@@ -341,6 +358,9 @@ public final class PopulationLearner {
             lead.carried(),
             lead.embeddings());
     learners[i] = OnlineLearner.restore(copy);
+    if (averages != null) {
+      averages.copy(leader, i, learners[i]);
+    }
     recentLoss[i] = recentLoss[leader];
     bornAt[i] = examples;
     replacements++;
@@ -357,23 +377,7 @@ public final class PopulationLearner {
       keepBest(plan.warmupKeep());
     }
     for (int i = 0; i < learners.length; i++) {
-      ModelState s = learners[i].state();
-      ModelSpec memberSpec = s.spec();
-      learners[i] =
-          OnlineLearner.restore(
-              new ModelState(
-                  PopulationPlan.variant(
-                      memberSpec,
-                      memberSpec.hidden(),
-                      memberSpec.optimizer().learningRate(),
-                      spec.batchSize()),
-                  s.counters(),
-                  s.layers(),
-                  s.inputNormalizer(),
-                  s.targetNormalizer(),
-                  s.training(),
-                  s.carried(),
-                  s.embeddings()));
+      learners[i] = DriftResponse.withBatch(learners[i], spec.batchSize());
     }
   }
 
@@ -405,6 +409,10 @@ public final class PopulationLearner {
     bornAt = keptBorn;
     steps = new StepResult[count];
     leader = newLeader;
+    if (averages != null) {
+      averages.keep(kept, count);
+    }
+    serve();
   }
 
   /** Every member's standing, in member order. */
@@ -425,9 +433,17 @@ public final class PopulationLearner {
     return out;
   }
 
-  /** The leader's state and why it is served. */
+  /** The served state (the leader's, or a member's with its averaged weights) and why. */
   public ServedModel served() {
-    return new ServedModel(learners[leader].state(), leader, standings());
+    int n = learners.length;
+    int m = served < n ? served : served - n;
+    ModelState state = learners[m].state();
+    return new ServedModel(served < n ? state : averages.served(m, state), m, standings());
+  }
+
+  /** True when an average of a member's weights is served, not a member itself. */
+  public boolean averageServed() {
+    return served >= learners.length;
   }
 
   public ModelSpec spec() {

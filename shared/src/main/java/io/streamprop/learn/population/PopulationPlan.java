@@ -39,6 +39,10 @@ import java.util.List;
  *     recent loss, as many as this budget holds (a member costs {@link #cost} single steps; the
  *     leader runs on even beyond it). A first rung of successive halving: a wide race while the
  *     stream is young, then a steady population of bounded cost; 0 keeps every member
+ * @param averageWindowExamples every member keeps an exponential moving average of its dense
+ *     weights over about this many examples ({@link io.streamprop.learn.WeightAverage}) that
+ *     predicts each mini-batch before the member learns it and races beside the members: the best
+ *     recent loss of members and averages is served; 0 for none
  */
 public record PopulationPlan(
     List<Double> rateFactors,
@@ -50,7 +54,34 @@ public record PopulationPlan(
     double minRateFactor,
     double maxRateFactor,
     long warmupExamples,
-    int warmupKeep) {
+    int warmupKeep,
+    double averageWindowExamples) {
+
+  /** A plan without weight averaging. */
+  public PopulationPlan(
+      List<Double> rateFactors,
+      List<Integer> widthFactors,
+      double lossWindowExamples,
+      long rungExamples,
+      double pruneMargin,
+      double perturbation,
+      double minRateFactor,
+      double maxRateFactor,
+      long warmupExamples,
+      int warmupKeep) {
+    this(
+        rateFactors,
+        widthFactors,
+        lossWindowExamples,
+        rungExamples,
+        pruneMargin,
+        perturbation,
+        minRateFactor,
+        maxRateFactor,
+        warmupExamples,
+        warmupKeep,
+        0);
+  }
 
   /** A plan without warm-up. */
   public PopulationPlan(
@@ -141,6 +172,16 @@ public record PopulationPlan(
               + " with a warm-up of "
               + warmupExamples);
     }
+    if (!(averageWindowExamples == 0
+        || (averageWindowExamples >= 1 && Double.isFinite(averageWindowExamples)))) {
+      throw new IllegalArgumentException(
+          "average window must be 0 (none) or >= 1 example, got " + averageWindowExamples);
+    }
+  }
+
+  /** True when members' weights are averaged ({@link #averageWindowExamples()} > 0). */
+  public boolean averages() {
+    return averageWindowExamples > 0;
   }
 
   /** The mini-batch size members learn at after {@code examples} examples. */
@@ -151,7 +192,7 @@ public record PopulationPlan(
   /** The default plan; its choices are measured in {@code docs/learning-quality.md}. */
   public static PopulationPlan standard() {
     return new PopulationPlan(
-        List.of(0.1, 0.3, 1.0), List.of(1, 2), 500, 2000, 0.05, 2, 0.01, 10, 2000, 6);
+        List.of(0.1, 0.3, 1.0), List.of(1, 2), 500, 2000, 0.05, 2, 0.01, 10, 2000, 6, 3000);
   }
 
   /** The initial members' specs, in member order (each a single learner). */

@@ -142,6 +142,22 @@ public final class PopulationMeasure {
         keep);
   }
 
+  /** The plan with members' weights averaged over this many examples (0: none). */
+  static PopulationPlan withAverage(PopulationPlan s, double window) {
+    return new PopulationPlan(
+        s.rateFactors(),
+        s.widthFactors(),
+        s.lossWindowExamples(),
+        s.rungExamples(),
+        s.pruneMargin(),
+        s.perturbation(),
+        s.minRateFactor(),
+        s.maxRateFactor(),
+        s.warmupExamples(),
+        s.warmupKeep(),
+        window);
+  }
+
   private static List<Double> factors(String csv) {
     return java.util.Arrays.stream(csv.split(",")).map(Double::valueOf).toList();
   }
@@ -169,6 +185,7 @@ public final class PopulationMeasure {
                     factors(v).stream().map(Double::intValue).toList(),
                     p.warmupExamples(),
                     p.warmupKeep());
+            case 'a' -> withAverage(p, Double.parseDouble(v));
             case 'b', 's' -> p;
             default -> throw new IllegalArgumentException("unknown plan option " + parts[i]);
           };
@@ -355,7 +372,7 @@ public final class PopulationMeasure {
       }
       System.out.printf(
           Locale.ROOT,
-          "%-14s %-8s single %.4f  population %.4f  (%.1fs / %.1fs) switches %d replaced %d%s%n",
+          "%-14s %-8s single %.4f  population %.4f  (%.1fs / %.1fs) switches %d replaced %d%s%s%n",
           data.name(),
           args[0],
           s,
@@ -364,6 +381,7 @@ public final class PopulationMeasure {
           (t2 - t1) / 1e9,
           pop.switches(),
           pop.replacements(),
+          pop.averageServed() ? " average served" : "",
           members);
     }
   }
