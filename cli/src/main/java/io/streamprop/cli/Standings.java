@@ -48,8 +48,8 @@ final class Standings {
   }
 
   /**
-   * {@code members: [{member, lr, hidden, recent_loss, steps, born_at}], leader, switches,
-   * replacements, drift_alarms}.
+   * {@code members: [{member, lr, hidden, recent_loss, steps, born_at}], leader, average_served,
+   * switches, replacements, drift_alarms}.
    */
   static void putJson(ObjectNode node, PopulationLearner population) {
     ArrayNode members = node.putArray("members");
@@ -64,6 +64,7 @@ final class Standings {
       m.put("born_at", s.bornAt());
     }
     node.put("leader", population.leader());
+    node.put("average_served", population.averageServed());
     node.put("switches", population.switches());
     node.put("replacements", population.replacements());
     node.put("drift_alarms", population.alarms());

@@ -282,6 +282,7 @@ public final class PopulationCodec {
             "invalid population: leader " + leader + ", served " + served + " of " + count);
       }
       ModelState lead = null;
+      double averageLoss = Double.NaN;
       List<Standing> standings = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         double recentLoss = in.getDouble();
@@ -295,7 +296,13 @@ public final class PopulationCodec {
           memberSpec = lead.spec();
           steps = lead.steps();
           if (served >= count) {
-            lead = PopulationAverageCodec.read(in).applyTo(lead);
+            AverageState average = PopulationAverageCodec.read(in);
+            if (average == null) {
+              throw new SnapshotException(
+                  "invalid population: the served average of member " + i + " is absent");
+            }
+            lead = average.applyTo(lead);
+            averageLoss = average.recentLoss();
           } else if (header.average) {
             PopulationAverageCodec.skip(in);
           }
@@ -321,7 +328,7 @@ public final class PopulationCodec {
           header.version,
           header.createdAtMillis,
           spec,
-          new ServedModel(lead, member, standings),
+          new ServedModel(lead, member, averageLoss, standings),
           examples,
           switches,
           replacements,

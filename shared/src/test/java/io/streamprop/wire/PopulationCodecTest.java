@@ -80,6 +80,8 @@ class PopulationCodecTest {
     assertThat(served.served().model().layers().get(0).dense().weight())
         .isEqualTo(uninterrupted.served().model().layers().get(0).dense().weight());
     assertThat(served.served().member()).isEqualTo(uninterrupted.served().member());
+    assertThat(served.served().average()).isEqualTo(uninterrupted.averageServed());
+    assertThat(served.served().reason()).isEqualTo(uninterrupted.served().reason());
   }
 
   @Test

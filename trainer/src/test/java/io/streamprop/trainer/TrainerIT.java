@@ -146,7 +146,7 @@ class TrainerIT {
     assertThat(PopulationCodec.encode(PopulationCodec.decode(r.value())))
         .isEqualTo(PopulationCodec.encode(offline.state()));
     PopulationCodec.Served served = PopulationCodec.decodeServed(r.value(), null);
-    assertThat(served.served().member()).isEqualTo(offline.leader());
+    assertThat(served.served().member()).isEqualTo(offline.served().member());
     assertSameModel(
         served.served().model(), offline.served().model().withVersion(served.version()));
   }

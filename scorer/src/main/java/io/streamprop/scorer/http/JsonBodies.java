@@ -418,6 +418,7 @@ final class JsonBodies {
       throws IOException {
     json.writeObjectFieldStart("population");
     json.writeNumberField("member", population.member());
+    json.writeBooleanField("average", population.average());
     json.writeNumberField("learning_rate", population.learningRate());
     writeInts(json, "hidden", population.hidden());
     json.writeStringField("reason", population.reason());

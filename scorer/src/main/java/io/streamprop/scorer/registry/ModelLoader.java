@@ -159,6 +159,7 @@ public final class ModelLoader {
     Standing lead = served.standings().get(served.member());
     return new PopulationInfo(
         served.member(),
+        served.average(),
         lead.learningRate(),
         lead.hidden(),
         served.reason(),

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Which member of a population a served model is, and why ({@code GET /v1/models/{m}}).
  *
- * @param member the served (leading) member's index
+ * @param member the served (leading) member's index, or the member whose weight average is served
+ * @param average true when that member's weight average is served, not the member itself
  * @param learningRate its base learning rate
  * @param hidden its hidden widths
  * @param reason one line: its recent loss against the next best member's ({@code
@@ -18,6 +19,7 @@ import java.util.List;
  */
 public record PopulationInfo(
     int member,
+    boolean average,
     double learningRate,
     List<Integer> hidden,
     String reason,

@@ -42,7 +42,13 @@ class PopulationModelHttpTest {
   private static final PopulationPlan FAST =
       new PopulationPlan(List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10);
 
+  /** FAST with a warm-up of 40 examples and a 100-example weight average per member. */
+  private static final PopulationPlan AVERAGED =
+      new PopulationPlan(
+          List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10, 40, 0, 100);
+
   private static PopulationLearner population;
+  private static PopulationLearner averaged; // serves a member's weight average
   private static ScorerHttpServer server;
 
   static float[] row(int i) {
@@ -62,6 +68,18 @@ class PopulationModelHttpTest {
     byte[] bytes = PopulationCodec.encode(population.state(), 5, 1_767_225_600_000L, null);
     ModelLoader loader = new ModelLoader(models, clock);
     models.swapIfNewer(loader.load("pop", bytes, clock.instant()));
+    averaged =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 3, \"classes\": 2, \"hidden\": [4], \"batch_size\": 4}"),
+            AVERAGED);
+    for (int i = 0; i < 100 || !averaged.averageServed(); i++) {
+      float[] x = {(i * 37) % 101 / 50f - 1, (i * 53) % 97 / 48f - 1, (i * 71) % 89 / 44f - 1};
+      boolean noise = (i * 29) % 13 == 0; // a noisy label now and then: averages do better
+      averaged.learn(x, new float[] {x[0] + x[1] > 0 ^ noise ? 1 : 0});
+      assertThat(i).as("examples before an average is served").isLessThan(4000);
+    }
+    byte[] averagedBytes = PopulationCodec.encode(averaged.state(), 3, 1_767_225_600_000L, null);
+    models.swapIfNewer(loader.load("avg", averagedBytes, clock.instant()));
     server =
         new ScorerHttpServer(
             "127.0.0.1",
@@ -117,6 +135,7 @@ class PopulationModelHttpTest {
     JsonNode pop = body.at("/metadata/population");
     assertThat(body.get("model_version").asLong()).isEqualTo(5);
     assertThat(pop.get("member").asInt()).isEqualTo(population.leader());
+    assertThat(pop.get("average").asBoolean()).isFalse();
     assertThat(pop.get("learning_rate").asDouble()).isEqualTo(lead.learningRate());
     assertThat(pop.get("hidden").get(0).asInt()).isEqualTo(lead.hidden().get(0));
     assertThat(pop.get("reason").asText()).isEqualTo(served.reason());
@@ -135,5 +154,38 @@ class PopulationModelHttpTest {
     // The spec shown is the user's: the population's.
     assertThat(body.at("/spec/learner").asText()).isEqualTo("population");
     assertThat(body.at("/metadata/examples").asLong()).isEqualTo(403);
+  }
+
+  @Test
+  void servedAverage_predictsAsTheAveragedNetwork_andTheMetadataSaysSo() throws Exception {
+    ServedModel served = averaged.served();
+    float[] x = new float[3 * 20];
+    for (int i = 0; i < 20; i++) {
+      System.arraycopy(row(2000 + i * 7), 0, x, 3 * i, 3);
+    }
+    float[] got = models.get("avg").inference().predict(x, 20);
+    float[] want = OnlineLearner.restore(served.model()).predictor().predict(x, 20);
+    float[] member =
+        OnlineLearner.restore(averaged.state().members().get(served.member()).model())
+            .predictor()
+            .predict(x, 20);
+    for (int i = 0; i < want.length; i++) {
+      assertThat(Float.floatToRawIntBits(got[i]))
+          .as("output %d", i)
+          .isEqualTo(Float.floatToRawIntBits(want[i]));
+    }
+    assertThat(got).isNotEqualTo(member); // the average, not its member
+
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/models/avg"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode pop = JSON.readTree(response.body()).at("/metadata/population");
+    assertThat(pop.get("average").asBoolean()).isTrue();
+    assertThat(pop.get("member").asInt()).isEqualTo(served.member());
+    assertThat(pop.get("reason").asText()).isEqualTo(served.reason()).startsWith("average of");
   }
 }

@@ -171,7 +171,7 @@ class ModelLoaderTest {
     assertThat(model.version()).isEqualTo(4);
     assertThat(model.info().examples()).isEqualTo(20);
     assertThat(model.info().snapshotCreatedAt()).isEqualTo(Instant.ofEpochMilli(1_000));
-    assertThat(model.info().population().member()).isEqualTo(population.leader());
+    assertThat(model.info().population().member()).isEqualTo(population.served().member());
     assertThat(model.info().population().reason()).isEqualTo(population.served().reason());
     assertThat(model.inference().predict(x, 2)).containsExactly(Predictor.of(leader).predict(x, 2));
 

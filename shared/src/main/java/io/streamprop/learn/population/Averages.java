@@ -71,6 +71,13 @@ final class Averages {
     }
   }
 
+  /** Every member's average starts again ({@link #restart(int, OnlineLearner)}); null: no-op. */
+  static void restart(Averages averages, OnlineLearner[] learners) {
+    for (int i = 0; averages != null && i < learners.length; i++) {
+      averages.restart(i, learners[i]);
+    }
+  }
+
   /** Member i's average starts again from the learner's weights; its recent loss starts over. */
   void restart(int i, OnlineLearner learner) {
     averages[i] = WeightAverage.start(learner, window);

@@ -265,10 +265,8 @@ public final class PopulationLearner {
       DriftResponse.react(spec, learners, recentLoss, bornAt, leader, examples, rng);
       this.served = leader;
     }
-    // Averages restart at an alarm (members may change shape) and from the relearned weights.
-    boolean restart = alarm || drift.relearnedAt(examples);
-    for (int i = 0; restart && averages != null && i < learners.length; i++) {
-      averages.restart(i, learners[i]);
+    if (alarm || drift.relearnedAt(examples)) { // members may change shape; then they relearned
+      Averages.restart(averages, learners);
     }
     int batch = drift.batchSize(plan, spec, examples);
     for (int i = 0; i < learners.length; i++) {
@@ -438,7 +436,9 @@ public final class PopulationLearner {
     int n = learners.length;
     int m = served < n ? served : served - n;
     ModelState state = learners[m].state();
-    return new ServedModel(served < n ? state : averages.served(m, state), m, standings());
+    return served < n
+        ? new ServedModel(state, m, standings())
+        : new ServedModel(averages.served(m, state), m, averages.recentLoss(m), standings());
   }
 
   /** True when an average of a member's weights is served, not a member itself. */

@@ -56,6 +56,9 @@ class WeightAveragingTest {
       }
       ServedModel before = population.averageServed() ? population.served() : null;
       if (before != null) {
+        assertThat(before.average()).isTrue();
+        assertThat(before.reason()).startsWith("average of member " + before.member() + " ");
+        assertThat(before.averageLoss()).isLessThan(population.recentLoss(population.leader()));
         assertThat(before.model().spec().learner()).isEqualTo(ModelSpec.Learner.SINGLE);
         assertThat(before.model().layers().get(0).dense().weight())
             .isNotEqualTo(

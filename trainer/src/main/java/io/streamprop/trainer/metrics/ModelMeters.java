@@ -52,6 +52,7 @@ public final class ModelMeters {
   private volatile double examples;
   private LayerGauges[] layers = new LayerGauges[0];
   private volatile double leader = Double.NaN;
+  private volatile double averageServed = Double.NaN;
   private volatile double switches;
   private volatile double replacements;
   private volatile double alarms;
@@ -159,6 +160,7 @@ public final class ModelMeters {
     }
     memberLoss = losses;
     leader = population.leader();
+    averageServed = population.averageServed() ? 1 : 0;
     switches = population.switches();
     replacements = population.replacements();
     alarms = population.alarms();
@@ -171,6 +173,10 @@ public final class ModelMeters {
   private void registerPopulation(int size) {
     if (memberGauges.isEmpty()) {
       gauge("streamprop.population.leader", "Index of the served member", () -> leader);
+      gauge(
+          "streamprop.population.average.served",
+          "1 when a member's weight average is served, not the leader itself",
+          () -> averageServed);
       add(
           FunctionCounter.builder("streamprop.population.switches", this, m -> m.switches)
               .description("Times the served member of the population changed")

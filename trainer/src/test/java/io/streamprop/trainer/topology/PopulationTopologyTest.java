@@ -113,7 +113,7 @@ class PopulationTopologyTest {
           .isEqualTo(PopulationCodec.encode(expected.state()));
       // What a scorer serves: the leader's ordinary state at the published version.
       PopulationCodec.Served served = PopulationCodec.decodeServed(bytes, null);
-      assertThat(served.served().member()).isEqualTo(expected.leader());
+      assertThat(served.served().member()).isEqualTo(expected.served().member());
       assertSameModel(served.served().model(), expected.served().model().withVersion(i + 1));
       assertThat(served.served().standings()).isEqualTo(expected.standings());
     }
@@ -123,6 +123,8 @@ class PopulationTopologyTest {
         .as("the warm-up's halving")
         .isLessThan(PopulationLearner.create(SpecJson.parse(OPEN_SPEC)).size());
     assertThat(gauge("streamprop.population.leader", null)).isEqualTo(last.leader());
+    assertThat(gauge("streamprop.population.average.served", null))
+        .isEqualTo(last.averageServed() ? 1.0 : 0.0);
     for (int m = 0; m < last.size(); m++) {
       assertThat(gauge("streamprop.population.member.loss", Integer.toString(m)))
           .isEqualTo(last.recentLoss(m));
