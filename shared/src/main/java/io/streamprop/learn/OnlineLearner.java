@@ -354,7 +354,7 @@ public final class OnlineLearner {
     mlp.commitRunningStatistics();
     steps++;
     if (average != null) {
-      average.update(mlp, b);
+      average.update(mlp, b, steps);
     }
     StepResult.LayerStats[] stats = weightUpdates.afterUpdate(steps, gradientNorms.layerNorms());
     return new StepResult(b, scoredLoss * b, correct, squaredError, false, learningRate, stats);

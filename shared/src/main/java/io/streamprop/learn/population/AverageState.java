@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param layers the exponential moving averages of the member's dense weights and biases, input
  *     side first (the member's shapes)
- * @param updates optimizer steps folded in since the average started (its debiasing ramp)
+ * @param updates folds of the member's weights since the average started (one per 4 optimizer
+ *     steps; its ramp)
  * @param recentLoss the averaged network's prequential loss per example, weighted as the members'
  *     ({@link MemberState#recentLoss()}); NaN before its first scored mini-batch
  */

@@ -115,4 +115,49 @@ class WeightAveragingTest {
     }
     assertThat(a.state().served()).isEqualTo(b.state().served());
   }
+
+  /**
+   * After a drift alarm the averages are not served while the members relearn, and restart from the
+   * relearned weights when the relearning ends (a fresh average: no folds, the member's dense
+   * weights).
+   */
+  @Test
+  void afterAnAlarm_averagesWaitOutTheRelearning_thenRestartFromTheRelearnedWeights() {
+    DriftPlan drift = new DriftPlan(8, 0.1, 3, 1 - 1e-4, 30, 200, 50);
+    PopulationLearner population = PopulationLearner.create(wine(8), AVERAGED, drift);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    long alarmAt = -1;
+    boolean checked = false;
+    for (int i = 0; i < 6000 && !checked; i++) {
+      float[] x = new float[13];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = (float) random.nextGaussian();
+      }
+      int label = x[0] + x[1] > 0 ? (x[2] > 0 ? 1 : 0) : 2;
+      if (i >= 3000) {
+        label = (label + 1) % 3; // the labels change meaning
+      }
+      population.learn(x, new float[] {label});
+      if (alarmAt < 0 && population.alarms() > 0) {
+        alarmAt = population.examples();
+      }
+      if (alarmAt >= 0 && population.examples() < alarmAt + drift.relearnExamples()) {
+        assertThat(population.averageServed()).as("served while relearning").isFalse();
+      }
+      if (alarmAt >= 0 && population.examples() == alarmAt + drift.relearnExamples()) {
+        for (int m = 0; m < population.size(); m++) {
+          AverageState average = population.state().members().get(m).average();
+          ModelState member = population.state().members().get(m).model();
+          assertThat(average.updates()).isZero();
+          for (int l = 0; l < average.layers().size(); l++) {
+            assertThat(average.layers().get(l).weight())
+                .isEqualTo(member.layers().get(l).dense().weight());
+          }
+        }
+        checked = true;
+      }
+    }
+    assertThat(alarmAt).as("the change raised an alarm").isPositive();
+    assertThat(checked).isTrue();
+  }
 }
