@@ -83,6 +83,10 @@ public record PopulationState(
               + ", got "
               + served);
     }
+    if (served >= members.size() && members.get(served - members.size()).average() == null) {
+      throw new IllegalArgumentException(
+          "served is the average of member " + (served - members.size()) + ", which has none");
+    }
   }
 
   /**
