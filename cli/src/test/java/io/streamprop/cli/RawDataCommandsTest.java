@@ -149,6 +149,7 @@ class RawDataCommandsTest {
             // an inferred spec leaves the learning choices open: the population's standings
             "members",
             "leader",
+            "average_served",
             "switches",
             "replacements",
             "drift_alarms");
