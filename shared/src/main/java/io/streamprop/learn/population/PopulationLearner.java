@@ -263,10 +263,10 @@ public final class PopulationLearner {
     boolean alarm = drift.observe(step, examples);
     if (alarm) {
       DriftResponse.react(spec, learners, recentLoss, bornAt, leader, examples, rng);
-      this.served = leader;
     }
     if (alarm || drift.relearnedAt(examples)) { // members may change shape; then they relearned
       Averages.restart(averages, learners);
+      served = leader; // restarted averages have no score yet
     }
     int batch = drift.batchSize(plan, spec, examples);
     for (int i = 0; i < learners.length; i++) {

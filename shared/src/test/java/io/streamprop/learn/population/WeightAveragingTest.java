@@ -145,6 +145,7 @@ class WeightAveragingTest {
         assertThat(population.averageServed()).as("served while relearning").isFalse();
       }
       if (alarmAt >= 0 && population.examples() == alarmAt + drift.relearnExamples()) {
+        assertThat(population.averageServed()).as("a restarted average has no score").isFalse();
         for (int m = 0; m < population.size(); m++) {
           AverageState average = population.state().members().get(m).average();
           ModelState member = population.state().members().get(m).model();
