@@ -125,8 +125,7 @@ final class Averages {
 
   /** The member's state with member i's averaged weights: what the population serves. */
   ModelState served(int i, ModelState member) {
-    return new AverageState(averages[i].layers(), averages[i].updates(), recentLoss[i])
-        .applyTo(member);
+    return state(i).applyTo(member);
   }
 
   AverageState state(int i) {
