@@ -13,6 +13,7 @@ public final class LiveModel {
   private long examplesAtSnapshot;
   private long lastSnapshotMillis;
   private boolean dirty;
+  private Runnable onDirty;
   private Object specSeen;
 
   /**
@@ -55,7 +56,7 @@ public final class LiveModel {
   /** Swaps in a learner that continues this one (same examples): an in-place spec update. */
   public void updateLearner(TrainedModel updated) {
     this.learner = updated;
-    this.dirty = true;
+    markDirty();
   }
 
   /** Replaces the learner by a new one (a spec that changed the shape); versions continue. */
@@ -63,7 +64,7 @@ public final class LiveModel {
     this.learner = replacement;
     this.examplesAtSnapshot = replacement.examples();
     this.lastSnapshotMillis = nowMillis;
-    this.dirty = true;
+    markDirty();
   }
 
   /**
@@ -100,7 +101,7 @@ public final class LiveModel {
     this.version = publishedVersion;
     this.examplesAtSnapshot = learner.examples();
     this.lastSnapshotMillis = nowMillis;
-    this.dirty = true;
+    markDirty();
   }
 
   /** The model changed since it was last written to the changelogged store. */
@@ -109,10 +110,20 @@ public final class LiveModel {
   }
 
   public void markDirty() {
-    dirty = true;
+    if (!dirty) {
+      dirty = true;
+      if (onDirty != null) {
+        onDirty.run();
+      }
+    }
   }
 
   void markClean() {
     dirty = false;
+  }
+
+  /** What to tell when the model becomes dirty (its store; null: nobody). */
+  void onDirty(Runnable listener) {
+    this.onDirty = listener;
   }
 }

@@ -51,7 +51,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * loading it tells whether it learned something since its last snapshot.
  *
  * <p>A {@link LiveModel} returned by {@link #get} or given to {@link #put} may be evicted by the
- * next {@code get} or {@code put}: change it only before that.
+ * next {@code get} or {@code put}: change it only before that. A change counts once the model is
+ * marked dirty ({@link LiveModel#markDirty}): the model tells its store, and the flush before a
+ * commit writes exactly the models that did, without walking the others.
  */
 public final class ModelStore implements StateStore, CachedStateStore<String, byte[]> {
   /**
@@ -62,10 +64,11 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
    * in a network prepared for prediction. Counted field by field ({@code ModelStoreTest}, {@code
    * HeapWalk}): 7.1 KB live for 3,336 stored bytes (8→[16]→2 Adam; 6.3 KB by {@code
    * Runtime.totalMemory() - freeMemory()} over 10,000 decoded models), 38.7 KB for 17.0 KB (a
-   * 4→[8]→3 population of the standard plan in its warm-up, six members and their averages), 135 KB
-   * for 72 KB (54→[64,32]→7 Adam): at most 2.2 bytes per stored byte past the overhead.
+   * 4→[8]→3 population of the standard plan in its warm-up, six members and their averages; 42.2 KB
+   * while the JVM's vector kernels are still warming up, in a process's first seconds), 135 KB for
+   * 72 KB (54→[64,32]→7 Adam): at most 2.4 bytes per stored byte past the overhead.
    */
-  static final int HEAP_PER_STORED_BYTE_X10 = 22;
+  static final int HEAP_PER_STORED_BYTE_X10 = 24;
 
   /** Heap bytes of a live model besides its arrays (objects, headers, the cache entry). */
   static final int HEAP_OVERHEAD_BYTES = 2048;
@@ -75,6 +78,9 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private final int snapshotsPerCommit;
   // Access order: the eldest entry is the least recently used model.
   private final LinkedHashMap<String, Cached> live = new LinkedHashMap<>(256, 0.75f, true);
+  // The live models that became dirty since the last flush, in that order: the flush writes these
+  // instead of walking every live model (a cache of 100,000 models, 10 commits a second).
+  private final ArrayList<Cached> dirty = new ArrayList<>();
   private final TreeSet<String> ids = new TreeSet<>();
   private final SnapshotQueue snapshots = new SnapshotQueue();
   private long liveBytes;
@@ -85,14 +91,28 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private long loads;
   private long evictions;
 
-  /** A live model and the heap bytes it was counted at. */
-  private static final class Cached {
+  /**
+   * A live model and the heap bytes it was counted at. The model tells it when it becomes dirty
+   * ({@link LiveModel#onDirty}), and it joins {@link #dirty}.
+   */
+  private final class Cached implements Runnable {
+    final String id;
     final LiveModel model;
     long bytes;
+    // Left the cache (evicted, written first if it was dirty; replaced; deleted).
+    boolean gone;
 
-    Cached(LiveModel model, long bytes) {
+    Cached(String id, LiveModel model, long bytes) {
+      this.id = id;
       this.model = model;
       this.bytes = bytes;
+    }
+
+    @Override
+    public void run() {
+      if (!gone) {
+        dirty.add(this);
+      }
     }
   }
 
@@ -144,7 +164,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     byte[] bytes = changelogged.get(modelId);
     LiveModel model = StoredModel.decode(modelId, bytes);
     loads++;
-    admit(modelId, new Cached(model, heapEstimate(bytes.length)));
+    admit(new Cached(modelId, model, heapEstimate(bytes.length)));
     return model;
   }
 
@@ -154,10 +174,10 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     model.markDirty();
     Cached old = live.remove(modelId);
     if (old != null) {
-      count(-old.bytes);
+      leave(old);
     }
     ids.add(modelId);
-    admit(modelId, new Cached(model, estimate(model)));
+    admit(new Cached(modelId, model, estimate(model)));
   }
 
   /**
@@ -180,7 +200,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     ensureIndexed();
     Cached old = live.remove(modelId);
     if (old != null) {
-      count(-old.bytes);
+      leave(old);
     }
     ids.remove(modelId);
     snapshots.remove(modelId);
@@ -281,10 +301,21 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     return HEAP_OVERHEAD_BYTES + (long) HEAP_PER_STORED_BYTE_X10 * storedBytes / 10;
   }
 
-  private void admit(String modelId, Cached cached) {
-    live.put(modelId, cached);
+  private void admit(Cached cached) {
+    live.put(cached.id, cached);
+    cached.model.onDirty(cached);
+    if (cached.model.dirty()) {
+      dirty.add(cached);
+    }
     count(cached.bytes);
     evictWhileOver();
+  }
+
+  /** Uncounts a model that left the cache; the flush skips it from now on. */
+  private void leave(Cached cached) {
+    cached.gone = true;
+    cached.model.onDirty(null);
+    count(-cached.bytes);
   }
 
   /** Evicts the least recently used models while the shared budget is exceeded. */
@@ -299,7 +330,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         evicted.model.markClean();
       }
       eldest.remove();
-      count(-evicted.bytes);
+      leave(evicted);
       evictions++;
     }
   }
@@ -322,7 +353,11 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   }
 
   private void forget() {
+    for (Cached cached : live.values()) {
+      cached.model.onDirty(null);
+    }
     live.clear();
+    dirty.clear();
     ids.clear();
     snapshots.clear();
     count(-liveBytes);
@@ -346,11 +381,10 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     if (!indexed) {
       return;
     }
-    for (Map.Entry<String, Cached> entry : live.entrySet()) {
-      Cached cached = entry.getValue();
-      if (cached.model.dirty()) {
+    for (Cached cached : dirty) {
+      if (!cached.gone && cached.model.dirty()) {
         byte[] bytes = StoredModel.encode(cached.model);
-        changelogged.put(entry.getKey(), bytes);
+        changelogged.put(cached.id, bytes);
         cached.model.markClean();
         // The estimate follows the model (a population's members change their widths).
         long estimate = heapEstimate(bytes.length);
@@ -358,6 +392,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         cached.bytes = estimate;
       }
     }
+    dirty.clear();
     // An idle task sheds its share too (its models are clean now: eviction writes nothing).
     evictWhileOver();
   }

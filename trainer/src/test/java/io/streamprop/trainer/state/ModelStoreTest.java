@@ -112,6 +112,27 @@ class ModelStoreTest {
   }
 
   @Test
+  void flushCache_writesTheModelsThatChangedSinceTheLastFlush_notDeletedOrReplacedOnes() {
+    LiveModel a = trained(5);
+    LiveModel b = trained(6);
+    store.put("a", a);
+    store.put("b", b);
+    store.flushCache();
+    learn(a, 5, 9); // changed after the flush, then deleted: nothing to write
+    store.delete("a");
+    learn(b, 6, 8); // changed after the flush and kept: written
+    LiveModel c = trained(7);
+    store.put("c", c);
+    store.put("c", trained(3)); // replaced before any flush: only the newest is written
+
+    store.flushCache();
+
+    assertThat(inner.get("a")).isNull();
+    assertThat(StoredModel.decode("b", inner.get("b")).learner().examples()).isEqualTo(8);
+    assertThat(StoredModel.decode("c", inner.get("c")).learner().examples()).isEqualTo(3);
+  }
+
+  @Test
   void clearCache_dropsLiveModels_andReloadsWhatTheInnerStoreHolds() {
     store.put("iris", trained(8));
     store.clearCache();
