@@ -192,11 +192,7 @@ public final class PopulationLearner {
    * @param label class index as a float (classification), or the targets (regression)
    */
   public StepResult learn(float[] features, float[] label) {
-    Averages.attach(averages, learners);
-    for (int i = 0; i < learners.length; i++) {
-      steps[i] = learners[i].learn(features, label);
-    }
-    return afterExample();
+    return learn(features, label, 1f);
   }
 
   /** {@link #learn(float[], float[])} for an example of the given weight (1 is the plain one). */
@@ -426,24 +422,28 @@ public final class PopulationLearner {
               recentLoss[i],
               learners[i].steps(),
               bornAt[i],
-              i == leader));
+              i == servedMember()));
     }
     return out;
   }
 
   /** The served state (the leader's, or a member's with its averaged weights) and why. */
   public ServedModel served() {
-    int n = learners.length;
-    int m = served < n ? served : served - n;
+    int m = servedMember();
     ModelState state = learners[m].state();
-    return served < n
-        ? new ServedModel(state, m, standings())
-        : new ServedModel(averages.served(m, state), m, averages.recentLoss(m), standings());
+    return averageServed()
+        ? new ServedModel(averages.served(m, state), m, averages.recentLoss(m), standings())
+        : new ServedModel(state, m, standings());
   }
 
   /** True when an average of a member's weights is served, not a member itself. */
   public boolean averageServed() {
     return served >= learners.length;
+  }
+
+  /** The member served: itself, or its weight average ({@link #averageServed}). */
+  public int servedMember() {
+    return served % learners.length;
   }
 
   public ModelSpec spec() {
@@ -454,7 +454,7 @@ public final class PopulationLearner {
     return plan;
   }
 
-  /** The index of the served member. */
+  /** The member of the lowest recent loss: served, unless an average of lower loss is. */
   public int leader() {
     return leader;
   }

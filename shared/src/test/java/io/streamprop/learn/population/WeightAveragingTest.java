@@ -49,6 +49,7 @@ class WeightAveragingTest {
     Datasets.Dataset data = Datasets.load("wine");
     PopulationLearner population = PopulationLearner.create(wine(1), AVERAGED, null);
     int checked = 0;
+    int otherThanLeader = 0;
     for (int r = 0; r < data.rows(); r++) {
       int label = (int) data.labels()[r];
       if (r < AVERAGED.warmupExamples()) { // while members step every example, members race
@@ -57,6 +58,13 @@ class WeightAveragingTest {
       ServedModel before = population.averageServed() ? population.served() : null;
       if (before != null) {
         assertThat(before.average()).isTrue();
+        // The metrics, the standings and the scorer name the member whose average is served.
+        assertThat(population.servedMember()).isEqualTo(before.member());
+        assertThat(population.standings())
+            .filteredOn(Standing::leader)
+            .extracting(Standing::member)
+            .containsExactly(before.member());
+        otherThanLeader += before.member() != population.leader() ? 1 : 0;
         assertThat(before.reason()).startsWith("average of member " + before.member() + " ");
         assertThat(before.averageLoss()).isLessThan(population.recentLoss(population.leader()));
         assertThat(before.model().spec().learner()).isEqualTo(ModelSpec.Learner.SINGLE);
@@ -92,6 +100,9 @@ class WeightAveragingTest {
       }
     }
     assertThat(checked).isGreaterThan(10);
+    assertThat(otherThanLeader)
+        .as("served averages of a member other than the leader")
+        .isPositive();
   }
 
   @Test

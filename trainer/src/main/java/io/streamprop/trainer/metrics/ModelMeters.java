@@ -159,7 +159,7 @@ public final class ModelMeters {
       losses[i] = population.recentLoss(i);
     }
     memberLoss = losses;
-    leader = population.leader();
+    leader = population.servedMember();
     averageServed = population.averageServed() ? 1 : 0;
     switches = population.switches();
     replacements = population.replacements();
@@ -175,7 +175,7 @@ public final class ModelMeters {
       gauge("streamprop.population.leader", "Index of the served member", () -> leader);
       gauge(
           "streamprop.population.average.served",
-          "1 when a member's weight average is served, not the leader itself",
+          "1 when the served member's weight average is served, not the member itself",
           () -> averageServed);
       add(
           FunctionCounter.builder("streamprop.population.switches", this, m -> m.switches)
