@@ -39,4 +39,9 @@ public final class ModelCacheBudget {
   boolean over() {
     return used.get() > maxBytes;
   }
+
+  /** True if {@code more} bytes would take the total over the bound. */
+  boolean over(long more) {
+    return used.get() + more > maxBytes;
+  }
 }

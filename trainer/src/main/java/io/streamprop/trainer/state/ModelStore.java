@@ -33,13 +33,15 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * package; {@code ModelStoreTest} and the crash-recovery integration test pin the behaviour.
  *
  * <p><b>Bounded memory.</b> The live models are a least-recently-used cache bounded by an estimate
- * of their heap bytes ({@link #heapEstimate}, from the size of their stored state). A model is
- * loaded (decoded from the inner store) on its first use, never all at once; when the estimate
- * exceeds the bound the least recently used models leave the cache, a changed one written to the
- * inner store first. That write is as exactly-once as the one in {@link #flushCache()}: it happens
- * while the task processes a record or a punctuation, so the changelogged store's {@code put} sends
- * the changelog record through the task's producer inside the transaction that is open until the
- * next commit, the transaction that commits the offsets of the examples the model learned. A crash
+ * of their heap bytes ({@link ModelHeap#estimate}, from the size of their stored state), with
+ * TinyLFU admission ({@link FrequencySketch}): a model is loaded (decoded from the inner store) on
+ * its first use, never all at once; when the cache is full it enters only if it was used more often
+ * recently than the least recently used model, which then leaves, a changed one written to the
+ * inner store first; otherwise it passes through, written once the next model comes or at the
+ * flush. That write is as exactly-once as the one in {@link #flushCache()}: it happens while the
+ * task processes a record or a punctuation, so the changelogged store's {@code put} sends the
+ * changelog record through the task's producer inside the transaction that is open until the next
+ * commit, the transaction that commits the offsets of the examples the model learned. A crash
  * aborts both; the restore reads committed records only. A reloaded model is bit-identical to the
  * evicted one (the stored state is the complete learner, pending mini-batch included).
  *
@@ -56,23 +58,6 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * commit writes exactly the models that did, without walking the others.
  */
 public final class ModelStore implements StateStore, CachedStateStore<String, byte[]> {
-  /**
-   * Heap bytes per byte of stored state, times ten. A live learner holds its stored arrays
-   * (parameters, optimizer moments, normalizer, pending mini-batch) and its gradients and
-   * activations; the kernels' and the weight diagnostics' work arrays are per thread, not per
-   * model. A population's weight averages are stored as one copy of the dense weights each and held
-   * in a network prepared for prediction. Counted field by field ({@code ModelStoreTest}, {@code
-   * HeapWalk}): 7.1 KB live for 3,336 stored bytes (8→[16]→2 Adam; 6.3 KB by {@code
-   * Runtime.totalMemory() - freeMemory()} over 10,000 decoded models), 38.7 KB for 17.0 KB (a
-   * 4→[8]→3 population of the standard plan in its warm-up, six members and their averages; 42.2 KB
-   * while the JVM's vector kernels are still warming up, in a process's first seconds), 135 KB for
-   * 72 KB (54→[64,32]→7 Adam): at most 2.4 bytes per stored byte past the overhead.
-   */
-  static final int HEAP_PER_STORED_BYTE_X10 = 24;
-
-  /** Heap bytes of a live model besides its arrays (objects, headers, the cache entry). */
-  static final int HEAP_OVERHEAD_BYTES = 2048;
-
   private final KeyValueStore<String, byte[]> changelogged;
   private final ModelCacheBudget budget;
   private final int snapshotsPerCommit;
@@ -82,6 +67,10 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   // instead of walking every live model (a cache of 100,000 models, 10 commits a second).
   private final ArrayList<Cached> dirty = new ArrayList<>();
   private final TreeSet<String> ids = new TreeSet<>();
+  // Recent uses of each model, which decide whether a model may evict another.
+  private FrequencySketch uses = new FrequencySketch(0);
+  // A model that was not admitted (see admit): held until the next admission or flush.
+  private Cached passing;
   private final SnapshotQueue snapshots = new SnapshotQueue();
   private long liveBytes;
   private ModelSpec lastPutSpec;
@@ -155,7 +144,11 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   public LiveModel get(String modelId) {
     ensureIndexed();
     Cached cached = live.get(modelId);
+    if (cached == null && passing != null && passing.id.equals(modelId)) {
+      cached = passing;
+    }
     if (cached != null) {
+      uses.increment(modelId);
       return cached.model;
     }
     if (!ids.contains(modelId)) {
@@ -164,7 +157,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     byte[] bytes = changelogged.get(modelId);
     LiveModel model = StoredModel.decode(modelId, bytes);
     loads++;
-    admit(new Cached(modelId, model, heapEstimate(bytes.length)));
+    admit(new Cached(modelId, model, ModelHeap.estimate(bytes.length)));
     return model;
   }
 
@@ -172,11 +165,10 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   public void put(String modelId, LiveModel model) {
     ensureIndexed();
     model.markDirty();
-    Cached old = live.remove(modelId);
-    if (old != null) {
-      leave(old);
+    drop(modelId);
+    if (ids.add(modelId) && ids.size() > uses.width()) {
+      uses = new FrequencySketch(2 * ids.size()); // grown with the models, its counts restart
     }
-    ids.add(modelId);
     admit(new Cached(modelId, model, estimate(model)));
   }
 
@@ -189,7 +181,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private long estimate(LiveModel model) {
     ModelSpec spec = model.trained().spec();
     if (spec != lastPutSpec) {
-      lastPutEstimate = heapEstimate(StoredModel.encode(model).length);
+      lastPutEstimate = ModelHeap.estimate(StoredModel.encode(model).length);
       lastPutSpec = spec;
     }
     return lastPutEstimate;
@@ -198,10 +190,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   /** Deletes a model now (a tombstone in the changelog). */
   public void delete(String modelId) {
     ensureIndexed();
-    Cached old = live.remove(modelId);
-    if (old != null) {
-      leave(old);
-    }
+    drop(modelId);
     ids.remove(modelId);
     snapshots.remove(modelId);
     changelogged.delete(modelId);
@@ -296,19 +285,54 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     return true;
   }
 
-  /** Estimated heap bytes of a live model whose stored state is {@code storedBytes} long. */
-  static long heapEstimate(int storedBytes) {
-    return HEAP_OVERHEAD_BYTES + (long) HEAP_PER_STORED_BYTE_X10 * storedBytes / 10;
-  }
-
+  /**
+   * Makes a model that was just loaded or put live, unless the cache is full and the model was used
+   * no more often than the one it would evict ({@link FrequencySketch}): then it passes through,
+   * held only until the next model is admitted or the next flush, and written then if it changed.
+   * Counted as used after the decision, so that a stream cycling through more models than fit (each
+   * used as often as the others) keeps the cache's models instead of replacing them all.
+   */
   private void admit(Cached cached) {
-    live.put(cached.id, cached);
+    letPassingGo();
     cached.model.onDirty(cached);
     if (cached.model.dirty()) {
       dirty.add(cached);
     }
-    count(cached.bytes);
-    evictWhileOver();
+    boolean full = !live.isEmpty() && budget.over(cached.bytes);
+    if (full && uses.frequency(cached.id) <= uses.frequency(live.keySet().iterator().next())) {
+      passing = cached;
+    } else {
+      live.put(cached.id, cached);
+      count(cached.bytes);
+      evictWhileOver();
+    }
+    uses.increment(cached.id);
+  }
+
+  /** Writes the model passing through if it changed, and lets it go. */
+  private void letPassingGo() {
+    if (passing != null) {
+      if (passing.model.dirty()) {
+        changelogged.put(passing.id, StoredModel.encode(passing.model));
+        passing.model.markClean();
+      }
+      passing.gone = true;
+      passing.model.onDirty(null);
+      passing = null;
+    }
+  }
+
+  /** Removes a model from memory without writing it (it is replaced or deleted). */
+  private void drop(String modelId) {
+    Cached old = live.remove(modelId);
+    if (old != null) {
+      leave(old);
+    }
+    if (passing != null && passing.id.equals(modelId)) {
+      passing.gone = true;
+      passing.model.onDirty(null);
+      passing = null;
+    }
   }
 
   /** Uncounts a model that left the cache; the flush skips it from now on. */
@@ -349,12 +373,17 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         snapshots.schedule(entry.key, StoredModel.lastSnapshotMillis(entry.key, entry.value));
       }
     }
+    uses = new FrequencySketch(2 * ids.size());
     indexed = true;
   }
 
   private void forget() {
     for (Cached cached : live.values()) {
       cached.model.onDirty(null);
+    }
+    if (passing != null) {
+      passing.model.onDirty(null);
+      passing = null;
     }
     live.clear();
     dirty.clear();
@@ -387,12 +416,13 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         changelogged.put(cached.id, bytes);
         cached.model.markClean();
         // The estimate follows the model (a population's members change their widths).
-        long estimate = heapEstimate(bytes.length);
+        long estimate = ModelHeap.estimate(bytes.length);
         count(estimate - cached.bytes);
         cached.bytes = estimate;
       }
     }
     dirty.clear();
+    letPassingGo(); // written above if it changed
     // An idle task sheds its share too (its models are clean now: eviction writes nothing).
     evictWhileOver();
   }
