@@ -456,10 +456,15 @@ public final class SnapshotCodec {
     need(in, end, 2, "array name length");
     int length = Short.toUnsignedInt(in.getShort());
     need(in, end, length, "array name");
-    byte[] raw = new byte[length];
-    in.get(raw);
-    String name = strictUtf8(raw, "array name");
-    StateRules.checkName(name);
+    String name = ArrayNames.read(in.array(), in.arrayOffset() + in.position(), length);
+    if (name == null) { // not a valid name: say why
+      byte[] raw = new byte[length];
+      in.get(raw);
+      name = strictUtf8(raw, "array name");
+      StateRules.checkName(name);
+    } else {
+      in.position(in.position() + length);
+    }
     if (seen.containsKey(name)) {
       throw new SnapshotException("corrupt snapshot: array \"" + name + "\" appears twice");
     }
@@ -480,12 +485,7 @@ public final class SnapshotCodec {
   }
 
   private static byte[] nameBytes(String name) {
-    try {
-      StateRules.checkName(name);
-    } catch (SnapshotException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    return name.getBytes(StandardCharsets.US_ASCII);
+    return ArrayNames.bytes(name);
   }
 
   private static void putName(ByteBuffer out, String name) {

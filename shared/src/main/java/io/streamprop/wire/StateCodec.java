@@ -84,13 +84,24 @@ public final class StateCodec {
 
   /** The name of dense layer {@code layer}'s weight, (inFeatures, outFeatures) row-major. */
   public static String denseWeightName(int layer) {
-    return "dense." + layer + ".weight";
+    return layer < ArrayNames.BUILT ? DENSE_WEIGHTS[layer] : "dense." + layer + ".weight";
   }
 
   /** The name of dense layer {@code layer}'s bias. */
   public static String denseBiasName(int layer) {
-    return "dense." + layer + ".bias";
+    return layer < ArrayNames.BUILT ? DENSE_BIASES[layer] : "dense." + layer + ".bias";
   }
+
+  private static final String[] DENSE_WEIGHTS = ArrayNames.built(i -> "dense." + i + ".weight");
+  private static final String[] DENSE_BIASES = ArrayNames.built(i -> "dense." + i + ".bias");
+  // The optimizers' own slots; a snapshot's other slot names are built as they come.
+  private static final Map<String, String[]> OPTIM_NAMES =
+      Map.of(
+          "m", ArrayNames.built(i -> "optim." + i + ".m"),
+          "v", ArrayNames.built(i -> "optim." + i + ".v"),
+          "sum", ArrayNames.built(i -> "optim." + i + ".sum"),
+          "velocity", ArrayNames.built(i -> "optim." + i + ".velocity"),
+          "square_avg", ArrayNames.built(i -> "optim." + i + ".square_avg"));
 
   /**
    * The names of the batch normalization after hidden layer {@code layer}: gamma, beta, running
@@ -114,7 +125,8 @@ public final class StateCodec {
   }
 
   static String optimName(int tensor, String slot) {
-    return "optim." + tensor + "." + slot;
+    String[] built = tensor < ArrayNames.BUILT ? OPTIM_NAMES.get(slot) : null;
+    return built != null ? built[tensor] : "optim." + tensor + "." + slot;
   }
 
   /** True for a float32 array whose name the format defines. */

@@ -59,19 +59,21 @@ final class StateRules {
       return false;
     }
     for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == '-';
-      if (!ok) {
+      if (!nameChar(name.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** One of [A-Za-z0-9._-], the characters of an array name. */
+  static boolean nameChar(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == '-';
   }
 
   static void checkName(String name) {
