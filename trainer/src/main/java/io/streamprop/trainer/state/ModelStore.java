@@ -61,6 +61,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private final KeyValueStore<String, byte[]> changelogged;
   private final ModelCacheBudget budget;
   private final int snapshotsPerCommit;
+  private final boolean admission;
   // Access order: the eldest entry is the least recently used model.
   private final LinkedHashMap<String, Cached> live = new LinkedHashMap<>(256, 0.75f, true);
   // The live models that became dirty since the last flush, in that order: the flush writes these
@@ -113,6 +114,18 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
    */
   public ModelStore(
       KeyValueStore<String, byte[]> changelogged, ModelCacheBudget budget, int snapshotsPerCommit) {
+    this(changelogged, budget, snapshotsPerCommit, true);
+  }
+
+  /**
+   * With {@code admission} false the cache is a plain least-recently-used one (every model loaded
+   * or put enters it): the baseline of the cache's benchmark ({@code ModelCacheThroughput}).
+   */
+  public ModelStore(
+      KeyValueStore<String, byte[]> changelogged,
+      ModelCacheBudget budget,
+      int snapshotsPerCommit,
+      boolean admission) {
     if (snapshotsPerCommit < 1) {
       throw new IllegalArgumentException(
           "snapshotsPerCommit must be >= 1, got " + snapshotsPerCommit);
@@ -120,6 +133,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     this.changelogged = changelogged;
     this.budget = budget;
     this.snapshotsPerCommit = snapshotsPerCommit;
+    this.admission = admission;
   }
 
   /** Unbounded (for tests): every model stays live, snapshots are not limited. */
@@ -298,7 +312,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     if (cached.model.dirty()) {
       dirty.add(cached);
     }
-    boolean full = !live.isEmpty() && budget.over(cached.bytes);
+    boolean full = admission && !live.isEmpty() && budget.over(cached.bytes);
     if (full && uses.frequency(cached.id) <= uses.frequency(live.keySet().iterator().next())) {
       passing = cached;
     } else {
