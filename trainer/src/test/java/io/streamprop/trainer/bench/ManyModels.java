@@ -68,6 +68,10 @@ public final class ManyModels {
     Path stateDir = Files.createTempDirectory("many-models");
     List<Result> results = new ArrayList<>();
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
+      // Not reported: the JIT compilers of this JVM and the broker's compile the trainer's and the
+      // clients' code, which the first row would otherwise pay alone.
+      System.err.println(
+          "warm-up: " + run(kafka.bootstrapServers(), "warm", 1, examples / 2, stateDir));
       for (int models : counts) {
         Result r = run(kafka.bootstrapServers(), models, examples, stateDir);
         System.err.println(r);
@@ -78,7 +82,11 @@ public final class ManyModels {
   }
 
   static Result run(String bootstrap, int models, long examples, Path stateDir) throws Exception {
-    String prefix = "mm" + models;
+    return run(bootstrap, "mm" + models, models, examples, stateDir);
+  }
+
+  static Result run(String bootstrap, String prefix, int models, long examples, Path stateDir)
+      throws Exception {
     TrainerConfig config = config(bootstrap, prefix, stateDir.resolve(prefix));
     produce(bootstrap, config.topics(), models, examples);
     System.gc();
@@ -256,7 +264,8 @@ public final class ManyModels {
                 + " thread, `exactly_once_v2`, commit interval 100 ms. Per row, %,d examples of"
                 + " the small spec (8 inputs → [16] → 2 classes, one Adam learner, mini-batch 4,"
                 + " a snapshot every 5 s) spread evenly: example j trains model j mod N, the worst"
-                + " order for the least-recently-used cache. CPU/example: the CPU time of the"
+                + " order for a least-recently-used cache; the rows after a run of one model that"
+                + " is not reported (the JIT compilers' warm-up). CPU/example: the CPU time of the"
                 + " trainer's JVM (every thread: GC, JIT and RocksDB included) and of the broker's,"
                 + " over the measured window, per example in it; a loaded machine moves it less"
                 + " than examples/s.%n%n"
