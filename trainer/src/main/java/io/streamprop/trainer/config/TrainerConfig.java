@@ -9,6 +9,7 @@ import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
 import io.streamprop.spec.SpecLimits;
 import io.streamprop.trainer.join.JoinSettings;
+import io.streamprop.trainer.state.BlobFilesRocksDb;
 import io.streamprop.wire.SigningKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -243,6 +244,8 @@ public final class TrainerConfig {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     // A trained-but-uncommitted model is only as old as the commit interval: keep it short.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    // Model states are kilobytes, rewritten at every commit: in RocksDB's blob files.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BlobFilesRocksDb.class.getName());
     // The spec loader throws nothing by design; opt in to Kafka 5.0's default now.
     p.put("processing.exception.handler.global.enabled", "true");
     p.putAll(settings.kafka());

@@ -2,6 +2,7 @@ package io.streamprop.trainer.bench;
 
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
+import io.streamprop.trainer.state.BlobFilesRocksDb;
 import io.streamprop.trainer.state.LiveModel;
 import io.streamprop.trainer.state.ModelCacheBudget;
 import io.streamprop.trainer.state.ModelStore;
@@ -56,6 +57,10 @@ public final class ModelCacheThroughput {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cache-bench");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+    // The trainer's RocksDB settings, unless -Dbench.rocksdb=streams asks for Streams' own.
+    if (!"streams".equals(System.getProperty("bench.rocksdb"))) {
+      props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BlobFilesRocksDb.class.getName());
+    }
     MockProcessorContext<String, byte[]> context =
         new MockProcessorContext<>(props, new TaskId(0, 0), dir.toFile());
     KeyValueStore<String, byte[]> inner =
@@ -70,11 +75,13 @@ public final class ModelCacheThroughput {
     float[] y = new float[1];
     long examples = 0;
     long cpuStart = 0;
+    long processStart = 0;
     long gcStart = 0;
     long loadsStart = 0;
     for (int visit = 0; visit < visits; visit++) {
       if (visit == 2) {
         cpuStart = cpu.getCurrentThreadCpuTime();
+        processStart = processCpuNanos();
         gcStart = gcMillis();
         loadsStart = store.loads();
         examples = 0;
@@ -97,16 +104,22 @@ public final class ModelCacheThroughput {
     }
     System.out.printf(
         Locale.ROOT,
-        "%,d models, cache %d MiB, %s: %.1f µs of the thread's CPU and %.1f µs of collector time"
-            + " per example, %.2f loads per example (%,d live)%n",
+        "%,d models, cache %d MiB, %s: %.1f µs of the thread's CPU, %.1f µs of the process's"
+            + " (RocksDB's compactions, the collector and the compilers included) and %.1f µs of"
+            + " collector pauses per example, %.2f loads per example (%,d live)%n",
         models,
         cacheBytes >> 20,
         admission ? "TinyLFU admission" : "least-recently-used",
         (cpu.getCurrentThreadCpuTime() - cpuStart) / 1e3 / examples,
+        (processCpuNanos() - processStart) / 1e3 / examples,
         (gcMillis() - gcStart) * 1e3 / examples,
         (double) (store.loads() - loadsStart) / examples,
         store.liveModels());
     store.close();
+  }
+
+  private static long processCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
   }
 
   private static long gcMillis() {

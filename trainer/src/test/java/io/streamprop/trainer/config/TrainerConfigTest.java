@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamprop.config.ConfigException;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.EnvironmentVariables;
+import io.streamprop.trainer.state.BlobFilesRocksDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -88,6 +89,22 @@ class TrainerConfigTest {
             load(Map.of("bootstrap.servers", "k:1", "producer.batch.size", "16384"))
                 .streamsProperties())
         .containsEntry("producer.batch.size", "16384");
+  }
+
+  @Test
+  void rocksDb_keepsLargeValuesInBlobFiles_andAConfiguredSetterWins() {
+    assertThat(load(Map.of("bootstrap.servers", "k:1")).streamsProperties())
+        .containsEntry("rocksdb.config.setter", BlobFilesRocksDb.class.getName());
+    assertThat(
+            load(Map.of("bootstrap.servers", "k:1", "rocksdb.config.setter", "com.example.Mine"))
+                .streamsProperties())
+        .containsEntry("rocksdb.config.setter", "com.example.Mine");
+    try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+      new BlobFilesRocksDb().setConfig("model-state", options, Map.of());
+      assertThat(options.enableBlobFiles()).isTrue();
+      assertThat(options.minBlobSize()).isEqualTo(1024);
+      assertThat(options.enableBlobGarbageCollection()).isTrue();
+    }
   }
 
   @Test
