@@ -108,8 +108,10 @@ class PopulationModelHttpTest {
     assertThat(population.replacements()).isPositive();
     assertThat(served.version()).isEqualTo(5);
     assertThat(served.spec()).isEqualTo(population.served().model().spec());
-    float[] got = served.inference().predict(x, 20);
-    float[] want = leader.predictor().predict(x, 20);
+    assertSameBits(served.inference().predict(x, 20), leader.predictor().predict(x, 20));
+  }
+
+  private static void assertSameBits(float[] got, float[] want) {
     for (int i = 0; i < want.length; i++) {
       assertThat(Float.floatToRawIntBits(got[i]))
           .as("output %d", i)
@@ -117,16 +119,19 @@ class PopulationModelHttpTest {
     }
   }
 
+  private HttpResponse<String> getModel(String name) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/v1/models/" + name))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void modelMetadata_namesTheServedMember_itsRateWidthsAndReason_andTheStandings()
       throws Exception {
-    HttpResponse<String> response =
-        client.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/v1/models/pop"))
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = getModel("pop");
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = JSON.readTree(response.body());
@@ -169,21 +174,10 @@ class PopulationModelHttpTest {
         OnlineLearner.restore(averaged.state().members().get(served.member()).model())
             .predictor()
             .predict(x, 20);
-    for (int i = 0; i < want.length; i++) {
-      assertThat(Float.floatToRawIntBits(got[i]))
-          .as("output %d", i)
-          .isEqualTo(Float.floatToRawIntBits(want[i]));
-    }
+    assertSameBits(got, want);
     assertThat(got).isNotEqualTo(member); // the average, not its member
 
-    HttpResponse<String> response =
-        client.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/v1/models/avg"))
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode pop = JSON.readTree(response.body()).at("/metadata/population");
+    JsonNode pop = JSON.readTree(getModel("avg").body()).at("/metadata/population");
     assertThat(pop.get("average").asBoolean()).isTrue();
     assertThat(pop.get("member").asInt()).isEqualTo(served.member());
     assertThat(pop.get("reason").asText()).isEqualTo(served.reason()).startsWith("average of");

@@ -300,11 +300,10 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   }
 
   /**
-   * Makes a model that was just loaded or put live, unless the cache is full and the model was used
-   * no more often than the one it would evict ({@link FrequencySketch}): then it passes through,
-   * held only until the next model is admitted or the next flush, and written then if it changed.
-   * Counted as used after the decision, so that a stream cycling through more models than fit (each
-   * used as often as the others) keeps the cache's models instead of replacing them all.
+   * Makes a model just loaded or put live, unless the cache is full and it was used no more often
+   * than the one it would evict ({@link FrequencySketch}): then it passes through, held until the
+   * next admission or flush and written then if it changed. Counted as used after the decision, so
+   * a stream cycling through more models than fit keeps the cache's models, not replacing them.
    */
   private void admit(Cached cached) {
     letPassingGo();
@@ -330,8 +329,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         changelogged.put(passing.id, StoredModel.encode(passing.model));
         passing.model.markClean();
       }
-      passing.gone = true;
-      passing.model.onDirty(null);
+      release(passing);
       passing = null;
     }
   }
@@ -343,17 +341,21 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
       leave(old);
     }
     if (passing != null && passing.id.equals(modelId)) {
-      passing.gone = true;
-      passing.model.onDirty(null);
+      release(passing);
       passing = null;
     }
   }
 
   /** Uncounts a model that left the cache; the flush skips it from now on. */
   private void leave(Cached cached) {
+    release(cached);
+    count(-cached.bytes);
+  }
+
+  /** The model is no longer this store's: the flush skips it and it no longer reports changes. */
+  private static void release(Cached cached) {
     cached.gone = true;
     cached.model.onDirty(null);
-    count(-cached.bytes);
   }
 
   /** Evicts the least recently used models while the shared budget is exceeded. */
@@ -392,11 +394,9 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   }
 
   private void forget() {
-    for (Cached cached : live.values()) {
-      cached.model.onDirty(null);
-    }
+    live.values().forEach(ModelStore::release);
     if (passing != null) {
-      passing.model.onDirty(null);
+      release(passing);
       passing = null;
     }
     live.clear();
