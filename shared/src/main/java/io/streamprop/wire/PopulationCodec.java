@@ -31,7 +31,8 @@ import java.util.zip.CRC32C;
  * int32   magic "SPPO"
  * uint16  container version (1 or 2), uint16 flags (bit 0: signed, version 2 only; bit 1: the
  *         plan has a warm-up; bit 2: the plan keeps fewer members after its warm-up; bit 3: the
- *         population detects drift; bit 4: members' weights are averaged; other bits 0)
+ *         population detects drift; bit 4: members' weights are averaged; bit 5: the drift
+ *         section has a relabelling part; other bits 0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    rates, widths, window, rung, margins and rate bounds; with flag bit 1 the warm-up, with
@@ -78,6 +79,9 @@ public final class PopulationCodec {
 
   /** Flag bit: members' averages follow (plan window, served, per member; absent, none). */
   static final int FLAG_AVERAGE = 0x0010;
+
+  /** Flag bit: the drift section ends with its relabelling part ({@link PopulationDriftCodec}). */
+  static final int FLAG_RELABEL = 0x0020;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
@@ -145,7 +149,8 @@ public final class PopulationCodec {
               | (warmup ? FLAG_WARMUP : 0)
               | (keep ? FLAG_KEEP : 0)
               | (drift ? FLAG_DRIFT : 0)
-              | (average ? FLAG_AVERAGE : 0));
+              | (average ? FLAG_AVERAGE : 0)
+              | (drift && PopulationDriftCodec.relabels(state.drift()) ? FLAG_RELABEL : 0));
       if (container >= VERSION) {
         out.writeLong(version);
         out.writeLong(createdAtMillis);
@@ -214,7 +219,7 @@ public final class PopulationCodec {
           SpecJson.parse(new String(PopulationBytes.slice(in, "spec"), StandardCharsets.UTF_8));
       PopulationPlan plan =
           PopulationPlanCodec.read(in, header.warmup, header.keep, header.average);
-      DriftState drift = header.drift ? PopulationDriftCodec.read(in) : null;
+      DriftState drift = header.drift ? PopulationDriftCodec.read(in, header.relabel) : null;
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -268,7 +273,7 @@ public final class PopulationCodec {
       ModelSpec spec =
           SpecJson.parse(new String(PopulationBytes.slice(in, "spec"), StandardCharsets.UTF_8));
       PopulationPlanCodec.skip(in, header.warmup, header.keep, header.average);
-      long alarms = header.drift ? PopulationDriftCodec.read(in).alarms() : 0;
+      long alarms = header.drift ? PopulationDriftCodec.read(in, header.relabel).alarms() : 0;
       int leader = in.getInt();
       long examples = in.getLong();
       long switches = in.getLong();
@@ -371,6 +376,7 @@ public final class PopulationCodec {
       boolean keep,
       boolean drift,
       boolean average,
+      boolean relabel,
       ByteBuffer body) {}
 
   private static Header header(byte[] bytes, SigningKey key) {
@@ -409,6 +415,7 @@ public final class PopulationCodec {
             | FLAG_KEEP
             | FLAG_DRIFT
             | FLAG_AVERAGE
+            | ((flags & FLAG_DRIFT) != 0 ? FLAG_RELABEL : 0)
             | (version >= VERSION ? SnapshotCodec.FLAG_SIGNED : 0);
     if ((flags & ~known) != 0) {
       throw new SnapshotException(
@@ -456,6 +463,7 @@ public final class PopulationCodec {
         keep,
         (flags & FLAG_DRIFT) != 0,
         (flags & FLAG_AVERAGE) != 0,
+        (flags & FLAG_RELABEL) != 0,
         in);
   }
 

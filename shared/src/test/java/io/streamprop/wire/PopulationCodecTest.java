@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamprop.learn.Datasets;
 import io.streamprop.learn.population.DriftPlan;
+import io.streamprop.learn.population.DriftState;
 import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.learn.population.PopulationState;
@@ -259,8 +260,19 @@ class PopulationCodecTest {
     assertThat(a.alarms()).isEqualTo(1);
     byte[] bytes = PopulationCodec.encode(b.state(), 3, 0, null);
     assertThat(bytes[7] & 8).isEqualTo(8);
+    assertThat(bytes[7] & 0x20).as("relabelling part, flag bit 5").isEqualTo(0x20);
     PopulationState decoded = PopulationCodec.decode(bytes);
-    assertThat(decoded.drift()).isEqualTo(a.state().drift());
+    DriftState expected = a.state().drift();
+    assertThat(expected.relabel()).as("a relabelling is counting at 950").isNotNull();
+    assertThat(expected.relabel().counted()).isBetween(1L, 79L);
+    assertThat(decoded.drift())
+        .usingRecursiveComparison()
+        .ignoringFields("relabel")
+        .isEqualTo(expected);
+    assertThat(decoded.drift().relabel().counts()).isEqualTo(expected.relabel().counts());
+    assertThat(decoded.drift().relabel().errorBefore()).isEqualTo(expected.relabel().errorBefore());
+    assertThat(SnapshotCodec.encode(decoded.drift().relabel().copy(), 0))
+        .isEqualTo(SnapshotCodec.encode(expected.relabel().copy(), 0));
     assertThat(PopulationCodec.encode(decoded, 3, 0, null)).isEqualTo(bytes);
     assertThat(PopulationCodec.decodeServed(bytes, null).served().member()).isEqualTo(a.leader());
     assertThat(PopulationCodec.decodeServed(bytes, null).alarms()).isEqualTo(1);
@@ -276,6 +288,30 @@ class PopulationCodecTest {
   }
 
   @Test
+  void driftPlanWithoutRelabelling_writesTheDriftSectionAsBefore_andDecodesWithout() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    DriftPlan s = DriftPlan.standard();
+    DriftPlan old =
+        new DriftPlan(
+            s.blockExamples(),
+            s.tolerance(),
+            s.threshold(),
+            s.forgetting(),
+            s.minBlocks(),
+            s.relearnExamples(),
+            s.relearnWindowExamples());
+    byte[] bytes = PopulationCodec.encode(trained(wine, 60, old).state(), 1, 0, null);
+    byte[] relabelling = PopulationCodec.encode(trained(wine, 60).state(), 1, 0, null);
+
+    assertThat(bytes[7] & 0x28).isEqualTo(8);
+    assertThat(relabelling.length - bytes.length).isEqualTo(4 + 1);
+    PopulationState decoded = PopulationCodec.decode(bytes);
+    assertThat(decoded.drift().plan()).isEqualTo(old);
+    assertThat(decoded.drift().plan().relabels()).isFalse();
+    assertThat(PopulationCodec.decode(relabelling).drift().plan()).isEqualTo(s);
+  }
+
+  @Test
   void populationWithoutDrift_writesNoDriftSection_andDecodesWithoutOne() {
     Datasets.Dataset wine = Datasets.load("wine");
     PopulationState old = trained(wine, 60, null).state();
@@ -283,7 +319,8 @@ class PopulationCodecTest {
     byte[] withDrift = PopulationCodec.encode(trained(wine, 60).state(), 1, 0, null);
 
     assertThat(bytes[7] & 8).isZero();
-    assertThat(withDrift.length - bytes.length).isEqualTo(4 + 13 * 8);
+    // the detector (4 + 13 × 8), then the relabelling part: per class, none in progress
+    assertThat(withDrift.length - bytes.length).isEqualTo(4 + 13 * 8 + 4 + 1);
     PopulationState decoded = PopulationCodec.decode(bytes);
     assertThat(decoded.drift()).isNull();
     assertThat(PopulationLearner.restore(decoded).alarms()).isZero();

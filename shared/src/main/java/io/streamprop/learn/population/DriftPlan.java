@@ -15,6 +15,12 @@ package io.streamprop.learn.population;
  * one example at a time (mini-batch 1) and recent losses are weighted over {@code
  * relearnWindowExamples}, so that whichever member relearns fastest is served soon.
  *
+ * <p><b>Relabelling</b> ({@link Relabelling}), with {@code relabelPerClass} above 0: a frozen copy
+ * of the leader at the alarm predicts the next {@code relabelPerClass} × classes examples; then the
+ * worst member is replaced by that copy with its output units re-ordered to the labels they were
+ * confused with, learning at a tenth of the copy's rate. After the labels changed meaning the
+ * copy's features and read-out still hold; only the names of its answers moved.
+ *
  * @param blockExamples the detector's values are error rates over at least this many examples
  * @param tolerance δ, in error rate per block
  * @param threshold λ, in error rate summed over blocks
@@ -22,6 +28,8 @@ package io.streamprop.learn.population;
  * @param minBlocks blocks the test needs before it may signal
  * @param relearnExamples examples at mini-batch 1 after an alarm (0: none)
  * @param relearnWindowExamples the recent-loss window during them, in examples
+ * @param relabelPerClass examples per class the frozen copy predicts before a relabelled member
+ *     joins (0: no relabelling)
  */
 public record DriftPlan(
     int blockExamples,
@@ -30,7 +38,28 @@ public record DriftPlan(
     double forgetting,
     long minBlocks,
     long relearnExamples,
-    double relearnWindowExamples) {
+    double relearnWindowExamples,
+    int relabelPerClass) {
+
+  /** A plan without relabelling. */
+  public DriftPlan(
+      int blockExamples,
+      double tolerance,
+      double threshold,
+      double forgetting,
+      long minBlocks,
+      long relearnExamples,
+      double relearnWindowExamples) {
+    this(
+        blockExamples,
+        tolerance,
+        threshold,
+        forgetting,
+        minBlocks,
+        relearnExamples,
+        relearnWindowExamples,
+        0);
+  }
 
   public DriftPlan {
     if (blockExamples < 1) {
@@ -56,10 +85,25 @@ public record DriftPlan(
       throw new IllegalArgumentException(
           "drift relearning window must be >= 1, got " + relearnWindowExamples);
     }
+    if (relabelPerClass < 0 || relabelPerClass > MAX_RELABEL_PER_CLASS) {
+      throw new IllegalArgumentException(
+          "relabelling must be 0 to "
+              + MAX_RELABEL_PER_CLASS
+              + " examples per class, got "
+              + relabelPerClass);
+    }
+  }
+
+  /** Most examples per class relabelling may wait for. */
+  public static final int MAX_RELABEL_PER_CLASS = 1 << 16;
+
+  /** True when an alarm starts relabelling ({@link #relabelPerClass()} > 0). */
+  public boolean relabels() {
+    return relabelPerClass > 0;
   }
 
   /** The default; its choices are measured in {@code docs/learning-quality.md}. */
   public static DriftPlan standard() {
-    return new DriftPlan(8, 0.1, 3, 1 - 1e-4, 30, 1000, 100);
+    return new DriftPlan(8, 0.1, 3, 1 - 1e-4, 30, 1000, 100, 8);
   }
 }

@@ -32,6 +32,8 @@ final class DriftResponse {
   private long blockExamples;
   private long alarms;
   private long alarmAt;
+  private Relabelling relabel; // null: none in progress
+  private double errorBefore; // the test's mean error rate just before the last alarm (not state)
 
   DriftResponse(DriftState s) {
     this.plan = s.plan();
@@ -40,11 +42,88 @@ final class DriftResponse {
     this.blockExamples = s.blockExamples();
     this.alarms = s.alarms();
     this.alarmAt = s.alarmAt();
+    this.relabel =
+        s.relabel() == null ? null : new Relabelling(s.relabel(), plan.relabelPerClass());
   }
 
   DriftState state() {
     return new DriftState(
-        plan, test.count(), test.mean(), test.sum(), blockErrors, blockExamples, alarms, alarmAt);
+        plan,
+        test.count(),
+        test.mean(),
+        test.sum(),
+        blockErrors,
+        blockExamples,
+        alarms,
+        alarmAt,
+        relabel == null ? null : copyOf(relabel.state()));
+  }
+
+  private static RelabelState copyOf(RelabelState r) {
+    return new RelabelState(r.copy(), r.counts().clone(), r.errorBefore()); // the copy is frozen
+  }
+
+  /**
+   * After an alarm, with a plan that relabels: a frozen copy of the leader starts counting ({@link
+   * Relabelling}); a relabelling in progress is dropped.
+   */
+  void startRelabelling(OnlineLearner leader) {
+    relabel =
+        plan.relabels() ? Relabelling.start(leader, errorBefore, plan.relabelPerClass()) : null;
+  }
+
+  /** Counts an accepted example for the relabelling in progress, if any. */
+  void countForRelabelling(float[] features, int[][] ids, float[] label) {
+    if (relabel != null) {
+      relabel.count(features, ids, label);
+    }
+  }
+
+  /**
+   * When the relabelling in progress has counted enough and its re-ordered answers undo the change
+   * (their error rate on the counted examples is within the detector's tolerance δ of the served
+   * member's mean error rate before the alarm), the worst member but the leader by recent loss (NaN
+   * the worst) is replaced by the re-ordered copy ({@link Relabelling#relabelled}) with a fresh
+   * recent loss and age. Either way no relabelling is in progress afterwards. Returns the replaced
+   * member's index, or -1 when none was replaced.
+   */
+  int joinRelabelled(
+      ModelSpec spec,
+      PopulationPlan populationPlan,
+      OnlineLearner[] learners,
+      double[] recentLoss,
+      long[] bornAt,
+      int leader,
+      long examples,
+      SplitMix64 rng) {
+    if (relabel == null || !relabel.complete()) {
+      return -1;
+    }
+    RelabelState r = relabel.state();
+    int member = -1;
+    for (int i : WarmupHalving.bestFirst(recentLoss)) {
+      member = i != leader ? i : member; // the last one: the worst
+    }
+    if (member < 0 || r.reorderedError() > r.errorBefore() + plan.tolerance()) {
+      relabel = null; // not a relabelling: the inputs changed, or too little is known
+      return -1;
+    }
+    ModelSpec copySpec = r.copy().spec();
+    int batch = learners[member].spec().batchSize();
+    ModelSpec fresh =
+        PopulationPlan.variant(spec, copySpec.hidden(), copySpec.optimizer().learningRate(), batch);
+    double base = spec.optimizer().learningRate();
+    learners[member] =
+        OnlineLearner.restore(
+            relabel.relabelled(
+                base * populationPlan.minRateFactor(),
+                base * populationPlan.maxRateFactor(),
+                batch,
+                OnlineLearner.create(reseeded(fresh, rng.nextLong())).state()));
+    recentLoss[member] = recentLoss[leader]; // as a replacement: it leads once it does better
+    bornAt[member] = examples;
+    relabel = null;
+    return member;
   }
 
   /**
@@ -60,6 +139,7 @@ final class DriftResponse {
     double errorRate = blockErrors / (double) blockExamples;
     blockErrors = 0;
     blockExamples = 0;
+    errorBefore = test.mean();
     if (!test.add(errorRate)) {
       return false;
     }
@@ -170,7 +250,7 @@ final class DriftResponse {
   }
 
   /** The spec with another seed (the fresh member's initial weights and generator). */
-  private static ModelSpec reseeded(ModelSpec s, long seed) {
+  static ModelSpec reseeded(ModelSpec s, long seed) {
     return new ModelSpec(
         s.task(),
         s.inputs(),

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param blockExamples examples in it
  * @param alarms changes detected
  * @param alarmAt the population's example count at the last alarm, -1 before the first
+ * @param relabel the relabelling in progress since that alarm ({@link Relabelling}), or null
  */
 public record DriftState(
     DriftPlan plan,
@@ -23,7 +24,22 @@ public record DriftState(
     long blockErrors,
     long blockExamples,
     long alarms,
-    long alarmAt) {
+    long alarmAt,
+    RelabelState relabel) {
+
+  /** The state of a detection with no relabelling in progress. */
+  public DriftState(
+      DriftPlan plan,
+      long count,
+      double mean,
+      double sum,
+      long blockErrors,
+      long blockExamples,
+      long alarms,
+      long alarmAt) {
+    this(plan, count, mean, sum, blockErrors, blockExamples, alarms, alarmAt, null);
+  }
+
   public DriftState {
     Objects.requireNonNull(plan, "plan");
     if (count < 0 || blockErrors < 0 || blockExamples < blockErrors || alarms < 0 || alarmAt < -1) {
@@ -38,6 +54,9 @@ public record DriftState(
               + alarms
               + ", alarm at "
               + alarmAt);
+    }
+    if (relabel != null && !plan.relabels()) {
+      throw new IllegalArgumentException("a relabelling in progress needs a plan that relabels");
     }
   }
 

@@ -7,7 +7,9 @@ import io.streamprop.learn.state.TrainingState;
 import io.streamprop.nn.SplitMix64;
 import io.streamprop.spec.ModelSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A population of {@link OnlineLearner}s on one stream that serves whichever member has predicted
@@ -201,7 +203,7 @@ public final class PopulationLearner {
     for (int i = 0; i < learners.length; i++) {
       steps[i] = learners[i].learn(features, label, weight);
     }
-    return afterExample();
+    return afterExample(features, null, label);
   }
 
   /**
@@ -213,11 +215,17 @@ public final class PopulationLearner {
     for (int i = 0; i < learners.length; i++) {
       steps[i] = learners[i].learn(dense, ids, label, weight);
     }
-    return afterExample();
+    return afterExample(dense, ids, label);
   }
 
-  /** Scores the members' steps of the example just given, then selects and prunes. */
-  private StepResult afterExample() {
+  /**
+   * Scores the members' steps of the example just given (which every member accepted), then selects
+   * and prunes; a relabelling in progress counts the example.
+   */
+  private StepResult afterExample(float[] features, int[][] ids, float[] label) {
+    if (drift != null) {
+      drift.countForRelabelling(features, ids, label);
+    }
     int n = learners.length;
     StepResult result = null;
     for (int i = 0; i < n; i++) {
@@ -252,13 +260,20 @@ public final class PopulationLearner {
 
   /**
    * The served member's step goes to the drift test; on an alarm the other members re-start ({@link
-   * DriftResponse#react}); every member learns the next example at the mini-batch size of the plan
-   * and the drift response.
+   * DriftResponse#react}) and a copy of the leader starts counting for a relabelling, whose member
+   * joins when the counts are complete ({@link Relabelling}); every member learns the next example
+   * at the mini-batch size of the plan and the drift response.
    */
   private void afterDriftCheck(StepResult step) {
     boolean alarm = drift.observe(step, examples);
     if (alarm) {
+      drift.startRelabelling(learners[leader]);
       DriftResponse.react(spec, learners, recentLoss, bornAt, leader, examples, rng);
+    }
+    int joined =
+        drift.joinRelabelled(spec, plan, learners, recentLoss, bornAt, leader, examples, rng);
+    if (joined >= 0 && averages != null) {
+      averages.restart(joined, learners[joined]);
     }
     if (alarm || drift.relearnedAt(examples)) { // members may change shape; then they relearned
       Averages.restart(averages, learners);
@@ -378,33 +393,17 @@ public final class PopulationLearner {
   /** Only the members {@link WarmupHalving} keeps within the budget run on, in member order. */
   private void keepBest(int budget) {
     boolean[] kept = WarmupHalving.kept(learners, recentLoss, leader, budget, spec);
-    int count = 0;
-    for (boolean k : kept) {
-      count += k ? 1 : 0;
-    }
-    OnlineLearner[] keptLearners = new OnlineLearner[count];
-    double[] keptLoss = new double[count];
-    long[] keptBorn = new long[count];
-    int at = 0;
-    int newLeader = 0;
-    for (int i = 0; i < learners.length; i++) {
-      if (kept[i]) {
-        if (i == leader) {
-          newLeader = at;
-        }
-        keptLearners[at] = learners[i];
-        keptLoss[at] = recentLoss[i];
-        keptBorn[at] = bornAt[i];
-        at++;
-      }
-    }
-    learners = keptLearners;
-    recentLoss = keptLoss;
-    bornAt = keptBorn;
-    steps = new StepResult[count];
-    leader = newLeader;
+    int[] keep = IntStream.range(0, kept.length).filter(i -> kept[i]).toArray();
+    OnlineLearner[] all = learners;
+    double[] loss = recentLoss;
+    long[] born = bornAt;
+    learners = Arrays.stream(keep).mapToObj(i -> all[i]).toArray(OnlineLearner[]::new);
+    recentLoss = Arrays.stream(keep).mapToDouble(i -> loss[i]).toArray();
+    bornAt = Arrays.stream(keep).mapToLong(i -> born[i]).toArray();
+    steps = new StepResult[keep.length];
+    leader = Arrays.binarySearch(keep, leader); // the leader is always kept
     if (averages != null) {
-      averages.keep(kept, count);
+      averages.keep(kept, keep.length);
     }
     serve();
   }

@@ -294,8 +294,9 @@ public final class DriftMeasure {
   }
 
   /**
-   * A drift plan: {@code standard}, {@code off} (none), or its seven numbers separated by commas
-   * (block, tolerance, threshold, forgetting, minimum blocks, relearn examples, relearn window).
+   * A drift plan: {@code standard}, {@code off} (none), or its numbers separated by commas (block,
+   * tolerance, threshold, forgetting, minimum blocks, relearn examples, relearn window and,
+   * optionally, relabel per class; absent, 0).
    */
   static DriftPlan driftPlan(String name) {
     if (name.equals("standard")) {
@@ -312,7 +313,8 @@ public final class DriftMeasure {
         Double.parseDouble(v[3]),
         Long.parseLong(v[4]),
         Long.parseLong(v[5]),
-        Double.parseDouble(v[6]));
+        Double.parseDouble(v[6]),
+        v.length > 7 ? Integer.parseInt(v[7]) : 0);
   }
 
   /** The positions where the alarm count went up, e.g. "[10008, 15000]". */

@@ -1,0 +1,152 @@
+package io.streamprop.learn.population;
+
+import static io.streamprop.learn.population.PopulationLearnerTest.assertSamePopulation;
+import static io.streamprop.learn.population.PopulationLearnerTest.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamprop.learn.Datasets;
+import io.streamprop.learn.StepResult;
+import io.streamprop.learn.state.DenseState;
+import io.streamprop.wire.SnapshotCodec;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class RelabellingTest {
+  private static final Datasets.Dataset LETTER = Datasets.load("letter");
+  private static final String SPEC = "{'inputs': 16, 'classes': 26}";
+  private static final int CHANGE = 10_000;
+
+  /** Weights (in = 2, out = 3), row-major: unit j's column is w[j], w[3 + j]. */
+  @Test
+  void reorder_takesEachUnitsColumnAndBiasFromItsSource() {
+    DenseState out = new DenseState(new float[] {1, 2, 3, 4, 5, 6}, new float[] {7, 8, 9});
+    DenseState reordered =
+        Relabelling.reorder(out, new int[] {2, 0, 0}, spec("{'inputs': 2, 'classes': 3}"));
+
+    assertThat(reordered.weight()).containsExactly(3, 1, 1, 6, 4, 4);
+    assertThat(reordered.bias()).containsExactly(9, 7, 7);
+    assertThat(out.weight()).containsExactly(1, 2, 3, 4, 5, 6); // the copy is not written
+  }
+
+  @Test
+  void reorder_binaryCrossEntropy_swapNegatesTheUnit_elseKeepsIt() {
+    var bce = spec("{'inputs': 2, 'classes': 2, 'loss': 'binary_cross_entropy'}");
+    DenseState out = new DenseState(new float[] {1, -2}, new float[] {3});
+
+    DenseState swapped = Relabelling.reorder(out, new int[] {1, 0}, bce);
+    DenseState kept = Relabelling.reorder(out, new int[] {0, 0}, bce);
+
+    assertThat(swapped.weight()).containsExactly(-1, 2);
+    assertThat(swapped.bias()).containsExactly(-3);
+    assertThat(kept.weight()).containsExactly(1, -2);
+    assertThat(kept.bias()).containsExactly(3);
+  }
+
+  @Test
+  void sources_mostFrequentAnswer_lowestOnTies_unseenLabelKeepsItsUnit() {
+    var spec = spec("{'inputs': 2, 'classes': 3, 'learner': 'single'}");
+    var copy = io.streamprop.learn.OnlineLearner.create(spec).state();
+    long[] counts = {
+      0, 5, 1, // label 0: answered 1 most
+      2, 0, 2, // label 1: tie between 0 and 2 -> 0
+      0, 0, 0 // label 2: never seen
+    };
+    Relabelling r = new Relabelling(new RelabelState(copy, counts, 0.1), 2);
+
+    assertThat(r.sources()).containsExactly(1, 0, 2);
+    assertThat(r.state().reorderedError()).isEqualTo(1 - 7 / 10.0);
+    assertThat(r.complete()).isTrue(); // 10 counted, 2 per class × 3 classes needed
+  }
+
+  /**
+   * Letter (20,000 examples, 26 classes), with every label shifted (k → k + 1 mod 26) from {@link
+   * #CHANGE} on; returns the prequential accuracy of the steps in [from, to).
+   */
+  private static double feedShifted(PopulationLearner p, int from, int to) {
+    long correct = 0;
+    long scored = 0;
+    for (int i = from; i < to; i++) {
+      float y = i >= CHANGE ? (LETTER.labels()[i] + 1) % 26 : LETTER.labels()[i];
+      StepResult step = p.learn(LETTER.features()[i], new float[] {y});
+      if (step != null) {
+        correct += step.correct();
+        scored += step.examples();
+      }
+    }
+    return correct / (double) scored;
+  }
+
+  /** Letter with its 16 input columns reversed from {@link #CHANGE} on. */
+  private static void feedReversed(PopulationLearner p, int from, int to) {
+    for (int i = from; i < to; i++) {
+      float[] x = LETTER.features()[i].clone();
+      if (i >= CHANGE) {
+        for (int j = 0; j < x.length; j++) {
+          x[j] = LETTER.features()[i][x.length - 1 - j];
+        }
+      }
+      p.learn(x, new float[] {LETTER.labels()[i]});
+    }
+  }
+
+  private static DriftPlan withoutRelabelling() {
+    DriftPlan s = DriftPlan.standard();
+    return new DriftPlan(
+        s.blockExamples(),
+        s.tolerance(),
+        s.threshold(),
+        s.forgetting(),
+        s.minBlocks(),
+        s.relearnExamples(),
+        s.relearnWindowExamples());
+  }
+
+  private static byte[][] members(PopulationLearner p) {
+    return p.state().members().stream()
+        .map(m -> SnapshotCodec.encode(m.model(), 0))
+        .toArray(byte[][]::new);
+  }
+
+  @Test
+  void labelsShifted_theReorderedCopyJoins_andTheStreamIsAnsweredBetterAfterTheChange() {
+    PopulationLearner relabelling = PopulationLearner.create(spec(SPEC));
+    PopulationLearner without =
+        PopulationLearner.create(spec(SPEC), PopulationPlan.standard(), withoutRelabelling());
+    feedShifted(relabelling, 0, CHANGE);
+    feedShifted(without, 0, CHANGE);
+    assertThat(Arrays.deepEquals(members(relabelling), members(without))).isTrue();
+
+    double withAccuracy = feedShifted(relabelling, CHANGE, CHANGE + 2_000);
+    double withoutAccuracy = feedShifted(without, CHANGE, CHANGE + 2_000);
+
+    assertThat(relabelling.alarms()).isEqualTo(1);
+    assertThat(without.alarms()).isEqualTo(1);
+    assertThat(relabelling.state().drift().relabel()).as("counted and joined").isNull();
+    assertThat(Arrays.deepEquals(members(relabelling), members(without))).isFalse();
+    assertThat(withAccuracy).isGreaterThan(withoutAccuracy + 0.05);
+  }
+
+  @Test
+  void inputsChanged_noReorderingUndoesIt_soNoMemberIsReplaced() {
+    PopulationLearner relabelling = PopulationLearner.create(spec(SPEC));
+    PopulationLearner without =
+        PopulationLearner.create(spec(SPEC), PopulationPlan.standard(), withoutRelabelling());
+    feedReversed(relabelling, 0, CHANGE + 2_000);
+    feedReversed(without, 0, CHANGE + 2_000);
+
+    assertThat(relabelling.alarms()).isEqualTo(1);
+    assertThat(relabelling.state().drift().relabel()).as("counted and given up").isNull();
+    assertThat(Arrays.deepEquals(members(relabelling), members(without))).isTrue();
+  }
+
+  @Test
+  void resumedMidCount_identicalToUninterrupted() {
+    PopulationLearner a = PopulationLearner.create(spec(SPEC));
+    feedShifted(a, 0, CHANGE + 100); // the alarm came 40 examples after the change
+    assertThat(a.state().drift().relabel()).as("counting").isNotNull();
+    PopulationLearner resumed = PopulationLearner.restore(a.state());
+    feedShifted(a, CHANGE + 100, CHANGE + 1_000);
+    feedShifted(resumed, CHANGE + 100, CHANGE + 1_000);
+    assertSamePopulation(resumed.state(), a.state());
+  }
+}
