@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * fields of about 10 words, with tables of 8 and 16 columns (the vector paths) or of 3 and 5 (the
  * plain loops); a small clip_norm clips nearly every step.
  */
-class RawKernelPathsTest {
+public class RawKernelPathsTest {
 
   private static final String[] WORDS = {
     "red", "running", "shoes", "for", "men", "blue", "cheap", "leather", "bag", "women", "size",
@@ -56,7 +56,7 @@ class RawKernelPathsTest {
   }
 
   /** 8 numeric, 8 categorical (buckets 64), 2 boolean and 2 tokens fields (buckets 128). */
-  static ModelSpec spec(int categoricalDim, int tokensDim, int batch, String extra) {
+  public static ModelSpec spec(int categoricalDim, int tokensDim, int batch, String extra) {
     StringBuilder json = new StringBuilder("{\"features\": [");
     for (int i = 0; i < 8; i++) {
       json.append("{\"name\": \"n").append(i).append("\", \"kind\": \"numeric\"}, ");
@@ -77,7 +77,7 @@ class RawKernelPathsTest {
   }
 
   /** A seeded event of the spec's 20 fields, as the raw-event benchmark makes them. */
-  static ObjectNode event(SplittableRandom random) {
+  public static ObjectNode event(SplittableRandom random) {
     ObjectNode e = JsonNodeFactory.instance.objectNode();
     for (int i = 0; i < 8; i++) {
       if (random.nextInt(10) == 0) {

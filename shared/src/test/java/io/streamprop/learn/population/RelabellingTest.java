@@ -4,11 +4,19 @@ import static io.streamprop.learn.population.PopulationLearnerTest.assertSamePop
 import static io.streamprop.learn.population.PopulationLearnerTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamprop.features.FeatureRow;
+import io.streamprop.features.FeaturizedBatch;
+import io.streamprop.features.Featurizer;
 import io.streamprop.learn.Datasets;
+import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.Predictor;
+import io.streamprop.learn.RawKernelPathsTest;
 import io.streamprop.learn.StepResult;
 import io.streamprop.learn.state.DenseState;
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.wire.SnapshotCodec;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RelabellingTest {
@@ -45,7 +53,7 @@ class RelabellingTest {
   @Test
   void sources_mostFrequentAnswer_lowestOnTies_unseenLabelKeepsItsUnit() {
     var spec = spec("{'inputs': 2, 'classes': 3, 'learner': 'single'}");
-    var copy = io.streamprop.learn.OnlineLearner.create(spec).state();
+    var copy = OnlineLearner.create(spec).state();
     long[] counts = {
       0, 5, 1, // label 0: answered 1 most
       2, 0, 2, // label 1: tie between 0 and 2 -> 0
@@ -56,6 +64,37 @@ class RelabellingTest {
     assertThat(r.sources()).containsExactly(1, 0, 2);
     assertThat(r.state().reorderedError()).isEqualTo(1 - 7 / 10.0);
     assertThat(r.complete()).isTrue(); // 10 counted, 2 per class × 3 classes needed
+  }
+
+  @Test
+  void rawEvents_theCopyCountsFeaturizedRows_asItPredictsThem() {
+    ModelSpec spec =
+        RawKernelPathsTest.spec(8, 16, 1, ", \"learner\": \"single\", \"optimizer\": \"adam\"");
+    OnlineLearner learner = OnlineLearner.create(spec);
+    Featurizer featurizer = new Featurizer(spec.features());
+    FeaturizedBatch batch = featurizer.newBatch(1);
+    SplittableRandom random = new SplittableRandom(7);
+    FeatureRow[] rows = new FeatureRow[40];
+    for (int i = 0; i < rows.length; i++) {
+      batch.clear();
+      featurizer.add(RawKernelPathsTest.event(random), batch);
+      rows[i] = FeatureRow.of(batch, 0);
+      learner.learn(rows[i].dense(), rows[i].ids(), new float[] {i % 3}, 1f);
+    }
+    Relabelling r = Relabelling.start(learner, 0.5, 2);
+    Predictor copy = Predictor.of(learner.state());
+    for (int i = 0; i < 6; i++) {
+      r.count(rows[i].dense(), rows[i].ids(), new float[] {(i + 1) % 3});
+    }
+
+    assertThat(r.complete()).isTrue();
+    long[] expected = new long[9];
+    for (int i = 0; i < 6; i++) {
+      float[] p = copy.predict(new FeatureRow[] {rows[i]});
+      int answer = p[1] > p[0] ? (p[2] > p[1] ? 2 : 1) : (p[2] > p[0] ? 2 : 0);
+      expected[((i + 1) % 3) * 3 + answer]++;
+    }
+    assertThat(r.state().counts()).containsExactly(expected);
   }
 
   /**
