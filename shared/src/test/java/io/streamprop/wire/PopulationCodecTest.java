@@ -291,15 +291,7 @@ class PopulationCodecTest {
   void driftPlanWithoutRelabelling_writesTheDriftSectionAsBefore_andDecodesWithout() {
     Datasets.Dataset wine = Datasets.load("wine");
     DriftPlan s = DriftPlan.standard();
-    DriftPlan old =
-        new DriftPlan(
-            s.blockExamples(),
-            s.tolerance(),
-            s.threshold(),
-            s.forgetting(),
-            s.minBlocks(),
-            s.relearnExamples(),
-            s.relearnWindowExamples());
+    DriftPlan old = s.withRelabelPerClass(0);
     byte[] bytes = PopulationCodec.encode(trained(wine, 60, old).state(), 1, 0, null);
     byte[] relabelling = PopulationCodec.encode(trained(wine, 60).state(), 1, 0, null);
 

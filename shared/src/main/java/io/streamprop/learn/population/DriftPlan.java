@@ -97,6 +97,19 @@ public record DriftPlan(
   /** Most examples per class relabelling may wait for. */
   public static final int MAX_RELABEL_PER_CLASS = 1 << 16;
 
+  /** This plan with another {@link #relabelPerClass()} (0: no relabelling). */
+  public DriftPlan withRelabelPerClass(int perClass) {
+    return new DriftPlan(
+        blockExamples,
+        tolerance,
+        threshold,
+        forgetting,
+        minBlocks,
+        relearnExamples,
+        relearnWindowExamples,
+        perClass);
+  }
+
   /** True when an alarm starts relabelling ({@link #relabelPerClass()} > 0). */
   public boolean relabels() {
     return relabelPerClass > 0;

@@ -128,18 +128,6 @@ class RelabellingTest {
     }
   }
 
-  private static DriftPlan withoutRelabelling() {
-    DriftPlan s = DriftPlan.standard();
-    return new DriftPlan(
-        s.blockExamples(),
-        s.tolerance(),
-        s.threshold(),
-        s.forgetting(),
-        s.minBlocks(),
-        s.relearnExamples(),
-        s.relearnWindowExamples());
-  }
-
   private static byte[][] members(PopulationLearner p) {
     return p.state().members().stream()
         .map(m -> SnapshotCodec.encode(m.model(), 0))
@@ -150,7 +138,8 @@ class RelabellingTest {
   void labelsShifted_theReorderedCopyJoins_andTheStreamIsAnsweredBetterAfterTheChange() {
     PopulationLearner relabelling = PopulationLearner.create(spec(SPEC));
     PopulationLearner without =
-        PopulationLearner.create(spec(SPEC), PopulationPlan.standard(), withoutRelabelling());
+        PopulationLearner.create(
+            spec(SPEC), PopulationPlan.standard(), DriftPlan.standard().withRelabelPerClass(0));
     feedShifted(relabelling, 0, CHANGE);
     feedShifted(without, 0, CHANGE);
     assertThat(Arrays.deepEquals(members(relabelling), members(without))).isTrue();
@@ -169,7 +158,8 @@ class RelabellingTest {
   void inputsChanged_noReorderingUndoesIt_soNoMemberIsReplaced() {
     PopulationLearner relabelling = PopulationLearner.create(spec(SPEC));
     PopulationLearner without =
-        PopulationLearner.create(spec(SPEC), PopulationPlan.standard(), withoutRelabelling());
+        PopulationLearner.create(
+            spec(SPEC), PopulationPlan.standard(), DriftPlan.standard().withRelabelPerClass(0));
     feedReversed(relabelling, 0, CHANGE + 2_000);
     feedReversed(without, 0, CHANGE + 2_000);
 
