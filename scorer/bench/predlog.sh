@@ -16,7 +16,7 @@
 # After each round it prints the CPU the broker and that scorer used, and the producer's batching
 # (scorer/bench/ProducerStats.java over JMX: records per batch and per produce request, latency).
 #
-# Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, CONNECTIONS, SATURATE, THREADS override)
+# Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, CONNECTIONS, SATURATE, THREADS, MODES override)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -30,9 +30,16 @@ KAFKA_PORT="${KAFKA_PORT:-19093}"
 TOPIC="bench-snapshots"
 WORK="$(mktemp -d)"
 JAR="scorer/target/streamprop-scorer.jar"
-MODES=(off acknowledged async)
-declare -A PORT=([off]=18181 [acknowledged]=18182 [async]=18183)
-declare -A JMX=([off]=18191 [acknowledged]=18192 [async]=18193)
+# MODES (default "off acknowledged async") may add variants NAME=MODE, e.g. "ack-l5=acknowledged",
+# whose scorer gets the environment assignments of VARIANT_<NAME> (dashes as underscores), e.g.
+# VARIANT_ack_l5="KAFKA_LINGER_MS=5".
+read -r -a MODES <<<"${MODES:-off acknowledged async}"
+declare -A PORT JMX LOGMODE ENVS
+for i in "${!MODES[@]}"; do
+  spec="${MODES[$i]}"; name="${spec%%=*}"; MODES[$i]="$name"
+  LOGMODE[$name]="${spec#*=}"; PORT[$name]=$((18181 + i)); JMX[$name]=$((18191 + i))
+  var="VARIANT_${name//-/_}"; ENVS[$name]="${!var:-}"
+done
 declare -A SCORER
 PIDS=()
 
@@ -49,8 +56,9 @@ start_broker
 java -cp "$JAR" scorer/bench/PublishSnapshots.java --bootstrap-server "$BOOTSTRAP" --topic "$TOPIC" --model M
 
 for mode in "${MODES[@]}"; do
-  STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
-    STREAMPROP_PREDICTION_LOG_MODE="$mode" STREAMPROP_TOPIC_PREDICTIONS="predictions-$mode" \
+  # shellcheck disable=SC2086
+  env ${ENVS[$mode]} STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
+    STREAMPROP_PREDICTION_LOG_MODE="${LOGMODE[$mode]}" STREAMPROP_TOPIC_PREDICTIONS="predictions-$mode" \
     java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -Dcom.sun.management.jmxremote.port="${JMX[$mode]}" \
     -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false -jar "$JAR" \
     --bootstrap-server "$BOOTSTRAP" --port "${PORT[$mode]}" >"$WORK/scorer-$mode.log" 2>&1 &
@@ -83,8 +91,12 @@ for mode in "${MODES[@]}"; do
 done
 KINDS=(single batch64 paced)
 for round in $(seq "$ROUNDS"); do
+  # Each round starts the modes one further along: a mode's place in a round (what ran before it)
+  # is not the same in every round.
+  shift_by=$(((round - 1) % ${#MODES[@]}))
+  ORDER=("${MODES[@]:shift_by}" "${MODES[@]:0:shift_by}")
   for kind in "${KINDS[@]}"; do
-    for mode in "${MODES[@]}"; do
+    for mode in "${ORDER[@]}"; do
       echo "== round $round, $kind, $mode"
       b0="$(cpu "$BROKER")"; s0="$(cpu "${SCORER[$mode]}")"
       if [[ "$kind" == paced ]]; then
@@ -116,6 +128,7 @@ for kind in "${KINDS[@]}"; do
       'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f |\n", k, m, r, p, r / br, p / bp }'
   done
 done
-for mode in acknowledged async; do
+for mode in "${MODES[@]}"; do
+  [[ "${LOGMODE[$mode]}" == off ]] && continue
   echo "$mode: $(curl -s "http://127.0.0.1:${PORT[$mode]}/metrics" | grep -E '^streamprop_prediction_log_(writes|failures|dropped)_total' | tr '\n' ' ')"
 done
