@@ -33,7 +33,7 @@ final class DriftResponse {
   private long alarms;
   private long alarmAt;
   private Relabelling relabel; // null: none in progress
-  private double errorBefore; // the test's mean error rate just before the last alarm (not state)
+  private double errorBefore; // the test's mean before its last value: read only at an alarm
 
   DriftResponse(DriftState s) {
     this.plan = s.plan();
@@ -116,6 +116,7 @@ final class DriftResponse {
     learners[member] =
         OnlineLearner.restore(
             relabel.relabelled(
+                spec,
                 base * populationPlan.minRateFactor(),
                 base * populationPlan.maxRateFactor(),
                 batch,

@@ -116,11 +116,13 @@ final class Relabelling {
   }
 
   /**
-   * The copy with its output units re-ordered ({@link #sources}), at {@link #RATE_FACTOR} × its
+   * The copy with its output units re-ordered ({@link #sources}), a single learner of the
+   * population's (current) {@code spec} at the copy's widths, {@link #RATE_FACTOR} × the copy's
    * learning rate (kept within {@code [min, max]}) and mini-batch {@code batch}, with the optimizer
-   * moments, empty pending batch and generator of {@code fresh} (a new learner of the same shape).
+   * moments, empty pending batch and generator of {@code fresh} (a new learner of that shape).
    */
-  ModelState relabelled(double minRate, double maxRate, int batch, ModelState fresh) {
+  ModelState relabelled(
+      ModelSpec spec, double minRate, double maxRate, int batch, ModelState fresh) {
     ModelState copy = state.copy();
     ModelSpec s = copy.spec();
     double rate = Math.min(Math.max(s.optimizer().learningRate() * RATE_FACTOR, minRate), maxRate);
@@ -129,7 +131,7 @@ final class Relabelling {
     layers.set(out, new LayerState(reorder(layers.get(out).dense(), sources(), s), null));
     TrainingState t = fresh.training();
     return new ModelState(
-        PopulationPlan.variant(s, s.hidden(), rate, batch),
+        PopulationPlan.variant(spec, s.hidden(), rate, batch),
         copy.counters(),
         layers,
         copy.inputNormalizer(),

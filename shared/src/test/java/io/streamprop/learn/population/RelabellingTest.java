@@ -169,6 +169,19 @@ class RelabellingTest {
   }
 
   @Test
+  void specUpdatedMidCount_theJoinedMemberTakesTheUpdatedSpec() {
+    PopulationLearner p = PopulationLearner.create(spec(SPEC));
+    feedShifted(p, 0, CHANGE + 100);
+    assertThat(p.state().drift().relabel()).as("counting").isNotNull();
+    p = p.withSpec(spec("{'inputs': 16, 'classes': 26, 'clip_norm': 1.5}"));
+    feedShifted(p, CHANGE + 100, CHANGE + 400);
+
+    assertThat(p.state().drift().relabel()).as("joined").isNull();
+    assertThat(p.state().members())
+        .allSatisfy(m -> assertThat(m.model().spec().clipNorm()).isEqualTo(1.5));
+  }
+
+  @Test
   void resumedMidCount_identicalToUninterrupted() {
     PopulationLearner a = PopulationLearner.create(spec(SPEC));
     feedShifted(a, 0, CHANGE + 100); // the alarm came 40 examples after the change
