@@ -23,10 +23,10 @@ import java.util.List;
  * bias) is taken from the unit the copy answered most often for label j, or kept where label j was
  * not seen. If the re-ordered answers undo the change (their error rate on the counted examples is
  * within the detector's tolerance of the error rate before the alarm), the re-ordered copy replaces
- * the worst member ({@link DriftResponse#joinRelabelled}), with fresh optimizer moments at a tenth
- * of the copy's learning rate (at the copy's rate it unlearns its features at mini-batch 1), and
- * races as any member: it is served only if its recent loss leads. After a change of the inputs no
- * re-ordering answers well, and nothing is replaced.
+ * the worst member but the leader ({@link DriftResponse#joinRelabelled}), with fresh optimizer
+ * moments at a tenth of the copy's learning rate (at the copy's rate it unlearns its features at
+ * mini-batch 1), and races as any member: it is served only if its recent loss leads. After a
+ * change of the inputs no re-ordering answers well, and nothing is replaced.
  *
  * <p>For binary cross-entropy (one output unit) the re-ordering is a swap or nothing: the unit's
  * weights and bias are negated when label 0 met answer 1 most often and label 1 answer 0.
