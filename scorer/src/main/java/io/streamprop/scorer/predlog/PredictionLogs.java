@@ -31,11 +31,13 @@ public final class PredictionLogs {
 
   /**
    * The producer settings. acks=all and idempotence: an acknowledged record is on every in-sync
-   * replica and written once, however often the producer retried it. {@code linger.ms} 1 and 256
-   * KiB batches: under concurrent requests the records of many requests that arrive while earlier
-   * batches are in flight share one batch (the producer keeps up to 5 requests in flight), so the
-   * broker sees few large requests; a lone request waits at most 1 ms more. No compression: the
-   * records are a few hundred bytes of JSON, and on the scorer's cores compression costs
+   * replica and written once, however often the producer retried it. {@code linger.ms} 1, 256 KiB
+   * batches and one request in flight: under concurrent requests the records of every request that
+   * arrives while the previous produce request is out share the next one, so the broker, whose cost
+   * is per produce request more than per record, sees few large requests (with one in flight the
+   * logged scorer answered 6 of 6 rotated benchmark rounds faster than with Kafka's 5, at the same
+   * paced p99: {@code docs/benchmarks.md}); a lone request waits at most 1 ms more. No compression:
+   * the records are a few hundred bytes of JSON, and on the scorer's cores compression costs
    * predictions.
    */
   public static Map<String, Object> producerProperties(Map<String, Object> kafka, int maxBlockMs) {
@@ -50,6 +52,7 @@ public final class PredictionLogs {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
     props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs);
