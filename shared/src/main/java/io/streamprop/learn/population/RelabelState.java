@@ -72,25 +72,35 @@ public record RelabelState(ModelState copy, long[] counts, double errorBefore) {
    */
   public double reorderedError() {
     int classes = copy.spec().outputs();
+    int[] source = sources();
     long right = 0;
     for (int label = 0; label < classes; label++) {
-      long most = 0;
-      for (int answer = 0; answer < classes; answer++) {
-        most = Math.max(most, counts[label * classes + answer]);
-      }
-      right += most;
+      right += counts[label * classes + source[label]];
     }
     long n = counted();
     return n == 0 ? 1 : 1 - right / (double) n;
   }
 
+  /** For each label, the copy's answer it met most often (the lowest on ties), or itself. */
+  public int[] sources() {
+    int classes = copy.spec().outputs();
+    int[] source = new int[classes];
+    for (int label = 0; label < classes; label++) {
+      source[label] = label;
+      long most = 0;
+      for (int answer = 0; answer < classes; answer++) {
+        if (counts[label * classes + answer] > most) {
+          most = counts[label * classes + answer];
+          source[label] = answer;
+        }
+      }
+    }
+    return source;
+  }
+
   /** The examples counted so far. */
   public long counted() {
     long sum = 0;
-    if (!(errorBefore >= 0 && errorBefore <= 1)) {
-      throw new IllegalArgumentException(
-          "relabelling's error rate before must be in [0, 1], got " + errorBefore);
-    }
     for (long c : counts) {
       sum += c;
     }

@@ -98,26 +98,9 @@ final class Relabelling {
     return state.counted() >= needed;
   }
 
-  /** For each label, the copy's answer it met most often (the lowest on ties), or itself. */
-  int[] sources() {
-    long[] counts = state.counts();
-    int[] source = new int[classes];
-    for (int label = 0; label < classes; label++) {
-      source[label] = label;
-      long most = 0;
-      for (int answer = 0; answer < classes; answer++) {
-        if (counts[label * classes + answer] > most) {
-          most = counts[label * classes + answer];
-          source[label] = answer;
-        }
-      }
-    }
-    return source;
-  }
-
   /**
-   * The copy with its output units re-ordered ({@link #sources}), a single learner of the
-   * population's (current) {@code spec} at the copy's widths, {@link #RATE_FACTOR} × the copy's
+   * The copy with its output units re-ordered ({@link RelabelState#sources}), a single learner of
+   * the population's (current) {@code spec} at the copy's widths, {@link #RATE_FACTOR} × the copy's
    * learning rate (kept within {@code [min, max]}) and mini-batch {@code batch}, with the optimizer
    * moments, empty pending batch and generator of {@code fresh} (a new learner of that shape).
    */
@@ -128,7 +111,7 @@ final class Relabelling {
     double rate = Math.min(Math.max(s.optimizer().learningRate() * RATE_FACTOR, minRate), maxRate);
     List<LayerState> layers = new ArrayList<>(copy.layers());
     int out = layers.size() - 1;
-    layers.set(out, new LayerState(reorder(layers.get(out).dense(), sources(), s), null));
+    layers.set(out, new LayerState(reorder(layers.get(out).dense(), state.sources(), s), null));
     TrainingState t = fresh.training();
     return new ModelState(
         PopulationPlan.variant(spec, s.hidden(), rate, batch),

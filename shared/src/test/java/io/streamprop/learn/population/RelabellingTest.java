@@ -61,7 +61,7 @@ class RelabellingTest {
     };
     Relabelling r = new Relabelling(new RelabelState(copy, counts, 0.1), 2);
 
-    assertThat(r.sources()).containsExactly(1, 0, 2);
+    assertThat(r.state().sources()).containsExactly(1, 0, 2);
     assertThat(r.state().reorderedError()).isEqualTo(1 - 7 / 10.0);
     assertThat(r.complete()).isTrue(); // 10 counted, 2 per class × 3 classes needed
   }
