@@ -98,7 +98,7 @@ public final class PopulationCodec {
    * @param served the leader's state (at {@code version}), its index and every member's standing
    * @param examples examples the population accepted
    * @param switches times the served member changed
-   * @param replacements members replaced by a perturbed copy of the leader
+   * @param replacements members replaced by a copy of the leader (perturbed, or relabelled)
    */
   public record Served(
       long version,

@@ -14,7 +14,7 @@ import java.util.List;
  *     io.streamprop.learn.population.ServedModel#reason()})
  * @param standings every member's standing, in member order
  * @param switches times the served member changed
- * @param replacements members replaced by a perturbed copy of the leader
+ * @param replacements members replaced by a copy of the leader (perturbed, or relabelled)
  * @param driftAlarms changes of the stream its drift detection signalled (0 without detection)
  */
 public record PopulationInfo(

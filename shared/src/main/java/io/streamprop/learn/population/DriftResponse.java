@@ -177,6 +177,10 @@ final class DriftResponse {
     return alarms;
   }
 
+  boolean relabelling() {
+    return relabel != null;
+  }
+
   /**
    * The reaction to an alarm: every member but the leader, the worst first by recent loss, is
    * re-started alternately from the leader with a fresh output layer and from scratch, at the

@@ -30,11 +30,9 @@ import java.util.stream.IntStream;
  *       worse half (by recent loss) that is at least a rung old and whose recent loss is more than
  *       the plan's margin above the leader's, or not finite, is replaced by a copy of the leader
  *       (weights, optimizer moments, statistics) learning at the leader's rate × or ÷ the plan's
- *       perturbation. The budget of successive halving (Jamieson and Talwalkar 2016; Li et al.,
- *       Hyperband, 2017) moves from the members that fall behind to the leader's neighbourhood, as
- *       in population-based training's exploit and explore (Jaderberg et al. 2017); the number of
- *       members, and so the cost of a step, stays constant, and the rates keep moving after the
- *       stream changes.
+ *       perturbation: successive halving's budget (Jamieson and Talwalkar 2016; Li et al. 2017)
+ *       moves to the leader's neighbourhood, as in population-based training (Jaderberg et al.
+ *       2017); the member count, and so a step's cost, stays constant.
  * </ol>
  *
  * <p>{@link #learn} returns the step result of the member that was served <em>before</em> the step:
@@ -185,10 +183,9 @@ public final class PopulationLearner {
   }
 
   /**
-   * Gives one example to every member; when their mini-batch is full, each steps, the scores and
-   * the leader are updated and, at the end of a rung, laggards are replaced. Returns the step
-   * result of the member served before the step, or null when no step ran. A bad example throws
-   * {@link IllegalArgumentException} from the first member and leaves the population unchanged.
+   * Gives one example to every member; when their mini-batch is full, each steps, then scores,
+   * selection and replacement follow. Returns the step result of the member served before the step,
+   * or null when no step ran. A bad example throws from the first member and changes nothing.
    *
    * @param features the raw features, length {@code spec.inputs()}
    * @param label class index as a float (classification), or the targets (regression)
@@ -259,10 +256,8 @@ public final class PopulationLearner {
   }
 
   /**
-   * The served member's step goes to the drift test; on an alarm the other members re-start ({@link
-   * DriftResponse#react}) and a copy of the leader starts counting for a relabelling, whose member
-   * joins when the counts are complete ({@link Relabelling}); every member learns the next example
-   * at the mini-batch size of the plan and the drift response.
+   * The served step goes to the drift test; an alarm re-starts the other members ({@link
+   * DriftResponse#react}) and starts a {@link Relabelling}, whose copy joins as a replacement.
    */
   private void afterDriftCheck(StepResult step) {
     boolean alarm = drift.observe(step, examples);
@@ -272,8 +267,11 @@ public final class PopulationLearner {
     }
     int joined =
         drift.joinRelabelled(spec, plan, learners, recentLoss, bornAt, leader, examples, rng);
-    if (joined >= 0 && averages != null) {
-      averages.restart(joined, learners[joined]);
+    if (joined >= 0) {
+      replacements++;
+      if (averages != null) {
+        averages.restart(joined, learners[joined]);
+      }
     }
     if (alarm || drift.relearnedAt(examples)) { // members may change shape; then they relearned
       Averages.restart(averages, learners);
@@ -376,10 +374,8 @@ public final class PopulationLearner {
   }
 
   /**
-   * The end of the plan's warm-up: with a {@link PopulationPlan#warmupKeep()} budget, only members
-   * of the leader's widths run on, as many as the budget holds ({@link #keepBest}); then every
-   * member goes on from its state (weights, optimizer moments, statistics; nothing is pending at
-   * mini-batch 1) at the spec's mini-batch size.
+   * The end of the warm-up: with a {@link PopulationPlan#warmupKeep()} budget only the best members
+   * of the leader's widths run on ({@link #keepBest}); all go on at the spec's batch size.
    */
   private void endWarmup() {
     if (plan.warmupKeep() > 0) {
@@ -487,9 +483,14 @@ public final class PopulationLearner {
     return switches;
   }
 
-  /** Members replaced by a perturbed copy of the leader. */
+  /** Members replaced by a copy of the leader: perturbed at a rung, or relabelled. */
   public long replacements() {
     return replacements;
+  }
+
+  /** True while a frozen copy of the leader counts examples for a {@link Relabelling}. */
+  public boolean relabelling() {
+    return drift != null && drift.relabelling();
   }
 
   /** Changes of the stream the drift detection signalled (0 without drift detection). */

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param leader the index of the served member
  * @param examples examples accepted (every member has accepted the same ones)
  * @param switches times the served member changed
- * @param replacements members replaced by a perturbed copy of the leader
+ * @param replacements members replaced by a copy of the leader (perturbed, or relabelled)
  * @param rngState the state of the population's own generator ({@code SplitMix64}), which draws the
  *     perturbations of replacements and the generator states of their copies
  * @param drift the state of its drift detection ({@link DriftResponse}), or null when it has none

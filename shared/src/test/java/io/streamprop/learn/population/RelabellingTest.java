@@ -166,6 +166,25 @@ class RelabellingTest {
     assertThat(relabelling.alarms()).isEqualTo(1);
     assertThat(relabelling.state().drift().relabel()).as("counted and given up").isNull();
     assertThat(Arrays.deepEquals(members(relabelling), members(without))).isTrue();
+    assertThat(relabelling.replacements()).isEqualTo(without.replacements());
+  }
+
+  @Test
+  void relabelling_trueWhileTheCopyCounts_andItsJoinCountsAsAReplacement() {
+    PopulationLearner p = PopulationLearner.create(spec(SPEC));
+    feedShifted(p, 0, CHANGE);
+    assertThat(p.relabelling()).isFalse();
+    feedShifted(p, CHANGE, CHANGE + 100); // the alarm came 40 examples after the change
+    assertThat(p.relabelling()).isTrue();
+    long before = p.replacements();
+    int next = CHANGE + 100;
+    while (p.relabelling() && next < CHANGE + 1_000) {
+      feedShifted(p, next, next + 1);
+      next++;
+    }
+
+    assertThat(p.relabelling()).isFalse();
+    assertThat(p.replacements()).as("no rung ends before 12,000").isEqualTo(before + 1);
   }
 
   @Test

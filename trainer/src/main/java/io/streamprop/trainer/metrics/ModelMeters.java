@@ -55,6 +55,7 @@ public final class ModelMeters {
   private volatile double averageServed = Double.NaN;
   private volatile double switches;
   private volatile double replacements;
+  private volatile double relabelling;
   private volatile double alarms;
   private volatile double[] memberLoss = new double[0];
   private final List<Meter> memberGauges = new ArrayList<>(); // one per member, in member order
@@ -164,6 +165,7 @@ public final class ModelMeters {
     switches = population.switches();
     replacements = population.replacements();
     alarms = population.alarms();
+    relabelling = population.relabelling() ? 1 : 0;
   }
 
   /**
@@ -177,6 +179,10 @@ public final class ModelMeters {
           "streamprop.population.average.served",
           "1 when the served member's weight average is served, not the member itself",
           () -> averageServed);
+      gauge(
+          "streamprop.population.relabelling",
+          "1 while a frozen copy of the leader counts examples for a relabelling",
+          () -> relabelling);
       add(
           FunctionCounter.builder("streamprop.population.switches", this, m -> m.switches)
               .description("Times the served member of the population changed")
@@ -184,7 +190,7 @@ public final class ModelMeters {
               .register(registry));
       add(
           FunctionCounter.builder("streamprop.population.replacements", this, m -> m.replacements)
-              .description("Members replaced by a perturbed copy of the leader")
+              .description("Members replaced by a copy of the leader: perturbed, or relabelled")
               .tags(tags)
               .register(registry));
       add(

@@ -125,6 +125,8 @@ class PopulationTopologyTest {
     assertThat(gauge("streamprop.population.leader", null)).isEqualTo(last.leader());
     assertThat(gauge("streamprop.population.average.served", null))
         .isEqualTo(last.averageServed() ? 1.0 : 0.0);
+    assertThat(gauge("streamprop.population.relabelling", null))
+        .isEqualTo(last.relabelling() ? 1.0 : 0.0);
     for (int m = 0; m < last.size(); m++) {
       assertThat(gauge("streamprop.population.member.loss", Integer.toString(m)))
           .isEqualTo(last.recentLoss(m));
