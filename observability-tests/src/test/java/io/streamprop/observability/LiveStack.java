@@ -43,9 +43,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * free port, as {@code streamprop trainer} serves it), the scorer, a feeder that streams the
  * shuttle dataset at a steady rate, and a client that keeps asking for predictions. The feeder also
  * sends a few records that cannot be used (they go to dead letters) and one corrupt snapshot (the
- * scorer rejects it), so that the pipeline dashboard's counters exist; and a feedback loop logs
+ * scorer rejects it), so that the pipeline dashboard's counters exist; a feedback loop logs
  * predictions and sends their labels, so that the label join's meters (the feedback dashboard) have
- * data.
+ * data; and a requester scores over Kafka ({@code prediction-requests}), for the serving
+ * dashboard's prediction-request panel (the HTTP client's requests fill its prediction-log panels).
  */
 final class LiveStack implements AutoCloseable {
   static final String MODEL = "shuttle";
@@ -61,6 +62,7 @@ final class LiveStack implements AutoCloseable {
   final MetricsServer trainerMetrics;
   final TrainerConfig trainerConfig;
   final TrainerApp trainer;
+  final ScorerConfig scorerConfig;
   final Scorer scorer;
   private final KafkaProducer<String, byte[]> producer;
   private final List<byte[]> examples;
@@ -87,7 +89,9 @@ final class LiveStack implements AutoCloseable {
       props.put("bootstrap.servers", kafka.bootstrapServers());
       props.put(ScorerKeys.HTTP_HOST, "127.0.0.1");
       props.put(ScorerKeys.HTTP_PORT, "0");
-      scorer = new Scorer(ScorerConfig.load(ConfigSources.of(props))).start();
+      props.put(ScorerKeys.PREDICTION_REQUESTS_ENABLED, "true");
+      scorerConfig = ScorerConfig.load(ConfigSources.of(props));
+      scorer = new Scorer(scorerConfig).start();
 
       Map<String, Object> producerProps = new HashMap<>();
       producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -109,6 +113,7 @@ final class LiveStack implements AutoCloseable {
       stack.thread("feeder", stack::feed);
       stack.thread("predictor", stack::predict);
       stack.thread("feedback", stack::feedback);
+      stack.thread("requester", stack::request);
     } catch (Exception | Error e) {
       stack.close();
       throw e;
@@ -176,6 +181,29 @@ final class LiveStack implements AutoCloseable {
         return;
       }
       LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  /**
+   * Sends a predict body with an id to the scorer's {@code prediction-requests} topic 10 times a
+   * second, as a stream application scoring over Kafka would (dead-lettered as an unknown model
+   * until the first snapshot is served).
+   */
+  private void request() {
+    long intervalNanos = TimeUnit.MILLISECONDS.toNanos(100);
+    long next = System.nanoTime();
+    for (int i = 0; running; i++) {
+      producer.send(
+          new ProducerRecord<>(
+              scorerConfig.predictionRequestsTopic(),
+              MODEL,
+              utf8(
+                  "{\"instances\": [[50, 0, 81, 0, 44, 0, 31, 37, 6]], \"ids\": [\"request-"
+                      + i
+                      + "\"]}")));
+      // Pacing, not waiting for a condition: a steady client scoring over Kafka.
+      next += intervalNanos;
+      LockSupport.parkNanos(next - System.nanoTime());
     }
   }
 

@@ -87,7 +87,9 @@ public final class PredictionLog implements AutoCloseable {
             .description(
                 "Acknowledged mode: a request's records handed to the producer to the last ack;"
                     + " async: one record's")
-            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
     if (mode == PredictionLogMode.ASYNC) {
       buffer = new ArrayBlockingQueue<>(bufferRecords);
