@@ -4,11 +4,12 @@ Run from the repository root with Debian's python (scikit-learn 1.2, PyTorch 1.1
 else):
 
     OPENBLAS_CORETYPE=Haswell /usr/bin/python3 examples/references/raw_references.py
+    OPENBLAS_CORETYPE=Haswell /usr/bin/python3 examples/references/raw_references.py --grid
 
 (Haswell, as for shared/src/test/python/learning_quality.py: scikit-learn's BLAS calls can die
 with SIGILL under OpenBLAS's SkylakeX kernels on CPUs without AVX-512.) It prints a table and
 writes examples/references/raw_references.json. Options: `--batch N` (default 8), `--out PATH`,
-`--only NAME[,NAME]`, `--seeds 42,7,1`.
+`--only NAME[,NAME]`, `--seeds 42,7,1`; `--grid` runs the grid below instead.
 
 Protocol (prequential, "test, then train"): one pass over the CSV in file order, in mini-batches of
 8; each batch is featurized, scored by the model as it was before that batch, and then learned
@@ -60,6 +61,19 @@ join them and the model learns the standardized labels); `sgd` is `SGDRegressor(
 with one output and MSE loss, and `running mean` predicts each example by the mean of the labels
 before it.
 Scores: accuracy; for regression the mean absolute error and the mean squared error in USD.
+
+Grid (`--grid`): the twelve configurations of shared/src/test/python/grid_reference.py, hidden
+layers {[32], [64, 32]} (ReLU) x Adam learning rate {1e-3, 1e-2} x mini-batch {1, 8, 32}, seed 42
+only, each with two encodings of the categorical columns: `onehot` (the numeric inputs with their
+indicators, then the one-hot blocks, as the scikit-learn models get them) and `embedding` (as
+`torch`); 24 runs per dataset, otherwise as `torch` above. A mini-batch of B scores
+B * floor(rows / B) examples. Scores: accuracy; for regression the MSE in USD. About 7 minutes, 5 of
+them diamonds at mini-batch 1. It prints each configuration as it finishes and the best per dataset,
+and writes examples/references/raw_grid.json (every score and its time in seconds, the first of each
+batch size and encoding including the featurization; per dataset the best overall and per encoding,
+whether all 24 have run; versions and machine), updated after every configuration so that a partial
+run keeps what it measured; a dataset's scores already in the file stay unless measured again.
+`--batches 32,8` runs only those mini-batch sizes, in that order; `--only` and `--out` as above.
 """
 
 import argparse
@@ -67,6 +81,7 @@ import csv
 import datetime
 import gzip
 import io
+import itertools
 import json
 import os
 import platform
@@ -81,12 +96,19 @@ warnings.filterwarnings("ignore")
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 DATA = os.path.join(ROOT, "examples", "data", "raw")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "raw_references.json")
+GRID_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "raw_grid.json")
 
 CAPACITY = 32
 EMBEDDING_DIM = 8
 HIDDEN = 64
 CLIP = 5.0
 SEEDS = (42, 7, 1)
+# --grid: shared/src/test/python/grid_reference.py's configurations, per encoding
+GRID_HIDDEN = [(32,), (64, 32)]
+GRID_RATES = [1e-3, 1e-2]
+GRID_BATCHES = [1, 8, 32]
+GRID_SEED = 42
+ENCODINGS = ["onehot", "embedding"]
 
 # name -> (file, numeric columns (every other feature column is categorical), task)
 DATASETS = {
@@ -234,34 +256,47 @@ class SklearnModel:
 
 
 class TorchModel:
-    """Embeddings per categorical column, numeric inputs with indicators, one hidden ReLU layer."""
+    """Categorical columns as embeddings or one-hot blocks, numeric inputs with indicators, an MLP.
 
-    def __init__(self, data, lr, seed):
+    `hidden` lists the ReLU layers' widths; `encoding` is "embedding" (one `nn.Embedding` per
+    categorical column, concatenated with the numeric inputs) or "onehot" (the numeric inputs, then
+    the one-hot blocks that OneHot builds for scikit-learn)."""
+
+    def __init__(self, data, lr, seed, hidden=(HIDDEN,), encoding="embedding"):
         import torch
 
         torch.manual_seed(seed)
-        self.torch = torch
+        self.torch, self.encoding = torch, encoding
         self.features = OnlineFeatures(len(data.numeric), len(data.categorical))
+        self.onehot = OneHot(self.features)
+        tables = data.categorical if encoding == "embedding" else []
         self.embeddings = torch.nn.ModuleList(
-            [torch.nn.Embedding(1 + CAPACITY, EMBEDDING_DIM) for _ in data.categorical]
+            [torch.nn.Embedding(1 + CAPACITY, EMBEDDING_DIM) for _ in tables]
         )
-        width = EMBEDDING_DIM * len(data.categorical) + 2 * len(data.numeric)
-        outputs = len(data.classes) if data.classes else 1
-        self.net = torch.nn.Sequential(
-            torch.nn.Linear(width, HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HIDDEN, outputs)
-        )
+        per_column = EMBEDDING_DIM if encoding == "embedding" else 1 + CAPACITY
+        width = per_column * len(data.categorical) + 2 * len(data.numeric)
+        layers = []
+        for h in hidden:
+            layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+            width = h
+        layers.append(torch.nn.Linear(width, len(data.classes) if data.classes else 1))
+        self.net = torch.nn.Sequential(*layers)
         self.parameters = list(self.embeddings.parameters()) + list(self.net.parameters())
         self.opt = torch.optim.Adam(self.parameters, lr=lr)
         self.classification = data.classes is not None
 
     def featurize(self, x_num, x_cat):
         self.features.update(x_num, x_cat)
-        numeric = self.torch.from_numpy(self.features.numeric_inputs(x_num).astype(np.float32))
+        numeric = self.features.numeric_inputs(x_num)
+        if self.encoding == "onehot":
+            inputs = np.concatenate([numeric, self.onehot.transform(x_cat)], axis=1)
+            return self.torch.from_numpy(inputs.astype(np.float32)), None
+        numeric = self.torch.from_numpy(numeric.astype(np.float32))
         return numeric, self.torch.from_numpy(self.features.indices(x_cat))
 
     def forward(self, xs):
-        numeric, indices = xs
-        parts = [e(indices[:, j]) for j, e in enumerate(self.embeddings)] + [numeric]
+        inputs, indices = xs
+        parts = [e(indices[:, j]) for j, e in enumerate(self.embeddings)] + [inputs]
         return self.net(self.torch.cat(parts, dim=1))
 
     def predict(self, xs):
@@ -282,23 +317,27 @@ class TorchModel:
         self.opt.step()
 
 
-def prequential_accuracy(data, model, batch):
-    correct = scored = 0
+def online(data, model, batch):
+    """(inputs, labels) of each complete batch, featurized by the model in file order."""
     for x_num, x_cat, y in data.batches(batch):
-        xs = model.featurize(x_num, x_cat)
+        yield model.featurize(x_num, x_cat), y
+
+
+def prequential_accuracy(model, stream):
+    correct = scored = 0
+    for xs, y in stream:
         correct += int((model.predict(xs) == y).sum())
         scored += len(y)
         model.learn(xs, y)
     return {"accuracy": correct / scored, "scored": scored}
 
 
-def prequential_regression(data, model, batch):
+def prequential_regression(model, stream):
     """MAE and MSE in the label's units; targets standardized online, scored before they join."""
     count, mean, m2 = 0, 0.0, 0.0
     absolute = squared = 0.0
     scored = 0
-    for x_num, x_cat, y in data.batches(batch):
-        xs = model.featurize(x_num, x_cat)
+    for xs, y in stream:
         z = model.predict(xs)
         scale = np.sqrt(m2 / count + 1e-8) if m2 > 0 else 1.0
         predicted = z * scale + mean if count > 0 else z
@@ -348,36 +387,26 @@ def references(data, batch, seeds):
         score, sgd, mlp, metric = prequential_regression, SGDRegressor, MLPRegressor, "mae"
         baseline = ("running mean", running_mean)
         sgd_args = {}
+    prequential = lambda model: score(model, online(data, model, batch))
     # (model, lr, run(seed)); the baselines have no seed
     runs = [
         (baseline[0], None, lambda seed: baseline[1](data, batch)),
         (
             "sgd",
             None,
-            lambda seed: score(
-                data, SklearnModel(data, lambda: sgd(random_state=seed, **sgd_args)), batch
+            lambda seed: prequential(
+                SklearnModel(data, lambda: sgd(random_state=seed, **sgd_args))
             ),
         ),
     ]
+    make = lambda seed, lr: mlp(
+        hidden_layer_sizes=(HIDDEN,), learning_rate_init=lr, random_state=seed
+    )
     for lr in (0.001, 0.01):
-        runs.append(
-            (
-                "mlp",
-                lr,
-                lambda seed, lr=lr: score(
-                    data,
-                    SklearnModel(
-                        data,
-                        lambda: mlp(
-                            hidden_layer_sizes=(HIDDEN,), learning_rate_init=lr, random_state=seed
-                        ),
-                    ),
-                    batch,
-                ),
-            )
-        )
+        run = lambda seed, lr=lr: prequential(SklearnModel(data, lambda: make(seed, lr)))
+        runs.append(("mlp", lr, run))
     for lr in (0.01, 0.001):
-        run = lambda seed, lr=lr: score(data, TorchModel(data, lr, seed), batch)
+        run = lambda seed, lr=lr: prequential(TorchModel(data, lr, seed))
         runs.append(("torch", lr, run))
     results = []
     for model, lr, run in runs:
@@ -398,6 +427,61 @@ def references(data, batch, seeds):
         results.append(result)
         print(format_result(result, metric), flush=True)
     return results
+
+
+def grid(data, results, out, batch_sizes):
+    """The grid's configurations on one dataset; `results` is saved to `out` after each."""
+    regression = data.classes is None
+    pick = min if regression else max
+    runs = len(ENCODINGS) * len(GRID_HIDDEN) * len(GRID_RATES) * len(GRID_BATCHES)
+    known = results["datasets"].get(data.name, {})  # kept unless measured again
+    entry = {
+        "rows": data.rows,
+        "task": "regression (MSE)" if regression else f"{len(data.classes)} classes (accuracy)",
+        "complete": False,
+        "scored": known.get("scored", {}),
+        "best": None,
+        "best_onehot": None,
+        "best_embedding": None,
+        "scores": known.get("scores", {}),
+        "seconds": known.get("seconds", {}),
+    }
+    results["datasets"][data.name] = entry
+    scores = entry["scores"]
+    for batch in batch_sizes:
+        entry["scored"][str(batch)] = batch * (data.rows // batch)
+        for encoding in ENCODINGS:
+            stream = None  # the inputs depend on the batch size and the encoding alone
+            for hidden, lr in itertools.product(GRID_HIDDEN, GRID_RATES):
+                start = time.perf_counter()
+                model = TorchModel(data, lr, GRID_SEED, hidden, encoding)
+                if stream is None:
+                    stream = list(online(data, model, batch))
+                if regression:
+                    score = prequential_regression(model, stream)["mse"]
+                else:
+                    score = prequential_accuracy(model, stream)["accuracy"]
+                seconds = time.perf_counter() - start
+                key = f"{encoding} hidden {list(hidden)} lr {lr:g} batch {batch}"
+                scores[key], entry["seconds"][key] = score, round(seconds, 2)
+                print(f"{data.name:15s} {key:44s} {score:.6g}  ({seconds:.1f} s)", flush=True)
+                groups = {"best": list(scores)}
+                for e in ENCODINGS:
+                    groups[f"best_{e}"] = [k for k in scores if k.startswith(e + " ")]
+                for group, keys in groups.items():
+                    if keys:
+                        config = pick(keys, key=scores.get)
+                        entry[group] = {"config": config, "score": scores[config]}
+                entry["complete"] = len(scores) == runs
+                save(results, out)  # a partial run keeps every configuration it finished
+    print(f"{data.name:15s} BEST {entry['best']['config']} {entry['best']['score']:.6g}"
+          + ("" if entry["complete"] else f" (of {len(scores)} configurations)"), flush=True)
+
+
+def save(report, out):
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
 
 
 def format_result(r, metric):
@@ -463,14 +547,46 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--out", default=OUT)
+    parser.add_argument("--out")
     parser.add_argument("--only", default=",".join(DATASETS))
     parser.add_argument("--seeds", default=",".join(str(s) for s in SEEDS))
+    parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--batches", default=",".join(str(b) for b in GRID_BATCHES))
     args = parser.parse_args()
 
     import torch
 
     torch.set_num_threads(1)
+    command = "OPENBLAS_CORETYPE=Haswell /usr/bin/python3 examples/references/raw_references.py"
+    command += "".join(f" {a}" for a in sys.argv[1:])
+    if args.grid:
+        out = args.out or GRID_OUT
+        results = {
+            "description": "Prequential (test-then-train, one pass, file order) scores of "
+            "shared/src/test/python/grid_reference.py's grid per encoding on examples/data/raw; "
+            "protocol in examples/references/raw_references.py",
+            "command": command,
+            "machine": machine(),
+            "grid": {
+                "hidden": GRID_HIDDEN,
+                "lr": GRID_RATES,
+                "batch": GRID_BATCHES,
+                "encoding": ENCODINGS,
+                "seed": GRID_SEED,
+                "capacity": CAPACITY,
+                "embedding_dim": EMBEDDING_DIM,
+                "clip": CLIP,
+            },
+            "datasets": {},
+        }
+        if os.path.exists(out):
+            with open(out) as f:
+                results["datasets"] = json.load(f).get("datasets", {})
+        for name in args.only.split(","):
+            start = time.perf_counter()
+            grid(Dataset(name), results, out, [int(b) for b in args.batches.split(",")])
+            print(f"{name}: {time.perf_counter() - start:.0f} s; wrote {os.path.relpath(out)}")
+        return
     start = time.perf_counter()
     results = []
     for name in args.only.split(","):
@@ -479,9 +595,7 @@ def main():
     report = {
         "description": "Prequential (test-then-train, one pass, file order) reference scores on "
         "examples/data/raw; protocol in examples/references/raw_references.py and docs/data.md",
-        "command": "OPENBLAS_CORETYPE=Haswell /usr/bin/python3"
-        + " examples/references/raw_references.py"
-        + "".join(f" {a}" for a in sys.argv[1:]),
+        "command": command,
         "machine": machine(),
         "settings": {
             "batch": args.batch,
@@ -495,10 +609,8 @@ def main():
         "results": results,
         "best": best(results),
     }
-    with open(args.out, "w") as f:
-        json.dump(report, f, indent=2)
-        f.write("\n")
-    print(f"{elapsed:.0f} s; wrote {os.path.relpath(args.out)}")
+    save(report, args.out or OUT)
+    print(f"{elapsed:.0f} s; wrote {os.path.relpath(args.out or OUT)}")
 
 
 if __name__ == "__main__":
