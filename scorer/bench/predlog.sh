@@ -32,13 +32,15 @@ WORK="$(mktemp -d)"
 JAR="scorer/target/streamprop-scorer.jar"
 # MODES (default "off acknowledged async") may add variants NAME=MODE, e.g. "ack-l5=acknowledged",
 # whose scorer gets the environment assignments of VARIANT_<NAME> (dashes as underscores), e.g.
-# VARIANT_ack_l5="KAFKA_LINGER_MS=5".
+# VARIANT_ack_l5="KAFKA_LINGER_MS=5"; JAR_<NAME> runs that variant from another jar (a build to
+# compare against, e.g. JAR_ack_before=/tmp/before.jar).
 read -r -a MODES <<<"${MODES:-off acknowledged async}"
-declare -A PORT JMX LOGMODE ENVS
+declare -A PORT JMX LOGMODE ENVS JARS
 for i in "${!MODES[@]}"; do
   spec="${MODES[$i]}"; name="${spec%%=*}"; MODES[$i]="$name"
   LOGMODE[$name]="${spec#*=}"; PORT[$name]=$((18181 + i)); JMX[$name]=$((18191 + i))
   var="VARIANT_${name//-/_}"; ENVS[$name]="${!var:-}"
+  var="JAR_${name//-/_}"; JARS[$name]="${!var:-$JAR}"
 done
 declare -A SCORER
 PIDS=()
@@ -60,7 +62,7 @@ for mode in "${MODES[@]}"; do
   env ${ENVS[$mode]} STREAMPROP_TOPIC_SNAPSHOTS="$TOPIC" STREAMPROP_SERVING_LOSS_ENABLED=false \
     STREAMPROP_PREDICTION_LOG_MODE="${LOGMODE[$mode]}" STREAMPROP_TOPIC_PREDICTIONS="predictions-$mode" \
     java --add-modules=jdk.incubator.vector -Xms512m -Xmx512m -Dcom.sun.management.jmxremote.port="${JMX[$mode]}" \
-    -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false -jar "$JAR" \
+    -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false -jar "${JARS[$mode]}" \
     --bootstrap-server "$BOOTSTRAP" --port "${PORT[$mode]}" >"$WORK/scorer-$mode.log" 2>&1 &
   PIDS+=($!)
   SCORER[$mode]=$!
