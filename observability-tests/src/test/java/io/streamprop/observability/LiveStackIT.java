@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every PromQL query of every panel of every dashboard, run through a real Prometheus that scrapes
  * a live trainer and scorer (configured by the repository's own {@code prometheus/prometheus.yml},
- * with the targets pointed at this JVM), must return data; and {@code promtool check metrics} must
- * accept both {@code /metrics} outputs.
+ * with the targets pointed at this JVM), must return data; {@code promtool check metrics} must
+ * accept both {@code /metrics} outputs; and docs/metrics.md must describe every metric in them.
  *
  * <p>Needs Debian's {@code prometheus} package. Without it the class is skipped on a developer
  * machine and fails in CI ({@code CI=true}), where {@code .ci/run} installs it.
@@ -125,6 +128,34 @@ class LiveStackIT {
       throws Exception {
     checkWithPromtool(awaitExposition(stack.scorerPort(), "streamprop_prediction_latency"));
   }
+
+  /**
+   * What the trainer and the scorer export is what docs/metrics.md describes: every {@code
+   * streamprop_*} family of both expositions (a timer's {@code _bucket}, {@code _count}, {@code
+   * _sum} and {@code _max} series as one) has a row there, so a new metric cannot ship unexplained.
+   */
+  @Test
+  void everyExportedStreampropMetric_isDocumentedInDocsMetrics() throws Exception {
+    String docs = Files.readString(Repo.root().resolve("docs/metrics.md"));
+    Set<String> undocumented = new TreeSet<>();
+    for (String exposition :
+        List.of(
+            awaitExposition(stack.trainerMetricsPort(), "streamprop_population_leader"),
+            awaitExposition(stack.scorerPort(), "streamprop_prediction_requests_total"))) {
+      exposition
+          .lines()
+          .map(EXPORTED::matcher)
+          .filter(Matcher::lookingAt)
+          .map(m -> m.group(1))
+          .filter(f -> !docs.contains("`" + f + "`") && !docs.contains("`" + f + "_total`"))
+          .forEach(undocumented::add);
+    }
+    assertThat(undocumented).as("exported, and missing from docs/metrics.md").isEmpty();
+  }
+
+  /** A series' family: its name less the suffix of a counter, timer or summary series. */
+  private static final Pattern EXPORTED =
+      Pattern.compile("(streamprop_[a-z0-9_]+?)(_total|_bucket|_count|_sum|_max|_created)?[{ ]");
 
   /**
    * {@code promtool check metrics} exits 1 when the text does not parse and 3 when it parses but
