@@ -30,9 +30,9 @@ import java.util.stream.IntStream;
  *       worse half (by recent loss) that is at least a rung old and whose recent loss is more than
  *       the plan's margin above the leader's, or not finite, is replaced by a copy of the leader
  *       (weights, optimizer moments, statistics) learning at the leader's rate × or ÷ the plan's
- *       perturbation: successive halving's budget (Jamieson and Talwalkar 2016; Li et al. 2017)
- *       moves to the leader's neighbourhood, as in population-based training (Jaderberg et al.
- *       2017); the member count, and so a step's cost, stays constant.
+ *       perturbation: successive halving's budget (Jamieson and Talwalkar 2016; Hyperband, Li et
+ *       al. 2017) moves to the leader's neighbourhood, as in population-based training (Jaderberg
+ *       et al. 2017); the member count, and so a step's cost, stays constant.
  * </ol>
  *
  * <p>{@link #learn} returns the step result of the member that was served <em>before</em> the step:
@@ -185,7 +185,7 @@ public final class PopulationLearner {
   /**
    * Gives one example to every member; when their mini-batch is full, each steps, then scores,
    * selection and replacement follow. Returns the step result of the member served before the step,
-   * or null when no step ran. A bad example throws from the first member and changes nothing.
+   * or null when no step ran. A bad example throws {@link IllegalArgumentException}; none changes.
    *
    * @param features the raw features, length {@code spec.inputs()}
    * @param label class index as a float (classification), or the targets (regression)
