@@ -2,20 +2,30 @@ package io.streamprop.faults.rig;
 
 import io.streamprop.nn.kernel.Kernels;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Child JVMs of one scenario (trainer, scorer), started on the test's own class path. {@link
  * #close()} kills every one still alive, and a shutdown hook does the same if the test JVM itself
- * is stopped, so no child outlives its test.
+ * is stopped, so no child outlives its test. It also copies every child's log to {@link #KEPT}, so
+ * that a child that failed (a scorer never ready, a trainer that died) can be read after its test
+ * and its temporary directory are gone.
  */
 public final class Children implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final Thread hook = new Thread(this::killAll, "fault-children-kill");
   private final Path logDir;
+  private final Set<String> logNames = new LinkedHashSet<>();
+
+  /** Where {@link #close()} keeps the children's logs: {@code target/children-logs}. */
+  static final Path KEPT = Path.of("target", "children-logs");
 
   public Children(Path logDir) {
     this.logDir = logDir;
@@ -54,6 +64,7 @@ public final class Children implements AutoCloseable {
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(logName).toFile()));
     Process process = builder.start();
     processes.add(process);
+    logNames.add(logName);
     return process;
   }
 
@@ -62,6 +73,24 @@ public final class Children implements AutoCloseable {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError("process " + process.pid() + " survived SIGKILL for 30 s");
+    }
+  }
+
+  /** Copies the logs to {@link #KEPT}, named after the scenario's directory; best effort. */
+  private synchronized void keepLogs() {
+    try {
+      Files.createDirectories(KEPT);
+      for (String name : logNames) {
+        Path log = logDir.resolve(name);
+        if (Files.exists(log)) {
+          Files.copy(
+              log,
+              KEPT.resolve(logDir.getFileName() + "-" + name),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      // The logs are for reading after a failure; their loss must not fail a test.
     }
   }
 
@@ -82,6 +111,7 @@ public final class Children implements AutoCloseable {
   @Override
   public void close() {
     killAll();
+    keepLogs();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
