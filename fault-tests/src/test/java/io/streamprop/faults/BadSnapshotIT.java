@@ -114,8 +114,8 @@ class BadSnapshotIT {
       client.flush();
       ScorerPhases phases = ScorerPhases.beforeStart();
       phases.starting();
-      pipeline.startScorer("scorer.log", port);
-      scorer.awaitReady(timeout);
+      Process scorerProcess = pipeline.startScorer("scorer.log", port);
+      scorer.awaitReady(timeout, scorerProcess);
       phases.ready();
       assertThat(scorer.servedVersion("m")).isEqualTo(1);
 

@@ -51,7 +51,7 @@ class BrokerRestartIT {
       String snapshots = pipeline.config().topics().snapshots();
       Process trainer = pipeline.startTrainer("trainer.log");
       Process scorerProcess = pipeline.startScorer("scorer.log", port);
-      scorer.awaitReady(timeout);
+      scorer.awaitReady(timeout, scorerProcess);
       long downMillis;
       long trainerBackMillis;
       long scorerBackMillis;

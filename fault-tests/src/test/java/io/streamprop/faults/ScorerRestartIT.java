@@ -86,7 +86,7 @@ class ScorerRestartIT {
       client.flush();
       phases.starting();
       Process process = pipeline.startScorer("scorer-0.log", port);
-      readyMillis.add(scorer.awaitReady(timeout));
+      readyMillis.add(scorer.awaitReady(timeout, process));
       phases.ready();
       assertThat(scorer.servedVersion("m")).isEqualTo(5);
 
@@ -117,7 +117,7 @@ class ScorerRestartIT {
           long start = System.nanoTime();
           phases.starting();
           process = pipeline.startScorer("scorer-" + (r + 1) + ".log", port);
-          scorer.awaitReady(timeout);
+          scorer.awaitReady(timeout, process);
           readyMillis.add(FaultReport.millisSince(start));
           phases.ready();
           long served = scorer.servedVersion("m");

@@ -109,7 +109,7 @@ class TlsPipelineIT {
       // The scorer's JVM boots while the trainer starts, the examples are produced and the
       // plaintext probe waits.
       long scorerStart = System.nanoTime();
-      pipeline.startScorer("scorer.log", port);
+      Process scorerProcess = pipeline.startScorer("scorer.log", port);
       long trainerStart = System.nanoTime();
       try (TrainerApp trainer = TrainerApp.start(config, new SimpleMeterRegistry())) {
         for (int r = 0; r < ROWS; r++) {
@@ -146,7 +146,7 @@ class TlsPipelineIT {
             .as("the snapshot is signed with the configured key")
             .isInstanceOf(SnapshotException.class);
 
-        scorer.awaitReady(TIMEOUT);
+        scorer.awaitReady(TIMEOUT, scorerProcess);
         long served = scorer.awaitVersion("m", state.version(), TIMEOUT);
         figures.put(
             "scorer start to serving that version (ms)", FaultReport.millisSince(scorerStart));

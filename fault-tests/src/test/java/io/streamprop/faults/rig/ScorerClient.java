@@ -169,12 +169,29 @@ public final class ScorerClient {
     return null;
   }
 
-  /** Polls {@code /health/ready} until 200; returns the milliseconds it took. */
-  public long awaitReady(Duration timeout) {
+  /**
+   * Polls {@code /health/ready} until 200; returns the milliseconds it took. Fails at once, with
+   * its exit status, if the scorer's JVM {@code process} ends first (its log is kept in {@code
+   * target/children-logs} after the test).
+   */
+  public long awaitReady(Duration timeout, Process process) {
     long start = System.nanoTime();
     await("scorer at " + base + " ready")
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(50))
+        .failFast(
+            "the scorer's JVM exited before it was ready",
+            () -> {
+              if (process.isAlive()) {
+                return;
+              }
+              throw new AssertionError(
+                  "the scorer's JVM (pid "
+                      + process.pid()
+                      + ") exited with status "
+                      + process.exitValue()
+                      + " before it was ready; its log is kept in target/children-logs");
+            })
         .until(() -> get("/health/ready").status() == 200);
     return FaultReport.millisSince(start);
   }
