@@ -26,7 +26,6 @@ import argparse
 import itertools
 import json
 import os
-import sys
 import time
 
 from raw_references import (
@@ -37,6 +36,7 @@ from raw_references import (
     Dataset,
     TorchModel,
     machine,
+    one_thread_command,
     online,
     prequential_accuracy,
     prequential_regression,
@@ -108,12 +108,7 @@ def main():
     parser.add_argument("--only", default=",".join(DATASETS))
     parser.add_argument("--batches", default=",".join(str(b) for b in GRID_BATCHES))
     args = parser.parse_args()
-
-    import torch
-
-    torch.set_num_threads(1)
-    command = "OPENBLAS_CORETYPE=Haswell /usr/bin/python3 examples/references/raw_grid.py"
-    command += "".join(f" {a}" for a in sys.argv[1:])
+    command = one_thread_command("raw_grid.py")
     results = {
         "description": "Prequential (test-then-train, one pass, file order) scores of "
         "shared/src/test/python/grid_reference.py's grid per encoding on examples/data/raw; "

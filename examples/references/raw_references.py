@@ -475,6 +475,15 @@ def machine():
     }
 
 
+def one_thread_command(script):
+    """Sets PyTorch to one thread; returns the command line of this run of `script`."""
+    import torch
+
+    torch.set_num_threads(1)
+    command = f"OPENBLAS_CORETYPE=Haswell /usr/bin/python3 examples/references/{script}"
+    return command + "".join(f" {a}" for a in sys.argv[1:])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batch", type=int, default=8)
@@ -482,12 +491,7 @@ def main():
     parser.add_argument("--only", default=",".join(DATASETS))
     parser.add_argument("--seeds", default=",".join(str(s) for s in SEEDS))
     args = parser.parse_args()
-
-    import torch
-
-    torch.set_num_threads(1)
-    command = "OPENBLAS_CORETYPE=Haswell /usr/bin/python3 examples/references/raw_references.py"
-    command += "".join(f" {a}" for a in sys.argv[1:])
+    command = one_thread_command("raw_references.py")
     start = time.perf_counter()
     results = []
     for name in args.only.split(","):
