@@ -41,26 +41,6 @@ public record DriftPlan(
     double relearnWindowExamples,
     int relabelPerClass) {
 
-  /** A plan without relabelling. */
-  public DriftPlan(
-      int blockExamples,
-      double tolerance,
-      double threshold,
-      double forgetting,
-      long minBlocks,
-      long relearnExamples,
-      double relearnWindowExamples) {
-    this(
-        blockExamples,
-        tolerance,
-        threshold,
-        forgetting,
-        minBlocks,
-        relearnExamples,
-        relearnWindowExamples,
-        0);
-  }
-
   public DriftPlan {
     if (blockExamples < 1) {
       throw new IllegalArgumentException("drift block must be >= 1 example, got " + blockExamples);

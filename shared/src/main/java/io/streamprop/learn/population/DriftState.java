@@ -27,19 +27,6 @@ public record DriftState(
     long alarmAt,
     RelabelState relabel) {
 
-  /** The state of a detection with no relabelling in progress. */
-  public DriftState(
-      DriftPlan plan,
-      long count,
-      double mean,
-      double sum,
-      long blockErrors,
-      long blockExamples,
-      long alarms,
-      long alarmAt) {
-    this(plan, count, mean, sum, blockErrors, blockExamples, alarms, alarmAt, null);
-  }
-
   public DriftState {
     Objects.requireNonNull(plan, "plan");
     if (count < 0 || blockErrors < 0 || blockExamples < blockErrors || alarms < 0 || alarmAt < -1) {
@@ -62,6 +49,6 @@ public record DriftState(
 
   /** The state of a new population's detection. */
   public static DriftState start(DriftPlan plan) {
-    return new DriftState(plan, 0, 0, 0, 0, 0, 0, -1);
+    return new DriftState(plan, 0, 0, 0, 0, 0, 0, -1, null);
   }
 }

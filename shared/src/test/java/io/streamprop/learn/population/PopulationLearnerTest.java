@@ -435,7 +435,8 @@ class PopulationLearnerTest {
             s.forgetting(),
             s.minBlocks(),
             200,
-            s.relearnWindowExamples());
+            s.relearnWindowExamples(),
+            0);
     PopulationLearner population = PopulationLearner.create(spec(DIGITS), FAST, drift);
     int at = 900;
     int i = 896;

@@ -128,6 +128,12 @@ class RelabellingTest {
     }
   }
 
+  /** The default population of {@link #SPEC}, its drift plan without relabelling. */
+  private static PopulationLearner withoutRelabelling() {
+    return PopulationLearner.create(
+        spec(SPEC), PopulationPlan.standard(), DriftPlan.standard().withRelabelPerClass(0));
+  }
+
   private static byte[][] members(PopulationLearner p) {
     return p.state().members().stream()
         .map(m -> SnapshotCodec.encode(m.model(), 0))
@@ -137,9 +143,7 @@ class RelabellingTest {
   @Test
   void labelsShifted_theReorderedCopyJoins_andTheStreamIsAnsweredBetterAfterTheChange() {
     PopulationLearner relabelling = PopulationLearner.create(spec(SPEC));
-    PopulationLearner without =
-        PopulationLearner.create(
-            spec(SPEC), PopulationPlan.standard(), DriftPlan.standard().withRelabelPerClass(0));
+    PopulationLearner without = withoutRelabelling();
     feedShifted(relabelling, 0, CHANGE);
     feedShifted(without, 0, CHANGE);
     assertThat(Arrays.deepEquals(members(relabelling), members(without))).isTrue();
@@ -157,9 +161,7 @@ class RelabellingTest {
   @Test
   void inputsChanged_noReorderingUndoesIt_soNoMemberIsReplaced() {
     PopulationLearner relabelling = PopulationLearner.create(spec(SPEC));
-    PopulationLearner without =
-        PopulationLearner.create(
-            spec(SPEC), PopulationPlan.standard(), DriftPlan.standard().withRelabelPerClass(0));
+    PopulationLearner without = withoutRelabelling();
     feedReversed(relabelling, 0, CHANGE + 2_000);
     feedReversed(without, 0, CHANGE + 2_000);
 

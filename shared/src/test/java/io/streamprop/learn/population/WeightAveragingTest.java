@@ -134,7 +134,7 @@ class WeightAveragingTest {
    */
   @Test
   void afterAnAlarm_averagesWaitOutTheRelearning_thenRestartFromTheRelearnedWeights() {
-    DriftPlan drift = new DriftPlan(8, 0.1, 3, 1 - 1e-4, 30, 200, 50);
+    DriftPlan drift = new DriftPlan(8, 0.1, 3, 1 - 1e-4, 30, 200, 50, 0);
     PopulationLearner population = PopulationLearner.create(wine(8), AVERAGED, drift);
     java.util.SplittableRandom random = new java.util.SplittableRandom(3);
     long alarmAt = -1;
