@@ -76,7 +76,7 @@ url() { echo "http://127.0.0.1:${PORT[$1]}/v1/models/M:predict"; }
 rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99() {
   awk '$1 == "99%" { v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
-    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; printf "%.2f", v }' "$1"
+    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; printf "%.2f\n", v }' "$1"
 }
 for mode in "${MODES[@]}"; do # warm-up: the JIT compiles each scorer's paths before measuring
   for kind in single batch64; do
