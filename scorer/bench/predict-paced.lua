@@ -1,14 +1,11 @@
 -- Requests paced at DELAY ms per connection (first script argument), so that the total rate is a
 -- chosen fraction of the peak: wrk is closed-loop and has no rate option of its own. One instance
--- of M per request; with "get" as the second argument, a bare GET instead: wrk.sh's baseline on
--- /health/live, a request the scorer does no model work for, at the same pacing.
+-- of M per request (rows.lua: fixed, or varied); with "get" as the second argument, a bare GET
+-- instead: wrk.sh's baseline on /health/live, a request the scorer does no model work for, at the
+-- same pacing.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-local row = {}
-for j = 1, 54 do
-  row[j] = string.format("%.4f", ((j * 37) % 19) / 9.5 - 1)
-end
-wrk.body = '{"instances": [[' .. table.concat(row, ",") .. ']]}'
+dofile("scorer/bench/rows.lua").use(1, 0)
 
 local pause = 0
 function init(args)

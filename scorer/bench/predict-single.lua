@@ -1,8 +1,4 @@
--- One instance of model M (54 features) per request.
+-- One instance of model M (54 features) per request (rows.lua: fixed, or varied).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-local row = {}
-for j = 1, 54 do
-  row[j] = string.format("%.4f", ((j * 37) % 19) / 9.5 - 1)
-end
-wrk.body = '{"instances": [[' .. table.concat(row, ",") .. ']]}'
+dofile("scorer/bench/rows.lua").use(1, 0)

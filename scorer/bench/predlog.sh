@@ -9,23 +9,30 @@
 # requests/s is connections / latency. With too few connections, the time a request waits for the
 # broker's acknowledgement (no CPU used) caps the logged scorer's requests/s, whatever the machine
 # could do; SATURATE connections (default 256) keep every mode busy, so the throughput ratio is the
-# ratio of work per request. The p99 is taken in the "paced" kind: CONNECTIONS connections each
-# pausing so that together they ask for half of the unlogged scorer's peak (predict-paced.lua, as
-# in wrk.sh), the same offered load for every mode.
+# ratio of work per request. The p99 is taken in the "paced" kind: connections each pausing
+# PAUSE_MS (default 2) between requests, as many as ask together for half of the unlogged scorer's
+# peak (predict-paced.lua, as in wrk.sh; CONNECTIONS overrides), the same offered load for every
+# mode.
+#
+# The requests carry random rows, 1,000 different requests per wrk thread (STREAMPROP_BENCH_ROWS,
+# default "varied"; "fixed" sends one row again and again as wrk.sh does): what the log records and
+# the broker stores is then as compressible as a user's numbers, not one row repeated.
 #
 # After each round it prints the CPU the broker and that scorer used, and the producer's batching
 # (scorer/bench/ProducerStats.java over JMX: records per batch and per produce request, latency).
 #
-# Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, CONNECTIONS, SATURATE, THREADS, MODES override)
+# Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, PAUSE_MS, CONNECTIONS, SATURATE, THREADS,
+# MODES, STREAMPROP_BENCH_ROWS override)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 DURATION="${DURATION:-10}"
 ROUNDS="${ROUNDS:-3}"
-CONNECTIONS="${CONNECTIONS:-32}"
+PAUSE_MS="${PAUSE_MS:-2}" # the paced kind's pause per connection (wrk pauses in whole ms)
 SATURATE="${SATURATE:-256}"
 THREADS="${THREADS:-2}"
+export STREAMPROP_BENCH_ROWS="${STREAMPROP_BENCH_ROWS:-varied}" # read by rows.lua
 KAFKA_PORT="${KAFKA_PORT:-19093}"
 TOPIC="bench-snapshots"
 WORK="$(mktemp -d)"
@@ -83,10 +90,13 @@ for mode in "${MODES[@]}"; do # warm-up: the JIT compiles each scorer's paths be
     wrk -t"$THREADS" -c"$SATURATE" -d5s -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >/dev/null
   done
 done
-# The paced kind's pause: CONNECTIONS connections together at half the unlogged scorer's peak.
+# The paced kind: as many connections, each pausing PAUSE_MS, as ask together for half the
+# unlogged scorer's peak (a little less: each also waits for its answer). wrk pauses in whole
+# milliseconds, so the connections, not the pause, follow the peak.
 wrk -t"$THREADS" -c"$SATURATE" -d5s -s scorer/bench/predict-single.lua "$(url off)" >"$WORK/peak.txt"
 PEAK="$(rps "$WORK/peak.txt")"
-PAUSE_MS="$(awk -v c="$CONNECTIONS" -v peak="$PEAK" 'BEGIN { printf "%d", c * 1000 / (peak / 2) + 0.5 }')"
+CONNECTIONS="${CONNECTIONS:-$(awk -v p="$PAUSE_MS" -v peak="$PEAK" -v t="$THREADS" \
+  'BEGIN { c = int(peak / 2 * p / 1000 + 0.5); print (c < t ? t : c) }')}"
 echo "== unlogged peak $PEAK requests/s: paced kind at $CONNECTIONS connections, $PAUSE_MS ms pause each"
 for mode in "${MODES[@]}"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scorer/bench/predict-paced.lua "$(url "$mode")" -- "$PAUSE_MS" >/dev/null
