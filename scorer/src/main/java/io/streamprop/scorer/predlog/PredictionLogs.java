@@ -31,14 +31,14 @@ public final class PredictionLogs {
 
   /**
    * The producer settings. acks=all and idempotence: an acknowledged record is on every in-sync
-   * replica and written once, however often the producer retried it. {@code linger.ms} 1, 256 KiB
-   * batches and one request in flight: under concurrent requests the records of every request that
-   * arrives while the previous produce request is out share the next one, so the broker, whose cost
-   * is per produce request more than per record, sees few large requests (with one in flight the
-   * logged scorer answered 6 of 6 rotated benchmark rounds faster than with Kafka's 5, at the same
-   * paced p99: {@code docs/benchmarks.md}); a lone request waits at most 1 ms more. No compression:
-   * the records are a few hundred bytes of JSON, and on the scorer's cores compression costs
-   * predictions.
+   * replica and written once, however often the producer retried it. One request in flight, 256 KiB
+   * batches and no linger: under concurrent requests the records of every request that arrives
+   * while the previous produce request is out share the next one, so the broker, whose cost is per
+   * produce request more than per record, sees few large requests (with one in flight the logged
+   * scorer answered 6 of 6 rotated benchmark rounds faster than with Kafka's 5), and a record that
+   * finds no request out leaves at once: against {@code linger.ms} 1, the paced p99 fell in 5 of 5
+   * rounds at the same throughput ({@code docs/benchmarks.md}). No compression: on random rows it
+   * gained nothing, and on the scorer's cores it costs predictions.
    */
   public static Map<String, Object> producerProperties(Map<String, Object> kafka, int maxBlockMs) {
     Map<String, Object> props = new HashMap<>();
@@ -50,7 +50,7 @@ public final class PredictionLogs {
     props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "streamprop-scorer-predictions");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
     props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
