@@ -14,7 +14,7 @@
 # peak (predict-paced.lua, as in wrk.sh; CONNECTIONS overrides), the same offered load for every
 # mode.
 #
-# The requests carry random rows, 1,000 different requests per wrk thread (STREAMPROP_BENCH_ROWS,
+# The requests carry random rows, 1,024 different rows per wrk thread (STREAMPROP_BENCH_ROWS,
 # default "varied"; "fixed" sends one row again and again as wrk.sh does): what the log records and
 # the broker stores is then as compressible as a user's numbers, not one row repeated.
 #
