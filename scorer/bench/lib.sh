@@ -9,6 +9,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# wrk --latency prints "Requests/sec: 123.45" and "    99%    1.23ms"; these turn a run's output
+# into numbers, one per line.
+rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+pct() { # file, percentile -> milliseconds
+  awk -v p="$2%" '$1 == p {
+    v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
+    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; else if (unit == "m") v *= 60000;
+    printf "%.2f\n", v }' "$1"
+}
+
 wait_for() { # what, deadline seconds, command...
   local what="$1" deadline=$((SECONDS + $2)); shift 2
   until "$@" >/dev/null 2>&1; do

@@ -79,12 +79,8 @@ for mode in "${MODES[@]}"; do
 done
 
 cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # user + system clock ticks (100 a second)
-url() { echo "http://127.0.0.1:${PORT[$1]}/v1/models/M:predict"; }
-rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
-p99() {
-  awk '$1 == "99%" { v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
-    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; printf "%.2f\n", v }' "$1"
-}
+url() { echo "http://127.0.0.1:${PORT[$1]}/v1/models/M:predict"; } # rps and pct: lib.sh
+
 for mode in "${MODES[@]}"; do # warm-up: the JIT compiles each scorer's paths before measuring
   for kind in single batch64; do
     wrk -t"$THREADS" -c"$SATURATE" -d5s -s "scorer/bench/predict-$kind.lua" "$(url "$mode")" >/dev/null
@@ -132,10 +128,10 @@ echo "| kind | mode | requests/s | p99 ms | throughput vs off | p99 vs off |"
 echo "| --- | --- | --- | --- | --- | --- |"
 for kind in "${KINDS[@]}"; do
   base_rps="$(for r in $(seq "$ROUNDS"); do rps "$WORK/$kind-off-$r.txt"; done | median)"
-  base_p99="$(for r in $(seq "$ROUNDS"); do p99 "$WORK/$kind-off-$r.txt"; done | median)"
+  base_p99="$(for r in $(seq "$ROUNDS"); do pct "$WORK/$kind-off-$r.txt" 99; done | median)"
   for mode in "${MODES[@]}"; do
     m_rps="$(for r in $(seq "$ROUNDS"); do rps "$WORK/$kind-$mode-$r.txt"; done | median)"
-    m_p99="$(for r in $(seq "$ROUNDS"); do p99 "$WORK/$kind-$mode-$r.txt"; done | median)"
+    m_p99="$(for r in $(seq "$ROUNDS"); do pct "$WORK/$kind-$mode-$r.txt" 99; done | median)"
     awk -v k="$kind" -v m="$mode" -v r="$m_rps" -v p="$m_p99" -v br="$base_rps" -v bp="$base_p99" \
       'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f |\n", k, m, r, p, r / br, p / bp }'
   done

@@ -52,14 +52,6 @@ SCORER=$!
 PIDS+=($SCORER)
 wait_for "model M to be served" 120 curl -sf "http://127.0.0.1:${HTTP_PORT}/v1/models/M"
 
-# wrk --latency prints "    99%    1.23ms"; these turn a run's output into numbers.
-rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
-pct() { # file, percentile -> milliseconds
-  awk -v p="$2%" '$1 == p {
-    v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
-    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; else if (unit == "m") v *= 60000;
-    printf "%.2f", v }' "$1"
-}
 errors() { awk '/Non-2xx|Socket errors/ {print}' "$1" | tr '\n' ' '; }
 run() { # name, wrk args...
   local name="$1"; shift
