@@ -6,7 +6,7 @@
 -- request size, so building them costs wrk little of a measured run.
 local rows = {}
 
-function rows.fixed(i)
+local function fixed_row(i)
   local row = {}
   for j = 1, 54 do
     row[j] = string.format("%.4f", ((i * 54 + j * 37) % 19) / 9.5 - 1)
@@ -27,7 +27,7 @@ end
 function rows.use(instances, first)
   local fixed = {}
   for i = 1, instances do
-    fixed[i] = rows.fixed(first + i - 1)
+    fixed[i] = fixed_row(first + i - 1)
   end
   wrk.body = '{"instances": [' .. table.concat(fixed, ",") .. "]}"
   if os.getenv("STREAMPROP_BENCH_ROWS") ~= "varied" then
