@@ -74,9 +74,10 @@ final class Specs {
             : spec.inputs() + " inputs";
     return String.format(
         Locale.ROOT,
-        "%s %s -> %s -> %s, %s, %s, %s %s, batch_size %d%s",
+        "%s %s%s -> %s -> %s, %s, %s, %s %s, batch_size %d%s",
         lower(spec.task()),
         inputs,
+        spec.inputTransform() == ModelSpec.InputTransform.SYMLOG ? " (symlog)" : "",
         spec.hidden(),
         outputs,
         lower(spec.activation()),
@@ -89,6 +90,9 @@ final class Specs {
                     .toList()
                 + (PopulationPlan.standard().widthFactors().size() > 1
                     ? " x hidden widths " + PopulationPlan.standard().widthFactors()
+                    : "")
+                + (PopulationPlan.transforms(spec).size() > 1
+                    ? ", and symlog inputs at the first widths"
                     : "")
             : "lr " + spec.optimizer().learningRate(),
         spec.batchSize(),

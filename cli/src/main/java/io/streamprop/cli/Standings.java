@@ -25,21 +25,23 @@ final class Standings {
         population.alarms());
     out.printf(
         Locale.ROOT,
-        "  %-8s %-10s %-12s %-13s %-9s %s%n",
+        "  %-8s %-10s %-12s %-7s %-13s %-9s %s%n",
         "member",
         "lr",
         "hidden",
+        "input",
         "recent_loss",
         "steps",
         "born_at");
     for (Standing s : population.standings()) {
       out.printf(
           Locale.ROOT,
-          "%s %-8d %-10.4g %-12s %-13.6g %-9d %d%n",
+          "%s %-8d %-10.4g %-12s %-7s %-13.6g %-9d %d%n",
           s.leader() ? "*" : " ",
           s.member(),
           s.learningRate(),
           s.hidden().toString().replace(" ", ""),
+          s.inputTransform().name().toLowerCase(Locale.ROOT),
           s.recentLoss(),
           s.steps(),
           s.bornAt());
@@ -48,8 +50,8 @@ final class Standings {
   }
 
   /**
-   * {@code members: [{member, lr, hidden, recent_loss, steps, born_at}], leader, average_served,
-   * switches, replacements, drift_alarms}.
+   * {@code members: [{member, lr, hidden, input_transform, recent_loss, steps, born_at}], leader,
+   * average_served, switches, replacements, drift_alarms}.
    */
   static void putJson(ObjectNode node, PopulationLearner population) {
     ArrayNode members = node.putArray("members");
@@ -59,6 +61,7 @@ final class Standings {
       m.put("lr", s.learningRate());
       ArrayNode hidden = m.putArray("hidden");
       s.hidden().forEach(hidden::add);
+      m.put("input_transform", s.inputTransform().name().toLowerCase(Locale.ROOT));
       m.put("recent_loss", s.recentLoss());
       m.put("steps", s.steps());
       m.put("born_at", s.bornAt());

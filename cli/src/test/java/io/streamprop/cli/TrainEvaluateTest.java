@@ -138,8 +138,12 @@ class TrainEvaluateTest {
     assertThat(json.status()).as(json.err()).isZero();
     JsonNode figures = lastLineJson(json);
     JsonNode members = figures.get("members");
-    // digits' 1,797 examples are all in the warm-up: the whole race, 3 rates x widths {1, 2}
-    assertThat(members).hasSize(6);
+    // digits' 1,797 examples are all in the warm-up: the whole race, 3 rates x widths {1, 2}, and
+    // 3 rates on symlog inputs at the spec's width
+    assertThat(members).hasSize(9);
+    assertThat(members.get(0).get("input_transform").asText()).isEqualTo("none");
+    assertThat(members.get(6).get("input_transform").asText()).isEqualTo("symlog");
+    assertThat(members.get(6).get("hidden").get(0).asInt()).isEqualTo(64);
     assertThat(members.get(0).get("lr").asDouble()).isEqualTo(0.001);
     assertThat(members.get(2).get("lr").asDouble()).isEqualTo(0.01);
     assertThat(members.get(0).get("hidden").get(0).asInt()).isEqualTo(64);
@@ -151,10 +155,10 @@ class TrainEvaluateTest {
     }
     assertThat(json.err())
         .contains("population of lr")
-        .contains("x hidden widths [1, 2]")
+        .contains("x hidden widths [1, 2], and symlog inputs at the first widths")
         .contains("batch_size 8 (1 for the first 2000 examples)");
     assertThat(text.out())
-        .contains("population of 6:")
+        .contains("population of 9:")
         .containsPattern("\\* " + leader + " +0\\.0")
         .contains("(* served: member " + leader + " (lr ");
   }

@@ -132,7 +132,8 @@ public final class SpecInference {
           d.classNames(),
           SpecDefaults.CLASS_WEIGHT,
           features,
-          SpecDefaults.OPEN_LEARNER);
+          SpecDefaults.OPEN_LEARNER,
+          SpecDefaults.inputTransform(SpecDefaults.OPEN_LEARNER));
     } catch (SpecException e) {
       throw new DataFileException("the data does not fit a model: " + e.getMessage());
     }

@@ -20,6 +20,10 @@ import io.streamprop.learn.state.NormalizerState;
  * blocks) passes unchanged. With {@code standardize} false the statistics are still kept, since
  * they impute: a missing value becomes {@code (float) mean_j} and present values pass unchanged.
  *
+ * <p>With {@code input_transform: symlog} every present numeric value is put on the signed log
+ * scale ({@link Symlog}) before it joins the statistics and before it is standardized (or passed
+ * on).
+ *
  * <p>Rows in: (rows, denseWidth), the featurizer's dense part. Rows out: (rows, inputs), the
  * network input rows, of which this writes the first denseWidth columns (the embedding tables fill
  * the rest). Not thread-safe until {@link #refresh} has run after the last update (the predictor
@@ -27,6 +31,7 @@ import io.streamprop.learn.state.NormalizerState;
  */
 final class MissingAwareNormalizer {
   private final boolean standardize;
+  private final boolean symlog; // numeric values go through Symlog first (input_transform symlog)
   private final int numeric; // nNum: the numeric value columns are [0, nNum)
   private final int denseWidth;
   private final int inputs;
@@ -38,11 +43,12 @@ final class MissingAwareNormalizer {
   private final float[] invStd; // (nNum) 1/√(var + eps), or 1 while m2 = 0
   private boolean stale = true;
 
-  MissingAwareNormalizer(FeatureLayout layout, boolean standardize) {
+  MissingAwareNormalizer(FeatureLayout layout, boolean standardize, boolean symlog) {
     if (layout.numericValuesOffset() != 0) {
       throw new IllegalStateException("the numeric value columns must start the dense row");
     }
     this.standardize = standardize;
+    this.symlog = symlog;
     this.numeric = layout.numericCount();
     this.denseWidth = layout.denseWidth();
     this.inputs = layout.inputs();
@@ -59,8 +65,9 @@ final class MissingAwareNormalizer {
    * @throws IllegalArgumentException unless there are nNum means, sums of squares and per-column
    *     counts, each count a whole number in [0, count]
    */
-  MissingAwareNormalizer(FeatureLayout layout, boolean standardize, NormalizerState state) {
-    this(layout, standardize);
+  MissingAwareNormalizer(
+      FeatureLayout layout, boolean standardize, boolean symlog, NormalizerState state) {
+    this(layout, standardize, symlog);
     double[] c = state.columnCounts();
     if (state.mean().length != numeric
         || state.m2().length != numeric
@@ -101,6 +108,9 @@ final class MissingAwareNormalizer {
       if (Float.isNaN(x)) {
         continue; // missing: imputed, never counted
       }
+      if (symlog) {
+        x = Symlog.of(x);
+      }
       counts[j] += 1.0;
       double delta = x - mean[j];
       mean[j] += delta / counts[j];
@@ -119,7 +129,7 @@ final class MissingAwareNormalizer {
       final int in = r * denseWidth;
       final int o = r * inputs;
       for (int j = 0; j < numeric; j++) {
-        float x = dense[in + j];
+        float x = symlog ? Symlog.of(dense[in + j]) : dense[in + j]; // NaN stays NaN
         if (standardize) {
           out[o + j] = Float.isNaN(x) ? 0f : (x - shift[j]) * invStd[j];
         } else {

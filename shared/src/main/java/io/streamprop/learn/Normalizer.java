@@ -22,6 +22,7 @@ public final class Normalizer {
   public static final double EPS = 1e-8;
 
   private final int features;
+  private final boolean symlog; // values go through Symlog first (input_transform symlog)
   private double count;
   private final double[] mean;
   private final double[] m2;
@@ -32,7 +33,18 @@ public final class Normalizer {
   private boolean stale = true;
 
   public Normalizer(int features) {
+    this(features, false);
+  }
+
+  /**
+   * Empty statistics of values that, with {@code symlog}, are first put on the signed log scale
+   * ({@link Symlog}): in {@link #update} and {@link #apply} alike, so the statistics and the
+   * standardized values are those of the transformed values ({@link #invert} maps back to the
+   * transformed scale only; it serves targets, which are never transformed).
+   */
+  public Normalizer(int features, boolean symlog) {
     this.features = features;
+    this.symlog = symlog;
     this.mean = new double[features];
     this.m2 = new double[features];
     this.shift = new float[features];
@@ -46,7 +58,12 @@ public final class Normalizer {
    * @throws IllegalArgumentException if the means or sums of squares are not {@code columns} long
    */
   public Normalizer(NormalizerState state, int columns) {
-    this(columns);
+    this(state, columns, false);
+  }
+
+  /** Restores statistics of values on the signed log scale when {@code symlog} (see above). */
+  public Normalizer(NormalizerState state, int columns, boolean symlog) {
+    this(columns, symlog);
     if (state.mean().length != columns || state.m2().length != columns) {
       throw new IllegalArgumentException(
           "normalizer statistics have "
@@ -71,7 +88,7 @@ public final class Normalizer {
   public void update(float[] x, int offset) {
     count += 1.0;
     for (int j = 0; j < features; j++) {
-      double value = x[offset + j];
+      double value = symlog ? Symlog.of(x[offset + j]) : x[offset + j];
       double delta = value - mean[j];
       mean[j] += delta / count;
       m2[j] += delta * (value - mean[j]);
@@ -85,6 +102,10 @@ public final class Normalizer {
    */
   public void apply(float[] raw, float[] out, int rows) {
     refresh();
+    if (symlog) {
+      Symlog.apply(raw, 0, out, 0, rows * features);
+      raw = out;
+    }
     for (int r = 0; r < rows; r++) {
       final int row = r * features;
       for (int j = 0; j < features; j++) {

@@ -1,5 +1,7 @@
 package io.streamprop.learn;
 
+import static io.streamprop.learn.Standardization.symlog;
+
 import io.streamprop.features.FeatureRow;
 import io.streamprop.learn.state.ModelState;
 import io.streamprop.nn.Activation;
@@ -68,7 +70,7 @@ public final class Predictor {
       throw new IllegalArgumentException(
           "model state has embedding tables, but its spec has no raw features");
     } else if (spec.standardize()) {
-      normalizer = new Normalizer(state.inputNormalizer(), spec.inputs());
+      normalizer = new Normalizer(state.inputNormalizer(), spec.inputs(), symlog(spec));
       normalizer.refresh(); // from here on apply() only reads
     }
     // Standardized targets: present exactly when the state has target statistics (absent in
@@ -115,6 +117,9 @@ public final class Predictor {
     if (normalizer != null) {
       x = new float[features.length];
       normalizer.apply(features, x, rows);
+    } else if (symlog(spec)) {
+      x = new float[features.length];
+      Symlog.apply(features, 0, x, 0, features.length);
     }
     return outputs(mlp.predictLogits(x, rows), rows);
   }

@@ -14,9 +14,14 @@ import io.streamprop.spec.ModelSpec;
  * include all its examples; a batch's labels join the target statistics at step time, after the
  * batch was scored in the user's units with the statistics from before it ({@link #toUserUnits})
  * and before it is learned ({@link #trainingLabels}), so its own labels cannot leak into its score.
+ *
+ * <p>With {@code input_transform: symlog} the inputs go through {@link Symlog} first: the
+ * statistics are those of the transformed inputs, and the inputs stay untransformed in the pending
+ * mini-batch (and so in the model state) until they are standardized.
  */
 final class Standardization {
   private final boolean inputsOn;
+  private final boolean symlog; // input_transform symlog: Symlog before statistics and network
   private final int inputs;
   private final int targetWidth;
   private final Normalizer inputStatistics; // a spec of numbers; null with raw features
@@ -31,6 +36,7 @@ final class Standardization {
       MissingAwareNormalizer rawStatistics,
       Normalizer targets) {
     this.inputsOn = spec.standardize();
+    this.symlog = symlog(spec);
     this.inputs = spec.inputs();
     this.targetWidth = spec.outputs();
     this.inputStatistics = inputStatistics;
@@ -46,10 +52,10 @@ final class Standardization {
     Normalizer targets = standardizesTargets(spec) ? new Normalizer(spec.outputs()) : null;
     if (spec.hasFeatures()) {
       MissingAwareNormalizer raw =
-          new MissingAwareNormalizer(spec.features().layout(), spec.standardize());
+          new MissingAwareNormalizer(spec.features().layout(), spec.standardize(), symlog(spec));
       return new Standardization(spec, null, raw, targets);
     }
-    return new Standardization(spec, new Normalizer(spec.inputs()), null, targets);
+    return new Standardization(spec, new Normalizer(spec.inputs(), symlog(spec)), null, targets);
   }
 
   /** Resumes from a state's statistics (targets: see {@link #targetNormalizer}). */
@@ -58,7 +64,8 @@ final class Standardization {
     if (spec.hasFeatures()) {
       return new Standardization(spec, null, rawNormalizer(spec, inputs), targetStatistics);
     }
-    return new Standardization(spec, new Normalizer(inputs, spec.inputs()), null, targetStatistics);
+    return new Standardization(
+        spec, new Normalizer(inputs, spec.inputs(), symlog(spec)), null, targetStatistics);
   }
 
   /**
@@ -68,7 +75,16 @@ final class Standardization {
    * @throws IllegalArgumentException if the statistics do not fit the spec's numeric features
    */
   static MissingAwareNormalizer rawNormalizer(ModelSpec spec, NormalizerState inputs) {
-    return new MissingAwareNormalizer(spec.features().layout(), spec.standardize(), inputs);
+    return new MissingAwareNormalizer(
+        spec.features().layout(), spec.standardize(), symlog(spec), inputs);
+  }
+
+  /**
+   * True when the spec's numeric inputs go through {@link Symlog} before their statistics and the
+   * network ({@code input_transform: symlog}).
+   */
+  static boolean symlog(ModelSpec spec) {
+    return spec.inputTransform() == ModelSpec.InputTransform.SYMLOG;
   }
 
   /** True if a new model of this spec learns standardized targets: regression with standardize. */
@@ -118,6 +134,8 @@ final class Standardization {
       rawStatistics.apply(raw, out, rows);
     } else if (inputsOn) {
       inputStatistics.apply(raw, out, rows);
+    } else if (symlog) {
+      Symlog.apply(raw, 0, out, 0, rows * inputs);
     } else {
       System.arraycopy(raw, 0, out, 0, rows * inputs);
     }

@@ -44,6 +44,8 @@ import java.util.List;
  *     rates and widths) that serves whichever member predicts best ({@code
  *     io.streamprop.learn.population}); the population is the default when the spec gives no {@code
  *     optimizer}
+ * @param inputTransform what numeric inputs go through before the statistics and the network
+ *     ({@code input_transform}): as they are, or on a signed log scale
  */
 public record ModelSpec(
     Task task,
@@ -67,7 +69,8 @@ public record ModelSpec(
     List<String> classNames,
     ClassWeight classWeight,
     FeatureSchema features,
-    Learner learner) {
+    Learner learner,
+    InputTransform inputTransform) {
 
   /**
    * Copies the lists (so that instances are immutable and {@code equals} compares contents) and
@@ -115,6 +118,84 @@ public record ModelSpec(
                 SpecLimits.labelWidth(task, outputs)),
             features));
     SpecValidator.notNull("learner", learner);
+    SpecValidator.notNull("input_transform", inputTransform);
+    if (inputTransform == InputTransform.AUTO && learner != Learner.POPULATION) {
+      throw new SpecException(
+          "input_transform", "auto needs learner population, got " + learner.name().toLowerCase());
+    }
+  }
+
+  /**
+   * The spec with every field as given and {@link InputTransform#NONE}: numeric inputs enter the
+   * statistics and the network as they are.
+   */
+  public ModelSpec(
+      Task task,
+      int inputs,
+      List<String> featureNames,
+      int outputs,
+      List<Integer> hidden,
+      Activation activation,
+      Init init,
+      boolean batchNorm,
+      double dropout,
+      Loss loss,
+      double huberDelta,
+      OptimizerSpec optimizer,
+      ScheduleSpec schedule,
+      double clipNorm,
+      int batchSize,
+      boolean standardize,
+      long seed,
+      SnapshotPolicy snapshot,
+      List<String> classNames,
+      ClassWeight classWeight,
+      FeatureSchema features,
+      Learner learner) {
+    this(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        classNames,
+        classWeight,
+        features,
+        learner,
+        InputTransform.NONE);
+  }
+
+  /**
+   * What numeric inputs go through before they join the input statistics and the network, in
+   * training and prediction alike.
+   */
+  public enum InputTransform {
+    /** As they are. */
+    NONE,
+    /**
+     * {@code sign(x) · ln(1 + |x|)} per numeric input ("symlog", as DreamerV3 feeds its vector
+     * inputs; Hafner et al. 2023): amounts, counts and other heavy-tailed numbers on a log scale,
+     * sign and zero kept.
+     */
+    SYMLOG,
+    /**
+     * A population's members race {@link #NONE} and {@link #SYMLOG} (the default of an open spec);
+     * one learner has a fixed transform.
+     */
+    AUTO
   }
 
   /** Who learns: the spec's one model, or a population of variants of it. */
@@ -303,8 +384,15 @@ public record ModelSpec(
     return classNames.isEmpty() ? Integer.toString(index) : classNames.get(index);
   }
 
-  /** The same spec with another learner (how a population makes its members' specs). */
+  /**
+   * The same spec with another learner; one learner of a spec whose population would race the input
+   * transforms takes none.
+   */
   public ModelSpec withLearner(Learner learner) {
+    InputTransform transform =
+        inputTransform == InputTransform.AUTO
+            ? SpecDefaults.inputTransform(learner)
+            : inputTransform;
     return new ModelSpec(
         task,
         inputs,
@@ -327,7 +415,36 @@ public record ModelSpec(
         classNames,
         classWeight,
         features,
-        learner);
+        learner,
+        transform);
+  }
+
+  /** The same spec with another input transform (how a population makes its members' specs). */
+  public ModelSpec withInputTransform(InputTransform transform) {
+    return new ModelSpec(
+        task,
+        inputs,
+        featureNames,
+        outputs,
+        hidden,
+        activation,
+        init,
+        batchNorm,
+        dropout,
+        loss,
+        huberDelta,
+        optimizer,
+        schedule,
+        clipNorm,
+        batchSize,
+        standardize,
+        seed,
+        snapshot,
+        classNames,
+        classWeight,
+        features,
+        learner,
+        transform);
   }
 
   /** Width of the network's last layer: 1 for binary cross-entropy, else {@link #outputs}. */

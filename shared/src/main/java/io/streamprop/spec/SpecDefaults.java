@@ -78,6 +78,16 @@ public final class SpecDefaults {
    */
   public static final ModelSpec.Learner OPEN_LEARNER = ModelSpec.Learner.POPULATION;
 
+  /**
+   * The input transform of a spec that gives none: a population races them ({@code auto}: members
+   * with inputs as they are and on the signed log scale), one learner takes its inputs as they are.
+   */
+  public static ModelSpec.InputTransform inputTransform(ModelSpec.Learner learner) {
+    return learner == ModelSpec.Learner.POPULATION
+        ? ModelSpec.InputTransform.AUTO
+        : ModelSpec.InputTransform.NONE;
+  }
+
   public static final long SNAPSHOT_EVERY_EXAMPLES = 10_000;
   public static final double SNAPSHOT_EVERY_SECONDS = 5.0;
 

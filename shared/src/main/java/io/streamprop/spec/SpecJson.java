@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.features.FeatureSchema;
 import io.streamprop.spec.ModelSpec.Activation;
 import io.streamprop.spec.ModelSpec.Init;
+import io.streamprop.spec.ModelSpec.InputTransform;
 import io.streamprop.spec.ModelSpec.Learner;
 import io.streamprop.spec.ModelSpec.Loss;
 import io.streamprop.spec.ModelSpec.OptimizerName;
@@ -77,6 +78,7 @@ public final class SpecJson {
           "clip_norm",
           "batch_size",
           "standardize",
+          "input_transform",
           "seed",
           "snapshot");
   private static final List<String> OPTIMIZER_KEYS =
@@ -230,6 +232,7 @@ public final class SpecJson {
                 ? SpecDefaults.CLASSIFICATION_LOSS
                 : SpecDefaults.REGRESSION_LOSS;
 
+    Learner learner = learner(root);
     return new ModelSpec(
         task,
         inputs,
@@ -254,7 +257,25 @@ public final class SpecJson {
         classNames,
         LabelsJson.classWeight(root.get("class_weight"), classNames),
         features,
-        learner(root));
+        learner,
+        inputTransform(root, learner));
+  }
+
+  /**
+   * The {@code input_transform} key, or its default: {@code auto} for a population (its members
+   * race the transforms), {@code none} for one learner. {@code auto} needs a population.
+   */
+  private static InputTransform inputTransform(JsonNode root, Learner learner) {
+    InputTransform transform =
+        enumOr(root, "input_transform", InputTransform.class, SpecDefaults.inputTransform(learner));
+    if (transform == InputTransform.AUTO && learner != Learner.POPULATION) {
+      throw new SpecException(
+          "input_transform",
+          "auto races the transforms in a population: it needs learner population, got learner "
+              + name(learner)
+              + " (give none or symlog)");
+    }
+    return transform;
   }
 
   /**
@@ -379,6 +400,11 @@ public final class SpecJson {
         // Written only when it is not what the written-out optimizer implies (single), so the
         // canonical form, and every snapshot, of a single learner's spec keeps its bytes.
         g.writeStringField("learner", name(spec.learner()));
+      }
+      if (spec.inputTransform() != SpecDefaults.inputTransform(spec.learner())) {
+        // Written only when it is not the learner's default, so the canonical form of every spec
+        // written before the key existed keeps its bytes.
+        g.writeStringField("input_transform", name(spec.inputTransform()));
       }
       OptimizerSpec o = spec.optimizer();
       g.writeObjectFieldStart("optimizer");

@@ -323,6 +323,7 @@ public final class PopulationCodec {
                 i,
                 memberSpec.optimizer().learningRate(),
                 memberSpec.hidden(),
+                memberSpec.inputTransform(),
                 recentLoss,
                 steps,
                 bornAt,
@@ -469,7 +470,8 @@ public final class PopulationCodec {
 
   /**
    * A member learns the population's stream: same task, inputs, outputs, loss and batch size (or 1,
-   * when the plan has a warm-up or the population relearns after a drift alarm).
+   * when the plan has a warm-up or the population relearns after a drift alarm), and the
+   * population's input transform unless the population races them ({@code auto}).
    */
   private static void checkMember(ModelSpec spec, boolean warmup, ModelState member, int index) {
     ModelSpec m = member.spec();
@@ -479,12 +481,14 @@ public final class PopulationCodec {
         || m.inputs() != spec.inputs()
         || m.outputs() != spec.outputs()
         || m.loss() != spec.loss()
-        || !batch) {
+        || !batch
+        || (spec.inputTransform() != ModelSpec.InputTransform.AUTO
+            && m.inputTransform() != spec.inputTransform())) {
       throw new SnapshotException(
           "invalid population: member "
               + index
-              + " is not a single learner of the population's task, inputs, outputs, loss and"
-              + " batch size: "
+              + " is not a single learner of the population's task, inputs, outputs, loss, batch"
+              + " size and input transform: "
               + SpecJson.write(m));
     }
   }

@@ -85,13 +85,14 @@ class LearningQualityTest {
   /**
    * The default for an open spec, the population ({@code learner: population}, the standard plan):
    * its prequential accuracy is that of the member served before each mini-batch. Measured (see
-   * {@code docs/learning-quality.md}): iris 0.827, wine 0.916, breast_cancer 0.935, digits 0.938,
-   * letter 0.843, spambase 0.929, shuttle 0.9934, where the fixed default single learner measures
+   * {@code docs/learning-quality.md}): iris 0.827, wine 0.916, breast_cancer 0.932, digits 0.934,
+   * letter 0.843, spambase 0.938, shuttle 0.9976, where the fixed default single learner measures
    * 0.792, 0.903, 0.923, 0.907, 0.780, 0.916 and 0.9915. Selection that serves a bad member,
    * replacements that break the members, or a warm-up that does not step every example fall below
    * these thresholds (the earlier plan of four rates without a warm-up: digits 0.910, breast_cancer
    * 0.916, letter 0.793; two members of the wider network after the warm-up instead of three:
-   * letter 0.815; without the members' weight averages: letter 0.839).
+   * letter 0.815; without the members' weight averages: letter 0.839; without the symlog members:
+   * spambase 0.929, shuttle 0.9934). spambase and shuttle hold the issue's goals, 0.93 and 0.995.
    */
   @ParameterizedTest(name = "{0} >= {1}")
   @CsvSource({
@@ -100,8 +101,8 @@ class LearningQualityTest {
     "breast_cancer, 0.92",
     "digits,        0.925",
     "letter,        0.83",
-    "spambase,      0.915",
-    "shuttle,       0.991"
+    "spambase,      0.93",
+    "shuttle,       0.995"
   })
   void openSpec_population_singlePassPrequentialAccuracy_atLeastThreshold(
       String name, double threshold) {

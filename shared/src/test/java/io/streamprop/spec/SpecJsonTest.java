@@ -316,4 +316,43 @@ class SpecJsonTest {
         .isInstanceOf(SpecException.class)
         .hasMessage("dropout: must be in [0, 1), got 1.5");
   }
+
+  @Test
+  void inputTransform_autoForAPopulation_noneForOneLearner_writtenOnlyWhenNotTheDefault() {
+    ModelSpec open = SpecJson.parse("{\"inputs\": 4, \"classes\": 3}");
+    assertThat(open.inputTransform()).isEqualTo(ModelSpec.InputTransform.AUTO);
+    assertThat(SpecJson.write(open)).doesNotContain("input_transform");
+    ModelSpec single = SpecJson.parse("{\"inputs\": 4, \"classes\": 3, \"learner\": \"single\"}");
+    assertThat(single.inputTransform()).isEqualTo(ModelSpec.InputTransform.NONE);
+    assertThat(SpecJson.write(single)).doesNotContain("input_transform");
+    assertThat(single.withLearner(ModelSpec.Learner.SINGLE)).isEqualTo(single);
+    assertThat(open.withLearner(ModelSpec.Learner.SINGLE).inputTransform())
+        .isEqualTo(ModelSpec.InputTransform.NONE);
+
+    ModelSpec symlog =
+        SpecJson.parse(
+            "{\"inputs\": 4, \"classes\": 3, \"optimizer\": \"adam\","
+                + " \"input_transform\": \"symlog\"}");
+    assertThat(SpecJson.write(symlog)).contains("\"input_transform\":\"symlog\"");
+    assertThat(SpecJson.parse(SpecJson.write(symlog))).isEqualTo(symlog);
+    ModelSpec fixedNone =
+        SpecJson.parse("{\"inputs\": 4, \"classes\": 3, \"input_transform\": \"none\"}");
+    assertThat(SpecJson.write(fixedNone)).contains("\"input_transform\":\"none\"");
+    assertThat(SpecJson.parse(SpecJson.write(fixedNone))).isEqualTo(fixedNone);
+  }
+
+  @Test
+  void inputTransform_autoForOneLearnerOrUnknown_rejected_namingTheKey() {
+    assertThatThrownBy(
+            () ->
+                SpecJson.parse(
+                    "{\"inputs\": 4, \"classes\": 3, \"learner\": \"single\","
+                        + " \"input_transform\": \"auto\"}"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageStartingWith("input_transform: auto races the transforms in a population");
+    assertThatThrownBy(
+            () -> SpecJson.parse("{\"inputs\": 4, \"classes\": 3, \"input_transform\": \"log\"}"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageStartingWith("input_transform:");
+  }
 }

@@ -421,6 +421,7 @@ final class JsonBodies {
     json.writeBooleanField("average", population.average());
     json.writeNumberField("learning_rate", population.learningRate());
     writeInts(json, "hidden", population.hidden());
+    json.writeStringField("input_transform", lowerCase(population.inputTransform()));
     json.writeStringField("reason", population.reason());
     json.writeNumberField("switches", population.switches());
     json.writeNumberField("replacements", population.replacements());
@@ -431,6 +432,7 @@ final class JsonBodies {
       json.writeNumberField("member", s.member());
       json.writeNumberField("learning_rate", s.learningRate());
       writeInts(json, "hidden", s.hidden());
+      json.writeStringField("input_transform", lowerCase(s.inputTransform()));
       json.writeFieldName("recent_loss");
       if (Double.isFinite(s.recentLoss())) {
         json.writeNumber(s.recentLoss());
@@ -444,6 +446,10 @@ final class JsonBodies {
     }
     json.writeEndArray();
     json.writeEndObject();
+  }
+
+  private static String lowerCase(Enum<?> value) {
+    return value.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void writeInts(JsonGenerator json, String name, List<Integer> values)

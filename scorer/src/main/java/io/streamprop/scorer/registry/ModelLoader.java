@@ -162,6 +162,7 @@ public final class ModelLoader {
         served.average(),
         lead.learningRate(),
         lead.hidden(),
+        lead.inputTransform(),
         served.reason(),
         served.standings(),
         population.switches(),

@@ -1,6 +1,7 @@
 package io.streamprop.scorer.registry;
 
 import io.streamprop.learn.population.Standing;
+import io.streamprop.spec.ModelSpec;
 import java.util.List;
 
 /**
@@ -10,6 +11,7 @@ import java.util.List;
  * @param average true when that member's weight average is served, not the member itself
  * @param learningRate its base learning rate
  * @param hidden its hidden widths
+ * @param inputTransform what its numeric inputs go through (none or symlog)
  * @param reason one line: its recent loss against the next best member's ({@code
  *     io.streamprop.learn.population.ServedModel#reason()})
  * @param standings every member's standing, in member order
@@ -22,6 +24,7 @@ public record PopulationInfo(
     boolean average,
     double learningRate,
     List<Integer> hidden,
+    ModelSpec.InputTransform inputTransform,
     String reason,
     List<Standing> standings,
     long switches,

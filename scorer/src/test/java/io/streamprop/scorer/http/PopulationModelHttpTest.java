@@ -143,6 +143,8 @@ class PopulationModelHttpTest {
     assertThat(pop.get("average").asBoolean()).isFalse();
     assertThat(pop.get("learning_rate").asDouble()).isEqualTo(lead.learningRate());
     assertThat(pop.get("hidden").get(0).asInt()).isEqualTo(lead.hidden().get(0));
+    assertThat(pop.get("input_transform").asText())
+        .isEqualTo(lead.inputTransform().name().toLowerCase(java.util.Locale.ROOT));
     assertThat(pop.get("reason").asText()).isEqualTo(served.reason());
     assertThat(pop.get("switches").asLong()).isEqualTo(population.switches());
     assertThat(pop.get("replacements").asLong()).isEqualTo(population.replacements());
@@ -154,6 +156,8 @@ class PopulationModelHttpTest {
       assertThat(node.get("recent_loss").asDouble()).isEqualTo(s.recentLoss());
       assertThat(node.get("learning_rate").asDouble()).isEqualTo(s.learningRate());
       assertThat(node.get("steps").asLong()).isEqualTo(s.steps());
+      assertThat(node.get("input_transform").asText())
+          .isEqualTo(s.inputTransform().name().toLowerCase(java.util.Locale.ROOT));
       assertThat(node.get("served").asBoolean()).isEqualTo(s.leader());
     }
     // The spec shown is the user's: the population's.

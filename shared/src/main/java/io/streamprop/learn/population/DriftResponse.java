@@ -111,7 +111,12 @@ final class DriftResponse {
     ModelSpec copySpec = r.copy().spec();
     int batch = learners[member].spec().batchSize();
     ModelSpec fresh =
-        PopulationPlan.variant(spec, copySpec.hidden(), copySpec.optimizer().learningRate(), batch);
+        PopulationPlan.variant(
+            spec,
+            copySpec.hidden(),
+            copySpec.optimizer().learningRate(),
+            batch,
+            copySpec.inputTransform());
     double base = spec.optimizer().learningRate();
     learners[member] =
         OnlineLearner.restore(
@@ -212,7 +217,11 @@ final class DriftResponse {
       }
       ModelSpec memberSpec =
           PopulationPlan.variant(
-              spec, lead.spec().hidden(), spec.optimizer().learningRate(), lead.spec().batchSize());
+              spec,
+              lead.spec().hidden(),
+              spec.optimizer().learningRate(),
+              lead.spec().batchSize(),
+              lead.spec().inputTransform());
       ModelState fresh = OnlineLearner.create(reseeded(memberSpec, rng.nextLong())).state();
       learners[i] =
           OnlineLearner.restore(
@@ -251,7 +260,9 @@ final class DriftResponse {
     }
     ModelState state = learner.state();
     return OnlineLearner.restore(
-        state.withSpec(PopulationPlan.variant(s, s.hidden(), s.optimizer().learningRate(), batch)));
+        state.withSpec(
+            PopulationPlan.variant(
+                s, s.hidden(), s.optimizer().learningRate(), batch, s.inputTransform())));
   }
 
   /** The spec with another seed (the fresh member's initial weights and generator). */
@@ -278,6 +289,7 @@ final class DriftResponse {
         s.classNames(),
         s.classWeight(),
         s.features(),
-        s.learner());
+        s.learner(),
+        s.inputTransform());
   }
 }

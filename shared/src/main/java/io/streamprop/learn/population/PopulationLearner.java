@@ -105,9 +105,7 @@ public final class PopulationLearner {
             specs.size(),
             drift == null ? null : DriftState.start(drift));
     // The spec's own single learner (at mini-batch 1 during a warm-up).
-    ModelSpec own =
-        PopulationPlan.variant(
-            spec, spec.hidden(), spec.optimizer().learningRate(), plan.batchSize(spec, 0));
+    ModelSpec own = plan.ownMember(spec);
     for (int i = 0; i < specs.size(); i++) {
       population.learners[i] = OnlineLearner.create(specs.get(i));
       population.recentLoss[i] = Double.NaN;
@@ -356,7 +354,7 @@ public final class PopulationLearner {
             t.optimizer(), t.pending(), rng.nextLong(), t.prequentialLoss(), t.classCounts());
     ModelState copy =
         new ModelState(
-            PopulationPlan.variant(leadSpec, leadSpec.hidden(), rate, leadSpec.batchSize()),
+            PopulationPlan.atRate(leadSpec, rate),
             lead.counters(),
             lead.layers(),
             lead.inputNormalizer(),
@@ -414,6 +412,7 @@ public final class PopulationLearner {
               i,
               s.optimizer().learningRate(),
               s.hidden(),
+              s.inputTransform(),
               recentLoss[i],
               learners[i].steps(),
               bornAt[i],

@@ -1,6 +1,7 @@
 package io.streamprop.learn.population;
 
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.spec.ModelSpec.InputTransform;
 import io.streamprop.spec.SpecException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +11,13 @@ import java.util.List;
  * member's loss must be to count, and when a member is replaced. A population keeps its plan in its
  * state, so a population resumed by a later release runs on with the plan it started with.
  *
- * <p>Members: for every width factor w (outer) and every rate factor f (inner), the spec with every
- * hidden width × w and the learning rate × f; a variant the spec's limits refuse (too many
- * parameters) is left out. Every member starts from the spec's own seed (common random numbers:
- * members differ by their learning rate and width alone), so the member of factors (1, 1) is the
- * spec's single learner, bit for bit.
+ * <p>Members: for every input transform t ({@link #transforms}: outermost), every width factor w
+ * and every rate factor f (innermost), the spec with input transform t, every hidden width × w and
+ * the learning rate × f; a variant the spec's limits refuse (too many parameters) is left out. When
+ * the spec leaves the transform to the race ({@code auto}), the symlog members take the first width
+ * factor only. Every member starts from the spec's own seed (common random numbers: members differ
+ * by their learning rate and width alone), so the member of factors (1, 1) is the spec's single
+ * learner, bit for bit.
  *
  * @param rateFactors initial learning rates as multiples of the spec's
  * @param widthFactors initial hidden widths as multiples of the spec's
@@ -199,17 +202,59 @@ public record PopulationPlan(
   public List<ModelSpec> memberSpecs(ModelSpec spec) {
     int batch = batchSize(spec, 0);
     List<ModelSpec> specs = new ArrayList<>();
-    for (int w : widthFactors) {
-      List<Integer> hidden = spec.hidden().stream().map(h -> h * w).toList();
-      for (double f : rateFactors) {
-        try {
-          specs.add(variant(spec, hidden, spec.optimizer().learningRate() * f, batch));
-        } catch (SpecException tooLarge) {
-          // a wider variant beyond the spec's limits is left out
+    for (InputTransform transform : transforms(spec)) {
+      // Symlog members race at the first width factor only: the transform is decided by the
+      // warm-up's race as the width is, at a third more of its cost instead of twice it.
+      List<Integer> widths =
+          transform == InputTransform.SYMLOG && transform != spec.inputTransform()
+              ? widthFactors.subList(0, 1)
+              : widthFactors;
+      for (int w : widths) {
+        List<Integer> hidden = spec.hidden().stream().map(h -> h * w).toList();
+        for (double f : rateFactors) {
+          try {
+            specs.add(variant(spec, hidden, spec.optimizer().learningRate() * f, batch, transform));
+          } catch (SpecException tooLarge) {
+            // a wider variant beyond the spec's limits is left out
+          }
         }
       }
     }
     return specs;
+  }
+
+  /**
+   * The input transforms the members start with: the spec's own, or for {@code auto} none and then
+   * symlog. A spec with raw features but no numeric one has only none (symlog would change
+   * nothing).
+   */
+  public static List<InputTransform> transforms(ModelSpec spec) {
+    if (spec.inputTransform() != InputTransform.AUTO) {
+      return List.of(spec.inputTransform());
+    }
+    if (spec.hasFeatures() && spec.features().layout().numericCount() == 0) {
+      return List.of(InputTransform.NONE);
+    }
+    return List.of(InputTransform.NONE, InputTransform.SYMLOG);
+  }
+
+  /**
+   * The spec's own single learner as a starting member: factors 1 and 1, at the first mini-batch
+   * size, with the spec's fixed input transform or none for {@code auto}.
+   */
+  ModelSpec ownMember(ModelSpec spec) {
+    return variant(
+        spec,
+        spec.hidden(),
+        spec.optimizer().learningRate(),
+        batchSize(spec, 0),
+        transforms(spec).get(0));
+  }
+
+  /** A member's spec at another base learning rate (its widths, batch and transform kept). */
+  static ModelSpec atRate(ModelSpec member, double learningRate) {
+    return variant(
+        member, member.hidden(), learningRate, member.batchSize(), member.inputTransform());
   }
 
   /**
@@ -231,9 +276,16 @@ public record PopulationPlan(
     return count + (long) in * spec.outputWidth();
   }
 
-  /** The spec as one learner of these hidden widths, base learning rate and mini-batch size. */
+  /**
+   * The spec as one learner of these hidden widths, base learning rate, mini-batch size and input
+   * transform (never {@code auto}: a member's is fixed).
+   */
   static ModelSpec variant(
-      ModelSpec spec, List<Integer> hidden, double learningRate, int batchSize) {
+      ModelSpec spec,
+      List<Integer> hidden,
+      double learningRate,
+      int batchSize,
+      InputTransform transform) {
     ModelSpec.OptimizerSpec o = spec.optimizer();
     ModelSpec.OptimizerSpec optimizer =
         new ModelSpec.OptimizerSpec(
@@ -267,6 +319,7 @@ public record PopulationPlan(
         spec.classNames(),
         spec.classWeight(),
         spec.features(),
-        ModelSpec.Learner.SINGLE);
+        ModelSpec.Learner.SINGLE,
+        transform);
   }
 }

@@ -103,7 +103,9 @@ public record PopulationState(
       ModelSpec own = m.model().spec();
       double rate =
           ratio == 1 ? own.optimizer().learningRate() : own.optimizer().learningRate() * ratio;
-      ModelSpec memberSpec = PopulationPlan.variant(updated, own.hidden(), rate, own.batchSize());
+      ModelSpec memberSpec =
+          PopulationPlan.variant(
+              updated, own.hidden(), rate, own.batchSize(), own.inputTransform());
       updatedMembers.add(
           new MemberState(m.model().withSpec(memberSpec), m.recentLoss(), m.bornAt(), m.average()));
     }

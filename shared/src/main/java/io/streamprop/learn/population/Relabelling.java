@@ -114,7 +114,7 @@ final class Relabelling {
     layers.set(out, new LayerState(reorder(layers.get(out).dense(), state.sources(), s), null));
     TrainingState t = fresh.training();
     return new ModelState(
-        PopulationPlan.variant(spec, s.hidden(), rate, batch),
+        PopulationPlan.variant(spec, s.hidden(), rate, batch, s.inputTransform()),
         copy.counters(),
         layers,
         copy.inputNormalizer(),

@@ -1,5 +1,6 @@
 package io.streamprop.learn.population;
 
+import io.streamprop.spec.ModelSpec;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  * @param member the member's index
  * @param learningRate its base learning rate
  * @param hidden its hidden widths
+ * @param inputTransform what its numeric inputs go through (none or symlog)
  * @param recentLoss its recent prequential loss per example (see {@link MemberState#recentLoss()})
  * @param steps optimizer steps it has taken (a copy of the leader inherits the leader's)
  * @param bornAt the population's example count when it started or was re-seeded
@@ -18,6 +20,7 @@ public record Standing(
     int member,
     double learningRate,
     List<Integer> hidden,
+    ModelSpec.InputTransform inputTransform,
     double recentLoss,
     long steps,
     long bornAt,

@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * Successive halving's rung at the end of a population's warm-up (Jamieson and Talwalkar 2016):
- * which members run on. The leader and the best other members of its widths by recent loss, as many
- * as a budget of single steps of the spec's shape holds ({@link PopulationPlan#cost}; the leader
- * runs on even beyond it). One width after the warm-up keeps the cost of a step constant as
- * replacements copy the leader.
+ * which members run on. The leader and the best other members of its widths and input transform by
+ * recent loss, as many as a budget of single steps of the spec's shape holds ({@link
+ * PopulationPlan#cost}; the leader runs on even beyond it). One width after the warm-up keeps the
+ * cost of a step constant as replacements copy the leader.
  */
 final class WarmupHalving {
   private WarmupHalving() {}
@@ -33,13 +33,18 @@ final class WarmupHalving {
   static boolean[] kept(
       OnlineLearner[] learners, double[] recentLoss, int leader, int budget, ModelSpec spec) {
     List<Integer> hidden = learners[leader].spec().hidden();
+    ModelSpec.InputTransform transform = learners[leader].spec().inputTransform();
     double cost = PopulationPlan.cost(learners[leader].spec(), spec);
     int k = (int) Math.max(1, Math.floor(budget / cost + 1e-9)); // 1e-9: 2 × 2.0 fits in 4
     boolean[] kept = new boolean[learners.length];
     kept[leader] = true;
     int count = 1;
     for (int i : bestFirst(recentLoss)) {
-      if (count < k && !kept[i] && learners[i].spec().hidden().equals(hidden)) {
+      ModelSpec member = learners[i].spec();
+      if (count < k
+          && !kept[i]
+          && member.hidden().equals(hidden)
+          && member.inputTransform() == transform) {
         kept[i] = true;
         count++;
       }

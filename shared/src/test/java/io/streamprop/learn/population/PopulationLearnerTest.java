@@ -106,16 +106,35 @@ class PopulationLearnerTest {
     assertThat(PopulationPlan.standard().warmupExamples()).isGreaterThan(wine.rows());
     OnlineLearner single =
         OnlineLearner.create(
-            PopulationPlan.variant(spec, spec.hidden(), spec.optimizer().learningRate(), 1));
+            PopulationPlan.variant(
+                spec,
+                spec.hidden(),
+                spec.optimizer().learningRate(),
+                1,
+                ModelSpec.InputTransform.NONE));
 
     List<Standing> start = population.standings();
     assertThat(start)
         .extracting(Standing::learningRate)
-        .containsExactly(0.001, 0.003, 0.01, 0.001, 0.003, 0.01);
+        .containsExactly(0.001, 0.003, 0.01, 0.001, 0.003, 0.01, 0.001, 0.003, 0.01);
     assertThat(start)
         .extracting(Standing::hidden)
         .containsExactly(
-            List.of(16), List.of(16), List.of(16), List.of(32), List.of(32), List.of(32));
+            List.of(16),
+            List.of(16),
+            List.of(16),
+            List.of(32),
+            List.of(32),
+            List.of(32),
+            List.of(16),
+            List.of(16),
+            List.of(16));
+    ModelSpec.InputTransform none = ModelSpec.InputTransform.NONE;
+    ModelSpec.InputTransform symlog = ModelSpec.InputTransform.SYMLOG;
+    assertThat(start)
+        .as("the symlog members race at the spec's widths only")
+        .extracting(Standing::inputTransform)
+        .containsExactly(none, none, none, none, none, none, symlog, symlog, symlog);
     assertThat(population.leader()).as("the spec's own rate is served first").isEqualTo(2);
 
     StepResult firstServed = null;
@@ -146,9 +165,36 @@ class PopulationLearnerTest {
             List.of(32, 16),
             List.of(32, 16),
             List.of(32, 16),
-            List.of(32, 16));
+            List.of(32, 16),
+            List.of(16, 8),
+            List.of(16, 8),
+            List.of(16, 8),
+            List.of(16, 8));
     assertThat(FAST.memberSpecs(spec))
         .allSatisfy(m -> assertThat(m.learner()).isEqualTo(ModelSpec.Learner.SINGLE));
+  }
+
+  @Test
+  void inputTransforms_autoRacesNoneAndSymlog_aFixedOneOrNoNumericInputOnlyItself() {
+    ModelSpec open = spec("{'inputs': 13, 'classes': 3, 'hidden': [16]}");
+    assertThat(open.inputTransform()).isEqualTo(ModelSpec.InputTransform.AUTO);
+    assertThat(FAST.memberSpecs(open))
+        .extracting(ModelSpec::inputTransform)
+        .containsOnly(ModelSpec.InputTransform.NONE, ModelSpec.InputTransform.SYMLOG);
+    ModelSpec fixed = spec("{'inputs': 13, 'classes': 3, 'input_transform': 'symlog'}");
+    assertThat(FAST.memberSpecs(fixed))
+        .hasSize(8)
+        .extracting(ModelSpec::inputTransform)
+        .containsOnly(ModelSpec.InputTransform.SYMLOG);
+    ModelSpec categorical =
+        spec(
+            "{'features': [{'name': 'country', 'kind': 'categorical'},"
+                + " {'name': 'device', 'kind': 'categorical'}], 'classes': 2}");
+    assertThat(FAST.memberSpecs(categorical))
+        .as("symlog changes nothing without a numeric input")
+        .hasSize(8)
+        .extracting(ModelSpec::inputTransform)
+        .containsOnly(ModelSpec.InputTransform.NONE);
   }
 
   @Test
@@ -259,7 +305,12 @@ class PopulationLearnerTest {
     // for the warm-up has the same first-layer weights at its end.
     OnlineLearner single =
         OnlineLearner.create(
-            PopulationPlan.variant(spec, spec.hidden(), spec.optimizer().learningRate(), 1));
+            PopulationPlan.variant(
+                spec,
+                spec.hidden(),
+                spec.optimizer().learningRate(),
+                1,
+                ModelSpec.InputTransform.NONE));
     for (int i = 0; i < WARMUP; i++) {
       single.learn(wine.features()[i], new float[] {wine.labels()[i]});
     }
@@ -308,7 +359,7 @@ class PopulationLearnerTest {
     PopulationLearner halved = PopulationLearner.create(spec(WINE), race(budget));
     feed(all, wine, 0, WARMUP - 1);
     feed(halved, wine, 0, WARMUP - 1);
-    assertThat(halved.size()).as("the whole race runs in the warm-up").isEqualTo(8);
+    assertThat(halved.size()).as("the whole race runs in the warm-up").isEqualTo(12);
     feed(all, wine, WARMUP - 1, WARMUP);
     feed(halved, wine, WARMUP - 1, WARMUP);
 
@@ -326,6 +377,10 @@ class PopulationLearnerTest {
                         .spec()
                         .hidden()
                         .equals(lead.model().spec().hidden()))
+            .filter(
+                i ->
+                    race.members().get(i).model().spec().inputTransform()
+                        == lead.model().spec().inputTransform())
             .boxed()
             .sorted(
                 java.util.Comparator.comparingDouble(
@@ -349,7 +404,9 @@ class PopulationLearnerTest {
     feed(halved, wine, WARMUP, wine.rows());
     assertThat(halved.size()).isEqualTo(sameWidth.size());
     assertThat(halved.standings())
-        .allSatisfy(st -> assertThat(st.hidden()).isEqualTo(lead.model().spec().hidden()));
+        .allSatisfy(st -> assertThat(st.hidden()).isEqualTo(lead.model().spec().hidden()))
+        .allSatisfy(
+            st -> assertThat(st.inputTransform()).isEqualTo(lead.model().spec().inputTransform()));
   }
 
   @ParameterizedTest

@@ -186,7 +186,7 @@ public final class PopulationMeasure {
                     p.warmupExamples(),
                     p.warmupKeep());
             case 'a' -> withAverage(p, Double.parseDouble(v));
-            case 'b', 's' -> p;
+            case 'b', 's', 't' -> p;
             default -> throw new IllegalArgumentException("unknown plan option " + parts[i]);
           };
     }
@@ -229,7 +229,7 @@ public final class PopulationMeasure {
       }
       System.out.printf(
           Locale.ROOT,
-          "%-14s %-8s population %s (%d scored) switches %d replaced %d%n",
+          "%-14s %-8s population %s (%d scored) switches %d replaced %d leader %s%n",
           path.getFileName(),
           planName,
           spec.task() == ModelSpec.Task.REGRESSION
@@ -237,7 +237,8 @@ public final class PopulationMeasure {
               : String.format(Locale.ROOT, "accuracy %.4f", (double) correct / scored),
           scored,
           population.switches(),
-          population.replacements());
+          population.replacements(),
+          population.leaderLearner().spec().inputTransform());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -331,6 +332,9 @@ public final class PopulationMeasure {
     if (option(args[0], 's') != null) {
       batch += ", \"seed\": " + option(args[0], 's');
     }
+    if (option(args[0], 't') != null) {
+      batch += ", \"input_transform\": \"" + option(args[0], 't') + "\"";
+    }
     for (int a = 1; a < args.length; a++) {
       if (args[a].startsWith("raw:")) {
         raw(args[0], plan, Path.of(args[a].substring(4)));
@@ -364,10 +368,11 @@ public final class PopulationMeasure {
         members.append(
             String.format(
                 Locale.ROOT,
-                " [%s%.4g %s %.4g]",
+                " [%s%.4g %s%s %.4g]",
                 st.leader() ? "*" : "",
                 st.learningRate(),
                 st.hidden(),
+                st.inputTransform() == ModelSpec.InputTransform.SYMLOG ? " symlog" : "",
                 st.recentLoss()));
       }
       System.out.printf(

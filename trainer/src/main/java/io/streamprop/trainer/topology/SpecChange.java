@@ -16,8 +16,9 @@ import java.util.Objects;
  *   <li>{@link #RESTART}: anything that shapes the network or how it begins changed (task, inputs,
  *       feature names, raw features (their names, kinds, buckets, widths, limits, hash seed),
  *       outputs, class names, hidden widths, activation, initialization, batch norm, loss,
- *       optimizer kind, mini-batch size, standardization, seed, learner): the model starts from
- *       scratch with the new spec, and its snapshot versions continue upwards from the old ones.
+ *       optimizer kind, mini-batch size, standardization, input transform, seed, learner): the
+ *       model starts from scratch with the new spec, and its snapshot versions continue upwards
+ *       from the old ones.
  * </ul>
  */
 enum SpecChange {
@@ -44,6 +45,7 @@ enum SpecChange {
             && old.optimizer().name() == updated.optimizer().name()
             && old.batchSize() == updated.batchSize()
             && old.standardize() == updated.standardize()
+            && old.inputTransform() == updated.inputTransform()
             && old.seed() == updated.seed()
             && old.learner() == updated.learner();
     return sameShape ? IN_PLACE : RESTART;

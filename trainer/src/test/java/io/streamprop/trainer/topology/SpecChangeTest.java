@@ -44,4 +44,17 @@ class SpecChangeTest {
     assertThat(SpecChange.between(vector, raw)).isEqualTo(SpecChange.RESTART);
     assertThat(SpecChange.between(raw, vector)).isEqualTo(SpecChange.RESTART);
   }
+
+  @Test
+  void anotherInputTransform_restart_theStatisticsAndWeightsAreOfTheOldScale() {
+    String single = "{\"inputs\": 3, \"classes\": 2, \"learner\": \"single\"";
+    ModelSpec none = SpecJson.parse(single + "}");
+    ModelSpec symlog = SpecJson.parse(single + ", \"input_transform\": \"symlog\"}");
+    assertThat(SpecChange.between(none, symlog)).isEqualTo(SpecChange.RESTART);
+    assertThat(SpecChange.between(symlog, none)).isEqualTo(SpecChange.RESTART);
+    ModelSpec open = SpecJson.parse("{\"inputs\": 3, \"classes\": 2}");
+    ModelSpec fixed =
+        SpecJson.parse("{\"inputs\": 3, \"classes\": 2, \"input_transform\": \"none\"}");
+    assertThat(SpecChange.between(open, fixed)).isEqualTo(SpecChange.RESTART);
+  }
 }
