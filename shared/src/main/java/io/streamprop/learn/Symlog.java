@@ -13,7 +13,33 @@ package io.streamprop.learn;
 final class Symlog {
   private Symlog() {}
 
+  /**
+   * symlog of the whole numbers 0 .. TABLE - 1, computed once with the same function: pixels,
+   * counts and codes (most of a wide input's values) are a look-up instead of a {@code log1p},
+   * which on JDK 17 is a native call of about 25 ns.
+   */
+  private static final int TABLE = 4096;
+
+  private static final float[] WHOLE = new float[TABLE];
+
+  static {
+    for (int i = 0; i < TABLE; i++) {
+      WHOLE[i] = compute(i);
+    }
+  }
+
   static float of(float x) {
+    int whole = (int) x;
+    if (whole == x && whole >= 0 && whole < TABLE && Float.floatToRawIntBits(x) != NEGATIVE_ZERO) {
+      return WHOLE[whole];
+    }
+    return compute(x);
+  }
+
+  private static final int NEGATIVE_ZERO = Float.floatToRawIntBits(-0f);
+
+  /** The definition: {@code (float) copySign(log1p(|x|), x)} in double, fdlibm's log1p. */
+  static float compute(float x) {
     return (float) Math.copySign(StrictMath.log1p(Math.abs((double) x)), x);
   }
 

@@ -36,6 +36,22 @@ class InputTransformTest {
     assertThat(Symlog.of(Float.NaN)).isNaN();
   }
 
+  @Test
+  void symlog_wholeNumbersFromItsTable_equalTheDefinition_bitForBit() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = -10; i < 5000; i++) {
+      assertThat(Float.floatToRawIntBits(Symlog.of(i)))
+          .as("symlog(%d)", i)
+          .isEqualTo(Float.floatToRawIntBits(Symlog.compute(i)));
+    }
+    for (int i = 0; i < 100_000; i++) {
+      float x = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-8, 9)));
+      assertThat(Float.floatToRawIntBits(Symlog.of(x)))
+          .as("symlog(%s)", x)
+          .isEqualTo(Float.floatToRawIntBits(Symlog.compute(x)));
+    }
+  }
+
   private static ModelSpec spec(String rest, String transform) {
     return SpecJson.parse(
         ("{'inputs': 3, 'hidden': [6], 'learner': 'single', 'input_transform': '"
