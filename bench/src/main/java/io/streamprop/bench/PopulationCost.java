@@ -17,7 +17,8 @@ import java.util.Arrays;
  *
  * <p>Then the served side ({@code letter}): the scorer's predictor ({@link Predictor#of}) of the
  * leader that a population snapshot serves ({@link Snapshots#served}, as the scorer's model loader
- * reads it) against the predictor of the single learner, alternately, one row per call.
+ * reads it) against the predictor of a single learner of the leader's shape (widths and input
+ * transform), alternately, one row per call.
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -Dstreamprop.engine.kernels=vector \
@@ -87,10 +88,10 @@ public final class PopulationCost {
           sink);
       System.out.printf(
           java.util.Locale.ROOT,
-          "%s: members after the warm-up (rate, hidden): %s%n",
+          "%s: members after the warm-up (rate, hidden, input transform): %s%n",
           spec,
           bench.population.standings().stream()
-              .map(m -> m.learningRate() + " " + m.hidden())
+              .map(m -> m.learningRate() + " " + m.hidden() + " " + m.inputTransform())
               .toList());
       if (bench.ids == null) {
         predict(bench, blocks);
@@ -98,11 +99,15 @@ public final class PopulationCost {
     }
   }
 
-  /** The served leader's predictor against the single learner's, one row per call. */
+  /**
+   * The served leader's predictor against that of a single learner of the leader's shape (its
+   * widths and input transform), one row per call.
+   */
   private static void predict(PopulationBenchmark bench, int blocks) {
     byte[] published = PopulationCodec.encode(bench.population.state(), 1, 0, null);
-    Predictor leader = Predictor.of(Snapshots.served(published).state());
-    Predictor single = bench.single.predictor();
+    io.streamprop.learn.state.ModelState served = Snapshots.served(published).state();
+    Predictor leader = Predictor.of(served);
+    Predictor single = io.streamprop.learn.OnlineLearner.create(served.spec()).predictor();
     float[][] rows = bench.features;
     double sink = 0;
     long warmUpEnd = System.nanoTime() + 2_000_000_000L;
