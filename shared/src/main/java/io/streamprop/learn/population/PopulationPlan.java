@@ -16,8 +16,8 @@ import java.util.List;
  * the learning rate × f; a variant the spec's limits refuse (too many parameters) is left out. When
  * the spec leaves the transform to the race ({@code auto}), the symlog members take the first width
  * factor only. Every member starts from the spec's own seed (common random numbers: members differ
- * by their learning rate and width alone), so the member of factors (1, 1) is the spec's single
- * learner, bit for bit.
+ * by their learning rate, width and input transform alone), so the member of factors (1, 1) and the
+ * spec's transform (none for {@code auto}) is the spec's single learner, bit for bit.
  *
  * @param rateFactors initial learning rates as multiples of the spec's
  * @param widthFactors initial hidden widths as multiples of the spec's
