@@ -174,8 +174,10 @@ public final class ModelLoader {
    * Runs one batch through the new model so that the first request does not pay for lazy
    * initialization, and refuses a model whose outputs are not finite. The inputs are the input
    * normalizer's running means (a typical input; zeros for a model that does not standardize, whose
-   * statistics stay empty); for a model with raw features, an event whose every feature is missing
-   * (numbers imputed with their running means, categories in the missing bucket).
+   * statistics stay empty; mapped back from the signed log scale, {@code sign(m) · (e^|m| - 1)},
+   * for {@code input_transform: symlog}, whose statistics are of transformed inputs); for a model
+   * with raw features, an event whose every feature is missing (numbers imputed with their running
+   * means, categories in the missing bucket).
    */
   private static void warmUp(String name, ModelState state, Predictor predictor)
       throws SnapshotRejectedException {
@@ -227,9 +229,11 @@ public final class ModelLoader {
     int inputs = state.spec().inputs();
     float[] features = new float[WARM_UP_ROWS * inputs];
     double[] mean = state.inputNormalizer().mean(); // (inputs), checked by the codec
+    boolean symlog = state.spec().inputTransform() == ModelSpec.InputTransform.SYMLOG;
     for (int row = 0; row < WARM_UP_ROWS; row++) {
       for (int j = 0; j < inputs; j++) {
-        features[row * inputs + j] = (float) mean[j];
+        double m = symlog ? Math.copySign(Math.expm1(Math.abs(mean[j])), mean[j]) : mean[j];
+        features[row * inputs + j] = (float) m;
       }
     }
     return features;

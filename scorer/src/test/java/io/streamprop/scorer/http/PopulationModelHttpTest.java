@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.learn.OnlineLearner;
+import io.streamprop.learn.Predictor;
 import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.learn.population.PopulationPlan;
 import io.streamprop.learn.population.ServedModel;
 import io.streamprop.learn.population.Standing;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.registry.ModelLoader;
 import io.streamprop.scorer.registry.ModelRegistry;
+import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.wire.PopulationCodec;
+import io.streamprop.wire.SnapshotCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +50,9 @@ class PopulationModelHttpTest {
   private static final PopulationPlan AVERAGED =
       new PopulationPlan(
           List.of(0.1, 0.3, 1.0, 3.0), List.of(1, 2), 40, 48, 0.0, 2, 0.01, 10, 40, 0, 100);
+
+  /** A single learner on the signed log scale, served on its own ({@code input_transform}). */
+  private static OnlineLearner symlog;
 
   private static PopulationLearner population;
   private static PopulationLearner averaged; // serves a member's weight average
@@ -80,6 +87,17 @@ class PopulationModelHttpTest {
     }
     byte[] averagedBytes = PopulationCodec.encode(averaged.state(), 3, 1_767_225_600_000L, null);
     models.swapIfNewer(loader.load("avg", averagedBytes, clock.instant()));
+    symlog =
+        OnlineLearner.create(
+            SpecJson.parse(
+                "{\"inputs\": 3, \"classes\": 2, \"hidden\": [4], \"batch_size\": 4,"
+                    + " \"learner\": \"single\", \"input_transform\": \"symlog\"}"));
+    for (int i = 0; i < 200; i++) {
+      float[] x = {(float) Math.pow(10, i % 7) * (i % 3 - 1), i % 5, (i * 7919) % 1000 / 3f};
+      symlog.learn(x, new float[] {x[0] > 0 ? 1 : 0});
+    }
+    models.swapIfNewer(
+        loader.load("sym", SnapshotCodec.encode(symlog.state(), 1), clock.instant()));
     server =
         new ScorerHttpServer(
             "127.0.0.1",
@@ -109,6 +127,45 @@ class PopulationModelHttpTest {
     assertThat(served.version()).isEqualTo(5);
     assertThat(served.spec()).isEqualTo(population.served().model().spec());
     assertSameBits(served.inference().predict(x, 20), leader.predictor().predict(x, 20));
+  }
+
+  @Test
+  void symlogModel_overHttp_answersItsNetworkOnTheTransformedInputs_bitForBit()
+      throws Exception {
+    float[][] rows = {{123456.7f, 3f, -0.25f}, {-1e9f, 0f, 4095f}, {0f, -7f, 1e-30f}};
+    StringBuilder body = new StringBuilder("{\"instances\": [");
+    float[] x = new float[9];
+    for (int r = 0; r < rows.length; r++) {
+      body.append(r == 0 ? "" : ", ").append(java.util.Arrays.toString(rows[r]));
+      System.arraycopy(rows[r], 0, x, 3 * r, 3);
+    }
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/models/sym:predict"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    // The same network and statistics with inputs as they are, fed symlog(x) by the definition.
+    float[] transformed = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      transformed[i] = (float) Math.copySign(StrictMath.log1p(Math.abs((double) x[i])), x[i]);
+    }
+    ModelState state = symlog.state();
+    ModelSpec none = state.spec().withInputTransform(ModelSpec.InputTransform.NONE);
+    float[] want = Predictor.of(state.withSpec(none)).predict(transformed, 3);
+    JsonNode predictions = JSON.readTree(response.body()).get("predictions");
+    float[] got = new float[6];
+    for (int r = 0; r < 3; r++) {
+      for (int c = 0; c < 2; c++) {
+        got[2 * r + c] = predictions.get(r).get("probabilities").get(c).floatValue();
+      }
+    }
+    assertSameBits(got, want);
+    assertThat(JSON.readTree(getModel("sym").body()).at("/spec/input_transform").asText())
+        .isEqualTo("symlog");
   }
 
   private static void assertSameBits(float[] got, float[] want) {
