@@ -44,7 +44,8 @@ class ProgressTest {
         java.util.List.of(),
         ModelSpec.ClassWeight.NONE,
         null,
-        ModelSpec.Learner.SINGLE);
+        ModelSpec.Learner.SINGLE,
+        ModelSpec.InputTransform.NONE);
   }
 
   private final long[] now = {0};

@@ -126,59 +126,6 @@ public record ModelSpec(
   }
 
   /**
-   * The spec with every field as given and {@link InputTransform#NONE}: numeric inputs enter the
-   * statistics and the network as they are.
-   */
-  public ModelSpec(
-      Task task,
-      int inputs,
-      List<String> featureNames,
-      int outputs,
-      List<Integer> hidden,
-      Activation activation,
-      Init init,
-      boolean batchNorm,
-      double dropout,
-      Loss loss,
-      double huberDelta,
-      OptimizerSpec optimizer,
-      ScheduleSpec schedule,
-      double clipNorm,
-      int batchSize,
-      boolean standardize,
-      long seed,
-      SnapshotPolicy snapshot,
-      List<String> classNames,
-      ClassWeight classWeight,
-      FeatureSchema features,
-      Learner learner) {
-    this(
-        task,
-        inputs,
-        featureNames,
-        outputs,
-        hidden,
-        activation,
-        init,
-        batchNorm,
-        dropout,
-        loss,
-        huberDelta,
-        optimizer,
-        schedule,
-        clipNorm,
-        batchSize,
-        standardize,
-        seed,
-        snapshot,
-        classNames,
-        classWeight,
-        features,
-        learner,
-        InputTransform.NONE);
-  }
-
-  /**
    * What numeric inputs go through before they join the input statistics and the network, in
    * training and prediction alike.
    */
@@ -249,7 +196,8 @@ public record ModelSpec(
         List.of(),
         ClassWeight.NONE,
         null,
-        Learner.SINGLE);
+        Learner.SINGLE,
+        InputTransform.NONE);
   }
 
   /** True when the inputs are raw features by name ({@link #features()} is not null). */
@@ -389,38 +337,19 @@ public record ModelSpec(
    * transforms takes none.
    */
   public ModelSpec withLearner(Learner learner) {
-    InputTransform transform =
+    return with(
+        learner,
         inputTransform == InputTransform.AUTO
             ? SpecDefaults.inputTransform(learner)
-            : inputTransform;
-    return new ModelSpec(
-        task,
-        inputs,
-        featureNames,
-        outputs,
-        hidden,
-        activation,
-        init,
-        batchNorm,
-        dropout,
-        loss,
-        huberDelta,
-        optimizer,
-        schedule,
-        clipNorm,
-        batchSize,
-        standardize,
-        seed,
-        snapshot,
-        classNames,
-        classWeight,
-        features,
-        learner,
-        transform);
+            : inputTransform);
   }
 
-  /** The same spec with another input transform (how a population makes its members' specs). */
+  /** The same spec with another input transform. */
   public ModelSpec withInputTransform(InputTransform transform) {
+    return with(learner, transform);
+  }
+
+  private ModelSpec with(Learner learner, InputTransform transform) {
     return new ModelSpec(
         task,
         inputs,

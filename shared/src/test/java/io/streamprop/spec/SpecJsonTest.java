@@ -312,7 +312,8 @@ class SpecJsonTest {
                     valid.classNames(),
                     valid.classWeight(),
                     valid.features(),
-                    valid.learner()))
+                    valid.learner(),
+                    valid.inputTransform()))
         .isInstanceOf(SpecException.class)
         .hasMessage("dropout: must be in [0, 1), got 1.5");
   }

@@ -154,7 +154,8 @@ class SpecLabelsTest {
                     List.of("x", "y"),
                     new ClassWeight(ClassWeightMode.BALANCED, List.of(1.0, 2.0)),
                     null,
-                    ModelSpec.Learner.SINGLE))
+                    ModelSpec.Learner.SINGLE,
+                    ModelSpec.InputTransform.NONE))
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("class_weight: only explicit class weights list numbers");
   }

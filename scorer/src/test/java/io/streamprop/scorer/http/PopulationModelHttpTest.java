@@ -130,8 +130,7 @@ class PopulationModelHttpTest {
   }
 
   @Test
-  void symlogModel_overHttp_answersItsNetworkOnTheTransformedInputs_bitForBit()
-      throws Exception {
+  void symlogModel_overHttp_answersItsNetworkOnTheTransformedInputs_bitForBit() throws Exception {
     float[][] rows = {{123456.7f, 3f, -0.25f}, {-1e9f, 0f, 4095f}, {0f, -7f, 1e-30f}};
     StringBuilder body = new StringBuilder("{\"instances\": [");
     float[] x = new float[9];
