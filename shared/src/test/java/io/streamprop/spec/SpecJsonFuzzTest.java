@@ -30,6 +30,8 @@ class SpecJsonFuzzTest {
         + " \"hash_seed\": 7, \"classes\": 2}",
     "{\"features\": {\"a\": \"boolean\", \"b\": {\"kind\": \"categorical\", \"buckets\": 3}},"
         + " \"task\": \"regression\"}",
+    "{\"inputs\": 3, \"classes\": 2, \"learner\": \"single\", \"input_transform\": \"symlog\"}",
+    "{\"inputs\": 3, \"targets\": 1, \"input_transform\": \"none\"}",
   };
 
   private static void parseBounded(int inputBytes, Runnable parse) {
