@@ -121,7 +121,10 @@ public record ModelSpec(
     SpecValidator.notNull("input_transform", inputTransform);
     if (inputTransform == InputTransform.AUTO && learner != Learner.POPULATION) {
       throw new SpecException(
-          "input_transform", "auto needs learner population, got " + learner.name().toLowerCase());
+          "input_transform",
+          "auto races the transforms in a population: it needs learner population, got learner "
+              + learner.name().toLowerCase(java.util.Locale.ROOT)
+              + " (give none or symlog)");
     }
   }
 

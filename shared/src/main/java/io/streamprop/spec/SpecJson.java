@@ -258,24 +258,9 @@ public final class SpecJson {
         LabelsJson.classWeight(root.get("class_weight"), classNames),
         features,
         learner,
-        inputTransform(root, learner));
-  }
-
-  /**
-   * The {@code input_transform} key, or its default: {@code auto} for a population (its members
-   * race the transforms), {@code none} for one learner. {@code auto} needs a population.
-   */
-  private static InputTransform inputTransform(JsonNode root, Learner learner) {
-    InputTransform transform =
-        enumOr(root, "input_transform", InputTransform.class, SpecDefaults.inputTransform(learner));
-    if (transform == InputTransform.AUTO && learner != Learner.POPULATION) {
-      throw new SpecException(
-          "input_transform",
-          "auto races the transforms in a population: it needs learner population, got learner "
-              + name(learner)
-              + " (give none or symlog)");
-    }
-    return transform;
+        // absent: auto for a population (its members race them), none for one learner
+        enumOr(
+            root, "input_transform", InputTransform.class, SpecDefaults.inputTransform(learner)));
   }
 
   /**

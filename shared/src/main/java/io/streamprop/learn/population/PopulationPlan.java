@@ -206,7 +206,7 @@ public record PopulationPlan(
       // Symlog members race at the first width factor only: the transform is decided by the
       // warm-up's race as the width is, at a third more of its cost instead of twice it.
       List<Integer> widths =
-          transform == InputTransform.SYMLOG && transform != spec.inputTransform()
+          spec.inputTransform() == InputTransform.AUTO && transform == InputTransform.SYMLOG
               ? widthFactors.subList(0, 1)
               : widthFactors;
       for (int w : widths) {
