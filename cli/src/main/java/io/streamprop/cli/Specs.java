@@ -94,6 +94,13 @@ final class Specs {
                 + (PopulationPlan.transforms(spec).size() > 1
                     ? ", and symlog inputs at the first widths"
                     : "")
+                + (spec.hidden().isEmpty()
+                    ? ""
+                    : ", and linear at lr "
+                        + PopulationPlan.standard().linearRateFactors().stream()
+                            .map(f -> String.valueOf(f * spec.optimizer().learningRate()))
+                            .toList()
+                        + " in the warm-up")
             : "lr " + spec.optimizer().learningRate(),
         spec.batchSize(),
         spec.learner() == ModelSpec.Learner.POPULATION

@@ -138,9 +138,11 @@ class TrainEvaluateTest {
     assertThat(json.status()).as(json.err()).isZero();
     JsonNode figures = lastLineJson(json);
     JsonNode members = figures.get("members");
-    // digits' 1,797 examples are all in the warm-up: the whole race, 3 rates x widths {1, 2}, and
-    // 3 rates on symlog inputs at the spec's width
-    assertThat(members).hasSize(9);
+    // digits' 1,797 examples are all in the warm-up: the whole race, 3 rates x widths {1, 2},
+    // 3 rates on symlog inputs at the spec's width, and 3 linear members
+    assertThat(members).hasSize(12);
+    assertThat(members.get(9).get("hidden")).isEmpty();
+    assertThat(members.get(11).get("lr").asDouble()).isEqualTo(0.1);
     assertThat(members.get(0).get("input_transform").asText()).isEqualTo("none");
     assertThat(members.get(6).get("input_transform").asText()).isEqualTo("symlog");
     assertThat(members.get(6).get("hidden").get(0).asInt()).isEqualTo(64);
@@ -156,9 +158,10 @@ class TrainEvaluateTest {
     assertThat(json.err())
         .contains("population of lr")
         .contains("x hidden widths [1, 2], and symlog inputs at the first widths")
+        .contains("and linear at lr [0.01, 0.03, 0.1] in the warm-up")
         .contains("batch_size 8 (1 for the first 2000 examples)");
     assertThat(text.out())
-        .contains("population of 9:")
+        .contains("population of 12:")
         .containsPattern("\\* " + leader + " +0\\.0")
         .contains("(* served: member " + leader + " (lr ");
   }
@@ -354,7 +357,9 @@ class TrainEvaluateTest {
     // 450 examples complete no rung of the plan, so no member was replaced: it is an initial one.
     ModelSpec open = SpecJson.parse(IRIS_OPEN_SPEC);
     assertThat(PopulationPlan.standard().memberSpecs(open)).contains(shown);
-    assertThat(shown.hidden()).isIn(open.hidden(), open.hidden().stream().map(h -> 2 * h).toList());
+    // The spec's widths, twice them, or a linear member of the warm-up (iris's leader here).
+    assertThat(shown.hidden())
+        .isIn(open.hidden(), open.hidden().stream().map(h -> 2 * h).toList(), List.of());
     assertThat(shown.seed()).isEqualTo(open.seed());
   }
 

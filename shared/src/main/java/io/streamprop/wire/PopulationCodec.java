@@ -32,12 +32,12 @@ import java.util.zip.CRC32C;
  * uint16  container version (1 or 2), uint16 flags (bit 0: signed, version 2 only; bit 1: the
  *         plan has a warm-up; bit 2: the plan keeps fewer members after its warm-up; bit 3: the
  *         population detects drift; bit 4: members' weights are averaged; bit 5: the drift
- *         section has a relabelling part; other bits 0)
+ *         section has a relabelling part; bit 6: the plan has linear members; other bits 0)
  * int64   model version, int64 created at (epoch ms)      -- version 2 only
  * int32   spec length, then the population's spec as canonical JSON (UTF-8)
  * plan    rates, widths, window, rung, margins and rate bounds; with flag bit 1 the warm-up, with
- *         flag bit 2 the budget kept after it, with flag bit 4 the average window ({@link
- *         PopulationPlanCodec})
+ *         flag bit 2 the budget kept after it, with flag bit 4 the average window, with flag bit 6
+ *         the linear members' rate factors ({@link PopulationPlanCodec})
  * drift   with flag bit 3 only: the drift plan and detector ({@link PopulationDriftCodec})
  * int32   leader; int64 examples, switches, replacements, generator state; with flag bit 4 int32
  *         served (the leader, or members + i for member i's average)
@@ -82,6 +82,9 @@ public final class PopulationCodec {
 
   /** Flag bit: the drift section ends with its relabelling part ({@link PopulationDriftCodec}). */
   static final int FLAG_RELABEL = 0x0020;
+
+  /** Flag bit: the plan's linear members' rate factors follow its average window (absent, none). */
+  static final int FLAG_LINEAR = 0x0040;
 
   /** Most members a population may hold. */
   public static final int MAX_MEMBERS = 64;
@@ -140,16 +143,12 @@ public final class PopulationCodec {
       out.writeInt(MAGIC);
       out.writeShort(container);
       // A plan without warm-up is written as before warm-ups existed, bit for bit.
-      boolean warmup = PopulationPlanCodec.hasWarmup(state.plan());
-      boolean keep = PopulationPlanCodec.hasKeep(state.plan());
       boolean drift = state.drift() != null;
       boolean average = state.plan().averages();
       out.writeShort(
           (key == null ? 0 : SnapshotCodec.FLAG_SIGNED)
-              | (warmup ? FLAG_WARMUP : 0)
-              | (keep ? FLAG_KEEP : 0)
+              | PopulationPlanCodec.flags(state.plan())
               | (drift ? FLAG_DRIFT : 0)
-              | (average ? FLAG_AVERAGE : 0)
               | (drift && PopulationDriftCodec.relabels(state.drift()) ? FLAG_RELABEL : 0));
       if (container >= VERSION) {
         out.writeLong(version);
@@ -217,8 +216,7 @@ public final class PopulationCodec {
     try {
       ModelSpec spec =
           SpecJson.parse(new String(PopulationBytes.slice(in, "spec"), StandardCharsets.UTF_8));
-      PopulationPlan plan =
-          PopulationPlanCodec.read(in, header.warmup, header.keep, header.average);
+      PopulationPlan plan = PopulationPlanCodec.read(in, header.flags);
       DriftState drift = header.drift ? PopulationDriftCodec.read(in, header.relabel) : null;
       int leader = in.getInt();
       long examples = in.getLong();
@@ -272,7 +270,7 @@ public final class PopulationCodec {
     try {
       ModelSpec spec =
           SpecJson.parse(new String(PopulationBytes.slice(in, "spec"), StandardCharsets.UTF_8));
-      PopulationPlanCodec.skip(in, header.warmup, header.keep, header.average);
+      PopulationPlanCodec.skip(in, header.flags);
       long alarms = header.drift ? PopulationDriftCodec.read(in, header.relabel).alarms() : 0;
       int leader = in.getInt();
       long examples = in.getLong();
@@ -373,8 +371,8 @@ public final class PopulationCodec {
   private record Header(
       long version,
       long createdAtMillis,
+      int flags,
       boolean warmup,
-      boolean keep,
       boolean drift,
       boolean average,
       boolean relabel,
@@ -409,11 +407,10 @@ public final class PopulationCodec {
     }
     int flags = Short.toUnsignedInt(in.getShort(6));
     boolean signed = (flags & SnapshotCodec.FLAG_SIGNED) != 0 && version >= VERSION;
-    boolean warmup = (flags & FLAG_WARMUP) != 0;
-    boolean keep = (flags & FLAG_KEEP) != 0;
     int known =
         FLAG_WARMUP
             | FLAG_KEEP
+            | FLAG_LINEAR
             | FLAG_DRIFT
             | FLAG_AVERAGE
             | ((flags & FLAG_DRIFT) != 0 ? FLAG_RELABEL : 0)
@@ -460,8 +457,8 @@ public final class PopulationCodec {
     return new Header(
         modelVersion,
         createdAt,
-        warmup,
-        keep,
+        flags,
+        (flags & FLAG_WARMUP) != 0,
         (flags & FLAG_DRIFT) != 0,
         (flags & FLAG_AVERAGE) != 0,
         (flags & FLAG_RELABEL) != 0,

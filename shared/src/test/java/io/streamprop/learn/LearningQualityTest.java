@@ -85,20 +85,21 @@ class LearningQualityTest {
   /**
    * The default for an open spec, the population ({@code learner: population}, the standard plan):
    * its prequential accuracy is that of the member served before each mini-batch. Measured (see
-   * {@code docs/learning-quality.md}): iris 0.827, wine 0.916, breast_cancer 0.931, digits 0.934,
-   * letter 0.843, spambase 0.938, shuttle 0.9976, where the fixed default single learner measures
+   * {@code docs/learning-quality.md}): iris 0.853, wine 0.927, breast_cancer 0.958, digits 0.932,
+   * letter 0.844, spambase 0.938, shuttle 0.9976, where the fixed default single learner measures
    * 0.792, 0.903, 0.923, 0.907, 0.780, 0.916 and 0.9915. Selection that serves a bad member,
    * replacements that break the members, or a warm-up that does not step every example fall below
    * these thresholds (the earlier plan of four rates without a warm-up: digits 0.910, breast_cancer
    * 0.916, letter 0.793; two members of the wider network after the warm-up instead of three:
    * letter 0.815; without the members' weight averages: letter 0.839; without the symlog members:
-   * spambase 0.929, shuttle 0.9934). spambase and shuttle hold the issue's goals, 0.93 and 0.995.
+   * spambase 0.929, shuttle 0.9934; without the warm-up's linear members: iris 0.827, breast_cancer
+   * 0.931). breast_cancer, spambase and shuttle hold the issue's goals, 0.955, 0.93 and 0.995.
    */
   @ParameterizedTest(name = "{0} >= {1}")
   @CsvSource({
-    "iris,          0.78",
-    "wine,          0.89",
-    "breast_cancer, 0.92",
+    "iris,          0.83",
+    "wine,          0.90",
+    "breast_cancer, 0.955",
     "digits,        0.925",
     "letter,        0.83",
     "spambase,      0.93",
@@ -120,11 +121,11 @@ class LearningQualityTest {
   /**
    * Regression with the open spec's population: prequential MSE against the running mean over the
    * same examples (every one: the warm-up steps each of the first 2,000, and diamonds5k's other
-   * 3,000 fill whole mini-batches). Measured ratios: diabetes 0.67 (seed 42), diamonds5k 0.065 (the
-   * fixed default: 0.66 and 0.080).
+   * 3,000 fill whole mini-batches). Measured ratios: diabetes 0.62 (seed 42; 0.67 without the
+   * warm-up's linear members), diamonds5k 0.065 (the fixed default: 0.66 and 0.080).
    */
   @ParameterizedTest(name = "{0}: mse <= {1} x running mean")
-  @CsvSource({"diabetes, 0.76", "diamonds5k, 0.075"})
+  @CsvSource({"diabetes, 0.65", "diamonds5k, 0.075"})
   void openSpec_population_regression_prequentialMseBeatsTheRunningMean(
       String name, double maxRatio) {
     Datasets.Dataset data = Datasets.load(name);

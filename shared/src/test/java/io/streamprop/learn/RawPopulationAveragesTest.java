@@ -45,7 +45,9 @@ class RawPopulationAveragesTest {
             averaging.minRateFactor(),
             averaging.maxRateFactor(),
             averaging.warmupExamples(),
-            averaging.warmupKeep());
+            averaging.warmupKeep(),
+            0,
+            averaging.linearRateFactors());
 
     PopulationLearner with = run(spec, averaging, N);
     PopulationLearner without = run(spec, plain, N);

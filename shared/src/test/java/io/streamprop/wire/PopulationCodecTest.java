@@ -148,6 +148,49 @@ class PopulationCodecTest {
     assertThat(served.served().member()).isEqualTo(population.leader());
   }
 
+  @Test
+  void planWithLinearMembers_roundTripsInItsWarmup_setsFlagBit6_andResumesExactly() {
+    Datasets.Dataset wine = Datasets.load("wine");
+    PopulationPlan linear =
+        new PopulationPlan(
+            List.of(0.1, 0.3, 1.0),
+            List.of(1, 2),
+            40,
+            48,
+            0.0,
+            2,
+            0.01,
+            10,
+            60,
+            3,
+            0,
+            List.of(1.0, 3.0, 10.0));
+    ModelSpec spec = SpecJson.parse("{\"inputs\": 13, \"classes\": 3, \"hidden\": [16]}");
+    PopulationLearner uninterrupted = PopulationLearner.create(spec, linear, null);
+    PopulationLearner before = PopulationLearner.create(spec, linear, null);
+    for (int i = 0; i < wine.rows(); i++) {
+      uninterrupted.learn(wine.features()[i], new float[] {wine.labels()[i]});
+      if (i < 37) { // inside the warm-up: the linear members race
+        before.learn(wine.features()[i], new float[] {wine.labels()[i]});
+      }
+    }
+    byte[] bytes = PopulationCodec.encode(before.state());
+    PopulationState decoded = PopulationCodec.decode(bytes);
+
+    assertThat(decoded.plan()).isEqualTo(linear);
+    assertThat(decoded.members()).hasSize(3 * 2 + 3 + 3);
+    assertThat(PopulationCodec.encode(decoded)).isEqualTo(bytes);
+    assertThat(bytes[7]).isEqualTo((byte) (2 | 4 | 64)); // warm-up, budget, linear members
+    assertThat(PopulationCodec.decodeServed(bytes, null).served().standings()).hasSize(12);
+    PopulationLearner resumed = PopulationLearner.restore(decoded);
+    for (int i = 37; i < wine.rows(); i++) {
+      resumed.learn(wine.features()[i], new float[] {wine.labels()[i]});
+    }
+    assertThat(PopulationCodec.encode(resumed.state()))
+        .isEqualTo(PopulationCodec.encode(uninterrupted.state()));
+    assertThat(resumed.standings()).allSatisfy(st -> assertThat(st.hidden()).isNotEmpty());
+  }
+
   private static byte[] withCrc(byte[] bytes) {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(bytes, 0, bytes.length - 4);

@@ -188,9 +188,10 @@ final class DriftResponse {
 
   /**
    * The reaction to an alarm: every member but the leader, the worst first by recent loss, is
-   * re-started alternately from the leader with a fresh output layer and from scratch, at the
-   * spec's learning rate with fresh optimizer moments and a generator seeded from {@code rng};
-   * every recent loss starts over and every member's age is reset.
+   * re-started in the shape of member {@code shape} (the leader, unless the leader is a linear
+   * member of the warm-up), alternately from that member with a fresh output layer and from
+   * scratch, at the spec's learning rate with fresh optimizer moments and a generator seeded from
+   * {@code rng}; every recent loss starts over and every member's age is reset.
    */
   static void react(
       ModelSpec spec,
@@ -198,6 +199,7 @@ final class DriftResponse {
       double[] recentLoss,
       long[] bornAt,
       int leader,
+      int shape,
       long examples,
       SplitMix64 rng) {
     Integer[] order = new Integer[learners.length];
@@ -209,7 +211,7 @@ final class DriftResponse {
         order,
         Comparator.comparingDouble((Integer i) -> Double.isNaN(recentLoss[i]) ? 0 : 1)
             .thenComparingDouble(i -> -recentLoss[i]));
-    ModelState lead = learners[leader].state();
+    ModelState lead = learners[shape].state();
     int k = 0;
     for (int i : order) {
       if (i == leader) {

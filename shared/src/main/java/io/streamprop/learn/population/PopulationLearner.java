@@ -253,15 +253,13 @@ public final class PopulationLearner {
     return result;
   }
 
-  /**
-   * The served step goes to the drift test; an alarm re-starts the other members ({@link
-   * DriftResponse#react}) and starts a {@link Relabelling}, whose copy joins as a replacement.
-   */
+  /** The served step to the drift test; an alarm re-starts members and starts a relabelling. */
   private void afterDriftCheck(StepResult step) {
     boolean alarm = drift.observe(step, examples);
-    if (alarm) {
-      drift.startRelabelling(learners[leader]);
-      DriftResponse.react(spec, learners, recentLoss, bornAt, leader, examples, rng);
+    if (alarm) { // the relabelled copy and the re-started members take the kept shape
+      int shape = WarmupHalving.shapeLeader(learners, recentLoss, leader);
+      drift.startRelabelling(learners[shape]);
+      DriftResponse.react(spec, learners, recentLoss, bornAt, leader, shape, examples, rng);
     }
     int joined =
         drift.joinRelabelled(spec, plan, learners, recentLoss, bornAt, leader, examples, rng);
@@ -373,7 +371,8 @@ public final class PopulationLearner {
 
   /**
    * The end of the warm-up: with a {@link PopulationPlan#warmupKeep()} budget only the best members
-   * of the leader's widths run on ({@link #keepBest}); all go on at the spec's batch size.
+   * of the leader's widths run on ({@link #keepBest}), a linear leader handing over to the best
+   * member with hidden layers; all go on at the spec's batch size.
    */
   private void endWarmup() {
     if (plan.warmupKeep() > 0) {
@@ -386,7 +385,9 @@ public final class PopulationLearner {
 
   /** Only the members {@link WarmupHalving} keeps within the budget run on, in member order. */
   private void keepBest(int budget) {
-    boolean[] kept = WarmupHalving.kept(learners, recentLoss, leader, budget, spec);
+    int shape = WarmupHalving.shapeLeader(learners, recentLoss, leader);
+    switches += shape == leader ? 0 : 1; // a linear leader hands over
+    boolean[] kept = WarmupHalving.kept(learners, recentLoss, shape, budget, spec);
     int[] keep = IntStream.range(0, kept.length).filter(i -> kept[i]).toArray();
     OnlineLearner[] all = learners;
     double[] loss = recentLoss;
@@ -395,7 +396,7 @@ public final class PopulationLearner {
     recentLoss = Arrays.stream(keep).mapToDouble(i -> loss[i]).toArray();
     bornAt = Arrays.stream(keep).mapToLong(i -> born[i]).toArray();
     steps = new StepResult[keep.length];
-    leader = Arrays.binarySearch(keep, leader); // the leader is always kept
+    leader = Arrays.binarySearch(keep, shape); // always kept
     if (averages != null) {
       averages.keep(kept, keep.length);
     }

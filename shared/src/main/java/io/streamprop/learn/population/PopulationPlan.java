@@ -17,7 +17,9 @@ import java.util.List;
  * the spec leaves the transform to the race ({@code auto}), the symlog members take the first width
  * factor only. Every member starts from the spec's own seed (common random numbers: members differ
  * by their learning rate, width and input transform alone), so the member of factors (1, 1) and the
- * spec's transform (none for {@code auto}) is the spec's single learner, bit for bit.
+ * spec's transform (none for {@code auto}) is the spec's single learner, bit for bit. Then, when
+ * the spec has hidden layers, one linear member per {@link #linearRateFactors linear rate factor},
+ * with the first transform.
  *
  * @param rateFactors initial learning rates as multiples of the spec's
  * @param widthFactors initial hidden widths as multiples of the spec's
@@ -46,6 +48,11 @@ import java.util.List;
  *     weights over about this many examples ({@link io.streamprop.learn.WeightAverage}) that
  *     predicts each mini-batch before the member learns it and races beside the members: the best
  *     recent loss of members and averages is served; 0 for none
+ * @param linearRateFactors learning rates, as multiples of the spec's, of linear members (the spec
+ *     without hidden layers) that race in the warm-up only: a linear model learns a stream's first
+ *     examples faster than a network does (learning curves cross, Perlich et al. 2003), and it is
+ *     served while it leads, but at the warm-up's end only members with hidden layers run on; empty
+ *     for none (and none for a spec without hidden layers). Needs a warm-up with a budget
  */
 public record PopulationPlan(
     List<Double> rateFactors,
@@ -58,7 +65,36 @@ public record PopulationPlan(
     double maxRateFactor,
     long warmupExamples,
     int warmupKeep,
-    double averageWindowExamples) {
+    double averageWindowExamples,
+    List<Double> linearRateFactors) {
+
+  /** A plan without linear members. */
+  public PopulationPlan(
+      List<Double> rateFactors,
+      List<Integer> widthFactors,
+      double lossWindowExamples,
+      long rungExamples,
+      double pruneMargin,
+      double perturbation,
+      double minRateFactor,
+      double maxRateFactor,
+      long warmupExamples,
+      int warmupKeep,
+      double averageWindowExamples) {
+    this(
+        rateFactors,
+        widthFactors,
+        lossWindowExamples,
+        rungExamples,
+        pruneMargin,
+        perturbation,
+        minRateFactor,
+        maxRateFactor,
+        warmupExamples,
+        warmupKeep,
+        averageWindowExamples,
+        List.of());
+  }
 
   /** A plan without weight averaging. */
   public PopulationPlan(
@@ -136,6 +172,7 @@ public record PopulationPlan(
   public PopulationPlan {
     rateFactors = List.copyOf(rateFactors);
     widthFactors = List.copyOf(widthFactors);
+    linearRateFactors = List.copyOf(linearRateFactors);
     if (rateFactors.isEmpty() || widthFactors.isEmpty()) {
       throw new IllegalArgumentException("a population needs at least one rate and one width");
     }
@@ -143,6 +180,15 @@ public record PopulationPlan(
       if (!(f > 0 && Double.isFinite(f))) {
         throw new IllegalArgumentException("rate factor must be > 0 and finite, got " + f);
       }
+    }
+    for (double f : linearRateFactors) {
+      if (!(f > 0 && Double.isFinite(f))) {
+        throw new IllegalArgumentException("linear rate factor must be > 0 and finite, got " + f);
+      }
+    }
+    if (!linearRateFactors.isEmpty() && warmupKeep == 0) {
+      throw new IllegalArgumentException(
+          "linear members race in the warm-up only: they need a warm-up with a budget");
     }
     for (int w : widthFactors) {
       if (w < 1) {
@@ -195,7 +241,18 @@ public record PopulationPlan(
   /** The default plan; its choices are measured in {@code docs/learning-quality.md}. */
   public static PopulationPlan standard() {
     return new PopulationPlan(
-        List.of(0.1, 0.3, 1.0), List.of(1, 2), 500, 2000, 0.05, 2, 0.01, 10, 2000, 6, 3000);
+        List.of(0.1, 0.3, 1.0),
+        List.of(1, 2),
+        500,
+        2000,
+        0.05,
+        2,
+        0.01,
+        10,
+        2000,
+        6,
+        3000,
+        List.of(1.0, 3.0, 10.0));
   }
 
   /** The initial members' specs, in member order (each a single learner). */
@@ -218,6 +275,17 @@ public record PopulationPlan(
             // a wider variant beyond the spec's limits is left out
           }
         }
+      }
+    }
+    if (!spec.hidden().isEmpty()) {
+      for (double f : linearRateFactors) {
+        specs.add(
+            variant(
+                spec,
+                List.of(),
+                spec.optimizer().learningRate() * f,
+                batch,
+                transforms(spec).get(0)));
       }
     }
     return specs;

@@ -29,6 +29,23 @@ final class WarmupHalving {
     return order;
   }
 
+  /**
+   * The member whose shape the population keeps: the leader, or when the leader is one of the
+   * warm-up's linear members ({@link PopulationPlan#linearRateFactors}), the best member by recent
+   * loss that has hidden layers (the leader when none has).
+   */
+  static int shapeLeader(OnlineLearner[] learners, double[] recentLoss, int leader) {
+    if (!learners[leader].spec().hidden().isEmpty()) {
+      return leader;
+    }
+    for (int i : bestFirst(recentLoss)) {
+      if (!learners[i].spec().hidden().isEmpty()) {
+        return i;
+      }
+    }
+    return leader;
+  }
+
   /** The members that run on under a budget of this many single steps of {@code spec}'s shape. */
   static boolean[] kept(
       OnlineLearner[] learners, double[] recentLoss, int leader, int budget, ModelSpec spec) {

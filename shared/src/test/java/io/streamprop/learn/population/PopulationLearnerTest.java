@@ -116,7 +116,8 @@ class PopulationLearnerTest {
     List<Standing> start = population.standings();
     assertThat(start)
         .extracting(Standing::learningRate)
-        .containsExactly(0.001, 0.003, 0.01, 0.001, 0.003, 0.01, 0.001, 0.003, 0.01);
+        .containsExactly(
+            0.001, 0.003, 0.01, 0.001, 0.003, 0.01, 0.001, 0.003, 0.01, 0.01, 0.01 * 3, 0.01 * 10);
     assertThat(start)
         .extracting(Standing::hidden)
         .containsExactly(
@@ -128,13 +129,17 @@ class PopulationLearnerTest {
             List.of(32),
             List.of(16),
             List.of(16),
-            List.of(16));
+            List.of(16),
+            List.of(),
+            List.of(),
+            List.of());
     ModelSpec.InputTransform none = ModelSpec.InputTransform.NONE;
     ModelSpec.InputTransform symlog = ModelSpec.InputTransform.SYMLOG;
     assertThat(start)
-        .as("the symlog members race at the spec's widths only")
+        .as("the symlog members race at the spec's widths only; the linear ones take none")
         .extracting(Standing::inputTransform)
-        .containsExactly(none, none, none, none, none, none, symlog, symlog, symlog);
+        .containsExactly(
+            none, none, none, none, none, none, symlog, symlog, symlog, none, none, none);
     assertThat(population.leader()).as("the spec's own rate is served first").isEqualTo(2);
 
     StepResult firstServed = null;

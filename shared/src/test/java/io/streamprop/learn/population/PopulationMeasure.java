@@ -142,6 +142,23 @@ public final class PopulationMeasure {
         keep);
   }
 
+  /** The plan with linear members in its warm-up at these rate factors (empty: none). */
+  static PopulationPlan withLinear(PopulationPlan s, List<Double> linear) {
+    return new PopulationPlan(
+        s.rateFactors(),
+        s.widthFactors(),
+        s.lossWindowExamples(),
+        s.rungExamples(),
+        s.pruneMargin(),
+        s.perturbation(),
+        s.minRateFactor(),
+        s.maxRateFactor(),
+        s.warmupExamples(),
+        s.warmupKeep(),
+        s.averageWindowExamples(),
+        linear);
+  }
+
   /** The plan with members' weights averaged over this many examples (0: none). */
   static PopulationPlan withAverage(PopulationPlan s, double window) {
     return new PopulationPlan(
@@ -165,8 +182,8 @@ public final class PopulationMeasure {
   /**
    * A plan by name with options, separated by ':': {@code wN} a warm-up of N examples, {@code kN} a
    * budget of N single steps for the members kept after it (0: all), {@code rA,B,..} rate factors,
-   * {@code xA,B,..} width factors; {@code bN} (the open spec's batch size) and {@code sN} (its
-   * seed) are read by {@link #main}.
+   * {@code xA,B,..} width factors, {@code lA,B,..} linear members' rate factors ({@code l0}: none);
+   * {@code bN} (the open spec's batch size) and {@code sN} (its seed) are read by {@link #main}.
    */
   static PopulationPlan parse(String arg) {
     String[] parts = arg.split(":");
@@ -186,6 +203,7 @@ public final class PopulationMeasure {
                     p.warmupExamples(),
                     p.warmupKeep());
             case 'a' -> withAverage(p, Double.parseDouble(v));
+            case 'l' -> withLinear(p, v.equals("0") ? List.of() : factors(v));
             case 'b', 's', 't' -> p;
             default -> throw new IllegalArgumentException("unknown plan option " + parts[i]);
           };

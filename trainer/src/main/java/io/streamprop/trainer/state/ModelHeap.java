@@ -11,11 +11,11 @@ final class ModelHeap {
    * model. A population's weight averages are stored as one copy of the dense weights each and held
    * in a network prepared for prediction. Counted field by field ({@code ModelStoreTest}, {@code
    * HeapWalk}): 7.1 KB live for 3,336 stored bytes (8→[16]→2 Adam; 6.3 KB by {@code
-   * Runtime.totalMemory() - freeMemory()} over 10,000 decoded models), 54.8 KB for 23.6 KB (a
-   * 4→[8]→3 population of the standard plan in its warm-up, nine members and their averages), 111
-   * KB for 72 KB (54→[64,32]→7 Adam): at most 2.3 bytes per stored byte past the overhead, once the
-   * JVM's vector kernels have warmed up (in a process's first seconds, before that, a population
-   * holds about 9% more than its estimate, for those seconds).
+   * Runtime.totalMemory() - freeMemory()} over 10,000 decoded models), 64.4 KB for 27.3 KB (a
+   * 4→[8]→3 population of the standard plan in its warm-up, twelve members, three of them linear,
+   * and their averages), 111 KB for 72 KB (54→[64,32]→7 Adam): at most 2.3 bytes per stored byte
+   * past the overhead, once the JVM's vector kernels have warmed up (in a process's first seconds,
+   * before that, a population holds about 9% more than its estimate, for those seconds).
    */
   static final int HEAP_PER_STORED_BYTE_X10 = 23;
 
