@@ -96,7 +96,7 @@ final class Specs {
                     : "")
                 + (spec.hidden().isEmpty()
                     ? ""
-                    : ", and linear at lr "
+                    : "; linear members at lr "
                         + PopulationPlan.standard().linearRateFactors().stream()
                             .map(f -> String.valueOf(f * spec.optimizer().learningRate()))
                             .toList()

@@ -463,7 +463,7 @@ public final class TrainerThroughput {
             + "| ratio (b)/(a) | %.0f%% |%n%n"
             + "The default model's cost: the trainer on the default spec of these inputs (one hidden"
             + " layer of 64, mini-batch 8, snapshots every 10,000 examples or 5 s) as one learner"
-            + " (`learner: single`, Adam 0.01) and as the open spec's population (the standard plan: nine members, widths × {1, 2} at three rates and the spec's width at three rates on symlog inputs, during a warm-up of 2,000 examples at mini-batch 1, then at most 6 single steps of members of the leader's width and input transform, each with a moving average of its weights),"
+            + " (`learner: single`, Adam 0.01) and as the open spec's population (the standard plan: twelve members, widths × {1, 2} at three rates, the spec's width at three rates on symlog inputs and three linear members, during a warm-up of 2,000 examples at mini-batch 1, then at most 6 single steps of members of the leader's width and input transform, each with a moving average of its weights),"
             + " alternately on the same records, in examples per second of wall time and per"
             + " CPU-second of the trainer's JVM (the broker excluded). Goal: the population at least"
             + " half as fast.%n%n"
