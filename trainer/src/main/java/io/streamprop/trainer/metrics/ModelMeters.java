@@ -135,8 +135,11 @@ public final class ModelMeters {
     learningRate = step.learningRate();
     StepResult.LayerStats[] stats = step.layers();
     if (stats != null) {
-      if (layers.length != stats.length) {
+      if (layers.length < stats.length) {
         registerLayers(stats.length);
+      }
+      for (int i = stats.length; i < layers.length; i++) {
+        layers[i].clear(); // the served network has fewer layers (a population's linear member)
       }
       for (int i = 0; i < stats.length; i++) {
         layers[i].gradientNorm = stats[i].gradientNorm();
@@ -219,9 +222,14 @@ public final class ModelMeters {
     memberLoss = new double[size];
   }
 
+  /**
+   * Gauges for layers up to {@code count}, keeping those registered: the registry keeps a gauge's
+   * first value function for its name and tags, so a layer's gauges read one holder for good.
+   */
   private void registerLayers(int count) {
-    layers = new LayerGauges[count];
-    for (int i = 0; i < count; i++) {
+    int registered = layers.length;
+    layers = java.util.Arrays.copyOf(layers, count);
+    for (int i = registered; i < count; i++) {
       LayerGauges layer = new LayerGauges();
       layers[i] = layer;
       Tags layerTags = tags.and("layer", Integer.toString(i));
@@ -267,5 +275,12 @@ public final class ModelMeters {
     volatile double gradientNorm = Double.NaN;
     volatile double weightNorm = Double.NaN;
     volatile double updateRatio = Double.NaN;
+
+    /** No such layer in the served network: no figures. */
+    void clear() {
+      gradientNorm = Double.NaN;
+      weightNorm = Double.NaN;
+      updateRatio = Double.NaN;
+    }
   }
 }

@@ -26,7 +26,45 @@ class LayerGaugesTest {
   }
 
   private static double gauge(SimpleMeterRegistry registry, String name) {
-    return registry.find(name).tag("model", "m").tag("layer", "0").gauge().value();
+    return gauge(registry, name, 0);
+  }
+
+  private static double gauge(SimpleMeterRegistry registry, String name, int layer) {
+    return registry
+        .find(name)
+        .tag("model", "m")
+        .tag("layer", Integer.toString(layer))
+        .gauge()
+        .value();
+  }
+
+  /** A measured step of a network of {@code depth} dense layers, layer i's figures i + x. */
+  private static StepResult deep(int depth, double x) {
+    StepResult.LayerStats[] layers = new StepResult.LayerStats[depth];
+    for (int i = 0; i < depth; i++) {
+      layers[i] = new StepResult.LayerStats(i + x, i + x, i + x);
+    }
+    return new StepResult(8, 4.0, 6, 0, false, 0.01, layers);
+  }
+
+  @Test
+  void servedNetworkChangesDepth_gaugesFollowIt_layersItLacksHaveNoFigures() {
+    // A population's served member may be a linear one (one layer) and then a network again.
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ModelMeters meters = new TrainerMetrics(registry).model("m");
+
+    meters.step(deep(3, 0.5), true);
+    meters.step(deep(1, 0.25), true);
+    assertThat(gauge(registry, "streamprop.update.ratio", 0)).isEqualTo(0.25);
+    assertThat(gauge(registry, "streamprop.update.ratio", 1)).isNaN();
+    assertThat(gauge(registry, "streamprop.gradient.norm", 2)).isNaN();
+
+    meters.step(deep(3, 0.125), true);
+    for (int layer = 0; layer < 3; layer++) {
+      assertThat(gauge(registry, "streamprop.update.ratio", layer)).isEqualTo(layer + 0.125);
+      assertThat(gauge(registry, "streamprop.weight.norm", layer)).isEqualTo(layer + 0.125);
+      assertThat(gauge(registry, "streamprop.gradient.norm", layer)).isEqualTo(layer + 0.125);
+    }
   }
 
   @Test
