@@ -37,10 +37,13 @@ class RawLearningQualityTest {
   private static final Path REFERENCES =
       Path.of("..", "examples", "references", "raw_references.json");
 
-  /** Measured: soybean 0.795, house_votes_84 0.926, titanic 0.778, chile 0.657. */
+  /**
+   * Measured: soybean 0.836 (0.795 before the warm-up's linear members, which the threshold
+   * guards), house_votes_84 0.926, titanic 0.779, chile 0.657.
+   */
   @ParameterizedTest(name = "{0}: accuracy >= {1} and >= the best reference")
   @CsvSource({
-    "soybean,        0.78",
+    "soybean,        0.82",
     "house_votes_84, 0.91",
     "titanic,        0.76",
     "chile,          0.64"
@@ -65,7 +68,7 @@ class RawLearningQualityTest {
    * reference models at seed 42 (the references rank by MAE, which a step does not report).
    */
   @ParameterizedTest(name = "{0}: mse <= {1} and <= every reference")
-  @CsvSource({"diamonds, 700000"}) // measured 655,390
+  @CsvSource({"diamonds, 700000"}) // measured 632,792
   void inferredSpec_regression_prequentialMse_atMostTheBestReference(String name, double threshold)
       throws IOException {
     Prequential run = prequential(name + ".csv.gz");
