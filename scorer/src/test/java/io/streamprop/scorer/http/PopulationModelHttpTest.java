@@ -56,6 +56,7 @@ class PopulationModelHttpTest {
 
   private static PopulationLearner population;
   private static PopulationLearner averaged; // serves a member's weight average
+  private static PopulationLearner linear; // the standard plan, led by a linear member
   private static ScorerHttpServer server;
 
   static float[] row(int i) {
@@ -87,6 +88,19 @@ class PopulationModelHttpTest {
     }
     byte[] averagedBytes = PopulationCodec.encode(averaged.state(), 3, 1_767_225_600_000L, null);
     models.swapIfNewer(loader.load("avg", averagedBytes, clock.instant()));
+    linear =
+        PopulationLearner.create(
+            SpecJson.parse("{\"inputs\": 3, \"classes\": 2, \"hidden\": [4], \"batch_size\": 4}"));
+    for (int i = 0; i < 20 || !linear.leaderLearner().spec().hidden().isEmpty(); i++) {
+      float[] x = row(i);
+      linear.learn(x, new float[] {x[0] + x[1] > 1 ? 1 : 0});
+      assertThat(i).as("examples before a linear member leads").isLessThan(1000);
+    }
+    models.swapIfNewer(
+        loader.load(
+            "lin",
+            PopulationCodec.encode(linear.state(), 7, 1_767_225_600_000L, null),
+            clock.instant()));
     symlog =
         OnlineLearner.create(
             SpecJson.parse(
@@ -219,6 +233,30 @@ class PopulationModelHttpTest {
     // The spec shown is the user's: the population's.
     assertThat(body.at("/spec/learner").asText()).isEqualTo("population");
     assertThat(body.at("/metadata/examples").asLong()).isEqualTo(403);
+  }
+
+  @Test
+  void linearLeaderInTheWarmup_overHttp_answersAsTheLinearMember_andTheMetadataSaysSo()
+      throws Exception {
+    ServedModel served = linear.served();
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/models/lin:predict"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[3, -1, 0.5]]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    float[] want =
+        OnlineLearner.restore(served.model()).predictor().predict(new float[] {3, -1, 0.5f}, 1);
+    JsonNode probabilities = JSON.readTree(response.body()).at("/predictions/0/probabilities");
+    assertSameBits(
+        new float[] {probabilities.get(0).floatValue(), probabilities.get(1).floatValue()}, want);
+    JsonNode pop = JSON.readTree(getModel("lin").body()).at("/metadata/population");
+    assertThat(pop.get("hidden")).isEmpty();
+    assertThat(pop.get("member").asInt()).isEqualTo(served.member()).isGreaterThanOrEqualTo(9);
+    assertThat(pop.get("standings")).hasSize(12);
   }
 
   @Test
