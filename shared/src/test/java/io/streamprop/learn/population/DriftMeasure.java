@@ -239,7 +239,7 @@ public final class DriftMeasure {
             change,
             at,
             window,
-            PopulationMeasure.plan(planName),
+            PopulationMeasure.parse(planName),
             driftPlan(driftName),
             seed,
             rates,
