@@ -96,37 +96,10 @@ public final class PopulationMeasure {
         s.maxRateFactor());
   }
 
-  /** The plan with a warm-up of this many examples at mini-batch 1. */
-  static PopulationPlan withWarmup(PopulationPlan s, long warmup) {
-    return new PopulationPlan(
-        s.rateFactors(),
-        s.widthFactors(),
-        s.lossWindowExamples(),
-        s.rungExamples(),
-        s.pruneMargin(),
-        s.perturbation(),
-        s.minRateFactor(),
-        s.maxRateFactor(),
-        warmup,
-        Math.min(s.warmupKeep(), warmup == 0 ? 0 : Integer.MAX_VALUE));
-  }
-
-  /** The plan keeping this many members after its warm-up (0: all). */
-  static PopulationPlan withKeep(PopulationPlan s, int keep) {
-    return new PopulationPlan(
-        s.rateFactors(),
-        s.widthFactors(),
-        s.lossWindowExamples(),
-        s.rungExamples(),
-        s.pruneMargin(),
-        s.perturbation(),
-        s.minRateFactor(),
-        s.maxRateFactor(),
-        s.warmupExamples(),
-        keep);
-  }
-
-  /** The plan with every field but the rates, widths, warm-up and keep from {@code s}. */
+  /**
+   * A plan of the earlier kind, without weight averages or linear members, with every other field
+   * but the rates, widths, warm-up and keep from {@code s}.
+   */
   static PopulationPlan with(
       PopulationPlan s, List<Double> rates, List<Integer> widths, long warmup, int keep) {
     return new PopulationPlan(
@@ -140,6 +113,27 @@ public final class PopulationMeasure {
         s.maxRateFactor(),
         warmup,
         keep);
+  }
+
+  /**
+   * {@code p} with these rates, widths, warm-up and keep, and every other field its own: its
+   * average window, and its linear members while a budget keeps them valid (a plan option).
+   */
+  private static PopulationPlan modified(
+      PopulationPlan p, List<Double> rates, List<Integer> widths, long warmup, int keep) {
+    return new PopulationPlan(
+        rates,
+        widths,
+        p.lossWindowExamples(),
+        p.rungExamples(),
+        p.pruneMargin(),
+        p.perturbation(),
+        p.minRateFactor(),
+        p.maxRateFactor(),
+        warmup,
+        keep,
+        p.averageWindowExamples(),
+        keep > 0 ? p.linearRateFactors() : List.of());
   }
 
   /** The plan with linear members in its warm-up at these rate factors (empty: none). */
@@ -192,11 +186,20 @@ public final class PopulationMeasure {
       String v = parts[i].substring(1);
       p =
           switch (parts[i].charAt(0)) {
-            case 'w' -> withWarmup(p, Long.parseLong(v));
-            case 'k' -> withKeep(p, Integer.parseInt(v));
-            case 'r' -> with(p, factors(v), p.widthFactors(), p.warmupExamples(), p.warmupKeep());
+            case 'w' ->
+                modified(
+                    p,
+                    p.rateFactors(),
+                    p.widthFactors(),
+                    Long.parseLong(v),
+                    v.equals("0") ? 0 : p.warmupKeep());
+            case 'k' ->
+                modified(
+                    p, p.rateFactors(), p.widthFactors(), p.warmupExamples(), Integer.parseInt(v));
+            case 'r' ->
+                modified(p, factors(v), p.widthFactors(), p.warmupExamples(), p.warmupKeep());
             case 'x' ->
-                with(
+                modified(
                     p,
                     p.rateFactors(),
                     factors(v).stream().map(Double::intValue).toList(),
