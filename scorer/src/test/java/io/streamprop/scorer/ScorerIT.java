@@ -331,7 +331,10 @@ class ScorerIT {
     publish("iris", (byte[]) null);
     awaitUntil("the model is retired", () -> get("/v1/models/iris").statusCode() == 404);
     assertThat(predict("iris", "{\"instances\": [[1,2,3,4]]}").statusCode()).isEqualTo(404);
-    assertThat(metrics()).doesNotContain("streamprop_model_version{model=\"iris\"}");
+    // The consumer retires the model from the registry, then removes its series: wait for both.
+    awaitUntil(
+        "the model's series are gone",
+        () -> !metrics().contains("streamprop_model_version{model=\"iris\"}"));
 
     publish("iris", trained(1, 16));
     awaitUntil("version 1 is served again", () -> servedVersion("iris") == 1);
