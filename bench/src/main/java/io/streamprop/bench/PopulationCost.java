@@ -1,6 +1,8 @@
 package io.streamprop.bench;
 
+import io.streamprop.learn.OnlineLearner;
 import io.streamprop.learn.Predictor;
+import io.streamprop.learn.state.ModelState;
 import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.Snapshots;
 import java.lang.management.ManagementFactory;
@@ -105,9 +107,9 @@ public final class PopulationCost {
    */
   private static void predict(PopulationBenchmark bench, int blocks) {
     byte[] published = PopulationCodec.encode(bench.population.state(), 1, 0, null);
-    io.streamprop.learn.state.ModelState served = Snapshots.served(published).state();
+    ModelState served = Snapshots.served(published).state();
     Predictor leader = Predictor.of(served);
-    Predictor single = io.streamprop.learn.OnlineLearner.create(served.spec()).predictor();
+    Predictor single = OnlineLearner.create(served.spec()).predictor();
     float[][] rows = bench.features;
     double sink = 0;
     long warmUpEnd = System.nanoTime() + 2_000_000_000L;

@@ -41,7 +41,7 @@ final class Standings {
           s.member(),
           s.learningRate(),
           s.hidden().toString().replace(" ", ""),
-          s.inputTransform().name().toLowerCase(Locale.ROOT),
+          Specs.lower(s.inputTransform()),
           s.recentLoss(),
           s.steps(),
           s.bornAt());
@@ -61,7 +61,7 @@ final class Standings {
       m.put("lr", s.learningRate());
       ArrayNode hidden = m.putArray("hidden");
       s.hidden().forEach(hidden::add);
-      m.put("input_transform", s.inputTransform().name().toLowerCase(Locale.ROOT));
+      m.put("input_transform", Specs.lower(s.inputTransform()));
       m.put("recent_loss", s.recentLoss());
       m.put("steps", s.steps());
       m.put("born_at", s.bornAt());

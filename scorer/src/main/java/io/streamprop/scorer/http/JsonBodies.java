@@ -375,7 +375,7 @@ final class JsonBodies {
     json.writeEndArray();
 
     json.writeObjectFieldStart("metadata");
-    json.writeStringField("task", model.spec().task().name().toLowerCase(java.util.Locale.ROOT));
+    json.writeStringField("task", lowerCase(model.spec().task()));
     json.writeNumberField("inputs", model.inputs());
     json.writeNumberField("outputs", model.outputs());
     if (!model.spec().classNames().isEmpty()) {
