@@ -8,7 +8,9 @@ import io.streamprop.trainer.config.TrainerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -99,6 +101,16 @@ public final class RawEventThroughput {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    // Further arguments KEY=VALUE are trainer (or Kafka Streams) properties, e.g.
+    // commit.interval.ms=1000; the report names them.
+    Map<String, String> properties = new TreeMap<>();
+    for (int a = 1; a < args.length; a++) {
+      int eq = args[a].indexOf('=');
+      if (eq < 1) {
+        throw new IllegalArgumentException("expected KEY=VALUE, got '" + args[a] + "'");
+      }
+      properties.put(args[a].substring(0, eq), args[a].substring(eq + 1));
+    }
     Path stateDir = java.nio.file.Files.createTempDirectory("trainer-bench-raw");
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
       String bootstrap = kafka.bootstrapServers();
@@ -114,7 +126,7 @@ public final class RawEventThroughput {
       double passThrough =
           TrainerThroughput.passThrough(bootstrap, "bench.raw.examples", n, stateDir);
       System.err.printf("pass-through: %,.0f examples/s%n", passThrough);
-      double trainer = trainer(bootstrap, n, stateDir);
+      double trainer = trainer(bootstrap, n, stateDir, properties);
       System.err.printf("trainer: %,.0f examples/s%n", trainer);
       // The first run of the pass-through app pays the JIT compilation of the Kafka clients and
       // Streams, which the trainer, run after it in the same JVM, does not: run it once more.
@@ -122,13 +134,14 @@ public final class RawEventThroughput {
           TrainerThroughput.passThrough(
               bootstrap, "bench.raw.examples", n, stateDir, "bench-pass-through-again");
       System.err.printf("pass-through again: %,.0f examples/s%n", warm);
-      System.out.print(report(n, bytes / n, passThrough, trainer, warm));
+      System.out.print(report(n, bytes / n, properties, passThrough, trainer, warm));
     }
   }
 
   /** The trainer on the raw-event model over the same records; returns examples/s. */
-  static double trainer(String bootstrap, int n, Path stateDir) throws Exception {
-    TrainerConfig config = TrainerThroughput.config(bootstrap, "bench-raw", stateDir);
+  static double trainer(String bootstrap, int n, Path stateDir, Map<String, String> properties)
+      throws Exception {
+    TrainerConfig config = TrainerThroughput.config(bootstrap, "bench-raw", stateDir, properties);
     TrainerThroughput.copy(bootstrap, "bench.raw.examples", config.topics().examples(), n);
     try (KafkaProducer<byte[], byte[]> producer = TrainerThroughput.producer(bootstrap)) {
       producer.send(
@@ -140,6 +153,8 @@ public final class RawEventThroughput {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (TrainerApp app = TrainerApp.start(config, registry)) {
       long first = 0;
+      long halfway = 0;
+      Map<Long, ThreadCpu.Sample> threadsAtHalf = Map.of();
       while (true) {
         Counter trained = registry.find("streamprop.examples.trained").counter();
         Counter dead = registry.find("streamprop.dead.letters").counter();
@@ -150,7 +165,16 @@ public final class RawEventThroughput {
         if (first == 0 && done > 0) {
           first = System.nanoTime();
         }
+        if (halfway == 0 && done >= n / 2) {
+          halfway = (long) done;
+          threadsAtHalf = ThreadCpu.sample();
+        }
         if (done >= n) {
+          // Where the second half's CPU went (its first half holds the JIT's warm-up), per thread.
+          System.err.println(
+              "trainer CPU per example, second half: "
+                  + ThreadCpu.perExample(threadsAtHalf, ThreadCpu.sample(), n - halfway));
+          System.err.println(StreamThreadMetrics.of(config.applicationId()));
           return (n - 1) / ((System.nanoTime() - first) / 1e9);
         }
         LockSupport.parkNanos(1_000_000);
@@ -158,7 +182,15 @@ public final class RawEventThroughput {
     }
   }
 
-  static String report(int n, int bytes, double passThrough, double trainer, double warm) {
+  static String report(
+      int n,
+      int bytes,
+      Map<String, String> properties,
+      double passThrough,
+      double trainer,
+      double warm) {
+    StringBuilder given = new StringBuilder();
+    properties.forEach((k, v) -> given.append(' ').append(k).append('=').append(v));
     return String.format(
         Locale.ROOT,
         "## Trainer throughput, raw events%n%n"
@@ -166,14 +198,14 @@ public final class RawEventThroughput {
             + " KRaft broker in a child JVM, %,d raw event records of %d bytes on average (20"
             + " fields: 8 numeric, 8 categorical, 2 boolean, 2 tokens of 8–12 words; about 5%% of"
             + " the values null), one partition, one stream thread, `exactly_once_v2`, commit"
-            + " interval 100 ms. Goal: the trainer at least 50%% of the pass-through app.%n%n"
+            + " interval 100 ms%s. Goal: the trainer at least 50%% of the pass-through app.%n%n"
             + "| app | examples/s |%n| --- | ---: |%n"
             + "| (a) pass-through Kafka Streams app (bytes, count) | %,.0f |%n"
             + "| (b) trainer: featurize, embed, %s | %,.0f |%n"
             + "| ratio (b)/(a) | %.0f%% |%n"
             + "| (a') the pass-through app again, after the trainer (its code compiled) | %,.0f |%n"
             + "| ratio (b)/(a') | %.0f%% |%n%n"
-            + "Command: `trainer/bench/throughput.sh raw %d`%n",
+            + "Command: `trainer/bench/throughput.sh raw %d%s`%n",
         java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0),
         Runtime.getRuntime().availableProcessors(),
         String.format(
@@ -183,12 +215,14 @@ public final class RawEventThroughput {
                 .getSystemLoadAverage()),
         n,
         bytes,
+        properties.isEmpty() ? "" : "; the trainer with" + given,
         passThrough,
         "[64,32]→2, Adam, mini-batch 8",
         trainer,
         100 * trainer / passThrough,
         warm,
         100 * trainer / warm,
-        n);
+        n,
+        given);
   }
 }

@@ -209,6 +209,7 @@ public final class TrainerThroughput {
       while (count.get() < n) {
         LockSupport.parkNanos(1_000_000);
       }
+      System.err.println(StreamThreadMetrics.of(appId));
       return (n - 1) / ((System.nanoTime() - firstNanos.get()) / 1e9);
     }
   }
