@@ -23,6 +23,10 @@ import java.util.Arrays;
  * the tree, {@code 0e5} to +0), a value over its length limit, and any error of the featurizer. A
  * decimal zero ({@code -0.0}) is +0, as the tree reads it.
  *
+ * <p>Events from one producer list their fields in one order, most often the schema's: a name is
+ * first compared with the feature after the one read before it, and looked up in the schema only
+ * when that is not it.
+ *
  * <p>Allocation: the strings of categorical and token values (and of boolean words); the slots are
  * the batch's scratch space. Immutable and thread-safe like the featurizer: one batch per thread.
  */
@@ -45,6 +49,7 @@ public final class FeatureStreamReader {
 
   private final Featurizer featurizer;
   private final FeatureSchema schema;
+  private final String[] names;
   private final FeatureKind[] kinds;
   private final int[] maxLengths;
 
@@ -55,9 +60,11 @@ public final class FeatureStreamReader {
     this.featurizer = featurizer;
     this.schema = featurizer.schema();
     int n = schema.size();
+    names = new String[n];
     kinds = new FeatureKind[n];
     maxLengths = new int[n];
     for (int i = 0; i < n; i++) {
+      names[i] = schema.feature(i).name();
       kinds[i] = schema.feature(i).kind();
       maxLengths[i] = schema.feature(i).maxLength();
     }
@@ -82,11 +89,12 @@ public final class FeatureStreamReader {
     String[] texts = batch.slotTexts;
     Arrays.fill(states, 0, n, ABSENT);
     int others = 0;
+    int next = 0; // the feature after the last one read: where a producer's fixed order goes on
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
-      int i = schema.indexOf(name);
+      int i = next < n && names[next].equals(name) ? next : schema.indexOf(name);
       if (i < 0) {
         // The tree refuses a name given twice at any depth: remember flat names, decline the rest.
         if (schema.closedSchema()
@@ -104,6 +112,7 @@ public final class FeatureStreamReader {
         return false;
       }
       states[i] = state;
+      next = i + 1;
     }
     Arrays.fill(batch.otherNames, 0, others, null);
     if (t != JsonToken.END_OBJECT) {
