@@ -35,13 +35,14 @@ final class StreamThreadMetrics {
             String.format(
                 Locale.ROOT,
                 "%s: process %.2f, poll %.2f, commit %.2f of the time; %.1f commits/s of %.1f ms"
-                    + " on average",
+                    + " on average, %.0f ms at most",
                 applicationId,
                 (Double) server.getAttribute(name, "process-ratio"),
                 (Double) server.getAttribute(name, "poll-ratio"),
                 (Double) server.getAttribute(name, "commit-ratio"),
                 (Double) server.getAttribute(name, "commit-rate"),
-                (Double) server.getAttribute(name, "commit-latency-avg")));
+                (Double) server.getAttribute(name, "commit-latency-avg"),
+                (Double) server.getAttribute(name, "commit-latency-max")));
       }
     } catch (JMException e) {
       return applicationId + ": no stream-thread metrics (" + e + ")";

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -348,7 +349,8 @@ public final class TrainerThroughput {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (TrainerApp app = TrainerApp.start(config, new SimpleMeterRegistry());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (TrainerApp app = TrainerApp.start(config, registry);
         KafkaConsumer<byte[], byte[]> snapshots =
             new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
@@ -381,6 +383,7 @@ public final class TrainerThroughput {
           "freshness: the priming examples in a snapshot after %d ms%n",
           (System.nanoTime() - primingStart) / 1_000_000);
       int covered = primed;
+      AtomicInteger written = new AtomicInteger(primed);
       Thread writer =
           new Thread(
               () -> {
@@ -395,12 +398,21 @@ public final class TrainerThroughput {
                   producer.send(
                       new ProducerRecord<>(config.topics().examples(), key, values[i]),
                       (metadata, e) -> ackNanos[index] = System.nanoTime());
+                  written.incrementAndGet();
                 }
                 producer.flush();
               });
       writer.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds + 60).toNanos();
+      long nextReport = System.nanoTime();
       while (covered < end && System.nanoTime() < deadline) {
+        if (System.nanoTime() >= nextReport) {
+          nextReport += 1_000_000_000L;
+          Counter trained = registry.find("streamprop.examples.trained").counter();
+          System.err.printf(
+              "freshness: written %d, trained %.0f, in a snapshot %d%n",
+              written.get(), trained == null ? 0 : trained.count(), covered);
+        }
         for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(20))) {
           long now = System.nanoTime();
           var snapshot = Snapshots.served(r.value());
@@ -412,6 +424,7 @@ public final class TrainerThroughput {
         }
       }
       writer.join();
+      System.err.println(StreamThreadMetrics.of(config.applicationId()));
     }
     // From a snapshot's creation to its being visible: the wait for its transaction's commit.
     commitLags.sort(null);
