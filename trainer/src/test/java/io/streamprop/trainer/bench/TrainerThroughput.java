@@ -403,6 +403,7 @@ public final class TrainerThroughput {
                 producer.flush();
               });
       writer.start();
+      Map<Long, ThreadCpu.Sample> threadsAtStart = ThreadCpu.sample();
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds + 60).toNanos();
       long nextReport = System.nanoTime();
       while (covered < end && System.nanoTime() < deadline) {
@@ -424,6 +425,11 @@ public final class TrainerThroughput {
         }
       }
       writer.join();
+      // The CPU of this JVM's threads (the trainer's, the writer's and the reader's) from the
+      // first timed write on, per example in a snapshot since.
+      System.err.println(
+          "freshness: CPU per example by thread: "
+              + ThreadCpu.perExample(threadsAtStart, ThreadCpu.sample(), covered - primed));
       System.err.println(StreamThreadMetrics.of(config.applicationId()));
     }
     // From a snapshot's creation to its being visible: the wait for its transaction's commit.
