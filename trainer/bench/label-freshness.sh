@@ -16,6 +16,7 @@ source trainer/bench/lib.sh
 bench_classpath
 
 section=$(mktemp)
+trap 'rm -f "$section"' EXIT
 # shellcheck disable=SC2086  # JAVA_FLAGS is a word list on purpose
 java -Xmx2g --add-modules=jdk.incubator.vector ${JAVA_FLAGS:-} -cp "$cp" "$main" "${args[@]}" >"$section"
 cat "$section"

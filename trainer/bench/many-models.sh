@@ -15,6 +15,7 @@ source trainer/bench/lib.sh
 bench_classpath
 
 section=$(mktemp)
+trap 'rm -f "$section"' EXIT
 java -Xmx512m --add-modules=jdk.incubator.vector -cp "$cp" \
   io.streamprop.trainer.bench.ManyModels "$examples" "$counts" >"$section"
 cat "$section"

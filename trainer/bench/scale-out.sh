@@ -18,6 +18,7 @@ source trainer/bench/lib.sh
 bench_classpath
 
 section=$(mktemp)
+trap 'rm -f "$section"' EXIT
 # This JVM produces the examples and watches the committed offsets; the trainers are its children.
 java -Xmx512m --add-modules=jdk.incubator.vector -cp "$cp" \
   io.streamprop.trainer.bench.ScaleOut "$examples" "$rounds" "$setups" >"$section"

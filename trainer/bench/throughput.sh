@@ -38,6 +38,7 @@ source trainer/bench/lib.sh
 bench_classpath
 
 section=$(mktemp)
+trap 'rm -f "$section"' EXIT
 # The trainer's engine runs the vector kernels, as under the launcher and in the Docker images.
 # shellcheck disable=SC2086  # JAVA_FLAGS is a word list on purpose
 java -Xmx2g --add-modules=jdk.incubator.vector ${JAVA_FLAGS:-} -cp "$cp" "$main" "${args[@]}" >"$section"
