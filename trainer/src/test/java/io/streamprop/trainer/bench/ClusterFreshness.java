@@ -7,7 +7,6 @@ import io.streamprop.trainer.TrainerApp;
 import io.streamprop.trainer.config.TrainerConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +40,7 @@ public final class ClusterFreshness {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int warmSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    Path stateDir = Files.createTempDirectory("trainer-bench-cluster");
+    Path stateDir = BenchDirs.temporary("trainer-bench-cluster");
     String loadAtStart = loadAverage();
     try (LocalKafkaCluster cluster = LocalKafkaCluster.builder().brokers(3).start()) {
       String bootstrap = cluster.bootstrapServers();

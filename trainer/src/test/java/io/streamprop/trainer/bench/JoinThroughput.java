@@ -5,7 +5,6 @@ import io.streamprop.trainer.join.MockJoins;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
@@ -30,7 +29,7 @@ public final class JoinThroughput {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    Path dir = Files.createTempDirectory("join-bench");
+    Path dir = BenchDirs.temporary("join-bench");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "join-bench");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

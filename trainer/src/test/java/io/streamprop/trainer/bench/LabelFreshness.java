@@ -7,7 +7,6 @@ import io.streamprop.trainer.TrainerApp;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.wire.Snapshots;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -62,7 +61,7 @@ public final class LabelFreshness {
             "%.1f",
             java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
-    Path stateDir = Files.createTempDirectory("label-bench");
+    Path stateDir = BenchDirs.temporary("label-bench");
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
       String bootstrap = kafka.bootstrapServers();
       // The first run pays the JVM's warm-up: the join and the training compile while labels

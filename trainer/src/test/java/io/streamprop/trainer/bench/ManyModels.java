@@ -65,7 +65,8 @@ public final class ManyModels {
     for (String n : (args.length > 1 ? args[1] : "1,1000,10000,100000").split(",")) {
       counts.add(Integer.parseInt(n.trim()));
     }
-    Path stateDir = Files.createTempDirectory("many-models");
+    // Each run's state directories hold about a gigabyte at 100,000 models.
+    Path stateDir = BenchDirs.temporary("many-models");
     List<Result> results = new ArrayList<>();
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
       // Not reported: the JIT compilers of this JVM and the broker's compile the trainer's and the
@@ -77,9 +78,6 @@ public final class ManyModels {
         System.err.println(r);
         results.add(r);
       }
-    } finally {
-      // Each run's state directories hold about a gigabyte at 100,000 models.
-      org.apache.kafka.common.utils.Utils.delete(stateDir.toFile());
     }
     System.out.print(report(examples, results));
   }

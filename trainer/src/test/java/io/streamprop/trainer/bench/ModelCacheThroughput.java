@@ -10,7 +10,6 @@ import io.streamprop.trainer.state.TrainedModel;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
@@ -52,7 +51,7 @@ public final class ModelCacheThroughput {
 
   private static void run(
       ModelSpec spec, int models, int visits, long cacheBytes, boolean admission) throws Exception {
-    Path dir = Files.createTempDirectory("cache-bench");
+    Path dir = BenchDirs.temporary("cache-bench");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cache-bench");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -111,7 +111,7 @@ public final class RawEventThroughput {
       }
       properties.put(args[a].substring(0, eq), args[a].substring(eq + 1));
     }
-    Path stateDir = java.nio.file.Files.createTempDirectory("trainer-bench-raw");
+    Path stateDir = BenchDirs.temporary("trainer-bench-raw");
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
       String bootstrap = kafka.bootstrapServers();
       byte[][] values = events(n, 20);

@@ -105,7 +105,7 @@ public final class ScaleOut {
     List<Setup> setups = args.length > 2 ? setups(args[2]) : SETUPS;
     double load =
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    Path dir = Files.createTempDirectory("scale-out");
+    Path dir = BenchDirs.temporary("scale-out");
     List<Run> runs = new ArrayList<>();
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start();
         Children children = new Children(dir)) {

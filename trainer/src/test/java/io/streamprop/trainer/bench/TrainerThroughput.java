@@ -79,7 +79,7 @@ public final class TrainerThroughput {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
     int freshRate = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
     int freshSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    Path stateDir = java.nio.file.Files.createTempDirectory("trainer-bench");
+    Path stateDir = BenchDirs.temporary("trainer-bench");
     try (LocalKafka kafka = LocalKafka.builder().mode(LocalKafka.Mode.CHILD_PROCESS).start()) {
       String bootstrap = kafka.bootstrapServers();
       byte[][] values = examples(n, 7);
