@@ -441,7 +441,10 @@ final class JsonBodies {
       }
       json.writeNumberField("steps", s.steps());
       json.writeNumberField("born_at", s.bornAt());
-      json.writeBooleanField("served", s.leader());
+      json.writeBooleanField("leader", s.leader());
+      // The served network is this member's, or its weight average's (which may lead the
+      // members' race without its member leading it).
+      json.writeBooleanField("served", s.member() == population.member());
       json.writeEndObject();
     }
     json.writeEndArray();

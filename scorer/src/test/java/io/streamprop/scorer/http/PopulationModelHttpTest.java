@@ -80,7 +80,10 @@ class PopulationModelHttpTest {
         PopulationLearner.create(
             SpecJson.parse("{\"inputs\": 3, \"classes\": 2, \"hidden\": [4], \"batch_size\": 4}"),
             AVERAGED);
-    for (int i = 0; i < 100 || !averaged.averageServed(); i++) {
+    // Until the average served is of a member that does not lead the members' race.
+    for (int i = 0;
+        i < 100 || !averaged.averageServed() || averaged.served().member() == averaged.leader();
+        i++) {
       float[] x = {(i * 37) % 101 / 50f - 1, (i * 53) % 97 / 48f - 1, (i * 71) % 89 / 44f - 1};
       boolean noise = (i * 29) % 13 == 0; // a noisy label now and then: averages do better
       averaged.learn(x, new float[] {x[0] + x[1] > 0 ^ noise ? 1 : 0});
@@ -228,7 +231,8 @@ class PopulationModelHttpTest {
       assertThat(node.get("steps").asLong()).isEqualTo(s.steps());
       assertThat(node.get("input_transform").asText())
           .isEqualTo(s.inputTransform().name().toLowerCase(java.util.Locale.ROOT));
-      assertThat(node.get("served").asBoolean()).isEqualTo(s.leader());
+      assertThat(node.get("leader").asBoolean()).isEqualTo(s.leader());
+      assertThat(node.get("served").asBoolean()).isEqualTo(s.member() == served.member());
     }
     // The spec shown is the user's: the population's.
     assertThat(body.at("/spec/learner").asText()).isEqualTo("population");
@@ -279,5 +283,14 @@ class PopulationModelHttpTest {
     assertThat(pop.get("average").asBoolean()).isTrue();
     assertThat(pop.get("member").asInt()).isEqualTo(served.member());
     assertThat(pop.get("reason").asText()).isEqualTo(served.reason()).startsWith("average of");
+    // The average served is not the leader's: the standings mark each for what it is.
+    assertThat(served.member()).isNotEqualTo(averaged.leader());
+    for (JsonNode node : pop.get("standings")) {
+      int i = node.get("member").asInt();
+      assertThat(node.get("served").asBoolean()).as("member %d", i).isEqualTo(i == served.member());
+      assertThat(node.get("leader").asBoolean())
+          .as("member %d", i)
+          .isEqualTo(i == averaged.leader());
+    }
   }
 }
