@@ -1,5 +1,6 @@
 package io.streamprop.scorer.ingest;
 
+import io.streamprop.learn.Ewma;
 import io.streamprop.spec.ModelSpec;
 
 /**
@@ -42,10 +43,10 @@ final class ServingStats {
     this.loss = spec.loss();
     this.huberDelta = spec.huberDelta();
     this.outputs = spec.outputs();
-    this.servedLoss = new Ewma(halfLife);
-    this.servedQuality = new Ewma(halfLife);
-    this.baselineLoss = new Ewma(halfLife);
-    this.baselineQuality = new Ewma(halfLife);
+    this.servedLoss = Ewma.withHalfLife(halfLife);
+    this.servedQuality = Ewma.withHalfLife(halfLife);
+    this.baselineLoss = Ewma.withHalfLife(halfLife);
+    this.baselineQuality = Ewma.withHalfLife(halfLife);
     this.classCounts = task == ModelSpec.Task.CLASSIFICATION ? new long[outputs] : null;
     this.targetMeans = task == ModelSpec.Task.REGRESSION ? new double[outputs] : null;
   }

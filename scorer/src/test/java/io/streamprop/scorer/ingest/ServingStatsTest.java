@@ -18,29 +18,6 @@ class ServingStatsTest {
   }
 
   @Test
-  void ewma_firstValueIsItself_halfLifeHalvesOldWeight() {
-    Ewma ewma = new Ewma(1);
-    assertThat(ewma.value()).isNaN();
-
-    ewma.add(4);
-    assertThat(ewma.value()).isEqualTo(4.0);
-
-    ewma.add(0);
-    // weights 1/2 (old, after one half-life) and 1/2 (new), bias-corrected: (0.5*4*0.5 +
-    // 0.5*0)/0.75
-    assertThat(ewma.value()).isCloseTo(4.0 / 3.0, within(1e-12));
-  }
-
-  @Test
-  void ewma_longHalfLife_isNearlyThePlainMean() {
-    Ewma ewma = new Ewma(1e9);
-    for (int i = 1; i <= 100; i++) {
-      ewma.add(i);
-    }
-    assertThat(ewma.value()).isCloseTo(50.5, within(1e-4));
-  }
-
-  @Test
   void classification_lossAccuracyAndPriorBaseline() {
     ServingStats stats =
         new ServingStats(

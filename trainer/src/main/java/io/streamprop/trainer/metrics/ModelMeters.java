@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.streamprop.learn.Ewma;
 import io.streamprop.learn.StepResult;
 import io.streamprop.learn.population.PopulationLearner;
 import java.util.ArrayList;
@@ -17,10 +18,10 @@ import java.util.List;
  * thread (gauges read volatile fields).
  *
  * <p>The prequential loss and accuracy gauges are exponentially weighted over roughly the last
- * {@value #WINDOW_EXAMPLES} examples: after a step of {@code n} examples with mean {@code x},
- * {@code ewma += (1 - exp(-n / WINDOW)) * (x - ewma)}. The counters {@code
- * streamprop_prequential_scored_total} and {@code streamprop_prequential_correct_total} give exact
- * accuracy over any window in PromQL.
+ * {@value #WINDOW_EXAMPLES} examples ({@link Ewma#withWindow}, each step's mean weighing as its
+ * examples), bias-corrected: a model's first gauges are the plain means of its first steps. The
+ * counters {@code streamprop_prequential_scored_total} and {@code
+ * streamprop_prequential_correct_total} give exact accuracy over any window in PromQL.
  *
  * <p>A population ({@code learner: population}) reports its race too, registered at its first
  * report: the served member's index, each member's recent prequential loss (tag {@code member}, the
@@ -45,8 +46,8 @@ public final class ModelMeters {
   private final Counter skipped;
   private final Counter snapshots;
   private final DistributionSummary snapshotSize;
-  private volatile double loss = Double.NaN;
-  private volatile double accuracy = Double.NaN;
+  private final Ewma loss = Ewma.withWindow(WINDOW_EXAMPLES);
+  private final Ewma accuracy = Ewma.withWindow(WINDOW_EXAMPLES);
   private volatile double learningRate = Double.NaN;
   private volatile double version;
   private volatile double examples;
@@ -77,8 +78,8 @@ public final class ModelMeters {
                 .baseUnit("bytes")
                 .tags(tags)
                 .register(registry));
-    gauge("streamprop.prequential.loss", "Prequential loss (EWMA)", () -> loss);
-    gauge("streamprop.prequential.accuracy", "Prequential accuracy (EWMA)", () -> accuracy);
+    gauge("streamprop.prequential.loss", "Prequential loss (EWMA)", loss::value);
+    gauge("streamprop.prequential.accuracy", "Prequential accuracy (EWMA)", accuracy::value);
     gauge("streamprop.learning.rate", "Learning rate of the last step", () -> learningRate);
     gauge("streamprop.model.version", "Version of the last published snapshot", () -> version);
     gauge("streamprop.model.examples", "Examples the model has learned", () -> examples);
@@ -121,16 +122,13 @@ public final class ModelMeters {
     }
     int n = step.examples();
     scored.increment(n);
-    double alpha = 1 - Math.exp(-n / WINDOW_EXAMPLES);
     double meanLoss = step.lossSum() / n;
     if (Double.isFinite(meanLoss)) {
-      loss = Double.isNaN(loss) ? meanLoss : loss + alpha * (meanLoss - loss);
+      loss.add(meanLoss, n);
     }
     if (classification) {
       correct.increment(step.correct());
-      double meanAccuracy = (double) step.correct() / n;
-      accuracy =
-          Double.isNaN(accuracy) ? meanAccuracy : accuracy + alpha * (meanAccuracy - accuracy);
+      accuracy.add((double) step.correct() / n, n);
     }
     learningRate = step.learningRate();
     StepResult.LayerStats[] stats = step.layers();
