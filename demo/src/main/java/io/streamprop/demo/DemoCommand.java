@@ -84,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--label-delay",
       paramLabel = "D",
-      converter = LabelDelayConverter.class,
+      converter = DurationConverter.class,
       description =
           "Run the whole loop instead: a simulated client asks the scorer for a prediction of"
               + " each row (--rate rows/s) and sends the row's true label to the labels topic D"
@@ -144,13 +144,14 @@ public final class DemoCommand implements Callable<Integer> {
     return DemoMain.run(options, command.commandLine().getOut(), command.commandLine().getErr());
   }
 
-  /** {@code 90s}, {@code 5m}, {@code 1h}, a plain number of seconds, or ISO-8601 ({@code PT1M}). */
+  /**
+   * {@code 90s}, {@code 5m}, {@code 1h}, {@code 500ms}, a plain number of seconds, or ISO-8601
+   * ({@code PT1M}).
+   *
+   * @throws IllegalArgumentException saying what it cannot read and how to write it (picocli puts
+   *     the option's name before it)
+   */
   static Duration duration(String text) {
-    return duration(text, "--duration");
-  }
-
-  /** {@link #duration(String)}, its error naming {@code option}. */
-  static Duration duration(String text, String option) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.startsWith("pt")) {
@@ -170,28 +171,16 @@ public final class DemoCommand implements Callable<Integer> {
       return Duration.ofSeconds(Long.parseLong(digits) * Math.max(unit, 1));
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
       throw new IllegalArgumentException(
-          option + ": cannot read '" + text + "'; write e.g. 90s, 5m, 1h or PT1M");
+          "cannot read '" + text + "'; write e.g. 90s, 5m, 1h, 500ms or PT1M");
     }
   }
 
-  /** Reads {@code --duration} with {@link #duration(String)}. */
+  /** Reads {@code --duration} and {@code --label-delay} with {@link #duration(String)}. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String text) {
       try {
         return duration(text);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** Reads {@code --label-delay} with {@link #duration(String, String)}. */
-  static final class LabelDelayConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String text) {
-      try {
-        return duration(text, "--label-delay");
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

@@ -12,8 +12,9 @@ import picocli.CommandLine;
  * The demo's main class: {@code streamprop demo [--data FILE] [--spec FILE] [--model ID] [--rate N]
  * [--duration D] [--label-delay D] [--port N] [--metrics-port N]} (options in {@link DemoCommand}).
  * Runs the whole pipeline in this process (see {@link Demo}) and prints a status line every second
- * until the duration is over or Ctrl-C. Exit status: 0 after a clean stop, 2 for a usage error, 1
- * when the demo cannot start or a part fails.
+ * until the duration is over or Ctrl-C (or SIGTERM). Exit status: 0 after a clean stop (the end of
+ * the duration, or the first Ctrl-C: {@link StopSignals}), 2 for a usage error, 1 when the demo
+ * cannot start or a part fails.
  */
 public final class DemoMain {
   private DemoMain() {}
@@ -49,17 +50,17 @@ public final class DemoMain {
       return 1;
     }
 
+    // Ctrl-C or SIGTERM ends the loop below, which stops the parts and returns 0; the hook
+    // covers any other shutdown of the JVM (a closed terminal, SIGHUP).
     CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
+    StopSignals.install(stop::countDown);
     Thread hook =
         new Thread(
             () -> {
               stop.countDown();
               out.println();
-              out.println("streamprop demo: stopping (producer, trainer, scorer, broker) ...");
-              demo.close();
+              stopAll(demo, options, out);
               out.println("streamprop demo: stopped");
-              closed.countDown();
             },
             "streamprop-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -74,9 +75,8 @@ public final class DemoMain {
     try {
       while (System.nanoTime() < deadline) {
         if (stop.await(1, TimeUnit.SECONDS)) {
-          // Ctrl-C: the hook stops everything; wait for it so the last lines are in order.
-          closed.await();
-          return 0;
+          out.println(); // after the terminal's ^C
+          break;
         }
         failure = demo.failure();
         if (failure != null) {
@@ -94,14 +94,26 @@ public final class DemoMain {
       // Shutdown already under way: the hook does the stopping.
       return 0;
     }
-    out.println("streamprop demo: stopping (producer, trainer, scorer, broker) ...");
-    demo.close();
+    stopAll(demo, options, out);
     if (failure != null) {
       err.println("streamprop demo: " + failure + "; see " + logFile());
       return 1;
     }
     out.println("streamprop demo: stopped");
     return 0;
+  }
+
+  /** Says what stops, in the order {@link Demo#close()} stops it, then stops it. */
+  private static void stopAll(Demo demo, DemoOptions options, PrintWriter out) {
+    out.println(stoppingLine(options));
+    demo.close();
+  }
+
+  /** {@code streamprop demo: stopping (producer, trainer, scorer, broker) ...}: the parts run. */
+  static String stoppingLine(DemoOptions options) {
+    return "streamprop demo: stopping ("
+        + (options.labelDelay() == null ? "producer" : "simulated client")
+        + ", trainer, scorer, broker) ...";
   }
 
   private static void printIntro(PrintWriter out, Demo demo, DemoOptions options) {

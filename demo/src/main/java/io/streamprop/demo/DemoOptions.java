@@ -1,5 +1,6 @@
 package io.streamprop.demo;
 
+import io.streamprop.spec.ModelIds;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -38,8 +39,10 @@ public record DemoOptions(
     if (port != 0 && port == metricsPort) {
       throw new IllegalArgumentException("--port and --metrics-port are both " + port);
     }
-    if (modelId == null || modelId.isBlank()) {
-      throw new IllegalArgumentException("--model must not be empty");
+    try {
+      ModelIds.validate(modelId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--model: " + e.getMessage(), e);
     }
   }
 

@@ -4,7 +4,9 @@ import io.streamprop.data.DataFile;
 import io.streamprop.data.DataFileException;
 import io.streamprop.data.RawExamples;
 import io.streamprop.spec.ModelSpec;
+import io.streamprop.wire.ExampleException;
 import io.streamprop.wire.ExampleJson;
+import io.streamprop.wire.ExampleParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,9 +63,12 @@ final class DemoProducer implements AutoCloseable {
   }
 
   /**
-   * Checks the file against the spec before anything is sent: for a spec of numbers its columns and
-   * widths (returning the spec's column order, or null when the file's is already right); for a
-   * spec with raw {@code features} every row, featurized (returning null).
+   * Checks the file against the spec before anything is sent, so that a bad row stops the demo with
+   * its line instead of going to the dead-letter topic: for a spec of numbers its columns and
+   * widths, then every row as the example record the producer sends, read by the trainer's own
+   * {@link ExampleParser} (a class index in range, the number of targets, finite values); returns
+   * the spec's column order, or null when the file's is already right. For a spec with raw {@code
+   * features} every row is featurized (returning null).
    */
   static int[] columns(Path data, ModelSpec spec) throws IOException {
     if (spec.hasFeatures()) {
@@ -76,6 +81,27 @@ final class DemoProducer implements AutoCloseable {
       }
       return null;
     }
+    int[] columns = numberColumns(data, spec);
+    ExampleParser parser = new ExampleParser(spec);
+    String name = data.getFileName() == null ? data.toString() : data.getFileName().toString();
+    try (DataFile file = DataFile.open(data)) {
+      DataFile.Row row;
+      while ((row = file.next()) != null) {
+        try {
+          float[] features = columns == null ? row.features() : pick(row.features(), columns);
+          parser.parse(ExampleJson.writeBytes(features, row.label(), spec.task()));
+        } catch (ExampleException e) {
+          throw new DemoException(name + ":" + row.line() + ": " + e.getMessage(), e);
+        }
+      }
+    } catch (DataFileException e) {
+      throw new DemoException(e.getMessage(), e);
+    }
+    return columns;
+  }
+
+  /** The spec's column order for a file of numbers (null: the file's own), its width checked. */
+  private static int[] numberColumns(Path data, ModelSpec spec) throws IOException {
     try (DataFile file = DataFile.open(data)) {
       if (file.featureCount() != spec.inputs()) {
         throw new DemoException(

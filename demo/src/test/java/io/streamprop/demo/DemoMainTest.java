@@ -96,14 +96,48 @@ class DemoMainTest {
   void parse_badValues_errorNamesTheOption() {
     assertThatThrownBy(() -> parse(new String[] {"--rate", "fast"})).hasMessageContaining("--rate");
     assertThatThrownBy(() -> parse(new String[] {"--rate", "0"})).hasMessageContaining("--rate");
-    assertThatThrownBy(() -> parse(new String[] {"--duration", "soon"}))
-        .hasMessageContaining("--duration");
+    assertThatThrownBy(() -> parse(new String[] {"--duration", "5x"}))
+        .hasMessage(
+            "Invalid value for option '--duration': cannot read '5x'; write e.g. 90s, 5m, 1h,"
+                + " 500ms or PT1M");
     assertThatThrownBy(() -> parse(new String[] {"--port"}))
         .hasMessageContaining("Missing required parameter for option '--port'");
     assertThatThrownBy(() -> parse(new String[] {"--port", "8081"}))
         .hasMessageContaining("both 8081");
     assertThatThrownBy(() -> parse(new String[] {"--colour"}))
         .hasMessageContaining("Unknown option: '--colour'");
+  }
+
+  @Test
+  void parse_invalidModelId_usageErrorAsTheTrainerWouldRejectIt() {
+    assertThatThrownBy(() -> parse("--model", "bad id!"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage(
+            "--model: model id \"bad id!\" has character U+0020 at position 3; use only letters,"
+                + " digits, '.', '_' and '-'");
+    assertThatThrownBy(() -> parse("--model", "")).hasMessageContaining("--model");
+  }
+
+  @Test
+  void run_invalidModelId_exitsTwoBeforeStarting() {
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    int status =
+        DemoMain.run(
+            new String[] {"--model", "bad id!", "--duration", "1s"},
+            new java.io.PrintStream(out, true),
+            new java.io.PrintStream(err, true));
+    assertThat(status).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).startsWith("--model: model id \"bad id!\" has character U+0020");
+  }
+
+  @Test
+  void stoppingLine_namesThePartsThatRun() {
+    assertThat(DemoMain.stoppingLine(parse()))
+        .isEqualTo("streamprop demo: stopping (producer, trainer, scorer, broker) ...");
+    assertThat(DemoMain.stoppingLine(parse("--label-delay", "30s")))
+        .isEqualTo("streamprop demo: stopping (simulated client, trainer, scorer, broker) ...");
   }
 
   @Test

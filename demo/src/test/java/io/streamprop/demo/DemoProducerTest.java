@@ -39,4 +39,23 @@ class DemoProducerTest {
         .isInstanceOf(DemoException.class)
         .hasMessage("bad.csv:2: features.age: must be a number (numeric feature), got \"old\"");
   }
+
+  @Test
+  void numbers_labelOutOfTheSpecsClasses_refusedBeforeAnythingIsSent_namingTheLine()
+      throws Exception {
+    ModelSpec spec = io.streamprop.spec.SpecJson.parse("{\"inputs\": 2, \"classes\": 3}");
+    Path data = Files.writeString(dir.resolve("n.csv"), "a,b,label\n1,2,0\n3,4,2\n5,6,7\n");
+
+    assertThatThrownBy(() -> DemoProducer.columns(data, spec))
+        .isInstanceOf(DemoException.class)
+        .hasMessage("n.csv:4: label: must be a class index, an integer in 0..2, got 7");
+  }
+
+  @Test
+  void numbers_everyRowFitsTheSpec_pass() throws Exception {
+    ModelSpec spec = io.streamprop.spec.SpecJson.parse("{\"inputs\": 2, \"classes\": 3}");
+    Path data = Files.writeString(dir.resolve("n.csv"), "a,b,label\n1,2,0\n3,4,2\n");
+
+    assertThat(DemoProducer.columns(data, spec)).isNull();
+  }
 }
