@@ -57,8 +57,7 @@ final class DataReader {
       throw new UserException(e.getMessage(), e);
     } catch (IOException e) {
       // Bad gzip or bad UTF-8 surfaces here, without a line number of its own.
-      throw new UserException(
-          data + ": cannot read" + (line > 0 ? " after line " + line : "") + ": " + e, e);
+      throw UserException.io(data, "read" + (line > 0 ? " after line " + line : ""), e);
     }
     return rows;
   }
@@ -90,8 +89,7 @@ final class DataReader {
     } catch (DataFileException e) {
       throw new UserException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new UserException(
-          data + ": cannot read" + (line > 0 ? " after line " + line : "") + ": " + e, e);
+      throw UserException.io(data, "read" + (line > 0 ? " after line " + line : ""), e);
     }
     return rows;
   }
@@ -105,7 +103,7 @@ final class DataReader {
     } catch (DataFileException e) {
       throw new UserException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new UserException(data + ": cannot read: " + e, e);
+      throw UserException.io(data, "read", e);
     }
   }
 

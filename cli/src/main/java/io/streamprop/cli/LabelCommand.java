@@ -59,7 +59,7 @@ final class LabelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Properties client = kafka.clientProperties();
+    Properties client = kafka.connect();
     LabelRecords records = new LabelRecords(ModelTopics.readLatest(client, kafka.topics().specs()));
     byte[] value =
         LabelRecords.value(

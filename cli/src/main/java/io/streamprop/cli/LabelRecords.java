@@ -163,8 +163,7 @@ final class LabelRecords {
     } catch (NoSuchFileException e) {
       throw new UserException(file + ": no such file");
     } catch (IOException e) {
-      throw new UserException(
-          file + ": cannot read" + (line > 0 ? " after line " + line : "") + ": " + e, e);
+      throw UserException.io(file, "read" + (line > 0 ? " after line " + line : ""), e);
     }
     return records;
   }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -79,10 +80,7 @@ final class ModelCommand implements Runnable {
       // Refuse a bad spec here, with its reason, rather than let the trainer reject it later.
       ModelSpec parsed = SpecJson.parse(json);
       ModelTopics.write(
-          kafka.clientProperties(),
-          kafka.topics().specs(),
-          model,
-          json.getBytes(StandardCharsets.UTF_8));
+          kafka.connect(), kafka.topics().specs(), model, json.getBytes(StandardCharsets.UTF_8));
       PrintWriter out = command.commandLine().getOut();
       out.printf(
           Locale.ROOT,
@@ -105,10 +103,9 @@ final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Map<String, byte[]> specs =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().specs());
-      Map<String, byte[]> snapshots =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().snapshots());
+      Properties client = kafka.connect();
+      Map<String, byte[]> specs = ModelTopics.readLatest(client, kafka.topics().specs());
+      Map<String, byte[]> snapshots = ModelTopics.readLatest(client, kafka.topics().snapshots());
       PrintWriter out = command.commandLine().getOut();
       String format = "%-24s %-8s %-14s %6s %8s %12s  %s%n";
       out.printf(
@@ -158,10 +155,9 @@ final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      byte[] spec =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().specs()).get(model);
-      byte[] snapshotBytes =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().snapshots()).get(model);
+      Properties client = kafka.connect();
+      byte[] spec = ModelTopics.readLatest(client, kafka.topics().specs()).get(model);
+      byte[] snapshotBytes = ModelTopics.readLatest(client, kafka.topics().snapshots()).get(model);
       if (spec == null && snapshotBytes == null) {
         throw new UserException(
             "no model '" + model + "' on topic '" + kafka.topics().specs() + "'");
@@ -210,13 +206,13 @@ final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Map<String, byte[]> specs =
-          ModelTopics.readLatest(kafka.clientProperties(), kafka.topics().specs());
+      Properties client = kafka.connect();
+      Map<String, byte[]> specs = ModelTopics.readLatest(client, kafka.topics().specs());
       if (!specs.containsKey(model)) {
         throw new UserException(
             "no active model '" + model + "' on topic '" + kafka.topics().specs() + "'");
       }
-      ModelTopics.write(kafka.clientProperties(), kafka.topics().specs(), model, null);
+      ModelTopics.write(client, kafka.topics().specs(), model, null);
       command.commandLine().getOut().println("model '" + model + "' retired");
       command.commandLine().getOut().flush();
       return 0;

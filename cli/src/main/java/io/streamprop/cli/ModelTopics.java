@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -27,10 +28,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Reads and writes the keyed, compacted topics (model-specs, model-snapshots) from the command
  * line: a read takes every partition from its beginning to its end offset as of the call (no
  * consumer group, nothing committed) and keeps the newest value of each key; a tombstone removes
- * the key. Writes are idempotent with {@code acks=all} and wait for the acknowledgement.
+ * the key. Writes are idempotent with {@code acks=all} and wait for the acknowledgement. Each call
+ * to the cluster waits at most {@link KafkaOptions#timeout} for its answer; reading a topic to its
+ * end may take up to {@link #READ_DEADLINE} (or that timeout, if longer) in all.
  */
 final class ModelTopics {
-  static final Duration TIMEOUT = Duration.ofSeconds(30);
+  static final Duration READ_DEADLINE = Duration.ofSeconds(30);
 
   private ModelTopics() {}
 
@@ -42,10 +45,11 @@ final class ModelTopics {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20));
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    Duration timeout = KafkaOptions.timeout(client);
     Map<String, byte[]> latest = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
       if (infos == null || infos.isEmpty()) {
         throw new UserException(
             "topic '" + topic + "' does not exist; is the trainer set up on this cluster?");
@@ -54,8 +58,8 @@ final class ModelTopics {
       infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
+      long deadline = System.nanoTime() + Math.max(READ_DEADLINE.toNanos(), timeout.toNanos());
       while (!end.isEmpty()) {
         if (System.nanoTime() > deadline) {
           throw new UserException("timed out reading topic '" + topic + "' to its end");
@@ -70,8 +74,10 @@ final class ModelTopics {
             latest.put(record.key(), record.value());
           }
         }
-        end.entrySet().removeIf(e -> consumer.position(e.getKey(), TIMEOUT) >= e.getValue());
+        end.entrySet().removeIf(e -> consumer.position(e.getKey(), timeout) >= e.getValue());
       }
+    } catch (KafkaException e) {
+      throw new UserException("cannot read topic '" + topic + "': " + e.getMessage(), e);
     }
     return latest;
   }
@@ -83,9 +89,12 @@ final class ModelTopics {
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       producer
           .send(new ProducerRecord<>(topic, key, value))
-          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          .get(KafkaOptions.timeout(client).toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new UserException("cannot write to topic '" + topic + "': " + e.getCause(), e);
+      throw new UserException(
+          "cannot write to topic '" + topic + "': " + e.getCause().getMessage(), e);
+    } catch (KafkaException e) {
+      throw new UserException("cannot write to topic '" + topic + "': " + e.getMessage(), e);
     } catch (TimeoutException e) {
       throw new UserException("timed out writing to topic '" + topic + "'", e);
     } catch (InterruptedException e) {

@@ -59,7 +59,9 @@ final class PredictCommand implements Callable<Integer> {
         names = "--features",
         split = ",",
         paramLabel = "X",
-        description = "One instance: the feature values in the spec's order, comma-separated.")
+        description =
+            "One instance of a spec of numbers: its feature values in the spec's order,"
+                + " comma-separated numbers. A model with raw features takes --data.")
     List<Double> features;
 
     @Option(

@@ -43,8 +43,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "produce",
     description = {
-      "Streams a data file to the examples topic as labeled examples of one model,",
-      "or (--labels) delayed labels of logged predictions to the labels topic.",
+      "Streams a data file to the examples topic as labeled examples of one model.",
+      "With --labels, it sends delayed labels of logged predictions to the labels topic instead.",
       "The model must exist (streamprop model create); the file is checked against its spec first."
     })
 final class ProduceCommand implements Callable<Integer> {
@@ -104,13 +104,13 @@ final class ProduceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           command.commandLine(), "--rate must be a positive number, got " + rate);
     }
-    Properties client = kafka.clientProperties();
-    if (input.labels != null) {
-      return produceLabels(client);
-    }
-    if (model == null) {
+    if (input.labels == null && model == null) {
       throw new CommandLine.ParameterException(
           command.commandLine(), "Missing required option: '--model=ID' (with --file)");
+    }
+    Properties client = kafka.connect();
+    if (input.labels != null) {
+      return produceLabels(client);
     }
     Path file = input.file;
     byte[] specJson = ModelTopics.readLatest(client, kafka.topics().specs()).get(model);

@@ -72,6 +72,8 @@ final class SnapshotShowCommand implements Callable<Integer> {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new UserException(file + ": no such file");
+    } catch (IOException e) {
+      throw UserException.io(file, "read", e);
     }
     Snapshot snapshot;
     try {

@@ -66,6 +66,9 @@ final class SpecCommand implements Callable<Integer> {
       why.println("features." + reason);
     }
     why.flush();
+    PrintWriter err = command.commandLine().getErr();
+    NumericHints.warnings(source.data, spec).forEach(err::println);
+    err.flush();
     return 0;
   }
 }

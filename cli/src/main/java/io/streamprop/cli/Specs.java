@@ -24,7 +24,7 @@ final class Specs {
     } catch (NoSuchFileException e) {
       throw new UserException(file + ": no such file");
     } catch (IOException e) {
-      throw new UserException(file + ": cannot read: " + e.getMessage(), e);
+      throw UserException.io(file, "read", e);
     }
     try {
       return SpecJson.parse(json);
@@ -35,7 +35,8 @@ final class Specs {
 
   /**
    * The spec from {@code specFile} if given, else the one inferred from {@code data}; an inferred
-   * spec is announced on {@code err} so that the user knows what was trained.
+   * spec is announced on {@code err} so that the user knows what was trained, with a warning for
+   * each column inferred non-numeric because of a few values ({@link NumericHints}).
    */
   static ModelSpec resolve(Path specFile, Path data, PrintWriter err) {
     if (specFile != null) {
@@ -53,6 +54,7 @@ final class Specs {
             + "; `streamprop spec --data "
             + data
             + "` prints the whole spec)");
+    NumericHints.warnings(data, spec).forEach(err::println);
     err.flush();
     return spec;
   }
@@ -89,7 +91,7 @@ final class Specs {
                     .map(f -> String.valueOf(f * spec.optimizer().learningRate()))
                     .toList()
                 + (PopulationPlan.standard().widthFactors().size() > 1
-                    ? " x hidden widths " + PopulationPlan.standard().widthFactors()
+                    ? " x hidden widths " + scaledWidths(spec.hidden())
                     : "")
                 + (PopulationPlan.transforms(spec).size() > 1
                     ? ", and symlog inputs at the first widths"
@@ -107,6 +109,25 @@ final class Specs {
                 && PopulationPlan.standard().warmupExamples() > 0
             ? " (1 for the first " + PopulationPlan.standard().warmupExamples() + " examples)"
             : "");
+  }
+
+  /**
+   * The population's hidden widths, each the spec's times a width factor, with the factors: {@code
+   * [64], [128] (the spec's x1, x2)}.
+   */
+  static String scaledWidths(java.util.List<Integer> hidden) {
+    java.util.List<Integer> factors = PopulationPlan.standard().widthFactors();
+    StringBuilder widths = new StringBuilder();
+    StringBuilder times = new StringBuilder();
+    for (int factor : factors) {
+      if (widths.length() > 0) {
+        widths.append(", ");
+        times.append(", ");
+      }
+      widths.append(hidden.stream().map(h -> h * factor).toList());
+      times.append('x').append(factor);
+    }
+    return widths + " (the spec's " + times + ")";
   }
 
   /** Up to 5 names, then "..." */

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.util.Set;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -49,9 +51,29 @@ public final class StreampropCli implements Runnable {
 
   @CommandLine.Spec private CommandSpec spec;
 
+  /** The logging configuration of the command line's own commands (not the services'). */
+  static final String LOGGING = "io/streamprop/cli/cli-logback.xml";
+
   /** Runs the command line and exits the JVM with its status. */
   public static void main(String[] args) {
+    String logging = loggingConfiguration(args);
+    if (logging != null && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", logging);
+    }
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The logback configuration for {@code args}, chosen before the first logger exists: {@link
+   * #LOGGING} for the command line's own commands, null (their own configuration) for the services
+   * and the demo. The top level takes no option but help and version, so the first argument names
+   * the command.
+   */
+  static String loggingConfiguration(String[] args) {
+    if (args.length > 0 && Set.of("trainer", "scorer", "demo").contains(args[0])) {
+      return null;
+    }
+    return LOGGING;
   }
 
   /**
@@ -102,6 +124,11 @@ public final class StreampropCli implements Runnable {
       }
       if (ex instanceof UncheckedIOException && ex.getCause() != null) {
         return userMessage(ex.getCause());
+      }
+      if (ex instanceof KafkaException) {
+        // A client failure (a timeout, a refused security setting, a broker's error answer) is
+        // the cluster's state or configuration, not a bug of the command.
+        return "Kafka: " + ex.getMessage();
       }
       return null;
     }

@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new UserException(out + ": cannot create the directory: " + e, e);
+      throw UserException.io(out, "create the directory " + parent, e);
     }
     if (!Files.isWritable(parent) || Files.isDirectory(out)) {
       throw new UserException(out + ": cannot write the snapshot there");
@@ -156,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
         Files.deleteIfExists(temp);
       }
     } catch (IOException e) {
-      throw new UserException(out + ": cannot write the snapshot: " + e, e);
+      throw UserException.io(out, "write the snapshot", e);
     }
   }
 }

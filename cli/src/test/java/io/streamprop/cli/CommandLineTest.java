@@ -162,4 +162,35 @@ class CommandLineTest {
         .contains("streamprop.http.port must be an integer, got 'x' (from the command line)")
         .contains("Usage: streamprop scorer");
   }
+
+  @Test
+  void aDirectoryWhereAFileBelongs_oneLineNamingThePath_exitsOne(@TempDir Path dir) {
+    Cli.Run evaluate = Cli.run("evaluate", "--data", dir.toString());
+    Cli.Run show = Cli.run("snapshot", "show", dir.toString());
+
+    assertThat(evaluate.status()).isEqualTo(1);
+    assertThat(evaluate.err()).isEqualTo("streamprop evaluate: " + dir + ": is a directory\n");
+    assertThat(show.status()).isEqualTo(1);
+    assertThat(show.err()).isEqualTo("streamprop snapshot show: " + dir + ": is a directory\n");
+  }
+
+  @Test
+  void trainOutUnderAFileNotADirectory_namesThePathAndTheReason(@TempDir Path dir)
+      throws Exception {
+    Path file = java.nio.file.Files.writeString(dir.resolve("f"), "x");
+    Path out = file.resolve("sub").resolve("c.snap");
+
+    Cli.Run run =
+        Cli.run("train", "--data", "src/test/resources/data/iris.csv", "--out", out.toString());
+
+    assertThat(run.status()).isEqualTo(1);
+    String last = run.err().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertThat(last)
+        .isEqualTo(
+            "streamprop train: "
+                + out
+                + ": cannot create the directory "
+                + out.getParent()
+                + ": Not a directory");
+  }
 }

@@ -64,6 +64,64 @@ class RawDataCommandsTest {
         .contains("features.income: numeric (every value is a number)");
   }
 
+  /** titanic.csv with the age of line 17 written as a word. */
+  private Path titanicWithAWord() throws Exception {
+    List<String> lines = Files.readAllLines(TITANIC);
+    String[] cells = lines.get(16).split(",", -1);
+    cells[1] = "thirty";
+    lines.set(16, String.join(",", cells));
+    Path file = dir.resolve("titanic.csv");
+    Files.write(file, lines);
+    return file;
+  }
+
+  @Test
+  void spec_columnNumericButForOneWord_warnsNamingTheColumnTheCountAndTheLine() throws Exception {
+    Path file = titanicWithAWord();
+
+    Cli.Run run = Cli.run("spec", "--data", file.toString());
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(SpecJson.parse(run.out()).features().feature(1).kind().name())
+        .isEqualTo("CATEGORICAL");
+    assertThat(run.err().lines())
+        .contains(
+            "warning: features.age: 1 of its 1,046 values is not a number (the first: \"thirty\""
+                + " at titanic.csv:17), so it was inferred categorical; to read it as numeric, fix"
+                + " or empty that value and give a --spec where its kind is numeric (`streamprop"
+                + " spec --data "
+                + file
+                + "` prints one to edit)");
+  }
+
+  @Test
+  void evaluateAndTrain_inferred_columnNumericButForOneWord_warn() throws Exception {
+    Path file = titanicWithAWord();
+
+    Cli.Run evaluate = Cli.run("evaluate", "--data", file.toString(), "--progress", "never");
+    Cli.Run train =
+        Cli.run(
+            "train",
+            "--data",
+            file.toString(),
+            "--out",
+            dir.resolve("t.snap").toString(),
+            "--progress",
+            "never");
+
+    for (Cli.Run run : List.of(evaluate, train)) {
+      assertThat(run.status()).as(run.err()).isZero();
+      assertThat(run.err()).contains("warning: features.age: 1 of its 1,046 values");
+    }
+  }
+
+  @Test
+  void spec_columnsOfWordsOrAllNumbers_noWarning() throws Exception {
+    assertThat(Cli.run("spec", "--data", TITANIC.toString()).err()).doesNotContain("warning");
+    assertThat(Cli.run("spec", "--data", RAW.resolve("chile.jsonl").toString()).err())
+        .doesNotContain("warning");
+  }
+
   @Test
   void spec_numericFile_taskReasonOnly() throws Exception {
     Path csv = Files.writeString(dir.resolve("n.csv"), "a,b,label\n1,2,0\n3,4,1\n");

@@ -157,7 +157,8 @@ class TrainEvaluateTest {
     }
     assertThat(json.err())
         .contains("population of lr")
-        .contains("x hidden widths [1, 2], and symlog inputs at the first widths")
+        .contains(
+            "x hidden widths [64], [128] (the spec's x1, x2), and symlog inputs at the first widths")
         .contains(
             "symlog inputs at the first widths; linear members at lr [0.01, 0.03, 0.1] in the warm-up")
         .contains("batch_size 8 (1 for the first 2000 examples)");
