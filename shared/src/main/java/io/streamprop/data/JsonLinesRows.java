@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.streamprop.wire.JsonErrors;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +77,7 @@ final class JsonLinesRows implements RowParser {
         throw new DataFileException(lines.where() + ": one JSON object per line, found more");
       }
     } catch (JsonProcessingException e) {
-      throw new DataFileException(lines.where() + ": not valid JSON: " + e.getOriginalMessage());
+      throw new DataFileException(lines.where() + ": not valid JSON: " + JsonErrors.message(e));
     }
     if (features == null || label == null) {
       throw new DataFileException(

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.streamprop.features.Featurizer;
+import io.streamprop.wire.JsonErrors;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -214,7 +215,7 @@ public final class RawDataFile implements Closeable {
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new DataFileException(
-          source + ":" + jsonLine + ": not valid JSON: " + firstLine(e.getOriginalMessage()));
+          source + ":" + jsonLine + ": not valid JSON: " + JsonErrors.message(e));
     }
     if (row == null || !row.isObject()) {
       throw new DataFileException(source + ":" + jsonLine + ": expected a JSON object per line");

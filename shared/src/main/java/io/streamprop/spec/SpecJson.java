@@ -32,6 +32,7 @@ import io.streamprop.spec.ModelSpec.ScheduleName;
 import io.streamprop.spec.ModelSpec.ScheduleSpec;
 import io.streamprop.spec.ModelSpec.SnapshotPolicy;
 import io.streamprop.spec.ModelSpec.Task;
+import io.streamprop.wire.JsonErrors;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -113,7 +114,7 @@ public final class SpecJson {
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new SpecException("spec", "not valid JSON: " + e.getOriginalMessage());
+      throw new SpecException("spec", "not valid JSON: " + JsonErrors.message(e));
     }
     return fromTree(root);
   }

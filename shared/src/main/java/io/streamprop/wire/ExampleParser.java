@@ -146,7 +146,7 @@ public final class ExampleParser {
       throw e;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
-      throw badJson("not valid JSON" + where + ": " + abbreviate(e.getOriginalMessage(), 160));
+      throw badJson("not valid JSON" + where + ": " + abbreviate(JsonErrors.message(e), 160));
     } catch (IOException | RuntimeException e) {
       // Defence in depth: whatever a malformed input provokes, the caller sees one exception type.
       throw badJson("not valid JSON: " + abbreviate(String.valueOf(e.getMessage())));

@@ -145,7 +145,7 @@ public final class LabelParser {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
       throw ExampleParser.badJson(
-          "not valid JSON" + where + ": " + ExampleParser.abbreviate(e.getOriginalMessage(), 160));
+          "not valid JSON" + where + ": " + ExampleParser.abbreviate(JsonErrors.message(e), 160));
     } catch (IOException | RuntimeException e) {
       throw ExampleParser.badJson(
           "not valid JSON: " + ExampleParser.abbreviate(String.valueOf(e.getMessage())));

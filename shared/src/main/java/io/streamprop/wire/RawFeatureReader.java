@@ -67,7 +67,7 @@ final class RawFeatureReader {
     } catch (MismatchedInputException e) {
       // Reading a tree, the one mismatch there is: a name given twice.
       throw ExampleParser.badJson(
-          "features: a name is given twice: " + ExampleParser.abbreviate(e.getOriginalMessage()));
+          "features: a name is given twice: " + ExampleParser.abbreviate(JsonErrors.message(e)));
     }
     if (start != JsonToken.START_OBJECT) {
       throw ExampleParser.badJson(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.streamprop.scorer.registry.ServedModel;
+import io.streamprop.wire.JsonErrors;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -65,7 +66,7 @@ record Instances(float[] features, int rows, String[] ids, int[] bounds) {
     try (JsonParser parser = JSON.createParser(body)) {
       return envelope(parser, rows);
     } catch (StreamReadException e) {
-      throw badRequest("bad JSON: " + e.getOriginalMessage() + " at " + location(e));
+      throw badRequest("bad JSON: " + JsonErrors.message(e) + " at " + location(e));
     } catch (IOException e) {
       throw badRequest("bad JSON: " + e.getMessage());
     }

@@ -13,6 +13,7 @@ import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.features.Featurizer;
 import io.streamprop.scorer.registry.ServedModel;
 import io.streamprop.wire.ExampleException;
+import io.streamprop.wire.JsonErrors;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,7 +119,7 @@ final class RawInstances {
       } catch (MismatchedInputException e) {
         // Reading a tree, the one mismatch there is: a name given twice.
         throw Instances.badRequest(
-            "instance " + row + ": a name is given twice: " + e.getOriginalMessage());
+            "instance " + row + ": a name is given twice: " + JsonErrors.message(e));
       }
     }
     if (instances.isEmpty()) {
