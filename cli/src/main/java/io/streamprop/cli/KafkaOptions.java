@@ -101,13 +101,7 @@ final class KafkaOptions {
   Properties connect() {
     Properties client = clientProperties();
     Duration timeout = timeout(client);
-    Properties adminProps = new Properties();
-    adminProps.putAll(client);
-    // The admin client refuses a default.api.timeout.ms below its request.timeout.ms; the call's
-    // own timeout below does the same job.
-    adminProps.remove(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
-    adminProps.remove(ProducerConfig.MAX_BLOCK_MS_CONFIG);
-    try (Admin admin = Admin.create(adminProps)) {
+    try (Admin admin = Admin.create(adminProperties(client))) {
       admin
           .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
           .clusterId()
@@ -121,6 +115,19 @@ final class KafkaOptions {
       throw new UserException("interrupted while connecting to Kafka at " + bootstrapServer);
     }
     return client;
+  }
+
+  /**
+   * {@code client} for an admin client, whose calls take their timeouts one by one: without {@code
+   * default.api.timeout.ms} (the admin client refuses one below its {@code request.timeout.ms}) and
+   * the producer's {@code max.block.ms}.
+   */
+  static Properties adminProperties(Properties client) {
+    Properties admin = new Properties();
+    admin.putAll(client);
+    admin.remove(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    admin.remove(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+    return admin;
   }
 
   private UserException unreachable(Throwable cause, Duration timeout) {

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,14 +47,15 @@ final class ModelTopics {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20));
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    // A broker that creates topics on demand would create a missing one uncompacted.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     Duration timeout = KafkaOptions.timeout(client);
     Map<String, byte[]> latest = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
       if (infos == null || infos.isEmpty()) {
-        throw new UserException(
-            "topic '" + topic + "' does not exist; is the trainer set up on this cluster?");
+        throw missing(topic);
       }
       List<TopicPartition> partitions = new ArrayList<>();
       infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -82,8 +85,33 @@ final class ModelTopics {
     return latest;
   }
 
-  /** Writes one record (a null value is a tombstone) and waits for the broker's ack. */
+  private static UserException missing(String topic) {
+    return new UserException(
+        "topic '" + topic + "' does not exist; is the trainer set up on this cluster?");
+  }
+
+  /**
+   * Writes one record (a null value is a tombstone) and waits for the broker's ack; the topic must
+   * exist: a producer would have a broker that creates topics on demand create it, with the
+   * broker's defaults rather than the trainer's (a compacted topic would not be compacted).
+   */
   static void write(Properties client, String topic, String key, byte[] value) {
+    try (Admin admin = Admin.create(KafkaOptions.adminProperties(client))) {
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(KafkaOptions.timeout(client).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        throw missing(topic);
+      }
+      throw new UserException("cannot read topic '" + topic + "': " + e.getCause().getMessage(), e);
+    } catch (TimeoutException e) {
+      throw new UserException("timed out looking up topic '" + topic + "'", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserException("interrupted while looking up topic '" + topic + "'", e);
+    }
     Properties props = producerProperties(client);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -279,6 +280,37 @@ class BrokerCommandsIT {
             "nope");
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("no model 'nope'").contains("streamprop model create");
+  }
+
+  @Test
+  void modelCommands_onTopicsNotSetUp_sayTheyDoNotExist_andCreateNone() throws Exception {
+    Path spec = dir.resolve("ok.json");
+    Files.writeString(spec, "{\"inputs\": 4, \"classes\": 3}");
+    String bootstrap = kafka.bootstrapServers();
+    Cli.Run list =
+        Cli.run("model", "list", "--bootstrap-server", bootstrap, "--topic-prefix", "x.");
+    Cli.Run create =
+        Cli.run(
+            "model",
+            "create",
+            "--bootstrap-server",
+            bootstrap,
+            "--topic-prefix",
+            "y.",
+            "--model",
+            "m",
+            "--spec",
+            spec.toString());
+
+    assertThat(list.status()).isEqualTo(1);
+    assertThat(list.err()).contains("topic 'x.model-specs' does not exist");
+    assertThat(create.status()).isEqualTo(1);
+    assertThat(create.err()).contains("topic 'y.model-specs' does not exist");
+    // The test broker creates topics on demand (Kafka's default): nothing asked it to.
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      assertThat(admin.listTopics().names().get())
+          .noneMatch(name -> name.startsWith("x.") || name.startsWith("y."));
+    }
   }
 
   @Test
