@@ -10,15 +10,18 @@ import io.streamprop.trainer.topology.ShutdownSnapshots;
 import io.streamprop.trainer.topology.TrainerTopology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -147,8 +150,29 @@ public final class TrainerApp implements AutoCloseable {
   }
 
   /**
+   * How a closing instance treats its consumer group. Without static membership it leaves, so that
+   * its partitions move at once (to the other instances, or to itself when it restarts) instead of
+   * after the session timeout (45 s by default), which Kafka Streams' own default waits for. With a
+   * {@code group.instance.id} the member stays: static membership exists so that a restart within
+   * the session timeout gets its partitions back without a rebalance.
+   */
+  static CloseOptions.GroupMembershipOperation membershipOnClose(Properties streams) {
+    boolean staticMember =
+        streams.getProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) != null
+            || streams.getProperty(
+                    StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                != null
+            || streams.getProperty(
+                    StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                != null;
+    return staticMember
+        ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+  }
+
+  /**
    * Clean shutdown: every model publishes a snapshot of what it learned since its last one, then
-   * Streams commits and closes.
+   * Streams commits and closes, leaving the consumer group ({@link #membershipOnClose}).
    */
   @Override
   public synchronized void close() {
@@ -167,7 +191,9 @@ public final class TrainerApp implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    streams.close(Duration.ofSeconds(30));
+    streams.close(
+        CloseOptions.groupMembershipOperation(membershipOnClose(config.streamsProperties()))
+            .withTimeout(Duration.ofSeconds(30)));
     streamsMetrics.close();
     log.info("trainer stopped");
   }

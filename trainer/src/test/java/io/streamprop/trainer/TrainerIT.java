@@ -188,6 +188,36 @@ class TrainerIT {
   }
 
   @Test
+  void cleanClose_leavesTheConsumerGroup_soARestartNeedNotWaitForTheSessionTimeout()
+      throws Exception {
+    TrainerConfig config = config();
+    app = TrainerApp.start(config, registry);
+    await("the trainer runs")
+        .atMost(TIMEOUT)
+        .until(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      assertThat(members(admin, config.applicationId())).as("members while it runs").isPositive();
+
+      app.close();
+
+      // Without leaving, its member would stay listed until the session timeout (45 s).
+      assertThat(members(admin, config.applicationId())).as("members once it closed").isZero();
+    }
+  }
+
+  private static int members(Admin admin, String group) throws Exception {
+    return admin
+        .describeConsumerGroups(List.of(group))
+        .describedGroups()
+        .get(group)
+        .get()
+        .members()
+        .size();
+  }
+
+  @Test
   void specPublishedAtRuntime_startsANewModel_andItsTombstoneRetiresIt() {
     TrainerConfig config = config();
     app = TrainerApp.start(config, registry);
