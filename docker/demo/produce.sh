@@ -19,5 +19,5 @@ while [ "$LOOPS" -eq 0 ] || [ "$pass" -lt "$LOOPS" ]; do
       printf "%s|{\"features\": [%s], \"label\": %s}\n", model, features, $NF
       # Pacing: one second per RATE examples (kcat sends lines as they arrive).
       if ((NR - 1) % rate == 0) { fflush(); system("sleep 1") }
-    }' | kcat -P -b "$BOOTSTRAP" -t "$TOPIC" -K '|'
+    }' | kcat -P -b "$BOOTSTRAP" -t "$TOPIC" -K '|' -X partitioner=murmur2_random
 done

@@ -16,6 +16,16 @@ public final class TrainerKeys {
   public static final String TOPIC_PARTITIONS = "streamprop.topic.partitions";
   public static final String TOPIC_REPLICATION = "streamprop.topic.replication.factor";
   public static final String TOPIC_CREATE = "streamprop.topic.create";
+
+  /**
+   * Whether an example whose key the Java clients' default partitioner (murmur2) puts on another
+   * partition of the examples topic is a dead letter ({@code wrong_partition}): a model must have
+   * all its examples in one partition, and a librdkafka producer (kcat, confluent-kafka) without
+   * {@code partitioner=murmur2_random} would split it into two models of one id.
+   */
+  public static final String EXAMPLES_PARTITION_CHECK =
+      "streamprop.trainer.examples.partition.check";
+
   public static final String ADMIN_TIMEOUT_MS = "streamprop.admin.timeout.ms";
   public static final String EXAMPLE_MAX_BYTES = "streamprop.example.max.bytes";
   public static final String HOUSEKEEPING_MS = "streamprop.housekeeping.interval.ms";
@@ -41,6 +51,7 @@ public final class TrainerKeys {
     keys.put(APPLICATION_ID, "streamprop-trainer");
     keys.putAll(Topics.DEFAULTS);
     keys.put(TOPIC_CREATE, "true");
+    keys.put(EXAMPLES_PARTITION_CHECK, "true");
     keys.put(TOPIC_PARTITIONS, "3");
     keys.put(TOPIC_REPLICATION, "-1");
     keys.put(ADMIN_TIMEOUT_MS, "20000");

@@ -65,14 +65,18 @@ public final class TrainerApp implements AutoCloseable {
    * @throws io.streamprop.spec.SpecException if the configured spec is invalid
    */
   public static TrainerApp start(TrainerConfig config, MeterRegistry registry) {
+    int examplesPartitions = 0;
     try (Admin admin = Admin.create(config.adminProperties())) {
       TopicAdmin.ensureTopics(admin, config);
+      if (config.examplesPartitionCheck()) {
+        examplesPartitions = TopicAdmin.partitions(admin, config, config.topics().examples());
+      }
     }
     config.configuredModel().ifPresent(model -> publishSpec(config, model));
 
     TrainerMetrics metrics = new TrainerMetrics(registry, config.metricsMaxModels());
     ShutdownSnapshots shutdown = new ShutdownSnapshots();
-    Topology topology = TrainerTopology.build(config, metrics, shutdown);
+    Topology topology = TrainerTopology.build(config, metrics, shutdown, examplesPartitions);
     log.info("topology:\n{}", topology.describe());
 
     KafkaStreams streams;

@@ -139,6 +139,46 @@ class RawEventsIT {
     assertThat(got).containsExactlyInAnyOrderElementsOf(expected);
   }
 
+  /** kcat's arguments that partition keys as the Java clients do, as the docs tell users. */
+  private static final List<String> MURMUR2 = List.of("-X", "partitioner=murmur2_random");
+
+  /**
+   * A model id that librdkafka's default partitioner ({@code consistent_random}: CRC-32 of the key
+   * modulo the partition count) and the Java clients' (murmur2) put on different partitions.
+   */
+  private static String splitKey(int partitions) {
+    for (int i = 0; ; i++) {
+      String id = "stray" + i;
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(utf8(id));
+      int murmur2 =
+          org.apache.kafka.common.utils.Utils.toPositive(
+                  org.apache.kafka.common.utils.Utils.murmur2(utf8(id)))
+              % partitions;
+      if (crc.getValue() % partitions != murmur2) {
+        return id;
+      }
+    }
+  }
+
+  @Test
+  void anEventKcatPartitionsByItsOwnDefault_isDeadLetteredUnchanged_asWrongPartition()
+      throws Exception {
+    Kcat.require();
+    TrainerConfig config = config();
+    String model = splitKey(config.topicPartitions());
+    client.send(config.topics().specs(), model, utf8(SPEC));
+    client.flush();
+    byte[] event = RawEvents.load().get(0);
+    // No -X partitioner: what a user who copies a plain kcat line gets.
+    Kcat.produce(
+        kafka.bootstrapServers(), config.topics().examples(), List.of(new Kcat.Line(model, event)));
+
+    app = TrainerApp.start(config, registry);
+
+    assertDeadLetters(config, List.of(Letter.of("wrong_partition", model, event)));
+  }
+
   @Test
   void badRawEventsFromKcat_landInDeadLettersUnchanged_withTheirReasons() throws Exception {
     Kcat.require();
@@ -147,7 +187,7 @@ class RawEventsIT {
     client.flush();
     List<Kcat.Line> lines = new ArrayList<>();
     List<Letter> expected = sendBad(config, lines);
-    Kcat.produce(kafka.bootstrapServers(), config.topics().examples(), lines);
+    Kcat.produce(kafka.bootstrapServers(), config.topics().examples(), lines, MURMUR2);
 
     app = TrainerApp.start(config, registry);
 
@@ -188,7 +228,7 @@ class RawEventsIT {
     }
     lines.addAll(bad.subList(nextBad, bad.size()));
     assertThat(lines).hasSize(events.size() + bad.size());
-    Kcat.produce(kafka.bootstrapServers(), config.topics().examples(), lines);
+    Kcat.produce(kafka.bootstrapServers(), config.topics().examples(), lines, MURMUR2);
 
     app = TrainerApp.start(config, registry);
 

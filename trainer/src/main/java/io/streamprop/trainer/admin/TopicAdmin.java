@@ -129,6 +129,17 @@ public final class TopicAdmin {
     checkCoPartitioned(admin, config);
   }
 
+  /** The number of partitions of {@code topic}, which exists. */
+  public static int partitions(Admin admin, TrainerConfig config, String topic) {
+    return untilKnown(
+            () -> admin.describeTopics(List.of(topic)).allTopicNames(),
+            "describe topic " + topic,
+            config.adminTimeoutMs())
+        .get(topic)
+        .partitions()
+        .size();
+  }
+
   /**
    * The join needs a label and its prediction in one task: {@code predictions} and {@code labels}
    * must have the same number of partitions (and producers the default partitioner on the id).

@@ -41,6 +41,7 @@ public final class TrainerConfig {
     topicPartitions();
     topicReplicationFactor();
     createTopics();
+    examplesPartitionCheck();
     metricsPort();
     exampleMaxBytes();
     housekeepingIntervalMs();
@@ -51,6 +52,7 @@ public final class TrainerConfig {
     adminTimeoutMs();
     signingKey();
     joinSettings();
+    processingGuarantee();
     checkConfiguredModel();
   }
 
@@ -109,6 +111,11 @@ public final class TrainerConfig {
     return settings.bool(TrainerKeys.TOPIC_CREATE);
   }
 
+  /** See {@link TrainerKeys#EXAMPLES_PARTITION_CHECK}. */
+  public boolean examplesPartitionCheck() {
+    return settings.bool(TrainerKeys.EXAMPLES_PARTITION_CHECK);
+  }
+
   /** Port of the Prometheus endpoint; 0 picks a free port, -1 disables it. */
   public int metricsPort() {
     return settings.integer(TrainerKeys.METRICS_PORT, -1, 65_535);
@@ -129,16 +136,37 @@ public final class TrainerConfig {
    * commit.interval.ms} is set.
    */
   public long commitIntervalMs() {
-    String value = streamsProperties().getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    String key = StreamsConfig.COMMIT_INTERVAL_MS_CONFIG;
+    String value = streamsProperties().getProperty(key);
     try {
       return Math.max(0, Long.parseLong(value.strip()));
     } catch (NumberFormatException e) {
-      throw new ConfigException(
-          StreamsConfig.COMMIT_INTERVAL_MS_CONFIG
-              + " must be a whole number of ms, got '"
+      throw settings.invalid(key, "must be a whole number of ms, got '" + value + "'");
+    }
+  }
+
+  /**
+   * Kafka Streams' processing guarantee in effect: {@code exactly_once_v2} ({@link
+   * #streamsProperties}) unless {@code processing.guarantee} is set. The other value Kafka Streams
+   * takes, {@code at_least_once}, is accepted; a model may then learn an example twice after a
+   * failure.
+   */
+  public String processingGuarantee() {
+    String key = StreamsConfig.PROCESSING_GUARANTEE_CONFIG;
+    String value = streamsProperties().getProperty(key);
+    if (!value.equals(StreamsConfig.EXACTLY_ONCE_V2)
+        && !value.equals(StreamsConfig.AT_LEAST_ONCE)) {
+      throw settings.invalid(
+          key,
+          "must be "
+              + StreamsConfig.EXACTLY_ONCE_V2
+              + " (the default, which the trainer's exactly-once training relies on) or "
+              + StreamsConfig.AT_LEAST_ONCE
+              + ", got '"
               + value
               + "'");
     }
+    return value;
   }
 
   /**

@@ -25,6 +25,9 @@ public final class DeadLetters {
   /** The model's latest spec on the model-specs topic is invalid. */
   public static final String INVALID_SPEC = "invalid_spec";
 
+  /** The key's partition under the default partitioner is not the record's. */
+  public static final String WRONG_PARTITION = "wrong_partition";
+
   /** A label or logged prediction whose key is empty, not UTF-8 or longer than 256 bytes. */
   public static final String INVALID_ID = "invalid_id";
 

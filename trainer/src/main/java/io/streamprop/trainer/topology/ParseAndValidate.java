@@ -13,9 +13,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -37,11 +39,22 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
   private ProcessorContext<Object, Object> context;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
   private final String specsTopic;
+  private final int partitions;
 
-  ParseAndValidate(int maxBytes, String specsTopic, TrainerMetrics metrics) {
+  /**
+   * @param partitions the examples topic's partition count: an example whose key the default
+   *     partitioner puts on another partition is a dead letter; 0 checks nothing
+   */
+  ParseAndValidate(int maxBytes, String specsTopic, int partitions, TrainerMetrics metrics) {
     this.maxBytes = maxBytes;
     this.specsTopic = specsTopic;
+    this.partitions = partitions;
     this.metrics = metrics;
+  }
+
+  /** The partition Kafka's Java producers give {@code key} among {@code partitions}. */
+  static int defaultPartition(byte[] key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
   @Override
@@ -66,6 +79,26 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
           RejectReason.UNKNOWN_MODEL.code(),
           "the record key is not valid UTF-8, so it names no model");
       return;
+    }
+    int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+    if (partitions > 0 && partition >= 0) {
+      int expected = defaultPartition(record.key(), partitions);
+      if (partition != expected) {
+        reject(
+            record,
+            DeadLetters.WRONG_PARTITION,
+            "the examples of model '"
+                + modelId
+                + "' belong in partition "
+                + expected
+                + " of "
+                + partitions
+                + " (Kafka's default partitioner, murmur2 of the key), not "
+                + partition
+                + ": a model learns from one partition, in order. A librdkafka producer (kcat,"
+                + " confluent-kafka) needs partitioner=murmur2_random");
+        return;
+      }
     }
     byte[] value = record.value();
     if (value == null) {

@@ -65,9 +65,23 @@ public final class TrainerTopology {
   public static final String JOIN_EXAMPLES_SINK = "join-examples-sink";
   public static final String JOIN_DEAD_LETTERS_SINK = "join-dead-letters-sink";
 
-  /** The topology, reporting to {@code metrics} and taking part in {@code shutdown}. */
+  /** {@link #build(TrainerConfig, TrainerMetrics, ShutdownSnapshots, int)} without the check. */
   public static Topology build(
       TrainerConfig config, TrainerMetrics metrics, ShutdownSnapshots shutdown) {
+    return build(config, metrics, shutdown, 0);
+  }
+
+  /**
+   * The topology, reporting to {@code metrics} and taking part in {@code shutdown}.
+   *
+   * @param examplesPartitions the examples topic's partition count, against which each example's
+   *     partition is checked ({@link ParseAndValidate}); 0 for no check
+   */
+  public static Topology build(
+      TrainerConfig config,
+      TrainerMetrics metrics,
+      ShutdownSnapshots shutdown,
+      int examplesPartitions) {
     Topology topology = new Topology();
     SigningKey signingKey = config.signingKey();
 
@@ -91,7 +105,9 @@ public final class TrainerTopology {
         config.topics().examples());
     topology.addProcessor(
         PARSE_AND_VALIDATE,
-        () -> new ParseAndValidate(config.exampleMaxBytes(), config.topics().specs(), metrics),
+        () ->
+            new ParseAndValidate(
+                config.exampleMaxBytes(), config.topics().specs(), examplesPartitions, metrics),
         EXAMPLES_SOURCE);
     topology.addProcessor(
         TRAIN,

@@ -61,6 +61,8 @@ class TrainerTopologyTest {
   private TestInputTopic<byte[], byte[]> examples;
   private TestOutputTopic<String, byte[]> snapshots;
   private TestOutputTopic<byte[], byte[]> deadLetters;
+  // The examples topic's partition count the topology checks examples against (0: no check).
+  private int examplesPartitions;
 
   @BeforeEach
   void start() {
@@ -76,7 +78,8 @@ class TrainerTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            TrainerTopology.build(config, new TrainerMetrics(registry), shutdown),
+            TrainerTopology.build(
+                config, new TrainerMetrics(registry), shutdown, examplesPartitions),
             props,
             Instant.parse("2026-01-01T00:00:00Z"));
     specs =
@@ -136,6 +139,38 @@ class TrainerTopologyTest {
     assertThat(header(dead.headers(), DeadLetters.SOURCE_OFFSET_HEADER)).isEqualTo("0");
     assertThat(deadLetterCount("missing_key")).isEqualTo(1.0);
     assertThat(snapshots.isEmpty()).isTrue();
+  }
+
+  /** A model id the default partitioner puts on {@code partition} of {@code partitions}. */
+  private static String modelOn(int partition, int partitions) {
+    for (int i = 0; ; i++) {
+      String id = "m" + i;
+      if (ParseAndValidate.defaultPartition(utf8(id), partitions) == partition) {
+        return id;
+      }
+    }
+  }
+
+  @Test
+  void exampleOnAnotherPartitionThanItsKeys_isDeadLettered_asWrongPartition_andTheRightOneTrains() {
+    driver.close();
+    examplesPartitions = 3; // the test driver reads every record from partition 0
+    startDriver();
+    String home = modelOn(0, 3);
+    String stray = modelOn(2, 3);
+    specs.pipeInput(home, IRIS_SPEC);
+    specs.pipeInput(stray, IRIS_SPEC);
+    sendIris(home, 0, 20);
+    sendIris(stray, 0, 1);
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(stray);
+    assertThat(dead.value()).isEqualTo(IRIS.json(0));
+    assertThat(header(dead.headers(), DeadLetters.REASON_HEADER)).isEqualTo("wrong_partition");
+    assertThat(header(dead.headers(), DeadLetters.ERROR_HEADER))
+        .contains("partition 2 of 3", "not 0", "murmur2_random");
+    assertThat(deadLetters.isEmpty()).as("the model on its own partition").isTrue();
+    assertThat(deadLetterCount("wrong_partition")).isEqualTo(1.0);
   }
 
   @Test
