@@ -12,12 +12,41 @@ import java.util.concurrent.CountDownLatch;
  * broker and controller; replication factor 3, {@code min.insync.replicas} 2); {@code --port} is
  * for one broker only, {@code --external-address HOST} for a cluster only (a further client
  * listener of every node on that local address, printed as {@code
- * external.bootstrap.servers=HOST:PORT,...}).
+ * external.bootstrap.servers=HOST:PORT,...}). {@code --help} or {@code -h} prints the options and
+ * exits 0.
  */
 public final class LocalKafkaMain {
+  private static final String SYNOPSIS =
+      "usage: LocalKafkaMain [--brokers N] [--port PORT] [--external-address HOST]"
+          + " [--log-dir DIR] [--max-message-bytes N] [--property KEY=VALUE]...";
+
+  /** What {@code --help} prints. */
+  static final String USAGE =
+      SYNOPSIS
+          + "\n"
+          + "Runs a local Kafka (KRaft) until Ctrl-C or SIGTERM, and prints"
+          + " bootstrap.servers=HOST:PORT once it serves clients.\n"
+          + "  --brokers N              1 (default): one broker in this JVM; 2 or more: a"
+          + " replicated cluster, one child JVM per node\n"
+          + "  --port PORT              client port of one broker (default: a free port)\n"
+          + "  --external-address HOST  a cluster only: a further client listener of every node on"
+          + " this local IPv4 address\n"
+          + "  --log-dir DIR            data directory, kept across runs (default: a temporary one,"
+          + " deleted on exit)\n"
+          + "  --max-message-bytes N    the broker's message.max.bytes (default "
+          + LocalKafka.DEFAULT_MAX_MESSAGE_BYTES
+          + ")\n"
+          + "  --property KEY=VALUE     any other broker setting; repeatable\n"
+          + "  -h, --help               print this help and exit";
+
   private LocalKafkaMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (wantsHelp(args)) {
+      System.out.println(USAGE);
+      System.exit(0);
+      return;
+    }
     AutoCloseable kafka;
     String bootstrap;
     try {
@@ -37,9 +66,7 @@ public final class LocalKafkaMain {
       }
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
-      System.err.println(
-          "usage: LocalKafkaMain [--brokers N] [--port PORT] [--external-address HOST]"
-              + " [--log-dir DIR] [--max-message-bytes N] [--property KEY=VALUE]...");
+      System.err.println(SYNOPSIS + " (--help for more)");
       System.exit(2);
       return;
     }
@@ -59,6 +86,16 @@ public final class LocalKafkaMain {
     System.out.println("bootstrap.servers=" + bootstrap);
     System.out.flush();
     stopped.await();
+  }
+
+  /** Whether {@code --help} or {@code -h} stands where an option name goes. */
+  static boolean wantsHelp(String[] args) {
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The value of {@code --brokers} (1 without it). */

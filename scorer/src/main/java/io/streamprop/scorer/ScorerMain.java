@@ -64,16 +64,22 @@ public final class ScorerMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  log.info("stopping");
-                  try {
-                    scorer.close();
-                  } catch (Exception e) {
-                    log.warn("error while stopping", e);
-                  }
+                  stop(scorer);
                   stopped.countDown();
                 },
                 "scorer-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** Closes {@code scorer} and logs {@code stopping} before and {@code scorer stopped} after. */
+  static void stop(AutoCloseable scorer) {
+    log.info("stopping");
+    try {
+      scorer.close();
+    } catch (Exception e) {
+      log.warn("error while stopping", e);
+    }
+    log.info("scorer stopped");
   }
 }

@@ -8,11 +8,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.nn.kernel.Kernels;
 import io.streamprop.spec.SpecException;
 import io.streamprop.trainer.admin.TopicSetupException;
 import io.streamprop.trainer.config.TrainerConfig;
 import io.streamprop.trainer.metrics.MetricsServer;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -51,13 +53,15 @@ public final class TrainerMain {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
 
-    MetricsServer metricsServer = null;
+    MetricsServer metricsServer;
+    try {
+      metricsServer = startMetrics(config, registry);
+    } catch (IOException e) {
+      System.err.println("streamprop trainer: " + e.getMessage());
+      return 1;
+    }
     TrainerApp app;
     try {
-      if (config.metricsPort() >= 0) {
-        metricsServer = MetricsServer.start(config.metricsPort(), registry);
-        log.info("metrics on http://localhost:{}/metrics", metricsServer.port());
-      }
       app = TrainerApp.start(config, registry);
     } catch (TopicSetupException | SpecException e) {
       System.err.println("streamprop trainer: " + e.getMessage());
@@ -94,6 +98,37 @@ public final class TrainerMain {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * Starts the metrics endpoint on {@link TrainerKeys#METRICS_PORT}, or returns null when that is
+   * -1.
+   *
+   * @throws IOException if the port cannot be bound; its one-line message names the address and the
+   *     key
+   */
+  static MetricsServer startMetrics(TrainerConfig config, PrometheusMeterRegistry registry)
+      throws IOException {
+    int port = config.metricsPort();
+    if (port < 0) {
+      return null;
+    }
+    MetricsServer server;
+    try {
+      server = MetricsServer.start(port, registry);
+    } catch (IOException e) {
+      throw new IOException(
+          "metrics endpoint: "
+              + e.getMessage()
+              + "; set "
+              + TrainerKeys.METRICS_PORT
+              + " (now "
+              + port
+              + ") to a free port, 0 for any free port, or -1 for no endpoint",
+          e);
+    }
+    log.info("metrics on http://localhost:{}/metrics", server.port());
+    return server;
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

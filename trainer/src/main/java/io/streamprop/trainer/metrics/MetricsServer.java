@@ -20,9 +20,27 @@ public final class MetricsServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts serving {@code registry} on {@code port} (0: any free port). */
+  /**
+   * Starts serving {@code registry} on {@code port} of every interface (0: any free port).
+   *
+   * @throws IOException if the port cannot be bound; its message names the address, {@code cannot
+   *     listen on 0.0.0.0:8081: Address already in use}
+   */
   public static MetricsServer start(int port, PrometheusMeterRegistry registry) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    InetSocketAddress address = new InetSocketAddress(port);
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot listen on "
+              + address.getAddress().getHostAddress()
+              + ":"
+              + port
+              + ": "
+              + e.getMessage(),
+          e);
+    }
     server.createContext("/metrics", exchange -> scrape(exchange, registry));
     server.setExecutor(
         Executors.newSingleThreadExecutor(

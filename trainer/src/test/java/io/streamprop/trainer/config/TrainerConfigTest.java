@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,6 +121,51 @@ class TrainerConfigTest {
             () -> load(Map.of("bootstrap.servers", "k:1", "streamprop.topic.partitions", "three")))
         .hasMessageContaining("streamprop.topic.partitions")
         .hasMessageContaining("three");
+  }
+
+  @Test
+  void processingGuarantee_unknown_failsAtLoadNamingKeyValueAndFile() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("t.properties"),
+            "bootstrap.servers=k:1\nprocessing.guarantee=at_most_twice\n");
+    assertThatThrownBy(
+            () -> TrainerConfig.load(new ConfigSources(file, "--config", Map.of(), Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "processing.guarantee must be exactly_once_v2 (the default, which the trainer's"
+                + " exactly-once training relies on) or at_least_once, got 'at_most_twice' (from "
+                + file
+                + ")");
+  }
+
+  @Test
+  void processingGuarantee_acceptsTheValuesKafkaStreamsTakes() {
+    var validator = StreamsConfig.configDef().configKeys().get("processing.guarantee").validator;
+    for (String value : new String[] {"exactly_once_v2", "at_least_once"}) {
+      TrainerConfig config =
+          load(Map.of("bootstrap.servers", "k:1", "processing.guarantee", value));
+      assertThat(config.processingGuarantee()).isEqualTo(value);
+      validator.ensureValid("processing.guarantee", value);
+    }
+    assertThat(load(Map.of("bootstrap.servers", "k:1")).processingGuarantee())
+        .isEqualTo("exactly_once_v2");
+  }
+
+  @Test
+  void commitInterval_notANumber_namesKeyValueAndLayer() {
+    assertThatThrownBy(
+            () ->
+                TrainerConfig.load(
+                    new ConfigSources(
+                        null,
+                        "--config",
+                        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "KAFKA_COMMIT_INTERVAL_MS", "abc"),
+                        Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "commit.interval.ms must be a whole number of ms, got 'abc'"
+                + " (from environment variable KAFKA_COMMIT_INTERVAL_MS)");
   }
 
   @Test

@@ -1,10 +1,13 @@
 package io.streamprop.trainer.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamprop.learn.StepResult;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,5 +70,16 @@ class MetricsServerTest {
     metrics.model("gone").trained(5);
     metrics.removeModel("gone");
     assertThat(registry.scrape()).doesNotContain("model=\"gone\"");
+  }
+
+  @Test
+  void portInUse_failsNamingTheAddress() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (ServerSocket taken = new ServerSocket(0)) {
+      int port = taken.getLocalPort();
+      assertThatThrownBy(() -> MetricsServer.start(port, registry).close())
+          .isInstanceOf(IOException.class)
+          .hasMessage("cannot listen on 0.0.0.0:" + port + ": Address already in use");
+    }
   }
 }
