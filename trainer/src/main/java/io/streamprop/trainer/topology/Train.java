@@ -109,6 +109,8 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     model.markDirty();
     ModelMeters meters = metrics.model(modelId);
     meters.trained(learner.examples());
+    // A process that took the model over from the store has published none of its versions.
+    meters.version(model.version(), learner.examples());
     if (step != null) {
       meters.step(step, spec.task() == ModelSpec.Task.CLASSIFICATION);
       if (learner instanceof PopulationModel population) {

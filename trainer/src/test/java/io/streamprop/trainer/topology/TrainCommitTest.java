@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A published snapshot is invisible to {@code read_committed} readers until its transaction
  * commits, so {@link Train} asks Kafka Streams for a commit when it publishes one, at most once per
- * half commit interval.
+ * half commit interval. And a process that takes over a stored model reports its version.
  */
 class TrainCommitTest {
   static final String SPEC_JSON =
@@ -96,5 +96,21 @@ class TrainCommitTest {
     learn(2);
     assertThat(context.forwarded()).hasSize(3);
     assertThat(context.committed()).isTrue();
+  }
+
+  @Test
+  void aRestartedProcess_reportsTheStoredModelsVersion_fromItsFirstExample() {
+    learn(4); // snapshots at 2 and 4 examples: version 2
+    // A new process: fresh meters over the same store.
+    SimpleMeterRegistry restarted = new SimpleMeterRegistry();
+    train = new Train(60_000, 50, new TrainerMetrics(restarted), new ShutdownSnapshots(), null);
+    train.init(context);
+
+    learn(1);
+
+    assertThat(restarted.find("streamprop.model.version").tag("model", "m").gauge().value())
+        .isEqualTo(2.0);
+    assertThat(restarted.find("streamprop.model.examples").tag("model", "m").gauge().value())
+        .isEqualTo(5.0);
   }
 }
