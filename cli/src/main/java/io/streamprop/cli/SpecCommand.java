@@ -67,7 +67,7 @@ final class SpecCommand implements Callable<Integer> {
     }
     why.flush();
     PrintWriter err = command.commandLine().getErr();
-    NumericHints.warnings(source.data, spec).forEach(err::println);
+    NumericHints.warnings(source.data, inference).forEach(err::println);
     err.flush();
     return 0;
   }

@@ -54,7 +54,7 @@ final class Specs {
             + "; `streamprop spec --data "
             + data
             + "` prints the whole spec)");
-    NumericHints.warnings(data, spec).forEach(err::println);
+    NumericHints.warnings(data, inference).forEach(err::println);
     err.flush();
     return spec;
   }

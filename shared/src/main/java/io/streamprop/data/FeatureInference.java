@@ -36,8 +36,19 @@ final class FeatureInference {
   /** A categorical column with at most this many distinct values is one-hot. */
   static final int MAX_ONE_HOT_VALUES = SpecDefaults.CATEGORICAL_EMBEDDING_DIM;
 
+  /**
+   * A column inferred non-numeric whose present values are at least this many percent numbers is
+   * reported ({@link #mostlyNumeric}): one typo among a thousand numbers was most likely not meant
+   * to make the column categorical.
+   */
+  static final int MIN_NUMBER_PERCENT = 99;
+
   private final String name;
   private long present;
+  private long numbers;
+  // The first present value that is not a number, as the file holds it, and where.
+  private String firstOther;
+  private String firstOtherWhere;
   private long tokens;
   private boolean numeric = true;
   private boolean bool = true;
@@ -59,13 +70,21 @@ final class FeatureInference {
     return numeric && present == rows;
   }
 
-  /** A CSV cell ({@code ""}: missing). */
-  void addCell(String cell) {
+  /** A CSV cell ({@code ""}: missing) at {@code where} (file:line). */
+  void addCell(String cell, String where) {
     if (cell.isEmpty()) {
       return;
     }
     present++;
-    numeric &= RawValues.isDecimal(cell);
+    boolean number = RawValues.isDecimal(cell);
+    numeric &= number;
+    if (number) {
+      numbers++;
+    } else if (firstOther == null) {
+      String shown = cell.length() > 40 ? cell.substring(0, 40) + "..." : cell;
+      firstOther = "\"" + shown.replace("\"", "\\\"") + "\"";
+      firstOtherWhere = where;
+    }
     bool &= isBooleanWord(cell);
     tokens += Tokenizer.count(cell);
     String canonical =
@@ -85,6 +104,12 @@ final class FeatureInference {
       return;
     }
     present++;
+    if (v.isNumber()) {
+      numbers++;
+    } else if (firstOther == null) {
+      firstOther = v.toString();
+      firstOtherWhere = where;
+    }
     if (v.isNumber()) {
       bool = false;
       tokens += 1;
@@ -114,6 +139,19 @@ final class FeatureInference {
               + ": a raw feature is a number, a string, a boolean or a list of strings, got "
               + (v.isObject() ? "an object" : v.getNodeType().toString().toLowerCase(Locale.ROOT)));
     }
+  }
+
+  /**
+   * The column when it is not numeric though at least {@link #MIN_NUMBER_PERCENT}% of its present
+   * values are numbers; else null.
+   */
+  SpecInference.MostlyNumeric mostlyNumeric() {
+    long others = present - numbers;
+    if (others == 0 || numbers * 100 < MIN_NUMBER_PERCENT * present) {
+      return null;
+    }
+    return new SpecInference.MostlyNumeric(
+        name, kind(), present, others, firstOther, firstOtherWhere);
   }
 
   /** Keeps a categorical text while the column could still be one-hot. */

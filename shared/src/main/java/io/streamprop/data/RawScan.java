@@ -47,7 +47,7 @@ final class RawScan {
         if (row.cells() != null) {
           int c = 0;
           for (String cell : row.cells().values()) {
-            scan.columns.get(c++).addCell(cell);
+            scan.columns.get(c++).addCell(cell, where);
           }
         } else if (row.features().isArray()) {
           scan.positional = true;

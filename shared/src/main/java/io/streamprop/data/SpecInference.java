@@ -1,5 +1,6 @@
 package io.streamprop.data;
 
+import io.streamprop.features.FeatureKind;
 import io.streamprop.features.FeatureSchema;
 import io.streamprop.features.FeatureSpec;
 import io.streamprop.spec.ModelSpec;
@@ -42,8 +43,31 @@ public final class SpecInference {
    * @param rows rows read
    * @param reason one sentence on why the task was chosen, for the command line to print
    * @param featureReasons raw features only: one line per feature on its kind (else empty)
+   * @param mostlyNumeric raw features only: each column inferred non-numeric though nearly all its
+   *     values are numbers, in feature order (else empty)
    */
-  public record Inference(ModelSpec spec, long rows, String reason, List<String> featureReasons) {}
+  public record Inference(
+      ModelSpec spec,
+      long rows,
+      String reason,
+      List<String> featureReasons,
+      List<MostlyNumeric> mostlyNumeric) {}
+
+  /**
+   * A column inferred non-numeric whose present values are at least 99% numbers (one {@code
+   * "thirty"} among a thousand ages): most likely meant to be numeric. Values count as the kind
+   * inference counts them: a CSV cell in decimal syntax, a JSON number; empty cells, JSON nulls,
+   * empty strings and absent keys are missing.
+   *
+   * @param feature the column's name
+   * @param kind the kind it was inferred
+   * @param values its present values
+   * @param notNumbers how many of them are not numbers
+   * @param first the first that is not, as the file holds it (a CSV cell quoted, JSON as JSON)
+   * @param where where that is: file name and line
+   */
+  public record MostlyNumeric(
+      String feature, FeatureKind kind, long values, long notNumbers, String first, String where) {}
 
   /** The proposed spec for the file. */
   public static ModelSpec infer(Path path) throws IOException {
@@ -66,9 +90,14 @@ public final class SpecInference {
     LabelInference.Decision d = raw.labels.decide(raw.labelName);
     List<FeatureSpec> features = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
+    List<MostlyNumeric> mostlyNumeric = new ArrayList<>();
     for (FeatureInference column : raw.columns) {
       features.add(column.feature());
       reasons.add(column.reason());
+      MostlyNumeric hint = column.mostlyNumeric();
+      if (hint != null) {
+        mostlyNumeric.add(hint);
+      }
     }
     FeatureSchema schema;
     try {
@@ -80,7 +109,8 @@ public final class SpecInference {
         spec(d, schema.layout().inputs(), List.of(), schema),
         raw.rows,
         d.reason(),
-        List.copyOf(reasons));
+        List.copyOf(reasons),
+        List.copyOf(mostlyNumeric));
   }
 
   /** The inference of a file of numbers only, read as {@link DataFile} rows. */
@@ -100,7 +130,7 @@ public final class SpecInference {
         names = List.of();
       }
       return new Inference(
-          spec(d, data.featureCount(), names, null), labels.rows, d.reason(), List.of());
+          spec(d, data.featureCount(), names, null), labels.rows, d.reason(), List.of(), List.of());
     }
   }
 
