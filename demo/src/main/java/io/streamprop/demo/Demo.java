@@ -114,7 +114,7 @@ public final class Demo implements AutoCloseable {
         specJson = SpecJson.write(SpecInference.infer(data));
       }
       spec = SpecJson.parse(specJson);
-      DemoProducer.columns(data, spec);
+      DemoProducer.check(data, spec);
     } catch (DataFileException e) {
       throw new DemoException(e.getMessage(), e);
     } catch (NoSuchFileException e) {

@@ -67,10 +67,10 @@ final class DemoProducer implements AutoCloseable {
    * its line instead of going to the dead-letter topic: for a spec of numbers its columns and
    * widths, then every row as the example record the producer sends, read by the trainer's own
    * {@link ExampleParser} (a class index in range, the number of targets, finite values); returns
-   * the spec's column order, or null when the file's is already right. For a spec with raw {@code
-   * features} every row is featurized (returning null).
+   * the spec's column order ({@link #columns}). For a spec with raw {@code features} every row is
+   * featurized (returning null). The demo runs it once, at its start.
    */
-  static int[] columns(Path data, ModelSpec spec) throws IOException {
+  static int[] check(Path data, ModelSpec spec) throws IOException {
     if (spec.hasFeatures()) {
       try (RawExamples file = RawExamples.open(data, spec)) {
         while (file.next() != null) {
@@ -81,7 +81,7 @@ final class DemoProducer implements AutoCloseable {
       }
       return null;
     }
-    int[] columns = numberColumns(data, spec);
+    int[] columns = columns(data, spec);
     ExampleParser parser = new ExampleParser(spec);
     String name = data.getFileName() == null ? data.toString() : data.getFileName().toString();
     try (DataFile file = DataFile.open(data)) {
@@ -100,8 +100,14 @@ final class DemoProducer implements AutoCloseable {
     return columns;
   }
 
-  /** The spec's column order for a file of numbers (null: the file's own), its width checked. */
-  private static int[] numberColumns(Path data, ModelSpec spec) throws IOException {
+  /**
+   * The spec's column order for a file of numbers, its width checked (null: the file's own order is
+   * right, or the spec has raw features, read by name); reads the header only.
+   */
+  static int[] columns(Path data, ModelSpec spec) throws IOException {
+    if (spec.hasFeatures()) {
+      return null;
+    }
     try (DataFile file = DataFile.open(data)) {
       if (file.featureCount() != spec.inputs()) {
         throw new DemoException(

@@ -23,7 +23,7 @@ class DemoProducerTest {
       ModelSpec spec = SpecInference.infer(data);
 
       assertThat(spec.hasFeatures()).isTrue();
-      assertThat(DemoProducer.columns(data, spec)).as(file).isNull();
+      assertThat(DemoProducer.check(data, spec)).as(file).isNull();
     }
   }
 
@@ -35,7 +35,7 @@ class DemoProducerTest {
         Files.writeString(
             dir.resolve("bad.csv"), "sex,age,passengerClass,label\nmale,old,1st,no\n");
 
-    assertThatThrownBy(() -> DemoProducer.columns(bad, spec))
+    assertThatThrownBy(() -> DemoProducer.check(bad, spec))
         .isInstanceOf(DemoException.class)
         .hasMessage("bad.csv:2: features.age: must be a number (numeric feature), got \"old\"");
   }
@@ -46,7 +46,7 @@ class DemoProducerTest {
     ModelSpec spec = io.streamprop.spec.SpecJson.parse("{\"inputs\": 2, \"classes\": 3}");
     Path data = Files.writeString(dir.resolve("n.csv"), "a,b,label\n1,2,0\n3,4,2\n5,6,7\n");
 
-    assertThatThrownBy(() -> DemoProducer.columns(data, spec))
+    assertThatThrownBy(() -> DemoProducer.check(data, spec))
         .isInstanceOf(DemoException.class)
         .hasMessage("n.csv:4: label: must be a class index, an integer in 0..2, got 7");
   }
@@ -56,6 +56,6 @@ class DemoProducerTest {
     ModelSpec spec = io.streamprop.spec.SpecJson.parse("{\"inputs\": 2, \"classes\": 3}");
     Path data = Files.writeString(dir.resolve("n.csv"), "a,b,label\n1,2,0\n3,4,2\n");
 
-    assertThat(DemoProducer.columns(data, spec)).isNull();
+    assertThat(DemoProducer.check(data, spec)).isNull();
   }
 }
