@@ -13,6 +13,7 @@ public final class LiveModel {
   private long examplesAtSnapshot;
   private long lastSnapshotMillis;
   private boolean dirty;
+  private byte[] publishedBytes;
   private Runnable onDirty;
   private Object specSeen;
 
@@ -96,12 +97,26 @@ public final class LiveModel {
     return learner.examples() - examplesAtSnapshot;
   }
 
-  /** Records a published snapshot of version {@code version}. */
-  public void published(long publishedVersion, long nowMillis) {
+  /**
+   * Records a published snapshot of version {@code version}: {@code snapshot} holds the whole state
+   * as it is now ({@link TrainedModel#snapshot}), so until the model changes again the store writes
+   * these bytes instead of encoding it a second time ({@link #publishedBytes}).
+   */
+  public void published(long publishedVersion, long nowMillis, byte[] snapshot) {
     this.version = publishedVersion;
     this.examplesAtSnapshot = learner.examples();
     this.lastSnapshotMillis = nowMillis;
     markDirty();
+    this.publishedBytes = snapshot;
+  }
+
+  /**
+   * The last published snapshot's bytes while the model has not changed since: the same state as
+   * {@link TrainedModel#storedState} of the current version, differing only in its creation time
+   * and signature, which the store does not read. Null once the model changed or was written.
+   */
+  byte[] publishedBytes() {
+    return publishedBytes;
   }
 
   /** The model changed since it was last written to the changelogged store. */
@@ -109,7 +124,9 @@ public final class LiveModel {
     return dirty;
   }
 
+  /** Called after every change to the model (it also forgets {@link #publishedBytes}). */
   public void markDirty() {
+    publishedBytes = null;
     if (!dirty) {
       dirty = true;
       if (onDirty != null) {
@@ -118,8 +135,10 @@ public final class LiveModel {
     }
   }
 
+  /** Written to the store: the published bytes are not needed again (nor held beside the model). */
   void markClean() {
     dirty = false;
+    publishedBytes = null;
   }
 
   /** What to tell when the model becomes dirty (its store; null: nobody). */

@@ -32,10 +32,16 @@ public final class StoredModel {
 
   private static final int HEADER_BYTES = 4 + 2 + 8 + 8;
 
-  /** Serializes the whole model; called once per commit for each model that changed. */
+  /**
+   * Serializes the whole model; called once per commit for each model that changed. A model that
+   * has not changed since its last snapshot reuses that snapshot's bytes ({@link
+   * LiveModel#publishedBytes}): the state is the same, and the snapshot's creation time and
+   * signature are not read back ({@link #decode} ignores both).
+   */
   public static byte[] encode(LiveModel model) {
     TrainedModel trained = model.trained();
-    byte[] snapshot = trained.storedState(model.version());
+    byte[] published = model.publishedBytes();
+    byte[] snapshot = published != null ? published : trained.storedState(model.version());
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + snapshot.length);
     buffer.putInt(MAGIC).putShort(trained.storedFormat());
     buffer.putLong(model.examplesAtSnapshot()).putLong(model.lastSnapshotMillis());

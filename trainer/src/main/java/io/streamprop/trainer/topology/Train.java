@@ -180,7 +180,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     long version = model.version() + 1;
     byte[] snapshot = model.trained().snapshot(version, System.currentTimeMillis(), signingKey);
     context.forward(new Record<>(modelId, snapshot, now), TrainerTopology.SNAPSHOTS_SINK);
-    model.published(version, now);
+    model.published(version, now, snapshot);
     models.snapshotDone(modelId);
     metrics.model(modelId).snapshot(version, snapshot.length);
     // A snapshot is invisible (read_committed) until its transaction commits: ask for the commit

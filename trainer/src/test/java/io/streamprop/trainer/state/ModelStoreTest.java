@@ -11,6 +11,7 @@ import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.testing.Dataset;
 import io.streamprop.trainer.testing.HeapWalk;
 import java.time.Duration;
+import java.util.Arrays;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -84,6 +85,23 @@ class ModelStoreTest {
     model.markDirty();
     store.flushCache();
     assertThat(StoredModel.decode("iris", inner.get("iris")).learner().examples()).isEqualTo(11);
+  }
+
+  @Test
+  void publishedModel_isWrittenAsItsSnapshotsBytes_andLetsThemGoOnceWritten() {
+    LiveModel model = trained(10);
+    store.put("iris", model);
+    byte[] snapshot = model.trained().snapshot(4, 99, null);
+    model.published(4, 99, snapshot);
+
+    store.flushCache();
+
+    byte[] stored = inner.get("iris");
+    assertThat(Arrays.copyOfRange(stored, stored.length - snapshot.length, stored.length))
+        .isEqualTo(snapshot);
+    // Held only until written: a cached model does not keep a second copy of its state.
+    assertThat(model.publishedBytes()).isNull();
+    assertThat(StoredModel.decode("iris", stored).version()).isEqualTo(4);
   }
 
   @Test

@@ -7,7 +7,11 @@ import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import io.streamprop.trainer.testing.Dataset;
 import io.streamprop.wire.PopulationCodec;
+import io.streamprop.wire.SigningKey;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The changelog value of a population model (format 2). */
 class StoredModelTest {
@@ -54,5 +58,34 @@ class StoredModelTest {
     assertThat(StoredModel.encode(single)[5]).isEqualTo((byte) 1);
     assertThat(StoredModel.encode(population)[5]).isEqualTo((byte) 2);
     assertThat(single.learner()).isNotNull();
+  }
+
+  /**
+   * A model unchanged since its snapshot stores that snapshot's bytes (signed or not) instead of
+   * encoding itself again, and restores to the same state; once it learns, it encodes again.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void modelUnchangedSinceItsSnapshot_storesTheSnapshotsBytes_untilItLearns(boolean population) {
+    ModelSpec spec = population ? OPEN : OPEN.withLearner(ModelSpec.Learner.SINGLE);
+    SigningKey key = SigningKey.of(new byte[32]);
+    LiveModel live = new LiveModel(TrainedModel.create(spec), 0, 0, 0);
+    learn(live.trained(), 0, 10);
+    live.markDirty();
+    byte[] snapshot = live.trained().snapshot(1, 99, key);
+    live.published(1, 99, snapshot);
+
+    byte[] stored = StoredModel.encode(live);
+    assertThat(Arrays.copyOfRange(stored, stored.length - snapshot.length, stored.length))
+        .isEqualTo(snapshot);
+    LiveModel restored = StoredModel.decode("iris", stored);
+    assertThat(restored.trained().storedState(1)).isEqualTo(live.trained().storedState(1));
+    assertThat(restored.version()).isEqualTo(1);
+
+    learn(live.trained(), 10, 11);
+    live.markDirty();
+    LiveModel after = StoredModel.decode("iris", StoredModel.encode(live));
+    assertThat(after.trained().examples()).isEqualTo(11);
+    assertThat(after.trained().storedState(1)).isEqualTo(live.trained().storedState(1));
   }
 }
