@@ -157,7 +157,10 @@ public final class Scorer implements AutoCloseable {
     return registry;
   }
 
-  /** True once the snapshot topic has been read to its end offsets as of start. */
+  /**
+   * True once the snapshot topic has been read to its end offsets as of start (or as of when it
+   * appeared); false while it does not exist.
+   */
   public boolean ready() {
     return snapshots.ready();
   }

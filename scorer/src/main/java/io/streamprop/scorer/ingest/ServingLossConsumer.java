@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamprop.config.Topics;
 import io.streamprop.features.FeatureRow;
 import io.streamprop.learn.Ewma;
 import io.streamprop.scorer.metrics.ScorerMetrics;
@@ -24,11 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -44,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * by reason (the trainer dead-letters them), and those of models not served are counted under the
  * model {@code unknown}. Each poll's examples of one model are predicted in one batch.
  *
+ * <p>It subscribes only once the topic exists: until then it looks the topic up every second and
+ * says, every 30 s, that there is no serving loss until the topic exists ({@link TopicPresence}).
+ * Predictions and readiness do not wait for it.
+ *
  * <p>Meters (see {@code docs/metrics.md}): gauges {@code streamprop.serving.loss}, {@code
  * .accuracy} or {@code .mse}, and the same under {@code streamprop.serving.baseline.}; counters
  * {@code streamprop.serving.examples} by {@code outcome} and {@code
@@ -52,13 +61,17 @@ import org.slf4j.LoggerFactory;
 public final class ServingLossConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServingLossConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration LOOKUP_INTERVAL = Duration.ofSeconds(1);
 
   private final Map<String, Object> kafka;
   private final String topic;
   private final ModelRegistry registry;
   private final MeterRegistry meters;
   private final double halfLife;
+  private final TopicPresence presence;
   private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   /** Evaluation state per model name; written by the consumer thread, read by scrapes. */
   private final ConcurrentHashMap<String, Evaluation> evaluations = new ConcurrentHashMap<>();
@@ -82,6 +95,8 @@ public final class ServingLossConsumer implements AutoCloseable {
     this.registry = registry;
     this.meters = metrics.registry();
     this.halfLife = halfLife;
+    this.presence =
+        new TopicPresence(log, topic, Topics.EXAMPLES, "no serving loss", System::nanoTime);
     this.thread = new Thread(this::run, "scorer-serving-loss");
     this.thread.setDaemon(true);
   }
@@ -107,11 +122,14 @@ public final class ServingLossConsumer implements AutoCloseable {
         KafkaClientMetrics clientMetrics = new KafkaClientMetrics(kafkaConsumer)) {
       consumer = kafkaConsumer;
       clientMetrics.bindTo(meters);
+      if (!awaitTopic(kafkaConsumer)) {
+        return;
+      }
       kafkaConsumer.subscribe(List.of(topic));
       while (running) {
         process(kafkaConsumer.poll(POLL));
       }
-    } catch (WakeupException e) {
+    } catch (WakeupException | InterruptedException e) {
       if (running) {
         log.error("serving-loss consumer woken up unexpectedly", e);
       }
@@ -119,6 +137,28 @@ public final class ServingLossConsumer implements AutoCloseable {
       // Serving loss is a measurement: losing it must not take predictions down with it.
       log.error("serving-loss consumer of topic '{}' stopped; predictions go on", topic, e);
     }
+  }
+
+  /**
+   * Looks the topic up every {@link #LOOKUP_INTERVAL} until it exists; false when closed first. A
+   * subscription to a missing topic would make the Kafka client warn on every metadata refresh.
+   */
+  private boolean awaitTopic(KafkaConsumer<byte[], byte[]> kafkaConsumer)
+      throws InterruptedException {
+    while (running) {
+      try {
+        List<PartitionInfo> partitions = kafkaConsumer.partitionsFor(topic, LOOKUP_TIMEOUT);
+        if (partitions != null && !partitions.isEmpty()) {
+          presence.found();
+          return true;
+        }
+        presence.missing();
+      } catch (TimeoutException e) {
+        log.warn("cannot reach Kafka to look up topic '{}': {}", topic, e.getMessage());
+      }
+      stopped.await(LOOKUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return false;
   }
 
   /** Scores one poll's records, batched per model. */
@@ -280,6 +320,7 @@ public final class ServingLossConsumer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
+    stopped.countDown();
     KafkaConsumer<byte[], byte[]> current = consumer;
     if (current != null) {
       current.wakeup();

@@ -1,6 +1,7 @@
 package io.streamprop.scorer.ingest;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamprop.config.Topics;
 import io.streamprop.scorer.http.Health;
 import io.streamprop.scorer.metrics.ScorerMetrics;
 import io.streamprop.scorer.registry.ModelLoader;
@@ -41,21 +42,25 @@ import org.slf4j.LoggerFactory;
  * built and warmed here, off the request path ({@link ModelLoader}), then swapped in atomically; a
  * tombstone retires the model; a bad or not-newer snapshot is counted and the served model stays.
  *
- * <p>Ready once every partition's position has reached the end offset read at start (when the topic
- * does not exist yet there is nothing to read, and the scorer is ready with no models). Live while
- * the thread runs. New partitions are picked up every {@link #PARTITION_REFRESH}.
+ * <p>Ready once every partition's position has reached the end offset read when the topic was first
+ * found. While the topic does not exist the scorer is not ready: the consumer looks it up every
+ * second, says so in one line naming the topic and its key every 30 s ({@link TopicPresence}), and
+ * reads it as soon as it appears. Live while the thread runs. New partitions are picked up every
+ * {@link #PARTITION_REFRESH}.
  */
 public final class SnapshotConsumer implements Health, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotConsumer.class);
 
   static final Duration POLL = Duration.ofMillis(100);
   static final Duration PARTITION_REFRESH = Duration.ofSeconds(10);
+  static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Map<String, Object> kafka;
   private final String topic;
   private final ModelLoader loader;
   private final ModelRegistry registry;
   private final ScorerMetrics metrics;
+  private final TopicPresence presence;
   private final Thread thread;
 
   private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -81,6 +86,7 @@ public final class SnapshotConsumer implements Health, AutoCloseable {
     this.loader = loader;
     this.registry = registry;
     this.metrics = metrics;
+    this.presence = new TopicPresence(log, topic, Topics.SNAPSHOTS, "not ready", System::nanoTime);
     this.thread = new Thread(this::run, "scorer-snapshots");
     this.thread.setDaemon(true);
   }
@@ -182,33 +188,43 @@ public final class SnapshotConsumer implements Health, AutoCloseable {
 
   /**
    * Assigns partitions not assigned yet, from their beginning. End offsets are captured only for
-   * the partitions known before readiness: readiness means "caught up with the topic as of start".
+   * the partitions known before readiness: readiness means "caught up with the topic as found".
+   * When they cannot be read (a topic just created may not answer yet), the new partitions are
+   * unassigned again and the next refresh retries them, so that readiness never skips them.
    */
   private void assignNewPartitions(
       KafkaConsumer<byte[], byte[]> kafkaConsumer,
       Set<TopicPartition> assigned,
       Map<TopicPartition, Long> endOffsets) {
-    List<PartitionInfo> infos = kafkaConsumer.partitionsFor(topic, Duration.ofSeconds(10));
+    List<PartitionInfo> infos = kafkaConsumer.partitionsFor(topic, LOOKUP_TIMEOUT);
+    if (infos == null || infos.isEmpty()) {
+      if (assigned.isEmpty()) {
+        presence.missing();
+        detail = presence.missingSentence();
+      }
+      return;
+    }
+    presence.found();
     List<TopicPartition> added = new ArrayList<>();
-    if (infos != null) {
-      for (PartitionInfo info : infos) {
-        TopicPartition partition = new TopicPartition(info.topic(), info.partition());
-        if (assigned.add(partition)) {
-          added.add(partition);
-        }
+    for (PartitionInfo info : infos) {
+      TopicPartition partition = new TopicPartition(info.topic(), info.partition());
+      if (assigned.add(partition)) {
+        added.add(partition);
       }
     }
     if (added.isEmpty()) {
-      if (!ready && assigned.isEmpty()) {
-        log.info("topic '{}' does not exist yet: ready with no models", topic);
-        markReady();
-      }
       return;
     }
     kafkaConsumer.assign(assigned);
     kafkaConsumer.seekToBeginning(added);
     if (!ready) {
-      endOffsets.putAll(kafkaConsumer.endOffsets(added));
+      try {
+        endOffsets.putAll(kafkaConsumer.endOffsets(added));
+      } catch (TimeoutException e) {
+        added.forEach(assigned::remove);
+        kafkaConsumer.assign(assigned);
+        throw e;
+      }
       detail = "reading topic '" + topic + "' up to end offsets " + endOffsets;
     }
     log.info("reading snapshots from {} from the beginning", added);
