@@ -31,11 +31,14 @@ wait_for() { # what, deadline seconds, command...
 # test configuration: WARN. Without a configuration Logback logs everything at DEBUG: the broker
 # then writes each request as JSON, about 600 lines a second while snapshots swap, on the same two
 # cores as wrk and the scorer.
+# BROKER_PROPERTIES: broker settings KEY=VALUE separated by spaces (e.g. "num.io.threads=2").
 start_broker() { # kafka-local's broker on KAFKA_PORT (built beforehand); sets BROKER and BOOTSTRAP
   ./mvnw -B -q -pl kafka-local dependency:build-classpath -Dmdep.outputFile="$WORK/kafka.cp" >/dev/null
+  local properties=() p
+  for p in ${BROKER_PROPERTIES:-}; do properties+=(--property "$p"); done
   java -Xmx512m -Dlogback.configurationFile=kafka-local/src/test/resources/logback-test.xml \
     -cp "kafka-local/target/classes:$(cat "$WORK/kafka.cp")" \
-    io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" >"$WORK/broker.log" 2>&1 &
+    io.streamprop.local.LocalKafkaMain --port "$KAFKA_PORT" "${properties[@]}" >"$WORK/broker.log" 2>&1 &
   BROKER=$!
   PIDS+=("$BROKER")
   wait_for "the broker" 180 grep -q "bootstrap.servers=" "$WORK/broker.log"

@@ -22,7 +22,7 @@
 # (scorer/bench/ProducerStats.java over JMX: records per batch and per produce request, latency).
 #
 # Usage: scorer/bench/predlog.sh   (DURATION, ROUNDS, PAUSE_MS, CONNECTIONS, SATURATE, THREADS,
-# MODES, STREAMPROP_BENCH_ROWS override)
+# MODES, STREAMPROP_BENCH_ROWS, BROKER_PROPERTIES override; the last as in scorer/bench/lib.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
