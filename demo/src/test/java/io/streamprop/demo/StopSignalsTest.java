@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link StopSignals} in a child JVM that a real signal reaches: the first Ctrl-C or SIGTERM is a
@@ -73,9 +75,11 @@ class StopSignalsTest {
     return false;
   }
 
-  private static void assumeSigintReachesChildren() throws IOException {
+  /** SIGINT (Ctrl-C) tests are skipped where SIGINT cannot reach the child (see above). */
+  private static void assumeReachesChildren(String signal) throws IOException {
     assumeFalse(
-        sigintIgnored(), "SIGINT is ignored in this process (started in a shell's background)");
+        signal.equals("INT") && sigintIgnored(),
+        "SIGINT is ignored in this process (started in a shell's background)");
   }
 
   private static BufferedReader lines(Process process) {
@@ -83,55 +87,33 @@ class StopSignalsTest {
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
-  @Test
-  void ctrlC_cleanStop_exitsWithTheProgramsStatus() throws Exception {
-    assumeSigintReachesChildren();
+  @ParameterizedTest
+  @ValueSource(strings = {"INT", "TERM"})
+  void firstSignal_cleanStop_exitsWithTheProgramsStatus(String signal) throws Exception {
+    assumeReachesChildren(signal);
     Process process = child();
     BufferedReader out = lines(process);
     assertThat(out.readLine()).isEqualTo("ready");
 
-    signal(process, "INT");
+    signal(process, signal);
 
     assertThat(out.readLine()).isEqualTo("stopping");
     assertThat(process.waitFor()).isZero();
   }
 
-  @Test
-  void sigterm_cleanStop_exitsWithTheProgramsStatus() throws Exception {
-    Process process = child();
-    BufferedReader out = lines(process);
-    assertThat(out.readLine()).isEqualTo("ready");
-
-    signal(process, "TERM");
-
-    assertThat(out.readLine()).isEqualTo("stopping");
-    assertThat(process.waitFor()).isZero();
-  }
-
-  @Test
-  void secondCtrlC_whileStopping_endsAtOnceWith130() throws Exception {
-    assumeSigintReachesChildren();
+  @ParameterizedTest
+  @CsvSource({"INT, 130", "TERM, 143"})
+  void secondSignal_whileStopping_endsAtOnceWithTheShellsStatus(String signal, int status)
+      throws Exception {
+    assumeReachesChildren(signal);
     Process process = child("hang");
     BufferedReader out = lines(process);
     assertThat(out.readLine()).isEqualTo("ready");
-    signal(process, "INT");
+    signal(process, signal);
     assertThat(out.readLine()).isEqualTo("stopping");
 
-    signal(process, "INT");
+    signal(process, signal);
 
-    assertThat(process.waitFor()).isEqualTo(130);
-  }
-
-  @Test
-  void secondSigterm_whileStopping_endsAtOnceWith143() throws Exception {
-    Process process = child("hang");
-    BufferedReader out = lines(process);
-    assertThat(out.readLine()).isEqualTo("ready");
-    signal(process, "TERM");
-    assertThat(out.readLine()).isEqualTo("stopping");
-
-    signal(process, "TERM");
-
-    assertThat(process.waitFor()).isEqualTo(143);
+    assertThat(process.waitFor()).isEqualTo(status);
   }
 }

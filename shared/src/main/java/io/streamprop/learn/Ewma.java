@@ -33,9 +33,7 @@ public final class Ewma {
 
   /** Adds one example's value. */
   public void add(double x) {
-    weightedSum = decay * weightedSum + (1 - decay) * x;
-    weight = decay * weight + (1 - decay);
-    value = weightedSum / weight;
+    add(x, 1);
   }
 
   /** Adds {@code n} examples whose mean value is {@code mean} (a mini-batch's). */

@@ -13,7 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -52,11 +52,6 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
     this.metrics = metrics;
   }
 
-  /** The partition Kafka's Java producers give {@code key} among {@code partitions}. */
-  static int defaultPartition(byte[] key, int partitions) {
-    return Utils.toPositive(Utils.murmur2(key)) % partitions;
-  }
-
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
@@ -82,7 +77,8 @@ final class ParseAndValidate implements Processor<byte[], byte[], Object, Object
     }
     int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
     if (partitions > 0 && partition >= 0) {
-      int expected = defaultPartition(record.key(), partitions);
+      // The Java producer's own choice for a keyed record (murmur2 of the key).
+      int expected = BuiltInPartitioner.partitionForKey(record.key(), partitions);
       if (partition != expected) {
         reject(
             record,

@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -141,11 +142,11 @@ class TrainerTopologyTest {
     assertThat(snapshots.isEmpty()).isTrue();
   }
 
-  /** A model id the default partitioner puts on {@code partition} of {@code partitions}. */
+  /** A model id the default partitioner (murmur2 of the key) puts on {@code partition}. */
   private static String modelOn(int partition, int partitions) {
     for (int i = 0; ; i++) {
       String id = "m" + i;
-      if (ParseAndValidate.defaultPartition(utf8(id), partitions) == partition) {
+      if (Utils.toPositive(Utils.murmur2(utf8(id))) % partitions == partition) {
         return id;
       }
     }
