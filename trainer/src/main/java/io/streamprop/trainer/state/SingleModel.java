@@ -58,6 +58,8 @@ public final class SingleModel implements TrainedModel {
 
   @Override
   public byte[] storedState(long version) {
-    return SnapshotCodec.encode(learner.state().withVersion(version));
+    // creation time 0, as the population's: the store never reads it, and the same state gives
+    // the same bytes whenever it is written
+    return SnapshotCodec.encode(learner.state().withVersion(version), 0L);
   }
 }

@@ -9,6 +9,7 @@ import io.streamprop.trainer.testing.Dataset;
 import io.streamprop.wire.PopulationCodec;
 import io.streamprop.wire.SigningKey;
 import java.util.Arrays;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,6 +59,20 @@ class StoredModelTest {
     assertThat(StoredModel.encode(single)[5]).isEqualTo((byte) 1);
     assertThat(StoredModel.encode(population)[5]).isEqualTo((byte) 2);
     assertThat(single.learner()).isNotNull();
+  }
+
+  /** The changelog's bytes of a state do not depend on when they are written. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void storedState_isTheSameBytesAMillisecondLater(boolean population) {
+    TrainedModel model =
+        TrainedModel.create(population ? OPEN : OPEN.withLearner(ModelSpec.Learner.SINGLE));
+    learn(model, 0, 10);
+    byte[] first = model.storedState(3);
+    long millis = System.currentTimeMillis();
+    Awaitility.await().until(() -> System.currentTimeMillis() > millis);
+
+    assertThat(model.storedState(3)).isEqualTo(first);
   }
 
   /**
