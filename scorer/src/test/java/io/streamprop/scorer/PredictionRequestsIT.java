@@ -3,6 +3,9 @@ package io.streamprop.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.ScorerKeys;
@@ -10,6 +13,7 @@ import io.streamprop.config.Topics;
 import io.streamprop.config.TrainerKeys;
 import io.streamprop.local.LocalKafka;
 import io.streamprop.scorer.config.ScorerConfig;
+import io.streamprop.scorer.requests.PredictionRequests;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +32,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka-native scoring on a real broker: predict bodies produced by kcat (a client nobody here
@@ -179,6 +184,67 @@ class PredictionRequestsIT {
                 "bad-json", "bad_request",
                 "bad-model", "unknown_model",
                 "none", "bad_request"));
+  }
+
+  /**
+   * Started before the dead-letters topic exists, the request loop says so, answers nothing and
+   * does not create the topic (the broker would, with its defaults, on a producer's first send);
+   * once the topic is created, the waiting requests are answered and the bad one dead-lettered.
+   */
+  @Test
+  void deadLettersTopicMissing_requestsWait_thenAnsweredOnceItIsCreated() throws Exception {
+    ItKafka.assumeKcat();
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String deadLetters = "dead-letters-" + suffix;
+    String missing =
+        "topic '"
+            + deadLetters
+            + "' does not exist (streamprop.topic.dead.letters); prediction requests are not"
+            + " answered until it does";
+    Logger logger = (Logger) LoggerFactory.getLogger(PredictionRequests.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try (Scorer scorer = scorer(suffix);
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      await("the missing-topic line")
+          .atMost(DEADLINE)
+          .until(() -> messages(appender).contains(missing));
+      ItKafka.kcat(
+          kafka.bootstrapServers(),
+          "prediction-requests-" + suffix,
+          "m\t{\"instances\": [[1, 2, 3, 4]], \"ids\": [\"w-1\"]}\n"
+              + "m\t{\"instances\": [[1, 2, 3, 4]]}\n");
+      await("the dead-letters topic stays missing")
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !admin.listTopics().names().get().contains(deadLetters));
+
+      admin.createTopics(List.of(new NewTopic(deadLetters, 1, (short) 1))).all().get();
+      await("the bad request dead-lettered")
+          .atMost(DEADLINE)
+          .until(() -> ItKafka.readAll(kafka.bootstrapServers(), deadLetters).size() == 1);
+      ConsumerRecord<byte[], byte[]> letter =
+          ItKafka.readAll(kafka.bootstrapServers(), deadLetters).get(0);
+      assertThat(header(letter, "streamprop.reason")).isEqualTo("bad_request");
+      await("the good request answered")
+          .atMost(DEADLINE)
+          .until(
+              () -> !ItKafka.readAll(kafka.bootstrapServers(), "predictions-" + suffix).isEmpty());
+      List<ConsumerRecord<byte[], byte[]>> answers =
+          ItKafka.readAll(kafka.bootstrapServers(), "predictions-" + suffix);
+      assertThat(answers).hasSize(1);
+      assertThat(new String(answers.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("w-1");
+      assertThat(messages(appender)).contains("topic '" + deadLetters + "' now exists");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  private static List<String> messages(ListAppender<ILoggingEvent> appender) {
+    synchronized (appender) {
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
   }
 
   private static String withoutTime(String value) {

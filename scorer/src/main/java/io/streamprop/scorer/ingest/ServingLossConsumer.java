@@ -32,8 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -61,8 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class ServingLossConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServingLossConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration LOOKUP_INTERVAL = Duration.ofSeconds(1);
 
   private final Map<String, Object> kafka;
   private final String topic;
@@ -140,23 +136,17 @@ public final class ServingLossConsumer implements AutoCloseable {
   }
 
   /**
-   * Looks the topic up every {@link #LOOKUP_INTERVAL} until it exists; false when closed first. A
-   * subscription to a missing topic would make the Kafka client warn on every metadata refresh.
+   * Looks the topic up every {@link TopicPresence#LOOKUP_INTERVAL} until it exists; false when
+   * closed first. A subscription to a missing topic would make the Kafka client warn on every
+   * metadata refresh.
    */
   private boolean awaitTopic(KafkaConsumer<byte[], byte[]> kafkaConsumer)
       throws InterruptedException {
     while (running) {
-      try {
-        List<PartitionInfo> partitions = kafkaConsumer.partitionsFor(topic, LOOKUP_TIMEOUT);
-        if (partitions != null && !partitions.isEmpty()) {
-          presence.found();
-          return true;
-        }
-        presence.missing();
-      } catch (TimeoutException e) {
-        log.warn("cannot reach Kafka to look up topic '{}': {}", topic, e.getMessage());
+      if (presence.lookUp(kafkaConsumer)) {
+        return true;
       }
-      stopped.await(LOOKUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      stopped.await(TopicPresence.LOOKUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
     return false;
   }

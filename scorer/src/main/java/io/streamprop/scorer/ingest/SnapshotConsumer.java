@@ -53,7 +53,6 @@ public final class SnapshotConsumer implements Health, AutoCloseable {
 
   static final Duration POLL = Duration.ofMillis(100);
   static final Duration PARTITION_REFRESH = Duration.ofSeconds(10);
-  static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Map<String, Object> kafka;
   private final String topic;
@@ -196,7 +195,7 @@ public final class SnapshotConsumer implements Health, AutoCloseable {
       KafkaConsumer<byte[], byte[]> kafkaConsumer,
       Set<TopicPartition> assigned,
       Map<TopicPartition, Long> endOffsets) {
-    List<PartitionInfo> infos = kafkaConsumer.partitionsFor(topic, LOOKUP_TIMEOUT);
+    List<PartitionInfo> infos = kafkaConsumer.partitionsFor(topic, TopicPresence.LOOKUP_TIMEOUT);
     if (infos == null || infos.isEmpty()) {
       if (assigned.isEmpty()) {
         presence.missing();

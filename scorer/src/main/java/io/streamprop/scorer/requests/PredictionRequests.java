@@ -2,8 +2,10 @@ package io.streamprop.scorer.requests;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamprop.config.Topics;
 import io.streamprop.scorer.http.HttpError;
 import io.streamprop.scorer.http.PredictBody;
+import io.streamprop.scorer.ingest.TopicPresence;
 import io.streamprop.scorer.predlog.PredictionLogs;
 import io.streamprop.scorer.registry.ModelRegistry;
 import io.streamprop.scorer.registry.ServedModel;
@@ -52,7 +54,11 @@ import org.slf4j.LoggerFactory;
  * the model version served at that moment. A record that cannot be answered goes unchanged to the
  * dead letters with the reason and the message the HTTP route would answer. The loop starts reading
  * once the scorer is ready (the snapshot topic read to its end), so a request is not refused
- * because its model was not loaded yet.
+ * because its model was not loaded yet, and once the dead-letters topic exists (the trainer creates
+ * it with the settings dead letters need): until then it says every 30 s that requests are not
+ * answered ({@link TopicPresence}). A dead letter sent to the missing topic would instead wait for
+ * it ({@code max.block.ms}) and fail its transaction, or make a broker that creates topics on use
+ * create it with its defaults.
  */
 public final class PredictionRequests implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PredictionRequests.class);
@@ -167,6 +173,8 @@ public final class PredictionRequests implements AutoCloseable {
     consumerProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "streamprop-scorer-requests");
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // its look-up of the dead-letters topic must not create it with the broker's defaults
+    consumerProps.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -203,6 +211,19 @@ public final class PredictionRequests implements AutoCloseable {
           return;
         }
         Thread.sleep(20); // the snapshot topic is being read; requests wait for their models
+      }
+      TopicPresence deadLetters =
+          new TopicPresence(
+              log,
+              deadLettersTopic,
+              Topics.DEAD_LETTERS,
+              "prediction requests are not answered",
+              System::nanoTime);
+      while (!deadLetters.lookUp(consumer)) {
+        if (closing) {
+          return;
+        }
+        Thread.sleep(TopicPresence.LOOKUP_INTERVAL.toMillis());
       }
       producer.initTransactions();
       consumer.subscribe(List.of(requestsTopic));
