@@ -59,8 +59,10 @@ public final class NarrowVectorDenseKernel extends NarrowDenseKernel {
   @Override
   public void prepareInference() {
     if (fits) {
-      weightPadded = new float[in * VectorProducts.LANES];
-      biasPadded = new float[VectorProducts.LANES];
+      if (weightPadded == null) { // else prepared before and not trained since: pad in place
+        weightPadded = new float[in * VectorProducts.LANES];
+        biasPadded = new float[VectorProducts.LANES];
+      }
       pad(weightPadded, biasPadded);
     }
     super.prepareInference();

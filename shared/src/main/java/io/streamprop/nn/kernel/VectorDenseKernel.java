@@ -94,7 +94,7 @@ public final class VectorDenseKernel extends ScalarDenseKernel {
     if (!compiled()) {
       super.prepareInference(); // the scalar mirror, until the vector code is compiled
     }
-    panels = VectorPanels.packPanels(weight, in, out);
+    panels = VectorPanels.packPanels(weight, in, out, panels); // into the last panels if kept
   }
 
   @Override

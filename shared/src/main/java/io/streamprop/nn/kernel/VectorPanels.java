@@ -33,11 +33,21 @@ final class VectorPanels {
    * @return the panels, or null when the layer has fewer outputs than one strip
    */
   static float[] packPanels(float[] weight, int in, int out) {
+    return packPanels(weight, in, out, null);
+  }
+
+  /**
+   * {@link #packPanels(float[], int, int)} into {@code into} when it is the panels' size (a network
+   * whose weights are set and prepared again and again, such as a population's weight average,
+   * packs without allocating), else into a new array.
+   */
+  static float[] packPanels(float[] weight, int in, int out, float[] into) {
     final int strips = out / PANEL;
     if (strips == 0) {
       return null;
     }
-    final float[] p = new float[strips * in * PANEL];
+    final int size = strips * in * PANEL;
+    final float[] p = into != null && into.length == size ? into : new float[size];
     for (int s = 0; s < strips; s++) {
       for (int i = 0; i < in; i++) {
         System.arraycopy(weight, i * out + s * PANEL, p, (s * in + i) * PANEL, PANEL);
