@@ -3,13 +3,22 @@ package io.streamprop.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamprop.features.FeaturizedBatch;
+import io.streamprop.features.Featurizer;
+import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
 import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A training step in the steady state allocates nothing but the StepResult it returns. */
+/**
+ * A training step in the steady state allocates nothing but the StepResult it returns. Runs in a
+ * JVM of its own ({@code shared/pom.xml}; docs/engine.md, "Vector kernels and the JIT compiler").
+ */
 class AllocationTest {
   /** StepResult (~40 bytes) + LayerStats[3] (~32) + 3 LayerStats (~32 each) ≈ 170 bytes. */
   private static final long MAX_BYTES_PER_STEP = 256;
@@ -23,35 +32,15 @@ class AllocationTest {
         "{'inputs': 10, 'task': 'regression', 'hidden': [32, 16], 'batch_size': 8}"
       })
   void steadyStateSteps_allocateOnlyTheirResult(String json) {
-    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(
-        bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-    mx.setThreadAllocatedMemoryEnabled(true);
     OnlineLearner learner = OnlineLearner.create(SpecJson.parse(json.replace('\'', '"')));
-    float[][] features = new float[64][10];
+    boolean classes = learner.spec().task() == ModelSpec.Task.CLASSIFICATION;
+    float[][] features = features();
     float[][] labels = new float[64][1];
     for (int i = 0; i < 64; i++) {
-      for (int j = 0; j < 10; j++) {
-        features[i][j] = (float) Math.sin(i * 10 + j);
-      }
-      labels[i][0] = learner.spec().task() == ModelSpec.Task.CLASSIFICATION ? i % 3 : 100f * i;
+      labels[i][0] = classes ? i % 3 : 100f * i;
     }
-    // The JIT must compile and escape-analyse the step first (the vector kernels allocate an
-    // object per vector operation until C2 has compiled them), and a loaded machine compiles
-    // late: measure rounds of 2,000 steps until one is in the steady state, a bounded number of
-    // times. A step that allocates by design never gets there.
-    int steps = 2000;
-    long perStep = Long.MAX_VALUE;
-    int example = 0;
-    for (int round = 0; round < 1000 && perStep > MAX_BYTES_PER_STEP; round++) {
-      long before = mx.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < steps * 8; i++, example++) {
-        learner.learn(features[example & 63], labels[example & 63]);
-      }
-      perStep = (mx.getCurrentThreadAllocatedBytes() - before) / steps;
-    }
+    // mini-batches of 8: bytes per step
+    long perStep = steadyStateBytes(1000, 16_000, 8, e -> learner.learn(features[e], labels[e]));
     assertThat(perStep).isLessThanOrEqualTo(MAX_BYTES_PER_STEP);
   }
 
@@ -60,35 +49,19 @@ class AllocationTest {
    * touched-row clipping, the lazy Adam step) allocates only its result too, learning straight from
    * a featurized batch's arrays.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void steadyStateRawFeatureSteps_allocateOnlyTheirResult() {
-    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(
-        bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-    mx.setThreadAllocatedMemoryEnabled(true);
     ModelSpec spec =
         RawExamples.spec("'classes': 3, 'hidden': [32, 16], 'batch_size': 8, 'clip_norm': 0.1");
     OnlineLearner learner = OnlineLearner.create(spec);
-    io.streamprop.features.Featurizer featurizer =
-        new io.streamprop.features.Featurizer(spec.features());
-    io.streamprop.features.FeaturizedBatch batch = featurizer.newBatch(64);
-    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    Featurizer featurizer = new Featurizer(spec.features());
+    FeaturizedBatch batch = featurizer.newBatch(64);
+    SplittableRandom random = new SplittableRandom(3);
     float[][] labels = RawExamples.labels(64, 3, 3);
     for (int i = 0; i < 64; i++) {
       featurizer.add(RawExamples.event(random), batch);
     }
-    int steps = 2000;
-    long perStep = Long.MAX_VALUE;
-    int example = 0;
-    for (int round = 0; round < 1000 && perStep > MAX_BYTES_PER_STEP; round++) {
-      long before = mx.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < steps * 8; i++, example++) {
-        learner.learn(batch, example & 63, labels[example & 63], 1f);
-      }
-      perStep = (mx.getCurrentThreadAllocatedBytes() - before) / steps;
-    }
+    long perStep = steadyStateBytes(1000, 16_000, 8, e -> learner.learn(batch, e, labels[e], 1f));
     assertThat(perStep).isLessThanOrEqualTo(MAX_BYTES_PER_STEP);
   }
 
@@ -98,35 +71,57 @@ class AllocationTest {
    * network packed its prediction panels into the panels it already had, every fold allocated new
    * ones, about 1,370 bytes per example.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void steadyStatePopulationSteps_allocateOnlyTheirResults() {
+    PopulationLearner population =
+        PopulationLearner.create(SpecJson.parse("{\"inputs\": 10, \"classes\": 3}"));
+    float[][] features = features();
+    float[][] labels = new float[64][1];
+    for (int i = 0; i < 64; i++) {
+      labels[i][0] = i % 3;
+    }
+    long perExample =
+        steadyStateBytes(200, 20_000, 1, e -> population.learn(features[e], labels[e]));
+    assertThat(perExample).isLessThanOrEqualTo(MAX_BYTES_PER_STEP);
+  }
+
+  /** 64 rows of 10 features. */
+  private static float[][] features() {
+    float[][] features = new float[64][10];
+    for (int i = 0; i < 64; i++) {
+      for (int j = 0; j < 10; j++) {
+        features[i][j] = (float) Math.sin(i * 10 + j);
+      }
+    }
+    return features;
+  }
+
+  /**
+   * The bytes this thread allocates per {@code perUnit} calls of {@code learn} (given the example's
+   * row, 0 to 63, in turn) in the steady state. The JIT must compile and escape-analyse the step
+   * first (the vector kernels allocate an object per vector operation until C2 has compiled them),
+   * and a loaded machine compiles late: rounds of {@code examples} calls run until one allocates at
+   * most {@link #MAX_BYTES_PER_STEP} per unit, at most {@code maxRounds} of them; the last round's
+   * figure is returned. A step that allocates by design never gets there. Skips the test where the
+   * JVM cannot count a thread's allocations.
+   */
+  private static long steadyStateBytes(
+      int maxRounds, int examples, int perUnit, IntConsumer learn) {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     assumeTrue(
         bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
         "this JVM cannot count allocated bytes per thread");
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
     mx.setThreadAllocatedMemoryEnabled(true);
-    io.streamprop.learn.population.PopulationLearner population =
-        io.streamprop.learn.population.PopulationLearner.create(
-            SpecJson.parse("{\"inputs\": 10, \"classes\": 3}"));
-    float[][] features = new float[64][10];
-    float[][] labels = new float[64][1];
-    for (int i = 0; i < 64; i++) {
-      for (int j = 0; j < 10; j++) {
-        features[i][j] = (float) Math.sin(i * 10 + j);
-      }
-      labels[i][0] = i % 3;
-    }
-    int examples = 20_000;
-    long perExample = Long.MAX_VALUE;
+    long perUnitBytes = Long.MAX_VALUE;
     int example = 0;
-    for (int round = 0; round < 200 && perExample > MAX_BYTES_PER_STEP; round++) {
+    for (int round = 0; round < maxRounds && perUnitBytes > MAX_BYTES_PER_STEP; round++) {
       long before = mx.getCurrentThreadAllocatedBytes();
       for (int i = 0; i < examples; i++, example++) {
-        population.learn(features[example & 63], labels[example & 63]);
+        learn.accept(example & 63);
       }
-      perExample = (mx.getCurrentThreadAllocatedBytes() - before) / examples;
+      perUnitBytes = (mx.getCurrentThreadAllocatedBytes() - before) / (examples / perUnit);
     }
-    assertThat(perExample).isLessThanOrEqualTo(MAX_BYTES_PER_STEP);
+    return perUnitBytes;
   }
 }
