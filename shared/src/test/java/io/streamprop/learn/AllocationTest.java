@@ -1,14 +1,13 @@
 package io.streamprop.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamprop.features.FeaturizedBatch;
 import io.streamprop.features.Featurizer;
 import io.streamprop.learn.population.PopulationLearner;
 import io.streamprop.spec.ModelSpec;
 import io.streamprop.spec.SpecJson;
-import java.lang.management.ManagementFactory;
+import io.streamprop.testing.ThreadAllocations;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
@@ -107,12 +106,7 @@ class AllocationTest {
    */
   private static long steadyStateBytes(
       int maxRounds, int examples, int perUnit, IntConsumer learn) {
-    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(
-        bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-    mx.setThreadAllocatedMemoryEnabled(true);
+    com.sun.management.ThreadMXBean mx = ThreadAllocations.counter();
     long perUnitBytes = Long.MAX_VALUE;
     int example = 0;
     for (int round = 0; round < maxRounds && perUnitBytes > MAX_BYTES_PER_STEP; round++) {

@@ -2,7 +2,6 @@ package io.streamprop.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamprop.nn.EmbeddingBag.Columns;
 import io.streamprop.nn.EmbeddingBag.Mode;
@@ -10,7 +9,7 @@ import io.streamprop.nn.optim.Optimizer;
 import io.streamprop.nn.optim.Optimizers;
 import io.streamprop.nn.optim.TouchedRows;
 import io.streamprop.spec.SpecJson;
-import java.lang.management.ManagementFactory;
+import io.streamprop.testing.ThreadAllocations;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -157,12 +156,7 @@ class EmbeddingBagTest {
    */
   @Test
   void steadyStateStep_allocatesNothing() {
-    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(
-        bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-    mx.setThreadAllocatedMemoryEnabled(true);
+    com.sun.management.ThreadMXBean mx = ThreadAllocations.counter();
     EmbeddingBag bag = new EmbeddingBag(4096, 8, Mode.MEAN);
     bag.initialize(new SplitMix64(1));
     Optimizer adam =

@@ -1,2 +1,5 @@
-/** Helpers that tests of several packages share: the bounds of a fuzz test's decoder calls. */
+/**
+ * Helpers that tests of several packages share: the bounds of a fuzz test's decoder calls, the
+ * current thread's allocation counter.
+ */
 package io.streamprop.testing;
