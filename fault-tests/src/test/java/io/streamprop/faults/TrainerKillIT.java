@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * the kill itself cannot empty the test.
  */
 class TrainerKillIT {
+  // 8·96 + 96·48 + 48·4 = 5,568 dense weights: by default the model learns on the learning lane
+  // beside the stream thread, so the kills also land while examples wait on it.
   private static final Logger log = LoggerFactory.getLogger(TrainerKillIT.class);
   static final String SPEC =
-      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [24, 12], \"batch_size\": 16,"
+      "{\"inputs\": 8, \"classes\": 4, \"learner\": \"single\", \"hidden\": [96, 48], \"batch_size\": 16,"
           + " \"snapshot\": {\"every_examples\": 2000, \"every_seconds\": 1}}";
 
   /** The share of the stream held back until every kill is done (kill points lie below 90%). */

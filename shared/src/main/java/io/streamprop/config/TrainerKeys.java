@@ -34,6 +34,16 @@ public final class TrainerKeys {
   public static final String MODEL_CACHE_MAX_BYTES = "streamprop.trainer.model.cache.max.bytes";
   public static final String SNAPSHOTS_PER_COMMIT = "streamprop.trainer.snapshots.max.per.commit";
   public static final String METRICS_MAX_MODELS = "streamprop.trainer.metrics.max.models";
+
+  /**
+   * Models whose dense layers hold at least this many weights (a population: three times its
+   * spec's) learn on a thread beside their stream thread, the learning lane, while the stream
+   * thread reads and parses the next examples; smaller ones learn on the stream thread. 0: every
+   * model on the lane; -1: none. Either way the models are bit-identical.
+   */
+  public static final String LEARNING_LANE_MIN_WEIGHTS =
+      "streamprop.trainer.learning.lane.min.weights";
+
   public static final String JOIN_RETENTION_MS = "streamprop.join.retention.ms";
   public static final String JOIN_GRACE_MS = "streamprop.join.grace.ms";
   public static final String JOIN_CHECK_INTERVAL_MS = "streamprop.join.check.interval.ms";
@@ -61,6 +71,7 @@ public final class TrainerKeys {
     keys.put(MODEL_CACHE_MAX_BYTES, "25%");
     keys.put(SNAPSHOTS_PER_COMMIT, "1000");
     keys.put(METRICS_MAX_MODELS, "1000");
+    keys.put(LEARNING_LANE_MIN_WEIGHTS, "4096");
     keys.put(METRICS_PORT, "8081");
     keys.put(JOIN_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000));
     keys.put(JOIN_GRACE_MS, Long.toString(10L * 60 * 1000));

@@ -379,6 +379,20 @@ public record ModelSpec(
         transform);
   }
 
+  /**
+   * The weights of the network's dense layers: its multiply-adds per example, forward and backward
+   * alike (embedding tables are sparse: an example touches a few rows of them).
+   */
+  public long denseWeights() {
+    long count = 0;
+    int in = inputs;
+    for (int width : hidden) {
+      count += (long) in * width;
+      in = width;
+    }
+    return count + (long) in * outputWidth();
+  }
+
   /** Width of the network's last layer: 1 for binary cross-entropy, else {@link #outputs}. */
   public int outputWidth() {
     return loss == Loss.BINARY_CROSS_ENTROPY ? 1 : outputs;

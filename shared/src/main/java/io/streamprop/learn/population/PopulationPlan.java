@@ -331,17 +331,7 @@ public record PopulationPlan(
    * same in every member).
    */
   public static double cost(ModelSpec member, ModelSpec spec) {
-    return (double) denseWeights(member) / denseWeights(spec);
-  }
-
-  private static long denseWeights(ModelSpec spec) {
-    long count = 0;
-    int in = spec.inputs();
-    for (int width : spec.hidden()) {
-      count += (long) in * width;
-      in = width;
-    }
-    return count + (long) in * spec.outputWidth();
+    return (double) member.denseWeights() / spec.denseWeights();
   }
 
   /**

@@ -200,6 +200,14 @@ public final class TrainerConfig {
     return settings.integer(TrainerKeys.SNAPSHOTS_PER_COMMIT, 1, Integer.MAX_VALUE);
   }
 
+  /**
+   * Least dense weights of a model that learns on the learning lane beside its stream thread; -1
+   * when none does ({@link TrainerKeys#LEARNING_LANE_MIN_WEIGHTS}).
+   */
+  public int learningLaneMinWeights() {
+    return settings.integer(TrainerKeys.LEARNING_LANE_MIN_WEIGHTS, -1, Integer.MAX_VALUE);
+  }
+
   /** Models with meters of their own; further models share the meters of {@code _other}. */
   public int metricsMaxModels() {
     return settings.integer(TrainerKeys.METRICS_MAX_MODELS, 0, Integer.MAX_VALUE);

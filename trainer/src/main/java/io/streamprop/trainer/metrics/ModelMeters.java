@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The meters of one model. Written by the stream thread that owns the model, read by the scrape
- * thread (gauges read volatile fields).
+ * The meters of one model. Written by the stream thread that owns the model and by that thread's
+ * learning lane (models beyond {@code streamprop.trainer.metrics.max.models} share one instance, so
+ * the writers are synchronized), read by the scrape thread (gauges read volatile fields).
  *
  * <p>The prequential loss and accuracy gauges are exponentially weighted over roughly the last
  * {@value #WINDOW_EXAMPLES} examples ({@link Ewma#withWindow}, each step's mean weighing as its
@@ -109,13 +110,13 @@ public final class ModelMeters {
   }
 
   /** One example learned; {@code totalExamples} is the model's count after it. */
-  public void trained(long totalExamples) {
+  public synchronized void trained(long totalExamples) {
     trained.increment();
     examples = totalExamples;
   }
 
   /** A completed mini-batch step. */
-  public void step(StepResult step, boolean classification) {
+  public synchronized void step(StepResult step, boolean classification) {
     minibatches.increment();
     if (step.skipped()) {
       skipped.increment();
@@ -151,7 +152,7 @@ public final class ModelMeters {
   }
 
   /** The race of a population, after a step or a restore. */
-  public void population(PopulationLearner population) {
+  public synchronized void population(PopulationLearner population) {
     int size = population.size();
     if (memberLoss.length != size) {
       registerPopulation(size);
@@ -250,19 +251,19 @@ public final class ModelMeters {
   }
 
   /** A snapshot of {@code bytes} bytes published as {@code publishedVersion}. */
-  public void snapshot(long publishedVersion, int bytes) {
+  public synchronized void snapshot(long publishedVersion, int bytes) {
     snapshots.increment();
     snapshotSize.record(bytes);
     version = publishedVersion;
   }
 
   /** The version of the model now held (e.g. after a restart, before any new snapshot). */
-  public void version(long currentVersion, long totalExamples) {
+  public synchronized void version(long currentVersion, long totalExamples) {
     version = currentVersion;
     examples = totalExamples;
   }
 
-  void remove() {
+  synchronized void remove() {
     for (Meter meter : meters) {
       registry.remove(meter);
     }

@@ -5,12 +5,14 @@ import io.streamprop.learn.OnlineLearner;
 /**
  * One model as the trainer holds it between commits: the live {@link TrainedModel} (one {@link
  * OnlineLearner} or a population of them) plus the snapshot bookkeeping that must survive restarts
- * (the last published version, how many examples it covered). Mutable, owned by one stream thread.
+ * (the last published version, how many examples it covered). Mutable, owned by one stream thread;
+ * its learner is lent to that thread's learning lane between the stream thread's drains.
  */
 public final class LiveModel {
   private TrainedModel learner;
   private long version;
   private long examplesAtSnapshot;
+  private long examplesGiven;
   private long lastSnapshotMillis;
   private boolean dirty;
   private byte[] publishedBytes;
@@ -29,6 +31,7 @@ public final class LiveModel {
     this.version = version;
     this.examplesAtSnapshot = examplesAtSnapshot;
     this.lastSnapshotMillis = lastSnapshotMillis;
+    this.examplesGiven = learner.examples();
   }
 
   /** A model of one learner. */
@@ -57,13 +60,15 @@ public final class LiveModel {
   /** Swaps in a learner that continues this one (same examples): an in-place spec update. */
   public void updateLearner(TrainedModel updated) {
     this.learner = updated;
+    this.examplesGiven = updated.examples();
     markDirty();
   }
 
   /** Replaces the learner by a new one (a spec that changed the shape); versions continue. */
   public void replaceLearner(TrainedModel replacement, long nowMillis) {
     this.learner = replacement;
-    this.examplesAtSnapshot = replacement.examples();
+    this.examplesGiven = replacement.examples();
+    this.examplesAtSnapshot = examplesGiven;
     this.lastSnapshotMillis = nowMillis;
     markDirty();
   }
@@ -92,9 +97,19 @@ public final class LiveModel {
     return lastSnapshotMillis;
   }
 
-  /** Examples learned since the last snapshot. */
+  /**
+   * Counts one example given to the learner, and marks the model dirty. The learner may learn it
+   * later, on a learning lane; the count is the stream thread's, so that it can tell when a
+   * snapshot is due without reading the learner while it learns.
+   */
+  public void given() {
+    examplesGiven++;
+    markDirty();
+  }
+
+  /** Examples given to the learner ({@link #given}) since the last snapshot. */
   public long unpublishedExamples() {
-    return learner.examples() - examplesAtSnapshot;
+    return examplesGiven - examplesAtSnapshot;
   }
 
   /**
@@ -104,7 +119,7 @@ public final class LiveModel {
    */
   public void published(long publishedVersion, long nowMillis, byte[] snapshot) {
     this.version = publishedVersion;
-    this.examplesAtSnapshot = learner.examples();
+    this.examplesAtSnapshot = examplesGiven;
     this.lastSnapshotMillis = nowMillis;
     markDirty();
     this.publishedBytes = snapshot;

@@ -45,12 +45,10 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * aborts both; the restore reads committed records only. A reloaded model is bit-identical to the
  * evicted one (the stored state is the complete learner, pending mini-batch included).
  *
- * <p>What stays in memory for every model of the task, live or not: its id in a sorted set
- * (housekeeping walks it to find retired specs) and, while it owes a snapshot, an entry in the
- * {@link SnapshotQueue}: about 150 bytes per model. Both are built on first access by one scan of
- * the inner store that reads each entry's header only (after restoration: a processor's {@code
- * init} runs after its task restored its stores); every stored model is queued then, because only
- * loading it tells whether it learned something since its last snapshot.
+ * <p>Every model of the task, live or not, keeps its id in a sorted set (housekeeping walks it)
+ * and, while it owes a snapshot, an entry in the {@link SnapshotQueue}: about 150 bytes. Both are
+ * built on first access by one scan of the stored headers, after restoration; every stored model is
+ * queued then, because only loading it tells whether it learned since its last snapshot.
  *
  * <p>A {@link LiveModel} returned by {@link #get} or given to {@link #put} may be evicted by the
  * next {@code get} or {@code put}: change it only before that. A change counts once the model is
@@ -80,17 +78,14 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private int snapshotsSinceCommit;
   private long loads;
   private long evictions;
+  private Runnable beforeWrite = () -> {};
 
-  /**
-   * A live model and the heap bytes it was counted at. The model tells it when it becomes dirty
-   * ({@link LiveModel#onDirty}), and it joins {@link #dirty}.
-   */
+  /** A live model and its counted heap bytes; told when the model becomes dirty, it joins them. */
   private final class Cached implements Runnable {
     final String id;
     final LiveModel model;
     long bytes;
-    // Left the cache (evicted, written first if it was dirty; replaced; deleted).
-    boolean gone;
+    boolean gone; // left the cache (evicted, written first if it was dirty; replaced; deleted)
 
     Cached(String id, LiveModel model, long bytes) {
       this.id = id;
@@ -139,6 +134,11 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   /** Unbounded (for tests): every model stays live, snapshots are not limited. */
   public ModelStore(KeyValueStore<String, byte[]> changelogged) {
     this(changelogged, new ModelCacheBudget(Long.MAX_VALUE), Integer.MAX_VALUE);
+  }
+
+  /** Runs before the store encodes a live model: the trainer drains its learning lane there. */
+  public void beforeWrite(Runnable hook) {
+    this.beforeWrite = hook == null ? () -> {} : hook;
   }
 
   @Override
@@ -253,10 +253,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     return evictions;
   }
 
-  /**
-   * Records that the model owes a snapshot at {@code dueAtMillis} ({@link Long#MAX_VALUE}: only at
-   * shutdown), or moves it there.
-   */
+  /** The model owes a snapshot at {@code dueAtMillis} ({@link Long#MAX_VALUE}: at shutdown). */
   public void snapshotDue(String modelId, long dueAtMillis) {
     ensureIndexed();
     snapshots.schedule(modelId, dueAtMillis);
@@ -286,10 +283,8 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   }
 
   /**
-   * Takes one snapshot from this commit's allowance: true if the caller may publish one now; false
-   * once {@code snapshotsPerCommit} were taken since the last commit (the caller queues the model
-   * instead). Bounding the snapshots per commit bounds the records, bytes and time of one
-   * transaction however many models become due at once.
+   * Takes one snapshot from this commit's allowance: false once {@code snapshotsPerCommit} were
+   * taken since the last commit (the caller queues the model), so a transaction stays bounded.
    */
   public boolean trySnapshot() {
     if (snapshotsSinceCommit >= snapshotsPerCommit) {
@@ -326,6 +321,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
   private void letPassingGo() {
     if (passing != null) {
       if (passing.model.dirty()) {
+        beforeWrite.run();
         changelogged.put(passing.id, StoredModel.encode(passing.model));
         passing.model.markClean();
       }
@@ -366,6 +362,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
       Map.Entry<String, Cached> entry = eldest.next();
       Cached evicted = entry.getValue();
       if (evicted.model.dirty()) {
+        beforeWrite.run();
         changelogged.put(entry.getKey(), StoredModel.encode(evicted.model));
         evicted.model.markClean();
       }
@@ -420,6 +417,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
    */
   @Override
   public void flushCache() {
+    beforeWrite.run();
     snapshotsSinceCommit = 0;
     if (!indexed) {
       return;

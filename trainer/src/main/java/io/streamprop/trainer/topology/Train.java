@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * to the model-snapshots sink after every N examples (in {@link #process}) or T seconds (in the
  * housekeeping punctuation), per the model's spec.
  *
+ * <p>A model of a large network learns on its stream thread's {@link LearningLane} (which models:
+ * {@link LearningLanes}), in partition order, while the stream thread goes on to the next records;
+ * the stream thread drains the lane before it reads a model's state (a snapshot, a spec change,
+ * housekeeping) and the store drains it before it encodes one (a commit, an eviction).
+ *
  * <p>The models live in the task's {@link ModelStore}, which writes the changed ones to the
  * changelog right before each commit. Housekeeping also retires models whose spec was deleted: it
  * deletes their state and publishes a snapshot tombstone.
@@ -40,6 +45,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   private final TrainerMetrics metrics;
   private final ShutdownSnapshots shutdown;
   private final SigningKey signingKey;
+  private final LearningLanes lanes;
 
   /** Model ids checked for a deleted spec per housekeeping pass. */
   static final int RETIRE_CHECKS = 4096;
@@ -50,6 +56,9 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
   private String retireCursor;
   private ProcessorContext<String, byte[]> context;
   private ModelStore models;
+  private LearningLane lane;
+  private ModelSpec laneSpec;
+  private boolean laneChoice;
   private ReadOnlyKeyValueStore<String, byte[]> specs;
 
   /**
@@ -62,12 +71,14 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
       long commitSpacingMs,
       TrainerMetrics metrics,
       ShutdownSnapshots shutdown,
-      SigningKey signingKey) {
+      SigningKey signingKey,
+      LearningLanes lanes) {
     this.housekeepingMs = housekeepingMs;
     this.commits = new CommitRequests(commitSpacingMs);
     this.metrics = metrics;
     this.shutdown = shutdown;
     this.signingKey = signingKey;
+    this.lanes = lanes;
   }
 
   @Override
@@ -75,6 +86,8 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     this.context = context;
     this.models = context.getStateStore(TrainerTopology.MODEL_STATE_STORE);
     this.specs = context.getStateStore(TrainerTopology.SPECS_STORE);
+    this.lane = lanes.acquire();
+    models.beforeWrite(lane::drain);
     // Models load on first use (the store is a bounded cache): one line, not one per model.
     log.info(
         "task {}: {} models in the store, {} owing a snapshot; loaded on first use",
@@ -97,33 +110,30 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
       models.put(modelId, model);
       log.debug("model '{}': started", modelId);
     } else if (model.specSeen() != spec) {
+      lane.drain();
       applySpec(modelId, model, spec, now);
     }
     model.specSeen(spec);
-    Example example = record.value().example();
-    TrainedModel learner = model.trained();
-    StepResult step =
-        example.ids() == null
-            ? learner.learn(example.features(), example.label(), example.weight())
-            : learner.learn(example.features(), example.ids(), example.label(), example.weight());
-    model.markDirty();
-    ModelMeters meters = metrics.model(modelId);
-    meters.trained(learner.examples());
-    // A process that took the model over from the store has published none of its versions.
-    meters.version(model.version(), learner.examples());
-    if (step != null) {
-      meters.step(step, spec.task() == ModelSpec.Task.CLASSIFICATION);
-      if (learner instanceof PopulationModel population) {
-        meters.population(population.population());
-      }
-    }
+    Runnable step = step(modelId, model, spec, record.value().example());
+    model.given();
     // Due by count or by time: a model that keeps learning publishes on the example that makes it
     // due, not at the next housekeeping pass (which would add up to its interval to freshness).
-    if (countDue(model) || timeDue(model) <= now) {
-      if (models.trySnapshot()) {
-        publish(modelId, model, now);
-        return;
-      }
+    boolean due = countDue(model) || timeDue(model) <= now;
+    if (due && models.trySnapshot()) {
+      // Its snapshot needs its step now: learned here, after the lane's queue. With many models
+      // nearly every example is one of these, and the lane stays idle instead of costing a
+      // hand-off.
+      lane.drain();
+      step.run();
+      publish(modelId, model, now);
+      return;
+    }
+    if (onLane(spec)) {
+      lane.submit(step);
+    } else {
+      step.run(); // too small a step to hand to another core (LearningLanes)
+    }
+    if (due) {
       // This commit's allowance is spent: due now, it waits its turn in housekeeping.
       Long queued = models.snapshotDueAt(modelId);
       if (queued == null || queued > now) {
@@ -134,7 +144,42 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     }
   }
 
-  /** {@code snapshot.every_examples} examples were learned since the last snapshot. */
+  /** Whether models of {@code spec} learn on the lane; remembered for the last spec asked. */
+  private boolean onLane(ModelSpec spec) {
+    if (spec != laneSpec) {
+      laneSpec = spec;
+      laneChoice = lanes.onLane(spec);
+    }
+    return laneChoice;
+  }
+
+  /**
+   * The learning step of one example of {@code model}, for the learning lane (or the stream thread
+   * when a snapshot needs it at once): the learner's step and the meters of what it learned.
+   */
+  private Runnable step(String modelId, LiveModel model, ModelSpec spec, Example example) {
+    TrainedModel learner = model.trained();
+    ModelMeters meters = metrics.model(modelId);
+    // A process that took the model over from the store has published none of its versions.
+    long version = model.version();
+    boolean classification = spec.task() == ModelSpec.Task.CLASSIFICATION;
+    return () -> {
+      StepResult step =
+          example.ids() == null
+              ? learner.learn(example.features(), example.label(), example.weight())
+              : learner.learn(example.features(), example.ids(), example.label(), example.weight());
+      meters.trained(learner.examples());
+      meters.version(version, learner.examples());
+      if (step != null) {
+        meters.step(step, classification);
+        if (learner instanceof PopulationModel population) {
+          meters.population(population.population());
+        }
+      }
+    };
+  }
+
+  /** {@code snapshot.every_examples} examples were given since the last snapshot. */
   private static boolean countDue(LiveModel model) {
     long everyExamples = model.trained().spec().snapshot().everyExamples();
     return everyExamples > 0 && model.unpublishedExamples() >= everyExamples;
@@ -196,6 +241,7 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
    * does. The cost of a pass is bounded however many models the task has.
    */
   private void housekeeping(long now) {
+    lane.drain();
     boolean shuttingDown = shutdown.requested();
     retireDeleted();
     for (String modelId :
@@ -247,6 +293,8 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
 
   @Override
   public void close() {
+    // A clean close follows a commit, which drained the lane; a dirty one discards the models.
+    lanes.release(lane);
     shutdown.unregister(this);
   }
 }

@@ -84,6 +84,7 @@ public final class TrainerTopology {
       int examplesPartitions) {
     Topology topology = new Topology();
     SigningKey signingKey = config.signingKey();
+    LearningLanes lanes = new LearningLanes(config.learningLaneMinWeights());
 
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(
@@ -117,7 +118,8 @@ public final class TrainerTopology {
                 config.commitIntervalMs() / 2,
                 metrics,
                 shutdown,
-                signingKey),
+                signingKey,
+                lanes),
         PARSE_AND_VALIDATE);
     topology.addStateStore(
         new ModelStoreBuilder(

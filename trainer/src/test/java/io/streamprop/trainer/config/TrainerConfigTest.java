@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamprop.config.ConfigException;
 import io.streamprop.config.ConfigSources;
 import io.streamprop.config.EnvironmentVariables;
+import io.streamprop.config.TrainerKeys;
 import io.streamprop.trainer.state.BlobFilesRocksDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,22 @@ class TrainerConfigTest {
             () -> load(Map.of("bootstrap.servers", "k:1", "streamprop.topic.partitions", "three")))
         .hasMessageContaining("streamprop.topic.partitions")
         .hasMessageContaining("three");
+  }
+
+  @Test
+  void learningLaneMinWeights_defaultsTo4096_minusOneIsNone_belowThatAnError() {
+    assertThat(load(Map.of("bootstrap.servers", "k:1")).learningLaneMinWeights()).isEqualTo(4096);
+    assertThat(
+            load(Map.of("bootstrap.servers", "k:1", TrainerKeys.LEARNING_LANE_MIN_WEIGHTS, "-1"))
+                .learningLaneMinWeights())
+        .isEqualTo(-1);
+    assertThatThrownBy(
+            () ->
+                load(Map.of(
+                        "bootstrap.servers", "k:1", TrainerKeys.LEARNING_LANE_MIN_WEIGHTS, "-2"))
+                    .learningLaneMinWeights())
+        .hasMessageContaining(TrainerKeys.LEARNING_LANE_MIN_WEIGHTS)
+        .hasMessageContaining("-2");
   }
 
   @Test

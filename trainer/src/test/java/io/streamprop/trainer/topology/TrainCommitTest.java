@@ -60,7 +60,8 @@ class TrainCommitTest {
             50,
             new TrainerMetrics(new SimpleMeterRegistry()),
             new ShutdownSnapshots(),
-            null);
+            null,
+            new LearningLanes(-1));
     train.init(context);
   }
 
@@ -103,7 +104,14 @@ class TrainCommitTest {
     learn(4); // snapshots at 2 and 4 examples: version 2
     // A new process: fresh meters over the same store.
     SimpleMeterRegistry restarted = new SimpleMeterRegistry();
-    train = new Train(60_000, 50, new TrainerMetrics(restarted), new ShutdownSnapshots(), null);
+    train =
+        new Train(
+            60_000,
+            50,
+            new TrainerMetrics(restarted),
+            new ShutdownSnapshots(),
+            null,
+            new LearningLanes(-1));
     train.init(context);
 
     learn(1);

@@ -67,11 +67,16 @@ class TrainerTopologyTest {
 
   @BeforeEach
   void start() {
-    config =
-        TrainerConfig.load(
-            ConfigSources.of(
-                Map.of("bootstrap.servers", "unused:9092", TrainerKeys.EXAMPLE_MAX_BYTES, "2000")));
+    Map<String, String> settings = new java.util.HashMap<>(settings());
+    settings.put("bootstrap.servers", "unused:9092");
+    settings.put(TrainerKeys.EXAMPLE_MAX_BYTES, "2000");
+    config = TrainerConfig.load(ConfigSources.of(settings));
     startDriver();
+  }
+
+  /** Settings of the trainer under test beside the broker and the example size limit. */
+  Map<String, String> settings() {
+    return Map.of();
   }
 
   private void startDriver() {
