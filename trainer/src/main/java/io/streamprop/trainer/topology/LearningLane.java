@@ -175,7 +175,7 @@ abstract class LearningLane {
               }
               task.run();
             }
-          } catch (Throwable t) { // NOPMD: every failure must reach the stream thread
+          } catch (Throwable t) { // every failure must reach the stream thread
             thrown = t;
           }
         }
