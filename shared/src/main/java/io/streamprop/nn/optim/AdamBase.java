@@ -33,23 +33,12 @@ import io.streamprop.spec.ModelSpec;
  * <p>with t the global step: untouched rows keep m, v and their weights (lazy). ε sits beside √v
  * rather than beside √v̂ as in the dense rule, as SparseAdam puts it.
  *
- * <p><b>Subnormal moments are flushed.</b> Before every {@value #FLUSH_EVERY}th step (t a multiple
- * of it) the moments below the smallest normal float (2⁻¹²⁶, {@link Float#MIN_NORMAL}) in magnitude
- * become 0: of every dense tensor, and of the table rows the step touches. A moment decays there
- * when its gradient stays 0 or tiny (a unit that no longer fires, a confident model's vanishing
- * loss), and x86 processors take a microcode assist for each arithmetic operation on a subnormal
- * float, tens of times the cost of the operation: a raw-event model's step took twice its time
- * after a million examples. Java cannot set the processor's flush-to-zero mode, which TensorFlow
- * sets by default and PyTorch offers ({@code torch.set_flush_denormal}), so the optimizer does it.
- * A weight moves by less than 10⁻³⁰ of a step for such a moment, so its loss is nil; it is the same
- * in every kernel, so models stay bit-identical across them.
+ * <p>Moments that fall below the smallest normal float are flushed to zero every 16th step ({@link
+ * SlottedOptimizer}).
  */
 abstract class AdamBase extends SlottedOptimizer {
   private static final int M = 0;
   private static final int V = 1;
-
-  /** Steps between two flushes of subnormal moments (see the class comment). */
-  static final int FLUSH_EVERY = 16;
 
   private final double beta1;
   private final double beta2;
@@ -108,13 +97,6 @@ abstract class AdamBase extends SlottedOptimizer {
     float[] v = slot(V, index);
     final float negStep = negSparseStepSize;
     final int width = rows.width();
-    if (steps() % FLUSH_EVERY == 0) {
-      for (int k = 0; k < rows.count(); k++) {
-        int start = rows.row(k) * width;
-        flushSubnormals(m, start, start + width);
-        flushSubnormals(v, start, start + width);
-      }
-    }
     if (rowKernel != null
         && rowKernel.sparseAdam(
             param,
@@ -142,23 +124,10 @@ abstract class AdamBase extends SlottedOptimizer {
     }
   }
 
-  /** Sets the elements of {@code x[from, to)} below {@link Float#MIN_NORMAL} in magnitude to 0. */
-  static void flushSubnormals(float[] x, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (Math.abs(x[i]) < Float.MIN_NORMAL) {
-        x[i] = 0f;
-      }
-    }
-  }
-
   @Override
   final void update(int index, float[] param, float[] grad, boolean decay, float learningRate) {
     float[] m = slot(M, index);
     float[] v = slot(V, index);
-    if (steps() % FLUSH_EVERY == 0) {
-      flushSubnormals(m, 0, m.length);
-      flushSubnormals(v, 0, v.length);
-    }
     final float negStepSize = this.negStepSize;
     final float biasCorrection2Sqrt = this.biasCorrection2Sqrt;
 

@@ -12,8 +12,23 @@ import java.util.List;
  * rows of one embedding table (lazy: nothing else of the table or its state changes); {@link #step}
  * has already checked the shapes and advanced the counter, so {@link #steps()} inside {@code
  * update} is the 1-based index of the step being taken (what Adam's bias correction needs).
+ *
+ * <p><b>Subnormal state is flushed.</b> Before every {@value #FLUSH_EVERY}th step (t a multiple of
+ * it) the state below the smallest normal float (2⁻¹²⁶, {@link Float#MIN_NORMAL}) in magnitude
+ * becomes 0: every slot of every dense tensor, and of the table rows the step touches (untouched
+ * rows keep theirs, lazily, until their next touch). State decays there when a gradient stays 0 or
+ * tiny (a unit that no longer fires, a confident model's vanishing loss): Adam's moments, RMSProp's
+ * average, a momentum. x86 processors take a microcode assist for each arithmetic operation on a
+ * subnormal float, tens of times the cost of the operation (a raw-event model's Adam step took
+ * twice its time after a million examples), and Java cannot set the processor's flush-to-zero mode,
+ * which TensorFlow sets by default and PyTorch offers ({@code torch.set_flush_denormal}). A weight
+ * moves by less than 10⁻³⁰ of a step for such state; the flush is the same in every kernel, so
+ * models stay bit-identical across them.
  */
 abstract class SlottedOptimizer implements Optimizer {
+  /** Steps between two flushes of subnormal state (see the class comment). */
+  static final int FLUSH_EVERY = 16;
+
   private final int[] paramSizes;
   private final String[] slotNames;
   // state[slot][param] is (paramSizes[param]), zeros at the start as in torch.optim.
@@ -71,6 +86,38 @@ abstract class SlottedOptimizer implements Optimizer {
    */
   void beginStep(float learningRate) {}
 
+  /**
+   * On every {@value #FLUSH_EVERY}th step, sets the state below {@link Float#MIN_NORMAL} in
+   * magnitude to 0: all of a dense tensor's ({@code rows} null, or its entry null), the touched
+   * rows of a table's.
+   */
+  private void flushSubnormals(TouchedRows[] rows) {
+    if (steps % FLUSH_EVERY != 0) {
+      return;
+    }
+    for (float[][] slot : state) {
+      for (int i = 0; i < slot.length; i++) {
+        TouchedRows touched = rows == null ? null : rows[i];
+        if (touched == null) {
+          flush(slot[i], 0, slot[i].length);
+          continue;
+        }
+        for (int k = 0; k < touched.count(); k++) {
+          int start = touched.row(k) * touched.width();
+          flush(slot[i], start, start + touched.width());
+        }
+      }
+    }
+  }
+
+  private static void flush(float[] x, int from, int to) {
+    for (int j = from; j < to; j++) {
+      if (Math.abs(x[j]) < Float.MIN_NORMAL) {
+        x[j] = 0f;
+      }
+    }
+  }
+
   /** The state array of one slot for one tensor (slot order as given to the constructor). */
   final float[] slot(int slot, int index) {
     return state[slot][index];
@@ -84,6 +131,7 @@ abstract class SlottedOptimizer implements Optimizer {
           "learningRate must be a finite number >= 0, got " + learningRate);
     }
     steps++;
+    flushSubnormals(null);
     beginStep(learningRate);
     for (int i = 0; i < params.length; i++) {
       update(i, params[i], grads[i], decay[i], learningRate);
@@ -100,6 +148,7 @@ abstract class SlottedOptimizer implements Optimizer {
           "learningRate must be a finite number >= 0, got " + learningRate);
     }
     steps++;
+    flushSubnormals(rows);
     beginStep(learningRate);
     for (int i = 0; i < params.length; i++) {
       if (rows[i] == null) {

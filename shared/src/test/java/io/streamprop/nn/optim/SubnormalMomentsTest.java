@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamprop.spec.ModelSpec.OptimizerName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Adam's moments never stay subnormal for long ({@link AdamBase}): before every {@value
- * AdamBase#FLUSH_EVERY}th step the moments below {@link Float#MIN_NORMAL} become 0, in dense
- * tensors and in the table rows the step touches, and the weights move as without the flush.
+ * An optimizer's state never stays subnormal for long ({@link SlottedOptimizer}): before every
+ * {@value SlottedOptimizer#FLUSH_EVERY}th step the state below {@link Float#MIN_NORMAL} becomes 0,
+ * in dense tensors and in the table rows the step touches, and Adam's weights move as without the
+ * flush.
  */
 class SubnormalMomentsTest {
   private static final float TINY = 1e-19f; // its square, times 1 − β2, is subnormal
@@ -34,7 +37,7 @@ class SubnormalMomentsTest {
     float[] reference = params[0].clone();
     float[] m = new float[2];
     float[] v = new float[2];
-    for (int t = 1; t <= 2 * AdamBase.FLUSH_EVERY; t++) {
+    for (int t = 1; t <= 2 * SlottedOptimizer.FLUSH_EVERY; t++) {
       grads[0][0] = t == 1 ? TINY : 0f; // then nothing: the moments only decay
       grads[0][1] = -TINY;
       adam.step(params, grads, new boolean[] {false}, 1e-3f);
@@ -51,11 +54,38 @@ class SubnormalMomentsTest {
       // Column 0's v decays (subnormal) until the flush before step 16 zeroes it for good; column
       // 1's gradient keeps adding a subnormal g² after every flush.
       float[] v0 = adam.state().moment(0, "v");
-      assertThat(subnormals(v0)).as("v, t=%d", t).isEqualTo(t < AdamBase.FLUSH_EVERY ? 2 : 1);
-      if (t >= AdamBase.FLUSH_EVERY) {
+      assertThat(subnormals(v0))
+          .as("v, t=%d", t)
+          .isEqualTo(t < SlottedOptimizer.FLUSH_EVERY ? 2 : 1);
+      if (t >= SlottedOptimizer.FLUSH_EVERY) {
         assertThat(v0[0]).as("column 0's v, t=%d", t).isZero();
       }
       assertThat(params[0]).as("weights, t=%d", t).isEqualTo(reference);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = OptimizerName.class,
+      names = {"ADAM", "ADAMW", "RMSPROP", "MOMENTUM", "NESTEROV", "ADAGRAD"})
+  void everyOptimizersState_subnormalAfterTinyGradients_zeroFromTheSixteenthStep(
+      OptimizerName name) {
+    Optimizer optimizer = Optimizers.create(TestSpecs.optimizer(name).build(), new int[] {2});
+    float[][] params = {{0.5f, -0.25f}};
+    for (int t = 1; t <= SlottedOptimizer.FLUSH_EVERY; t++) {
+      // One step of tiny gradients (g² underflows below 2^-126; 1e-39 is itself subnormal), then 0.
+      float[][] grads = {t == 1 ? new float[] {TINY, 1e-39f} : new float[2]};
+      optimizer.step(params, grads, new boolean[] {false}, 1e-3f);
+      OptimizerState state = optimizer.state();
+      int subnormal = 0;
+      for (String slot : state.slots()) {
+        subnormal += subnormals(state.moment(0, slot));
+      }
+      if (t < SlottedOptimizer.FLUSH_EVERY) {
+        assertThat(subnormal).as("%s's state after step %d", name, t).isPositive();
+      } else {
+        assertThat(subnormal).as("%s's state after step %d", name, t).isZero();
+      }
     }
   }
 
@@ -66,7 +96,7 @@ class SubnormalMomentsTest {
     float[][] params = {new float[ROWS * DIM]};
     float[][] grads = {new float[ROWS * DIM]};
     TouchedRows rows = new TouchedRows(ROWS, DIM);
-    for (int t = 1; t <= AdamBase.FLUSH_EVERY; t++) {
+    for (int t = 1; t <= SlottedOptimizer.FLUSH_EVERY; t++) {
       java.util.Arrays.fill(grads[0], 0f);
       rows.clear();
       // Step 1 touches rows 0 and 1 with tiny gradients; later steps touch row 0 only.
