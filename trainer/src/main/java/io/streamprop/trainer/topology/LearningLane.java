@@ -1,6 +1,7 @@
 package io.streamprop.trainer.topology;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.streams.errors.StreamsException;
 
@@ -28,8 +29,18 @@ abstract class LearningLane {
    * A lane with a thread of its own, named {@code name}, started by the first task handed to it;
    * {@link #stop} ends it.
    */
-  static LearningLane thread(String name) {
-    return new Threaded(name);
+  static LearningLane thread(String name, Meters meters) {
+    return new Threaded(name, meters);
+  }
+
+  /**
+   * What the lanes of a process count: the examples they learned, and the nanoseconds stream
+   * threads waited for them (a drain, or a full queue).
+   */
+  record Meters(LongAdder steps, LongAdder waitNanos) {
+    Meters() {
+      this(new LongAdder(), new LongAdder());
+    }
   }
 
   /** Runs {@code task} after every task submitted before it. */
@@ -67,6 +78,7 @@ abstract class LearningLane {
     private final Object lock = new Object();
     private final ArrayDeque<Runnable[]> batches = new ArrayDeque<>(); // under lock
     private final Thread thread;
+    private final Meters meters;
     private Runnable[] filling = new Runnable[BATCH]; // the stream thread's
     private int filled;
     private boolean started; // the stream thread's
@@ -75,7 +87,8 @@ abstract class LearningLane {
     private Throwable failure; // under lock
     private boolean stopping; // under lock
 
-    Threaded(String name) {
+    Threaded(String name, Meters meters) {
+      this.meters = meters;
       thread = new Thread(this::run, name);
       thread.setDaemon(true);
     }
@@ -97,8 +110,12 @@ abstract class LearningLane {
       filling = new Runnable[BATCH];
       filled = 0;
       synchronized (lock) {
-        while (batches.size() >= MAX_BATCHES && failure == null) {
-          await();
+        if (batches.size() >= MAX_BATCHES && failure == null) {
+          long start = System.nanoTime();
+          while (batches.size() >= MAX_BATCHES && failure == null) {
+            await();
+          }
+          meters.waitNanos().add(System.nanoTime() - start);
         }
         throwIfFailed();
         if (stopping) {
@@ -116,8 +133,12 @@ abstract class LearningLane {
         handOff();
       }
       synchronized (lock) {
-        while (finished < handedOff && failure == null) {
-          await();
+        if (finished < handedOff && failure == null) {
+          long start = System.nanoTime();
+          while (finished < handedOff && failure == null) {
+            await();
+          }
+          meters.waitNanos().add(System.nanoTime() - start);
         }
         throwIfFailed();
       }
@@ -168,16 +189,19 @@ abstract class LearningLane {
         }
         Throwable thrown = null;
         if (!failed()) {
+          int ran = 0;
           try {
             for (Runnable task : batch) {
               if (task == null) {
                 break; // a partial batch ends at its first empty slot
               }
               task.run();
+              ran++;
             }
           } catch (Throwable t) { // every failure must reach the stream thread
             thrown = t;
           }
+          meters.steps().add(ran);
         }
         synchronized (lock) {
           batches.removeFirst();

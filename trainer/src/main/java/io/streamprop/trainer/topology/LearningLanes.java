@@ -1,8 +1,12 @@
 package io.streamprop.trainer.topology;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.spec.ModelSpec;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The learning lanes of one trainer: one per stream thread, shared by the {@link Train} processors
@@ -18,13 +22,27 @@ import java.util.Map;
 final class LearningLanes {
   private final int minWeights;
   private final Map<Thread, Entry> lanes = new HashMap<>();
+  private final LearningLane.Meters meters = new LearningLane.Meters();
+
+  /** Lanes whose meters no registry reads (tests). */
+  LearningLanes(int minWeights) {
+    this(minWeights, new SimpleMeterRegistry());
+  }
 
   /**
    * @param minWeights least dense weights of a model that learns on the lane; 0: every model; -1:
    *     none (each stream thread learns itself)
+   * @param registry where the lanes' meters go
    */
-  LearningLanes(int minWeights) {
+  LearningLanes(int minWeights, MeterRegistry registry) {
     this.minWeights = minWeights;
+    FunctionCounter.builder("streamprop.learning.lane.steps", meters.steps(), LongAdder::sum)
+        .description("Examples learned on a learning lane beside a stream thread")
+        .register(registry);
+    FunctionCounter.builder("streamprop.learning.lane.wait", meters.waitNanos(), n -> n.sum() / 1e9)
+        .baseUnit("seconds")
+        .description("Time stream threads waited for their learning lanes (drains, full queues)")
+        .register(registry);
   }
 
   /** Whether a model of {@code spec} learns on the lane. */
@@ -49,7 +67,7 @@ final class LearningLanes {
                 new Entry(
                     minWeights < 0
                         ? LearningLane.inline()
-                        : LearningLane.thread("learning-" + t.getName())));
+                        : LearningLane.thread("learning-" + t.getName(), meters)));
     entry.users++;
     return entry.lane;
   }

@@ -84,7 +84,7 @@ public final class TrainerTopology {
       int examplesPartitions) {
     Topology topology = new Topology();
     SigningKey signingKey = config.signingKey();
-    LearningLanes lanes = new LearningLanes(config.learningLaneMinWeights());
+    LearningLanes lanes = new LearningLanes(config.learningLaneMinWeights(), metrics.registry());
 
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(

@@ -3,6 +3,7 @@ package io.streamprop.trainer.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamprop.spec.SpecJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class LearningLaneTest {
   @Test
   void threadedLane_runsEveryTaskInOrder_onItsOwnThread_doneAtDrain() {
-    LearningLane lane = LearningLane.thread("learning-test");
+    LearningLane lane = LearningLane.thread("learning-test", new LearningLane.Meters());
     List<Integer> ran = new ArrayList<>(); // written by the lane only, read after the drain
     List<String> threads = new ArrayList<>();
     for (int i = 0; i < 1000; i++) { // full batches and a partial one
@@ -33,8 +34,24 @@ class LearningLaneTest {
   }
 
   @Test
+  void lanes_countTheStepsTheyRan_andTheStreamThreadsWait() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    LearningLanes lanes = new LearningLanes(0, registry);
+    LearningLane lane = lanes.acquire();
+    for (int i = 0; i < 100; i++) {
+      lane.submit(() -> {});
+    }
+    lane.drain();
+    assertThat(registry.get("streamprop.learning.lane.steps").functionCounter().count())
+        .isEqualTo(100);
+    assertThat(registry.get("streamprop.learning.lane.wait").functionCounter().count())
+        .isNotNegative();
+    lanes.release(lane);
+  }
+
+  @Test
   void failedTask_failsTheLane_laterTasksDoNotRun_everyDrainThrows() {
-    LearningLane lane = LearningLane.thread("learning-test-failure");
+    LearningLane lane = LearningLane.thread("learning-test-failure", new LearningLane.Meters());
     AtomicInteger after = new AtomicInteger();
     lane.submit(
         () -> {
