@@ -39,7 +39,6 @@ import io.streamprop.spec.ModelSpec;
 abstract class AdamBase extends SlottedOptimizer {
   private static final int M = 0;
   private static final int V = 1;
-
   private final double beta1;
   private final double beta2;
   private final float beta1f;

@@ -119,16 +119,20 @@ final class Train implements Processor<String, TrainingExample, String, byte[]> 
     // Due by count or by time: a model that keeps learning publishes on the example that makes it
     // due, not at the next housekeeping pass (which would add up to its interval to freshness).
     boolean due = countDue(model) || timeDue(model) <= now;
+    boolean onLane = onLane(spec);
     if (due && models.trySnapshot()) {
-      // Its snapshot needs its step now: learned here, after the lane's queue. With many models
-      // nearly every example is one of these, and the lane stays idle instead of costing a
+      // Its snapshot needs its step now: learned here, after its steps on the lane (a model that
+      // learns on the stream thread has none there, and waits for no other model's). With many
+      // models nearly every example is one of these, and the lane stays idle instead of costing a
       // hand-off.
-      lane.drain();
+      if (onLane) {
+        lane.drain();
+      }
       step.run();
       publish(modelId, model, now);
       return;
     }
-    if (onLane(spec)) {
+    if (onLane) {
       lane.submit(step);
     } else {
       step.run(); // too small a step to hand to another core (LearningLanes)
